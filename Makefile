@@ -1,0 +1,48 @@
+# gridsvc: `make demo` to try it, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: demo serve install install-test test test-fast bench clean pg-start chromium
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+install: $(VENV)/bin/activate
+	$(PIP) install -q -e .
+
+install-test: $(VENV)/bin/activate
+	$(PIP) install -q -e '.[test]'
+
+# Creates var/gridsvc.sqlite3, loads the demo city on first run, prints the demo accounts and serves.
+demo: install
+	$(VENV)/bin/gridsvc serve --demo --host $(HOST) --port $(PORT)
+
+serve: install
+	$(VENV)/bin/gridsvc serve --host $(HOST) --port $(PORT)
+
+# PostgreSQL for the store tests; harmless where it already runs or is absent.
+pg-start:
+	@if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start 2>/dev/null || true; fi
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+test: install-test pg-start chromium
+	$(VENV)/bin/python -m pytest
+
+test-fast: install-test
+	$(VENV)/bin/python -m pytest -x -q -m "not browser"
+
+bench: install-test
+	$(PY) bench/locate.py
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache var/*.sqlite3* tests/artifacts

@@ -1,0 +1,151 @@
+"""The administrative tree: levels and area codes.
+
+Codes follow GB/T 2260 (6-digit division code) and the 12-digit statistical division code
+(统计用区划代码: 6 county + 3 street/town + 3 community/village), extended for grids (+3,
+as Beijing's 15-digit grid standard), resident groups (+3) and buildings (+3). Because a
+code extends its parent's *significant prefix*, the subtree of an area is one prefix query
+and scope checks are string comparisons.
+
+    level      digits  significant prefix   example
+    city          6        4                610200
+    district      6        6                610202
+    street       12        9                610202001000
+    community    12       12                610202001001
+    grid         15       15                610202001001001
+    group        18       18                610202001001001001
+    building     21       21                610202001001001001001
+"""
+
+from __future__ import annotations
+
+from .errors import ValidationError
+
+LEVELS: tuple[str, ...] = ("city", "district", "street", "community", "grid", "group", "building")
+LEVEL_INDEX = {name: i for i, name in enumerate(LEVELS)}
+
+LEVEL_NAMES_ZH = {
+    "city": "市",
+    "district": "区县",
+    "street": "街道/镇",
+    "community": "社区/村",
+    "grid": "网格",
+    "group": "居民小组",
+    "building": "楼栋",
+}
+
+CODE_DIGITS = {"city": 6, "district": 6, "street": 12, "community": 12, "grid": 15, "group": 18, "building": 21}
+PREFIX_DIGITS = {"city": 4, "district": 6, "street": 9, "community": 12, "grid": 15, "group": 18, "building": 21}
+
+
+def check_level(level: str) -> str:
+    if level not in LEVEL_INDEX:
+        raise ValidationError(
+            f"未知的区域层级 {level!r},应为 {' '.join(LEVELS)} 之一",
+            f"unknown area level {level!r}; expected one of {', '.join(LEVELS)}",
+            code="unknown_level",
+            details={"level": level, "levels": list(LEVELS)},
+        )
+    return level
+
+
+def child_level(level: str) -> str | None:
+    i = LEVEL_INDEX[level]
+    return LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+
+
+def parent_level(level: str) -> str | None:
+    i = LEVEL_INDEX[level]
+    return LEVELS[i - 1] if i > 0 else None
+
+
+MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: districts sit right under them
+
+
+def code_prefix(code: str, level: str) -> str:
+    """The significant prefix of an area's code: every descendant's code starts with it.
+
+    A municipality (北京 110000) serves as the city of its districts (110101 ...), whose
+    codes share only its 2-digit province prefix.
+    """
+    if level == "city" and code[2:4] == "00":
+        return code[:2]
+    return code[: PREFIX_DIGITS[level]]
+
+
+def is_within(code: str, ancestor_code: str, ancestor_level: str) -> bool:
+    """True when `code` is the ancestor itself or lies in its subtree."""
+    return code == ancestor_code or code.startswith(code_prefix(ancestor_code, ancestor_level))
+
+
+def check_code(code: str, level: str, parent_code: str | None = None, parent_level_: str | None = None) -> str:
+    """Check that `code` has the shape of its level and extends its parent's prefix."""
+    check_level(level)
+    code = str(code).strip()
+    digits = CODE_DIGITS[level]
+    if not code.isascii() or not code.isdigit() or len(code) != digits:
+        raise ValidationError(
+            f"{LEVEL_NAMES_ZH[level]}代码 {code!r} 应为 {digits} 位数字",
+            f"a {level} code must be {digits} digits, got {code!r}",
+            code="bad_code",
+            details={"code": code, "level": level, "digits": digits},
+        )
+    tail = code[len(code_prefix(code, level)) :]
+    if level == "city" and not code.endswith("00"):  # 610200, or a municipality's 110000
+        raise ValidationError(
+            f"市级代码 {code} 应以 00 结尾", f"a city code ends in 00, got {code}", code="bad_code",
+            details={"code": code, "level": level},
+        )
+    if tail and set(tail) != {"0"}:
+        raise ValidationError(
+            f"{LEVEL_NAMES_ZH[level]}代码 {code} 的末 {len(tail)} 位应为 0",
+            f"the last {len(tail)} digits of a {level} code are zeros, got {code}",
+            code="bad_code",
+            details={"code": code, "level": level},
+        )
+    own = code[PREFIX_DIGITS[parent_level(level)] if parent_level(level) else 0 : PREFIX_DIGITS[level]]
+    if level not in ("city", "district") and set(own) == {"0"}:
+        raise ValidationError(
+            f"{LEVEL_NAMES_ZH[level]}代码 {code} 的本级编号不能为全 0",
+            f"the {level}'s own segment of {code} cannot be all zeros",
+            code="bad_code",
+            details={"code": code, "level": level},
+        )
+    if parent_code is not None and parent_level_ is not None:
+        if LEVEL_INDEX[parent_level_] >= LEVEL_INDEX[level]:
+            raise ValidationError(
+                f"上级区域 {parent_code} ({parent_level_}) 的层级不高于 {level}",
+                f"parent {parent_code} is a {parent_level_}, not above a {level}",
+                code="bad_parent",
+                details={"code": code, "parent": parent_code},
+            )
+        if not code.startswith(code_prefix(parent_code, parent_level_)):
+            raise ValidationError(
+                f"代码 {code} 不以上级区域 {parent_code} 的前缀 {code_prefix(parent_code, parent_level_)} 开头",
+                f"code {code} does not extend its parent's prefix {code_prefix(parent_code, parent_level_)}",
+                code="code_not_in_parent",
+                details={"code": code, "parent": parent_code},
+            )
+    return code
+
+
+def ancestor_codes(code: str, level: str) -> list[tuple[str, str]]:
+    """The (level, code) of each ancestor a code names by its prefix, top down.
+
+    Cities are named only when the district code's 4-digit prefix is a real city (not a
+    municipality's 4-digit block like 1101); callers check existence in the store.
+    """
+    out: list[tuple[str, str]] = []
+    for lv in LEVELS[: LEVEL_INDEX[level]]:
+        prefix = code[: PREFIX_DIGITS[lv]]
+        out.append((lv, prefix.ljust(CODE_DIGITS[lv], "0")))
+    return out
+
+
+def street_kind(code: str) -> str:
+    """In the 3-digit street segment 001-099 are streets, 100-199 towns, 200-399 townships."""
+    n = int(code[6:9])
+    if n < 100:
+        return "street"  # 街道
+    if n < 200:
+        return "town"  # 镇
+    return "township"  # 乡

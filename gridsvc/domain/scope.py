@@ -1,0 +1,138 @@
+"""The one permission decision: who may do what to which area.
+
+Pages and API routes alike call `authorize` (through `gridsvc.web.permissions`); no route
+decides on its own. A rule names, for each role, how far the role reaches:
+
+- PUBLIC: anyone, logged in or not
+- ANY: anywhere (the platform admin)
+- WITHIN: the target area is one of the principal's areas or lies below one of them
+- BELOW: the target lies strictly below one of the principal's areas (they may create and
+  delete inside their area, not the area itself)
+
+Area codes extend their ancestors' prefixes (see `levels`), so "below" is a string test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .errors import Forbidden, Unauthenticated
+from .levels import code_prefix, is_within
+from .roles import TIER_NUMBER
+
+
+class Reach(Enum):
+    PUBLIC = "public"
+    AUTHENTICATED = "authenticated"
+    ANY = "any"
+    WITHIN = "within"
+    BELOW = "below"
+
+
+P, AUTH, ANY, WITHIN, BELOW = Reach.PUBLIC, Reach.AUTHENTICATED, Reach.ANY, Reach.WITHIN, Reach.BELOW
+STAFF_WITHIN = {"instructor": WITHIN, "head": WITHIN, "worker": WITHIN, "group_leader": WITHIN, "building_head": WITHIN}
+
+# action -> {role: reach}; a role missing from a rule may not act. "*" applies to every role.
+RULES: dict[str, dict[str, Reach]] = {
+    "area.read": {"*": P},
+    "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
+    "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
+    "area.delete": {"admin": ANY, "official": BELOW, "head": BELOW, "worker": BELOW},
+    "staff.read": {"*": P},  # contact cards are posted on community boards
+    "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    "user.manage": {"admin": ANY},
+    "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    # residents' name, phone and address in full: the staff of the area (and officials do not)
+    "resident.pii": {"admin": ANY, **STAFF_WITHIN},
+    "myarea.read": {**STAFF_WITHIN, "official": WITHIN, "admin": ANY},
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the authenticated user reduced to what decisions need."""
+
+    user_id: int | None = None
+    username: str = ""
+    role: str | None = None
+    areas: tuple[tuple[str, str], ...] = ()  # (code, level) of each assigned area
+    org_id: int | None = None
+    display_name: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.role is not None
+
+    @property
+    def tier(self) -> int | None:
+        return TIER_NUMBER.get(self.role or "")
+
+
+ANONYMOUS = Principal()
+
+
+def reach(principal: Principal, action: str) -> Reach | None:
+    rule = RULES[action]
+    if "*" in rule:
+        r = rule["*"]
+        if r is P or principal.is_authenticated:
+            return r
+        return None
+    if not principal.is_authenticated:
+        return None
+    return rule.get(principal.role or "")
+
+
+def allows(principal: Principal, action: str, area_code: str | None = None) -> bool:
+    r = reach(principal, action)
+    if r is None:
+        return False
+    if r in (P, AUTH, ANY):
+        return True
+    if area_code is None:
+        # an action on no particular area: allowed when the role reaches somewhere
+        return bool(principal.areas)
+    for code, level in principal.areas:
+        if r is WITHIN and is_within(area_code, code, level):
+            return True
+        if r is BELOW and area_code != code and is_within(area_code, code, level):
+            return True
+    return False
+
+
+def authorize(principal: Principal, action: str, area_code: str | None = None) -> None:
+    """Raise 401 for the anonymous and 403 for the out-of-scope; return quietly otherwise."""
+    if allows(principal, action, area_code):
+        return
+    if not principal.is_authenticated:
+        raise Unauthenticated("请先登录", "login required", details={"action": action})
+    where = f" {area_code}" if area_code else ""
+    raise Forbidden(
+        f"无权在区域{where}执行此操作", f"not allowed to {action} in{where or ' this area'}",
+        details={"action": action, "area": area_code, "role": principal.role},
+    )
+
+
+def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
+    """For listings: None means everything; otherwise the code prefixes the principal reaches.
+
+    BELOW is widened to WITHIN here (a listing of the own area's subtree is harmless); the
+    per-object check still runs on every change.
+    """
+    r = reach(principal, action)
+    if r is None:
+        return []
+    if r in (P, AUTH, ANY):
+        return None
+    return [code_prefix(code, level) for code, level in principal.areas]
+
+
+def can_manage_tier(principal: Principal, target_role: str) -> bool:
+    """Staff manage only the tiers below their own; officials and admins manage every tier."""
+    if principal.role in ("admin", "official"):
+        return True
+    mine = principal.tier
+    theirs = TIER_NUMBER.get(target_role)
+    return mine is not None and theirs is not None and theirs > mine
