@@ -1,0 +1,84 @@
+"""create_app(settings): the ASGI application."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import __version__
+from .config import Settings
+from .store import db
+from .store.spatial import IndexHolder
+from .web.auth import AuthMiddleware
+from .web.csrf import CSRFMiddleware
+from .web.errors import HANDLERS
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+def routes() -> list:
+    from .web import openapi
+    from .web.api import areas, auth, staff
+    from .web.pages import routes as pages
+
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
+        *auth.ROUTES,
+        *areas.ROUTES,
+        *staff.ROUTES,
+        *pages.ROUTES,
+        Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
+    ]
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """Build the app. With manage_db the app connects to the database on startup and closes
+    it on shutdown; tests that hold their own connection pass manage_db=False."""
+    settings = (settings or Settings.from_env()).with_secret()
+    index = IndexHolder(db.normalise_db_url(settings.db_url), check_seconds=settings.index_check_seconds)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_db:
+            await db.connect(settings.db_url)
+        try:
+            await index.start()
+            yield
+        finally:
+            await index.close()
+            if manage_db:
+                await db.close()
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=2048),
+            Middleware(AuthMiddleware),
+            Middleware(CSRFMiddleware),
+        ],
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.index = index
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for `uvicorn --factory gridsvc.app:app_from_env` (several workers)."""
+    return create_app(Settings.from_env())

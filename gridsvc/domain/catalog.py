@@ -1,0 +1,859 @@
+"""Public-service item catalogs (公共服务目录清单): items, lists, versions, areas, admission.
+
+Pure rules: no I/O. The store keeps the records; the web layer and the CLI call these
+functions so that one rule holds at every entry point.
+
+Item codes
+    ``{list}-{category}-{number}``, e.g. ``GS-SB-001``: two letters for the list, two for the
+    category (pinyin initials, table below) and a 3- or 4-digit serial. The code is the
+    item's identity across its versions, so a new version keeps its list and category; moving
+    an item to another list (say, from the public-service list to the list of work the
+    community must not take on) is a policy act recorded as revoking one item and publishing
+    another.
+
+        list            prefix    category         prefix
+        public_service    GS      employment         LD   social_services   SF
+        duty              LZ      social_security    SB   housing           ZF
+        assist            XZ      health             WJ   culture_sports    WT
+        excluded          BC      education          JY   public_safety     GA
+        no_certificate    ZM      legal              FL   mediation         TZ
+                                  convenience        BM   volunteer         ZY
+
+Lifecycle
+    draft -> published -> superseded | revoked. A published version is never edited: an edit
+    makes version n+1 as a draft (`next_version`), and publishing it supersedes the one in
+    force (`publish`). A version is in force from ``published_on`` (inclusive) to
+    ``superseded_on``/``revoked_on`` (exclusive), so `catalog_on` answers "what did the
+    catalog say on that day" from the version records alone. Publishing with a future date
+    schedules a version.
+
+Admission (准入)
+    A department applies for an item to enter communities' lists for a set of areas and a
+    period, with the funding that follows the task (费随事转). applied -> approved | rejected
+    | withdrawn; approved -> active (the period has begun) -> expired (the period is over, or
+    the work is done early). `admission_in_force` decides from the dates and the recorded
+    steps, so a lagging stored state never lets an item stay after its period.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from .errors import Conflict, ValidationError
+from .levels import LEVEL_NAMES_ZH, check_code, code_prefix, is_within
+
+# --------------------------------------------------------------------------------------
+# Categories and lists
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    zh: str
+    en: str
+    prefix: str  # the two letters in item codes
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("employment", "劳动就业", "Employment", "LD"),
+    Category("social_security", "社会保障", "Social security", "SB"),
+    Category("health", "卫生计生", "Health and family planning", "WJ"),
+    Category("education", "教育", "Education", "JY"),
+    Category("social_services", "社会服务", "Social services", "SF"),
+    Category("housing", "住房保障", "Housing security", "ZF"),
+    Category("culture_sports", "文化体育", "Culture and sports", "WT"),
+    Category("public_safety", "公共安全", "Public safety", "GA"),
+    Category("legal", "公共法律服务", "Public legal services", "FL"),
+    Category("mediation", "调解仲裁", "Mediation and arbitration", "TZ"),
+    Category("convenience", "便民利民服务", "Convenience services", "BM"),
+    Category("volunteer", "志愿服务", "Volunteer services", "ZY"),
+)
+CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
+# Categories whose items need not cite a legal basis (services the community organises).
+NO_BASIS_NEEDED = frozenset({"convenience", "volunteer"})
+
+
+@dataclass(frozen=True)
+class ItemList:
+    id: str
+    zh: str
+    en: str
+    prefix: str
+
+
+LISTS: tuple[ItemList, ...] = (
+    ItemList("public_service", "公共服务事项", "Public services", "GS"),
+    ItemList("duty", "依法履行职责事项", "Duties performed by law", "LZ"),
+    ItemList("assist", "依法协助政府工作事项", "Work assisting government by law", "XZ"),
+    ItemList("excluded", "不应由社区承担的工作事项", "Work the community must not take on", "BC"),
+    ItemList("no_certificate", "不应由社区出具的证明事项", "Certificates the community must not issue", "ZM"),
+)
+LIST_BY_ID = {x.id: x for x in LISTS}
+
+VENUE_KINDS: dict[str, str] = {
+    "community_window": "社区窗口",
+    "street_centre": "街道便民服务中心",
+    "online": "网上办理",
+}
+
+CODE_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2})-(\d{3,4})$")
+ITEM_AREA_LEVELS = ("city", "district", "street", "community")
+
+# Field -> Chinese label; catalog_io's headers and error messages use the same words.
+FIELD_LABELS: dict[str, str] = {
+    "code": "代码",
+    "name": "名称",
+    "category": "类别",
+    "list": "清单",
+    "legal_basis": "设定依据",
+    "materials": "所需材料",
+    "time_limit_days": "办理时限(工作日)",
+    "fee": "收费",
+    "venues": "办理地点",
+    "contact": "联系方式",
+    "areas": "适用区域",
+    "summary": "摘要",
+    "keywords": "关键词",
+}
+
+# --------------------------------------------------------------------------------------
+# Items
+
+
+@dataclass(frozen=True)
+class Material:
+    """A material to bring (所需材料). ``electronic_ok``: an electronic licence counts as the original."""
+
+    name: str
+    copies: int = 1
+    electronic_ok: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where an item is done: a community window, a street centre, or online."""
+
+    kind: str  # one of VENUE_KINDS
+    name: str = ""
+    address: str = ""
+    hours: str = ""
+    url: str = ""
+
+
+@dataclass
+class ServiceItemData:
+    """One version's content of a service item. Build it through `check_item`.
+
+    ``time_limit_days``: working days, 0 = done on the spot (即办), None = no limit stated.
+    ``fee``: a `Decimal` amount in yuan, or a text such as "不收费".
+    ``areas``: codes of the districts/streets/communities it applies to; empty = everywhere.
+    """
+
+    code: str
+    name: str
+    category: str
+    list: str  # noqa: A003 - the domain word; annotation only, so `list` below stays the builtin
+    summary: str = ""
+    legal_basis: str = ""
+    materials: list[Material] = field(default_factory=list)
+    time_limit_days: int | None = None
+    fee: Decimal | str = "不收费"
+    venues: list[Venue] = field(default_factory=list)
+    contact: str = ""
+    areas: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+    @property
+    def category_zh(self) -> str:
+        return CATEGORY_BY_ID[self.category].zh
+
+    @property
+    def list_zh(self) -> str:
+        return LIST_BY_ID[self.list].zh
+
+    @property
+    def fee_text(self) -> str:
+        return format_fee(self.fee)
+
+
+def _bad(field_: str, code: str, zh: str, en: str, **extra: Any) -> ValidationError:
+    return ValidationError(zh, en, code=code, details={"field": field_, **extra})
+
+
+def _text(value: Any, field_: str, *, required: bool = False, max_len: int = 500, one_line: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise _bad(field_, "bad_type", f"{_label(field_)}应为文本", f"{field_} must be text")
+    value = value.strip()
+    label = _label(field_)
+    if required and not value:
+        raise _bad(field_, "required", f"{label}不能为空", f"{field_} is required")
+    if len(value) > max_len:
+        raise _bad(field_, "too_long", f"{label}不能超过 {max_len} 字", f"{field_} is longer than {max_len} characters",
+                   max_len=max_len)
+    if one_line and ("\n" in value or "\r" in value):
+        raise _bad(field_, "multiline", f"{label}不能换行", f"{field_} must be one line")
+    return value
+
+
+def _label(field_: str) -> str:
+    """``materials[1].copies`` -> ``所需材料第2项``: how a person names the place."""
+    m = re.match(r"^(\w+)(?:\[(\d+)\])?", field_)
+    head = m.group(1) if m else field_
+    label = FIELD_LABELS.get(head, field_)
+    return f"{label}第{int(m.group(2)) + 1}项" if m and m.group(2) is not None else label
+
+
+def _lookup(value: Any, field_: str, table: Mapping[str, Any], kind_zh: str, kind_en: str, code: str) -> str:
+    """Accept an id or its Chinese name (as spreadsheets carry it)."""
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    if text in table:
+        return text
+    for key, entry in table.items():
+        zh = entry if isinstance(entry, str) else entry.zh
+        if text == unicodedata.normalize("NFKC", zh):
+            return key
+    names = [e if isinstance(e, str) else e.zh for e in table.values()]
+    raise _bad(field_, code, f"未知的{kind_zh} {text!r},应为 {'、'.join(names)} 之一",
+               f"unknown {kind_en} {text!r}; expected one of {', '.join(table)}", allowed=list(table))
+
+
+def parens_balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+_MATERIAL_FORBIDDEN = (";", "；", "\n", "\r")
+
+
+def _check_material(raw: Any, f: str) -> Material:
+    if isinstance(raw, Material):
+        raw = {"name": raw.name, "copies": raw.copies, "electronic_ok": raw.electronic_ok, "note": raw.note}
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    if not isinstance(raw, Mapping):
+        raise _bad(f, "bad_material", f"{_label(f)}应为材料对象", f"{f} must be a material object")
+    name = _text(raw.get("name"), f"{f}.name", required=True, max_len=100)
+    note = _text(raw.get("note"), f"{f}.note", max_len=200)
+    for part, value in (("name", name), ("note", note)):
+        if part == "name" and any(ch in value for ch in _MATERIAL_FORBIDDEN):
+            raise _bad(f"{f}.{part}", "bad_material", f"{_label(f)}名称不能含分号或换行",
+                       f"{f}.{part} may not contain a semicolon or line break")
+        if not parens_balanced(value):
+            raise _bad(f"{f}.{part}", "bad_material", f"{_label(f)}的括号不成对: {value}",
+                       f"unbalanced parentheses in {f}.{part}: {value}")
+    if note.startswith(("电子证照", "电子件")):
+        raise _bad(f"{f}.note", "bad_material", f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
+                   f"{f}.note: mark electronic copies with electronic_ok, not in the note")
+    copies = raw.get("copies", 1)
+    if isinstance(copies, str) and copies.strip().isdigit():
+        copies = int(copies)
+    if isinstance(copies, float) and copies.is_integer():
+        copies = int(copies)
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 99:
+        raise _bad(f"{f}.copies", "bad_copies", f"{_label(f)}的份数应为 1-99 的整数", f"{f}.copies must be 1-99")
+    electronic = raw.get("electronic_ok", False)
+    if not isinstance(electronic, bool):
+        raise _bad(f"{f}.electronic_ok", "bad_type", f"{_label(f)}的“电子证照可用”应为是/否",
+                   f"{f}.electronic_ok must be a boolean")
+    return Material(name=name, copies=copies, electronic_ok=electronic, note=note)
+
+
+def _check_venue(raw: Any, f: str) -> Venue:
+    if isinstance(raw, Venue):
+        raw = {"kind": raw.kind, "name": raw.name, "address": raw.address, "hours": raw.hours, "url": raw.url}
+    if not isinstance(raw, Mapping):
+        raise _bad(f, "bad_venue", f"{_label(f)}应为地点对象", f"{f} must be a venue object")
+    kind = _lookup(raw.get("kind"), f"{f}.kind", VENUE_KINDS, "办理地点类型", "venue kind", "bad_venue")
+    values = {k: _text(raw.get(k), f"{f}.{k}", max_len=300) for k in ("name", "address", "hours", "url")}
+    for k, v in values.items():
+        if "|" in v:
+            raise _bad(f"{f}.{k}", "bad_venue", f"{_label(f)}不能含竖线 |", f"{f}.{k} may not contain '|'")
+    if kind == "online":
+        if not re.match(r"^https?://\S+$", values["url"]):
+            raise _bad(f"{f}.url", "bad_venue", f"{_label(f)}网上办理须填写以 http(s):// 开头的网址",
+                       f"{f}.url: an online venue needs an http(s) URL")
+    elif not values["name"]:
+        raise _bad(f"{f}.name", "required", f"{_label(f)}须填写窗口或中心名称", f"{f}.name is required")
+    elif values["url"] and not re.match(r"^https?://\S+$", values["url"]):
+        raise _bad(f"{f}.url", "bad_venue", f"{_label(f)}网址应以 http(s):// 开头", f"{f}.url must be http(s)")
+    return Venue(kind=kind, **values)
+
+
+FREE = "不收费"
+_FEE_NUMBER = re.compile(r"^(\d{1,7}(?:\.\d{1,2})?)\s*元?$")
+
+
+def parse_fee(value: Any, field_: str = "fee") -> Decimal | str:
+    """A number (or "15", "15元") becomes a Decimal amount in yuan; other text stays text.
+
+    Zero, "免费" and "无" become "不收费", so a free item reads the same everywhere.
+    """
+    if isinstance(value, bool):
+        raise _bad(field_, "bad_fee", "收费应为金额或文字说明", "fee must be an amount or a text")
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise _bad(field_, "bad_fee", "收费金额无效", "invalid fee amount") from None
+        if not amount.is_finite() or amount < 0 or amount >= 10_000_000:
+            raise _bad(field_, "bad_fee", "收费金额应为非负数", "the fee must be a non-negative amount")
+        return FREE if amount == 0 else amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = _text(value, field_, max_len=200)
+    if not text:
+        raise _bad(field_, "required", "收费不能为空(不收费请填“不收费”)", "fee is required (write 不收费 if free)")
+    m = _FEE_NUMBER.match(unicodedata.normalize("NFKC", text))
+    if m:
+        return parse_fee(Decimal(m.group(1)), field_)
+    return FREE if text in ("免费", "无") else text
+
+
+def format_fee(fee: Decimal | str) -> str:
+    if isinstance(fee, Decimal):
+        return f"{fee:.0f}元" if fee == fee.to_integral_value() else f"{fee:.2f}元"
+    return fee
+
+
+def infer_level(code: str) -> str:
+    """The level an area code names by its shape (see `levels`)."""
+    if len(code) == 6:
+        return "city" if code.endswith("00") else "district"
+    if len(code) == 12:
+        return "street" if code.endswith("000") else "community"
+    if len(code) == 15:
+        return "grid"
+    raise ValidationError(f"区域代码 {code!r} 的位数不对", f"area code {code!r} has a wrong length",
+                          code="bad_code", details={"code": code})
+
+
+def _check_area(raw: Any, f: str) -> str:
+    code = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
+    try:
+        level = infer_level(code)
+        check_code(code, level)
+    except ValidationError as e:
+        raise _bad(f, "bad_area", f"{_label(f)} {code!r} 不是有效的区划代码: {e.message_zh}",
+                   f"{f} {code!r} is not a valid area code: {e.message_en}") from None
+    if level not in ITEM_AREA_LEVELS:
+        raise _bad(f, "bad_area", f"{_label(f)} {code} 是{LEVEL_NAMES_ZH[level]},事项只能设定到市、区县、街道或社区",
+                   f"{f} {code} is a {level}; items apply to cities, districts, streets or communities")
+    return code
+
+
+def _split_list(value: Any, seps: str = r"[,，、;；\s]+") -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(seps, value) if p.strip()]
+    if isinstance(value, Iterable):
+        return list(value)
+    return [value]
+
+
+def _check_time_limit(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text in ("即办", "当场办结"):
+            return 0
+        text = re.sub(r"\s*个?工作日$", "", text)
+        if text.isdigit():
+            value = int(text)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+        raise _bad("time_limit_days", "bad_time_limit", "办理时限应为 0-365 的整数工作日(0 为即办),不限请留空",
+                   "time_limit_days must be a whole number of working days, 0-365, or empty")
+    return value
+
+
+_ITEM_KEYS = frozenset(FIELD_LABELS)
+
+
+def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    """Yield (field, check) pairs; each check returns the normalised value or raises."""
+    yield "name", lambda: _text(raw.get("name"), "name", required=True, max_len=100)
+    yield "category", lambda: _lookup(raw.get("category"), "category", CATEGORY_BY_ID, "类别", "category",
+                                            "unknown_category")
+    yield "list", lambda: _lookup(raw.get("list"), "list", LIST_BY_ID, "清单", "list", "unknown_list")
+    yield "summary", lambda: _text(raw.get("summary"), "summary", max_len=2000, one_line=False)
+    yield "legal_basis", lambda: _text(raw.get("legal_basis"), "legal_basis", max_len=1000, one_line=False)
+    yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(raw.get("materials") or [])]
+    yield "time_limit_days", lambda: _check_time_limit(raw.get("time_limit_days"))
+    yield "fee", lambda: parse_fee(raw.get("fee", "不收费"))
+    yield "venues", lambda: [_check_venue(v, f"venues[{i}]") for i, v in enumerate(raw.get("venues") or [])]
+    yield "contact", lambda: _text(raw.get("contact"), "contact", max_len=200)
+    yield "areas", lambda: list(dict.fromkeys(_check_area(a, f"areas[{i}]")
+                                              for i, a in enumerate(_split_list(raw.get("areas")))))
+    yield "keywords", lambda: list(dict.fromkeys(_text(k, f"keywords[{i}]", required=True, max_len=30)
+                                                 for i, k in enumerate(_split_list(raw.get("keywords"), r"[,，、;；]+"))))
+
+
+def item_errors(data: ServiceItemData | Mapping[str, Any]) -> list[ValidationError]:
+    """Every problem with an item, one error per field (empty when the item is valid)."""
+    return _check(data)[1]
+
+
+def check_item(data: ServiceItemData | Mapping[str, Any]) -> ServiceItemData:
+    """Validate and normalise an item (from the API, a spreadsheet row or a fixture).
+
+    Raises the first `ValidationError` (``details["field"]`` names the field, e.g.
+    ``materials[1].copies``; ``details["errors"]`` lists every field's problem).
+    """
+    item, errors = _check(data)
+    if errors:
+        first = errors[0]
+        first.details = {**first.details, "errors": [{"field": e.details["field"], "code": e.code,
+                                                      "message": e.message} for e in errors]}
+        raise first
+    assert item is not None
+    return item
+
+
+def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData | None, list[ValidationError]]:
+    if isinstance(data, ServiceItemData):
+        raw: Mapping[str, Any] = {k: getattr(data, k) for k in _ITEM_KEYS}
+    elif isinstance(data, Mapping):
+        raw = data
+        unknown = sorted(set(raw) - _ITEM_KEYS)
+        if unknown:
+            return None, [_bad(unknown[0], "unknown_field", f"未知字段 {', '.join(unknown)}",
+                               f"unknown fields: {', '.join(unknown)}")]
+    else:
+        return None, [_bad("item", "bad_type", "事项应为对象", "an item must be an object")]
+    values: dict[str, Any] = {}
+    errors: list[ValidationError] = []
+    for name, check in _field_checks(raw):
+        try:
+            values[name] = check()
+        except ValidationError as e:
+            errors.append(e)
+    try:
+        values["code"] = _check_item_code(raw.get("code"), values.get("list"), values.get("category"))
+    except ValidationError as e:
+        errors.insert(0, e)
+    if "legal_basis" in values and "category" in values and "list" in values:
+        if not values["legal_basis"] and values["category"] not in NO_BASIS_NEEDED:
+            errors.append(_bad("legal_basis", "required", "设定依据不能为空(便民利民和志愿服务除外)",
+                               "legal_basis is required (except for convenience and volunteer services)"))
+    if errors:
+        return None, errors
+    return ServiceItemData(**values), []
+
+
+def _check_item_code(value: Any, list_id: str | None, category: str | None) -> str:
+    code = unicodedata.normalize("NFKC", str(value or "")).strip().upper()
+    m = CODE_RE.match(code)
+    if not m:
+        raise _bad("code", "bad_item_code", f"事项代码 {code!r} 应形如 GS-SB-001(清单-类别-序号)",
+                   f"item code {code!r} must look like GS-SB-001 (list-category-number)")
+    if list_id and m.group(1) != LIST_BY_ID[list_id].prefix:
+        raise _bad("code", "code_mismatch", f"代码 {code} 的清单段应为 {LIST_BY_ID[list_id].prefix}({LIST_BY_ID[list_id].zh})",
+                   f"code {code}: the list segment for {list_id} is {LIST_BY_ID[list_id].prefix}")
+    if category and m.group(2) != CATEGORY_BY_ID[category].prefix:
+        c = CATEGORY_BY_ID[category]
+        raise _bad("code", "code_mismatch", f"代码 {code} 的类别段应为 {c.prefix}({c.zh})",
+                   f"code {code}: the category segment for {category} is {c.prefix}")
+    return code
+
+
+def suggest_code(list_id: str, category: str, existing: Iterable[str]) -> str:
+    """The next free code for a new item of this list and category."""
+    head = f"{LIST_BY_ID[list_id].prefix}-{CATEGORY_BY_ID[category].prefix}-"
+    used = [int(c[len(head):]) for c in existing if c.startswith(head) and c[len(head):].isdigit()]
+    return f"{head}{(max(used, default=0) + 1):03d}"
+
+
+def item_to_dict(item: ServiceItemData) -> dict[str, Any]:
+    """JSON-ready form (fee amounts as strings "15.00"); `check_item` reads it back."""
+    return {
+        "code": item.code, "name": item.name, "category": item.category, "list": item.list,
+        "summary": item.summary, "legal_basis": item.legal_basis,
+        "materials": [{"name": m.name, "copies": m.copies, "electronic_ok": m.electronic_ok, "note": m.note}
+                      for m in item.materials],
+        "time_limit_days": item.time_limit_days,
+        "fee": str(item.fee),
+        "venues": [{"kind": v.kind, "name": v.name, "address": v.address, "hours": v.hours, "url": v.url}
+                   for v in item.venues],
+        "contact": item.contact, "areas": list(item.areas), "keywords": list(item.keywords),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Versions
+
+
+class ItemStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"  # a later version was published
+    REVOKED = "revoked"
+
+
+STATUS_NAMES_ZH = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本替代", "revoked": "已撤销"}
+
+_VERSION_MOVES: dict[tuple[ItemStatus, str], ItemStatus] = {
+    (ItemStatus.DRAFT, "publish"): ItemStatus.PUBLISHED,
+    (ItemStatus.PUBLISHED, "supersede"): ItemStatus.SUPERSEDED,
+    (ItemStatus.PUBLISHED, "revoke"): ItemStatus.REVOKED,
+}
+
+
+def version_transition(status: ItemStatus | str, action: str) -> ItemStatus:
+    """The status after ``action`` (publish, supersede, revoke), or Conflict."""
+    status = ItemStatus(status)
+    try:
+        return _VERSION_MOVES[(status, action)]
+    except KeyError:
+        allowed = [a for (s, a) in _VERSION_MOVES if s is status]
+        raise Conflict(f"{STATUS_NAMES_ZH[status]}的版本不能执行 {action}",
+                       f"a {status} version cannot {action}", code="bad_transition",
+                       details={"status": str(status), "action": action, "allowed": allowed}) from None
+
+
+@dataclass(frozen=True)
+class ItemVersion:
+    """One version record of an item: in force on ``valid_from <= day < valid_to``."""
+
+    code: str
+    version: int
+    status: ItemStatus = ItemStatus.DRAFT
+    published_on: date | None = None
+    superseded_on: date | None = None
+    revoked_on: date | None = None
+    item: ServiceItemData | None = None
+
+    @property
+    def valid_from(self) -> date | None:
+        return self.published_on
+
+    @property
+    def valid_to(self) -> date | None:
+        """First day no longer in force (exclusive), or None while open-ended."""
+        return self.superseded_on or self.revoked_on
+
+    def in_force_on(self, day: date) -> bool:
+        if self.status is ItemStatus.DRAFT or self.published_on is None:
+            return False
+        return self.published_on <= day and (self.valid_to is None or day < self.valid_to)
+
+
+def _one_item(versions: Sequence[ItemVersion]) -> list[ItemVersion]:
+    codes = {v.code for v in versions}
+    if len(codes) > 1:
+        raise ValidationError("版本记录属于多个事项", "version records of more than one item",
+                              code="mixed_versions", details={"codes": sorted(codes)})
+    return sorted(versions, key=lambda v: v.version)
+
+
+def current_version(versions: Sequence[ItemVersion]) -> ItemVersion | None:
+    """The published version of one item, if any."""
+    live = [v for v in _one_item(versions) if v.status is ItemStatus.PUBLISHED]
+    return live[-1] if live else None
+
+
+def next_version(versions: Sequence[ItemVersion], item: ServiceItemData) -> ItemVersion:
+    """The record to store for an edit of an item.
+
+    No versions yet: version 1, draft. The latest is a draft: that draft, edited in place
+    (same number). The latest is published or revoked: version n+1 as a new draft; the
+    published one stays in force until the draft is published.
+    """
+    ordered = _one_item(versions)
+    if ordered and ordered[0].code != item.code:
+        raise ValidationError(f"事项代码 {item.code} 与版本记录 {ordered[0].code} 不符,代码不可修改",
+                              f"item code {item.code} differs from {ordered[0].code}; codes cannot change",
+                              code="code_changed", details={"field": "code"})
+    if not ordered:
+        return ItemVersion(code=item.code, version=1, item=item)
+    latest = ordered[-1]
+    if latest.status is ItemStatus.DRAFT:
+        return replace(latest, item=item)
+    return ItemVersion(code=item.code, version=latest.version + 1, item=item)
+
+
+def publish(versions: Sequence[ItemVersion], on: date) -> list[ItemVersion]:
+    """Publish the draft on ``on``; returns the changed records (the new one first).
+
+    The version in force until then is superseded on the same day.
+    """
+    ordered = _one_item(versions)
+    draft = ordered[-1] if ordered and ordered[-1].status is ItemStatus.DRAFT else None
+    if draft is None:
+        raise Conflict("没有待发布的草稿版本", "there is no draft version to publish", code="no_draft",
+                       details={"code": ordered[-1].code if ordered else None})
+    changed = [replace(draft, status=version_transition(draft.status, "publish"), published_on=on)]
+    live = current_version(ordered)
+    if live is not None:
+        if live.published_on and on < live.published_on:
+            raise ValidationError(f"发布日期 {on} 早于现行版本的发布日期 {live.published_on}",
+                                  f"publication date {on} is before the current version's {live.published_on}",
+                                  code="publish_before_current", details={"field": "published_on"})
+        changed.append(replace(live, status=version_transition(live.status, "supersede"), superseded_on=on))
+    return changed
+
+
+def revoke(versions: Sequence[ItemVersion], on: date) -> ItemVersion:
+    """Revoke the published version on ``on`` (no longer in force from that day)."""
+    live = current_version(versions)
+    if live is None:
+        raise Conflict("该事项没有已发布的版本,无法撤销", "the item has no published version to revoke",
+                       code="not_published")
+    if live.published_on and on < live.published_on:
+        raise ValidationError(f"撤销日期 {on} 早于发布日期 {live.published_on}",
+                              f"revocation date {on} is before publication on {live.published_on}",
+                              code="revoke_before_publish", details={"field": "revoked_on"})
+    return replace(live, status=version_transition(live.status, "revoke"), revoked_on=on)
+
+
+def catalog_on(versions: Iterable[ItemVersion], day: date) -> dict[str, ItemVersion]:
+    """Which version of each item was in force on ``day`` (code -> version, by code)."""
+    found: dict[str, ItemVersion] = {}
+    for v in versions:
+        if v.in_force_on(day) and (v.code not in found or v.version > found[v.code].version):
+            found[v.code] = v
+    return dict(sorted(found.items()))
+
+
+# --------------------------------------------------------------------------------------
+# Areas
+
+
+def applies_to(item_areas: Sequence[tuple[str, str]], area_code: str) -> bool:
+    """Whether an item set for ``item_areas`` ((code, level) pairs) applies in ``area_code``.
+
+    Empty means everywhere; an item set for a street applies to its communities and grids.
+    """
+    if not item_areas:
+        return True
+    return any(is_within(area_code, code, level) for code, level in item_areas)
+
+
+def area_prefixes(areas: Iterable[str]) -> tuple[str, ...]:
+    """The code prefixes of an item's areas, for indexes (empty = everywhere)."""
+    return tuple(code_prefix(code, infer_level(code)) for code in areas)
+
+
+def search_doc(item: ServiceItemData, doc_id: Any) -> Any:
+    """The `search.SearchDoc` of an item."""
+    from .search import SearchDoc
+
+    return SearchDoc(id=doc_id, code=item.code, name=item.name, materials=[m.name for m in item.materials],
+                     summary=item.summary, keywords=tuple(item.keywords), category=item.category,
+                     list=item.list, area_prefixes=area_prefixes(item.areas))
+
+
+# --------------------------------------------------------------------------------------
+# Admission (准入)
+
+
+class AdmissionState(StrEnum):
+    APPLIED = "applied"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+
+
+class AdmissionAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    ACTIVATE = "activate"  # the period has begun
+    EXPIRE = "expire"  # the period is over, or the work is done early (工作完成后撤销)
+
+
+ADMISSION_STATE_NAMES_ZH = {
+    "applied": "已申请", "approved": "已批准", "rejected": "已驳回", "withdrawn": "已撤回",
+    "active": "执行中", "expired": "已到期退出",
+}
+
+_S, _A = AdmissionState, AdmissionAction
+_ADMISSION_MOVES: dict[tuple[AdmissionState, AdmissionAction], AdmissionState] = {
+    (_S.APPLIED, _A.APPROVE): _S.APPROVED,
+    (_S.APPLIED, _A.REJECT): _S.REJECTED,
+    (_S.APPLIED, _A.WITHDRAW): _S.WITHDRAWN,
+    (_S.APPROVED, _A.ACTIVATE): _S.ACTIVE,
+    (_S.APPROVED, _A.EXPIRE): _S.EXPIRED,
+    (_S.ACTIVE, _A.EXPIRE): _S.EXPIRED,
+}
+
+
+def admission_transition(state: AdmissionState | str, action: AdmissionAction | str) -> AdmissionState:
+    """The state after ``action``, or Conflict(code="bad_transition") naming what is allowed."""
+    state = AdmissionState(state)
+    try:
+        action = AdmissionAction(action)
+        return _ADMISSION_MOVES[(state, action)]
+    except (ValueError, KeyError):
+        allowed = [str(a) for (s, a) in _ADMISSION_MOVES if s is state]
+        raise Conflict(f"{ADMISSION_STATE_NAMES_ZH[state]}的准入申请不能执行 {action}",
+                       f"an admission application that is {state} cannot {action}", code="bad_transition",
+                       details={"state": str(state), "action": str(action), "allowed": allowed}) from None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """The funding that follows the task (费随事转)."""
+
+    amount: str  # e.g. "每社区每年 2 万元"
+    source: str  # e.g. "区财政专项资金,政府购买服务"
+
+
+@dataclass(frozen=True)
+class AdmissionStep:
+    action: AdmissionAction
+    from_state: AdmissionState
+    to_state: AdmissionState
+    on: date
+    by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AdmissionApplication:
+    """A department's application for an item to enter communities' lists (准入申请)."""
+
+    department: str
+    item_code: str
+    reason: str
+    legal_basis: str
+    funding: Funding
+    areas: tuple[str, ...]
+    period_start: date
+    period_end: date  # the last day in force (inclusive)
+    state: AdmissionState = AdmissionState.APPLIED
+    applied_on: date | None = None
+    decided_by: str = ""
+    decided_on: date | None = None
+    decision_reason: str = ""
+    history: tuple[AdmissionStep, ...] = ()
+
+
+def _as_date(value: Any, field_: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _bad(field_, "bad_date", f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
+
+
+def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:
+    """Validate a new application. Funding must name an amount and a source (费随事转)."""
+    if isinstance(data, AdmissionApplication):
+        data = {"department": data.department, "item_code": data.item_code, "reason": data.reason,
+                "legal_basis": data.legal_basis, "funding": data.funding, "areas": data.areas,
+                "period_start": data.period_start, "period_end": data.period_end, "applied_on": data.applied_on}
+    texts = {k: _text(data.get(k), k, required=True, max_len=1000, one_line=False)
+             for k in ("department", "reason", "legal_basis")}
+    item_code = unicodedata.normalize("NFKC", str(data.get("item_code") or "")).strip().upper()
+    if not CODE_RE.match(item_code):
+        raise _bad("item_code", "bad_item_code", f"事项代码 {item_code!r} 无效", f"invalid item code {item_code!r}")
+    funding = data.get("funding")
+    if isinstance(funding, Funding):
+        funding = {"amount": funding.amount, "source": funding.source}
+    if not isinstance(funding, Mapping):
+        funding = {}
+    amount = _text(funding.get("amount"), "funding.amount", max_len=200)
+    source = _text(funding.get("source"), "funding.source", max_len=200)
+    if not amount or not source:
+        raise _bad("funding", "no_funding", "准入事项须落实“费随事转”:写明经费数额和来源",
+                   "funding must follow the task: state the amount and the source")
+    areas = tuple(dict.fromkeys(_check_area(a, f"areas[{i}]") for i, a in enumerate(_split_list(data.get("areas")))))
+    if not areas:
+        raise _bad("areas", "required", "须写明准入的区域", "the areas of the admission are required")
+    start = _as_date(data.get("period_start"), "period_start")
+    end = _as_date(data.get("period_end"), "period_end")
+    if end < start:
+        raise _bad("period_end", "bad_period", "准入期限的结束日期早于开始日期", "the period ends before it starts")
+    applied = data.get("applied_on")
+    return AdmissionApplication(
+        department=texts["department"], item_code=item_code, reason=texts["reason"],
+        legal_basis=texts["legal_basis"], funding=Funding(amount, source), areas=areas,
+        period_start=start, period_end=end, applied_on=_as_date(applied, "applied_on") if applied else None,
+    )
+
+
+def admission_act(app: AdmissionApplication, action: AdmissionAction | str, *, on: date, by: str = "",
+                  reason: str = "") -> AdmissionApplication:
+    """Apply one step and record it in ``history``.
+
+    Rejection needs a reason; so does ending an admission before its period is over.
+    Activation only inside the period; approval not after the period has ended.
+    """
+    action = AdmissionAction(action)
+    new_state = admission_transition(app.state, action)
+    reason = (reason or "").strip()
+    if action is _A.REJECT and not reason:
+        raise _bad("reason", "reason_required", "驳回须写明理由", "a rejection needs a reason")
+    if action is _A.APPROVE and on > app.period_end:
+        raise _bad("on", "period_ended", "准入期限已过,不能再批准", "the period is over; it can no longer be approved")
+    if action is _A.ACTIVATE and not app.period_start <= on <= app.period_end:
+        raise _bad("on", "outside_period", f"只能在准入期限 {app.period_start} 至 {app.period_end} 内启用",
+                   f"activation only within the period {app.period_start}..{app.period_end}")
+    if action is _A.EXPIRE and on <= app.period_end and not reason:
+        raise _bad("reason", "reason_required", "期限届满前退出须写明理由(如工作已完成)",
+                   "ending before the period is over needs a reason (e.g. the work is done)")
+    step = AdmissionStep(action, app.state, new_state, on, by, reason)
+    changes: dict[str, Any] = {"state": new_state, "history": app.history + (step,)}
+    if action in (_A.APPROVE, _A.REJECT):
+        changes.update(decided_by=by, decided_on=on, decision_reason=reason)
+    return replace(app, **changes)
+
+
+def _ended_on(app: AdmissionApplication) -> date | None:
+    return next((s.on for s in app.history if s.action is _A.EXPIRE), None)
+
+
+def admission_in_force(app: AdmissionApplication, on_date: date) -> bool:
+    """Whether the admitted item is in the lists on ``on_date``.
+
+    Approved, not before the approval day, within the period (end inclusive), and before the
+    day it was ended early. Decided from dates, so a stored state that lags is harmless.
+    """
+    if app.state not in (_S.APPROVED, _S.ACTIVE, _S.EXPIRED):
+        return False
+    start = max(app.period_start, app.decided_on) if app.decided_on else app.period_start
+    ended = _ended_on(app)
+    return start <= on_date <= app.period_end and (ended is None or on_date < ended)
+
+
+def admission_state_on(app: AdmissionApplication, on_date: date) -> AdmissionState:
+    """The state as of ``on_date`` (approved becomes active in the period and expired after it)."""
+    if app.state in (_S.APPROVED, _S.ACTIVE):
+        if on_date > app.period_end:
+            return _S.EXPIRED
+        if admission_in_force(app, on_date):
+            return _S.ACTIVE
+    return app.state
+
+
+def approver_must_cover(app: AdmissionApplication) -> frozenset[str]:
+    """Area codes the approving official's scope must contain, every one of them.
+
+    The web layer checks them with `scope.allows(principal, action, code)` for each code; an
+    application spanning two districts thus needs a city official (the city's leading group).
+    """
+    return frozenset(app.areas)

@@ -1,0 +1,177 @@
+"""Core tables: the area tree, people and their areas, sessions, tokens and the audit log.
+
+Feature modules (catalog, wishes) keep their tables in their own Tortoise apps with their own
+migrations, so each can evolve without touching this one.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Area(Model):
+    """One node of the administrative tree (city > ... > building).
+
+    `code` extends the parent's significant prefix (gridsvc.domain.levels), so a subtree is a
+    prefix query on an indexed column. The geometry is stored as WKB (lon/lat, WGS-84) with its
+    bounding box in plain columns for viewport queries; the spatial index is built in process.
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=24, unique=True)
+    name = fields.CharField(max_length=100)
+    level = fields.CharField(max_length=12, db_index=True)
+    parent: fields.ForeignKeyNullableRelation["Area"] = fields.ForeignKeyField(
+        "core.Area", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    households = fields.IntField(null=True)
+    population = fields.IntField(null=True)
+    geometry = fields.BinaryField()
+    minx = fields.FloatField()
+    miny = fields.FloatField()
+    maxx = fields.FloatField()
+    maxy = fields.FloatField()
+    area_m2 = fields.FloatField(default=0)
+    properties = fields.JSONField(default=dict)
+    # bumped on every change: PATCH with If-Match / "version" refuses to overwrite a newer edit
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "core"
+        table = "area"
+        indexes = (("level", "minx", "maxx"),)
+
+
+class BoundaryRevision(Model):
+    """One row counting boundary changes.
+
+    Every process caches its spatial index together with the revision it was built from and
+    rebuilds when the database holds a newer one, so several workers or servers sharing a
+    database never answer from stale boundaries."""
+
+    id = fields.IntField(primary_key=True)
+    revision = fields.BigIntField(default=0)
+
+    class Meta:
+        app = "core"
+        table = "boundary_revision"
+
+
+class User(Model):
+    """A person who logs in, or a staff member on a contact board (no password)."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    password_hash = fields.CharField(max_length=200, null=True)
+    role = fields.CharField(max_length=20, db_index=True)
+    display_name = fields.CharField(max_length=100, default="")
+    phone = fields.CharField(max_length=20, default="")
+    address = fields.CharField(max_length=200, default="")
+    org_id = fields.IntField(null=True, db_index=True)
+    supervisor: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+        "core.User", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "core"
+        table = "user"
+
+
+class UserArea(Model):
+    """The areas assigned to a user, which make up the scope of that user.
+
+    Staff tiers, an official's district or street, a resident's home building."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="area_links", on_delete=fields.CASCADE
+    )
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="user_links", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        app = "core"
+        table = "user_area"
+        unique_together = (("user", "area"),)
+
+
+class Session(Model):
+    """Server-side login session.
+
+    The cookie carries a random id and only its hash is stored. Deleting the row (logout,
+    password change) ends the session at once."""
+
+    id = fields.CharField(max_length=64, primary_key=True)  # sha256 hex of the cookie token
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    csrf_token = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+    ip = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        app = "core"
+        table = "session"
+
+
+class ApiToken(Model):
+    """Bearer token for API clients, stored as a hash like sessions."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        app = "core"
+        table = "api_token"
+
+
+class LoginAttempt(Model):
+    """Failed logins, counted per username and per address to throttle guessing.
+
+    Kept in the database so that every worker process sees the same count."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, db_index=True)
+    ip = fields.CharField(max_length=64, db_index=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        app = "core"
+        table = "login_attempt"
+
+
+class AuditLog(Model):
+    """Who changed or saw what, and when.
+
+    Every change to areas and staff, and every full view of a resident's personal data."""
+
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    actor_name = fields.CharField(max_length=64, default="")
+    action = fields.CharField(max_length=40, db_index=True)
+    target_type = fields.CharField(max_length=30)
+    target_id = fields.CharField(max_length=40, db_index=True)
+    area_code = fields.CharField(max_length=24, default="", db_index=True)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    ip = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        app = "core"
+        table = "audit_log"

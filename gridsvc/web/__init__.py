@@ -1,0 +1,1 @@
+"""The web layer: JSON API under /api/v1, HTML pages, authentication and permissions."""

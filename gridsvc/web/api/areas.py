@@ -1,0 +1,276 @@
+"""Areas as GeoJSON, edits within scope, and where-is-this-point."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain import crs as crs_mod
+from ...domain import geometry as geo
+from ...domain.errors import BadRequest, ValidationError
+from ...domain.geojson import feature_collection, to_feature
+from ...domain.levels import LEVELS
+from ...store import areas as store
+from ...store.models import Area, User, UserArea
+from ...store.users import user_card
+from ..permissions import require
+from . import endpoint, json_ok, param, query_float, query_int, read_json
+
+MAX_BATCH = 10_000
+
+
+def _bbox(request: Request) -> tuple[float, float, float, float] | None:
+    raw = request.query_params.get("bbox")
+    if not raw:
+        return None
+    try:
+        parts = [float(x) for x in raw.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
+        raise BadRequest("bbox 应为 最小经度,最小纬度,最大经度,最大纬度", "bbox is minlon,minlat,maxlon,maxlat",
+                         code="bad_parameter", details={"parameter": "bbox", "value": raw})
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = None) -> dict:
+    g = store.geom_of(area)
+    if zoom is not None:
+        g = geo.simplify_for_zoom(g, zoom)
+    props = store.area_summary(area, area.parent.code if area.parent else None)
+    if extra:
+        props.update(extra)
+    feat = to_feature(g, props)
+    feat["id"] = area.code
+    return feat
+
+
+async def list_areas(request: Request) -> Response:
+    level = request.query_params.get("level") or None
+    under = request.query_params.get("under") or None
+    zoom = request.query_params.get("zoom")
+    z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
+    limit = query_int(request, "limit", 20_000, lo=1, hi=200_000)
+    rows = await store.list_areas(level=level, under=under, bbox=_bbox(request), limit=limit + 1)
+    truncated = len(rows) > limit
+    fc = feature_collection([area_feature(a, zoom=z) for a in rows[:limit]])
+    if truncated:
+        fc["truncated"] = True
+    return json_ok(fc)
+
+
+async def get_area(request: Request) -> Response:
+    area = await store.get_area(request.path_params["code"])
+    chain = []
+    node = area
+    while node.parent_id:
+        node = await Area.filter(id=node.parent_id).select_related("parent").first()
+        if node is None:
+            break
+        chain.append({"code": node.code, "name": node.name, "level": node.level})
+    chain.reverse()
+    stats = await store.children_stats(area)
+    feat = area_feature(area, extra={"ancestors": chain, "children": stats})
+    return json_ok(feat)
+
+
+def _parse_geometry(obj, where: str, crs: str):
+    if not isinstance(obj, dict):
+        raise BadRequest(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry", code="bad_geometry")
+    try:
+        g = shape(obj)
+    except Exception as e:  # shapely raises several types for malformed input
+        raise ValidationError(f"{where} 无法解析:{e}", f"{where} cannot be read: {e}", code="bad_geometry",
+                              details={"field": where}) from None
+    return crs_mod.transform_geometry(g, crs, "wgs84")
+
+
+def _int_or_none(props: dict, key: str):
+    v = props.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValidationError(f"{key} 应为整数", f"{key} must be an integer", code="bad_number", details={"field": key})
+    return v
+
+
+async def create_area(request: Request) -> Response:
+    data = await read_json(request)
+    if data.get("type") != "Feature":
+        raise BadRequest("请求体应为 GeoJSON Feature", "the body must be a GeoJSON Feature", code="bad_geojson")
+    props = data.get("properties") or {}
+    crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
+    missing = [k for k in ("code", "name", "level") if not props.get(k)]
+    if missing:
+        raise ValidationError(f"properties 缺少 {', '.join(missing)}", f"properties lack {', '.join(missing)}",
+                              code="missing_field", details={"fields": missing})
+    level = str(props["level"])
+    if level not in LEVELS:
+        raise ValidationError(f"未知层级 {level}", f"unknown level {level}", code="unknown_level", details={"levels": list(LEVELS)})
+    parent = props.get("parent")
+    if parent:
+        require(request, "area.create", str(parent))
+    else:
+        require(request, "area.create_top")
+    item = store.AreaInput(
+        code=str(props["code"]), name=str(props["name"]), level=level,
+        geometry=_parse_geometry(data.get("geometry"), "geometry", crs), parent_code=str(parent) if parent else None,
+        households=_int_or_none(props, "households"), population=_int_or_none(props, "population"),
+        properties={k: v for k, v in props.items() if k not in ("code", "name", "level", "parent", "households", "population")},
+    )
+    report = await store.store_batch([item], actor=request.state.principal, settings=request.app.state.settings,
+                                     audit_action="area.create")
+    area = await store.get_area(item.code)
+    feat = area_feature(area)
+    feat["properties"]["warnings"] = report.warnings
+    return json_ok(feat, 201, headers={"Location": f"/api/v1/areas/{area.code}"})
+
+
+async def patch_area(request: Request) -> Response:
+    code = request.path_params["code"]
+    area = await store.get_area(code)
+    require(request, "area.edit", area.code)
+    data = await read_json(request)
+    props = data.get("properties", {}) if data.get("type") == "Feature" else {k: v for k, v in data.items() if k not in ("geometry", "version")}
+    if not isinstance(props, dict):
+        raise BadRequest("properties 应为对象", "properties must be an object", code="bad_json")
+    unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
+    if unknown:
+        raise ValidationError(f"不能修改字段 {', '.join(sorted(unknown))}", f"cannot change {', '.join(sorted(unknown))}",
+                              code="not_editable", details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
+    for fixed in ("code", "level", "parent"):
+        if fixed in props and str(props[fixed]) != str(getattr(area, fixed) if fixed != "parent" else (area.parent.code if area.parent else None)):
+            raise ValidationError(f"不能修改 {fixed}:请删除后重建", f"{fixed} cannot change; delete and recreate the area",
+                                  code="not_editable", details={"field": fixed})
+    crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
+    geometry = _parse_geometry(data["geometry"], "geometry", crs) if data.get("geometry") is not None else None
+    version = data.get("version", props.get("version"))
+    if_match = request.headers.get("if-match")
+    if version is None and if_match:
+        version = if_match.strip('"W/')
+    try:
+        version = int(version) if version is not None else None
+    except ValueError:
+        raise BadRequest("version 应为整数", "version must be an integer", code="bad_parameter") from None
+    area = await store.update_area(code, {k: v for k, v in props.items() if k in store.EDITABLE}, geometry,
+                                   actor=request.state.principal, expected_version=version,
+                                   settings=request.app.state.settings)
+    return json_ok(area_feature(area))
+
+
+async def delete_area(request: Request) -> Response:
+    code = request.path_params["code"]
+    area = await store.get_area(code)
+    require(request, "area.delete", area.code)
+    await store.delete_area(code, actor=request.state.principal)
+    return Response(status_code=204)
+
+
+async def coverage(request: Request) -> Response:
+    return json_ok(await store.coverage_of(request.path_params["code"]))
+
+
+async def area_staff(request: Request) -> Response:
+    """Contact cards of the staff serving an area: its own staff and those of the areas above
+    it (the community's instructor and head, the grid's worker), as posted on notice boards."""
+    area = await store.get_area(request.path_params["code"])
+    require(request, "staff.read", area.code)
+    prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
+    ids = await UserArea.filter(area__code__in=prefixes if area.level in ("community", "grid", "group", "building") else [area.code]).values_list("user_id", flat=True)
+    people = await User.filter(id__in=list(set(ids)), is_active=True).order_by("id")
+    from ...domain.roles import TIER_NUMBER
+
+    cards = [await user_card(u) for u in people if u.role in TIER_NUMBER]
+    cards.sort(key=lambda c: (c["tier"] or 9, c["name"]))
+    return json_ok({"area": {"code": area.code, "name": area.name, "level": area.level}, "staff": cards})
+
+
+# ---- locate ------------------------------------------------------------------------------
+
+
+def _check_point(lon: float, lat: float, where: str = "") -> None:
+    if -180 <= lon <= 180 and -90 <= lat <= 90:
+        return
+    hint_zh, hint_en = "", ""
+    if -90 <= lon <= 90 and -180 <= lat <= 180:
+        hint_zh, hint_en = ",经纬度可能写反了(先经度后纬度)", "; longitude and latitude look swapped (lon first)"
+    raise ValidationError(f"{where}坐标 ({lon}, {lat}) 超出范围{hint_zh}", f"{where}coordinates ({lon}, {lat}) out of range{hint_en}",
+                          code="bad_coordinates", details={"lon": lon, "lat": lat})
+
+
+async def locate(request: Request) -> Response:
+    lon = query_float(request, "lon")
+    lat = query_float(request, "lat")
+    _check_point(lon, lat)  # type: ignore[arg-type]
+    index = await request.app.state.index.get()
+    chain = index.locate(lon, lat)
+    body = {"lon": lon, "lat": lat, "found": bool(chain), "areas": chain}
+    if not chain and geo.CHINA_BOUNDS[0] <= lat <= geo.CHINA_BOUNDS[2] and geo.CHINA_BOUNDS[1] <= lon <= geo.CHINA_BOUNDS[3]:  # type: ignore[operator]
+        body["hint"] = "经纬度可能写反了 (lon and lat may be swapped)"
+    return json_ok(body)
+
+
+async def locate_batch(request: Request) -> Response:
+    data = await read_json(request)
+    pts = data.get("points")
+    if not isinstance(pts, list) or not pts:
+        raise BadRequest("需要 points: [[经度, 纬度], ...]", "points: [[lon, lat], ...] is required", code="missing_field")
+    if len(pts) > MAX_BATCH:
+        raise ValidationError(f"一次最多 {MAX_BATCH} 个点", f"at most {MAX_BATCH} points per request", code="too_many_points")
+    try:
+        arr = np.asarray(pts, dtype=float)
+    except (TypeError, ValueError):
+        arr = np.empty((0,))
+    if arr.ndim != 2 or arr.shape[1] != 2 or not np.isfinite(arr).all():
+        raise BadRequest("points 应为 [[经度, 纬度], ...] 数字对", "points must be [[lon, lat], ...] number pairs",
+                         code="bad_points")
+    bad = np.nonzero((np.abs(arr[:, 0]) > 180) | (np.abs(arr[:, 1]) > 90))[0]
+    if len(bad):
+        i = int(bad[0])
+        _check_point(float(arr[i, 0]), float(arr[i, 1]), f"points[{i}] ")
+    index = await request.app.state.index.get()
+    finest = index.locate_many(arr[:, 0], arr[:, 1])
+    cache: dict = {}
+    results = []
+    for code in finest:
+        if code not in cache:
+            cache[code] = [a["code"] for a in index.chain(code)] if code is not None else []
+        results.append({"code": code, "chain": cache[code]})
+    names = {c: index.info[c][0] for c in {c for r in results for c in r["chain"]}}
+    return json_ok({"results": results, "names": names})
+
+
+FEATURE_BODY = {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Feature"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/Feature"}}}
+GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
+
+ROUTES = [
+    endpoint("/areas", list_areas, "GET", "区域列表 GeoJSON (areas as a FeatureCollection)", tag="areas",
+             params=[param("level", enum=list(LEVELS)), param("under", description="祖先区域代码 (ancestor code)"),
+                     param("bbox", description="minlon,minlat,maxlon,maxlat"),
+                     param("zoom", type_="integer", description="按缩放级别简化 (simplify for this zoom)"),
+                     param("limit", type_="integer")], responses=GEOJSON),
+    endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas", auth="scoped",
+             params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=FEATURE_BODY,
+             responses={"201": {"description": "created"}}),
+    endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")]),
+    endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",
+             auth="scoped", params=[param("code", "path"), param("crs", enum=["wgs84", "gcj02", "bd09"])],
+             body={"application/json": {"schema": {"type": "object", "properties": {
+                 "name": {"type": "string"}, "households": {"type": "integer"}, "population": {"type": "integer"},
+                 "geometry": {"type": "object"}, "version": {"type": "integer"}}}}}),
+    endpoint("/areas/{code}", delete_area, "DELETE", "删除区域 (delete an area without children)", tag="areas",
+             auth="scoped", params=[param("code", "path")], responses={"204": {"description": "deleted"}}),
+    endpoint("/areas/{code}/coverage", coverage, "GET", "下级区域覆盖率 (coverage by children)", tag="areas",
+             params=[param("code", "path")]),
+    endpoint("/areas/{code}/staff", area_staff, "GET", "区域网格人员名片 (staff contact cards)", tag="staff",
+             params=[param("code", "path")]),
+    endpoint("/locate", locate, "GET", "查询坐标所在区域 (areas containing a point)", tag="locate",
+             params=[param("lon", type_="number", required=True), param("lat", type_="number", required=True)]),
+    endpoint("/locate", locate_batch, "POST", "批量定位 (batch point lookup, up to 10,000 points)", tag="locate",
+             body={"application/json": {"schema": {"type": "object", "required": ["points"], "properties": {
+                 "points": {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}}}}),
+]

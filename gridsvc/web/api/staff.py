@@ -1,0 +1,170 @@
+"""Five-tier grid staff: contact cards, management within scope, and "my area"."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain.errors import Forbidden, NotFound, ValidationError
+from ...domain.levels import code_prefix
+from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
+from ...domain.scope import can_manage_tier
+from ...store import audit, users
+from ...store.models import Area, User, UserArea
+from ..permissions import prefixes, require, require_login
+from . import endpoint, json_ok, param, query_int, read_json
+
+
+async def _staff_or_404(request: Request) -> User:
+    try:
+        uid = int(request.path_params["id"])
+    except ValueError:
+        uid = -1
+    user = await User.filter(id=uid).first()
+    if user is None or user.role not in TIER_NUMBER:
+        raise NotFound("人员不存在", "staff member not found", details={"id": request.path_params["id"]})
+    return user
+
+
+async def _require_manage(request: Request, role: str, area_codes: list[str]):
+    for code in area_codes or [None]:
+        p = require(request, "staff.manage", code)
+    if not can_manage_tier(p, role):
+        raise Forbidden(f"只能管理比自己层级低的网格人员,不能管理{ROLE_NAMES_ZH.get(role, role)}",
+                        f"you manage only the tiers below yours, not a {role}", details={"role": role})
+    return p
+
+
+async def list_staff(request: Request) -> Response:
+    under = request.query_params.get("under")
+    role = request.query_params.get("role")
+    qs = User.filter(role__in=list(STAFF_TIERS), is_active=True)
+    if role:
+        if role not in TIER_NUMBER:
+            raise ValidationError(f"{role} 不是网格人员角色", f"{role} is not a staff tier", code="unknown_role",
+                                  details={"roles": list(STAFF_TIERS)})
+        qs = qs.filter(role=role)
+    if under:
+        area = await Area.filter(code=under).first()
+        if area is None:
+            raise NotFound(f"区域 {under} 不存在", f"area {under} not found")
+        qs = qs.filter(area_links__area__code__startswith=code_prefix(area.code, area.level))
+    limit = query_int(request, "limit", 500, lo=1, hi=5000)
+    offset = query_int(request, "offset", 0)
+    people = await qs.distinct().order_by("id").offset(offset).limit(limit)
+    return json_ok({"staff": [await users.user_card(u) for u in people]})
+
+
+async def get_staff(request: Request) -> Response:
+    return json_ok(await users.user_card(await _staff_or_404(request)))
+
+
+async def create_staff(request: Request) -> Response:
+    data = await read_json(request)
+    role = data.get("role")
+    if role not in TIER_NUMBER:
+        raise ValidationError(f"role 应为网格人员层级之一:{', '.join(STAFF_TIERS)}",
+                              f"role must be a staff tier: {', '.join(STAFF_TIERS)}", code="unknown_role",
+                              details={"field": "role"})
+    areas = data.get("areas") or []
+    if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
+        raise ValidationError("areas 应为区域代码列表", "areas must be a non-empty list of area codes", code="missing_field",
+                              details={"field": "areas"})
+    actor = await _require_manage(request, role, areas)
+    user = await users.create_user(
+        str(data.get("username") or ""), role=role, password=data.get("password") or None, areas=areas,
+        display_name=str(data.get("name") or ""), phone=str(data.get("phone") or ""),
+        supervisor=data.get("supervisor") or None, actor=actor,
+    )
+    return json_ok(await users.user_card(user), 201, headers={"Location": f"/api/v1/staff/{user.id}"})
+
+
+async def patch_staff(request: Request) -> Response:
+    user = await _staff_or_404(request)
+    current = await UserArea.filter(user_id=user.id).values_list("area__code", flat=True)
+    data = await read_json(request)
+    actor = await _require_manage(request, user.role, list(current))
+    if "areas" in data:
+        await _require_manage(request, user.role, list(data["areas"] or []))
+    user = await users.update_staff(user, data, actor=actor)
+    return json_ok(await users.user_card(user))
+
+
+async def delete_staff(request: Request) -> Response:
+    user = await _staff_or_404(request)
+    current = await UserArea.filter(user_id=user.id).values_list("area__code", flat=True)
+    actor = await _require_manage(request, user.role, list(current))
+    await users.delete_user(user, actor=actor)
+    return Response(status_code=204)
+
+
+async def my_area_data(principal) -> dict:
+    """What a staff member (or official) looks after: their areas, everything below them,
+    and the people above and below them."""
+    me = await User.get(id=principal.user_id)
+    areas = []
+    for code, level in principal.areas:
+        area = await Area.filter(code=code).first()
+        if area is None:
+            continue
+        sub = await Area.filter(code__startswith=code_prefix(code, level)).exclude(id=area.id).order_by("code").values(
+            "code", "name", "level", "households", "population")
+        areas.append({"code": area.code, "name": area.name, "level": area.level, "households": area.households,
+                      "population": area.population, "below": sub if level in ("community", "grid", "group", "building") else
+                      [s for s in sub if s["level"] in ("street", "community")]})
+    above = []
+    sup = me.supervisor_id
+    while sup:
+        u = await User.filter(id=sup).first()
+        if u is None:
+            break
+        above.append(await users.user_card(u))
+        sup = u.supervisor_id
+    below = [await users.user_card(u) for u in await User.filter(supervisor_id=me.id).order_by("id")]
+    return {"user": await users.user_card(me), "areas": areas, "above": above, "below": below}
+
+
+async def my_area(request: Request) -> Response:
+    p = require_login(request)
+    require(request, "myarea.read")
+    return json_ok(await my_area_data(p))
+
+
+async def audit_log(request: Request) -> Response:
+    require_login(request)
+    pre = prefixes(request, "audit.read")
+    if pre == []:
+        require(request, "audit.read")
+    area = request.query_params.get("area")
+    if area:
+        require(request, "audit.read", area)
+        pre = [area]
+    rows = await audit.entries(prefixes=pre, target_type=request.query_params.get("target_type"),
+                               target_id=request.query_params.get("target_id"), action=request.query_params.get("action"),
+                               limit=query_int(request, "limit", 100, lo=1, hi=1000), offset=query_int(request, "offset", 0))
+    return json_ok({"entries": rows})
+
+
+STAFF_BODY = {"application/json": {"schema": {"type": "object", "required": ["username", "role", "areas"], "properties": {
+    "username": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": list(STAFF_TIERS)},
+    "phone": {"type": "string"}, "areas": {"type": "array", "items": {"type": "string"}},
+    "supervisor": {"type": "string", "description": "上级的用户名 (supervisor's username)"},
+    "password": {"type": "string", "description": "可选,有则可登录 (optional: lets them log in)"}}}}}
+
+ROUTES = [
+    endpoint("/staff", list_staff, "GET", "网格人员名片 (staff contact cards)", tag="staff",
+             params=[param("under"), param("role", enum=list(STAFF_TIERS)), param("limit", type_="integer"),
+                     param("offset", type_="integer")]),
+    endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
+             body=STAFF_BODY, responses={"201": {"description": "created"}}),
+    endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")]),
+    endpoint("/staff/{id}", patch_staff, "PATCH", "修改网格人员 (edit a staff member)", tag="staff", auth="scoped",
+             params=[param("id", "path")], body=STAFF_BODY),
+    endpoint("/staff/{id}", delete_staff, "DELETE", "删除网格人员 (remove a staff member)", tag="staff", auth="scoped",
+             params=[param("id", "path")], responses={"204": {"description": "deleted"}}),
+    endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)", tag="staff",
+             auth="login"),
+    endpoint("/audit", audit_log, "GET", "审计日志 (audit log within scope)", tag="audit", auth="scoped",
+             params=[param("area"), param("target_type"), param("target_id"), param("action"),
+                     param("limit", type_="integer"), param("offset", type_="integer")]),
+]

@@ -1,0 +1,51 @@
+"""Who is asking: a bearer token (API clients) or the session cookie (pages).
+
+A pure ASGI middleware puts a `Principal` on `request.state.principal` (anonymous when neither
+is present or valid) and the session, for CSRF, on `request.state.session`. The decisions are
+made elsewhere (`permissions`)."""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..domain.scope import ANONYMOUS
+from ..store import users
+
+SESSION_COOKIE = "gridsvc_session"
+
+
+def client_ip(conn: HTTPConnection) -> str:
+    return conn.client.host if conn.client else ""
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        state = scope.setdefault("state", {})
+        state["principal"] = ANONYMOUS
+        state["session"] = None
+        state["auth_via"] = None
+        ip = client_ip(conn)
+        header = conn.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            user = await users.token_user(header[7:].strip())
+            if user is not None:
+                state["principal"] = await users.principal_for(user, ip)
+                state["auth_via"] = "token"
+        else:
+            token = conn.cookies.get(SESSION_COOKIE)
+            if token:
+                found = await users.session_user(token)
+                if found is not None:
+                    user, session = found
+                    state["principal"] = await users.principal_for(user, ip)
+                    state["session"] = session
+                    state["auth_via"] = "session"
+        await self.app(scope, receive, send)

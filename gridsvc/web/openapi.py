@@ -1,0 +1,67 @@
+"""GET /openapi.json, built from the operations every `endpoint(...)` recorded."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from .. import __version__
+from .api import OPERATIONS
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def spec() -> dict:
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        entry: dict = {
+            "summary": op.summary,
+            "tags": [op.tag],
+            "operationId": f"{op.method}_{op.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "parameters": op.params,
+            "responses": {
+                **{str(k): v for k, v in op.responses.items()},
+                "4XX": {"description": "错误 (error)", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+        if "200" not in entry["responses"] and "201" not in entry["responses"] and "204" not in entry["responses"]:
+            entry["responses"]["200"] = {"description": "OK", "content": {"application/json": {}}}
+        if op.description:
+            entry["description"] = op.description
+        if op.body:
+            entry["requestBody"] = {"required": True, "content": op.body}
+        if op.auth != "public":
+            entry["security"] = [{"bearer": []}, {"session": []}]
+        paths.setdefault(op.path, {})[op.method] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "gridsvc API",
+            "version": __version__,
+            "description": "社区网格化管理与居民服务平台 (community grid management and resident services). "
+            "Coordinates are WGS-84 longitude, latitude.",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "gridsvc_session"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}},
+                },
+                "Feature": {"type": "object", "properties": {"type": {"const": "Feature"}, "geometry": {"type": "object"},
+                                                             "properties": {"type": "object"}}},
+                "FeatureCollection": {"type": "object", "properties": {"type": {"const": "FeatureCollection"},
+                                                                       "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}}}},
+            },
+        },
+    }
+
+
+async def openapi_json(request: Request) -> JSONResponse:
+    return JSONResponse(spec())

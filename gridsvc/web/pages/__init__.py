@@ -1,0 +1,1 @@
+"""HTML pages (Jinja2; Chinese first, English second)."""

@@ -1,0 +1,210 @@
+"""Test harness: every store test runs on SQLite and, when GRIDSVC_TEST_PG_URL is set, on
+PostgreSQL too. The schema comes from the real migrations, applied once per session; each
+test starts from empty tables."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from shapely.geometry import Point, box, mapping
+
+from gridsvc.app import create_app
+from gridsvc.config import Settings
+from gridsvc.store import db
+from gridsvc.store.areas import AreaInput, store_batch
+from gridsvc.store.users import create_user
+
+PG_URL = os.environ.get("GRIDSVC_TEST_PG_URL", "")
+PASSWORD = "correct-horse-9"
+
+
+def _pg_reset_schema(url: str) -> None:
+    async def go():
+        import asyncpg
+
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        try:
+            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await conn.close()
+        await db.migrate(url)
+        await db.close()
+
+    asyncio.run(go())
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+
+    async def go():
+        await db.migrate(f"sqlite://{path}")
+        await db.close()
+
+    asyncio.run(go())
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def pg_ready() -> str:
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
+    _pg_reset_schema(PG_URL)
+    return PG_URL
+
+
+STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(store_kind, request, tmp_path) -> str:
+    if store_kind == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "gridsvc.sqlite3"
+        shutil.copy(template, path)
+        return f"sqlite://{path}"
+    return request.getfixturevalue("pg_ready")
+
+
+async def _truncate_pg() -> None:
+    from tortoise import connections
+
+    conn = connections.get("default")
+    rows = await conn.execute_query_dict(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'")
+    if rows:
+        names = ", ".join(f'"{r["tablename"]}"' for r in rows)
+        await conn.execute_script(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def database(db_url, store_kind):
+    await db.connect(db_url)
+    try:
+        if store_kind == "pg":
+            await _truncate_pg()
+        yield db_url
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+def settings(db_url) -> Settings:
+    return Settings(db_url=db_url, secret_key="test-secret", login_max_failures=5)
+
+
+@pytest.fixture
+async def app(database, settings):
+    application = create_app(settings, manage_db=False)
+    await application.state.index.start()
+    try:
+        yield application
+    finally:
+        await application.state.index.close()
+
+
+class Client(httpx.AsyncClient):
+    """An HTTP client for the app with helpers to act as a user."""
+
+    async def token_for(self, username: str, password: str = PASSWORD) -> dict:
+        r = await self.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    async def login(self, username: str, password: str = PASSWORD) -> str:
+        """Session login; returns the CSRF token to send with changes."""
+        r = await self.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        return r.json()["csrf_token"]
+
+
+@pytest.fixture
+async def client(app):
+    async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+        yield c
+
+
+# ---- a canned tree: small squares near Tongchuan --------------------------------------------
+
+
+def square(x0: float, y0: float, size: float):
+    return box(x0, y0, x0 + size, y0 + size)
+
+
+@dataclass
+class Tree:
+    district: str = "610202"
+    other_district: str = "610203"
+    street: str = "610202001000"
+    community: str = "610202001001"
+    community2: str = "610202001002"
+    grid: str = "610202001001001"
+    grid2: str = "610202001001002"
+    other_grid: str = "610202001002001"
+    group: str = "610202001001001001"
+    building: str = "610202001001001001001"
+    far_grid: str = "610203001001001"
+
+
+async def build_tree() -> Tree:
+    """District 610202 (1.0° square) with one street, two communities, grids, a group and a
+    building; a second district 610203 beside it with its own chain down to a grid."""
+    t = Tree()
+    items = [
+        AreaInput("610202", "王益区", "district", square(109.0, 35.0, 1.0)),
+        AreaInput("610203", "印台区", "district", square(110.0, 35.0, 1.0)),
+        AreaInput("610202001000", "七一路街道", "street", square(109.0, 35.0, 0.5), "610202"),
+        AreaInput("610203001000", "城关街道", "street", square(110.0, 35.0, 0.5), "610203"),
+        AreaInput("610202001001", "川口社区", "community", square(109.0, 35.0, 0.2), "610202001000", households=2000),
+        AreaInput("610202001002", "大同路社区", "community", square(109.2, 35.0, 0.2), "610202001000", households=1800),
+        AreaInput("610203001001", "南苑社区", "community", square(110.0, 35.0, 0.2), "610203001000"),
+        AreaInput("610202001001001", "川口一网格", "grid", square(109.0, 35.0, 0.1), "610202001001", households=200),
+        AreaInput("610202001001002", "川口二网格", "grid", square(109.1, 35.0, 0.1), "610202001001", households=210),
+        AreaInput("610202001002001", "大同路一网格", "grid", square(109.2, 35.0, 0.1), "610202001002", households=190),
+        AreaInput("610203001001001", "南苑一网格", "grid", square(110.0, 35.0, 0.1), "610203001001"),
+        AreaInput("610202001001001001", "第一居民小组", "group", square(109.0, 35.0, 0.05), "610202001001001"),
+        AreaInput("610202001001001001001", "1号楼", "building", Point(109.01, 35.01), "610202001001001001"),
+    ]
+    await store_batch(items, actor=None)
+    return t
+
+
+@pytest.fixture
+async def tree(database) -> Tree:
+    return await build_tree()
+
+
+@pytest.fixture
+async def people(tree):
+    """One account per role, each logging in with PASSWORD."""
+    t = tree
+    await create_user("admin", role="admin", password=PASSWORD)
+    await create_user("official", role="official", password=PASSWORD, areas=[t.district])
+    await create_user("official2", role="official", password=PASSWORD, areas=[t.other_district])
+    await create_user("instructor", role="instructor", password=PASSWORD, areas=[t.community], phone="13900000001")
+    await create_user("head", role="head", password=PASSWORD, areas=[t.community], phone="13900000002", supervisor="instructor")
+    await create_user("head2", role="head", password=PASSWORD, areas=[t.community2], phone="13900000012")
+    await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid], phone="13900000003", supervisor="head",
+                      display_name="张网格")
+    await create_user("worker2", role="worker", password=PASSWORD, areas=[t.grid2], phone="13900000004", supervisor="head")
+    await create_user("leader", role="group_leader", password=PASSWORD, areas=[t.group], supervisor="worker")
+    await create_user("bhead", role="building_head", password=PASSWORD, areas=[t.building], supervisor="leader")
+    await create_user("resident", role="resident", password=PASSWORD, areas=[t.building], phone="13812341234")
+    await create_user("volunteer", role="volunteer", password=PASSWORD, areas=[t.district])
+    await create_user("orgmember", role="org_member", password=PASSWORD)
+    return t
+
+
+def feature(code: str, name: str, level: str, geom, parent: str | None = None, **props) -> dict:
+    return {"type": "Feature", "geometry": mapping(geom),
+            "properties": {"code": code, "name": name, "level": level, "parent": parent, **props}}

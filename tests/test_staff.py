@@ -1,0 +1,100 @@
+"""Five-tier staff over HTTP: contact cards, management within scope and tier, my area."""
+
+from __future__ import annotations
+
+
+async def test_contact_cards_are_public(client, people):
+    r = await client.get(f"/api/v1/areas/{people.grid}/staff")
+    assert r.status_code == 200
+    cards = r.json()["staff"]
+    roles = [c["role"] for c in cards]
+    assert roles[:3] == ["instructor", "head", "worker"]
+    worker = next(c for c in cards if c["role"] == "worker")
+    assert worker["name"] == "张网格" and worker["phone"] == "13900000003" and worker["tier"] == 3
+    assert all(c["role"] != "resident" for c in cards)
+
+
+async def test_head_adds_worker_in_own_community(client, people):
+    h = await client.token_for("head")
+    body = {"username": "w-new", "name": "李新", "role": "worker", "phone": "13700000000", "areas": [people.grid2],
+            "supervisor": "head"}
+    r = await client.post("/api/v1/staff", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["supervisor"]["username"] == "head"
+
+
+async def test_head_cannot_manage_staff_of_another_community(client, people):
+    h = await client.token_for("head")
+    body = {"username": "w-x", "name": "王", "role": "worker", "areas": [people.other_grid]}
+    r = await client.post("/api/v1/staff", json=body, headers=h)
+    assert r.status_code == 403
+
+
+async def test_head_cannot_create_a_peer_or_superior_tier(client, people):
+    h = await client.token_for("head")
+    r = await client.post("/api/v1/staff", json={"username": "i2", "role": "instructor", "areas": [people.community]}, headers=h)
+    assert r.status_code == 403
+
+
+async def test_tier_must_match_area_level_and_supervisor_tier(client, people):
+    h = await client.token_for("official")
+    r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.community]}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_assignment_level"
+    r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.grid2],
+                                                 "supervisor": "instructor"}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_supervisor"
+    r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.other_grid],
+                                                 "supervisor": "head"}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "supervisor_elsewhere"
+
+
+async def test_worker_cannot_edit_the_head(client, people):
+    h = await client.token_for("worker")
+    head = next(c for c in (await client.get("/api/v1/staff", params={"role": "head", "under": people.community})).json()["staff"])
+    r = await client.patch(f"/api/v1/staff/{head['id']}", json={"phone": "13000000000"}, headers=h)
+    assert r.status_code == 403
+
+
+async def test_staff_edit_and_delete_are_audited(client, people):
+    h = await client.token_for("head")
+    worker2 = (await client.get("/api/v1/staff", params={"role": "worker", "under": people.grid2})).json()["staff"][0]
+    r = await client.patch(f"/api/v1/staff/{worker2['id']}", json={"phone": "13111112222"}, headers=h)
+    assert r.status_code == 200 and r.json()["phone"] == "13111112222"
+    r = await client.delete(f"/api/v1/staff/{worker2['id']}", headers=h)
+    assert r.status_code == 204
+    log = (await client.get("/api/v1/audit", params={"target_type": "user"}, headers=h)).json()["entries"]
+    actions = [e["action"] for e in log if e["target_id"] == str(worker2["id"])]
+    assert actions[:2] == ["staff.delete", "staff.update"]
+    assert log[0]["before"]["phone"] == "13111112222"
+
+
+async def test_cannot_delete_someone_with_reports(client, people):
+    h = await client.token_for("official")
+    head = (await client.get("/api/v1/staff", params={"role": "head", "under": people.community})).json()["staff"][0]
+    r = await client.delete(f"/api/v1/staff/{head['id']}", headers=h)
+    assert r.status_code == 409
+
+
+async def test_worker_sees_my_area(client, people):
+    h = await client.token_for("worker")
+    r = await client.get("/api/v1/me/area", headers=h)
+    assert r.status_code == 200
+    data = r.json()
+    assert [a["code"] for a in data["areas"]] == [people.grid]
+    below = {b["code"] for b in data["areas"][0]["below"]}
+    assert below == {people.group, people.building}
+    assert [s["role"] for s in data["above"]] == ["head", "instructor"]
+    assert [s["role"] for s in data["below"]] == ["group_leader"]
+
+
+async def test_resident_has_no_my_area(client, people):
+    h = await client.token_for("resident")
+    assert (await client.get("/api/v1/me/area", headers=h)).status_code == 403
+
+
+async def test_audit_is_scoped(client, people):
+    h = await client.token_for("worker")
+    assert (await client.get("/api/v1/audit", headers=h)).status_code == 403
+    h2 = await client.token_for("official2")
+    r = await client.get("/api/v1/audit", params={"area": people.grid}, headers=h2)
+    assert r.status_code == 403
