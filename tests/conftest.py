@@ -20,6 +20,13 @@ from gridsvc.store.areas import AreaInput, store_batch
 from gridsvc.store.users import create_user
 
 PG_URL = os.environ.get("GRIDSVC_TEST_PG_URL", "")
+
+# real argon2, cheap parameters: the default profile costs ~0.1 s a hash and the suite makes thousands
+from argon2 import PasswordHasher  # noqa: E402
+
+from gridsvc.store import users as _users  # noqa: E402
+
+_users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 PASSWORD = "correct-horse-9"
 
 

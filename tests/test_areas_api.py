@@ -157,7 +157,7 @@ async def test_rule_code_digits(client, people):
 
 
 async def test_rule_duplicate_code(client, people):
-    r = await post(client, await admin(client), feature(people.grid2, "重复", "grid", square(109.3, 35.0, 0.1), people.community2))
+    r = await post(client, await admin(client), feature(people.other_grid, "重复", "grid", square(109.3, 35.0, 0.1), people.community2))
     assert r.status_code == 422 and "exists" in rules(r)
 
 
@@ -225,7 +225,7 @@ async def test_locate_outside_and_bad_input(client, people):
 
 async def test_locate_sees_edits_at_once(client, people):
     h = await admin(client)
-    assert (await client.get("/api/v1/locate", params={"lon": 109.35, "lat": 35.05})).json()["areas"][-1]["code"] == people.street
+    assert (await client.get("/api/v1/locate", params={"lon": 109.35, "lat": 35.05})).json()["areas"][-1]["code"] == people.community2
     await client.post("/api/v1/areas", json=feature("610202001002002", "新网格", "grid", square(109.3, 35.0, 0.1), people.community2), headers=h)
     r = await client.get("/api/v1/locate", params={"lon": 109.35, "lat": 35.05})
     assert r.json()["areas"][-1]["code"] == "610202001002002"

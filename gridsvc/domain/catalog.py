@@ -387,7 +387,21 @@ def _check_time_limit(value: Any) -> int | None:
     return value
 
 
+def _check_keyword(value: Any, f: str) -> str:
+    text = _text(value, f, required=True, max_len=30)
+    if re.search(r"[,，、;；]", text):
+        raise _bad(f, "bad_keyword", f"{_label(f)} 不能含逗号、顿号或分号", f"{f} may not contain a comma or semicolon")
+    return text
+
+
 _ITEM_KEYS = frozenset(FIELD_LABELS)
+
+
+def _seq(raw: Mapping[str, Any], field_: str) -> list[Any]:
+    value = raw.get(field_) or []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise _bad(field_, "bad_type", f"{_label(field_)}应为列表", f"{field_} must be a list")
+    return list(value)
 
 
 def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
@@ -398,14 +412,14 @@ def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     yield "list", lambda: _lookup(raw.get("list"), "list", LIST_BY_ID, "清单", "list", "unknown_list")
     yield "summary", lambda: _text(raw.get("summary"), "summary", max_len=2000, one_line=False)
     yield "legal_basis", lambda: _text(raw.get("legal_basis"), "legal_basis", max_len=1000, one_line=False)
-    yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(raw.get("materials") or [])]
+    yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(_seq(raw, "materials"))]
     yield "time_limit_days", lambda: _check_time_limit(raw.get("time_limit_days"))
     yield "fee", lambda: parse_fee(raw.get("fee", "不收费"))
-    yield "venues", lambda: [_check_venue(v, f"venues[{i}]") for i, v in enumerate(raw.get("venues") or [])]
+    yield "venues", lambda: [_check_venue(v, f"venues[{i}]") for i, v in enumerate(_seq(raw, "venues"))]
     yield "contact", lambda: _text(raw.get("contact"), "contact", max_len=200)
     yield "areas", lambda: list(dict.fromkeys(_check_area(a, f"areas[{i}]")
                                               for i, a in enumerate(_split_list(raw.get("areas")))))
-    yield "keywords", lambda: list(dict.fromkeys(_text(k, f"keywords[{i}]", required=True, max_len=30)
+    yield "keywords", lambda: list(dict.fromkeys(_check_keyword(k, f"keywords[{i}]")
                                                  for i, k in enumerate(_split_list(raw.get("keywords"), r"[,，、;；]+"))))
 
 

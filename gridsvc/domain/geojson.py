@@ -96,7 +96,8 @@ def _type_name(v: Any) -> str:
 
 
 def _top_level(obj: Any) -> tuple[list[tuple[str, Any]], str]:
-    """The (path, feature) pairs of a file and what kind of file it was."""
+    """The (path, feature) pairs of a file and what kind of file it was ("FeatureCollection",
+    "Feature" or "Geometry")."""
     if not isinstance(obj, dict):
         raise _bad(
             f"GeoJSON 顶层应为对象,实际为 {_type_name(obj)}",
@@ -116,7 +117,7 @@ def _top_level(obj: Any) -> tuple[list[tuple[str, Any]], str]:
     if kind == "Feature":
         return [("feature", obj)], kind
     if kind in _GEOMETRY_TYPES or kind == "GeometryCollection":
-        return [("(geometry)", {"type": "Feature", "properties": {}, "geometry": obj})], "Geometry"
+        return [("", {"type": "Feature", "properties": {}, "geometry": obj})], "Geometry"
     raise _bad(
         f"不是 GeoJSON:type 应为 FeatureCollection、Feature 或几何类型,实际为 {kind!r}",
         f"not GeoJSON: type must be FeatureCollection, Feature or a geometry type, got {kind!r}",
@@ -146,82 +147,83 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _position_problem(pos: Any, path: str) -> str | None:
+def _position_problem(pos: Any, path: str) -> tuple[str, str] | None:
     if not isinstance(pos, list) or not 2 <= len(pos) <= 3 or not all(_is_number(v) for v in pos):
         shown = json.dumps(pos, ensure_ascii=False)[:60]
-        return f"{path} 应为 [经度, 纬度] 数字坐标,实际为 {shown} ({path} must be a [lon, lat] position of numbers, got {shown})"
+        return f"{path} 应为 [经度, 纬度] 数字坐标,实际为 {shown}", f"{path} must be a [lon, lat] position of numbers, got {shown}"
     return None
 
 
-def _coordinates_problem(coords: Any, depth: int, kind: str, path: str) -> str | None:
+def _coordinates_problem(coords: Any, depth: int, kind: str, path: str) -> tuple[str, str] | None:
     """The first place where `coords` is not `depth` arrays deep around positions, or has too
     few points for its kind (a line needs 2, a ring 4 with the first repeated at the end)."""
     if depth == 0:
         return _position_problem(coords, path)
     if not isinstance(coords, list):
-        return f"{path} 应为数组,实际为 {_type_name(coords)} ({path} must be an array, got {_type_name(coords)})"
-    ring = kind in ("Polygon", "MultiPolygon") and depth == 1
-    line = kind in ("LineString", "MultiLineString") and depth == 1
+        return f"{path} 应为数组,实际为 {_type_name(coords)}", f"{path} must be an array, got {_type_name(coords)}"
     for i, c in enumerate(coords):
         problem = _coordinates_problem(c, depth - 1, kind, f"{path}[{i}]")
         if problem:
             return problem
-    if ring:
-        n = len(coords) + (0 if coords and coords[0][:2] == coords[-1][:2] else 1)  # shapely closes open rings
-        if n < 4:
+    if depth == 1 and kind in ("Polygon", "MultiPolygon"):
+        closed = bool(coords) and coords[0][:2] == coords[-1][:2]
+        if len(coords) + (0 if closed else 1) < 4:  # shapely closes an open ring by itself
             return (
-                f"{path} 是只有 {len(coords)} 个点的环,至少需要 4 个(首尾相同)"
-                f" ({path} is a ring of {len(coords)} positions; a ring needs 4, the first repeated last)"
+                f"{path} 是只有 {len(coords)} 个点的环,至少需要 4 个(首尾相同)",
+                f"{path} is a ring of {len(coords)} position(s); a ring needs 4, the first repeated last",
             )
-    if line and len(coords) < 2:
-        return f"{path} 是只有 {len(coords)} 个点的线,至少需要 2 个 ({path} is a line of {len(coords)} position(s); a line needs 2)"
+    if depth == 1 and kind in ("LineString", "MultiLineString") and len(coords) < 2:
+        return (
+            f"{path} 是只有 {len(coords)} 个点的线,至少需要 2 个",
+            f"{path} is a line of {len(coords)} position(s); a line needs 2",
+        )
     return None
 
 
-def _geometry_problem(g: dict, path: str) -> str | None:
+def _geometry_problem(g: dict, path: str) -> tuple[str, str] | None:
     kind = g.get("type")
     if kind == "GeometryCollection":
         parts = g.get("geometries")
         if not isinstance(parts, list):
-            return f"{path}.geometries 应为数组 ({path}.geometries must be an array)"
+            return f"{path}.geometries 应为数组", f"{path}.geometries must be an array"
         for i, part in enumerate(parts):
             if not isinstance(part, dict):
-                return f"{path}.geometries[{i}] 应为对象 ({path}.geometries[{i}] must be an object)"
+                return f"{path}.geometries[{i}] 应为对象", f"{path}.geometries[{i}] must be an object"
             problem = _geometry_problem(part, f"{path}.geometries[{i}]")
             if problem:
                 return problem
         return None
     if kind not in _GEOMETRY_TYPES:
-        return f"{path}.type 不是几何类型:{kind!r} ({path}.type is not a geometry type: {kind!r})"
+        return f"{path}.type 不是几何类型:{kind!r}", f"{path}.type is not a geometry type: {kind!r}"
     if "coordinates" not in g:
-        return f"{path}.coordinates 缺失 ({path}.coordinates is missing)"
-    if kind != "Point" and g["coordinates"] == []:
+        return f"{path}.coordinates 缺失", f"{path}.coordinates is missing"
+    if g["coordinates"] == []:
         return None  # an empty geometry is legal GeoJSON; check_shape reports it as "empty"
     return _coordinates_problem(g["coordinates"], _GEOMETRY_TYPES[kind], kind, f"{path}.coordinates")
 
 
 def _build_geometry(g: dict, path: str) -> tuple[BaseGeometry | None, str | None]:
     problem = _geometry_problem(g, path)
-    if problem:
-        return None, f"几何无法读取:{problem}".replace(" (", " (unreadable geometry: ", 1)
-    try:
-        with np.errstate(invalid="ignore"):  # NaN coordinates are check_shape's to report
-            geom = shape(g)
-    except Exception as e:  # shapely raises several kinds for malformed input
-        return None, f"{path} 几何无法读取:{e} ({path}: unreadable geometry: {e})"
-    if shapely.has_z(geom):
-        geom = shapely.force_2d(geom)  # altitude has no meaning for a boundary
-    return geom, None
+    if problem is None:
+        try:
+            with np.errstate(invalid="ignore"):  # NaN coordinates are check_shape's to report
+                geom = shape(g)
+        except Exception as e:  # shapely raises several kinds for malformed input
+            problem = f"{path}:{e}", f"{path}: {e}"
+        else:
+            if shapely.has_z(geom):
+                geom = shapely.force_2d(geom)  # altitude means nothing for a boundary
+            return geom, None
+    zh, en = problem
+    return None, f"几何无法读取:{zh} (unreadable geometry: {en})"
 
 
 def _as_code(v: Any) -> str | None:
-    """A code as a string: DataV writes adcodes as numbers."""
-    if v is None or v == "":
+    """A code as a string (DataV writes adcodes as numbers); None when absent or unusable."""
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else None
     return str(v).strip() or None
 
 
@@ -255,7 +257,7 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
     Properties read: code (else DataV's adcode), name, level (one of levels.LEVELS), parent
     (else the last of DataV's acroutes), households, population.
     """
-    pairs, _ = _top_level(_load(data))
+    pairs, kind = _top_level(_load(data))
     errors = [e for path, f in pairs for e in _structure_errors(path, f)]
     if errors:
         place, zh, en = errors[0]
@@ -273,27 +275,32 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
     for i, (path, f) in enumerate(pairs):
         props = f.get("properties") or {}
         problems: list[str] = []
-        code = _as_code(props.get("code"))
-        if code is None:
-            code = _as_code(props.get("adcode"))
-        if code is None:
+        key = "code" if props.get("code") not in (None, "") else "adcode"
+        code = _as_code(props.get(key))
+        if code is None and props.get(key) not in (None, ""):
+            shown = json.dumps(props[key], ensure_ascii=False)[:40]
+            problems.append(f"{path}.properties.{key} 不是有效的代码:{shown} ({path}.properties.{key} is not a usable code: {shown})")
+        elif code is None and kind != "Geometry":  # a bare geometry is just a shape: no code to miss
             problems.append(f"{path} 缺少代码 (properties.code 或 adcode) ({path} has no code: properties.code or adcode)")
         name = props.get("name")
         name = str(name).strip() if name is not None and str(name).strip() else None
-        if name is None:
+        if name is None and kind != "Geometry":
             problems.append(f"{path} 缺少名称 (properties.name) ({path} has no name: properties.name)")
         level = props.get("level") if props.get("level") in LEVELS else None
         parent = _as_code(props.get("parent"))
+        if parent is None:
+            parent = _as_code(props.get("parent_code"))
         routes = props.get("acroutes")
         if parent is None and isinstance(routes, list) and routes:
             parent = _as_code(routes[-1])
         households = _as_count(props.get("households"), "households", path, problems)
         population = _as_count(props.get("population"), "population", path, problems)
         geom = None
+        gpath = f"{path}.geometry" if path else "geometry"
         if f["geometry"] is None:
-            problems.append(f"{path}.geometry 为 null,没有边界 ({path}.geometry is null: no boundary)")
+            problems.append(f"{gpath} 为 null,没有边界 ({gpath} is null: no boundary)")
         else:
-            geom, problem = _build_geometry(f["geometry"], f"{path}.geometry")
+            geom, problem = _build_geometry(f["geometry"], gpath)
             if problem:
                 problems.append(problem)
         out.append(ParsedFeature(i, code, name, level, parent, households, population, props, geom, problems))

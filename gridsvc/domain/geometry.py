@@ -288,16 +288,16 @@ def check_shape(geom, level: str, *, min_area_m2: float | None = None) -> list[G
     """
     check_level(level)
     lv_zh = LEVEL_NAMES_ZH[level]
-    if geom is None or not isinstance(geom, BaseGeometry) or geom.is_empty:
-        if geom is not None and not isinstance(geom, BaseGeometry):
-            return [
-                GeometryProblem(
-                    "type",
-                    f"{lv_zh}的边界不是几何对象 ({type(geom).__name__})",
-                    f"the {level} boundary is not a geometry ({type(geom).__name__})",
-                    details={"type": type(geom).__name__},
-                )
-            ]
+    if geom is not None and not isinstance(geom, BaseGeometry):
+        return [
+            GeometryProblem(
+                "type",
+                f"{lv_zh}的边界不是几何对象 ({type(geom).__name__})",
+                f"the {level} boundary is not a geometry ({type(geom).__name__})",
+                details={"type": type(geom).__name__},
+            )
+        ]
+    if geom is None or geom.is_empty:
         return [GeometryProblem("empty", f"{lv_zh}的边界为空", f"the {level} boundary is empty")]
 
     allowed = _POLYGONAL + (("Point",) if level == "building" else ())
@@ -326,7 +326,7 @@ def check_shape(geom, level: str, *, min_area_m2: float | None = None) -> list[G
     problems: list[GeometryProblem] = []
     inside = _in_bounds(xy)
     if not inside.all():
-        n_out = int((~inside).sum())
+        n_out = len(np.unique(xy[~inside], axis=0))  # a ring's closing point is not another one
         first = tuple(float(v) for v in xy[np.argmin(inside)])
         if _in_bounds(xy[:, ::-1]).all():
             problems.append(
@@ -423,11 +423,14 @@ def check_within_parent(
     p = _representative(beyond if not beyond.is_empty else out_local)
     location = _from_local_metres(p, lon0, lat0) if p else _representative(outside)
     who = f" {parent_code}" if parent_code else ""
+    if total > 0:
+        what_zh, what_en = f"有 {_fmt_m2(outside_m2)} ({ratio:.1%}) 超出", f"{_fmt_m2(outside_m2)} ({ratio:.1%}) lies outside"
+    else:  # a building's point
+        what_zh, what_en = "位置超出", "the point lies outside"
     return GeometryProblem(
         "outside_parent",
-        f"有 {_fmt_m2(outside_m2)} ({ratio:.1%}) 超出上级区域{who}的边界,超过 {tolerance_m:g} 米容差,如 {_fmt_point(location)} 附近",
-        f"{_fmt_m2(outside_m2)} ({ratio:.1%}) lies outside the parent{who}, beyond the "
-        f"{tolerance_m:g} m tolerance, e.g. near {_fmt_point(location)}",
+        f"{what_zh}上级区域{who}的边界,超过 {tolerance_m:g} 米容差,如 {_fmt_point(location)} 附近",
+        f"{what_en} the parent{who}, beyond the {tolerance_m:g} m tolerance, e.g. near {_fmt_point(location)}",
         location=location,
         details={"parent": parent_code, "outside_m2": round(outside_m2, 1), "outside_ratio": round(ratio, 6)},
     )

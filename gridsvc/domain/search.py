@@ -11,8 +11,11 @@ field the query covers; a match through the abbreviation table loses 10, so it s
 tier)::
 
     1000 exact name (or exact code)     700 keyword           400 summary
-     900 name starts with the query     600 code contains     300 query's characters in
+     900 name starts with the query     600 code prefix (*)   300 query's characters in
      800 name contains the query        500 material              order in the name
+
+    (*) codes are matched by prefix ("gs-sb" finds GS-SB-*), or contain the query when no
+        code starts with it.
 
 Ties go to catalog order (the order of `build`). Abbreviations: "低保" is not a substring of
 "最低生活保障金申请" (低 and 保 are apart), so the query also runs as its expansions from
@@ -25,6 +28,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +71,7 @@ _MAX_PREFIX = 12
 
 EXACT, PREFIX, NAME, KEYWORD, CODE, MATERIAL, SUMMARY, SUBSEQ = 1000, 900, 800, 700, 600, 500, 400, 300
 SYNONYM_PENALTY = 10
+MAX_QUERY = 100  # characters of a query that are searched
 
 
 def normalize(text: str) -> str:
@@ -145,6 +150,57 @@ class Hit:
     score: float
 
 
+class _Field:
+    """The distinct values of one field, each indexed once and mapped to the docs holding it."""
+
+    __slots__ = ("entries", "docs", "post", "_ids")
+
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+        self.docs: list[set[int]] = []
+        self.post: dict[str, set[int]] = {}
+        self._ids: dict[str, int] = {}
+
+    def add(self, text: str, doc: int) -> None:
+        if not text:
+            return
+        e = self._ids.get(text)
+        if e is None:
+            e = self._ids[text] = len(self.entries)
+            self.entries.append(text)
+            self.docs.append(set())
+            for t in set(tokens(text)):
+                self.post.setdefault(t, set()).add(e)
+        self.docs[e].add(doc)
+
+    def containing(self, v: str) -> list[tuple[int, int]]:
+        """(entry, position) of the entries that contain ``v`` as a substring."""
+        sets = []
+        for t in _query_tokens(v):
+            s = self.post.get(t)
+            if not s:
+                return []
+            sets.append(s)
+        if not sets:
+            return []
+        sets.sort(key=len)
+        cands = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+        entries = self.entries
+        found = [(e, entries[e].find(v)) for e in cands]
+        return [ep for ep in found if ep[1] >= 0]
+
+    def having_chars(self, chars: str) -> list[int]:
+        """Entries holding every character of ``chars`` (a superset of subsequence matches)."""
+        sets = []
+        for ch in dict.fromkeys(chars):
+            s = self.post.get(ch)
+            if not s:
+                return []
+            sets.append(s)
+        sets.sort(key=len)
+        return list(sets[0].intersection(*sets[1:]))
+
+
 class CatalogIndex:
     """An inverted index over the catalog; rebuild it with `build` when the catalog changes."""
 
@@ -159,35 +215,52 @@ class CatalogIndex:
                 raise ValidationError(f"检索文档编号重复: {d.id!r}", f"duplicate search doc id {d.id!r}",
                                       code="duplicate_doc", details={"id": d.id})
             seen.add(d.id)
-        self._names = [normalize(d.name) for d in self._docs]
-        self._codes = [normalize(d.code) for d in self._docs]
-        self._keywords = [[normalize(k) for k in _as_list(d.keywords)] for d in self._docs]
-        self._materials = [[normalize(m) for m in d.materials] for d in self._docs]
-        self._summaries = [normalize(d.summary) for d in self._docs]
-        self._by_code = {}
-        for i, c in enumerate(self._codes):
-            self._by_code.setdefault(c, i)
-        self._name_post: dict[str, set[int]] = {}
-        self._post: dict[str, set[int]] = {}
+        self._name, self._keyword, self._code = _Field(), _Field(), _Field()
+        self._material, self._summary = _Field(), _Field()
+        self._by_code: dict[str, int] = {}
         self._by_category: dict[str, set[int]] = {}
         self._by_list: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._everywhere: set[int] = set()
         for i, d in enumerate(self._docs):
-            name_terms = set(tokens(d.name))
-            for t in name_terms:
-                self._name_post.setdefault(t, set()).add(i)
-            other = " \x1f ".join([d.code, *_as_list(d.keywords), *d.materials, d.summary])
-            for t in name_terms.union(tokens(other)):
-                self._post.setdefault(t, set()).add(i)
+            self._name.add(normalize(d.name), i)
+            code = normalize(d.code)
+            self._code.add(code, i)
+            self._by_code.setdefault(code, i)
+            for k in _as_list(d.keywords):
+                self._keyword.add(normalize(k), i)
+            for m in d.materials:
+                self._material.add(normalize(m), i)
+            self._summary.add(normalize(d.summary), i)
             self._by_category.setdefault(d.category, set()).add(i)
             self._by_list.setdefault(d.list, set()).add(i)
             if not d.area_prefixes:
                 self._everywhere.add(i)
             for p in d.area_prefixes:
                 self._by_prefix.setdefault(p, set()).add(i)
+        # Codes sorted per length, so a prefix is a range found by bisection.
+        by_len: dict[int, list[tuple[str, int]]] = {}
+        for i, d in enumerate(self._docs):
+            code = normalize(d.code)
+            by_len.setdefault(len(code), []).append((code, i))
+        self._codes_by_len = {}
+        for n, pairs in sorted(by_len.items()):
+            pairs.sort()
+            self._codes_by_len[n] = ([c for c, _ in pairs], [i for _, i in pairs])
         self._filter_cache: dict[tuple[Any, ...], set[int] | None] = {}
         return self
+
+    def _codes_matching(self, v: str) -> list[tuple[str, set[int]]]:
+        """Codes starting with ``v`` (by bisection, one group per code length), else codes containing it."""
+        out = []
+        for keys, docs in self._codes_by_len.values():
+            lo = bisect_left(keys, v)
+            hi = bisect_left(keys, v + "\U0010ffff", lo)
+            if lo < hi:
+                out.append((keys[lo], set(docs[lo:hi])))
+        if not out:
+            out = [(self._code.entries[e], self._code.docs[e]) for e, _ in self._code.containing(v)]
+        return out
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -219,8 +292,10 @@ class CatalogIndex:
     def search(self, q: str | None, *, category: str | None = None, list_: str | None = None,
                area_code: str | None = None, limit: int | None = 50) -> list[Hit]:
         """Items matching ``q``, best first; an empty query lists the catalog in order."""
+        if limit is not None and limit <= 0:
+            return []
         allowed = self._allowed(category, list_, area_code)
-        query = normalize(q or "").strip()
+        query = normalize(q or "").strip()[:MAX_QUERY]
         terms = [t for t in _TERM_SPLIT.split(query) if _RUN_RE.search(t)]
         if not terms:
             order = range(len(self._docs)) if allowed is None else sorted(allowed)
@@ -231,98 +306,87 @@ class CatalogIndex:
             if exact is not None and (allowed is None or exact in allowed):
                 scores[exact] = float(EXACT)
         else:
+            # Every term must match: score the rarest term first, then only inside its hits.
             scores = {}
-            within: set[int] | None = allowed
+            within = allowed
             for n, term in enumerate(terms):
                 s = self._term_scores(term, within, None)
-                scores = s if n == 0 else {i: scores[i] + v for i, v in s.items() if i in scores}
+                scores = s if n == 0 else {i: scores[i] + v for i, v in s.items()}
                 within = set(scores)
                 if not within:
                     break
             scores = {i: v / len(terms) for i, v in scores.items()}
-        ranked = heapq.nsmallest(limit, scores.items(), key=_rank) if limit is not None else sorted(scores.items(), key=_rank)
+        if limit is not None and len(scores) > limit:
+            ranked = heapq.nsmallest(limit, scores.items(), key=_rank)
+        else:
+            ranked = sorted(scores.items(), key=_rank)
         return [Hit(self._docs[i].id, round(s, 3)) for i, s in ranked]
 
-    def _candidates(self, post: dict[str, set[int]], term: str, within: set[int] | None) -> set[int]:
-        toks = _query_tokens(term)
-        sets = []
-        for t in toks:
-            s = post.get(t)
-            if not s:
-                return set()
-            sets.append(s)
-        if within is not None:
-            sets.append(within)
-        if not sets:
-            return set()
-        sets.sort(key=len)
-        return sets[0].intersection(*sets[1:]) if len(sets) > 1 else set(sets[0])
-
     def _term_scores(self, term: str, within: set[int] | None, limit: int | None) -> dict[int, float]:
+        """Doc -> best score for one term, in three stages whose score ranges do not overlap.
+
+        Scores are computed per distinct field value and handed to its docs with set
+        operations; once ``limit`` docs are placed, lower scores cannot enter the result.
+        """
         variants = [(term, 0)] + [(v, SYNONYM_PENALTY) for v in expansions(term)]
         scores: dict[int, float] = {}
-        names = self._names
-        # Stage 1: the name. Every score here outranks every later stage.
-        for v, penalty in variants:
-            for i in self._candidates(self._name_post, v, within):
-                s = _name_score(names[i], v)
-                if s is not None and s - penalty > scores.get(i, -1.0):
-                    scores[i] = s - penalty
-        if limit is not None and len(scores) >= limit:
-            return scores
-        # Stage 2: keywords, code, materials, summary.
-        found: dict[int, float] = {}
-        for v, penalty in variants:
-            for i in self._candidates(self._post, v, within):
-                if i in scores:
+        assigned: set[int] = set()
+
+        def place(groups: dict[float, list[set[int]]]) -> bool:
+            """Give each group's docs its score, best first; True once ``limit`` docs are placed."""
+            for score in sorted(groups, reverse=True):
+                if limit is not None and len(assigned) >= limit:
+                    return True
+                sets = groups[score]
+                new = sets[0].union(*sets[1:]) - assigned
+                if within is not None:
+                    new &= within
+                if not new:
                     continue
-                s = self._other_score(i, v)
-                if s is not None and s - penalty > found.get(i, -1.0):
-                    found[i] = s - penalty
-        scores.update(found)
-        if limit is not None and len(scores) >= limit:
+                if limit is not None and len(assigned) + len(new) > limit:
+                    new = set(sorted(new)[: limit - len(assigned)])  # equal scores: catalog order decides
+                assigned.update(new)
+                scores.update(dict.fromkeys(new, score))
+            return limit is not None and len(assigned) >= limit
+
+        name = self._name
+        entries, docs = name.entries, name.docs
+        groups: dict[float, list[set[int]]] = {}
+        for v, penalty in variants:
+            lv = len(v)
+            for e, pos in name.containing(v):
+                n = len(entries[e])
+                if pos:
+                    s = NAME + 60 * lv / n + 20 / (1 + pos)
+                else:
+                    s = EXACT if n == lv else PREFIX + 80 * lv / n
+                groups.setdefault(s - penalty, []).append(docs[e])
+        if place(groups):
             return scores
-        # Stage 3: the query's characters in order inside the name (abbreviations).
-        found = {}
+        groups = {}
+        for v, penalty in variants:
+            lv = len(v)
+            for f, tier in ((self._keyword, KEYWORD), (self._material, MATERIAL), (self._summary, SUMMARY)):
+                entries, docs = f.entries, f.docs
+                base = tier - penalty
+                for e, _ in f.containing(v):
+                    groups.setdefault(base + 80 * lv / len(entries[e]), []).append(docs[e])
+            for code, matched in self._codes_matching(v):
+                groups.setdefault(CODE - penalty + 80 * lv / len(code), []).append(matched)
+        if place(groups):
+            return scores
+        groups = {}
         for v, penalty in variants:
             chars = "".join(ch for ch in v if _RUN_RE.match(ch))
             if len(chars) < 2:
                 continue
-            sets = [self._name_post.get(ch) for ch in dict.fromkeys(chars)]
-            if not all(sets):
-                continue
-            if within is not None:
-                sets.append(within)
-            sets.sort(key=len)
-            for i in sets[0].intersection(*sets[1:]):
-                if i in scores:
-                    continue
-                span = _subsequence_span(names[i], chars)
+            entries, docs = name.entries, name.docs
+            for e in name.having_chars(chars):
+                span = _subsequence_span(entries[e], chars)
                 if span is not None:
-                    s = SUBSEQ + 80 * len(chars) / span - penalty
-                    if s > found.get(i, -1.0):
-                        found[i] = s
-        scores.update(found)
+                    groups.setdefault(SUBSEQ + 80 * len(chars) / span - penalty, []).append(docs[e])
+        place(groups)
         return scores
-
-    def _other_score(self, i: int, v: str) -> float | None:
-        best: float | None = None
-        for kw in self._keywords[i]:
-            if v in kw:
-                best = max(best or 0.0, KEYWORD + 80 * len(v) / len(kw))
-        if best is not None:
-            return best
-        if v in self._codes[i]:
-            return CODE + 80 * len(v) / len(self._codes[i])
-        for m in self._materials[i]:
-            if v in m:
-                best = max(best or 0.0, MATERIAL + 80 * len(v) / len(m))
-        if best is not None:
-            return best
-        s = self._summaries[i]
-        if v in s:
-            return SUMMARY + 80 * len(v) / max(len(s), len(v))
-        return None
 
 
 def _rank(kv: tuple[int, float]) -> tuple[float, int]:
@@ -333,18 +397,6 @@ def _as_list(value: str | Sequence[str]) -> list[str]:
     if isinstance(value, str):
         return [p for p in re.split(r"[,，、;；]+", value) if p.strip()]
     return list(value)
-
-
-def _name_score(name: str, v: str) -> float | None:
-    if name == v:
-        return float(EXACT)
-    pos = name.find(v)
-    if pos < 0:
-        return None
-    cover = len(v) / len(name)
-    if pos == 0:
-        return PREFIX + 80 * cover
-    return NAME + 60 * cover + 20 / (1 + pos)
 
 
 def _subsequence_span(text: str, chars: str) -> int | None:

@@ -46,6 +46,20 @@ class AreaInput:
 
 
 @dataclass
+class _Parent:
+    code: str
+    level: str
+    area: Area | None  # stored, or None when the parent comes in the same batch
+    _geometry: BaseGeometry | None = None
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        if self._geometry is None and self.area is not None:
+            self._geometry = geom_of(self.area)
+        return self._geometry  # type: ignore[return-value]
+
+
+@dataclass
 class BatchReport:
     stored: int = 0
     repaired: list[dict] = field(default_factory=list)
@@ -112,10 +126,13 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
     problems: list[dict] = []
     seen: dict[str, AreaInput] = {}
 
-    # 1. codes, levels, names, duplicates
-    parent_codes = {i.parent_code for i in items if i.parent_code}
-    parents = await _load_parents(parent_codes)
-    existing = {c for c in await Area.filter(code__in=[i.code for i in items]).values_list("code", flat=True)}
+    # 1. codes, levels, names, duplicates. A parent may be stored already or come earlier in
+    #    the same batch (a whole tree in one file).
+    in_batch = {i.code: i for i in items}
+    stored_parents = await _load_parents({i.parent_code for i in items if i.parent_code and i.parent_code not in in_batch})
+    parents: dict[str, _Parent] = {c: _Parent(a.code, a.level, a) for c, a in stored_parents.items()}
+    parents.update({c: _Parent(i.code, i.level, None, i.geometry) for c, i in in_batch.items()})
+    existing = {c for c in await Area.filter(code__in=list(in_batch)).values_list("code", flat=True)}
     for item in items:
         try:
             check_level(item.level)
@@ -126,9 +143,6 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                 continue
             if parent is not None:
                 check_code(item.code, item.level, parent.code, parent.level)
-                if LEVEL_INDEX[parent.level] >= LEVEL_INDEX[item.level]:
-                    raise ValidationError(f"上级区域 {parent.code} 是{LEVEL_NAMES_ZH[parent.level]},不高于{LEVEL_NAMES_ZH[item.level]}",
-                                          f"parent {parent.code} is a {parent.level}, not above a {item.level}", code="bad_parent")
             else:
                 check_code(item.code, item.level)
                 if item.level not in TOP_LEVELS:
@@ -174,7 +188,7 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
     for (pcode, level), members in groups.items():
         parent = parents.get(pcode or "")
         if parent is not None:
-            pgeom = geom_of(parent)
+            pgeom = parent.geometry
             for item in members:
                 if item.level == "building" and item.geometry.geom_type == "Point":
                     if not pgeom.buffer(geo.meters_to_degrees(20, item.geometry.y)).contains(item.geometry):
@@ -190,7 +204,8 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
             continue
         overlaps = geo.check_overlaps(polys)
         bounds = shapely.total_bounds([g for _, g in polys])
-        stored = await _stored_siblings(parent, level, tuple(bounds), {i.code for i in members} | replacing)
+        stored = [] if parent is not None and parent.area is None else await _stored_siblings(
+            parent.area if parent else None, level, tuple(bounds), {i.code for i in members} | replacing)
         for item in members:
             if item.geometry.geom_type == "Point":
                 continue

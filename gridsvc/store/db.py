@@ -54,6 +54,11 @@ def tortoise_config(db_url: str) -> dict:
 
 
 async def connect(db_url: str) -> None:
+    # Tortoise caches each table's INSERT/UPDATE SQL per connection *name*, so a process that
+    # moves from SQLite to PostgreSQL (the test suite does) would reuse "?"-placeholder SQL.
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
 
 

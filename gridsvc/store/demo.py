@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from ..domain.geojson import read_features
 from .areas import AreaInput, store_batch
 from .models import Area, User, UserArea
-from .users import _hasher
+from . import users
 
 # feature modules add their own demo data after the areas and people are in
 EXTRA_LOADERS: list[Callable] = []
@@ -35,7 +35,7 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
              for f in features]
     report = await store_batch(items, actor=None, settings=settings, progress=progress, audit_action="demo.load")
     people = json.loads(people_file.read_text(encoding="utf-8"))
-    password_hash = _hasher.hash(people["password"])
+    password_hash = users._hasher.hash(people["password"])
     area_ids = dict(await Area.all().values_list("code", "id"))
     entries = people["staff"] + people["accounts"]
     async with in_transaction():

@@ -20,6 +20,14 @@ _hasher = PasswordHasher()
 # verified against when the user does not exist, so that timing does not tell who has an account
 _DUMMY_HASH = _hasher.hash("not-a-password")
 
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (the test suite uses a cheap profile; hashes made with other
+    parameters still verify and are upgraded at the next login)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not-a-password")
+
 MIN_PASSWORD = 8
 
 
