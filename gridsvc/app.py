@@ -31,8 +31,11 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import areas, auth, staff
+    from .web.api import areas, auth, catalog, open311, staff, wishes
+    from .web.pages import catalog as catalog_pages
+    from .web.pages import maps as map_pages
     from .web.pages import routes as pages
+    from .web.pages import wishes as wish_pages
 
     return [
         Route("/healthz", healthz, methods=["GET"]),
@@ -40,7 +43,13 @@ def routes() -> list:
         *auth.ROUTES,
         *areas.ROUTES,
         *staff.ROUTES,
+        *catalog.ROUTES,
+        *open311.ROUTES,
+        *wishes.ROUTES,
         *pages.ROUTES,
+        *map_pages.ROUTES,
+        *catalog_pages.ROUTES,
+        *wish_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
 

@@ -245,6 +245,8 @@ def locate(lon: float, lat: float, db_url: Optional[str] = DbOpt) -> None:
 
 
 def main() -> None:
+    from .commands import catalog, maps, wishes  # noqa: F401  (they register their commands)
+
     app()
 
 

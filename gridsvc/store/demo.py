@@ -13,8 +13,6 @@ from .areas import AreaInput, store_batch
 from .models import Area, User, UserArea
 from . import users
 
-# feature modules add their own demo data after the areas and people are in
-EXTRA_LOADERS: list[Callable] = []
 
 
 def demo_files():
@@ -50,9 +48,12 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
         for p in entries:
             if p.get("supervisor"):
                 await User.filter(id=ids[p["username"]]).update(supervisor_id=ids[p["supervisor"]])
-    extra = {}
-    for loader in EXTRA_LOADERS:
-        extra.update(await loader(settings=settings) or {})
+    # each feature adds its own demo data once the areas and people are in
+    from . import catalog_demo, wishes_demo
+
+    extra: dict = {}
+    for feature in (catalog_demo, wishes_demo):
+        extra.update(await feature.load(settings=settings) or {})
     return {
         "areas": report.stored,
         "people": len(entries),

@@ -1,0 +1,1 @@
+"""Feature commands of `gridsvc`: each module registers its commands on `gridsvc.cli.app`."""

@@ -1,0 +1,3 @@
+"""`gridsvc` commands for catalog."""
+
+from ..cli import app  # noqa: F401  (commands register on it)

@@ -1,0 +1,5 @@
+"""Demo data for wishes, loaded after the demo city."""
+
+
+async def load(settings=None) -> dict:
+    return {}

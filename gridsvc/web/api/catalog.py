@@ -1,0 +1,3 @@
+"""catalog API (filled in by its feature)."""
+
+ROUTES: list = []

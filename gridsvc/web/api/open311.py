@@ -1,0 +1,3 @@
+"""open311 API (filled in by its feature)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""wishes API (filled in by its feature)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""catalog pages (filled in by its feature)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""maps pages (filled in by its feature)."""
+
+ROUTES: list = []

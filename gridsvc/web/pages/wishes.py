@@ -1,0 +1,3 @@
+"""wishes pages (filled in by its feature)."""
+
+ROUTES: list = []
