@@ -189,9 +189,13 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
         parent = parents.get(pcode or "")
         if parent is not None:
             pgeom = parent.geometry
+            near = None  # the parent grown by the tolerance, for building points
             for item in members:
                 if item.level == "building" and item.geometry.geom_type == "Point":
-                    if not pgeom.buffer(geo.meters_to_degrees(20, item.geometry.y)).contains(item.geometry):
+                    if near is None:
+                        near = pgeom.buffer(geo.meters_to_degrees(20, item.geometry.y))
+                        shapely.prepare(near)
+                    if not near.contains(item.geometry):
                         problems.append(_problem(item, "outside_parent", f"楼栋点位不在上级区域 {parent.code} 内",
                                                  f"the building point lies outside its parent {parent.code}",
                                                  (item.geometry.x, item.geometry.y)))
@@ -241,7 +245,8 @@ def _size_warnings(item: AreaInput, settings) -> list[dict]:
 
 
 async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False, settings=None,
-                      progress: Callable[[int], None] | None = None, audit_action: str = "area.import") -> BatchReport:
+                      progress: Callable[[int], None] | None = None, audit_action: str = "area.import",
+                      report_coverage: bool = True) -> BatchReport:
     """Validate and store new areas, all or nothing."""
     items, report = await validate_batch(items, repair=repair, progress=progress)
     order = sorted(items, key=lambda i: LEVEL_INDEX[i.level])
@@ -270,8 +275,9 @@ async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair
     report.stored = len(items)
     for item in items:
         report.warnings.extend(_size_warnings(item, settings))
-    for pcode in sorted({i.parent_code for i in items if i.parent_code and i.parent_code in ids}):
-        report.coverage.append(await coverage_of(pcode))
+    if report_coverage:
+        for pcode in sorted({i.parent_code for i in items if i.parent_code and i.parent_code in ids})[:200]:
+            report.coverage.append(await coverage_of(pcode))
     return report
 
 
