@@ -239,3 +239,36 @@ async def test_locate_batch(client, people):
     assert res[1]["chain"][-1] == people.grid2 and r.json()["names"][people.grid2] == "川口二网格"
     assert (await client.post("/api/v1/locate", json={"points": [[1, "a"]]})).status_code == 400
     assert (await client.post("/api/v1/locate", json={"points": [[200, 35]]})).status_code == 422
+
+
+# ---- import through the API: the same scenarios as the CLI --------------------------------
+
+
+def _grids_file(*grids) -> dict:
+    return {"type": "FeatureCollection", "features": [feature(c, n, "grid", g) for c, n, g in grids]}
+
+
+async def test_api_import_all_or_nothing(client, people):
+    h = await client.token_for("official")
+    good = ("610202001002002", "二网格", square(109.3, 35.0, 0.1))
+    bad = ("610202001002003", "越界网格", square(109.35, 35.1, 0.2))
+    r = await client.post("/api/v1/areas/import", params={"parent": people.community2, "level": "grid"},
+                          json=_grids_file(good, bad), headers=h)
+    assert r.status_code == 422
+    rejected = r.json()["error"]["details"]["rejected"]
+    assert [x["code"] for x in rejected] == ["610202001002003"]
+    assert (await client.get("/api/v1/areas/610202001002002")).status_code == 404  # nothing stored
+    r = await client.post("/api/v1/areas/import", params={"parent": people.community2, "level": "grid"},
+                          json=_grids_file(good), headers=h)
+    assert r.status_code == 201 and r.json()["stored"] == 1
+    assert r.json()["coverage"][0]["code"] == people.community2
+
+
+async def test_api_import_scope(client, people):
+    h = await client.token_for("official2")
+    r = await client.post("/api/v1/areas/import", params={"parent": people.community2, "level": "grid"},
+                          json=_grids_file(("610202001002002", "x", square(109.3, 35.0, 0.1))), headers=h)
+    assert r.status_code == 403
+    r = await client.post("/api/v1/areas/import", params={"level": "district"}, json={"type": "FeatureCollection", "features": []},
+                          headers=h)
+    assert r.status_code == 403  # a top-level area is the platform admin's

@@ -129,6 +129,28 @@ async def create_area(request: Request) -> Response:
     return json_ok(feat, 201, headers={"Location": f"/api/v1/areas/{area.code}"})
 
 
+async def import_areas(request: Request) -> Response:
+    """The same import as `gridsvc import-boundaries`, for officials in their scope: the body
+    is the GeoJSON / DataV file itself."""
+    from ...store.importer import import_boundaries
+
+    q = request.query_params
+    parent = q.get("parent") or None
+    if parent:
+        require(request, "area.create", parent)
+    else:
+        require(request, "area.create_top")
+    level = q.get("level") or None
+    crs = q.get("crs") or None
+    repair = q.get("repair", "").lower() in ("1", "true", "yes")
+    body = await request.body()
+    if not body:
+        raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file", code="empty_body")
+    plan, report = await import_boundaries(body, level=level, parent=parent, crs=crs, repair=repair,
+                                           actor=request.state.principal, settings=request.app.state.settings)
+    return json_ok({"crs": plan.crs, **report.to_dict()}, 201)
+
+
 async def patch_area(request: Request) -> Response:
     code = request.path_params["code"]
     area = await store.get_area(code)
@@ -256,6 +278,12 @@ ROUTES = [
     endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas", auth="scoped",
              params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=FEATURE_BODY,
              responses={"201": {"description": "created"}}),
+    endpoint("/areas/import", import_areas, "POST", "导入边界文件,全部成功或全部不存 (import a GeoJSON/DataV file, all or nothing)",
+             tag="areas", auth="scoped",
+             params=[param("level", enum=list(LEVELS)), param("parent"), param("crs", enum=["wgs84", "gcj02", "bd09"]),
+                     param("repair", type_="boolean")],
+             body={"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}},
+             responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}),
     endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")]),
     endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",
              auth="scoped", params=[param("code", "path"), param("crs", enum=["wgs84", "gcj02", "bd09"])],
