@@ -1,3 +1,107 @@
-"""`gridsvc` commands for catalog."""
+"""`gridsvc` commands for catalog: export-catalog and import-catalog (.xlsx or .csv by extension)."""
 
-from ..cli import app  # noqa: F401  (commands register on it)
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..cli import DbOpt, app, run, settings_for
+from ..domain.errors import DomainError
+from ..store import db
+
+
+def _day(value: Optional[str], option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        typer.secho(f"错误 error: {option} 应为日期 YYYY-MM-DD (must be a date), 收到 got {value!r}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def _print_problems(e: DomainError) -> None:
+    """Each bad row and column on its own line, then the summary."""
+    problems = (e.details or {}).get("problems") if isinstance(e.details, dict) else None
+    if not problems:
+        raise e
+    for p in problems:
+        column = f"「{p['column']}」" if p["column"] else ""
+        typer.echo(f"  第 {p['row']} 行 row {p['row']} {column}: {p['message']}", err=True)
+    typer.secho(f"错误 error: {e.message}", fg="red", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("export-catalog")
+def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出文件 .xlsx 或 .csv (output file)"),
+                   on: Optional[str] = typer.Option(None, "--on", help="某日施行的目录,缺省今天 (the catalog as in force that day)"),
+                   area: Optional[str] = typer.Option(None, "--area", help="只导出适用于该区域的事项 (only items for this area)"),
+                   db_url: Optional[str] = DbOpt) -> None:
+    """导出服务事项目录为 Excel 或 CSV,中文表头 (export the catalog as .xlsx or .csv)."""
+    from ..store import catalog_sheets as sheets
+
+    s = settings_for(db_url)
+    fmt = _format(file)
+    day = _day(on, "--on")
+
+    async def body():
+        async with db.connected(s.db_url, migrate_first=True):
+            if area:
+                from ..store.models import Area
+
+                if not await Area.exists(code=area):
+                    from ..domain.errors import NotFound
+
+                    raise NotFound(f"区域 {area} 不存在", f"area {area} not found")
+            items = await sheets.export_items(on=day, area=area)
+        data = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
+        file.write_bytes(data)
+        typer.echo(f"已导出 exported {len(items)} 个事项 items → {file}")
+
+    run(body())
+
+
+def _format(file: Path) -> str:
+    from ..store.catalog_sheets import format_of
+
+    try:
+        return format_of(file.name)
+    except DomainError as e:
+        typer.secho(f"错误 error: {e.message}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("import-catalog")
+def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                               help="Excel (.xlsx) 或 CSV 文件,中文表头 (with Chinese headers)"),
+                   draft: bool = typer.Option(False, "--draft", help="只存为草稿,不发布 (store drafts, do not publish)"),
+                   on: Optional[str] = typer.Option(None, "--on", help="发布日期,缺省今天 (publication date)"),
+                   dry_run: bool = typer.Option(False, "--dry-run", help="只检查,不存储 (check only)"),
+                   db_url: Optional[str] = DbOpt) -> None:
+    """导入服务事项目录,全部成功或全部不存;逐行报告问题 (import the catalog: all or nothing, every bad row named)."""
+    from ..store import catalog_sheets as sheets
+
+    s = settings_for(db_url)
+    fmt = _format(file)
+    day = _day(on, "--on")
+
+    async def body():
+        try:
+            numbered = sheets.parse(file.read_bytes(), fmt)
+            async with db.connected(s.db_url, migrate_first=True):
+                report = await sheets.import_items(numbered, actor=None, publish_items=not draft, on=day,
+                                                   dry_run=dry_run)
+        except DomainError as e:
+            _print_problems(e)
+            return
+        what = "检查通过 checked" if dry_run else "已导入 imported"
+        typer.secho(f"{what} {report['rows']} 行 rows: 新建 created {report['created']}, 更新 updated {report['updated']}, "
+                    f"未变 unchanged {report['unchanged']}", fg="green")
+        if not dry_run and (report["created"] or report["updated"]):
+            typer.echo(f"已发布,自 {report['on']} 起施行 (published from {report['on']})" if report["published"]
+                       else "已存为草稿,发布后生效 (stored as drafts; publish them to take effect)")
+
+    run(body())

@@ -41,7 +41,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -228,6 +228,16 @@ def _lookup(value: Any, field_: str, table: Mapping[str, Any], kind_zh: str, kin
     names = [e if isinstance(e, str) else e.zh for e in table.values()]
     raise _bad(field_, code, f"未知的{kind_zh} {text!r},应为 {'、'.join(names)} 之一",
                f"unknown {kind_en} {text!r}; expected one of {', '.join(table)}", allowed=list(table))
+
+
+def category_id(value: Any, field_: str = "category") -> str:
+    """A category from its id or Chinese name (query parameters, spreadsheet cells)."""
+    return _lookup(value, field_, CATEGORY_BY_ID, "类别", "category", "unknown_category")
+
+
+def list_id(value: Any, field_: str = "list") -> str:
+    """A list from its id or Chinese name."""
+    return _lookup(value, field_, LIST_BY_ID, "清单", "list", "unknown_list")
 
 
 def parens_balanced(text: str) -> bool:
@@ -852,6 +862,35 @@ def admission_in_force(app: AdmissionApplication, on_date: date) -> bool:
     start = max(app.period_start, app.decided_on) if app.decided_on else app.period_start
     ended = _ended_on(app)
     return start <= on_date <= app.period_end and (ended is None or on_date < ended)
+
+
+def admission_window(app: AdmissionApplication) -> tuple[date, date] | None:
+    """The days the admitted item is in the lists, as [start, end) (end exclusive), or None.
+
+    The same rule as `admission_in_force`, as a range for indexes.
+    """
+    if app.state not in (_S.APPROVED, _S.ACTIVE, _S.EXPIRED):
+        return None
+    start = max(app.period_start, app.decided_on) if app.decided_on else app.period_start
+    end = app.period_end + timedelta(days=1)
+    ended = _ended_on(app)
+    if ended is not None:
+        end = min(end, ended)
+    return (start, end) if start < end else None
+
+
+# Lists an admission may not bring work into: that is what these lists exist to keep out.
+NOT_ADMISSIBLE = frozenset({"excluded", "no_certificate"})
+
+
+def check_admissible(list_id: str, code: str = "") -> None:
+    """An item on the list of work the community must not take on (or of certificates it must
+    not issue) cannot be admitted."""
+    if list_id in NOT_ADMISSIBLE:
+        lst = LIST_BY_ID[list_id]
+        raise ValidationError(f"事项 {code} 属于“{lst.zh}清单”,不能准入社区",
+                              f"item {code} is on the list '{lst.en}' and cannot be admitted into communities",
+                              code="not_admissible", details={"field": "item_code", "list": list_id})
 
 
 def admission_state_on(app: AdmissionApplication, on_date: date) -> AdmissionState:

@@ -196,6 +196,13 @@ def rows_to_items(rows: list[list[Any]]) -> tuple[list[ServiceItemData], list[Ro
     Every bad row is reported, each bad cell once; callers store nothing when problems is
     not empty (import is all or nothing).
     """
+    numbered, problems = numbered_items(rows)
+    return [item for _, item in numbered], problems
+
+
+def numbered_items(rows: list[list[Any]]) -> tuple[list[tuple[int, ServiceItemData]], list[RowProblem]]:
+    """Like `rows_to_items`, with the spreadsheet row number of each item (for the checks the
+    store adds: areas that exist, the importer's scope)."""
     problems: list[RowProblem] = []
     if not rows or not any(_cell(c) != "" for c in rows[0]):
         return [], [RowProblem(1, "", "no_header", "缺少表头行 (the header row is missing)")]
@@ -217,7 +224,7 @@ def rows_to_items(rows: list[list[Any]]) -> tuple[list[ServiceItemData], list[Ro
     if problems:
         return [], problems
 
-    items: list[ServiceItemData] = []
+    items: list[tuple[int, ServiceItemData]] = []
     first_row_of: dict[str, int] = {}
     for n, row in enumerate(rows[1:], start=2):
         cells = {columns[j]: _cell(v) for j, v in enumerate(row) if j in columns}
@@ -246,5 +253,5 @@ def rows_to_items(rows: list[list[Any]]) -> tuple[list[ServiceItemData], list[Ro
                                        f"代码 {item.code} 与第 {first_row_of[item.code]} 行重复 (duplicate code)"))
             continue
         first_row_of[item.code] = n
-        items.append(item)
+        items.append((n, item))
     return items, problems

@@ -8,6 +8,9 @@ decides on its own. A rule names, for each role, how far the role reaches:
 - WITHIN: the target area is one of the principal's areas or lies below one of them
 - BELOW: the target lies strictly below one of the principal's areas (they may create and
   delete inside their area, not the area itself)
+- COUNTY: like WITHIN, but only through the principal's city or district (county-level)
+  areas: decisions the seeds give to the county-level leading group, such as admitting work
+  into communities (准入), are not a street's to take
 
 Area codes extend their ancestors' prefixes (see `levels`), so "below" is a string test.
 """
@@ -28,9 +31,12 @@ class Reach(Enum):
     ANY = "any"
     WITHIN = "within"
     BELOW = "below"
+    COUNTY = "county"
 
 
 P, AUTH, ANY, WITHIN, BELOW = Reach.PUBLIC, Reach.AUTHENTICATED, Reach.ANY, Reach.WITHIN, Reach.BELOW
+COUNTY = Reach.COUNTY
+COUNTY_LEVELS = ("city", "district")
 STAFF_WITHIN = {"instructor": WITHIN, "head": WITHIN, "worker": WITHIN, "group_leader": WITHIN, "building_head": WITHIN}
 
 # action -> {role: reach}; a role missing from a rule may not act. "*" applies to every role.
@@ -47,6 +53,16 @@ RULES: dict[str, dict[str, Reach]] = {
     # residents' name, phone and address in full: the staff of the area (and officials do not)
     "resident.pii": {"admin": ANY, **STAFF_WITHIN},
     "myarea.read": {**STAFF_WITHIN, "official": WITHIN, "admin": ANY},
+    # public-service catalog: checked for every area an item applies to, before and after the
+    # change; an item for everywhere is checked against every top-level area of the deployment,
+    # so it needs the admin or an official of the whole city (or of the one district served)
+    "catalog.edit": {"admin": ANY, "official": WITHIN},
+    "catalog.publish": {"admin": ANY, "official": WITHIN},
+    # admission (准入): a department's application is entered by an official of the areas; the
+    # decision is the county-level leading group's, so a street official may apply but not decide
+    "admission.apply": {"admin": ANY, "official": WITHIN},
+    "admission.decide": {"admin": ANY, "official": COUNTY},
+    "admission.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
 }
 
 
@@ -94,8 +110,10 @@ def allows(principal: Principal, action: str, area_code: str | None = None) -> b
         return True
     if area_code is None:
         # an action on no particular area: allowed when the role reaches somewhere
-        return bool(principal.areas)
+        return any(r is not COUNTY or level in COUNTY_LEVELS for _, level in principal.areas)
     for code, level in principal.areas:
+        if r is COUNTY and level in COUNTY_LEVELS and is_within(area_code, code, level):
+            return True
         if r is WITHIN and is_within(area_code, code, level):
             return True
         if r is BELOW and area_code != code and is_within(area_code, code, level):
@@ -127,7 +145,7 @@ def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
         return []
     if r in (P, AUTH, ANY):
         return None
-    return [code_prefix(code, level) for code, level in principal.areas]
+    return [code_prefix(code, level) for code, level in principal.areas if r is not COUNTY or level in COUNTY_LEVELS]
 
 
 def can_manage_tier(principal: Principal, target_role: str) -> bool:

@@ -17,7 +17,10 @@ tier)::
     (*) codes are matched by prefix ("gs-sb" finds GS-SB-*), or contain the query when no
         code starts with it.
 
-Ties go to catalog order (the order of `build`). Abbreviations: "低保" is not a substring of
+Ties go to catalog order (the order of `build`). Documents may carry a validity window
+(``valid_from`` inclusive, ``valid_to`` exclusive): a search ``on`` a day sees only the
+documents in force that day, and one document per code, so an index built over every
+published version answers for any past day. Abbreviations: "低保" is not a substring of
 "最低生活保障金申请" (低 and 保 are apart), so the query also runs as its expansions from
 `ABBREVIATIONS` (低保 -> 最低生活保障) and as a subsequence of the name. Several words
 separated by spaces must all match (AND); the score is their mean.
@@ -31,6 +34,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .errors import ValidationError
@@ -142,6 +146,8 @@ class SearchDoc:
     category: str = ""
     list: str = ""  # noqa: A003
     area_prefixes: tuple[str, ...] = ()
+    valid_from: date | None = None  # in force from this day (None: always)
+    valid_to: date | None = None  # no longer in force from this day (None: open-ended)
 
 
 @dataclass(frozen=True)
@@ -217,7 +223,7 @@ class CatalogIndex:
             seen.add(d.id)
         self._name, self._keyword, self._code = _Field(), _Field(), _Field()
         self._material, self._summary = _Field(), _Field()
-        self._by_code: dict[str, int] = {}
+        self._by_code: dict[str, list[int]] = {}
         self._by_category: dict[str, set[int]] = {}
         self._by_list: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
@@ -226,7 +232,7 @@ class CatalogIndex:
             self._name.add(normalize(d.name), i)
             code = normalize(d.code)
             self._code.add(code, i)
-            self._by_code.setdefault(code, i)
+            self._by_code.setdefault(code, []).append(i)
             for k in _as_list(d.keywords):
                 self._keyword.add(normalize(k), i)
             for m in d.materials:
@@ -247,8 +253,27 @@ class CatalogIndex:
         for n, pairs in sorted(by_len.items()):
             pairs.sort()
             self._codes_by_len[n] = ([c for c, _ in pairs], [i for _, i in pairs])
+        self._windows = [(d.valid_from, d.valid_to) for d in self._docs]
+        code_count: dict[str, int] = {}
+        for d in self._docs:
+            code_count[d.code] = code_count.get(d.code, 0) + 1
+        # docs sharing a code with another (versions of one item, or one version admitted in
+        # several areas): a search keeps one of them
+        self._shared_code = {i for i, d in enumerate(self._docs) if code_count[d.code] > 1}
+        self._live_cache: dict[date, set[int]] = {}
         self._filter_cache: dict[tuple[Any, ...], set[int] | None] = {}
         return self
+
+    def _live(self, on: date) -> set[int]:
+        """Docs in force on ``on``."""
+        live = self._live_cache.get(on)
+        if live is None:
+            live = {i for i, (a, b) in enumerate(self._windows)
+                    if (a is None or a <= on) and (b is None or on < b)}
+            if len(self._live_cache) > 8:
+                self._live_cache.clear()
+            self._live_cache[on] = live
+        return live
 
     def _codes_matching(self, v: str) -> list[tuple[str, set[int]]]:
         """Codes starting with ``v`` (by bisection, one group per code length), else codes containing it."""
@@ -267,11 +292,14 @@ class CatalogIndex:
 
     # -- filters -----------------------------------------------------------------------
 
-    def _allowed(self, category: str | None, list_: str | None, area_code: str | None) -> set[int] | None:
-        key = (category, list_, area_code)
+    def _allowed(self, category: str | None, list_: str | None, area_code: str | None,
+                 on: date | None = None) -> set[int] | None:
+        key = (category, list_, area_code, on)
         if key in self._filter_cache:
             return self._filter_cache[key]
         sets: list[set[int]] = []
+        if on is not None:
+            sets.append(self._live(on))
         if category:
             sets.append(self._by_category.get(category, set()))
         if list_:
@@ -282,6 +310,13 @@ class CatalogIndex:
                 here |= self._by_prefix.get(area_code[:n], set())
             sets.append(here)
         allowed = set.intersection(*sorted(sets, key=len)) if sets else None
+        if allowed is not None and self._shared_code:
+            seen: set[str] = set()
+            for i in sorted(allowed & self._shared_code):
+                code = self._docs[i].code
+                if code in seen:
+                    allowed.discard(i)
+                seen.add(code)
         if len(self._filter_cache) > 256:
             self._filter_cache.clear()
         self._filter_cache[key] = allowed
@@ -290,11 +325,14 @@ class CatalogIndex:
     # -- search ------------------------------------------------------------------------
 
     def search(self, q: str | None, *, category: str | None = None, list_: str | None = None,
-               area_code: str | None = None, limit: int | None = 50) -> list[Hit]:
-        """Items matching ``q``, best first; an empty query lists the catalog in order."""
+               area_code: str | None = None, on: date | None = None, limit: int | None = 50) -> list[Hit]:
+        """Items matching ``q``, best first; an empty query lists the catalog in order.
+
+        ``on``: only the documents in force that day, one per code.
+        """
         if limit is not None and limit <= 0:
             return []
-        allowed = self._allowed(category, list_, area_code)
+        allowed = self._allowed(category, list_, area_code, on)
         query = normalize(q or "").strip()[:MAX_QUERY]
         terms = [t for t in _TERM_SPLIT.split(query) if _RUN_RE.search(t)]
         if not terms:
@@ -302,9 +340,10 @@ class CatalogIndex:
             return [Hit(self._docs[i].id, 0.0) for i in list(order)[: limit if limit is not None else None]]
         if len(terms) == 1:
             scores = self._term_scores(terms[0], allowed, limit)
-            exact = self._by_code.get(query)
-            if exact is not None and (allowed is None or exact in allowed):
-                scores[exact] = float(EXACT)
+            for exact in self._by_code.get(query, ()):
+                if allowed is None or exact in allowed:
+                    scores[exact] = float(EXACT)
+                    break
         else:
             # Every term must match: score the rarest term first, then only inside its hits.
             scores = {}

@@ -16,6 +16,7 @@ from tortoise import Tortoise
 # app label -> models module; later apps may reference earlier ones
 APPS: dict[str, str] = {
     "core": "gridsvc.store.models",
+    "catalog": "gridsvc.store.catalog_models",
 }
 
 

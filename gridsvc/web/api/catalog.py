@@ -1,3 +1,434 @@
-"""catalog API (filled in by its feature)."""
+"""The public-service catalog API: search, items and their versions, spreadsheets, admission.
 
-ROUTES: list = []
+Reading the published catalog needs no login. Changes go through `gridsvc.web.permissions`
+for every area an item applies to (before and after the change); an item for everywhere is
+checked against every top-level area of the deployment, so it takes the admin or an official
+of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
+from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound
+from ...domain.levels import is_within
+from ...store import catalog as store
+from ...store import catalog_admission as admission
+from ...store import catalog_sheets as sheets
+from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
+from ...store.db import normalise_db_url
+from ...store.models import Area
+from ..permissions import can, principal, require, require_login
+from . import endpoint, json_ok, param, query_int, read_json
+
+# ---- shared helpers (the pages and Open311 use them too) ----------------------------------
+
+
+def holder(request: Request) -> CatalogIndexHolder:
+    """The app's catalog index, made on first use and closed with the app's boundary index."""
+    app = request.app
+    h = getattr(app.state, "catalog_index", None)
+    if h is None:
+        settings = app.state.settings
+        h = CatalogIndexHolder(normalise_db_url(settings.db_url), check_seconds=settings.index_check_seconds)
+        app.state.catalog_index = h
+        app.state.index.attach(h)
+    return h
+
+
+async def catalog_search(request: Request) -> CatalogSearch:
+    return await holder(request).get()
+
+
+def date_param(request: Request, name: str = "on") -> date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}", f"{name} must be a date YYYY-MM-DD, got {raw!r}",
+                         code="bad_parameter", details={"parameter": name}) from None
+
+
+async def area_param(request: Request, name: str = "area") -> str | None:
+    code = (request.query_params.get(name) or "").strip()
+    if not code:
+        return None
+    if not await Area.exists(code=code):
+        raise NotFound(f"区域 {code} 不存在", f"area {code} not found", code="area_not_found",
+                       details={"parameter": name, "area": code})
+    return code
+
+
+def filters(request: Request) -> tuple[str | None, str | None]:
+    cat = request.query_params.get("category")
+    lst = request.query_params.get("list")
+    return (category_id(cat, "category") if cat else None), (list_id(lst, "list") if lst else None)
+
+
+def authorizer(request: Request) -> store.Authorize:
+    """``authorize(action, areas)`` for the store: `require` for every area; an empty list
+    (everywhere) for every top-level area of the deployment."""
+
+    async def check(action: str, areas: Sequence[str]) -> None:
+        codes = list(areas) or await store.top_area_codes() or ["-"]  # "-": within nobody's scope
+        for code in codes:
+            require(request, action, code)
+
+    return check
+
+
+async def may_edit(request: Request, code: str) -> bool:
+    """Whether the caller may edit (and so see the drafts of) an item."""
+    p = principal(request)
+    if not p.is_authenticated or not can(request, "catalog.edit"):
+        return False
+    try:
+        item = await store.get_item(code)
+        await authorizer(request)("catalog.edit", await store.scope_areas(item))
+    except DomainError:
+        return False
+    return True
+
+
+def _reason(data: dict) -> str:
+    value = data.get("reason", "")
+    if not isinstance(value, str):
+        raise BadRequest("reason 应为文本", "reason must be text", code="bad_type", details={"field": "reason"})
+    return value
+
+
+def _body_date(data: dict, name: str = "on") -> date | None:
+    raw = data.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD", code="bad_date",
+                         details={"field": name}) from None
+
+
+async def _optional_json(request: Request) -> dict:
+    if not await request.body():
+        return {}
+    return await read_json(request)
+
+
+# ---- search and items ---------------------------------------------------------------------
+
+
+async def list_services(request: Request) -> Response:
+    category, list_ = filters(request)
+    area = await area_param(request)
+    day = date_param(request) or store.today()
+    limit = query_int(request, "limit", 50, lo=1, hi=1000)
+    offset = query_int(request, "offset", 0, lo=0, hi=100_000)
+    search = await catalog_search(request)
+    found = search.search(request.query_params.get("q"), category=category, list_=list_, area_code=area, on=day,
+                          limit=limit, offset=offset)
+    return json_ok(found)
+
+
+async def get_service(request: Request) -> Response:
+    code = request.path_params["code"]
+    version = request.query_params.get("version")
+    try:
+        number = int(version) if version else None
+    except ValueError:
+        raise BadRequest("version 应为整数", "version must be an integer", code="bad_parameter",
+                         details={"parameter": "version"}) from None
+    view = await store.item_detail(code, day=date_param(request) or store.today(), area=await area_param(request),
+                                   version=number, may_see_drafts=await may_edit(request, code))
+    return json_ok(view, headers={"ETag": view["etag"]})
+
+
+async def service_versions(request: Request) -> Response:
+    code = request.path_params["code"]
+    return json_ok(await store.version_list(code, may_see_drafts=await may_edit(request, code)))
+
+
+async def create_service(request: Request) -> Response:
+    p = require(request, "catalog.edit")
+    data = await read_json(request)
+    view = await store.create_item(data, actor=p, authorize=authorizer(request))
+    return json_ok(view, 201, headers={"Location": f"/api/v1/services/{view['code']}", "ETag": view["etag"]})
+
+
+async def edit_service(request: Request) -> Response:
+    p = require(request, "catalog.edit")
+    data = await read_json(request)
+    view = await store.edit_item(request.path_params["code"], data, actor=p, authorize=authorizer(request),
+                                 if_match=request.headers.get("if-match"))
+    return json_ok(view, headers={"ETag": view["etag"]})
+
+
+async def publish_service(request: Request) -> Response:
+    p = require(request, "catalog.publish")
+    data = await _optional_json(request)
+    view = await store.publish_item(request.path_params["code"], on=_body_date(data), actor=p,
+                                    authorize=authorizer(request))
+    return json_ok(view)
+
+
+async def revoke_service(request: Request) -> Response:
+    p = require(request, "catalog.publish")
+    data = await read_json(request)
+    view = await store.revoke_item(request.path_params["code"], reason=_reason(data), on=_body_date(data), actor=p,
+                                   authorize=authorizer(request))
+    return json_ok(view)
+
+
+async def discard_service_draft(request: Request) -> Response:
+    p = require(request, "catalog.edit")
+    await store.discard_draft(request.path_params["code"], actor=p, authorize=authorizer(request))
+    return Response(status_code=204)
+
+
+# ---- spreadsheets -------------------------------------------------------------------------
+
+
+async def export_services(request: Request) -> Response:
+    fmt = request.path_params["fmt"]
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code="bad_format")
+    category, list_ = filters(request)
+    area = await area_param(request)
+    day = date_param(request) or store.today()
+    items = await sheets.export_items(on=day, area=area, category=category, list_=list_)
+    body = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
+    name = f"服务事项目录-{area + '-' if area else ''}{day.isoformat()}.{fmt}"
+    return Response(body, media_type=sheets.XLSX_TYPE if fmt == "xlsx" else sheets.CSV_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"catalog-{day.isoformat()}.{fmt}\"; filename*=UTF-8''{quote(name)}"})
+
+
+def _flag(request: Request, name: str, default: bool) -> bool:
+    raw = (request.query_params.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code="bad_parameter",
+                     details={"parameter": name})
+
+
+async def _upload(request: Request) -> tuple[bytes, str]:
+    """The file of an import: a multipart field ``file`` or the raw body; the format from
+    ``format=``, the file name or the content type."""
+    ctype = request.headers.get("content-type", "")
+    fmt = request.query_params.get("format")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise BadRequest("缺少文件字段 file", "the form field 'file' is missing", code="missing_file")
+        data = await upload.read()
+        fmt = fmt or sheets.format_of(upload.filename or "")
+        await form.close()
+    else:
+        data = await request.body()
+        if not fmt:
+            if "spreadsheetml" in ctype:
+                fmt = "xlsx"
+            elif "csv" in ctype:
+                fmt = "csv"
+    if fmt not in ("xlsx", "csv"):
+        raise BadRequest("请用 format=xlsx 或 format=csv 指明文件格式", "say format=xlsx or format=csv",
+                         code="bad_format", details={"parameter": "format"})
+    return data, fmt
+
+
+async def import_services(request: Request) -> Response:
+    p = require(request, "catalog.edit")
+    publish_items = _flag(request, "publish", True)
+    dry_run = _flag(request, "dry_run", False)
+    day = date_param(request)
+    data, fmt = await _upload(request)
+    numbered = sheets.parse(data, fmt)
+    report = await sheets.import_items(numbered, actor=p, authorize=authorizer(request), publish_items=publish_items,
+                                       on=day, dry_run=dry_run)
+    return json_ok(report, 200 if dry_run else 201)
+
+
+# ---- admission ----------------------------------------------------------------------------
+
+
+def _admission_id(request: Request) -> int:
+    try:
+        return int(request.path_params["id"])
+    except ValueError:
+        raise NotFound("准入申请不存在", "admission application not found", code="admission_not_found",
+                       details={"id": request.path_params["id"]}) from None
+
+
+def visible_to(request: Request):
+    """Applications concern the officials of their areas and the staff of the communities in
+    them: an application for a street is visible to its communities' heads too."""
+    p = require_login(request)
+    if not can(request, "admission.read"):
+        raise Forbidden("无权查看准入申请", "not allowed to read admission applications",
+                        details={"action": "admission.read", "role": p.role})
+
+    def visible(areas: list[str]) -> bool:
+        if any(can(request, "admission.read", c) for c in areas):
+            return True
+        return any(is_within(mine, c, infer_level(c)) for mine, _ in p.areas for c in areas)
+
+    return visible
+
+
+async def list_admissions(request: Request) -> Response:
+    visible = visible_to(request)
+    return json_ok(await admission.list_admissions(
+        visible=visible, state=request.query_params.get("state") or None, item=request.query_params.get("item") or None,
+        area=await area_param(request), limit=query_int(request, "limit", 100, lo=1, hi=1000),
+        offset=query_int(request, "offset", 0)))
+
+
+async def get_admission(request: Request) -> Response:
+    visible = visible_to(request)
+    await admission.sweep()
+    adm = await admission.get_admission(_admission_id(request))
+    if not visible(list(adm.areas)):
+        raise Forbidden("无权查看该准入申请", "not allowed to read this application", details={"id": adm.id})
+    return json_ok(await admission.admission_view(adm))
+
+
+async def apply_admission(request: Request) -> Response:
+    p = require(request, "admission.apply")
+    data = await read_json(request)
+    view = await admission.apply(data, actor=p, authorize=authorizer(request))
+    return json_ok(view, 201, headers={"Location": f"/api/v1/admissions/{view['id']}"})
+
+
+async def _decide(request: Request, action: str) -> Response:
+    p = require(request, "admission.decide")
+    data = await _optional_json(request)
+    return json_ok(await admission.decide(_admission_id(request), action, reason=_reason(data), actor=p,
+                                          authorize=authorizer(request)))
+
+
+async def approve_admission(request: Request) -> Response:
+    return await _decide(request, "approve")
+
+
+async def reject_admission(request: Request) -> Response:
+    return await _decide(request, "reject")
+
+
+async def withdraw_admission(request: Request) -> Response:
+    p = require_login(request)
+    data = await _optional_json(request)
+    return json_ok(await admission.withdraw(_admission_id(request), reason=_reason(data), actor=p,
+                                            authorize=authorizer(request)))
+
+
+async def end_admission(request: Request) -> Response:
+    p = require(request, "admission.decide")
+    data = await read_json(request)
+    return json_ok(await admission.end(_admission_id(request), reason=_reason(data), actor=p,
+                                       authorize=authorizer(request)))
+
+
+# ---- routes -------------------------------------------------------------------------------
+
+_CODE = param("code", "path", description="事项代码,如 GS-SB-001 (item code)")
+_ON = param("on", description="日期 YYYY-MM-DD:当日施行的目录,缺省为今天 (the catalog as in force that day)", format="date")
+_AREA = param("area", description="区域代码:该社区(街道、区县)适用的事项,含上级区域设定的事项 (area code)")
+_CATEGORY = param("category", description="类别 (category id or Chinese name)", enum=[c.id for c in CATEGORIES])
+_LIST = param("list", description="清单 (list id or Chinese name)", enum=[x.id for x in LISTS])
+_ID = param("id", "path", type_="integer")
+_MATERIAL = {"type": "object", "required": ["name"], "properties": {
+    "name": {"type": "string"}, "copies": {"type": "integer", "minimum": 1, "maximum": 99},
+    "electronic_ok": {"type": "boolean", "description": "电子证照与原件同等有效 (an electronic licence counts)"},
+    "note": {"type": "string"}}}
+_VENUE = {"type": "object", "required": ["kind"], "properties": {
+    "kind": {"type": "string", "enum": ["community_window", "street_centre", "online"]}, "name": {"type": "string"},
+    "address": {"type": "string"}, "hours": {"type": "string"}, "url": {"type": "string"}}}
+ITEM_SCHEMA = {"type": "object", "required": ["name", "category", "list"], "properties": {
+    "code": {"type": "string", "pattern": "^[A-Z]{2}-[A-Z]{2}-\\d{3,4}$", "description": "缺省时自动编号 (assigned when missing)"},
+    "name": {"type": "string", "maxLength": 100}, "category": {"type": "string", "enum": [c.id for c in CATEGORIES]},
+    "list": {"type": "string", "enum": [x.id for x in LISTS]}, "summary": {"type": "string"},
+    "legal_basis": {"type": "string"}, "materials": {"type": "array", "items": _MATERIAL},
+    "time_limit_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 365},
+    "fee": {"type": "string", "description": "金额(元)或文字,如 不收费 (amount in yuan or text)"},
+    "venues": {"type": "array", "items": _VENUE}, "contact": {"type": "string"},
+    "areas": {"type": "array", "items": {"type": "string"}, "description": "空为全市适用 (empty: everywhere)"},
+    "keywords": {"type": "array", "items": {"type": "string"}}}}
+_JSON = lambda schema: {"application/json": {"schema": schema}}  # noqa: E731
+_REASON = _JSON({"type": "object", "properties": {"reason": {"type": "string"}}})
+APPLICATION_SCHEMA = {"type": "object", "required": ["department", "reason", "legal_basis", "funding", "areas",
+                                                     "period_start", "period_end"], "properties": {
+    "department": {"type": "string", "description": "申请部门 (applying department)"},
+    "item_code": {"type": "string"}, "item": {**ITEM_SCHEMA, "description": "新事项的内容 (a new item's content)"},
+    "reason": {"type": "string"}, "legal_basis": {"type": "string"},
+    "funding": {"type": "object", "required": ["amount", "source"], "properties": {
+        "amount": {"type": "string"}, "source": {"type": "string"}}, "description": "费随事转"},
+    "areas": {"type": "array", "items": {"type": "string"}},
+    "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"}}}
+_FILE_BODY = {
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    sheets.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string"}},
+}
+
+ROUTES = [
+    endpoint("/services", list_services, "GET", "办事指南检索 (search the public-service catalog, best match first)",
+             tag="catalog", params=[param("q", description="关键词,可为名称或材料的任意部分,如 低保 (words of a name or material)"),
+                                    _CATEGORY, _LIST, _AREA, _ON, param("limit", type_="integer"),
+                                    param("offset", type_="integer")],
+             responses={"200": {"description": "事项列表 (a JSON list of items)", "content": _JSON(
+                 {"type": "array", "items": {"type": "object"}})}}),
+    endpoint("/services", create_service, "POST", "新建事项草稿 (create an item as a draft)", tag="catalog",
+             auth="scoped", body=_JSON(ITEM_SCHEMA), responses={"201": {"description": "created"}}),
+    endpoint("/services/export.{fmt}", export_services, "GET", "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
+             tag="catalog", params=[param("fmt", "path", enum=["xlsx", "csv"]), _CATEGORY, _LIST, _AREA, _ON],
+             responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}}),
+    endpoint("/services/import", import_services, "POST",
+             "导入目录 Excel/CSV,全部成功或全部不存 (import a catalog sheet, all or nothing)", tag="catalog", auth="scoped",
+             params=[param("format", enum=["xlsx", "csv"]),
+                     param("publish", type_="boolean", description="发布导入的事项,缺省 true (publish them)"),
+                     param("on", description="发布日期 (publication date)", format="date"),
+                     param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
+             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}),
+    endpoint("/services/{code}", get_service, "GET", "事项详情:带什么、去哪里办 (an item: what to bring, where to go)",
+             tag="catalog", params=[_CODE, _ON, _AREA, param("version", type_="integer")]),
+    endpoint("/services/{code}", edit_service, "PATCH", "修改事项,生成新版本草稿 (edit: the next version as a draft)",
+             tag="catalog", auth="scoped", params=[_CODE, param("If-Match", "header", description="ETag")],
+             body=_JSON({"type": "object", "description": "要修改的字段 (fields to change)"})),
+    endpoint("/services/{code}/versions", service_versions, "GET", "事项的各个版本 (the versions of an item)",
+             tag="catalog", params=[_CODE]),
+    endpoint("/services/{code}/publish", publish_service, "POST", "发布草稿 (publish the draft)", tag="catalog",
+             auth="scoped", params=[_CODE], body=_JSON({"type": "object", "properties": {
+                 "on": {"type": "string", "format": "date", "description": "施行日期,缺省今天 (from this day)"}}})),
+    endpoint("/services/{code}/revoke", revoke_service, "POST", "撤销事项 (revoke the item, with a reason)",
+             tag="catalog", auth="scoped", params=[_CODE], body=_JSON({"type": "object", "required": ["reason"],
+                                                                       "properties": {"reason": {"type": "string"},
+                                                                                      "on": {"type": "string", "format": "date"}}})),
+    endpoint("/services/{code}/draft", discard_service_draft, "DELETE", "删除草稿 (discard the draft)", tag="catalog",
+             auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}),
+    endpoint("/admissions", list_admissions, "GET", "准入申请列表 (admission applications in scope)", tag="admission",
+             auth="scoped", params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
+                                    param("item"), _AREA, param("limit", type_="integer"), param("offset", type_="integer")]),
+    endpoint("/admissions", apply_admission, "POST", "提交准入申请 (apply for an item to enter communities' lists)",
+             tag="admission", auth="scoped", body=_JSON(APPLICATION_SCHEMA), responses={"201": {"description": "applied"}}),
+    endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",
+             tag="admission", auth="scoped", params=[_ID]),
+    endpoint("/admissions/{id}/approve", approve_admission, "POST", "批准 (approve, optionally with a reason)",
+             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+    endpoint("/admissions/{id}/reject", reject_admission, "POST", "驳回,须写明理由 (reject, with a reason)",
+             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+    endpoint("/admissions/{id}/withdraw", withdraw_admission, "POST", "撤回申请 (withdraw an undecided application)",
+             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+    endpoint("/admissions/{id}/end", end_admission, "POST", "提前退出,须写明理由 (end early: the work is done)",
+             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+]

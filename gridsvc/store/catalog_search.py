@@ -1,0 +1,253 @@
+"""The catalog's search index, kept fresh in every worker process.
+
+Each process holds a `gridsvc.domain.search.CatalogIndex` over every published version of
+every item (with the days each was in force), so one index answers for today and for any past
+day. It is kept fresh the way the boundary index is (gridsvc.store.spatial): any change to what
+the index serves (publish, revoke, import, an admission decided or ended early) bumps
+`catalog_revision` in the same transaction, and before each search a watcher asks, without a
+query, whether the database may have changed: on SQLite by the WAL index header, on PostgreSQL
+by a LISTEN on ``gridsvc_catalog``. Only then is the revision read, and only when it is newer
+is the index rebuilt (in a thread, so the event loop keeps serving other requests).
+
+Drafts are not indexed, so editing a draft does not bump the revision. Admissions that start
+or end by their dates need no rebuild either: their days are in the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..domain.catalog import (
+    CATEGORIES,
+    CATEGORY_BY_ID,
+    LIST_BY_ID,
+    LISTS,
+    AdmissionApplication,
+    AdmissionState,
+    Funding,
+    admission_window,
+    area_prefixes,
+    format_fee,
+)
+from ..domain.search import CatalogIndex, SearchDoc
+from .catalog_models import Admission, CatalogRevision, ServiceItemVersion
+from .spatial import _PgWatcher, make_watcher
+
+NOTIFY_CHANNEL = "gridsvc_catalog"
+INDEXED_STATUSES = ("published", "superseded", "revoked")
+_holders: "weakref.WeakSet[CatalogIndexHolder]" = weakref.WeakSet()
+
+
+def time_limit_text(days: int | None) -> str:
+    if days is None:
+        return "未规定"
+    return "即办" if days == 0 else f"{days} 个工作日"
+
+
+def summary_of(data: dict, *, version: int, published_on: date | None, valid_to: date | None,
+               areas: list[str] | None = None) -> dict:
+    """An item as listings show it (the full record is `GET /api/v1/services/{code}`)."""
+    fee = data.get("fee") or ""
+    fee_text = format_fee(Decimal(fee)) if fee[:1].isdigit() else fee
+    return {
+        "code": data["code"],
+        "name": data["name"],
+        "category": data["category"],
+        "category_zh": CATEGORY_BY_ID[data["category"]].zh,
+        "list": data["list"],
+        "list_zh": LIST_BY_ID[data["list"]].zh,
+        "summary": data.get("summary", ""),
+        "materials": [m["name"] for m in data.get("materials", [])],
+        "keywords": list(data.get("keywords", [])),
+        "time_limit_days": data.get("time_limit_days"),
+        "time_limit": time_limit_text(data.get("time_limit_days")),
+        "fee": fee_text,
+        "areas": list(data.get("areas", []) if areas is None else areas),
+        "version": version,
+        "published_on": published_on.isoformat() if published_on else None,
+        "valid_to": valid_to.isoformat() if valid_to else None,
+    }
+
+
+@dataclass
+class CatalogSearch:
+    """One build of the index, with the listing form of each document."""
+
+    revision: int
+    index: CatalogIndex
+    summaries: dict[Any, dict]
+
+    def search(self, q: str | None, *, category: str | None = None, list_: str | None = None,
+               area_code: str | None = None, on: date, limit: int = 50, offset: int = 0) -> list[dict]:
+        hits = self.index.search(q, category=category, list_=list_, area_code=area_code, on=on,
+                                 limit=offset + limit)
+        return [{**self.summaries[h.id], "score": h.score} for h in hits[offset:]]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
+def _admission_record(row: dict) -> AdmissionApplication:
+    return AdmissionApplication(
+        department="", item_code="", reason="", legal_basis="", funding=Funding("", ""),
+        areas=tuple(row["areas"]), period_start=row["period_start"], period_end=row["period_end"],
+        state=AdmissionState(row["state"]), decided_on=row["decided_on"],
+        history=_ended_history(row["ended_on"]),
+    )
+
+
+def _ended_history(ended_on: date | None) -> tuple:
+    if ended_on is None:
+        return ()
+    from ..domain.catalog import AdmissionAction, AdmissionStep
+
+    return (AdmissionStep(AdmissionAction.EXPIRE, AdmissionState.ACTIVE, AdmissionState.EXPIRED, ended_on),)
+
+
+def admission_windows(row: dict) -> tuple[date, date] | None:
+    """[start, end) of an admission row (a dict with the Admission columns)."""
+    return admission_window(_admission_record(row))
+
+
+_LIST_ORDER = {x.id: i for i, x in enumerate(LISTS)}
+_CATEGORY_ORDER = {c.id: i for i, c in enumerate(CATEGORIES)}
+
+
+def catalog_order(v: dict) -> tuple:
+    """How the catalog is listed (and ties in search are broken): public services first, by
+    list, then by category in the order of the seeds, then by code."""
+    data = v["data"]
+    return (_LIST_ORDER.get(data["list"], 99), _CATEGORY_ORDER.get(data["category"], 99), v["item__code"], v["version"])
+
+
+def build(revision: int, versions: list[dict], admissions: list[dict]) -> CatalogSearch:
+    """The index over version rows (dicts with the ServiceItemVersion columns plus
+    ``item__code`` and ``item__admission_required``) and admission rows."""
+    by_item: dict[int, list[tuple[dict, tuple[date, date] | None]]] = {}
+    for a in admissions:
+        by_item.setdefault(a["item_id"], []).append((a, admission_windows(a)))
+    docs: list[SearchDoc] = []
+    summaries: dict[Any, dict] = {}
+    versions = sorted(versions, key=catalog_order)
+    for v in versions:
+        start = v["published_on"]
+        end = v["superseded_on"] or v["revoked_on"]
+        if start is None or (end is not None and end <= start):
+            continue  # never in force (published and replaced on the same day)
+        data = v["data"]
+        windows: list[tuple[Any, date, date | None, list[str]]] = []
+        if v["item__admission_required"]:
+            for a, w in by_item.get(v["item_id"], []):
+                if w is None:
+                    continue
+                lo, hi = max(start, w[0]), w[1] if end is None else min(end, w[1])
+                if lo < hi:
+                    windows.append(((v["id"], a["id"]), lo, hi, list(a["areas"])))
+        else:
+            windows.append(((v["id"], 0), start, end, list(data.get("areas", []))))
+        for doc_id, lo, hi, areas in windows:
+            docs.append(SearchDoc(
+                id=doc_id, code=data["code"], name=data["name"],
+                materials=[m["name"] for m in data.get("materials", [])], summary=data.get("summary", ""),
+                keywords=tuple(data.get("keywords", [])), category=data["category"], list=data["list"],
+                area_prefixes=area_prefixes(areas), valid_from=lo, valid_to=hi,
+            ))
+            summaries[doc_id] = summary_of(data, version=v["version"], published_on=start, valid_to=end, areas=areas)
+    return CatalogSearch(revision, CatalogIndex(docs), summaries)
+
+
+async def load_rows() -> tuple[list[dict], list[dict]]:
+    versions = await ServiceItemVersion.filter(status__in=INDEXED_STATUSES).values(
+        "id", "item_id", "version", "status", "published_on", "superseded_on", "revoked_on", "data",
+        "item__code", "item__admission_required")
+    admissions = await Admission.filter(state__in=("approved", "active", "expired")).values(
+        "id", "item_id", "areas", "period_start", "period_end", "state", "decided_on", "ended_on")
+    return versions, admissions
+
+
+async def build_search() -> CatalogSearch:
+    revision = await current_revision()
+    versions, admissions = await load_rows()
+    return await asyncio.to_thread(build, revision, versions, admissions)
+
+
+# ---- revision and freshness -------------------------------------------------------------
+
+
+async def current_revision() -> int:
+    row = await CatalogRevision.filter(id=1).first()
+    return int(row.revision) if row else 0
+
+
+async def bump_revision() -> None:
+    """Call inside the transaction that changes what the index serves."""
+    from tortoise import connections
+    from tortoise.expressions import F
+
+    updated = await CatalogRevision.filter(id=1).update(revision=F("revision") + 1)
+    if not updated:
+        await CatalogRevision.create(id=1, revision=1)
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script(f"NOTIFY {NOTIFY_CHANNEL}")
+    for h in list(_holders):
+        h.mark_dirty()
+
+
+class CatalogIndexHolder:
+    """One per app: hands out a fresh `CatalogSearch`."""
+
+    def __init__(self, db_url: str, *, check_seconds: float = 0.0):
+        self.db_url = db_url
+        self.check_seconds = check_seconds
+        self.current: CatalogSearch | None = None
+        self.dirty = True
+        self._checked_at = 0.0
+        self._lock = asyncio.Lock()
+        self._watcher = make_watcher(db_url, NOTIFY_CHANNEL)
+        self._started = False
+        _holders.add(self)
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    async def start(self) -> None:
+        self._started = True  # before the await: a concurrent first request must not start a second LISTEN
+        if isinstance(self._watcher, _PgWatcher):
+            await self._watcher.start()
+
+    async def close(self) -> None:
+        if isinstance(self._watcher, _PgWatcher):
+            await self._watcher.close()
+        self._started = False
+
+    async def _needs_rebuild(self) -> bool:
+        if self.current is None or self.dirty:
+            return True
+        now = time.monotonic()
+        if self.check_seconds and now - self._checked_at < self.check_seconds:
+            return False
+        if not self._watcher.maybe_changed():
+            return False
+        self._checked_at = now
+        return await current_revision() != self.current.revision
+
+    async def get(self) -> CatalogSearch:
+        if not self._started:
+            await self.start()
+        if not await self._needs_rebuild():
+            return self.current  # type: ignore[return-value]
+        async with self._lock:
+            if self.current is not None and not self.dirty and await current_revision() == self.current.revision:
+                return self.current
+            self.dirty = False
+            self._watcher.maybe_changed()  # consume: the rebuild reads the state as of now
+            self.current = await build_search()
+            self._checked_at = time.monotonic()
+            return self.current
