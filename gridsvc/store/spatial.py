@@ -92,8 +92,7 @@ class _Raster:
 
         # 1. boundary cells: every edge, cut into pieces of at most one cell, marks the cells of
         #    its bounding box (2x2 at most; 3x3 when it ends right on a cell border)
-        parts, part_of = shapely.get_parts(geoms, return_index=True)
-        rings, ring_of = shapely.get_rings(parts, return_index=True)
+        rings = shapely.get_rings(shapely.get_parts(geoms))
         xy, vertex_of = shapely.get_coordinates(rings, return_index=True)
         u = (xy[:, 0] - x0) * self.inv
         v = (xy[:, 1] - y0) * self.inv
@@ -229,6 +228,10 @@ class LevelIndex:
         keep = np.isin(shapely.get_type_id(g), _POLYGON_TYPES)
         g = g[keep]
         shapely.prepare(g)
+        # GEOS builds a prepared polygon's point locator on first use, and not thread-safely:
+        # build them all now, in this thread, before lookups share them across the pool
+        b = shapely.bounds(g)
+        shapely.intersects_xy(g, (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
         return cls(level, np.asarray(codes, dtype=object)[keep], g, STRtree(g))
 
     def prepare(self) -> None:
