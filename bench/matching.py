@@ -102,6 +102,16 @@ def make_wishes(rng: np.random.Generator, city: dict[str, list], n: int) -> list
     return out
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--needs", type=int, default=10_000)
@@ -110,8 +120,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
 
-    print(f"machine: {platform.platform()}, python {platform.python_version()}, "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpu(s)")
+    print(f"machine: {platform.platform()}, python {platform.python_version()}, {cpu_model()}, "
+          f"{os.cpu_count()} cpu(s)")
     rng = np.random.default_rng(args.seed)
     city = make_city(rng)
     projects = make_projects(rng, city, args.projects)

@@ -289,7 +289,13 @@ def check_take(
     cancelled, done), ``demand_full`` (fewer places left than asked, naming how many),
     ``already_signed_up``.
     """
-    st = DemandStatus(status)
+    try:
+        st = DemandStatus(status)
+    except ValueError:
+        raise ValidationError(
+            f"未知的需求状态 {status!r}", f"unknown demand status {status!r}", code="unknown_status",
+            details={"status": status, "statuses": list(DEMAND_STATUSES)},
+        ) from None
     left = remaining_places(needed, taken)
     if st is DemandStatus.FULL or (st is DemandStatus.PUBLISHED and left == 0):
         raise Conflict(
