@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
-import time
 from datetime import date, timedelta
 
 import numpy as np
@@ -188,16 +186,15 @@ def test_bad_need_and_duplicates() -> None:
     assert exc.value.code == "duplicate_id"
 
 
-def test_rank_is_fast_over_1000_providers() -> None:
+def test_rank_over_1000_providers_is_sorted_and_bounded() -> None:
+    # speed is measured by bench/matching.py, not here
     rng = np.random.default_rng(11)
     idx = ProviderIndex(random_providers(rng, 1000))
-    nds = random_needs(rng, 50)
-    times = []
-    for nd in nds:
-        t = time.perf_counter()
-        rank(nd, idx)
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.020  # typically well under 1 ms
+    for nd in random_needs(rng, 50):
+        matches = rank(nd, idx)
+        assert len(matches) <= 20
+        scores = [m.score for m in matches]
+        assert scores == sorted(scores, reverse=True)
 
 
 # ---------------------------------------------------------------------------- allocation
@@ -362,9 +359,7 @@ def test_allocation_scale() -> None:
     rng = np.random.default_rng(5)
     ps = random_providers(rng, 300, cap=(3, 15))
     nds = random_needs(rng, 3000)
-    t = time.perf_counter()
     plan = allocate(nds, ps)
-    elapsed = time.perf_counter() - t
     greedy = allocate_greedy(nds, ps)
     assert plan.total_score >= greedy.total_score - 1e-9
     used: dict = {}
@@ -372,5 +367,4 @@ def test_allocation_scale() -> None:
         used[pid] = used.get(pid, 0) + 1
     cap = {p.id: p.capacity_left for p in ps}
     assert all(used[p] <= cap[p] for p in used)
-    assert elapsed < 10
     assert math.isfinite(plan.total_score)
