@@ -53,6 +53,9 @@ RULES: dict[str, dict[str, Reach]] = {
     # residents' name, phone and address in full: the staff of the area (and officials do not)
     "resident.pii": {"admin": ANY, **STAFF_WITHIN},
     "myarea.read": {**STAFF_WITHIN, "official": WITHIN, "admin": ANY},
+    # floor plans, city and area maps, choropleths: public like the wall plans they print
+    # (boundaries, grid codes, household counts per grid, staff contact cards; no resident data)
+    "map.read": {"*": P},
     # public-service catalog: checked for every area an item applies to, before and after the
     # change; an item for everywhere is checked against every top-level area of the deployment,
     # so it needs the admin or an official of the whole city (or of the one district served)

@@ -36,10 +36,12 @@ def _bbox(request: Request) -> tuple[float, float, float, float] | None:
     return parts[0], parts[1], parts[2], parts[3]
 
 
-def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = None) -> dict:
+def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84") -> dict:
     g = store.geom_of(area)
     if zoom is not None:
         g = geo.simplify_for_zoom(g, zoom)
+    if crs != "wgs84":  # maps on GCJ-02 tiles (AMap): converted on the way out
+        g = crs_mod.transform_geometry(g, "wgs84", crs)
     props = store.area_summary(area, area.parent.code if area.parent else None)
     if extra:
         props.update(extra)
@@ -54,9 +56,14 @@ async def list_areas(request: Request) -> Response:
     zoom = request.query_params.get("zoom")
     z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
     limit = query_int(request, "limit", 20_000, lo=1, hi=200_000)
-    rows = await store.list_areas(level=level, under=under, bbox=_bbox(request), limit=limit + 1)
+    crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
+    bbox = _bbox(request)
+    if bbox and crs != "wgs84":  # the bbox is in the map's system too
+        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]], crs, "wgs84")
+        bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+    rows = await store.list_areas(level=level, under=under, bbox=bbox, limit=limit + 1)
     truncated = len(rows) > limit
-    fc = feature_collection([area_feature(a, zoom=z) for a in rows[:limit]])
+    fc = feature_collection([area_feature(a, zoom=z, crs=crs) for a in rows[:limit]])
     if truncated:
         fc["truncated"] = True
     return json_ok(fc)
@@ -274,7 +281,10 @@ ROUTES = [
              params=[param("level", enum=list(LEVELS)), param("under", description="祖先区域代码 (ancestor code)"),
                      param("bbox", description="minlon,minlat,maxlon,maxlat"),
                      param("zoom", type_="integer", description="按缩放级别简化 (simplify for this zoom)"),
-                     param("limit", type_="integer")], responses=GEOJSON),
+                     param("limit", type_="integer"),
+                     param("crs", enum=["wgs84", "gcj02", "bd09"],
+                           description="bbox 与返回几何的坐标系,默认 wgs84 (system of bbox and of the answer; gcj02 for AMap)")],
+             responses=GEOJSON),
     endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas", auth="scoped",
              params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=FEATURE_BODY,
              responses={"201": {"description": "created"}}),

@@ -1,3 +1,173 @@
-"""maps pages (filled in by its feature)."""
+"""Map pages and the map JSON under /api/v1/maps.
 
-ROUTES: list = []
+- /maps/mine: "my area" for staff and officials (login; residents, volunteers and
+  organisation members get 403; the platform admin, whose scope is everything, the city map).
+- /maps/community/{code}: the community's grid floor plan; `?download=1` gives the standalone
+  file (Leaflet inlined, opens with no server).
+- /maps/city, /maps/area/{code}: maps that load by viewport, optionally coloured (?by=&level=).
+
+Who sees floor plans: anyone (`map.read` is PUBLIC in domain/scope.py). A floor plan is made
+to hang on the community's wall: it shows boundaries, grid codes, household counts per grid
+and the grid workers' names and phones, which are already public contact cards
+(`staff.read`). It carries no resident's data. A deployment that wants them private changes
+that one rule.
+"""
+
+from __future__ import annotations
+
+import shapely
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ...domain import crs as crs_mod
+from ...domain.errors import BadRequest
+from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
+from ...maps import basemaps, choropleth, floorplan, layers, render
+from ...maps.city import build_area_map, choropleth_level
+from ...maps.mine import build_mine
+from ...store import areas as store
+from ...store.models import Area
+from ..api import endpoint, json_ok, param, query_int
+from ..api.areas import _bbox
+from ..permissions import can, principal, require
+from .render import render as render_page
+
+
+def _basemap(request: Request):
+    return basemaps.choose(request.query_params.get("basemap") or None, request.app.state.settings)
+
+
+def _page(request: Request, page, **extra) -> HTMLResponse:
+    return render_page(request, "maps/map_page.html", page=page, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH,
+                       default_basemap=request.app.state.settings.basemap, **extra)
+
+
+async def mine_page(request: Request) -> Response:
+    p = principal(request)
+    if not p.is_authenticated:
+        return RedirectResponse("/login?next=/maps/mine", status_code=303)
+    if p.role == "admin":
+        return RedirectResponse("/maps/city", status_code=303)
+    require(request, "myarea.read")
+    bm, notice = _basemap(request)
+    page = await build_mine(p, bm, request.app.state.settings, notice=notice)
+    return _page(request, page)
+
+
+async def community_page(request: Request) -> Response:
+    code = request.path_params["code"]
+    require(request, "map.read", code)
+    settings = request.app.state.settings
+    download = request.query_params.get("download") in ("1", "true", "yes")
+    bm, notice = _basemap(request)
+    html = await floorplan.render_floorplan(code, bm, settings, inline=download, served=not download,
+                                            notice=None if download else notice)
+    headers = {}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="floorplan-{code}.html"'
+    return HTMLResponse(html, headers=headers)
+
+
+def _colour_levels(area_level: str | None, ind: choropleth.Indicator | None) -> list[str]:
+    below = [lv for lv in LEVELS if area_level is None or LEVEL_INDEX[lv] > LEVEL_INDEX[area_level]]
+    return [lv for lv in below if lv in ("district", "street", "community", "grid") and (ind is None or lv in ind.levels)]
+
+
+async def _area_map(request: Request, code: str | None) -> Response:
+    by = request.query_params.get("by") or None
+    level = request.query_params.get("level") or None
+    if level is not None and level not in LEVELS:
+        raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}", code="bad_parameter", details={"parameter": "level"})
+    require(request, "map.read", code)
+    if by:
+        require(request, choropleth.get_indicator(by).action, code)
+    bm, notice = _basemap(request)
+    page = await build_area_map(code, bm, request.app.state.settings, by=by, level=level, notice=notice)
+    ind = choropleth.get_indicator(by) if by else None
+    visible = [i for i in choropleth.indicators() if can(request, i.action, code)]
+    return _page(request, page, indicators=visible, colour_levels=_colour_levels(page.summary["area_level"], ind))
+
+
+async def city_page(request: Request) -> Response:
+    return await _area_map(request, None)
+
+
+async def area_map_page(request: Request) -> Response:
+    return await _area_map(request, request.path_params["code"])
+
+
+# ---- JSON --------------------------------------------------------------------------------
+
+
+async def choropleth_json(request: Request) -> Response:
+    """Areas of one level (under an area, in the visible box) with their value, class colour,
+    and the legend computed over all of them, not just the visible ones."""
+    by = request.query_params.get("by") or "households"
+    ind = choropleth.get_indicator(by)
+    under = request.query_params.get("under") or None
+    anc = await store.get_area(under) if under else None
+    require(request, ind.action, anc.code if anc else None)
+    level = choropleth_level(anc.level if anc else None, request.query_params.get("level") or None, ind)
+    zoom = request.query_params.get("zoom")
+    z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
+    limit = query_int(request, "limit", 5000, lo=1, hi=50_000)
+    crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
+    bbox = _bbox(request)
+    if bbox and crs != "wgs84":
+        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]], crs, "wgs84")
+        bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+
+    prefix = code_prefix(anc.code, anc.level) if anc else ""
+    rows = await choropleth.figure_rows(level, prefix)
+    values = await choropleth.values_for(ind, rows)
+    legend = choropleth.legend(ind, level, values)
+    qs = Area.filter(level=level)
+    if prefix:
+        qs = qs.filter(code__startswith=prefix)
+    if bbox:
+        qs = qs.filter(minx__lte=bbox[2], maxx__gte=bbox[0], miny__lte=bbox[3], maxy__gte=bbox[1])
+    found = await qs.order_by("code").limit(limit + 1).values("code", "name", "level", "households", "population", "area_m2", "geometry")
+    feats = []
+    for a in found[:limit]:
+        v = values.get(a["code"])
+        props = {"code": a["code"], "name": a["name"], "level": a["level"], "households": a["households"],
+                 "population": a["population"], "area_m2": round(a["area_m2"] or 0, 1), "value": v,
+                 "value_label": f"{ind.name_zh} {ind.format(v)}", "color": choropleth.colour_of(v, legend)}
+        feats.append(render.feature(shapely.from_wkb(a["geometry"]), props, zoom=z, crs=crs))
+    fc = {"type": "FeatureCollection", "features": feats, "legend": legend}
+    if len(found) > limit:
+        fc["truncated"] = True
+    return json_ok(fc)
+
+
+async def basemaps_json(request: Request) -> Response:
+    settings = request.app.state.settings
+    return json_ok({"default": settings.basemap, "basemaps": [b.public(settings) for b in basemaps.all_basemaps().values()]})
+
+
+async def indicators_json(request: Request) -> Response:
+    return json_ok({"indicators": [i.describe() for i in choropleth.indicators()]})
+
+
+async def layers_json(request: Request) -> Response:
+    p = principal(request)
+    crs = request.query_params.get("crs") or "wgs84"
+    return json_ok({"layers": [x.config() for x in layers.registered_layers(role=p.role, crs=crs)]})
+
+
+ROUTES = [
+    Route("/maps/mine", mine_page, methods=["GET"]),
+    Route("/maps/community/{code}", community_page, methods=["GET"]),
+    Route("/maps/city", city_page, methods=["GET"]),
+    Route("/maps/area/{code}", area_map_page, methods=["GET"]),
+    endpoint("/maps/choropleth", choropleth_json, "GET", "按指标着色的区域 GeoJSON (areas coloured by a figure)", tag="maps",
+             params=[param("by", description="households | population | density | staff_coverage | 已注册指标"),
+                     param("level", enum=["district", "street", "community", "grid"]), param("under"),
+                     param("bbox", description="minlon,minlat,maxlon,maxlat"), param("zoom", type_="integer"),
+                     param("crs", enum=["wgs84", "gcj02"]), param("limit", type_="integer")]),
+    endpoint("/maps/basemaps", basemaps_json, "GET", "底图列表 (basemaps; never their keys)", tag="maps"),
+    endpoint("/maps/indicators", indicators_json, "GET", "着色指标 (indicators a map can be coloured by)", tag="maps"),
+    endpoint("/maps/layers", layers_json, "GET", "“我的网格”可叠加图层 (layers registered for my area)", tag="maps",
+             params=[param("crs", enum=["wgs84", "gcj02"])]),
+]

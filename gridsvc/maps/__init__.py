@@ -1,0 +1,16 @@
+"""Maps: community grid floor plans, "my area", city and area maps that load by viewport,
+choropleths, and basemaps defined as data.
+
+Modules: basemaps (the definitions in basemaps/*.json), style (colours, zooms, cartography),
+render (folium, assets, GeoJSON for Leaflet), floorplan, mine, city, choropleth (indicators),
+layers (the toggles later capabilities add). The browser half is static/maps/gridmap.js.
+
+Extension points for other capabilities:
+- `register_layer(name_zh, name_en, url_template, ...)`: a toggleable layer on "my area".
+- `register_indicator(name, name_zh, name_en, compute, ...)`: a figure to colour areas by.
+"""
+
+from .choropleth import register_indicator, unregister_indicator
+from .layers import register_layer, registered_layers, unregister_layer
+
+__all__ = ["register_indicator", "unregister_indicator", "register_layer", "registered_layers", "unregister_layer"]

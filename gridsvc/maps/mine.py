@@ -1,0 +1,65 @@
+""""My area" (/maps/mine): a staff member's or official's own areas on a phone-sized map.
+
+The user's assigned areas are drawn from the page (a few outlines with their names and codes);
+what lies below them (streets, communities, grids, resident groups, buildings) loads for the
+visible area as the user zooms in, limited to their areas by `under=`. Popups show each area's
+figures and its staff (name, tier, phone), fetched when opened. Layers that other capabilities
+register (wishes, demands, projects) appear as toggles.
+"""
+
+from __future__ import annotations
+
+from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
+from ..domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
+from ..domain.scope import Principal
+from ..store.areas import geom_of
+from ..store.models import Area
+from . import render
+from .basemaps import Basemap, all_basemaps
+from .layers import registered_layers
+from .page import MapPage, area_layer, external_layer, scope_spec, viewport_map
+
+
+async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice: str | None = None) -> MapPage:
+    codes = [code for code, _ in principal.areas]
+    areas = await Area.filter(code__in=codes).order_by("code") if codes else []
+    crs = render.overlay_crs(basemap)
+    bounds = None
+    features = []
+    if areas:
+        bounds = (min(a.minx for a in areas), min(a.miny for a in areas), max(a.maxx for a in areas), max(a.maxy for a in areas))
+        zoom = render.fit_zoom(bounds, 420, 720) + 2
+        for a in areas:
+            props = {"code": a.code, "name": a.name, "level": a.level, "households": a.households,
+                     "population": a.population, "area_m2": round(a.area_m2 or 0, 1)}
+            features.append(render.feature(geom_of(a), props, zoom=zoom, crs=crs))
+    top = min((LEVEL_INDEX[a.level] for a in areas), default=len(LEVELS) - 1)
+    layers = []
+    for level in LEVELS[top + 1:]:
+        under = [a.code for a in areas if LEVEL_INDEX[a.level] < LEVEL_INDEX[level]]
+        layers.append(area_layer(level, under=under))
+    layers += [external_layer(x) for x in registered_layers(role=principal.role, crs=crs)]
+    parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=[scope_spec(features)] if features else [],
+                                 layers=layers, scope=codes)
+
+    role_zh = ROLE_NAMES_ZH.get(principal.role or "", principal.role or "")
+    names = "、".join(a.name for a in areas[:3]) + (f" 等 {len(areas)} 处" if len(areas) > 3 else "")
+    links = []
+    communities = sorted({a.code[:12] for a in areas if LEVEL_INDEX[a.level] >= LEVEL_INDEX["community"]})
+    for c in communities[:3]:
+        links.append((f"/maps/community/{c}", "网格平面图", "Floor plan" + (f" {c}" if len(communities) > 1 else "")))
+    for a in areas:
+        if LEVEL_INDEX[a.level] < LEVEL_INDEX["community"]:
+            links.append((f"/maps/area/{a.code}?by=staff_coverage", f"{a.name}网格员覆盖率", "Staff coverage"))
+    links.append(("/me", "我的网格(列表)", "My area as a list"))
+    if not areas:
+        expected = TIER_LEVEL.get(principal.role or "")
+        notice = (notice + " · " if notice else "") + (
+            f"尚未分配区域{'(应分配到' + LEVEL_NAMES_ZH[expected] + ')' if expected else ''},请联系上级 "
+            "(no area is assigned to you yet; ask your supervisor)")
+    return MapPage(
+        title_zh="我的网格地图", title_en="My area", subtitle=f"{principal.display_name} · {role_zh} · {names}".rstrip(" ·"),
+        basemap=basemap, parts=parts, config=config, assets=render.asset_tags(inline=False), notice=notice, links=links,
+        basemap_choices=[b for b in all_basemaps().values() if b.available(settings)],
+        summary={"scope": codes, "levels": [x["id"] for x in layers]},
+    )
