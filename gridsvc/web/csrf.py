@@ -16,7 +16,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import error_body
+from ..domain.errors import Forbidden
 
 SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
 PRE_COOKIE = "gridsvc_csrf"
@@ -98,8 +98,8 @@ class CSRFMiddleware:
                     return {"type": "http.request", "body": body, "more_body": False}
 
         if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-            resp = JSONResponse(error_body("csrf_failed", "表单已过期或来源不明,请刷新页面后重试 (CSRF token missing or wrong)"),
-                                status_code=403)
+            err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong", code="csrf_failed")
+            resp = JSONResponse({"error": err.to_dict()}, status_code=403)
             await resp(scope, receive, send)
             return
         await self.app(scope, replay, send)
