@@ -84,9 +84,11 @@ class CatalogSearch:
     summaries: dict[Any, dict]
 
     def search(self, q: str | None, *, category: str | None = None, list_: str | None = None,
-               area_code: str | None = None, on: date, limit: int = 50, offset: int = 0) -> list[dict]:
+               area_code: str | None = None, on: date, limit: int | None = 50, offset: int = 0) -> list[dict]:
+        """Listing forms of the items in force ``on`` matching ``q``, best first (``limit``
+        None: all)."""
         hits = self.index.search(q, category=category, list_=list_, area_code=area_code, on=on,
-                                 limit=offset + limit)
+                                 limit=None if limit is None else offset + limit)
         return [{**self.summaries[h.id], "score": h.score} for h in hits[offset:]]
 
     def __len__(self) -> int:

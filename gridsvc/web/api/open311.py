@@ -55,7 +55,7 @@ async def services(request: Request) -> Response:
     try:
         area = await _jurisdiction(request)
         search = await catalog_search(request)
-        found = search.search(None, area_code=area, on=store.today(), limit=100_000)
+        found = search.search(None, area_code=area, on=store.today(), limit=None)
     except DomainError as e:
         return georeport_error(e)
     return JSONResponse([service(_light_item(s)) for s in found if s["list"] not in NOT_SERVICES])
