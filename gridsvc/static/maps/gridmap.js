@@ -3,8 +3,8 @@
  *
  * Plain ES2017 over Leaflet 1.9, no other library. Every text that users typed (names,
  * phones, anything in a feature's properties) reaches the page through textContent or an
- * attribute setter, never through innerHTML, so a community named <img src=x onerror=...>
- * shows as text.
+ * attribute setter, never through innerHTML, so a name written like an HTML tag shows as
+ * text.
  */
 (function (global) {
   "use strict";
