@@ -375,3 +375,74 @@ async def test_openapi_lists_the_catalog_contract(client, database):
                          ("/api/v1/admissions/{id}/approve", "post"), ("/api/v1/admissions/{id}/reject", "post"),
                          ("/open311/v2/services.json", "get"), ("/open311/v2/services/{service_code}.json", "get")]:
         assert method in paths.get(path, {}), (path, method)
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+HTML = {"accept": "text/html"}
+
+
+async def test_resident_pages_need_no_login(client, catalog):
+    t = catalog
+    r = await client.get("/services", headers=HTML)
+    assert r.status_code == 200 and "请选择您所在的社区" in r.text and "用我的位置" in r.text
+    assert "/api/v1/locate" in r.text and "王益区" in r.text
+    r = await client.get("/services", params={"pick": t.district}, headers=HTML)
+    assert "七一路街道" in r.text
+    r = await client.get("/services", params={"pick": t.street}, headers=HTML)
+    assert f"area={t.community}" in r.text and "川口社区" in r.text
+    r = await client.get("/services", params={"area": t.community}, headers=HTML)
+    assert r.status_code == 200 and "川口社区" in r.text and "社会保障" in r.text
+    assert "不应由社区出具的证明事项" in r.text  # the negative lists, apart
+    assert "下一页" in r.text and "offset=30" in r.text
+    r = await client.get("/services", params={"area": t.community, "category": "social_services"}, headers=HTML)
+    assert "老年人助餐服务登记" in r.text
+    r = await client.get("/services", params={"area": "610203001001", "category": "social_services"}, headers=HTML)
+    assert r.status_code == 200 and "老年人助餐服务登记" not in r.text
+    r = await client.get("/services", params={"area": t.community, "q": "低保"}, headers=HTML)
+    assert r.text.index("最低生活保障金申请") < r.text.index("最低生活保障边缘家庭认定")
+    r = await client.get("/services", params={"area": t.community, "category": "housing"}, headers=HTML)
+    assert "公共租赁住房" in r.text and "最低生活保障金申请" not in r.text
+    r = await client.get("/services", params={"area": "610299999999"}, headers=HTML)
+    assert r.status_code == 404 and "<html" in r.text
+
+
+async def test_the_item_page_says_what_to_bring_and_where_to_go(client, catalog):
+    r = await client.get("/services/GS-SB-001", params={"area": catalog.community}, headers=HTML)
+    assert r.status_code == 200
+    for text in ("需要带什么", "居民身份证", "1 份", "电子证照可用", "须带纸质原件", "去哪里办", "办理时间", "办理时限",
+                 "30 个工作日", "收费", "不收费", "设定依据", "社会救助暂行办法"):
+        assert text in r.text, text
+    r = await client.get(f"/services/{STREET_ITEM['code']}", params={"area": "610203001001"}, headers=HTML)
+    assert r.status_code == 404
+    r = await client.get("/services/GS-SB-999", headers=HTML)
+    assert r.status_code == 404
+
+
+async def test_user_text_is_escaped_on_the_pages(client, people):
+    h = await client.token_for("admin")
+    evil = "<script>alert(1)</script>"
+    body = {**DIBAO, "name": f"低保{evil}", "summary": evil, "materials": [{"name": f"身份证{evil}"}]}
+    assert (await client.post("/api/v1/services", json=body, headers=h)).status_code == 201
+    assert (await client.post("/api/v1/services/GS-SB-001/publish", headers=h)).status_code == 200
+    for url in ("/services?all=1&q=低保", "/services/GS-SB-001"):
+        r = await client.get(url, headers=HTML)
+        assert r.status_code == 200 and evil not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+
+
+async def test_residents_start_in_their_community(client, catalog):
+    await client.login("resident")
+    r = await client.get("/services", headers=HTML)
+    assert r.status_code == 303 and r.headers["location"] == f"/services?area={catalog.community}"
+
+
+async def test_the_admission_desk_for_officials(client, people):
+    await create_user("street", role="official", password=PASSWORD, areas=[people.street])
+    street = await client.token_for("street")
+    aid = (await client.post("/api/v1/admissions", json=application(people), headers=street)).json()["id"]
+    worker, official = await client.token_for("worker"), await client.token_for("official")
+    assert (await client.get("/services/admissions", headers=HTML)).status_code == 303
+    assert (await client.get("/services/admissions", headers={**HTML, **worker})).status_code == 403
+    r = await client.get("/services/admissions", headers={**HTML, **official})
+    assert r.status_code == 200 and "王益区卫生健康局" in r.text and f'data-id="{aid}"' in r.text
+    assert "每社区每年 1.2 万元" in r.text

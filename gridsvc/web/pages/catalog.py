@@ -1,3 +1,131 @@
-"""catalog pages (filled in by its feature)."""
+"""办事指南: the catalog for residents (no login, phone-first) and the admission desk for officials.
 
-ROUTES: list = []
+- /services: pick a community (or use the phone's location), browse by category, search.
+  ``?area=CODE&q=&category=``; a logged-in resident or staff member starts in their community.
+- /services/{code}: what to bring (materials, copies, whether an electronic licence counts)
+  and where to go (venue, address, hours, contact), with time limit, fee and legal basis.
+- /services/admissions: applications in the official's scope, with approve/reject forms
+  (the forms call the JSON API with the session's CSRF token).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ...domain.catalog import CATEGORIES, LISTS, NOT_ADMISSIBLE, infer_level
+from ...domain.errors import DomainError
+from ...domain.levels import LEVEL_NAMES_ZH
+from ...store import catalog as store
+from ...store import catalog_admission as admission
+from ...store.models import Area
+from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
+from ..permissions import can, principal
+from .render import render
+
+PAGE = 30
+RESIDENT_LISTS = [x for x in LISTS if x.id not in NOT_ADMISSIBLE]
+NEGATIVE_LISTS = [x for x in LISTS if x.id in NOT_ADMISSIBLE]
+
+
+async def _chain(code: str) -> list[Area]:
+    """The area and its ancestors, top down (by code prefix, one query)."""
+    area = await Area.filter(code=code).first()
+    chain = []
+    while area is not None:
+        chain.append(area)
+        area = await Area.filter(id=area.parent_id).first() if area.parent_id else None
+    return list(reversed(chain))
+
+
+def _home_community(request: Request) -> str | None:
+    """A resident's or staff member's community, from their assigned area's code."""
+    for code, level in principal(request).areas:
+        if level in ("community", "grid", "group", "building"):
+            return code[:12]
+    return None
+
+
+async def _picker(request: Request, pick: str | None) -> list[Area]:
+    if pick:
+        parent = await Area.filter(code=pick).first()
+        if parent is not None:
+            return list(await Area.filter(parent_id=parent.id, level__in=("district", "street", "community"))
+                        .order_by("code"))
+    tops = list(await Area.filter(parent_id=None).order_by("code"))
+    if len(tops) == 1 and tops[0].level == "city":
+        return list(await Area.filter(parent_id=tops[0].id).order_by("code"))
+    return tops
+
+
+async def services_page(request: Request) -> Response:
+    if "area" not in request.query_params and "pick" not in request.query_params and "all" not in request.query_params:
+        home = _home_community(request)
+        if home and await Area.exists(code=home):
+            return RedirectResponse(f"/services?{urlencode({'area': home})}", status_code=303)
+    area = await area_param(request)
+    category, list_ = filters(request)
+    q = (request.query_params.get("q") or "").strip()
+    day = date_param(request) or store.today()
+    raw_offset = request.query_params.get("offset") or "0"
+    offset = int(raw_offset) if raw_offset.isdigit() else 0
+    search = await catalog_search(request)
+    chain = await _chain(area) if area else []
+    everything = search.search(q or None, area_code=area, on=day, limit=None)
+    by_category = Counter(x["category"] for x in everything if x["list"] not in NOT_ADMISSIBLE)
+    shown_lists = {list_} if list_ else {x.id for x in RESIDENT_LISTS}
+    hits = [x for x in everything if x["list"] in shown_lists and (category is None or x["category"] == category)]
+    negative = [] if (q or category or list_) else [x for x in everything if x["list"] in NOT_ADMISSIBLE]
+    choices = await _picker(request, request.query_params.get("pick")) if not area else []
+    base = {k: v for k, v in (("area", area), ("q", q), ("category", category), ("list", list_)) if v}
+    return render(
+        request, "catalog/index.html", area=chain[-1] if chain else None, chain=chain, q=q, category=category,
+        list_=list_, categories=[(c, by_category.get(c.id, 0)) for c in CATEGORIES], hits=hits[offset:offset + PAGE],
+        total=len(hits), offset=offset, page=PAGE, negative=negative, lists=LISTS, choices=choices,
+        pick=request.query_params.get("pick"), LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, today=day,
+        query=lambda **kw: urlencode({k: v for k, v in {**base, **kw}.items() if v not in (None, "")}),
+        is_past=day != store.today(), show_admissions=can(request, "admission.read"),
+    )
+
+
+async def item_page(request: Request) -> Response:
+    code = request.path_params["code"]
+    area = await area_param(request)
+    day = date_param(request) or store.today()
+    editor = await may_edit(request, code)
+    item = await store.item_detail(code, day=day, area=area, may_see_drafts=editor)
+    codes = set(item["areas"]) | ({area} if area else set())
+    names = dict(await Area.filter(code__in=list(codes)).values_list("code", "name"))
+    chain = await _chain(area) if area else []
+    return render(request, "catalog/item.html", item=item, area=chain[-1] if chain else None, chain=chain,
+                  names=names, editor=editor, day=day, is_past=day != store.today(),
+                  level_of=lambda c: LEVEL_NAMES_ZH.get(infer_level(c), ""),
+                  back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
+
+
+async def admissions_page(request: Request) -> Response:
+    p = principal(request)
+    if not p.is_authenticated:
+        return RedirectResponse("/login?next=/services/admissions", status_code=303)
+    try:
+        visible = visible_to(request)
+    except DomainError as e:
+        return render(request, "error.html", status=e.status, status_code=e.status, message=e.message)
+    state = request.query_params.get("state") or None
+    rows = await admission.list_admissions(visible=visible, state=state, limit=200)
+    for r in rows:
+        r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
+            and r["applied_by"] != p.username
+    names = dict(await Area.filter(code__in=sorted({c for r in rows for c in r["areas"]})).values_list("code", "name"))
+    return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
+
+
+ROUTES = [
+    Route("/services", services_page, methods=["GET"]),
+    Route("/services/admissions", admissions_page, methods=["GET"]),
+    Route("/services/{code}", item_page, methods=["GET"]),
+]
