@@ -368,6 +368,16 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
                 break
             await asyncio.sleep(0.01)
         assert (await b.get()).search("低保", on=store.today()) == []
+        # b updated the revoked item in place rather than rebuilding, and agrees with a fresh build
+        assert (await b.get()) is first_b and first_b.revision == (await build_search()).revision
+        await store.edit_item("GS-SF-101", {"name": "老年人助餐服务预约"}, actor=None)
+        await store.publish_item("GS-SF-101", actor=None)
+        fresh = await build_search()
+        for h in (a, b):
+            s = await h.get()
+            for q, area in (("助餐", tree.community), (None, tree.community2), ("居民身份证", None), ("gs", tree.grid)):
+                assert s.search(q, area_code=area, on=store.today(), limit=None) == \
+                    fresh.search(q, area_code=area, on=store.today(), limit=None), (q, area)
     finally:
         await a.close()
         await b.close()

@@ -148,6 +148,7 @@ class SearchDoc:
     area_prefixes: tuple[str, ...] = ()
     valid_from: date | None = None  # in force from this day (None: always)
     valid_to: date | None = None  # no longer in force from this day (None: open-ended)
+    order: Any = None  # catalog order (sortable; on every doc or on none): ties and listings
 
 
 @dataclass(frozen=True)
@@ -207,20 +208,26 @@ class _Field:
         return list(sets[0].intersection(*sets[1:]))
 
 
+_NEVER = (date.max, date.min)  # the window of a removed document
+
+
 class CatalogIndex:
-    """An inverted index over the catalog; rebuild it with `build` when the catalog changes."""
+    """An inverted index over the catalog.
+
+    `build` indexes a whole catalog; `add` and `remove` change it in place (a changed item
+    costs milliseconds instead of a rebuild). A removed document leaves an empty slot, and its
+    field values stay in the postings with no documents (``garbage`` counts the slots, so the
+    owner can rebuild when they pile up).
+    """
 
     def __init__(self, docs: Iterable[SearchDoc] = ()) -> None:
         self.build(docs)
 
     def build(self, docs: Iterable[SearchDoc]) -> CatalogIndex:
-        self._docs: list[SearchDoc] = list(docs)
-        seen: set[Any] = set()
-        for d in self._docs:
-            if d.id in seen:
-                raise ValidationError(f"检索文档编号重复: {d.id!r}", f"duplicate search doc id {d.id!r}",
-                                      code="duplicate_doc", details={"id": d.id})
-            seen.add(d.id)
+        self._docs: list[SearchDoc | None] = []
+        self._slot: dict[Any, int] = {}
+        self._order: list[Any] = []
+        self._windows: list[tuple[date | None, date | None]] = []
         self._name, self._keyword, self._code = _Field(), _Field(), _Field()
         self._material, self._summary = _Field(), _Field()
         self._by_code: dict[str, list[int]] = {}
@@ -228,7 +235,24 @@ class CatalogIndex:
         self._by_list: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._everywhere: set[int] = set()
-        for i, d in enumerate(self._docs):
+        self.add(docs)
+        return self
+
+    def add(self, docs: Iterable[SearchDoc]) -> None:
+        """Index more documents. ``order`` (when given, on every document) sets catalog order;
+        otherwise the order of adding does."""
+        docs = list(docs)
+        ids = [d.id for d in docs]
+        if len(set(ids)) != len(ids) or any(i in self._slot for i in ids):
+            dup = next(i for n, i in enumerate(ids) if i in self._slot or i in ids[:n])
+            raise ValidationError(f"检索文档编号重复: {dup!r}", f"duplicate search doc id {dup!r}",
+                                  code="duplicate_doc", details={"id": dup})
+        for d in docs:
+            i = len(self._docs)
+            self._docs.append(d)
+            self._slot[d.id] = i
+            self._order.append(i if d.order is None else d.order)
+            self._windows.append((d.valid_from, d.valid_to))
             self._name.add(normalize(d.name), i)
             code = normalize(d.code)
             self._code.add(code, i)
@@ -244,25 +268,77 @@ class CatalogIndex:
                 self._everywhere.add(i)
             for p in d.area_prefixes:
                 self._by_prefix.setdefault(p, set()).add(i)
-        # Codes sorted per length, so a prefix is a range found by bisection.
-        by_len: dict[int, list[tuple[str, int]]] = {}
-        for i, d in enumerate(self._docs):
-            code = normalize(d.code)
-            by_len.setdefault(len(code), []).append((code, i))
-        self._codes_by_len = {}
-        for n, pairs in sorted(by_len.items()):
-            pairs.sort()
-            self._codes_by_len[n] = ([c for c, _ in pairs], [i for _, i in pairs])
-        self._windows = [(d.valid_from, d.valid_to) for d in self._docs]
-        code_count: dict[str, int] = {}
-        for d in self._docs:
-            code_count[d.code] = code_count.get(d.code, 0) + 1
-        # docs sharing a code with another (versions of one item, or one version admitted in
-        # several areas): a search keeps one of them
-        self._shared_code = {i for i, d in enumerate(self._docs) if code_count[d.code] > 1}
+        self._changed()
+
+    def remove(self, ids: Iterable[Any]) -> None:
+        """Take documents out (unknown ids are ignored)."""
+        for doc_id in ids:
+            i = self._slot.pop(doc_id, None)
+            if i is None:
+                continue
+            d = self._docs[i]
+            assert d is not None
+            for field_, texts in ((self._name, [d.name]), (self._code, [d.code]), (self._keyword, _as_list(d.keywords)),
+                                  (self._material, d.materials), (self._summary, [d.summary])):
+                for text in texts:
+                    e = field_._ids.get(normalize(text))
+                    if e is not None:
+                        field_.docs[e].discard(i)
+            self._by_code[normalize(d.code)].remove(i)
+            self._by_category[d.category].discard(i)
+            self._by_list[d.list].discard(i)
+            self._everywhere.discard(i)
+            for p in d.area_prefixes:
+                self._by_prefix[p].discard(i)
+            self._docs[i] = None
+            self._windows[i] = _NEVER
+        self._changed()
+
+    @property
+    def garbage(self) -> int:
+        """Empty slots left by `remove`."""
+        return len(self._docs) - len(self._slot)
+
+    def _changed(self) -> None:
+        """Forget everything derived from the set of documents."""
+        self._codes: dict[int, tuple[list[str], list[int]]] | None = None
+        self._shared: set[int] | None = None
+        self._ranks: list[int] | None = None
         self._live_cache: dict[date, set[int]] = {}
         self._filter_cache: dict[tuple[Any, ...], set[int] | None] = {}
-        return self
+
+    @property
+    def _codes_by_len(self) -> dict[int, tuple[list[str], list[int]]]:
+        """Codes sorted per length, so a prefix is a range found by bisection."""
+        if self._codes is None:
+            by_len: dict[int, list[tuple[str, int]]] = {}
+            for i in self._slot.values():
+                code = normalize(self._docs[i].code)  # type: ignore[union-attr]
+                by_len.setdefault(len(code), []).append((code, i))
+            self._codes = {}
+            for n, pairs in sorted(by_len.items()):
+                pairs.sort()
+                self._codes[n] = ([c for c, _ in pairs], [i for _, i in pairs])
+        return self._codes
+
+    @property
+    def _shared_code(self) -> set[int]:
+        """Docs sharing a code with another (versions of one item, or one version admitted in
+        several areas): a search keeps one of them."""
+        if self._shared is None:
+            self._shared = {i for slots in self._by_code.values() if len(slots) > 1 for i in slots}
+        return self._shared
+
+    @property
+    def rank(self) -> list[int]:
+        """Each slot's position in catalog order (a small int, cheap to sort by)."""
+        if self._ranks is None:
+            live = sorted(self._slot.values(), key=self._order.__getitem__)
+            ranks = [len(live)] * len(self._docs)
+            for r, i in enumerate(live):
+                ranks[i] = r
+            self._ranks = ranks
+        return self._ranks
 
     def _live(self, on: date) -> set[int]:
         """Docs in force on ``on``."""
@@ -288,7 +364,7 @@ class CatalogIndex:
         return out
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._slot)
 
     # -- filters -----------------------------------------------------------------------
 
@@ -312,8 +388,8 @@ class CatalogIndex:
         allowed = set.intersection(*sorted(sets, key=len)) if sets else None
         if allowed is not None and self._shared_code:
             seen: set[str] = set()
-            for i in sorted(allowed & self._shared_code):
-                code = self._docs[i].code
+            for i in sorted(allowed & self._shared_code, key=self.rank.__getitem__):
+                code = self._docs[i].code  # type: ignore[union-attr]
                 if code in seen:
                     allowed.discard(i)
                 seen.add(code)
@@ -335,9 +411,10 @@ class CatalogIndex:
         allowed = self._allowed(category, list_, area_code, on)
         query = normalize(q or "").strip()[:MAX_QUERY]
         terms = [t for t in _TERM_SPLIT.split(query) if _RUN_RE.search(t)]
+        rank = self.rank
         if not terms:
-            order = range(len(self._docs)) if allowed is None else sorted(allowed)
-            return [Hit(self._docs[i].id, 0.0) for i in list(order)[: limit if limit is not None else None]]
+            order = sorted(self._slot.values() if allowed is None else allowed, key=rank.__getitem__)
+            return [Hit(self._docs[i].id, 0.0) for i in order[: limit if limit is not None else None]]  # type: ignore[union-attr]
         if len(terms) == 1:
             scores = self._term_scores(terms[0], allowed, limit)
             for exact in self._by_code.get(query, ()):
@@ -355,11 +432,14 @@ class CatalogIndex:
                 if not within:
                     break
             scores = {i: v / len(terms) for i, v in scores.items()}
+        def by_score(kv: tuple[int, float]) -> tuple[float, int]:
+            return (-kv[1], rank[kv[0]])
+
         if limit is not None and len(scores) > limit:
-            ranked = heapq.nsmallest(limit, scores.items(), key=_rank)
+            ranked = heapq.nsmallest(limit, scores.items(), key=by_score)
         else:
-            ranked = sorted(scores.items(), key=_rank)
-        return [Hit(self._docs[i].id, round(s, 3)) for i, s in ranked]
+            ranked = sorted(scores.items(), key=by_score)
+        return [Hit(self._docs[i].id, round(s, 3)) for i, s in ranked]  # type: ignore[union-attr]
 
     def _term_scores(self, term: str, within: set[int] | None, limit: int | None) -> dict[int, float]:
         """Doc -> best score for one term, in three stages whose score ranges do not overlap.
@@ -383,7 +463,8 @@ class CatalogIndex:
                 if not new:
                     continue
                 if limit is not None and len(assigned) + len(new) > limit:
-                    new = set(sorted(new)[: limit - len(assigned)])  # equal scores: catalog order decides
+                    # equal scores: catalog order decides
+                    new = set(sorted(new, key=self.rank.__getitem__)[: limit - len(assigned)])
                 assigned.update(new)
                 scores.update(dict.fromkeys(new, score))
             return limit is not None and len(assigned) >= limit
@@ -426,10 +507,6 @@ class CatalogIndex:
                     groups.setdefault(SUBSEQ + 80 * len(chars) / span - penalty, []).append(docs[e])
         place(groups)
         return scores
-
-
-def _rank(kv: tuple[int, float]) -> tuple[float, int]:
-    return (-kv[1], kv[0])
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -50,7 +50,7 @@ from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.scope import Principal
 from . import audit
 from .catalog_models import Admission, ServiceItem, ServiceItemVersion
-from .catalog_search import admission_windows, bump_revision, time_limit_text
+from .catalog_search import admission_windows, bump_revision, mark_all_dirty, time_limit_text
 from .models import Area
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -386,11 +386,12 @@ async def publish_item(code: str, *, on: date | None = None, actor: Principal | 
     by_number = {r.version: r for r in rows}
     async with in_transaction():
         await _store_publication(item, changed, by_number, actor)
-        await bump_revision()
+        await bump_revision([item.id])
         await audit.record(actor, "catalog.publish", "service_item", item.code,
                            area_code=_audit_area(by_number[changed[0].version].areas),
                            after={"version": changed[0].version, "published_on": day.isoformat(),
                                   "superseded": changed[1].version if len(changed) > 1 else None})
+    mark_all_dirty()  # again after the commit: a search racing the transaction may have read the old revision
     row = await ServiceItemVersion.get(id=by_number[changed[0].version].id)
     return version_view(item, row)
 
@@ -429,9 +430,10 @@ async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: 
         if n != 1:
             raise Conflict(f"事项 {item.code} 已被他人修改,请刷新后重试", f"item {item.code} changed meanwhile",
                            code="stale")
-        await bump_revision()
+        await bump_revision([item.id])
         await audit.record(actor, "catalog.revoke", "service_item", item.code, area_code=_audit_area(row.areas),
                            after={"version": row.version, "revoked_on": day.isoformat(), "reason": reason})
+    mark_all_dirty()
     await row.refresh_from_db()
     return version_view(item, row)
 

@@ -52,7 +52,7 @@ from .catalog import (
     versions_of,
 )
 from .catalog_models import Admission, AdmissionStep, ServiceItem
-from .catalog_search import bump_revision
+from .catalog_search import bump_revision, mark_all_dirty
 
 SYSTEM = "system"
 _APPLICATION_KEYS = {"department", "item_code", "reason", "legal_basis", "funding", "areas", "period_start",
@@ -212,9 +212,10 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
                     extra={"decided_on": day, "decided_by_name": actor_name(actor), "decision_reason": new.decision_reason})
         if action == "approve":
             await _publish_for_admission(item, day, actor)
-            await bump_revision()
+            await bump_revision([item.id])
         await audit.record(actor, f"admission.{action}", "admission", adm.id, area_code=_area(adm.areas),
                            before={"state": adm.state}, after={"state": str(new.state), "reason": new.decision_reason})
+    mark_all_dirty()
     await sweep(day, ids=[adm.id])
     return await admission_view(await get_admission(adm.id), day=day)
 
@@ -266,9 +267,10 @@ async def end(admission_id: int, *, reason: str, actor: Principal | None, author
     new = admission_act(rec, AdmissionAction.EXPIRE, on=day, by=actor_name(actor), reason=reason or "")
     async with in_transaction():
         await _step(adm, rec, new, by=actor_name(actor), extra={"ended_on": day})
-        await bump_revision()
+        await bump_revision([adm.item_id])
         await audit.record(actor, "admission.end", "admission", adm.id, area_code=_area(adm.areas),
                            after={"ended_on": day.isoformat(), "reason": reason})
+    mark_all_dirty()
     return await admission_view(await get_admission(adm.id), day=day)
 
 

@@ -131,3 +131,17 @@ class CatalogRevision(Model):
     class Meta:
         app = "catalog"
         table = "catalog_revision"
+
+
+class CatalogChange(Model):
+    """Which items a catalog revision changed (item_id null means all of them).
+
+    With it another process updates its search index in place instead of rebuilding it."""
+
+    id = fields.IntField(primary_key=True)
+    revision = fields.BigIntField(db_index=True)
+    item_id = fields.IntField(null=True)
+
+    class Meta:
+        app = "catalog"
+        table = "catalog_change"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,7 +37,7 @@ from ..domain.catalog import (
     format_fee,
 )
 from ..domain.search import CatalogIndex, SearchDoc
-from .catalog_models import Admission, CatalogRevision, ServiceItemVersion
+from .catalog_models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
 from .spatial import _PgWatcher, make_watcher
 
 NOTIFY_CHANNEL = "gridsvc_catalog"
@@ -77,11 +78,25 @@ def summary_of(data: dict, *, version: int, published_on: date | None, valid_to:
 
 @dataclass
 class CatalogSearch:
-    """One build of the index, with the listing form of each document."""
+    """The index as of one catalog revision, with the listing form of each document."""
 
     revision: int
     index: CatalogIndex
     summaries: dict[Any, dict]
+    docs_of: dict[int, list[Any]]  # item id -> its documents
+
+    def replace_items(self, item_ids: set[int], entries: list[tuple[int, SearchDoc, dict]], revision: int) -> None:
+        """Swap the documents of ``item_ids`` for ``entries`` (synchronously: no request sees
+        half of it)."""
+        gone = [doc_id for i in item_ids for doc_id in self.docs_of.pop(i, [])]
+        self.index.remove(gone)
+        for doc_id in gone:
+            self.summaries.pop(doc_id, None)
+        self.index.add(doc for _, doc, _ in entries)
+        for item_id, doc, summary in entries:
+            self.docs_of.setdefault(item_id, []).append(doc.id)
+            self.summaries[doc.id] = summary
+        self.revision = revision
 
     def search(self, q: str | None, *, category: str | None = None, list_: str | None = None,
                area_code: str | None = None, on: date, limit: int | None = 50, offset: int = 0) -> list[dict]:
@@ -128,20 +143,19 @@ def catalog_order(v: dict) -> tuple:
     return (_LIST_ORDER.get(data["list"], 99), _CATEGORY_ORDER.get(data["category"], 99), v["item__code"], v["version"])
 
 
-def build(revision: int, versions: list[dict], admissions: list[dict]) -> CatalogSearch:
-    """The index over version rows (dicts with the ServiceItemVersion columns plus
-    ``item__code`` and ``item__admission_required``) and admission rows."""
+def item_docs(versions: list[dict], admissions: list[dict]) -> list[tuple[int, SearchDoc, dict]]:
+    """(item id, search document, listing form) for version rows (dicts with the
+    ServiceItemVersion columns plus ``item__code`` and ``item__admission_required``) and the
+    admission rows of their items. Drafts and versions never in force have none."""
     by_item: dict[int, list[tuple[dict, tuple[date, date] | None]]] = {}
     for a in admissions:
         by_item.setdefault(a["item_id"], []).append((a, admission_windows(a)))
-    docs: list[SearchDoc] = []
-    summaries: dict[Any, dict] = {}
-    versions = sorted(versions, key=catalog_order)
+    out: list[tuple[int, SearchDoc, dict]] = []
     for v in versions:
         start = v["published_on"]
         end = v["superseded_on"] or v["revoked_on"]
-        if start is None or (end is not None and end <= start):
-            continue  # never in force (published and replaced on the same day)
+        if v["status"] not in INDEXED_STATUSES or start is None or (end is not None and end <= start):
+            continue  # a draft, or never in force (published and replaced on the same day)
         data = v["data"]
         windows: list[tuple[Any, date, date | None, list[str]]] = []
         if v["item__admission_required"]:
@@ -153,24 +167,41 @@ def build(revision: int, versions: list[dict], admissions: list[dict]) -> Catalo
                     windows.append(((v["id"], a["id"]), lo, hi, list(a["areas"])))
         else:
             windows.append(((v["id"], 0), start, end, list(data.get("areas", []))))
+        order = catalog_order(v)
         for doc_id, lo, hi, areas in windows:
-            docs.append(SearchDoc(
+            doc = SearchDoc(
                 id=doc_id, code=data["code"], name=data["name"],
                 materials=[m["name"] for m in data.get("materials", [])], summary=data.get("summary", ""),
                 keywords=tuple(data.get("keywords", [])), category=data["category"], list=data["list"],
-                area_prefixes=area_prefixes(areas), valid_from=lo, valid_to=hi,
-            ))
-            summaries[doc_id] = summary_of(data, version=v["version"], published_on=start, valid_to=end, areas=areas)
-    return CatalogSearch(revision, CatalogIndex(docs), summaries)
+                area_prefixes=area_prefixes(areas), valid_from=lo, valid_to=hi, order=order + (doc_id[1],),
+            )
+            out.append((v["item_id"], doc, summary_of(data, version=v["version"], published_on=start, valid_to=end,
+                                                      areas=areas)))
+    return out
 
 
-async def load_rows() -> tuple[list[dict], list[dict]]:
-    versions = await ServiceItemVersion.filter(status__in=INDEXED_STATUSES).values(
-        "id", "item_id", "version", "status", "published_on", "superseded_on", "revoked_on", "data",
-        "item__code", "item__admission_required")
-    admissions = await Admission.filter(state__in=("approved", "active", "expired")).values(
-        "id", "item_id", "areas", "period_start", "period_end", "state", "decided_on", "ended_on")
-    return versions, admissions
+def build(revision: int, versions: list[dict], admissions: list[dict]) -> CatalogSearch:
+    """A whole index (at start, or when many items changed)."""
+    entries = item_docs(versions, admissions)
+    docs_of: dict[int, list[Any]] = {}
+    for item_id, doc, _ in entries:
+        docs_of.setdefault(item_id, []).append(doc.id)
+    return CatalogSearch(revision, CatalogIndex(doc for _, doc, _ in entries),
+                         {doc.id: summary for _, doc, summary in entries}, docs_of)
+
+
+_VERSION_COLUMNS = ("id", "item_id", "version", "status", "published_on", "superseded_on", "revoked_on", "data",
+                    "item__code", "item__admission_required")
+_ADMISSION_COLUMNS = ("id", "item_id", "areas", "period_start", "period_end", "state", "decided_on", "ended_on")
+
+
+async def load_rows(item_ids: list[int] | None = None) -> tuple[list[dict], list[dict]]:
+    """The rows the index is made of: every item's, or those of ``item_ids``."""
+    vq = ServiceItemVersion.filter(status__in=INDEXED_STATUSES)
+    aq = Admission.filter(state__in=("approved", "active", "expired"))
+    if item_ids is not None:
+        vq, aq = vq.filter(item_id__in=item_ids), aq.filter(item_id__in=item_ids)
+    return list(await vq.values(*_VERSION_COLUMNS)), list(await aq.values(*_ADMISSION_COLUMNS))
 
 
 async def build_search() -> CatalogSearch:
@@ -187,17 +218,35 @@ async def current_revision() -> int:
     return int(row.revision) if row else 0
 
 
-async def bump_revision() -> None:
-    """Call inside the transaction that changes what the index serves."""
+KEEP_CHANGES = 2000  # revisions whose changed items are kept; a process further behind rebuilds
+MAX_IN_PLACE = 2000  # more changed items than this: rebuild
+
+
+async def bump_revision(item_ids: Iterable[int] | None = None) -> None:
+    """Call inside the transaction that changes what the index serves, naming the items it
+    changes (None: too many to name, every process rebuilds)."""
     from tortoise import connections
     from tortoise.expressions import F
 
     updated = await CatalogRevision.filter(id=1).update(revision=F("revision") + 1)
     if not updated:
         await CatalogRevision.create(id=1, revision=1)
+    revision = await current_revision()
+    ids = sorted(set(item_ids)) if item_ids is not None else None
+    if ids is not None and len(ids) > MAX_IN_PLACE:
+        ids = None
+    await CatalogChange.bulk_create([CatalogChange(revision=revision, item_id=i) for i in (ids if ids is not None else [None])],
+                                    batch_size=1000)
+    if revision % 100 == 0:
+        await CatalogChange.filter(revision__lte=revision - KEEP_CHANGES).delete()
     conn = connections.get("default")
     if conn.capabilities.dialect == "postgres":
         await conn.execute_script(f"NOTIFY {NOTIFY_CHANNEL}")
+    mark_all_dirty()
+
+
+def mark_all_dirty() -> None:
+    """This process's indexes look at the revision before their next search."""
     for h in list(_holders):
         h.mark_dirty()
 
@@ -229,7 +278,7 @@ class CatalogIndexHolder:
             await self._watcher.close()
         self._started = False
 
-    async def _needs_rebuild(self) -> bool:
+    async def _needs_update(self) -> bool:
         if self.current is None or self.dirty:
             return True
         now = time.monotonic()
@@ -243,13 +292,34 @@ class CatalogIndexHolder:
     async def get(self) -> CatalogSearch:
         if not self._started:
             await self.start()
-        if not await self._needs_rebuild():
+        if not await self._needs_update():
             return self.current  # type: ignore[return-value]
         async with self._lock:
-            if self.current is not None and not self.dirty and await current_revision() == self.current.revision:
-                return self.current
             self.dirty = False
-            self._watcher.maybe_changed()  # consume: the rebuild reads the state as of now
-            self.current = await build_search()
+            self._watcher.maybe_changed()  # consume: what follows reads the state as of now
+            revision = await current_revision()
+            if self.current is not None and revision == self.current.revision:
+                return self.current
+            if self.current is None or not await self._update_in_place(self.current, revision):
+                self.current = await build_search()
             self._checked_at = time.monotonic()
             return self.current
+
+    @staticmethod
+    async def _update_in_place(search: CatalogSearch, revision: int) -> bool:
+        """Apply the changes between the index's revision and ``revision`` to the changed
+        items only; False when they are not all known (then the caller rebuilds)."""
+        if revision < search.revision or revision - search.revision > KEEP_CHANGES // 2:
+            return False
+        if search.index.garbage > max(1000, len(search.index) // 4):
+            return False  # many removed slots: a fresh build is smaller and faster to search
+        rows = await CatalogChange.filter(revision__gt=search.revision, revision__lte=revision).values_list(
+            "revision", "item_id")
+        if {r for r, _ in rows} != set(range(search.revision + 1, revision + 1)) or any(i is None for _, i in rows):
+            return False
+        item_ids = {i for _, i in rows}
+        if len(item_ids) > MAX_IN_PLACE:
+            return False
+        versions, admissions = await load_rows(sorted(item_ids))
+        search.replace_items(item_ids, item_docs(versions, admissions), revision)
+        return True

@@ -36,7 +36,7 @@ from ..domain.scope import Principal
 from . import audit
 from .catalog import Authorize, _authorize, _check_day, _store_publication, actor_name, record_of, scope_areas, today
 from .catalog_models import ServiceItem, ServiceItemVersion
-from .catalog_search import bump_revision
+from .catalog_search import bump_revision, mark_all_dirty
 from .models import Area
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -317,10 +317,11 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
         for ex, rows, it, plan in updates:
             await _store_update(ex, rows, it, plan, actor)
         if publish_items:
-            await bump_revision()
+            await bump_revision([ids[i.code] for i in creates] + [u[0].id for u in updates])
         await audit.record(actor, "catalog.import", "catalog", f"{len(creates) + len(updates)} items",
                            after={"created": report["codes"]["created"][:200],
                                   "updated": report["codes"]["updated"][:200], "published": report["on"]})
+    mark_all_dirty()
     return report
 
 

@@ -259,3 +259,28 @@ def test_ten_thousand_items_search_filters_hold():
         assert index.search(q)
         for hit in index.search(q, category="health"):
             assert hit.id is not None
+
+
+def test_adding_and_removing_documents_matches_a_fresh_build():
+    from dataclasses import replace
+
+    rnd = random.Random(3)
+    docs = [replace(d, order=(d.category, d.code)) for d in synthetic_docs(600)]
+    index = CatalogIndex(docs[:400])
+    live = {d.id: d for d in docs[:400]}
+    for _ in range(5):
+        gone = rnd.sample(sorted(live), 40)
+        index.remove(gone + ["no such id"])
+        for g in gone:
+            del live[g]
+        new = [d for d in docs if d.id not in live][:50]
+        new = [replace(d, name=d.name + "变更", order=d.order) for d in new]
+        index.add(new)
+        live.update({d.id: d for d in new})
+    fresh = CatalogIndex(sorted(live.values(), key=lambda d: d.order))
+    assert len(index) == len(fresh) == len(live) and index.garbage == 200
+    for q in ["低保", "补贴 申请", "户口簿", "变更", "gs-sb-01", "", "居民身份证"]:
+        for kw in ({}, {"category": "health"}, {"area_code": "610202001003"}, {"limit": 7}):
+            assert index.search(q, **kw) == fresh.search(q, **kw), (q, kw)
+    with pytest.raises(ValidationError):
+        index.add([docs[0], docs[0]])
