@@ -41,8 +41,12 @@ test: install-test pg-start chromium
 test-fast: install-test
 	$(VENV)/bin/python -m pytest -x -q -m "not browser"
 
-bench: install-test
+# Each script prints its figures and the machine they came from (not part of `make test`).
+bench: install-test pg-start
 	$(PY) bench/locate.py
+	$(PY) bench/maps.py
+	$(PY) bench/catalog.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache var/*.sqlite3* tests/artifacts
