@@ -15,14 +15,15 @@ Only when the watcher says "maybe" is the revision read, and only when it differ
 rebuilt (in a thread, so the event loop keeps serving). Local edits mark the index dirty at once.
 
 The lookup itself. An STRtree query makes a point geometry per point and a prepared
-point-in-polygon test per bounding-box candidate, about 3 µs a point over 10,000 grids. Most
+point-in-polygon test per bounding-box candidate: 3-6 µs a point over 10,000 grids. Most
 points lie well inside one area, so each level also keeps a raster: a uniform grid of ~256
 cells per typical area of the level. A cell that no boundary crosses lies wholly inside the
 same areas, so it stores its answer; a point there costs a few array operations. Only points
 in boundary cells (~13% of them for 40-vertex grids) are tested, against the areas whose
 bounding box meets the cell, sorted by area so each prepared polygon stays in the CPU cache.
 The answers are exactly those of the STRtree query (first containing area by index,
-boundary included).
+boundary included). For 10,000 grids the rasters take ~20 MB and ~0.5 s to build; a batch
+runs at 4-6M points/s on one core, a single lookup in ~5 µs (bench/locate.py).
 """
 
 from __future__ import annotations
