@@ -23,6 +23,8 @@ ones (登记) must have one: see `check_registration`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -271,3 +273,65 @@ def check_org_name(name: str) -> str:
             code="bad_org_name", details={"length": len(norm), "max": ORG_NAME_MAX},
         )
     return norm
+
+
+# ---------------------------------------------------------------------------- projects
+
+PROJECT_CAPACITY_MAX = 10_000
+PROJECT_NAME_MAX = 100
+
+
+def check_project(
+    name: object,
+    categories: object,
+    period_start: object,
+    period_end: object,
+    capacity: object,
+) -> "ProjectInput":
+    """Check a service project (服务项目): a name (2-100 characters), one or more wish
+    categories, a period (start date, optional end on or after it) and a capacity of 1-10,000
+    wishes or demand tasks. Errors: ``bad_project_name``, ``unknown_category``,
+    ``bad_categories``, ``bad_date``, ``bad_period``, ``bad_capacity``."""
+    from .wishes import _as_date, check_category  # the wish categories are the project categories
+
+    norm = " ".join(name.split()) if isinstance(name, str) else ""
+    if not 2 <= len(norm) <= PROJECT_NAME_MAX:
+        raise ValidationError(
+            f"项目名称应为 2-{PROJECT_NAME_MAX} 个字", f"a project name has 2-{PROJECT_NAME_MAX} characters",
+            code="bad_project_name", details={"field": "name", "length": len(norm)},
+        )
+    if isinstance(categories, str):
+        categories = [categories]
+    if not isinstance(categories, (list, tuple)) or not categories:
+        raise ValidationError(
+            "请选择至少一个服务类别", "a project serves at least one category", code="bad_categories",
+            details={"field": "categories"},
+        )
+    cats: list[str] = []
+    for c in categories:
+        v = check_category(c).value if isinstance(c, str) else check_category(repr(c)).value
+        if v not in cats:
+            cats.append(v)
+    start = _as_date(period_start, "period_start")
+    end = None if period_end in (None, "") else _as_date(period_end, "period_end")
+    if end is not None and end < start:
+        raise ValidationError(
+            f"服务期结束日 {end} 早于开始日 {start}", f"the period ends ({end}) before it starts ({start})",
+            code="bad_period", details={"period_start": start.isoformat(), "period_end": end.isoformat()},
+        )
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= PROJECT_CAPACITY_MAX:
+        raise ValidationError(
+            f"承接能力应为 1-{PROJECT_CAPACITY_MAX} 的整数(件)",
+            f"capacity is a whole number from 1 to {PROJECT_CAPACITY_MAX}",
+            code="bad_capacity", details={"field": "capacity", "capacity": str(capacity)},
+        )
+    return ProjectInput(norm, tuple(cats), start, end, capacity)
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    name: str
+    categories: tuple[str, ...]
+    period_start: date
+    period_end: date | None
+    capacity: int

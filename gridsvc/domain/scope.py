@@ -66,6 +66,24 @@ RULES: dict[str, dict[str, Reach]] = {
     "admission.apply": {"admin": ANY, "official": WITHIN},
     "admission.decide": {"admin": ANY, "official": COUNTY},
     "admission.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # micro-wishes, checked against the wish's grid. An organisation member's areas are their
+    # organisation's service areas (the web layer puts them on the principal), so "WITHIN"
+    # reads "in the organisation's service area"; a volunteer's are their own areas.
+    "wish.post": {"resident": AUTH, "admin": ANY, **STAFF_WITHIN},  # staff post on a resident's behalf
+    "wish.read": {"admin": ANY, "official": WITHIN, **STAFF_WITHIN},  # every status, contact masked
+    "wish.screen": {"admin": ANY, **STAFF_WITHIN},  # publish, return, merge; 代办 for residents
+    "wish.browse": {"org_member": WITHIN, "volunteer": WITHIN},  # published wishes
+    "wish.claim": {"org_member": WITHIN, "volunteer": WITHIN},
+    "allocation.plan": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # social organisations: the registry is public; registering (登记/备案) is civil affairs'
+    "org.read": {"*": P},
+    "org.manage": {"admin": ANY, "official": WITHIN},
+    "project.manage": {"admin": ANY, "official": WITHIN, "org_member": WITHIN},  # members: their own org only
+    # volunteer demands: recruiting notices are public; communities publish and record hours
+    "demand.read": {"*": P},
+    "demand.publish": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    "demand.take": {"org_member": WITHIN, "volunteer": WITHIN},
+    "volunteer.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
 }
 
 

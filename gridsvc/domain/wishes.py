@@ -277,6 +277,26 @@ def check_reason(reason: object) -> str:
     return norm
 
 
+DESCRIPTION_MAX = 500
+
+
+def check_description(text: object) -> str:
+    """An optional longer description of a wish (at most 500 characters; blank means none)."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise ValidationError("描述应为文本", "the description must be text", code="bad_description",
+                              details={"field": "description"})
+    norm = text.strip()
+    if len(norm) > DESCRIPTION_MAX:
+        raise ValidationError(
+            f"描述最多 {DESCRIPTION_MAX} 个字,现为 {len(norm)} 个",
+            f"a description has at most {DESCRIPTION_MAX} characters, got {len(norm)}",
+            code="bad_description", details={"field": "description", "length": len(norm), "max": DESCRIPTION_MAX},
+        )
+    return norm
+
+
 # ---------------------------------------------------------------------------- state machine
 
 
@@ -571,6 +591,29 @@ def check_fulfilment(note: object, fulfilled_on: date | str, claimed_at: datetim
             details={"fulfilled_on": on.isoformat(), "claimed_on": claimed_day.isoformat(), "today": today.isoformat()},
         )
     return Fulfilment(norm, on)
+
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+_PHOTO_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def check_photo(data: bytes) -> str:
+    """The optional photo of a fulfilment: a JPEG, PNG or WebP image of at most 2 MB; returns its
+    media type (``bad_photo``). The type is read from the bytes, not from what the client says."""
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise ValidationError("照片为空", "the photo is empty", code="bad_photo", details={"field": "photo"})
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB", f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+            code="bad_photo", details={"field": "photo", "bytes": len(data), "max": PHOTO_MAX_BYTES},
+        )
+    for magic, media in _PHOTO_MAGIC:
+        if data.startswith(magic):
+            return media
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    raise ValidationError("照片应为 JPEG、PNG 或 WebP 图片", "the photo must be a JPEG, PNG or WebP image",
+                          code="bad_photo", details={"field": "photo"})
 
 
 # ---------------------------------------------------------------------------- ratings

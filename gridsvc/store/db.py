@@ -17,6 +17,7 @@ from tortoise import Tortoise
 APPS: dict[str, str] = {
     "core": "gridsvc.store.models",
     "catalog": "gridsvc.store.catalog_models",
+    "wishes": "gridsvc.store.wish_models",
 }
 
 

@@ -1,3 +1,369 @@
-"""wishes API (filled in by its feature)."""
+"""Micro-wishes (微心愿): posting, screening, claiming, fulfilment and feedback; matching and
+allocation plans. The organisation, demand and inbox routes live beside this module and are
+served from here (`ROUTES`).
 
-ROUTES: list = []
+Who may do what is decided here, through gridsvc.web.permissions, per wish: the resident who
+posted it, the staff of its grid (``wish.screen``, ``wish.read``, ``resident.pii``), members of
+organisations serving its area and volunteers of it (``wish.browse``, ``wish.claim``), and the
+holder of its claim; the store and the domain's state machine do the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain.crs import transform_coords
+from ...domain.errors import BadRequest, NotFound, ValidationError
+from ...domain.privacy import mask_position
+from ...domain.wishes import BENEFICIARIES, WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
+from ...store import allocations as plans
+from ...store import wishes as store
+from ...store.models import User
+from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
+from ..permissions import can, prefixes, principal, require, require_login
+from . import demands as demand_api
+from . import endpoint, inbox as inbox_api, json_ok, param, query_int, read_json
+from . import orgs as org_api
+from .orgs import body_or_empty, org_scoped
+
+
+def standing(request: Request, wish, claim) -> Standing:
+    """How the asking user stands to ``wish`` (the principal is org-scoped already)."""
+    p = principal(request)
+    grid = wish.grid_code
+    actors = set()
+    if p.is_authenticated and wish.resident_id == p.user_id:
+        actors.add(Actor.RESIDENT_OWNER)
+    if can(request, "wish.screen", grid):
+        actors.add(Actor.GRID_STAFF)
+    if p.role == "org_member" and p.org_id and can(request, "wish.claim", grid):
+        actors.add(Actor.ORG_MEMBER)
+    if p.role == "volunteer" and can(request, "wish.claim", grid):
+        actors.add(Actor.VOLUNTEER)
+    if holds(claim, p):
+        actors.add(Actor.CLAIMER)
+    return Standing(p, frozenset(actors), can_read=can(request, "wish.read", grid),
+                    can_browse=can(request, "wish.browse", grid), pii=can(request, "resident.pii", grid))
+
+
+async def _wish_and_standing(request: Request):
+    require_login(request)
+    await org_scoped(request)
+    await store.expire_claims()
+    wish = await store.get_wish(request.path_params["id"])
+    return wish, standing(request, wish, await store.current_claim(wish))
+
+
+# ---------------------------------------------------------------------------- posting and reading
+
+
+async def create_wish(request: Request) -> Response:
+    p = require_login(request)
+    require(request, "wish.post")
+    data = await read_json(request)
+    resident = await User.get(id=p.user_id)
+    if p.role != "resident":
+        # staff post for a resident who does not use a phone (代办): name the resident
+        name = data.get("resident")
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
+                                  code="missing_field", details={"field": "resident"})
+        resident = await User.filter(username=name.strip(), role="resident").first()
+        if resident is None:
+            raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
+    placement = await store.place(request.app.state.index, data, home_building=await store.home_building(resident.id))
+    require(request, "wish.post", placement.grid_code)
+    wish = await store.create_wish(data, placement, resident=resident, actor=p, settings=request.app.state.settings)
+    body = await store.card(wish, standing(request, wish, None))
+    return json_ok(body, 201, headers={"Location": f"/api/v1/wishes/{wish.id}"})
+
+
+def list_scope(request: Request) -> ListScope:
+    p = principal(request)
+    return ListScope(read=prefixes(request, "wish.read"), browse=prefixes(request, "wish.browse"),
+                     user_id=p.user_id, org_id=p.org_id if p.role == "org_member" else None)
+
+
+def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | None:
+    raw = request.query_params.get("bbox")
+    if not raw:
+        return None
+    try:
+        minx, miny, maxx, maxy = (float(x) for x in raw.split(","))
+    except ValueError:
+        raise BadRequest("bbox 应为 minlon,minlat,maxlon,maxlat", "bbox is minlon,minlat,maxlon,maxlat",
+                         code="bad_parameter", details={"parameter": "bbox"}) from None
+    if crs != "wgs84":
+        (minx, maxx), (miny, maxy) = transform_coords([minx, maxx], [miny, maxy], crs, "wgs84")
+        minx, maxx, miny, maxy = float(minx), float(maxx), float(miny), float(maxy)
+    return minx, miny, maxx, maxy
+
+
+async def list_wishes(request: Request) -> Response:
+    require_login(request)
+    await org_scoped(request)
+    await store.expire_claims()
+    view = request.query_params.get("view") or "all"
+    if view not in ("all", "mine", "claims"):
+        raise BadRequest("view 应为 all、mine 或 claims", "view is all, mine or claims", code="bad_parameter",
+                         details={"parameter": "view"})
+    fmt = request.query_params.get("format") or "json"
+    crs = request.query_params.get("crs") or "wgs84"
+    if crs not in ("wgs84", "gcj02"):
+        raise BadRequest("crs 应为 wgs84 或 gcj02", "crs is wgs84 or gcj02", code="bad_parameter", details={"parameter": "crs"})
+    under = request.query_params.get("under") or None
+    category = request.query_params.get("category") or None
+    if category and category not in WISH_CATEGORIES:
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code="unknown_category",
+                              details={"categories": list(WISH_CATEGORIES)})
+    filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
+                   bbox=_bbox(request, crs))
+    limit = query_int(request, "limit", 2000 if fmt == "geojson" else 50, lo=1, hi=5000)
+    offset = query_int(request, "offset", 0)
+    rows, total = await store.listing(list_scope(request), limit=limit, offset=offset, **filters)
+    if fmt == "geojson":
+        return json_ok(_geojson(rows, crs))
+    return json_ok({"total": total, "limit": limit, "offset": offset,
+                    "wishes": await store.cards(rows, lambda w, c: standing(request, w, c))})
+
+
+def _geojson(rows, crs: str) -> dict:
+    """Points for the map layer: always rounded (about 100 m) and without contact data."""
+    features = []
+    for w in rows:
+        lon, lat = mask_position(w.lon, w.lat)
+        if crs != "wgs84":
+            lon, lat = (round(float(v), 6) for v in transform_coords(lon, lat, "wgs84", crs))
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {
+            "id": w.id, "title": w.title, "status": w.status, "status_zh": WISH_STATUSES.get(w.status, w.status),
+            "category_zh": WISH_CATEGORIES.get(w.category, w.category), "value_yuan": float(w.value_yuan),
+            "wish_by": w.wish_by.isoformat(), "grid": w.grid_code, "url": f"/wishes/{w.id}"}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+async def wish_stats(request: Request) -> Response:
+    require_login(request)
+    await org_scoped(request)
+    await store.expire_claims()
+    under = request.query_params.get("under") or None
+    counts = await store.counts_by_status(list_scope(request), under=under)
+    return json_ok({"under": under, "by_status": counts, "total": sum(counts.values()),
+                    "labels": WISH_STATUSES})
+
+
+async def get_wish(request: Request) -> Response:
+    wish, st = await _wish_and_standing(request)
+    return json_ok(await store.detail(wish, st))
+
+
+def _photo(data: dict) -> dict:
+    """The fulfilment photo arrives as base64 (a data: URL or bare); the store checks the bytes."""
+    raw = data.get("photo")
+    if raw in (None, ""):
+        return {k: v for k, v in data.items() if k != "photo"}
+    if not isinstance(raw, str):
+        raise BadRequest("photo 应为 base64 文本", "photo must be base64 text", code="bad_photo")
+    if raw.startswith("data:"):
+        raw = raw.split(",", 1)[-1]
+    try:
+        return {**data, "photo": base64.b64decode(raw, validate=True)}
+    except (binascii.Error, ValueError):
+        raise BadRequest("photo 不是有效的 base64", "photo is not valid base64", code="bad_photo") from None
+
+
+async def wish_action(request: Request) -> Response:
+    wish, st = await _wish_and_standing(request)
+    data = await body_or_empty(request)
+    action = request.path_params["action"]
+    if action == WishAction.FULFIL:
+        data = _photo(data)
+    wish = await store.act(wish, action, st, data, settings=request.app.state.settings)
+    claim = await store.current_claim(wish)
+    st = standing(request, wish, claim)
+    return json_ok(await store.card(wish, st, claim=claim, holder=await store.holder_of(wish, claim)))
+
+
+async def rate_wish(request: Request) -> Response:
+    wish, st = await _wish_and_standing(request)
+    rating = await store.rate(wish, st, await read_json(request))
+    return json_ok({"wish": wish.id, "stars": rating.stars, "comment": rating.comment or None}, 201)
+
+
+async def wish_photo(request: Request) -> Response:
+    wish, st = await _wish_and_standing(request)
+    data, media = await store.photo_of(wish, st)
+    return Response(data, media_type=media, headers={"Cache-Control": "private, max-age=300",
+                                                     "X-Content-Type-Options": "nosniff"})
+
+
+async def wish_matches(request: Request) -> Response:
+    wish, _ = await _wish_and_standing(request)
+    require(request, "wish.read", wish.grid_code)
+    kind = request.query_params.get("kind") or None
+    if kind not in (None, "project", "volunteer"):
+        raise BadRequest("kind 应为 project 或 volunteer", "kind is project or volunteer", code="bad_parameter",
+                         details={"parameter": "kind"})
+    need = plans.wish_need(wish, city_today(utcnow()))
+    return json_ok({"wish": wish.id, "status": wish.status, "date": need.date.isoformat(),
+                    "matches": await plans.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200), kind=kind)})
+
+
+# ---------------------------------------------------------------------------- allocation plans
+
+
+async def create_plan(request: Request) -> Response:
+    actor = require_login(request)
+    data = await read_json(request)
+    under = data.get("under")
+    if not isinstance(under, str) or not under.strip():
+        raise ValidationError("请指定区域 under(如一个社区)", "under (an area code, e.g. a community) is required",
+                              code="missing_field", details={"field": "under"})
+    require(request, "allocation.plan", under.strip())
+    ids = data.get("wishes")
+    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+        raise ValidationError("wishes 应为心愿编号列表", "wishes must be a list of wish ids", code="bad_field",
+                              details={"field": "wishes"})
+    category = data.get("category")
+    if category is not None and category not in WISH_CATEGORIES:
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code="unknown_category")
+    await store.expire_claims()
+    plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
+                                 category=category, today=city_today(utcnow()))
+    return json_ok(await plans.plan_view(plan), 201, headers={"Location": f"/api/v1/allocations/{plan.id}"})
+
+
+async def list_plans(request: Request) -> Response:
+    require_login(request)
+    require(request, "allocation.plan")
+    return json_ok({"plans": await plans.list_plans(prefixes(request, "allocation.plan"),
+                                                    limit=query_int(request, "limit", 50, lo=1, hi=500),
+                                                    offset=query_int(request, "offset", 0))})
+
+
+async def _plan(request: Request):
+    require_login(request)
+    plan = await plans.get_plan(request.path_params["id"])
+    actor = require(request, "allocation.plan", plan.area_code)
+    return plan, actor
+
+
+async def get_plan(request: Request) -> Response:
+    plan, _ = await _plan(request)
+    return json_ok(await plans.plan_view(plan))
+
+
+async def edit_plan(request: Request) -> Response:
+    plan, actor = await _plan(request)
+    data = await read_json(request)
+    plan = await plans.edit_plan(plan, data.get("items"), actor=actor, today=city_today(utcnow()))
+    return json_ok(await plans.plan_view(plan))
+
+
+async def accept_plan(request: Request) -> Response:
+    plan, actor = await _plan(request)
+    await store.expire_claims()
+    plan = await plans.accept_plan(plan, actor=actor, now=utcnow())
+    return json_ok(await plans.plan_view(plan))
+
+
+async def discard_plan(request: Request) -> Response:
+    plan, actor = await _plan(request)
+    plan = await plans.discard_plan(plan, actor=actor, now=utcnow())
+    return json_ok(await plans.plan_view(plan))
+
+
+# ---------------------------------------------------------------------------- routes
+
+WISH_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "category", "value_yuan", "wish_by"],
+                                             "properties": {
+    "title": {"type": "string", "minLength": 2, "maxLength": 50}, "description": {"type": "string"},
+    "category": {"type": "string", "enum": list(WISH_CATEGORIES)},
+    "value_yuan": {"type": "number", "description": "估价(元),不超过本区上限 (at most the district's cap, 500 by default)"},
+    "beneficiary": {"type": "string", "enum": list(BENEFICIARIES)},
+    "wish_by": {"type": "string", "format": "date"},
+    "building": {"type": "string", "description": "楼栋代码 (a building code); or lon+lat"},
+    "lon": {"type": "number"}, "lat": {"type": "number"},
+    "address": {"type": "string", "description": "门牌等 (door and room; default: the account's address)"},
+    "contact_phone": {"type": "string"},
+    "resident": {"type": "string", "description": "网格员代办时的居民账号 (staff posting for a resident)"}}}}}
+ACTION_BODY = {"application/json": {"schema": {"type": "object", "properties": {
+    "reason": {"type": "string", "description": "return, reopen (required); withdraw, release"},
+    "into": {"type": "integer", "description": "merge: the wish kept"},
+    "project": {"type": "integer", "description": "claim: the organisation's project (default: its best fit)"},
+    "note": {"type": "string", "description": "fulfil (required): what was done"},
+    "fulfilled_on": {"type": "string", "format": "date"},
+    "photo": {"type": "string", "description": "fulfil: JPEG/PNG/WebP as base64 or a data: URL, at most 2 MB"},
+    "stars": {"type": "integer", "minimum": 1, "maximum": 5, "description": "confirm: rate at once"},
+    "comment": {"type": "string"},
+    "title": {"type": "string", "description": "resubmit: edits of the content"}}}}}
+PLAN_BODY = {"application/json": {"schema": {"type": "object", "required": ["under"], "properties": {
+    "under": {"type": "string", "description": "区域代码 (the area whose published wishes are planned)"},
+    "wishes": {"type": "array", "items": {"type": "integer"}}, "category": {"type": "string"},
+    "name": {"type": "string"}}}}}
+ID = param("id", "path", type_="integer")
+ACTIONS = [a.value for a in WishAction if a is not WishAction.EXPIRE]
+
+ROUTES = [
+    endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login", body=WISH_BODY,
+             responses={"201": {"description": "submitted: id, status, grid"}}),
+    endpoint("/wishes", list_wishes, "GET", "微心愿列表 (wishes I may see)", tag="wishes", auth="login",
+             params=[param("status", description="逗号分隔 (comma-separated)"), param("under"),
+                     param("view", enum=["all", "mine", "claims"]), param("category", enum=list(WISH_CATEGORIES)),
+                     param("format", enum=["json", "geojson"]), param("bbox"), param("crs", enum=["wgs84", "gcj02"]),
+                     param("limit", type_="integer"), param("offset", type_="integer")]),
+    endpoint("/wishes/stats", wish_stats, "GET", "微心愿统计 (counts by status in my scope)", tag="wishes",
+             auth="login", params=[param("under")]),
+    endpoint("/wishes/{id}", get_wish, "GET", "微心愿详情 (a wish, its claim and history)", tag="wishes", auth="login",
+             params=[ID]),
+    endpoint("/wishes/{id}/matches", wish_matches, "GET", "可承接的项目与志愿者 (ranked matches with reasons)",
+             tag="wishes", auth="scoped", params=[ID, param("kind", enum=["project", "volunteer"]),
+                                                  param("limit", type_="integer")]),
+    endpoint("/wishes/{id}/photo", wish_photo, "GET", "完成照片 (the fulfilment photo)", tag="wishes", auth="login",
+             params=[ID], responses={"200": {"description": "image", "content": {"image/jpeg": {}, "image/png": {}}}}),
+    endpoint("/wishes/{id}/rating", rate_wish, "POST", "评价 (rate a confirmed wish, 1-5 stars)", tag="wishes",
+             auth="login", params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["stars"],
+                                                                               "properties": {"stars": {"type": "integer"},
+                                                                                              "comment": {"type": "string"}}}}},
+             responses={"201": {"description": "rated"}}),
+    endpoint("/wishes/{id}/{action}", wish_action, "POST", "心愿操作 (publish, return, resubmit, withdraw, merge, "
+             "claim, extend, release, fulfil, confirm, reopen)", tag="wishes", auth="login",
+             params=[ID, param("action", "path", enum=ACTIONS)], body=ACTION_BODY),
+    endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)", tag="allocations",
+             auth="scoped", body=PLAN_BODY, responses={"201": {"description": "a draft plan"}}),
+    endpoint("/allocations", list_plans, "GET", "分配方案列表 (plans in my scope)", tag="allocations", auth="scoped",
+             params=[param("limit", type_="integer"), param("offset", type_="integer")]),
+    endpoint("/allocations/{id}", get_plan, "GET", "分配方案 (a plan and its items)", tag="allocations", auth="scoped",
+             params=[ID]),
+    endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations", auth="scoped",
+             params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["items"], "properties": {
+                 "items": {"type": "array", "items": {"type": "object", "properties": {
+                     "wish": {"type": "integer"}, "project": {"type": ["integer", "null"]}}}}}}}}),
+    endpoint("/allocations/{id}/accept", accept_plan, "POST", "采纳分配方案 (claim each wish for its project)",
+             tag="allocations", auth="scoped", params=[ID]),
+    endpoint("/allocations/{id}/discard", discard_plan, "POST", "放弃分配方案 (discard a draft plan)", tag="allocations",
+             auth="scoped", params=[ID]),
+    *org_api.ROUTES,
+    *demand_api.ROUTES,
+    *inbox_api.ROUTES,
+]
+
+
+def _register_map_layer() -> None:
+    """The published wishes as a toggle on "my area" (points rounded to about 100 m, no contact
+    data; the endpoint applies the same scope as the list)."""
+    try:
+        from ...maps import register_layer
+    except ImportError:  # pragma: no cover - maps not installed
+        return
+    register_layer("微心愿", "Micro-wishes", "/api/v1/wishes?format=geojson&status=published&bbox={bbox}&crs={crs}",
+                   key="wishes", min_zoom=12, title_field="title", link_field="url",
+                   fields=[("status_zh", "状态 Status"), ("category_zh", "类别 Category"), ("value_yuan", "估价(元) Value"),
+                           ("wish_by", "期望日期 Wish by")],
+                   style={"color": "#c2185b", "fillColor": "#f48fb1"})
+
+
+_register_map_layer()

@@ -1,0 +1,411 @@
+"""Resident-services tables: social organisations and their projects, micro-wishes with their
+history and claims, volunteer demands with sign-ups and hours, allocation plans, and the inbox.
+
+The rules live in gridsvc.domain (orgs, wishes, volunteers, matching, privacy); these tables
+only keep the facts. State changes that must happen once (a claim, a sign-up) are conditional
+updates on the status (and counters) of the row, see gridsvc.store.wishes and .demands.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+# ---------------------------------------------------------------------------- organisations
+
+
+class Organisation(Model):
+    """A social organisation (社会组织), registered (登记) or filed (备案).
+
+    The unified social credit code is unique when given: filed community organisations may
+    have none. Members are accounts whose user.org_id points here."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, db_index=True)
+    credit_code = fields.CharField(max_length=18, unique=True, null=True)
+    kind = fields.CharField(max_length=24, db_index=True)  # domain.orgs.OrgKind
+    status = fields.CharField(max_length=12)  # registered | filed
+    phone = fields.CharField(max_length=20, default="")  # the organisation's public contact
+    address = fields.CharField(max_length=200, default="")
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="created_orgs", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "wishes"
+        table = "organisation"
+
+
+class OrgArea(Model):
+    """A service area of an organisation (a district, street, community or grid)."""
+
+    id = fields.IntField(primary_key=True)
+    org: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "wishes.Organisation", related_name="area_links", on_delete=fields.CASCADE
+    )
+    area: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.Area", related_name="org_links", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        app = "wishes"
+        table = "org_area"
+        unique_together = (("org", "area"),)
+
+
+class Project(Model):
+    """A service project (服务项目) of an organisation, often bought by government.
+
+    areas are area codes inside the organisation's service areas and prefixes their
+    significant prefixes (what matching compares with a wish's grid code). capacity is how many
+    wishes or demand tasks it takes in its period; taken counts those held now (active,
+    fulfilled and confirmed claims, demand takes) and only grows by a conditional update."""
+
+    id = fields.IntField(primary_key=True)
+    org: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "wishes.Organisation", related_name="projects", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    description = fields.TextField(default="")
+    categories = fields.JSONField(default=list)
+    areas = fields.JSONField(default=list)
+    prefixes = fields.JSONField(default=list)
+    period_start = fields.DateField()
+    period_end = fields.DateField(null=True)
+    capacity = fields.IntField()
+    taken = fields.IntField(default=0)
+    lon = fields.FloatField()
+    lat = fields.FloatField()
+    status = fields.CharField(max_length=12, default="active", db_index=True)  # active | closed
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "wishes"
+        table = "org_project"
+
+
+class VolunteerProfile(Model):
+    """What a volunteer offers: wish categories, skills, and how many wishes at a time.
+
+    A volunteer without a profile takes every category, three at a time."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation = fields.OneToOneField(
+        "core.User", related_name="volunteer_profile", on_delete=fields.CASCADE
+    )
+    categories = fields.JSONField(default=list)
+    skills = fields.JSONField(default=list)
+    max_active = fields.IntField(default=3)
+
+    class Meta:
+        app = "wishes"
+        table = "volunteer_profile"
+
+
+# ---------------------------------------------------------------------------- wishes
+
+
+class Wish(Model):
+    """A micro-wish (微心愿) of a resident, placed in its grid by the point lookup.
+
+    The contact columns are a snapshot of the resident at posting time: the public card shows
+    them masked (domain.privacy). current_claim is the claim that holds the wish while it is
+    claimed or fulfilled. version grows with every change of status."""
+
+    id = fields.IntField(primary_key=True)
+    resident: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="wishes", null=True, on_delete=fields.SET_NULL
+    )
+    posted_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="posted_wishes", null=True, on_delete=fields.SET_NULL
+    )
+    title = fields.CharField(max_length=50)
+    description = fields.TextField(default="")
+    category = fields.CharField(max_length=24, db_index=True)
+    value_yuan = fields.DecimalField(max_digits=10, decimal_places=2)
+    beneficiary = fields.CharField(max_length=24, null=True)
+    wish_by = fields.DateField()
+    building_code = fields.CharField(max_length=24, null=True)
+    lon = fields.FloatField()
+    lat = fields.FloatField()
+    grid_code = fields.CharField(max_length=24, db_index=True)
+    status = fields.CharField(max_length=12, db_index=True)
+    contact_name = fields.CharField(max_length=100, default="")
+    contact_phone = fields.CharField(max_length=20, default="")
+    contact_address = fields.CharField(max_length=200, default="")
+    merged_into: fields.ForeignKeyNullableRelation["Wish"] = fields.ForeignKeyField(
+        "wishes.Wish", related_name="merged", null=True, on_delete=fields.SET_NULL
+    )
+    current_claim_id = fields.IntField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "wishes"
+        table = "wish"
+        indexes = (("status", "grid_code"),)
+
+
+class WishEvent(Model):
+    """One step in the history of a wish: who, when, which action, from and to, and why.
+
+    on_behalf marks staff acting for a resident (代办); actor_kind is how the actor stood to the
+    wish (domain.wishes.Actor)."""
+
+    id = fields.IntField(primary_key=True)
+    wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
+        "wishes.Wish", related_name="events", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField(auto_now_add=True)
+    actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="wish_events", null=True, on_delete=fields.SET_NULL
+    )
+    actor_name = fields.CharField(max_length=100, default="")
+    actor_kind = fields.CharField(max_length=20, default="")
+    on_behalf = fields.BooleanField(default=False)
+    action = fields.CharField(max_length=12)
+    from_status = fields.CharField(max_length=12, default="")
+    to_status = fields.CharField(max_length=12, default="")
+    reason = fields.TextField(default="")
+    note = fields.TextField(default="")
+    claim_id = fields.IntField(null=True)
+
+    class Meta:
+        app = "wishes"
+        table = "wish_event"
+
+
+class Claim(Model):
+    """A claim (认领) of a wish by a volunteer or for an organisation, kept after it ends.
+
+    org is set when a member claims for the organisation (any member then acts as the
+    claimer); claimer is the user who made it. status follows domain.wishes.ClaimStatus."""
+
+    id = fields.IntField(primary_key=True)
+    wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
+        "wishes.Wish", related_name="claims", on_delete=fields.CASCADE
+    )
+    claimer: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    org: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "wishes.Organisation", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
+        "wishes.Project", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    via = fields.CharField(max_length=12, default="claim")  # claim | allocation
+    status = fields.CharField(max_length=12, db_index=True)
+    claimed_at = fields.DatetimeField()
+    deadline = fields.DatetimeField(db_index=True)
+    extensions = fields.IntField(default=0)
+    fulfilled_note = fields.TextField(default="")
+    fulfilled_on = fields.DateField(null=True)
+    photo = fields.BinaryField(null=True)
+    photo_type = fields.CharField(max_length=20, default="")
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "wishes"
+        table = "wish_claim"
+        indexes = (("status", "deadline"),)
+
+
+class Rating(Model):
+    """A rating of a fulfilled wish by its resident (1-5 stars), one per wish.
+
+    Copies the claim's organisation, project and claimer so that past ratings feed matching."""
+
+    id = fields.IntField(primary_key=True)
+    wish: fields.OneToOneRelation[Wish] = fields.OneToOneField(
+        "wishes.Wish", related_name="rating", on_delete=fields.CASCADE
+    )
+    claim: fields.ForeignKeyNullableRelation[Claim] = fields.ForeignKeyField(
+        "wishes.Claim", related_name="ratings", null=True, on_delete=fields.SET_NULL
+    )
+    org_id = fields.IntField(null=True, db_index=True)
+    project_id = fields.IntField(null=True, db_index=True)
+    claimer_id = fields.IntField(null=True, db_index=True)
+    stars = fields.SmallIntField()
+    comment = fields.TextField(default="")
+    by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="ratings_given", null=True, on_delete=fields.SET_NULL
+    )
+    on_behalf = fields.BooleanField(default=False)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "wishes"
+        table = "wish_rating"
+
+
+# ---------------------------------------------------------------------------- volunteer demands
+
+
+class Demand(Model):
+    """A volunteer-service demand (志愿服务需求项目): a place, a time window, volunteers needed.
+
+    taken counts the places held by organisation claims and sign-ups; it only grows by a
+    conditional update that keeps it at most needed."""
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=50)
+    description = fields.TextField(default="")
+    category = fields.CharField(max_length=24, default="other")
+    area_code = fields.CharField(max_length=24, db_index=True)
+    place = fields.CharField(max_length=200, default="")
+    lon = fields.FloatField()
+    lat = fields.FloatField()
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    needed = fields.IntField()
+    taken = fields.IntField(default=0)
+    skills = fields.JSONField(default=list)
+    status = fields.CharField(max_length=12, db_index=True)
+    published_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="demands", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "wishes"
+        table = "demand"
+
+
+class DemandTake(Model):
+    """Places of a demand taken by an organisation claim (count places) or a volunteer sign-up.
+
+    status is active or released; a released take keeps its row for the record. active_key
+    (demand and volunteer, or demand and organisation) is unique while the take is active and
+    null afterwards, so a double sign-up fails in the database even when two arrive at once."""
+
+    id = fields.IntField(primary_key=True)
+    demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
+        "wishes.Demand", related_name="takes", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=12)  # org | volunteer
+    user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
+    )
+    org: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "wishes.Organisation", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
+    )
+    project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
+        "wishes.Project", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
+    )
+    count = fields.IntField(default=1)
+    status = fields.CharField(max_length=12, default="active", db_index=True)
+    active_key = fields.CharField(max_length=40, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    released_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "wishes"
+        table = "demand_take"
+
+
+class ServiceHours(Model):
+    """Hours of service of one volunteer at one demand, recorded by staff after the event."""
+
+    id = fields.IntField(primary_key=True)
+    volunteer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name="service_hours", on_delete=fields.CASCADE
+    )
+    demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
+        "wishes.Demand", related_name="hours", on_delete=fields.CASCADE
+    )
+    org_id = fields.IntField(null=True, db_index=True)
+    hours = fields.DecimalField(max_digits=6, decimal_places=2)
+    note = fields.CharField(max_length=200, default="")
+    recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="hours_recorded", null=True, on_delete=fields.SET_NULL
+    )
+    recorded_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "wishes"
+        table = "service_hours"
+        unique_together = (("volunteer", "demand"),)
+
+
+# ---------------------------------------------------------------------------- allocation
+
+
+class AllocationPlan(Model):
+    """A batch plan assigning published wishes of an area to projects (draft, accepted, discarded).
+
+    total_score is the plan's score (domain.matching); greedy_score what a greedy assignment
+    of the same wishes reached, for comparison."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, default="")
+    area_code = fields.CharField(max_length=24, db_index=True)
+    status = fields.CharField(max_length=12, default="draft", db_index=True)
+    total_score = fields.FloatField(default=0)
+    greedy_score = fields.FloatField(default=0)
+    wishes = fields.IntField(default=0)
+    edited = fields.BooleanField(default=False)
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="allocation_plans", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="allocation_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    result = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
+
+    class Meta:
+        app = "wishes"
+        table = "allocation_plan"
+
+
+class AllocationItem(Model):
+    """One wish of a plan and the project it goes to (none when capacity ran short)."""
+
+    id = fields.IntField(primary_key=True)
+    plan: fields.ForeignKeyRelation[AllocationPlan] = fields.ForeignKeyField(
+        "wishes.AllocationPlan", related_name="items", on_delete=fields.CASCADE
+    )
+    wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
+        "wishes.Wish", related_name="allocation_items", on_delete=fields.CASCADE
+    )
+    project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
+        "wishes.Project", related_name="allocation_items", null=True, on_delete=fields.SET_NULL
+    )
+    score = fields.FloatField(default=0)
+    edited = fields.BooleanField(default=False)
+
+    class Meta:
+        app = "wishes"
+        table = "allocation_item"
+        unique_together = (("plan", "wish"),)
+
+
+# ---------------------------------------------------------------------------- inbox
+
+
+class Notification(Model):
+    """An entry of a user inbox: what happened to a wish or demand that concerns them."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=24)
+    title = fields.CharField(max_length=200)
+    body = fields.TextField(default="")
+    link = fields.CharField(max_length=200, default="")
+    wish_id = fields.IntField(null=True)
+    demand_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "wishes"
+        table = "notification"
+        indexes = (("user_id", "read_at"),)

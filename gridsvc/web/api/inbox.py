@@ -1,0 +1,47 @@
+"""The in-app inbox: the events that concern the logged-in user, with an unread count."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain.errors import NotFound
+from ...store import inbox as store
+from ..permissions import require_login
+from . import endpoint, json_ok, param, query_int
+
+
+async def list_inbox(request: Request) -> Response:
+    p = require_login(request)
+    unread = request.query_params.get("unread") in ("1", "true", "yes")
+    return json_ok(await store.listing(p.user_id, unread_only=unread, limit=query_int(request, "limit", 50, lo=1, hi=500),
+                                       offset=query_int(request, "offset", 0)))
+
+
+async def unread_count(request: Request) -> Response:
+    p = require_login(request)
+    return json_ok({"unread": await store.unread_count(p.user_id)})
+
+
+async def mark_read(request: Request) -> Response:
+    p = require_login(request)
+    try:
+        nid = int(request.path_params["id"])
+    except ValueError:
+        raise NotFound("通知不存在", "notification not found") from None
+    return json_ok(await store.mark_read(p.user_id, nid))
+
+
+async def mark_all_read(request: Request) -> Response:
+    p = require_login(request)
+    return json_ok(await store.mark_all_read(p.user_id))
+
+
+ROUTES = [
+    endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
+             params=[param("unread", enum=["1", "0"]), param("limit", type_="integer"), param("offset", type_="integer")]),
+    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login"),
+    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login"),
+    endpoint("/inbox/{id}/read", mark_read, "POST", "标为已读 (mark one read)", tag="inbox", auth="login",
+             params=[param("id", "path", type_="integer")]),
+]
