@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -227,6 +227,8 @@ class CatalogIndex:
         self._docs: list[SearchDoc | None] = []
         self._slot: dict[Any, int] = {}
         self._order: list[Any] = []
+        self._sorted: list[tuple[Any, int]] = []  # (order, slot) of live docs, in catalog order
+        self._code_pairs: dict[int, list[tuple[str, int]]] = {}  # (code, slot) sorted, per code length
         self._windows: list[tuple[date | None, date | None]] = []
         self._name, self._keyword, self._code = _Field(), _Field(), _Field()
         self._material, self._summary = _Field(), _Field()
@@ -235,6 +237,8 @@ class CatalogIndex:
         self._by_list: dict[str, set[int]] = {}
         self._by_prefix: dict[str, set[int]] = {}
         self._everywhere: set[int] = set()
+        self._live_cache: dict[date, set[int]] = {}
+        self._shared: set[int] = set()
         self.add(docs)
         return self
 
@@ -243,6 +247,7 @@ class CatalogIndex:
         otherwise the order of adding does."""
         docs = list(docs)
         ids = [d.id for d in docs]
+        bulk = len(docs) > 64  # many: append and sort once; few: insert in place
         if len(set(ids)) != len(ids) or any(i in self._slot for i in ids):
             dup = next(i for n, i in enumerate(ids) if i in self._slot or i in ids[:n])
             raise ValidationError(f"检索文档编号重复: {dup!r}", f"duplicate search doc id {dup!r}",
@@ -251,12 +256,20 @@ class CatalogIndex:
             i = len(self._docs)
             self._docs.append(d)
             self._slot[d.id] = i
-            self._order.append(i if d.order is None else d.order)
+            key = i if d.order is None else d.order
+            self._order.append(key)
             self._windows.append((d.valid_from, d.valid_to))
             self._name.add(normalize(d.name), i)
             code = normalize(d.code)
             self._code.add(code, i)
             self._by_code.setdefault(code, []).append(i)
+            pairs = self._code_pairs.setdefault(len(code), [])
+            if bulk:
+                self._sorted.append((key, i))
+                pairs.append((code, i))
+            else:
+                insort(self._sorted, (key, i))
+                insort(pairs, (code, i))
             for k in _as_list(d.keywords):
                 self._keyword.add(normalize(k), i)
             for m in d.materials:
@@ -268,10 +281,18 @@ class CatalogIndex:
                 self._everywhere.add(i)
             for p in d.area_prefixes:
                 self._by_prefix.setdefault(p, set()).add(i)
+        if bulk:
+            self._sorted.sort()
+            for pairs in self._code_pairs.values():
+                pairs.sort()
+        for on, live in self._live_cache.items():
+            live.update(self._slot[d.id] for d in docs if _in_window(d.valid_from, d.valid_to, on))
+        self._share({normalize(d.code) for d in docs})
         self._changed()
 
     def remove(self, ids: Iterable[Any]) -> None:
         """Take documents out (unknown ids are ignored)."""
+        touched: set[str] = set()
         for doc_id in ids:
             i = self._slot.pop(doc_id, None)
             if i is None:
@@ -284,7 +305,10 @@ class CatalogIndex:
                     e = field_._ids.get(normalize(text))
                     if e is not None:
                         field_.docs[e].discard(i)
-            self._by_code[normalize(d.code)].remove(i)
+            code = normalize(d.code)
+            self._by_code[code].remove(i)
+            _discard_sorted(self._code_pairs[len(code)], (code, i))
+            _discard_sorted(self._sorted, (self._order[i], i))
             self._by_category[d.category].discard(i)
             self._by_list[d.list].discard(i)
             self._everywhere.discard(i)
@@ -292,6 +316,11 @@ class CatalogIndex:
                 self._by_prefix[p].discard(i)
             self._docs[i] = None
             self._windows[i] = _NEVER
+            for live in self._live_cache.values():
+                live.discard(i)
+            self._shared.discard(i)
+            touched.add(code)
+        self._share(touched)
         self._changed()
 
     @property
@@ -299,53 +328,47 @@ class CatalogIndex:
         """Empty slots left by `remove`."""
         return len(self._docs) - len(self._slot)
 
-    def _changed(self) -> None:
-        """Forget everything derived from the set of documents."""
-        self._codes: dict[int, tuple[list[str], list[int]]] | None = None
-        self._shared: set[int] | None = None
-        self._ranks: list[int] | None = None
-        self._live_cache: dict[date, set[int]] = {}
-        self._filter_cache: dict[tuple[Any, ...], set[int] | None] = {}
+    def _share(self, codes: set[str]) -> None:
+        """Keep `_shared_code` right for ``codes``."""
+        for code in codes:
+            slots = self._by_code.get(code, [])
+            if len(slots) > 1:
+                self._shared.update(slots)
+            else:
+                self._shared.difference_update(slots)
 
-    @property
-    def _codes_by_len(self) -> dict[int, tuple[list[str], list[int]]]:
-        """Codes sorted per length, so a prefix is a range found by bisection."""
-        if self._codes is None:
-            by_len: dict[int, list[tuple[str, int]]] = {}
-            for i in self._slot.values():
-                code = normalize(self._docs[i].code)  # type: ignore[union-attr]
-                by_len.setdefault(len(code), []).append((code, i))
-            self._codes = {}
-            for n, pairs in sorted(by_len.items()):
-                pairs.sort()
-                self._codes[n] = ([c for c, _ in pairs], [i for _, i in pairs])
-        return self._codes
+    def _changed(self) -> None:
+        """Forget what is derived from the whole set of documents (rebuilt on first use)."""
+        self._ranks: list[int] | None = None
+        self._filter_cache: dict[tuple[Any, ...], set[int] | None] = {}
 
     @property
     def _shared_code(self) -> set[int]:
         """Docs sharing a code with another (versions of one item, or one version admitted in
         several areas): a search keeps one of them."""
-        if self._shared is None:
-            self._shared = {i for slots in self._by_code.values() if len(slots) > 1 for i in slots}
         return self._shared
 
     @property
     def rank(self) -> list[int]:
         """Each slot's position in catalog order (a small int, cheap to sort by)."""
         if self._ranks is None:
-            live = sorted(self._slot.values(), key=self._order.__getitem__)
-            ranks = [len(live)] * len(self._docs)
-            for r, i in enumerate(live):
+            ranks = [len(self._sorted)] * len(self._docs)
+            for r, (_, i) in enumerate(self._sorted):
                 ranks[i] = r
             self._ranks = ranks
         return self._ranks
+
+    def warm(self, on: date) -> None:
+        """Compute the catalog order and the documents in force ``on`` now rather than in the
+        first search."""
+        self.rank  # noqa: B018 - a lazily computed property
+        self._live(on)
 
     def _live(self, on: date) -> set[int]:
         """Docs in force on ``on``."""
         live = self._live_cache.get(on)
         if live is None:
-            live = {i for i, (a, b) in enumerate(self._windows)
-                    if (a is None or a <= on) and (b is None or on < b)}
+            live = {i for i, (a, b) in enumerate(self._windows) if _in_window(a, b, on)}
             if len(self._live_cache) > 8:
                 self._live_cache.clear()
             self._live_cache[on] = live
@@ -354,11 +377,11 @@ class CatalogIndex:
     def _codes_matching(self, v: str) -> list[tuple[str, set[int]]]:
         """Codes starting with ``v`` (by bisection, one group per code length), else codes containing it."""
         out = []
-        for keys, docs in self._codes_by_len.values():
-            lo = bisect_left(keys, v)
-            hi = bisect_left(keys, v + "\U0010ffff", lo)
+        for pairs in self._code_pairs.values():
+            lo = bisect_left(pairs, (v,))
+            hi = bisect_left(pairs, (v + "\U0010ffff",), lo)
             if lo < hi:
-                out.append((keys[lo], set(docs[lo:hi])))
+                out.append((pairs[lo][0], {i for _, i in pairs[lo:hi]}))
         if not out:
             out = [(self._code.entries[e], self._code.docs[e]) for e, _ in self._code.containing(v)]
         return out
@@ -507,6 +530,16 @@ class CatalogIndex:
                     groups.setdefault(SUBSEQ + 80 * len(chars) / span - penalty, []).append(docs[e])
         place(groups)
         return scores
+
+
+def _in_window(start: date | None, end: date | None, on: date) -> bool:
+    return (start is None or start <= on) and (end is None or on < end)
+
+
+def _discard_sorted(items: list, item: Any) -> None:
+    j = bisect_left(items, item)
+    if j < len(items) and items[j] == item:
+        del items[j]
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -264,9 +264,16 @@ def test_ten_thousand_items_search_filters_hold():
 def test_adding_and_removing_documents_matches_a_fresh_build():
     from dataclasses import replace
 
+    from datetime import date
+
     rnd = random.Random(3)
-    docs = [replace(d, order=(d.category, d.code)) for d in synthetic_docs(600)]
+    days = [None, date(2024, 1, 1), date(2024, 6, 1), date(2025, 1, 1)]
+    docs = []
+    for d in synthetic_docs(600):
+        a, b = sorted(rnd.sample(days[1:], 2)) if rnd.random() < 0.5 else (rnd.choice(days), None)
+        docs.append(replace(d, order=(d.category, d.code), valid_from=a, valid_to=b))
     index = CatalogIndex(docs[:400])
+    index.search("补贴", on=date(2024, 3, 1))  # caches the documents in force that day
     live = {d.id: d for d in docs[:400]}
     for _ in range(5):
         gone = rnd.sample(sorted(live), 40)
@@ -274,13 +281,16 @@ def test_adding_and_removing_documents_matches_a_fresh_build():
         for g in gone:
             del live[g]
         new = [d for d in docs if d.id not in live][:50]
-        new = [replace(d, name=d.name + "变更", order=d.order) for d in new]
+        # some as new versions of items still indexed (two documents, one code)
+        new = [replace(d, name=d.name + "变更", code=rnd.choice(sorted(live.values(), key=lambda x: x.id)).code
+                       if rnd.random() < 0.3 else d.code) for d in new]
         index.add(new)
         live.update({d.id: d for d in new})
     fresh = CatalogIndex(sorted(live.values(), key=lambda d: d.order))
     assert len(index) == len(fresh) == len(live) and index.garbage == 200
     for q in ["低保", "补贴 申请", "户口簿", "变更", "gs-sb-01", "", "居民身份证"]:
-        for kw in ({}, {"category": "health"}, {"area_code": "610202001003"}, {"limit": 7}):
+        for kw in ({}, {"category": "health"}, {"area_code": "610202001003"}, {"limit": 7},
+                   {"on": date(2024, 3, 1)}, {"on": date(2025, 2, 1), "area_code": "610202001003"}):
             assert index.search(q, **kw) == fresh.search(q, **kw), (q, kw)
     with pytest.raises(ValidationError):
         index.add([docs[0], docs[0]])

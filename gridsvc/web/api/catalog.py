@@ -23,7 +23,6 @@ from ...store import catalog_admission as admission
 from ...store import catalog_sheets as sheets
 from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
 from ...store.db import normalise_db_url
-from ...store.models import Area
 from ..permissions import can, principal, require, require_login
 from . import endpoint, json_ok, param, query_int, read_json
 
@@ -61,7 +60,8 @@ async def area_param(request: Request, name: str = "area") -> str | None:
     code = (request.query_params.get(name) or "").strip()
     if not code:
         return None
-    if not await Area.exists(code=code):
+    # the boundary index knows every area: no query on the hot path of a search
+    if code not in (await request.app.state.index.get()).info:
         raise NotFound(f"区域 {code} 不存在", f"area {code} not found", code="area_not_found",
                        details={"parameter": name, "area": code})
     return code

@@ -21,7 +21,6 @@ from ...domain.catalog import NOT_ADMISSIBLE, Material, ServiceItemData, check_i
 from ...domain.errors import DomainError, NotFound
 from ...domain.open311 import service, service_definition
 from ...store import catalog as store
-from ...store.models import Area
 from . import endpoint, param
 from .catalog import catalog_search
 
@@ -38,7 +37,7 @@ async def _jurisdiction(request: Request) -> str | None:
     code = (request.query_params.get("jurisdiction_id") or "").strip()
     if not code:
         return None
-    if not await Area.exists(code=code):
+    if code not in (await request.app.state.index.get()).info:
         raise NotFound(f"jurisdiction_id {code} 不存在", f"jurisdiction_id {code} was not found",
                        code="jurisdiction_not_found")
     return code
