@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,11 +37,13 @@ from ..domain.catalog import (
     ServiceItemData,
     applies_to,
     catalog_on,
+    category_id,
     check_admissible,
     check_item,
     format_fee,
     infer_level,
     item_to_dict,
+    list_id,
     next_version,
     publish,
     revoke,
@@ -108,8 +111,6 @@ def version_view(item: ServiceItem, row: ServiceItemVersion) -> dict[str, Any]:
     """A version as the API shows it: the content plus labels a page needs and its dates."""
     data = row.data
     fee = data.get("fee") or ""
-    from decimal import Decimal
-
     return {
         **data,
         "category_zh": CATEGORY_BY_ID[data["category"]].zh,
@@ -251,16 +252,12 @@ def _fill_code(data: dict[str, Any], existing: Iterable[str]) -> dict[str, Any]:
     if data.get("code"):
         return data
     try:
-        from ..domain.catalog import category_id, list_id
-
         return {**data, "code": suggest_code(list_id(data.get("list")), category_id(data.get("category")), existing)}
     except ValidationError:
         return data  # check_item names the bad list or category
 
 
 async def _codes_like(data: dict[str, Any]) -> list[str]:
-    from ..domain.catalog import category_id, list_id
-
     try:
         head = f"{LIST_BY_ID[list_id(data.get('list'))].prefix}-{CATEGORY_BY_ID[category_id(data.get('category'))].prefix}-"
     except ValidationError:
