@@ -175,8 +175,8 @@ def free_port() -> int:
 def server(db_url: str, workdir: Path, timeout: float = 60.0) -> Iterator[int]:
     """A real `gridsvc serve` on 127.0.0.1; stopped on the way out, whatever happens."""
     port = free_port()
-    exe = Path(sys.executable).with_name("gridsvc")
-    cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url]
+    # `gridsvc serve`, through the module so that it works whatever bin/ holds
+    cmd = [sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url]
     env = dict(os.environ, GRIDSVC_SECRET_KEY=secrets.token_urlsafe(32), GRIDSVC_DB_URL=db_url)
     log = open(workdir / f"server-{port}.log", "wb")
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
