@@ -185,7 +185,7 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
         n = org_claim_count(d.needed, d.taken, count)
     else:
         n = 1
-    check_take(d.status, d.needed, d.taken, n if n > 0 else 1, already_taken_by_me=mine)
+    check_take(d.status, d.needed, d.taken, n, already_taken_by_me=mine)
     project_id = await _project_for(d, org_id, project, now=now) if kind == "org" else None
     try:
         async with in_transaction():

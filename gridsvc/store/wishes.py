@@ -627,11 +627,10 @@ async def _confirm(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.CONFIRM, st, now=now, note=_note(data), claim=claim)
         await _end_claim(claim, WishAction.CONFIRM, now=now, from_status=ClaimStatus.FULFILLED.value)
+        await _tell("confirmed", [*await _claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
+                    "居民已确认心愿完成", "the resident confirmed the wish is fulfilled", skip=st.user_id)
         if rating:
             await _store_rating(wish, claim, st, rating, now=now)
-        await _tell("confirmed", [*await _claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                    "居民已确认心愿完成", "the resident confirmed the wish is fulfilled",
-                    detail_zh=f"评分 {rating.stars} 星" if rating else "", skip=st.user_id)
 
 
 async def _reopen(wish, claim, st, data, *, now, settings):
@@ -825,7 +824,7 @@ async def detail(wish: Wish, st: Standing) -> dict:
         "at": _iso(e.at), "action": e.action,
         "action_zh": _action_zh(e.action),
         "from": e.from_status or None, "to": e.to_status or None,
-        "actor": e.actor_name if see_people or e.actor_kind in (Actor.GRID_STAFF, Actor.SYSTEM) else mask_name(e.actor_name),
+        "actor": e.actor_name if _actor_shown(e.actor_kind, reason, see_people) else mask_name(e.actor_name),
         "actor_kind": e.actor_kind, "on_behalf": e.on_behalf, "reason": e.reason or None, "note": e.note or None,
         "claim": e.claim_id,
     } for e in events]
@@ -836,6 +835,16 @@ async def detail(wish: Wish, st: Standing) -> dict:
                            "claimed_at": _iso(c.claimed_at), "ended_at": _iso(c.ended_at),
                            "holder": await holder_of(wish, c, full=see_people)} for c in past]
     return out
+
+
+def _actor_shown(kind: str, reason: FullViewReason | None, see_people: bool) -> bool:
+    """Staff and the system act under their names; the resident is named to those who see
+    the contact in full; volunteers and members to those who see the claimer."""
+    if kind in (Actor.GRID_STAFF, Actor.SYSTEM):
+        return True
+    if kind == Actor.RESIDENT_OWNER:
+        return reason is not None
+    return see_people
 
 
 def _action_zh(action: str) -> str:
@@ -867,9 +876,8 @@ class ListScope:
 
 
 def _prefix_q(prefixes: list[str] | None) -> Q | None:
-    """None: everywhere; []: nowhere (returns a false condition)."""
-    if prefixes is None:
-        return Q()
+    """A condition on the grid code for the prefixes; None for none (and for None, everywhere,
+    which the caller handles)."""
     if not prefixes:
         return None
     q = Q(grid_code__startswith=prefixes[0])
@@ -900,12 +908,15 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
         browse = _prefix_q(scope.browse)
         if browse is not None:
             parts.append(browse & Q(status=WishStatus.PUBLISHED.value))
-    if not parts:
+    if view == "all" and scope.read is None:
+        qs = Wish.all()  # the admin: everything
+    elif not parts:
         return None
-    where = parts[0]
-    for p in parts[1:]:
-        where |= p
-    qs = Wish.filter(where)
+    else:
+        where = parts[0]
+        for p in parts[1:]:
+            where |= p
+        qs = Wish.filter(where)
     if status:
         statuses = [check_status(s.strip()).value for s in status.split(",") if s.strip()]
         qs = qs.filter(status__in=statuses)

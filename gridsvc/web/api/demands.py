@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.errors import Forbidden, NotFound, ValidationError
+from ...domain.levels import is_within
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import WISH_CATEGORIES, check_category
 from ...store import demands as store
@@ -120,11 +121,15 @@ async def _volunteer(request: Request) -> User:
     if user is None:
         raise NotFound(f"志愿者 {raw} 不存在", f"volunteer {raw} not found", details={"id": raw})
     if user.id != p.user_id:
-        codes = list(await UserArea.filter(user_id=user.id).values_list("area__code", flat=True))
+        # staff see the volunteers of their areas, and those who serve where they work
+        areas = [tuple(a) for a in await UserArea.filter(user_id=user.id).values_list("area__code", "area__level")]
         if user.org_id:
-            codes += [c for c, _ in await org_areas(user.org_id)]
-        if not any(can(request, "volunteer.read", c) for c in codes):
-            require(request, "volunteer.read", codes[0] if codes else "")
+            areas += await org_areas(user.org_id)
+        inside = any(can(request, "volunteer.read", c) for c, _ in areas)
+        serving = can(request, "volunteer.read") and any(
+            is_within(mine, c, lv) for mine, _ in p.areas for c, lv in areas)
+        if not (inside or serving):
+            require(request, "volunteer.read", areas[0][0] if areas else "")
     return user
 
 

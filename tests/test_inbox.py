@@ -1,0 +1,99 @@
+"""The inbox: each party hears of the events that concern them (submitted, published, returned,
+claimed, expired, fulfilled, confirmed, reopened), counts what is unread and marks it read."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from gridsvc.store.wish_models import Claim, Notification
+from tests.wishkit import Kit
+
+
+@pytest.fixture
+async def kit(client, people):
+    return Kit(client, people)
+
+
+async def kinds(client, kit, who) -> list[str]:
+    r = await client.get("/api/v1/inbox", headers=await kit.h(who))
+    assert r.status_code == 200
+    return [n["kind"] for n in reversed(r.json()["items"])]
+
+
+async def test_a_wish_life_told_to_each_party(kit, client, people):
+    await kit.org("川口爱心社")
+    w = await kit.wish_in("confirmed", claimer="orgmember")
+    assert await kinds(client, kit, "resident") == ["published", "claimed", "fulfilled"]
+    assert await kinds(client, kit, "worker") == ["submitted", "claimed", "fulfilled", "confirmed"]
+    assert await kinds(client, kit, "orgmember") == ["confirmed", "rated"]
+    # the staff of another grid hear nothing
+    assert await kinds(client, kit, "worker2") == []
+    n = (await client.get("/api/v1/inbox", headers=await kit.h("resident"))).json()["items"][0]
+    assert n["link"] == f"/wishes/{w['id']}" and n["wish_id"] == w["id"] and "给独居老人" in n["title"]
+    assert "(" in n["body"]  # Chinese first, then English
+
+
+async def test_returned_and_reopened(kit, client):
+    w = await kit.wish_in("returned")
+    items = (await client.get("/api/v1/inbox", headers=await kit.h("resident"))).json()["items"]
+    assert items[0]["kind"] == "returned" and "请补充具体型号" in items[0]["body"]
+    w = await kit.wish_in("fulfilled")
+    await kit.do(w["id"], "reopen", "resident", reason="东西没有收到")
+    assert (await kinds(client, kit, "worker"))[-1] == "reopened"  # reopen tells the grid's staff
+    assert (await kinds(client, kit, "volunteer"))[-1] == "reopened"  # and the claimer
+
+
+async def test_expiry_is_told(kit, client):
+    w = await kit.wish_in("claimed")
+    await Claim.filter(wish_id=w["id"]).update(deadline=datetime.now(timezone.utc) - timedelta(seconds=1))
+    await client.get("/api/v1/wishes", headers=await kit.h("resident"))  # any read of wishes runs expiry
+    for who in ("resident", "worker", "volunteer"):
+        assert (await kinds(client, kit, who))[-1] == "expired", who
+
+
+async def test_unread_count_and_marking(kit, client):
+    await kit.wish_in("published")
+    h = await kit.h("resident")
+    assert (await client.get("/api/v1/inbox/unread", headers=h)).json() == {"unread": 1}
+    await kit.wish_in("returned")
+    inbox = (await client.get("/api/v1/inbox", headers=h)).json()
+    assert inbox["unread"] == 2 and inbox["total"] == 2
+    first = inbox["items"][0]
+    r = await client.post(f"/api/v1/inbox/{first['id']}/read", headers=h)
+    assert r.status_code == 200 and r.json()["read"] is True and r.json()["unread"] == 1
+    assert (await client.post(f"/api/v1/inbox/{first['id']}/read", headers=h)).json()["unread"] == 1  # idempotent
+    unread = (await client.get("/api/v1/inbox", params={"unread": "1"}, headers=h)).json()
+    assert [n["id"] for n in unread["items"]] == [inbox["items"][1]["id"]]
+    r = await client.post("/api/v1/inbox/read-all", headers=h)
+    assert r.json() == {"marked": 1, "unread": 0}
+
+
+async def test_inbox_is_private(kit, client):
+    await kit.wish_in("published")
+    mine = await Notification.filter(user__username="resident").first()
+    r = await client.post(f"/api/v1/inbox/{mine.id}/read", headers=await kit.h("worker"))
+    assert r.status_code == 404
+    assert (await client.get("/api/v1/inbox")).status_code == 401
+    assert (await client.get("/api/v1/inbox/unread")).status_code == 401
+    assert (await client.post("/api/v1/inbox/read-all")).status_code == 401
+    assert (await client.post("/api/v1/inbox/abc/read", headers=await kit.h("resident"))).status_code == 404
+
+
+async def test_actor_is_not_told_of_their_own_step(kit, client, people):
+    # the worker posting for the resident (代办) is not told of the new wish; the grid's other staff would be
+    r = await client.post("/api/v1/wishes", headers=await kit.h("worker"), json={
+        "title": "代居民提交", "category": "repairs", "value_yuan": 50, "wish_by": (datetime.now().date() + timedelta(days=9)).isoformat(),
+        "resident": "resident"})
+    assert r.status_code == 201
+    assert await kinds(client, kit, "worker") == []
+
+
+async def test_session_pages_need_csrf_for_marking(kit, client):
+    await kit.wish_in("published")
+    csrf = await client.login("resident")
+    r = await client.post("/api/v1/inbox/read-all")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
+    r = await client.post("/api/v1/inbox/read-all", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.json()["marked"] == 1

@@ -1,0 +1,233 @@
+"""Fifty claims of one wish at once: exactly one wins, the other 49 get a 409 naming the holder.
+
+Twice over: through a real `gridsvc serve --workers 2` (two processes sharing the database,
+fifty real HTTP requests in flight together) on a temporary SQLite file and on a scratch
+PostgreSQL database made for the test and dropped after it; and in process, through the ASGI
+client with asyncio.gather, on both stores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+
+from gridsvc.domain.privacy import mask_name
+from gridsvc.store import db
+from gridsvc.store.users import create_user, issue_token
+from gridsvc.store.wish_models import Claim, Wish, WishEvent
+from tests.conftest import PASSWORD, PG_URL, build_tree
+from tests.wishkit import wish_body
+
+N = 50
+SCRATCH_DB = "gridsvc_test_claims"
+
+
+class _Settings:
+    token_hours = 1
+
+
+async def _prepare():
+    """A published wish in the test grid and N volunteers with a bearer token each."""
+    t = await build_tree()
+    await create_user("resident", role="resident", password=PASSWORD, areas=[t.building], phone="13812341234")
+    await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid])
+    heads = {}
+    for i in range(N):
+        name = f"claimer{i:02d}"
+        user = await create_user(name, role="volunteer", areas=[t.district], display_name=f"志愿者{i:02d}")
+        token, _ = await issue_token(user, settings=_Settings)
+        heads[name] = {"Authorization": f"Bearer {token}"}
+    return t, heads
+
+
+async def _seed_wish(t, *, resident_token: str, worker_token: str, post) -> int:
+    w = await post("/api/v1/wishes", headers={"Authorization": f"Bearer {resident_token}"}, json=wish_body())
+    assert w.status_code == 201, w.text
+    wid = w.json()["id"]
+    r = await post(f"/api/v1/wishes/{wid}/publish", headers={"Authorization": f"Bearer {worker_token}"})
+    assert r.status_code == 200, r.text
+    return wid
+
+
+def _check(results: list[tuple[str, httpx.Response]]) -> str:
+    """Exactly one 200; every other answer a 409 ``already_claimed`` naming the winner."""
+    codes = sorted(r.status_code for _, r in results)
+    assert codes == [200] + [409] * (N - 1), codes
+    winner = next(name for name, r in results if r.status_code == 200)
+    expected = mask_name(f"志愿者{winner[-2:]}")
+    for name, r in results:
+        if r.status_code == 409:
+            err = r.json()["error"]
+            assert err["code"] == "already_claimed", err
+            assert err["details"]["holder"]["kind"] == "volunteer" and err["details"]["holder"]["name"] == expected
+            assert expected in err["message"]
+    return winner
+
+
+async def _check_store(wish_id: int) -> None:
+    wish = await Wish.get(id=wish_id)
+    assert wish.status == "claimed"
+    claims = await Claim.filter(wish_id=wish_id)
+    assert len(claims) == 1 and claims[0].status == "active" and wish.current_claim_id == claims[0].id
+    assert await WishEvent.filter(wish_id=wish_id, action="claim").count() == 1
+
+
+# ---------------------------------------------------------------------------- in process
+
+
+async def test_fifty_concurrent_claims_in_process(client, database):
+    t, heads = await _prepare()
+    resident = (await client.token_for("resident"))["Authorization"][7:]
+    worker = (await client.token_for("worker"))["Authorization"][7:]
+    wid = await _seed_wish(t, resident_token=resident, worker_token=worker, post=client.post)
+    names = list(heads)
+    responses = await asyncio.gather(*[client.post(f"/api/v1/wishes/{wid}/claim", headers=heads[n]) for n in names])
+    _check(list(zip(names, responses)))
+    await _check_store(wid)
+
+
+# ---------------------------------------------------------------------------- a real server, two workers
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_admin_url(url: str) -> str:
+    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
+    return urlunsplit(parts._replace(path="/postgres"))
+
+
+def _scratch_pg_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{SCRATCH_DB}"))
+
+
+async def _pg_admin(url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_pg_admin_url(url))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
+async def served_db(request, tmp_path):
+    """A fresh database for the server: a temporary SQLite file, or a scratch PostgreSQL
+    database created here and dropped afterwards (never the shared test database)."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'claims.sqlite3'}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL")
+    await _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+    await _pg_admin(PG_URL, f'CREATE DATABASE "{SCRATCH_DB}"')
+    try:
+        yield _scratch_pg_url(PG_URL)
+    finally:
+        await _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+
+
+async def _wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base, timeout=2.0) as c:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise AssertionError(f"gridsvc serve exited with {proc.returncode}")
+            try:
+                if (await c.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.3)
+    raise AssertionError("gridsvc serve did not come up in time")
+
+
+def _stop(proc: subprocess.Popen, out, err) -> str:
+    """Stop the server this test started (its own process group: the master and its workers);
+    returns what it logged on stderr."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+    out.close()
+    err.seek(0)
+    log = err.read()
+    err.close()
+    return log
+
+
+async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path):
+    # the schema and the people, written before the server starts
+    await db.migrate(served_db)
+    await db.close()
+    await db.connect(served_db)
+    try:
+        t, heads = await _prepare()
+        from gridsvc.store.models import User
+
+        resident = (await issue_token(await User.get(username="resident"), settings=_Settings))[0]
+        worker = (await issue_token(await User.get(username="worker"), settings=_Settings))[0]
+    finally:
+        await db.close()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test", "GRIDSVC_DB_URL": served_db}
+    # the logs go to files: a pipe nobody reads would stall the server once full
+    out, err = open(tmp_path / "serve.out", "w"), open(tmp_path / "serve.err", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", served_db,
+         "--workers", "2"],
+        stdout=out, stderr=err, text=True, env=env, start_new_session=True,
+    )
+    try:
+        await _wait_until_up(base, proc)
+        limits = httpx.Limits(max_connections=N + 5, max_keepalive_connections=N + 5)
+        async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as c:
+            wid = await _seed_wish(t, resident_token=resident, worker_token=worker, post=c.post)
+            names = list(heads)
+            # open every connection first, so that the claims leave together rather than as
+            # connections happen to be made
+            await asyncio.gather(*[c.get("/healthz") for _ in names])
+            start = asyncio.Event()
+
+            async def fire(name: str) -> tuple[str, httpx.Response]:
+                await start.wait()
+                return name, await c.post(f"/api/v1/wishes/{wid}/claim", headers=heads[name])
+
+            tasks = [asyncio.create_task(fire(n)) for n in names]
+            await asyncio.sleep(0)
+            start.set()
+            results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
+            _check(results)
+            detail = await c.get(f"/api/v1/wishes/{wid}", headers={"Authorization": f"Bearer {worker}"})
+            assert detail.status_code == 200 and detail.json()["status"] == "claimed"
+    finally:
+        log = _stop(proc, out, err)
+    assert log.count("Started server process") == 2, log[-3000:]  # two workers served
+
+    await db.connect(served_db)
+    try:
+        await _check_store(wid)
+    finally:
+        await db.close()
