@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -236,7 +237,7 @@ def test_create_user_joins_an_existing_organisation(tmp_path):
     env = {**os.environ, "GRIDSVC_DB_URL": url, "GRIDSVC_SECRET_KEY": "t"}
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "gridsvc.cli", *args], input="password-123\n", capture_output=True,
+        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), *args], input="password-123\n", capture_output=True,
                               text=True, env=env, timeout=120)
 
     r = cli("create-user", "member1", "--role", "org_member", "--org", str(org_id + 99))

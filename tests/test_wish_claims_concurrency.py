@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -196,7 +197,7 @@ async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path
     # the logs go to files: a pipe nobody reads would stall the server once full
     out, err = open(tmp_path / "serve.out", "w"), open(tmp_path / "serve.err", "w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", served_db,
+        [str(Path(sys.executable).parent / "gridsvc"), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", served_db,
          "--workers", "2"],
         stdout=out, stderr=err, text=True, env=env, start_new_session=True,
     )

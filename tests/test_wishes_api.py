@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -584,3 +585,27 @@ async def test_discard_plan(kit, client, people):
     assert r.status_code == 200 and r.json()["status"] == "discarded"
     assert (await client.post(f"/api/v1/allocations/{plan['id']}/accept", headers=h)).status_code == 409
     assert (await Wish.filter(status="claimed").count()) == 0
+
+
+async def test_expire_claims_command(kit, client, database):
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    w = await kit.wish_in("claimed")
+    await Claim.filter(wish_id=w["id"]).update(deadline=datetime.now(timezone.utc) - timedelta(minutes=5))
+    env = {**os.environ, "GRIDSVC_SECRET_KEY": "t"}
+
+    def cli(*args):
+        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "expire-claims", "--db", database, *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    r = await asyncio.to_thread(cli, "--at", "yesterday")
+    assert r.returncode == 2 and "--at" in r.stderr
+    r = await asyncio.to_thread(cli)
+    assert r.returncode == 0, r.stderr
+    assert "expired claims: 1" in r.stdout
+    assert (await Wish.get(id=w["id"])).status == "published"
+    r = await asyncio.to_thread(cli)
+    assert "expired claims: 0" in r.stdout

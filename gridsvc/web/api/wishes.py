@@ -61,10 +61,11 @@ async def _wish_and_standing(request: Request):
 # ---------------------------------------------------------------------------- posting and reading
 
 
-async def create_wish(request: Request) -> Response:
+async def create_wish_from(request: Request, data: dict):
+    """Post a wish for the asking resident, or for the resident a staff member names (代办):
+    placed by the point lookup, then checked against the scope of the grid it lands in."""
     p = require_login(request)
     require(request, "wish.post")
-    data = await read_json(request)
     resident = await User.get(id=p.user_id)
     if p.role != "resident":
         # staff post for a resident who does not use a phone (代办): name the resident
@@ -77,7 +78,12 @@ async def create_wish(request: Request) -> Response:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
     placement = await store.place(request.app.state.index, data, home_building=await store.home_building(resident.id))
     require(request, "wish.post", placement.grid_code)
-    wish = await store.create_wish(data, placement, resident=resident, actor=p, settings=request.app.state.settings)
+    return await store.create_wish(data, placement, resident=resident, actor=p, settings=request.app.state.settings)
+
+
+async def create_wish(request: Request) -> Response:
+    require_login(request)
+    wish = await create_wish_from(request, await read_json(request))
     body = await store.card(wish, standing(request, wish, None))
     return json_ok(body, 201, headers={"Location": f"/api/v1/wishes/{wish.id}"})
 

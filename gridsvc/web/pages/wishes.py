@@ -1,3 +1,239 @@
-"""wishes pages (filled in by its feature)."""
+"""Micro-wish pages, phone-sized: a resident posts a wish and follows it (withdraw, confirm and
+rate, or say it was not done); staff screen their grids' wishes; organisation members and
+volunteers see the published wishes of their areas and claim them; everyone has an inbox.
 
-ROUTES: list = []
+The pages are thin: they ask the same permission decisions and call the same store functions
+as the API (gridsvc.web.api.wishes); forms carry the CSRF token and answer with a redirect
+(303) or, on a refused step, the page again with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from tortoise.expressions import Q
+
+from ...domain.errors import DomainError
+from ...domain.levels import code_prefix
+from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
+from ...store import inbox
+from ...store import wishes as store
+from ...store.models import Area
+from ...store.wishes import city_today, utcnow
+from ..api.orgs import org_scoped
+from ..api.wishes import create_wish_from, list_scope, standing
+from ..permissions import can, principal
+from .render import render
+
+PAGE_SIZE = 30
+
+
+def _login(request: Request) -> Response | None:
+    if not principal(request).is_authenticated:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return None
+
+
+async def _common(request: Request) -> dict:
+    p = principal(request)
+    return {"unread": await inbox.unread_count(p.user_id) if p.is_authenticated else 0,
+            "can_post": can(request, "wish.post"), "CATEGORIES": WISH_CATEGORIES, "STATUSES": WISH_STATUSES,
+            "BENEFICIARIES": BENEFICIARIES}
+
+
+def _role_view(request: Request) -> str:
+    """Which list a user lands on: their own wishes, the screening queue, or the wall."""
+    p = principal(request)
+    if p.role == "resident":
+        return "mine"
+    if p.role in ("org_member", "volunteer"):
+        return "wall"
+    return "screen"
+
+
+async def wish_list(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    await org_scoped(request)
+    await store.expire_claims()
+    role_view = _role_view(request)
+    tab = request.query_params.get("tab") or {"mine": "mine", "wall": "published", "screen": "submitted"}[role_view]
+    scope = list_scope(request)
+    filters: dict = {}
+    if tab == "mine":
+        filters = {"view": "mine"}
+    elif tab == "claims":
+        filters = {"view": "claims"}
+    elif tab in WISH_STATUSES:
+        filters = {"status": tab}
+    elif tab != "all":
+        tab = "all"
+    try:
+        page = max(1, int(request.query_params.get("page") or 1))
+    except ValueError:
+        page = 1
+    rows, total = await store.listing(scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
+    cards = await store.cards(rows, lambda w, c: standing(request, w, c))
+    counts = await store.counts_by_status(scope) if role_view == "screen" else None
+    return render(request, "wishes/list.html", cards=cards, total=total, tab=tab, role_view=role_view, counts=counts,
+                  page=page, pages=max(1, -(-total // PAGE_SIZE)), **await _common(request))
+
+
+async def _home_building(user_id: int) -> dict | None:
+    code = await store.home_building(user_id)
+    if not code:
+        return None
+    area = await Area.filter(code=code).first()
+    return {"code": code, "name": area.name if area else code}
+
+
+async def new_wish(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    return await _new_form(request, {}, None)
+
+
+BUILDINGS_MAX = 400
+
+
+async def _buildings(request: Request, home: dict | None) -> list[dict]:
+    """The buildings to pick from: the resident's grid, or the grids a staff member screens
+    (a text field instead when there are too many to list)."""
+    p = principal(request)
+    if home:
+        prefixes = [home["code"][:15]]
+    else:
+        prefixes = [code_prefix(c, lv) for c, lv in p.areas if lv in ("community", "grid", "group")]
+    if not prefixes:
+        return []
+    q = Q(code__startswith=prefixes[0])
+    for pre in prefixes[1:]:
+        q |= Q(code__startswith=pre)
+    rows = await Area.filter(q, level="building").order_by("code").limit(BUILDINGS_MAX + 1).values("code", "name", "parent__name")
+    if len(rows) > BUILDINGS_MAX:
+        return []
+    return [{"code": r["code"], "label": f"{r['name']}({r['parent__name']})"} for r in rows]
+
+
+async def _new_form(request: Request, form: dict, error: str | None, status: int = 200) -> Response:
+    p = principal(request)
+    today = city_today(utcnow())
+    home = await _home_building(p.user_id) if p.is_authenticated else None
+    return render(request, "wishes/new.html", status=status, form=form, error=error, home=home,
+                  buildings=await _buildings(request, home),
+                  staff=p.role != "resident", min_date=today.isoformat(),
+                  default_date=(today + timedelta(days=30)).isoformat(),
+                  cap=request.app.state.settings.wish_value_cap, **await _common(request))
+
+
+async def post_wish(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    form = dict((await request.form()).items())
+    data = {k: v for k, v in form.items() if k != "csrf_token" and v not in ("", None)}
+    try:
+        wish = await create_wish_from(request, data)
+    except DomainError as e:
+        return await _new_form(request, form, e.message, status=e.status)
+    return RedirectResponse(f"/wishes/{wish.id}?done=submitted", status_code=303)
+
+
+async def wish_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    await org_scoped(request)
+    await store.expire_claims()
+    wish = await store.get_wish(request.path_params["id"])
+    st = standing(request, wish, await store.current_claim(wish))
+    detail = await store.detail(wish, st)
+    return render(request, "wishes/detail.html", status=status, w=detail, error=error,
+                  done=_done_zh(request.query_params.get("done")), today=city_today(utcnow()).isoformat(),
+                  max_extensions=MAX_EXTENSIONS, **await _common(request))
+
+
+def _done_zh(action: str | None) -> str | None:
+    """The flash after a step, in words."""
+    if not action:
+        return None
+    if action == "submitted":
+        return "心愿已提交,等待网格员审核 (submitted; grid staff will screen it)"
+    if action == "rate":
+        return "评价已提交 (rated)"
+    try:
+        return f"{TRANSITIONS[WishAction(action)].zh} ({action})"
+    except ValueError:
+        return None
+
+
+async def wish_act(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    await org_scoped(request)
+    await store.expire_claims()
+    form = await request.form()
+    data: dict = {}
+    for key, value in form.items():
+        if key in ("csrf_token", "action"):
+            continue
+        if isinstance(value, UploadFile):
+            content = await value.read()
+            if content:
+                data[key] = content
+        elif value != "":
+            data[key] = value
+    for key in ("into", "stars", "project"):
+        if key in data and isinstance(data[key], str) and data[key].isdigit():
+            data[key] = int(data[key])
+    action = str(form.get("action") or "")
+    wish = await store.get_wish(request.path_params["id"])
+    st = standing(request, wish, await store.current_claim(wish))
+    try:
+        if action == "rate":
+            await store.rate(wish, st, data)
+        else:
+            await store.act(wish, action, st, data, settings=request.app.state.settings)
+    except DomainError as e:
+        return await wish_page(request, error=e.message, status=e.status)
+    return RedirectResponse(f"/wishes/{wish.id}?done={action}", status_code=303)
+
+
+async def inbox_page(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    p = principal(request)
+    data = await inbox.listing(p.user_id, unread_only=request.query_params.get("unread") == "1", limit=100)
+    return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
+                  **await _common(request))
+
+
+async def inbox_read(request: Request) -> Response:
+    if (r := _login(request)) is not None:
+        return r
+    p = principal(request)
+    form = await request.form()
+    target = "/inbox"
+    if form.get("id"):
+        try:
+            entry = await inbox.mark_read(p.user_id, int(str(form.get("id"))))
+        except (ValueError, DomainError):
+            return RedirectResponse("/inbox", status_code=303)
+        link = entry.get("link") or ""
+        target = link if link.startswith("/") and not link.startswith("//") else "/inbox"
+    else:
+        await inbox.mark_all_read(p.user_id)
+    return RedirectResponse(target, status_code=303)
+
+
+ROUTES = [
+    Route("/wishes", wish_list, methods=["GET"]),
+    Route("/wishes/new", new_wish, methods=["GET"]),
+    Route("/wishes/new", post_wish, methods=["POST"]),
+    Route("/wishes/{id:int}", wish_page, methods=["GET"]),
+    Route("/wishes/{id:int}/act", wish_act, methods=["POST"]),
+    Route("/inbox", inbox_page, methods=["GET"]),
+    Route("/inbox/read", inbox_read, methods=["POST"]),
+]
