@@ -46,7 +46,6 @@ from .catalog import (
     actor_name,
     check_areas_exist,
     create_item,
-    get_item,
     record_of,
     today,
     versions_of,
