@@ -154,7 +154,9 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
         grid_feats.append(render.feature(g.geometry, props, zoom=zoom, crs=crs))
         lp = style.label_point(g.geometry)
         if lp:
-            labels.append({"label": g.label, "code": g.code, "label_point": render.point(lp[0], lp[1], crs)})
+            x0, y0, x1, y1 = render.bounds_in(g.geometry.bounds, crs)
+            labels.append({"label": g.label, "code": g.code, "label_point": render.point(lp[0], lp[1], crs),
+                           "bbox": [[round(y0, 6), round(x0, 6)], [round(y1, 6), round(x1, 6)]]})
     bld_feats = [render.feature(b["geometry"], {"code": b["code"], "name": b["name"], "level": "building",
                                                 "households": b["households"], "population": b["population"]},
                                 zoom=zoom, crs=crs) for b in fp.buildings]

@@ -29,7 +29,7 @@ LEVEL_STYLE: dict[str, dict] = {
 # Below MIN_ZOOM a level is not requested at all: at city zoom only districts and streets are
 # drawn, and grids come in around the zoom where one (~300 m) spans 40 pixels. LABEL_ZOOM is
 # where its name fits inside it.
-MIN_ZOOM = {"city": 0, "district": 0, "street": 8, "community": 12, "grid": 14, "group": 15, "building": 16}
+MIN_ZOOM = {"city": 0, "district": 0, "street": 8, "community": 12, "grid": 14, "group": 16, "building": 16}
 LABEL_ZOOM = {"city": 0, "district": 9, "street": 11, "community": 14, "grid": 16, "group": 17, "building": 18}
 
 # A qualitative palette for grids on a floor plan: ColorBrewer Set3 (light enough for black

@@ -411,7 +411,11 @@ def subtree_filter(code: str, level: str) -> Q:
 
 
 async def list_areas(*, level: str | None = None, under: str | None = None,
-                     bbox: tuple[float, float, float, float] | None = None, limit: int | None = None) -> list[Area]:
+                     bbox: tuple[float, float, float, float] | None = None, limit: int | None = None,
+                     with_parent: bool = True) -> list[Area]:
+    """Areas in code order. `with_parent=False` skips loading each row's parent (a join that
+    copies the parent's whole geometry for every row: megabytes for the streets of a city);
+    `parent_codes` then names the parents in one small query."""
     qs = Area.all()
     if level:
         check_level(level)
@@ -422,10 +426,18 @@ async def list_areas(*, level: str | None = None, under: str | None = None,
     if bbox:
         minx, miny, maxx, maxy = bbox
         qs = qs.filter(minx__lte=maxx, maxx__gte=minx, miny__lte=maxy, maxy__gte=miny)
-    qs = qs.order_by("code").select_related("parent")
+    qs = qs.order_by("code")
+    if with_parent:
+        qs = qs.select_related("parent")
     if limit:
         qs = qs.limit(limit)
     return await qs
+
+
+async def parent_codes(rows: list[Area]) -> dict[int, str]:
+    """id -> code of the parents of `rows`, without loading the parents' geometries."""
+    ids = list({a.parent_id for a in rows if a.parent_id})
+    return dict(await Area.filter(id__in=ids).values_list("id", "code")) if ids else {}
 
 
 def expected_parent_level(level: str) -> str | None:

@@ -257,6 +257,7 @@
   function areaUrl(cfg, def, bbox, z, under) {
     var q = ["level=" + encodeURIComponent(def.level), "bbox=" + bbox, "zoom=" + z, "limit=" + (def.limit || 5000)];
     if (under) q.push("under=" + encodeURIComponent(under));
+    if (def.kind === "area" && !def.points) q.push("clip=1");  // big outlines come cut to the view
     if (cfg.crs && cfg.crs !== "wgs84") q.push("crs=" + encodeURIComponent(cfg.crs));
     if (def.kind === "choropleth") q.push("by=" + encodeURIComponent(def.by));
     return (def.kind === "choropleth" ? cfg.choropleth_api : cfg.api) + "?" + q.join("&");
@@ -423,13 +424,36 @@
   /* Grid labels at the points the server chose (inside each grid): the short name and the code. */
   GM.floorLabels = function (map, fc) {
     var group = L.layerGroup();
+    var placed = [];
     (fc.features || []).forEach(function (f) {
       var p = f.properties || {};
       if (!p.label_point) return;
-      var icon = L.divIcon({ className: "gm-fp-label", html: labelElement(p, "", ["label", "code"]), iconSize: null });
+      var inner = labelElement(p, "", ["label", "code"]);
+      inner.appendChild(el("div", "gm-label-num", String(p.code || "").slice(-3)));
+      var icon = L.divIcon({ className: "gm-fp-label", html: inner, iconSize: null });
       L.marker([p.label_point[1], p.label_point[0]], { icon: icon, interactive: false, keyboard: false }).addTo(group);
+      if (p.bbox) placed.push({ el: inner, bounds: L.latLngBounds(p.bbox) });
     });
-    return group.addTo(map);
+    group.addTo(map);
+    /* A label wider than its grid is set smaller, then without its code line, and at last as
+     * the grid's number alone (the legend gives number, name and code): no label runs across
+     * its neighbours. */
+    function fit() {
+      placed.forEach(function (it) {
+        var a = map.latLngToContainerPoint(it.bounds.getSouthWest()), b = map.latLngToContainerPoint(it.bounds.getNorthEast());
+        var room = Math.abs(b.x - a.x) * 0.92;
+        it.el.classList.remove("gm-fp-tight", "gm-fp-tiny", "gm-fp-min");
+        ["gm-fp-tight", "gm-fp-tiny", "gm-fp-min"].some(function (step) {
+          if (it.el.offsetWidth <= room) return true;
+          it.el.classList.add(step);
+          return false;
+        });
+      });
+    }
+    map.on("zoomend viewreset resize", fit);
+    GM.fitLabels = fit;
+    fit();
+    return group;
   };
 
   var PAPER = { A4: [297, 210], A3: [420, 297] };
@@ -450,6 +474,7 @@
       document.body.setAttribute("data-paper", current);
       if (styleEl) styleEl.textContent = "@page { size: " + current + " landscape; margin: 8mm; }";
     }
+    function relabel() { if (GM.fitLabels) GM.fitLabels(); }
     function before() {
       var box = document.querySelector("[data-print-map-size]");
       var sizes = box ? JSON.parse(box.getAttribute("data-print-map-size")) : null;
@@ -457,11 +482,13 @@
       if (s) { container.style.width = mmToPx(s[0]) + "px"; container.style.height = mmToPx(s[1]) + "px"; }
       map.invalidateSize({ pan: false });
       fit();
+      relabel();
     }
     function after() {
       container.style.width = ""; container.style.height = "";
       map.invalidateSize({ pan: false });
       fit();
+      relabel();
     }
     setPaper(current);
     global.addEventListener("beforeprint", before);
@@ -477,19 +504,37 @@
   /* A map page (my area, city, area): panes in level order, the user's own areas drawn from
    * the page, everything else loaded for the visible area. */
   GM.page = function (map, layerControl, cfg) {
+    GM.map = map;
     if (cfg.blank) map.getContainer().classList.add("gm-blank");
     (cfg.panes || []).forEach(function (p) {
       if (!map.getPane(p[0])) map.createPane(p[0]).style.zIndex = String(p[1]);
     });
     GM.scale(map, "bottomleft");
     (cfg.inline || []).forEach(function (spec) { GM.inlineAreas(map, layerControl, spec); });
-    if (cfg.fit) map.fitBounds(cfg.fit, { padding: [14, 14], animate: false, maxZoom: cfg.fitMaxZoom || 18 });
+    GM.fit = function () {
+      if (cfg.fit) map.fitBounds(cfg.fit, { padding: [14, 14], animate: false, maxZoom: cfg.fitMaxZoom || 18 });
+    };
+    GM.fit();
+    if (cfg.fit) {
+      control("topleft", function () {
+        var bar = el("div", "leaflet-bar leaflet-control gm-home");
+        var a = el("a", null, "⌂");
+        a.setAttribute("href", "#");
+        a.setAttribute("role", "button");
+        a.setAttribute("title", "回到全图 Back to the whole area");
+        a.setAttribute("aria-label", "回到全图 Back to the whole area");
+        L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e); GM.fit(); });
+        bar.appendChild(a);
+        return bar;
+      }).addTo(map);
+    }
     if (cfg.legend) GM.setChoroplethLegend(map, cfg.legend);
     return GM.viewport(map, layerControl, cfg);
   };
 
   /* Everything a floor plan adds to the folium map: labels, north arrow, scale, print. */
   GM.floorPlan = function (map, cfg) {
+    GM.map = map;
     if (cfg.blank) map.getContainer().classList.add("gm-blank");
     else if (cfg.background) map.getContainer().style.background = cfg.background;
     GM.floorLabels(map, { features: (cfg.labels || []).map(function (p) { return { properties: p }; }) });
