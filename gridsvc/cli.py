@@ -245,9 +245,13 @@ def locate(lon: float, lat: float, db_url: Optional[str] = DbOpt) -> None:
 
 
 def main() -> None:
+    # The feature modules register their commands on gridsvc.cli.app; under `python -m
+    # gridsvc.cli` this module runs as __main__, so use the imported module's app.
+    from gridsvc import cli
+
     from .commands import catalog, maps, wishes  # noqa: F401  (they register their commands)
 
-    app()
+    cli.app()
 
 
 if __name__ == "__main__":

@@ -106,3 +106,15 @@ async def test_login_redirect_only_to_local_paths(client, people):
     r = await client.post("/api/v1/auth/login", headers={"accept": "text/html"},
                           data={"username": "worker", "password": PASSWORD, "next": "//evil.example/x", "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/"
+
+
+async def test_token_request_after_viewing_a_page_needs_no_csrf(client, people):
+    await client.get("/login", headers={"accept": "text/html"})  # leaves the pre-login cookie
+    r = await client.post("/api/v1/auth/token", json={"username": "worker", "password": PASSWORD})
+    assert r.status_code == 200
+
+
+async def test_session_json_change_still_needs_the_header(client, people):
+    await client.login("admin")
+    r = await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 5})
+    assert r.status_code == 403

@@ -76,15 +76,18 @@ class CSRFMiddleware:
         conn = HTTPConnection(scope)
         session = state.get("session")
         pre = conn.cookies.get(PRE_COOKIE)
-        if state.get("auth_via") == "token" or (session is None and not pre and not conn.cookies.get("gridsvc_session")):
-            # no cookie credentials at stake: API clients and first-time JSON logins
+        ctype = conn.headers.get("content-type", "")
+        is_form = ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data", "text/plain"))
+        if state.get("auth_via") == "token" or (session is None and not is_form):
+            # No session rides on this request: API clients, and JSON logins or token requests
+            # (another site cannot send JSON here without a CORS preflight, which we never allow).
+            # Forms before login still need the pre-login token (login CSRF).
             await self.app(scope, receive, send)
             return
         expected = session.csrf_token if session is not None else pre
         sent = conn.headers.get(HEADER)
         replay = receive
         if sent is None:
-            ctype = conn.headers.get("content-type", "")
             if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
                 body = await _read_body(receive)
                 sent = _form_field(body, ctype)
