@@ -231,6 +231,11 @@ async def test_my_area_of_a_grid_worker(demo):
     assert "网格平面图" in r.text and f"/maps/community/{COMMUNITY}" in r.text
     # the worker's name and tier in the header of the map
     assert "文斌丽 · 网格员 · 川口社区第1网格" in r.text
+    # on AMap the grid is converted to GCJ-02, and the viewport requests ask for GCJ-02
+    amap = _config((await demo.get("/maps/mine", params={"basemap": "amap"})).text, "page")
+    assert amap["crs"] == "gcj02"
+    wgs, gcj = shape(f["geometry"]), shape(amap["inline"][0]["data"]["features"][0]["geometry"])
+    assert shapely.hausdorff_distance(crs_mod.transform_geometry(wgs, "wgs84", "gcj02"), gcj) < 1e-5
 
 
 async def test_my_area_of_an_official_covers_the_district(demo):
