@@ -30,7 +30,7 @@ from ..domain.wishes import WISH_CATEGORIES
 from . import audit
 from .models import Area, User
 from .users import check_phone
-from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, Rating
+from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
 
 SERVICE_LEVELS = ("city", "district", "street", "community", "grid")
 
@@ -277,6 +277,7 @@ async def create_project(org: Organisation, data: dict, *, actor: Principal | No
             prefixes=prefixes, period_start=p.period_start, period_end=p.period_end, capacity=p.capacity,
             lon=pos[0], lat=pos[1],
         )
+        await ProjectArea.bulk_create([ProjectArea(project_id=project.id, prefix=pre) for pre in prefixes])
         await audit.record(actor, "project.create", "project", project.id, area_code=areas[0],
                            after=project_card(project))
     return project

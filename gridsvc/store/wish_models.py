@@ -86,6 +86,22 @@ class Project(Model):
         table = "org_project"
 
 
+class ProjectArea(Model):
+    """One service prefix of a project, so that the projects able to serve an area are found
+    by an indexed lookup of the area code's prefixes rather than by reading every project."""
+
+    id = fields.IntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "wishes.Project", related_name="area_links", on_delete=fields.CASCADE
+    )
+    prefix = fields.CharField(max_length=24, db_index=True)
+
+    class Meta:
+        app = "wishes"
+        table = "org_project_area"
+        unique_together = (("project", "prefix"),)
+
+
 class VolunteerProfile(Model):
     """What a volunteer offers: wish categories, skills, and how many wishes at a time.
 

@@ -215,3 +215,29 @@ def test_org_name_bounds() -> None:
     for bad in ["", "王", "x" * 101, None]:
         with pytest.raises(ValidationError):
             check_org_name(bad)  # type: ignore[arg-type]
+
+
+def test_project_checks() -> None:
+    from datetime import date
+
+    from gridsvc.domain.orgs import check_project
+
+    p = check_project("  四点半  课堂 ", ["study", "children", "study"], "2026-01-01", None, 12)
+    assert (p.name, p.categories, p.period_start, p.period_end, p.capacity) == (
+        "四点半 课堂", ("study", "children"), date(2026, 1, 1), None, 12)
+    assert check_project("助老服务", "elderly_care", date(2026, 1, 1), "2026-03-01", 1).categories == ("elderly_care",)
+    cases = [
+        (("x", ["study"], "2026-01-01", None, 5), "bad_project_name"),
+        (("助学", [], "2026-01-01", None, 5), "bad_categories"),
+        (("助学", ["magic"], "2026-01-01", None, 5), "unknown_category"),
+        (("助学", [7], "2026-01-01", None, 5), "unknown_category"),
+        (("助学", ["study"], "soon", None, 5), "bad_date"),
+        (("助学", ["study"], "2026-02-01", "2026-01-01", 5), "bad_period"),
+        (("助学", ["study"], "2026-01-01", None, 0), "bad_capacity"),
+        (("助学", ["study"], "2026-01-01", None, 10_001), "bad_capacity"),
+        (("助学", ["study"], "2026-01-01", None, True), "bad_capacity"),
+    ]
+    for args, code in cases:
+        with pytest.raises(ValidationError) as exc:
+            check_project(*args)
+        assert exc.value.code == code, args

@@ -369,3 +369,20 @@ def test_rating_comment() -> None:
     assert exc.value.code == "bad_comment"
     with pytest.raises(ValidationError):
         check_rating(5, 42)
+
+
+def test_description_and_photo() -> None:
+    from gridsvc.domain.wishes import check_description, check_photo
+
+    assert check_description(None) == "" and check_description("  多谢 ") == "多谢"
+    for bad in (5, "长" * 501):
+        with pytest.raises(ValidationError) as exc:
+            check_description(bad)
+        assert exc.value.code == "bad_description"
+    assert check_photo(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
+    assert check_photo(b"\x89PNG\r\n\x1a\nrest") == "image/png"
+    assert check_photo(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    for bad in (b"", b"GIF89a", b"<svg onload=alert(1)>", b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024)):
+        with pytest.raises(ValidationError) as exc:
+            check_photo(bad)
+        assert exc.value.code == "bad_photo"

@@ -1,0 +1,57 @@
+"""The demo city's resident services: organisations of every kind with valid credit codes,
+projects, volunteers, wishes in every state, demands; the demo member belongs to an
+organisation serving the demo resident's community and sees its published wishes."""
+
+from __future__ import annotations
+
+import httpx
+
+from gridsvc.app import create_app
+from gridsvc.config import Settings
+from gridsvc.domain.orgs import ORG_KINDS, check_credit_code
+from gridsvc.domain.wishes import WISH_STATUSES
+from gridsvc.store import db
+from gridsvc.store.demo import load_demo
+from gridsvc.store.models import User
+from gridsvc.store.wish_models import Demand, Organisation, Project, ServiceHours, Wish
+
+
+async def test_demo_resident_services(tmp_path):
+    url = f"sqlite://{tmp_path / 'demo.sqlite3'}"
+    await db.migrate(url)
+    await db.close()
+    await db.connect(url)
+    try:
+        result = await load_demo()
+        assert result["organisations"] == 8 and result["wishes"] == 18 and result["demands"] == 5
+        orgs = await Organisation.all()
+        assert {o.kind for o in orgs} == set(ORG_KINDS)
+        assert {o.status for o in orgs} == {"registered", "filed"}
+        for o in orgs:
+            if o.credit_code:
+                assert check_credit_code(o.credit_code) == o.credit_code
+        assert await Project.all().count() == result["projects"] >= len(orgs)
+        assert set(await Wish.all().values_list("status", flat=True)) == set(WISH_STATUSES)
+        assert set(await Demand.all().values_list("status", flat=True)) >= {"published", "full", "closed", "done"}
+        assert await ServiceHours.all().count() == 4
+        member = await User.get(username="orgmember")
+        assert member.org_id is not None
+
+        app = create_app(Settings(db_url=url, secret_key="t"), manage_db=False)
+        await app.state.index.start()
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+                async def token(name):
+                    r = await c.post("/api/v1/auth/token", json={"username": name, "password": result["password"]})
+                    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+                wall = (await c.get("/api/v1/wishes", params={"status": "published"}, headers=await token("orgmember"))).json()
+                assert wall["total"] >= 5 and all(w["contact"]["masked"] for w in wall["wishes"])
+                queue = (await c.get("/api/v1/wishes/stats", headers=await token("worker"))).json()
+                assert queue["by_status"]["submitted"] >= 1
+                rec = (await c.get("/api/v1/volunteers/me/record", headers=await token("volunteer"))).json()
+                assert rec["total_hours"] == 4
+        finally:
+            await app.state.index.close()
+    finally:
+        await db.close()
