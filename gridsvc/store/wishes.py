@@ -24,7 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound, ValidationError
+from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
 from ..domain.scope import Principal
@@ -654,12 +654,8 @@ _HANDLERS: dict[WishAction, Callable[..., Awaitable[None]]] = {
     WishAction.RELEASE: _release, WishAction.FULFIL: _fulfil, WishAction.CONFIRM: _confirm, WishAction.REOPEN: _reopen,
 }
 
-
-async def _expire_via_api(*_args, **_kwargs):  # pragma: no cover - the SYSTEM actor never reaches here
-    raise Forbidden("超期由系统处理", "expiry is the system's", code="wrong_actor")
-
-
-_HANDLERS[WishAction.EXPIRE] = _expire_via_api
+# ``expire`` has no handler: only the system may expire a claim (check_actor refuses everyone
+# else before a handler is looked up); `expire_claims` does it.
 
 
 # ---------------------------------------------------------------------------- ratings
