@@ -29,7 +29,8 @@ from tests.conftest import PASSWORD, PG_URL, build_tree
 from tests.wishkit import wish_body
 
 N = 50
-SCRATCH_DB = "gridsvc_test_claims"
+# one scratch database per test process: several people may run the suite on one server at once
+SCRATCH_DB = f"gridsvc_test_claims_{os.getpid()}"
 
 
 class _Settings:
