@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
-from ..store.areas import geom_of
+from ..store.areas import TOP_LEVELS, geom_of
 from ..store.models import Area
 from . import choropleth, render, style
 from .basemaps import Basemap, all_basemaps
@@ -32,7 +32,11 @@ def choropleth_level(area_level: str | None, level: str | None, ind: choropleth.
 
 async def _extent() -> tuple[tuple[float, float, float, float] | None, list[dict]]:
     """The extent of the deployment from the stored bounding boxes of its top-level areas."""
-    tops = await Area.filter(parent_id=None).order_by("code").values("code", "name", "level", "minx", "miny", "maxx", "maxy")
+    # only a city or a district may stand without a parent (store.areas.TOP_LEVELS), so the level
+    # index finds them; sorted here, because ORDER BY code makes SQLite walk the code index
+    # through every grid and building row instead
+    tops = sorted(await Area.filter(level__in=list(TOP_LEVELS), parent_id=None).values(
+        "code", "name", "level", "minx", "miny", "maxx", "maxy"), key=lambda t: t["code"])
     if not tops:
         return None, tops
     return (min(t["minx"] for t in tops), min(t["miny"] for t in tops), max(t["maxx"] for t in tops),
