@@ -30,19 +30,19 @@ _users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 PASSWORD = "correct-horse-9"
 
 
-def _pg_reset_schema(url: str) -> None:
-    async def go():
-        import asyncpg
+def pg_url_for(database: str) -> str:
+    """The URL of another database on the server GRIDSVC_TEST_PG_URL names."""
+    return f"{PG_URL.rsplit('/', 1)[0]}/{database}"
 
-        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-        try:
-            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await conn.close()
-        await db.migrate(url)
-        await db.close()
 
-    asyncio.run(go())
+async def pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -58,11 +58,25 @@ def sqlite_template(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_ready() -> str:
+def pg_ready():
+    """A database of this test session's own on the server GRIDSVC_TEST_PG_URL names, so that
+    two suites running at once (two developers, CI) never truncate each other's tables."""
     if not PG_URL:
         pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
-    _pg_reset_schema(PG_URL)
-    return PG_URL
+    name = f"gridsvc_t{os.getpid()}"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+    url = pg_url_for(name)
+
+    async def go():
+        await db.migrate(url)
+        await db.close()
+
+    asyncio.run(go())
+    try:
+        yield url
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
