@@ -235,7 +235,7 @@ def locate(lon: float, lat: float, db_url: Optional[str] = DbOpt) -> None:
         from .store.spatial import build_index
 
         async with db.connected(s.db_url):
-            index = await build_index()
+            index = await build_index(prepare=False)  # one point: skip building the raster
             chain = index.locate(lon, lat)
         typer.echo(json.dumps({"lon": lon, "lat": lat, "found": bool(chain), "areas": chain}, ensure_ascii=False, indent=2))
         if not chain:
