@@ -68,6 +68,9 @@ def init_db(db_url: Optional[str] = DbOpt) -> None:
 
 def _print_demo(result: dict) -> None:
     typer.echo(f"演示城市已载入 demo city loaded: {result['areas']} 个区域 areas, {result['people']} 名人员 people")
+    extra = {k: v for k, v in result.items() if k not in ("areas", "people", "password", "accounts")}
+    if extra:
+        typer.echo("其他演示数据 other demo data: " + json.dumps(extra, ensure_ascii=False))
     typer.echo(f"演示账号 demo accounts (密码 password: {result['password']}):")
     for a in result["accounts"]:
         areas = ",".join(a["areas"])

@@ -93,7 +93,7 @@ def _shown(contact):
     ("worker", "full", "grid_staff"),  # the grid's worker
     ("head", "full", "grid_staff"),  # staff of the community hold the grid in their scope
     ("instructor", "full", "grid_staff"),
-    ("admin", "full", "grid_staff"),
+    ("admin", "masked", None),  # the platform admin runs the system, not the grid
     ("official", "masked", None),  # officials read, but resident.pii is the grid's staff's
     ("orgmember", "masked", None),  # an organisation of the area, before any claim
     ("volunteer", "masked", None),

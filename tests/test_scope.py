@@ -36,6 +36,7 @@ def who(role, *areas):
     (who("worker", GRID), "resident.pii", "610202001001001001001", True),
     (who("worker", GRID), "resident.pii", "610202001001002001001", False),
     (who("official", DISTRICT), "resident.pii", "610202001001001001001", False),
+    (who("admin"), "resident.pii", "610202001001001001001", False),
 ])
 def test_rules(principal, action, code, ok):
     assert allows(principal, action, code) is ok

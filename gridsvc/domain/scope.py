@@ -51,7 +51,8 @@ RULES: dict[str, dict[str, Reach]] = {
     "user.manage": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     # residents' name, phone and address in full: the staff of the area (and officials do not)
-    "resident.pii": {"admin": ANY, **STAFF_WITHIN},
+    # (not the platform admin, not officials: DESIGN.md "People, roles, scope")
+    "resident.pii": {**STAFF_WITHIN},
     "myarea.read": {**STAFF_WITHIN, "official": WITHIN, "admin": ANY},
     # floor plans, city and area maps, choropleths: public like the wall plans they print
     # (boundaries, grid codes, household counts per grid, staff contact cards; no resident data)
