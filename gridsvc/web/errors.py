@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import ValidationError as FieldValidationError
 
 from ..domain.errors import DomainError
 
@@ -63,9 +64,15 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
     return _render(request, 409, "conflict", "数据冲突,请刷新后重试 (conflicting change; reload and retry)")
 
 
+async def field_error(request: Request, exc: Exception) -> Response:
+    # a value the column cannot hold (too long, wrong type) reached a query: the input is bad
+    return _render(request, 422, "invalid", f"输入的值不符合要求 (invalid value: {exc})")
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(error_body("internal", "服务器内部错误 (internal error)"), status_code=500)
 
 
-HANDLERS = {DomainError: domain_error, HTTPException: http_error, IntegrityError: integrity_error, Exception: server_error}
+HANDLERS = {DomainError: domain_error, HTTPException: http_error, IntegrityError: integrity_error,
+            FieldValidationError: field_error, Exception: server_error}

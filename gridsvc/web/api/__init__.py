@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ...domain.errors import BadRequest
+from ...domain.errors import BadRequest, NotFound
 
 PREFIX = "/api/v1"
 
@@ -63,6 +63,18 @@ async def read_json(request: Request, *, want: type = dict) -> Any:
         raise BadRequest(f"请求体应为 JSON {'对象' if want is dict else '数组'}",
                          f"the body must be a JSON {'object' if want is dict else 'array'}", code="bad_json")
     return data
+
+
+MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
+
+
+def path_id(request: Request, name: str = "id") -> int:
+    """A record id from the path: anything but a positive 32-bit integer names no record (404),
+    rather than reaching the database as a value it cannot hold."""
+    raw = str(request.path_params.get(name, ""))
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise NotFound(f"找不到编号为 {raw[:40]!r} 的记录", f"no record with id {raw[:40]!r}", details={name: raw[:40]})
+    return int(raw)
 
 
 def query_float(request: Request, name: str, *, required: bool = True) -> float | None:

@@ -24,7 +24,7 @@ from ...store import catalog_sheets as sheets
 from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
 from ...store.db import normalise_db_url
 from ..permissions import can, principal, require, require_login
-from . import endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 
@@ -263,11 +263,7 @@ async def import_services(request: Request) -> Response:
 
 
 def _admission_id(request: Request) -> int:
-    try:
-        return int(request.path_params["id"])
-    except ValueError:
-        raise NotFound("准入申请不存在", "admission application not found", code="admission_not_found",
-                       details={"id": request.path_params["id"]}) from None
+    return path_id(request)
 
 
 def visible_to(request: Request):

@@ -19,7 +19,7 @@ from ...store.orgs import org_areas
 from ...store.wish_models import VolunteerProfile
 from ...store.wishes import utcnow
 from ..permissions import can, principal, require, require_login
-from . import endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, query_int, read_json
 from .orgs import body_or_empty, org_scoped
 
 
@@ -44,14 +44,14 @@ async def create_demand(request: Request) -> Response:
 async def get_demand(request: Request) -> Response:
     require(request, "demand.read")
     await org_scoped(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     full = can(request, "demand.publish", d.area_code)
     return json_ok({**await store.demand_card(d), "takes": await store.takes_of(d, full=full)})
 
 
 async def demand_matches(request: Request) -> Response:
     require_login(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     require(request, "demand.publish", d.area_code)
     return json_ok({"demand": d.id, "matches": await matches_for(store.demand_need(d),
                                                                  limit=query_int(request, "limit", 20, lo=1, hi=200))})
@@ -60,7 +60,7 @@ async def demand_matches(request: Request) -> Response:
 async def _take(request: Request, kind: str) -> Response:
     p = require_login(request)
     await org_scoped(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     want = "org_member" if kind == "org" else "volunteer"
     if p.role != want:
         raise Forbidden("只有社会组织成员可以代表组织认领" if kind == "org" else "只有志愿者可以报名",
@@ -84,7 +84,7 @@ async def signup_demand(request: Request) -> Response:
 async def release_demand(request: Request) -> Response:
     require_login(request)
     await org_scoped(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     data = await body_or_empty(request)
     take = await store.release(d, principal(request), take_id=data.get("take"),
                                staff=can(request, "demand.publish", d.area_code), now=utcnow())
@@ -94,7 +94,7 @@ async def release_demand(request: Request) -> Response:
 
 async def demand_step(request: Request) -> Response:
     actor = require_login(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     require(request, "demand.publish", d.area_code)
     action = request.path_params["action"]
     if action not in ("close", "reopen", "cancel", "complete"):
@@ -106,7 +106,7 @@ async def demand_step(request: Request) -> Response:
 
 async def record_hours(request: Request) -> Response:
     actor = require_login(request)
-    d = await store.get_demand(request.path_params["id"])
+    d = await store.get_demand(path_id(request))
     require(request, "demand.publish", d.area_code)
     data = await read_json(request)
     recorded = await store.record_hours(d, data.get("entries"), actor=actor, now=utcnow())
@@ -116,7 +116,7 @@ async def record_hours(request: Request) -> Response:
 async def _volunteer(request: Request) -> User:
     p = require_login(request)
     raw = request.path_params["id"]
-    uid = p.user_id if raw == "me" else (int(raw) if raw.isdigit() else -1)
+    uid = p.user_id if raw == "me" else path_id(request)
     user = await User.filter(id=uid, role__in=["volunteer", "org_member"]).first()
     if user is None:
         raise NotFound(f"志愿者 {raw} 不存在", f"volunteer {raw} not found", details={"id": raw})

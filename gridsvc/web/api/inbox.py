@@ -5,10 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...domain.errors import NotFound
 from ...store import inbox as store
 from ..permissions import require_login
-from . import endpoint, json_ok, param, query_int
+from . import path_id, endpoint, json_ok, param, query_int
 
 
 async def list_inbox(request: Request) -> Response:
@@ -25,11 +24,7 @@ async def unread_count(request: Request) -> Response:
 
 async def mark_read(request: Request) -> Response:
     p = require_login(request)
-    try:
-        nid = int(request.path_params["id"])
-    except ValueError:
-        raise NotFound("通知不存在", "notification not found") from None
-    return json_ok(await store.mark_read(p.user_id, nid))
+    return json_ok(await store.mark_read(p.user_id, path_id(request)))
 
 
 async def mark_all_read(request: Request) -> Response:

@@ -19,7 +19,7 @@ from ...domain.wishes import WISH_CATEGORIES
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
-from . import endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
 async def org_scoped(request: Request):
@@ -80,7 +80,7 @@ async def check_code(request: Request) -> Response:
 
 async def get_org(request: Request) -> Response:
     require(request, "org.read")
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     p = principal(request)
     codes = [c for c, _ in await store.org_areas(org.id)]
     members = (p.is_authenticated and p.org_id == org.id) or _manages(request, codes)
@@ -89,7 +89,7 @@ async def get_org(request: Request) -> Response:
 
 async def patch_org(request: Request) -> Response:
     actor = require_login(request)
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     for code, _ in await store.org_areas(org.id):
         require(request, "org.manage", code)
     data = await read_json(request)
@@ -108,7 +108,7 @@ async def patch_org(request: Request) -> Response:
 
 async def add_member(request: Request) -> Response:
     actor = require_login(request)
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     for code, _ in await store.org_areas(org.id):
         require(request, "org.manage", code)
     data = await read_json(request)
@@ -118,7 +118,7 @@ async def add_member(request: Request) -> Response:
 
 async def create_project(request: Request) -> Response:
     actor = require_login(request)
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     p = await org_scoped(request)
     if p.role == "org_member" and p.org_id != org.id:
         raise Forbidden("只能为本组织新建项目", "members create projects of their own organisation only",
@@ -136,13 +136,13 @@ async def create_project(request: Request) -> Response:
 
 async def list_projects(request: Request) -> Response:
     require(request, "org.read")
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     return json_ok({"projects": (await store.org_card(org, projects=True))["projects"]})
 
 
 async def org_record(request: Request) -> Response:
     require(request, "org.read")
-    org = await store.get_org(request.path_params["id"])
+    org = await store.get_org(path_id(request))
     return json_ok(await store.org_record(org))
 
 

@@ -12,15 +12,11 @@ from ...domain.scope import can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
-from . import endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
 async def _staff_or_404(request: Request) -> User:
-    try:
-        uid = int(request.path_params["id"])
-    except ValueError:
-        uid = -1
-    user = await User.filter(id=uid).first()
+    user = await User.filter(id=path_id(request)).first()
     if user is None or user.role not in TIER_NUMBER:
         raise NotFound("人员不存在", "staff member not found", details={"id": request.path_params["id"]})
     return user

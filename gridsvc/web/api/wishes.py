@@ -26,7 +26,7 @@ from ...store.models import User
 from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
 from ..permissions import can, prefixes, principal, require, require_login
 from . import demands as demand_api
-from . import endpoint, inbox as inbox_api, json_ok, param, query_int, read_json
+from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
 from .orgs import body_or_empty, org_scoped
 
@@ -54,7 +54,7 @@ async def _wish_and_standing(request: Request):
     require_login(request)
     await org_scoped(request)
     await store.expire_claims()
-    wish = await store.get_wish(request.path_params["id"])
+    wish = await store.get_wish(path_id(request))
     return wish, standing(request, wish, await store.current_claim(wish))
 
 
@@ -252,7 +252,7 @@ async def list_plans(request: Request) -> Response:
 
 async def _plan(request: Request):
     require_login(request)
-    plan = await plans.get_plan(request.path_params["id"])
+    plan = await plans.get_plan(path_id(request))
     actor = require(request, "allocation.plan", plan.area_code)
     return plan, actor
 
