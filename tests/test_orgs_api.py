@@ -218,14 +218,15 @@ async def test_record(kit, client, people):
 # ---------------------------------------------------------------------------- the command line
 
 
-def test_create_user_joins_an_existing_organisation(tmp_path):
+def test_create_user_joins_an_existing_organisation(tmp_path, sqlite_template):
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "cli.sqlite3")  # migrated once per session
     url = f"sqlite://{tmp_path / 'cli.sqlite3'}"
 
     async def setup() -> int:
         from gridsvc.store import db
 
-        await db.migrate(url)
-        await db.close()
         await db.connect(url)
         try:
             org = await Organisation.create(name="川口爱心社", kind="charity", status="filed")

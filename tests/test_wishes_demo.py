@@ -16,10 +16,11 @@ from gridsvc.store.models import User
 from gridsvc.store.wish_models import Demand, Organisation, Project, ServiceHours, Wish
 
 
-async def test_demo_resident_services(tmp_path):
+async def test_demo_resident_services(tmp_path, sqlite_template):
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "demo.sqlite3")  # migrated once per session
     url = f"sqlite://{tmp_path / 'demo.sqlite3'}"
-    await db.migrate(url)
-    await db.close()
     await db.connect(url)
     try:
         result = await load_demo()
