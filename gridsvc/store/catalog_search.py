@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from ..domain.catalog import (
 )
 from ..domain.search import CatalogIndex, SearchDoc
 from .catalog_models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
-from .spatial import _PgWatcher, make_watcher
+from .freshness import RevisionCache
 
 
 def today() -> date:
@@ -262,52 +261,28 @@ def mark_all_dirty() -> None:
         h.mark_dirty()
 
 
-class CatalogIndexHolder:
+class CatalogIndexHolder(RevisionCache):
     """One per app: hands out a fresh `CatalogSearch`."""
 
     def __init__(self, db_url: str, *, check_seconds: float = 0.0):
-        self.db_url = db_url
-        self.check_seconds = check_seconds
+        super().__init__(db_url, channel=NOTIFY_CHANNEL, check_seconds=check_seconds)
         self.current: CatalogSearch | None = None
-        self.dirty = True
-        self._checked_at = 0.0
-        self._lock = asyncio.Lock()
-        self._watcher = make_watcher(db_url, NOTIFY_CHANNEL)
-        self._started = False
         _holders.add(self)
 
-    def mark_dirty(self) -> None:
-        self.dirty = True
+    def cached_revision(self) -> int | None:
+        return self.current.revision if self.current is not None else None
 
-    async def start(self) -> None:
-        self._started = True  # before the await: a concurrent first request must not start a second LISTEN
-        if isinstance(self._watcher, _PgWatcher):
-            await self._watcher.start()
-
-    async def close(self) -> None:
-        if isinstance(self._watcher, _PgWatcher):
-            await self._watcher.close()
-        self._started = False
-
-    async def _needs_update(self) -> bool:
-        if self.current is None or self.dirty:
-            return True
-        now = time.monotonic()
-        if self.check_seconds and now - self._checked_at < self.check_seconds:
-            return False
-        if not self._watcher.maybe_changed():
-            return False
-        self._checked_at = now
-        return await current_revision() != self.current.revision
+    async def read_revision(self) -> int:
+        return await current_revision()
 
     async def get(self) -> CatalogSearch:
         if not self._started:
             await self.start()
-        if not await self._needs_update():
+        if not await self.stale():
             return self.current  # type: ignore[return-value]
         async with self._lock:
             self.dirty = False
-            self._watcher.maybe_changed()  # consume: what follows reads the state as of now
+            self.consume_change()
             revision = await current_revision()
             if self.current is not None and revision == self.current.revision:
                 return self.current
@@ -318,7 +293,7 @@ class CatalogIndexHolder:
                 # at 10,000 items). Frozen, they are skipped; refcounting still frees an old index.
                 gc.freeze()
             self.current.warm(today())
-            self._checked_at = time.monotonic()
+            self.checked()
             return self.current
 
     @staticmethod

@@ -3,7 +3,7 @@
 Boundaries change rarely and are read on every lookup, so each process keeps the index in
 memory, built from the database, together with the boundary revision it was built from. Any
 change to a geometry bumps `boundary_revision` in the same transaction. Before each use the
-holder asks a *watcher* whether the database may have changed since the last look, which costs
+holder asks a *watcher* (`freshness`) whether the database may have changed since the last look, which costs
 no query:
 
 - SQLite (WAL): the header of the `-shm` wal-index holds a change counter that every commit of
@@ -32,7 +32,6 @@ import asyncio
 import logging
 import os
 import threading
-import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ import shapely
 from shapely import STRtree
 
 from ..domain.levels import LEVELS
+from .freshness import RevisionCache
 from .models import Area, BoundaryRevision
 
 log = logging.getLogger(__name__)
@@ -374,131 +374,34 @@ class SpatialIndex:
 # ---- keeping the index fresh ------------------------------------------------------------
 
 
-class _SqliteWatcher:
-    """Reads the wal-index header of `<db>-shm` (iChange, mxFrame, salts: bytes 0-47), which
-    every committed write transaction of any process changes."""
-
-    def __init__(self, path: str):
-        self.path = path + "-shm"
-        self.last: bytes | None = None
-
-    def maybe_changed(self) -> bool:
-        try:
-            with open(self.path, "rb") as f:
-                head = f.read(48)
-        except OSError:
-            return True
-        if head != self.last:
-            self.last = head
-            return True
-        return False
-
-
-class _PgWatcher:
-    def __init__(self, dsn: str, channel: str = NOTIFY_CHANNEL):
-        self.dsn = dsn
-        self.channel = channel
-        self.conn = None
-        self.flag = True
-
-    async def start(self) -> None:
-        import asyncpg
-
-        try:
-            self.conn = await asyncpg.connect(self.dsn)
-            await self.conn.add_listener(self.channel, self._notified)
-            self.conn.add_termination_listener(lambda *_: self._lost())
-        except Exception as exc:  # no listener: fall back to reading the revision each time
-            log.warning("LISTEN %s unavailable (%s); checking the revision before each lookup", self.channel, exc)
-            self.conn = None
-
-    def _notified(self, *_args) -> None:
-        self.flag = True
-
-    def _lost(self) -> None:
-        self.conn = None
-        self.flag = True
-
-    def maybe_changed(self) -> bool:
-        if self.conn is None or self.conn.is_closed():
-            return True
-        changed, self.flag = self.flag, False
-        return changed
-
-    async def close(self) -> None:
-        if self.conn is not None and not self.conn.is_closed():
-            await self.conn.close()
-        self.conn = None
-
-
-class _AlwaysWatcher:
-    def maybe_changed(self) -> bool:
-        return True
-
-
-def make_watcher(db_url: str, channel: str = NOTIFY_CHANNEL):
-    """The cheapest watcher for this database; other in-process indexes (the catalog's) use
-    it with their own NOTIFY channel."""
-    if db_url.startswith("sqlite://"):
-        path = db_url[len("sqlite://"):].split("?", 1)[0]
-        if path and path != ":memory:":
-            return _SqliteWatcher(path)
-    if db_url.startswith(("postgres://", "postgresql://")):
-        return _PgWatcher(db_url.replace("postgresql://", "postgres://", 1).replace("postgres://", "postgresql://", 1),
-                          channel)
-    return _AlwaysWatcher()
-
-
 _holders: "weakref.WeakSet[IndexHolder]" = weakref.WeakSet()
 
 
-class IndexHolder:
+class IndexHolder(RevisionCache):
     """One per process (or per app): hands out a fresh `SpatialIndex`."""
 
     def __init__(self, db_url: str, *, check_seconds: float = 0.0):
-        self.db_url = db_url
-        self.check_seconds = check_seconds
+        super().__init__(db_url, channel=NOTIFY_CHANNEL, check_seconds=check_seconds)
         self.index: SpatialIndex | None = None
-        self.dirty = True
-        self._checked_at = 0.0
-        self._lock = asyncio.Lock()
-        self._watcher = self._make_watcher(db_url)
         self._attached: list = []
         _holders.add(self)
-
-    @staticmethod
-    def _make_watcher(db_url: str):
-        return make_watcher(db_url)
 
     def attach(self, other) -> None:
         """Close ``other`` (another index holder of this app) when this one closes, so that
         the app's lifespan ends its LISTEN connection too."""
         self._attached.append(other)
 
-    async def start(self) -> None:
-        if isinstance(self._watcher, _PgWatcher):
-            await self._watcher.start()
-
     async def close(self) -> None:
         for other in self._attached:
             await other.close()
         self._attached.clear()
-        if isinstance(self._watcher, _PgWatcher):
-            await self._watcher.close()
+        await super().close()
 
-    def mark_dirty(self) -> None:
-        self.dirty = True
+    def cached_revision(self) -> int | None:
+        return self.index.revision if self.index is not None else None
 
-    async def _needs_rebuild(self) -> bool:
-        if self.index is None or self.dirty:
-            return True
-        now = time.monotonic()
-        if self.check_seconds and now - self._checked_at < self.check_seconds:
-            return False
-        if not self._watcher.maybe_changed():
-            return False
-        self._checked_at = now
-        return await current_revision() != self.index.revision
+    async def read_revision(self) -> int:
+        return await current_revision()
 
     async def get(self) -> SpatialIndex:
         if self._lock.locked():
@@ -506,15 +409,15 @@ class IndexHolder:
             # index it replaces, which may predate a change this request already saw committed
             async with self._lock:
                 pass
-        if not await self._needs_rebuild():
+        if not await self.stale():
             return self.index  # type: ignore[return-value]
         async with self._lock:
             if self.index is not None and not self.dirty and await current_revision() == self.index.revision:
                 return self.index
             self.dirty = False
-            self._watcher.maybe_changed()  # consume: the rebuild reads the state as of now
+            self.consume_change()
             self.index = await build_index()
-            self._checked_at = time.monotonic()
+            self.checked()
             return self.index
 
 
