@@ -5,6 +5,7 @@ test starts from empty tables."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -43,6 +44,24 @@ async def pg_admin(sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+@contextlib.contextmanager
+def scratch_database(kind: str, tmp_path, name: str):
+    """A database for server processes a test starts: a fresh SQLite file, or a PostgreSQL
+    database of this process's own (dropped afterwards), never the suite's."""
+    if kind == "sqlite":
+        yield f"sqlite://{tmp_path / (name + '.sqlite3')}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
+    full = f"{name}_{os.getpid()}"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{full}"'))
+    try:
+        yield pg_url_for(full)
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

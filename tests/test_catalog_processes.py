@@ -13,25 +13,16 @@ import httpx
 import pytest
 
 from tests.test_catalog_store import DIBAO
-from tests.test_spatial_processes import PASSWORD, _pg_admin, gridsvc, serve
+from tests.conftest import scratch_database
+from tests.test_spatial_processes import PASSWORD, gridsvc, serve
 
-PG_URL = os.environ.get("GRIDSVC_TEST_PG_URL", "")
 PG_SCRATCH = "gridsvc_test_catalog_processes"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
 def shared_db(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'shared.sqlite3'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
-    _pg_admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)")
-    _pg_admin(f"CREATE DATABASE {PG_SCRATCH}")
-    try:
-        yield f"{PG_URL.rsplit('/', 1)[0]}/{PG_SCRATCH}"
-    finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)")
+    with scratch_database(request.param, tmp_path, PG_SCRATCH) as url:
+        yield url
 
 
 def names(client: httpx.Client, base: str, q: str) -> list[str]:

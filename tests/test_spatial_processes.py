@@ -13,7 +13,6 @@ STRtree's answers on shapes made to be awkward for it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import socket
@@ -30,8 +29,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 from gridsvc.store.spatial import LevelIndex, SpatialIndex
+from tests.conftest import scratch_database
 
-PG_URL = os.environ.get("GRIDSVC_TEST_PG_URL", "")
 PG_SCRATCH = "gridsvc_test_processes"
 PASSWORD = "processes-9-horse"
 STARTUP_SECONDS = 60
@@ -88,33 +87,11 @@ def serve(db: str, workdir: Path) -> Iterator[str]:
                 proc.wait(10)
 
 
-def _pg_admin(sql: str) -> None:
-    import asyncpg
-
-    async def go() -> None:
-        conn = await asyncio.wait_for(asyncpg.connect(PG_URL.replace("postgres://", "postgresql://", 1)), 10)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
-
-
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
 def shared_db(request, tmp_path) -> Iterator[str]:
     """A database for two processes: a fresh SQLite file, or a scratch PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'shared.sqlite3'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
-    _pg_admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)")
-    _pg_admin(f"CREATE DATABASE {PG_SCRATCH}")
-    try:
-        yield f"{PG_URL.rsplit('/', 1)[0]}/{PG_SCRATCH}"
-    finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_SCRATCH} WITH (FORCE)")
+    with scratch_database(request.param, tmp_path, PG_SCRATCH) as url:
+        yield url
 
 
 def feature(code: str, name: str, level: str, parent: str | None, geom) -> dict:
