@@ -6,7 +6,6 @@ says the database may have changed."""
 
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 import httpx
