@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import shutil
 import socket
@@ -36,6 +35,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._machine import describe  # noqa: E402
 
 import httpx  # noqa: E402
 
@@ -53,24 +54,6 @@ MATERIALS = [("居民身份证", True), ("户口簿", True), ("结婚证", True)
              ("银行卡", False), ("一寸照片", False), ("申请表", False), ("承诺书", False), ("诊断证明", False),
              ("租赁合同", False), ("不动产权证书", True), ("收入证明", False), ("就业创业证", True)]
 LIST_WEIGHTS = {"public_service": 70, "duty": 10, "assist": 10, "excluded": 5, "no_certificate": 5}
-
-
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        mem = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
-        ram = f"{mem / 1024 / 1024:.1f} GB"
-    except (OSError, StopIteration):
-        ram = "?"
-    return (f"{cpu}, {os.cpu_count()} cores, {ram} RAM; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
 
 
 def synthetic_items(n: int, areas: dict[str, list[str]], seed: int = 7) -> list[tuple[int, object]]:
@@ -285,7 +268,7 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("GRIDSVC_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres"),
                     help="an administrative PostgreSQL URL (the scratch database is created beside it); '' to skip")
     args = ap.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {describe(f'SQLite {sqlite3.sqlite_version}')}")
     tmp = Path(tempfile.mkdtemp(prefix="gridsvc-bench-"))
     try:
         run_store("SQLite", f"sqlite://{tmp / 'bench.sqlite3'}", args)

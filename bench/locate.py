@@ -34,7 +34,6 @@ import http.client
 import json
 import logging
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -53,6 +52,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._machine import describe, load_average  # noqa: E402
+
 from bench._city import City, make_city  # noqa: E402
 from gridsvc.store.spatial import NOTIFY_CHANNEL, SpatialIndex  # noqa: E402
 
@@ -63,21 +64,7 @@ class OutOfTime(Exception):
     pass
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
-
-def load() -> str:
-    try:
-        return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "load average n/a"
 
 
 def rate(n: int, seconds: list[float]) -> str:
@@ -406,10 +393,8 @@ def main() -> None:
     import numpy
     import uvicorn
 
-    print(f"machine: {platform.platform()}, {cpu_model()}, {os.cpu_count()} cpu(s) "
-          f"({len(os.sched_getaffinity(0))} usable); python {platform.python_version()}, "
-          f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), numpy {numpy.__version__}, "
-          f"uvicorn {uvicorn.__version__}; {load()}")
+    print("machine: " + describe(f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string})",
+                                 f"numpy {numpy.__version__}", f"uvicorn {uvicorn.__version__}"))
     t = time.perf_counter()
     city = make_city(n_grids=args.grids, vertices=args.vertices)
     print(f"city: {city.counts} areas, grids of {city.mean_vertices():.1f} vertices on average "
@@ -434,7 +419,7 @@ def main() -> None:
         if pg_created:
             asyncio.run(pg_scratch(args.pg_admin, create=False))
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\n{load()}")
+    print(f"\n{load_average()}")
 
 
 if __name__ == "__main__":

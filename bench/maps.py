@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
-import platform
 import shutil
 import sqlite3
 import statistics
@@ -40,6 +38,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._machine import describe  # noqa: E402
+
 import httpx  # noqa: E402
 
 from gridsvc.app import create_app  # noqa: E402
@@ -52,27 +52,6 @@ from gridsvc.store import db  # noqa: E402
 from gridsvc.store.models import Area  # noqa: E402
 
 KB = 1024
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
-        mem = f", {kb / 1024 / 1024:.1f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return (f"{platform.platform()}, {cpu}, {os.cpu_count()} cpu(s) ({usable} usable){mem}; "
-            f"python {platform.python_version()}; load average {load}")
 
 
 # ---------------------------------------------------------------- databases
@@ -273,7 +252,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="keep (and reuse) the databases in this folder")
     args = ap.parse_args()
-    print("machine:", machine())
+    print("machine:", describe())
     folder = args.keep or Path(tempfile.mkdtemp(prefix="gridsvc-bench-maps-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
-import platform
 import statistics
 import sys
 import time
@@ -30,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._machine import describe  # noqa: E402
 
 from gridsvc.domain.matching import Need, Provider, ProviderIndex, allocate, allocate_greedy, candidate_edges, rank  # noqa: E402
 
@@ -108,16 +108,6 @@ def make_wishes(rng: np.random.Generator, city: dict[str, list], n: int) -> list
     return out
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--needs", type=int, default=10_000)
@@ -127,8 +117,7 @@ def main() -> None:
     ap.add_argument("--no-store", action="store_true", help="skip ranking through the store (SQLite)")
     args = ap.parse_args()
 
-    print(f"machine: {platform.platform()}, python {platform.python_version()}, {cpu_model()}, "
-          f"{os.cpu_count()} cpu(s)")
+    print(f"machine: {describe()}")
     rng = np.random.default_rng(args.seed)
     city = make_city(rng)
     projects = make_projects(rng, city, args.projects)
