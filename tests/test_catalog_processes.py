@@ -13,7 +13,8 @@ import pytest
 
 from tests.test_catalog_store import DIBAO
 from tests.conftest import scratch_database
-from tests.test_spatial_processes import PASSWORD, gridsvc, serve
+from tests.servers import serve
+from tests.test_spatial_processes import PASSWORD, gridsvc
 
 PG_SCRATCH = "gridsvc_test_catalog_processes"
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.servers import serve
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -42,12 +42,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSVC_")}
     env.update({"GRIDSVC_SECRET_KEY": "browser-test", "GRIDSVC_BASEMAP": "none"})
@@ -60,32 +54,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     db_url = f"sqlite://{tmp / 'demo.sqlite3'}"
     subprocess.run([GRIDSVC, "load-demo", "--db", db_url], check=True, capture_output=True, env=_env(), cwd=tmp, timeout=300)
-    port = _free_port()
-    log = open(tmp / "serve.log", "w")
-    proc = subprocess.Popen([GRIDSVC, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db_url],
-                            stdout=log, stderr=subprocess.STDOUT, env=_env(), cwd=tmp)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("gridsvc serve did not start: " + (tmp / "serve.log").read_text())
-        time.sleep(0.2)
-    try:
+    with serve(db_url, tmp, environ=_env()) as base:
         yield {"base": base, "db": db_url, "tmp": tmp}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

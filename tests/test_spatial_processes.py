@@ -13,13 +13,9 @@ STRtree's answers on shapes made to be awkward for it.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 from typing import Iterator
 
 import httpx
@@ -30,11 +26,10 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 from gridsvc.store.spatial import LevelIndex, SpatialIndex
 from tests.conftest import scratch_database
+from tests.servers import serve
 
 PG_SCRATCH = "gridsvc_test_processes"
 PASSWORD = "processes-9-horse"
-STARTUP_SECONDS = 60
-
 # a district > street > community > two grids, side by side; P lies in the west grid, 50 m from
 # the shared edge at lon 109.01
 DISTRICT, STREET, COMMUNITY = "619901", "619901001000", "619901001001"
@@ -48,43 +43,6 @@ def gridsvc(*args: str, db: str, stdin: str = "", timeout: int = 120) -> subproc
                        env=env, timeout=timeout)
     assert r.returncode == 0, r.stdout + r.stderr
     return r
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(db: str, workdir: Path) -> Iterator[str]:
-    """A real worker process on 127.0.0.1; yields its base URL; killed on the way out."""
-    port = _free_port()
-    log_path = workdir / f"serve-{port}.log"
-    env = {**os.environ, "GRIDSVC_DB_URL": db, "GRIDSVC_SECRET_KEY": "processes"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--db", db], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                assert proc.poll() is None, f"server exited with {proc.returncode}: {log_path.read_text()[-3000:]}"
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"no /healthz after {STARTUP_SECONDS} s: {log_path.read_text()[-3000:]}"
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,6 +23,7 @@ from gridsvc.store import db
 from gridsvc.store.users import create_user, issue_token
 from gridsvc.store.wish_models import Claim, Wish, WishEvent
 from tests.conftest import PASSWORD, PG_URL, build_tree
+from tests.servers import serve
 from tests.wishkit import wish_body
 
 N = 50
@@ -100,12 +98,6 @@ async def test_fifty_concurrent_claims_in_process(client, database):
 # ---------------------------------------------------------------------------- a real server, two workers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _pg_admin_url(url: str) -> str:
     parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
     return urlunsplit(parts._replace(path="/postgres"))
@@ -143,41 +135,6 @@ async def served_db(request, tmp_path):
         await _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
 
 
-async def _wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(base_url=base, timeout=2.0) as c:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise AssertionError(f"gridsvc serve exited with {proc.returncode}")
-            try:
-                if (await c.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.3)
-    raise AssertionError("gridsvc serve did not come up in time")
-
-
-def _stop(proc: subprocess.Popen, out, err) -> str:
-    """Stop the server this test started (its own process group: the master and its workers);
-    returns what it logged on stderr."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(timeout=10)
-    out.close()
-    err.seek(0)
-    log = err.read()
-    err.close()
-    return log
-
-
 async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path):
     # the schema (by the command a user runs) and the people, written before the server starts
     init = subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "init-db", "--db", served_db],
@@ -193,21 +150,7 @@ async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path
     finally:
         await db.close()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test", "GRIDSVC_DB_URL": served_db}
-    # the logs go to files: a pipe nobody reads would stall the server once full
-    out, err = open(tmp_path / "serve.out", "w"), open(tmp_path / "serve.err", "w+")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gridsvc"), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", served_db,
-         "--workers", "2"],
-        stdout=out, stderr=err, text=True, env=env, start_new_session=True,
-    )
-    try:
-        await _wait_until_up(base, proc)
-        # No keep-alive: on a loaded machine a pooled connection can sit idle past the server's
-        # keep-alive timeout and be closed just as it is reused. A fresh loopback connection per
-        # request costs well under a millisecond, so the claims still leave together.
+    with serve(served_db, tmp_path, workers=2, environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
         limits = httpx.Limits(max_connections=N + 5, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as c:
             wid = await _seed_wish(t, resident_token=resident, worker_token=worker, post=c.post)
@@ -225,8 +168,7 @@ async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path
             _check(results)
             detail = await c.get(f"/api/v1/wishes/{wid}", headers={"Authorization": f"Bearer {worker}"})
             assert detail.status_code == 200 and detail.json()["status"] == "claimed"
-    finally:
-        log = _stop(proc, out, err)
+    log = "".join(p.read_text() for p in tmp_path.glob("serve-*.log"))
     assert log.count("Started server process") == 2, log[-3000:]  # two workers served
 
     await db.connect(served_db)
