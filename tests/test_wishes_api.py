@@ -292,6 +292,9 @@ async def test_claim_counts_against_a_project(kit, client):
     await kit.do(w2["id"], "publish", "worker")
     r = await client.post(f"/api/v1/wishes/{w2['id']}/claim", headers=await kit.h("orgmember"), json={"project": pid})
     assert r.status_code == 409 and r.json()["error"]["code"] == "project_not_eligible"
+    for junk in (10**30, "abc", -1):  # not a project id at all: 422 naming the field, never a 500
+        r = await client.post(f"/api/v1/wishes/{w2['id']}/claim", headers=await kit.h("orgmember"), json={"project": junk})
+        assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "project"
     # without a project named, the organisation claims it as such
     out = await kit.do(w2["id"], "claim", "orgmember")
     assert out["claim"]["holder"]["project"] is None

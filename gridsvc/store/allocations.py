@@ -19,6 +19,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from ..domain.errors import Conflict, NotFound, ValidationError
+from .records import get_or_404
 from ..domain.levels import code_prefix
 from ..domain.matching import Need, Provider, ProviderIndex, allocate, allocate_greedy, rank
 from ..domain.scope import Principal
@@ -226,14 +227,7 @@ async def make_plan(area_code: str, *, actor: Principal, name: str = "", wish_id
 
 
 async def get_plan(plan_id: Any) -> AllocationPlan:
-    try:
-        pid = int(plan_id)
-    except (TypeError, ValueError):
-        pid = -1
-    plan = await AllocationPlan.filter(id=pid).first()
-    if plan is None:
-        raise NotFound(f"分配方案 {plan_id} 不存在", f"allocation plan {plan_id} not found", details={"id": str(plan_id)})
-    return plan
+    return await get_or_404(AllocationPlan, plan_id, "分配方案", "allocation plan")
 
 
 async def plan_view(plan: AllocationPlan, *, items: bool = True) -> dict:

@@ -19,6 +19,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
+from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.matching import Need
 from ..domain.privacy import mask_name
@@ -56,14 +57,7 @@ def _when(value: Any, field: str) -> datetime:
 
 
 async def get_demand(demand_id: Any) -> Demand:
-    try:
-        did = int(demand_id)
-    except (TypeError, ValueError):
-        did = -1
-    d = await Demand.filter(id=did).first()
-    if d is None:
-        raise NotFound(f"志愿需求 {demand_id} 不存在", f"demand {demand_id} not found", details={"id": str(demand_id)})
-    return d
+    return await get_or_404(Demand, demand_id, "志愿需求", "demand")
 
 
 async def demand_area(data: dict) -> Area:
@@ -219,11 +213,10 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
 async def _project_for(d: Demand, org_id: int | None, project: Any, *, now: datetime) -> int | None:
     if project in (None, ""):
         return None
-    try:
-        pid = int(project)
-    except (TypeError, ValueError):
+    pid = record_id(project)
+    if pid is None:
         raise ValidationError("project 应为项目编号", "project must be a project id", code="bad_field",
-                              details={"field": "project"}) from None
+                              details={"field": "project"})
     p = await Project.filter(id=pid, org_id=org_id).first()
     if p is None:
         raise NotFound(f"贵组织没有编号为 {project} 的项目", f"your organisation has no project {project}",
@@ -241,10 +234,9 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
     """Give places back: the taker their own take (a volunteer's sign-up, a member their
     organisation's claim), staff any take by id."""
     if take_id not in (None, ""):
-        try:
-            tid = int(take_id)
-        except (TypeError, ValueError):
-            raise ValidationError("take 应为编号", "take must be an id", code="bad_field", details={"field": "take"}) from None
+        tid = record_id(take_id)
+        if tid is None:
+            raise ValidationError("take 应为编号", "take must be an id", code="bad_field", details={"field": "take"})
         t = await DemandTake.filter(id=tid, demand_id=d.id, status="active").first()
         if t is None:
             raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand", details={"take": take_id})

@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ..domain.errors import BadRequest, Conflict, NotFound, ValidationError
+from .records import get_or_404
 from ..domain.levels import code_prefix, is_within
 from ..domain.orgs import (
     ORG_KINDS,
@@ -40,14 +41,7 @@ async def organisation_exists(org_id: int) -> bool:
 
 
 async def get_org(org_id: Any) -> Organisation:
-    try:
-        oid = int(org_id)
-    except (TypeError, ValueError):
-        oid = -1
-    org = await Organisation.filter(id=oid).first()
-    if org is None:
-        raise NotFound(f"社会组织 {org_id} 不存在", f"organisation {org_id} not found", details={"id": str(org_id)})
-    return org
+    return await get_or_404(Organisation, org_id, "社会组织", "organisation")
 
 
 async def org_areas(org_id: int) -> list[tuple[str, str]]:
@@ -284,14 +278,7 @@ async def create_project(org: Organisation, data: dict, *, actor: Principal | No
 
 
 async def get_project(project_id: Any) -> Project:
-    try:
-        pid = int(project_id)
-    except (TypeError, ValueError):
-        pid = -1
-    p = await Project.filter(id=pid).first()
-    if p is None:
-        raise NotFound(f"项目 {project_id} 不存在", f"project {project_id} not found", details={"project": project_id})
-    return p
+    return await get_or_404(Project, project_id, "项目", "project", key="project")
 
 
 # ---------------------------------------------------------------------------- the record

@@ -25,6 +25,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
+from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
 from ..domain.scope import Principal
@@ -135,14 +136,7 @@ async def can_view(wish: Wish, st: Standing) -> bool:
 
 
 async def get_wish(wish_id: Any) -> Wish:
-    try:
-        wid = int(wish_id)
-    except (TypeError, ValueError):
-        wid = -1
-    wish = await Wish.filter(id=wid).first()
-    if wish is None:
-        raise NotFound(f"心愿 {wish_id} 不存在", f"wish {wish_id} not found", details={"id": str(wish_id)})
-    return wish
+    return await get_or_404(Wish, wish_id, "心愿", "wish")
 
 
 async def current_claim(wish: Wish) -> Claim | None:
@@ -565,11 +559,10 @@ async def _project_for_claim(wish: Wish, org_id: int | None, project: Any, *, no
     candidates = await eligible_projects(wish, org_id=org_id, today=city_today(now))
     if project in (None, ""):
         return candidates[0] if candidates else None
-    try:
-        pid = int(project)
-    except (TypeError, ValueError):
+    pid = record_id(project)
+    if pid is None:
         raise ValidationError("project 应为项目编号", "project must be a project id", code="bad_field",
-                              details={"field": "project"}) from None
+                              details={"field": "project"})
     p = await Project.filter(id=pid).first()
     if p is None or p.org_id != org_id:
         raise NotFound(f"贵组织没有编号为 {project} 的项目", f"your organisation has no project {project}",

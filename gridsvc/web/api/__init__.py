@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...domain.errors import BadRequest, NotFound
+from ...store.records import record_id
 
 PREFIX = "/api/v1"
 
@@ -65,16 +66,13 @@ async def read_json(request: Request, *, want: type = dict) -> Any:
     return data
 
 
-MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
-
-
 def path_id(request: Request, name: str = "id") -> int:
-    """A record id from the path: anything but a positive 32-bit integer names no record (404),
-    rather than reaching the database as a value it cannot hold."""
+    """A record id from the path: anything but a positive 32-bit integer names no record (404)."""
     raw = str(request.path_params.get(name, ""))
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    rid = record_id(raw)
+    if rid is None:
         raise NotFound(f"找不到编号为 {raw[:40]!r} 的记录", f"no record with id {raw[:40]!r}", details={name: raw[:40]})
-    return int(raw)
+    return rid
 
 
 def query_float(request: Request, name: str, *, required: bool = True) -> float | None:
