@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import shapely
@@ -38,20 +37,6 @@ def _bbox(request: Request) -> tuple[float, float, float, float] | None:
     return parts[0], parts[1], parts[2], parts[3]
 
 
-def _simplified(g, zoom: int):
-    """`geo.simplify_for_zoom`, fast: plain Douglas-Peucker at the same tolerance first (ten
-    times faster on long boundaries), the topology-preserving simplification only when that
-    breaks the shape. Maps ask for hundreds of outlines per view."""
-    if g is None or g.is_empty or g.geom_type == "Point":
-        return g
-    lat = max(-85.0, min(85.0, (g.bounds[1] + g.bounds[3]) / 2))
-    tol = 0.5 * 360.0 / (256 * 2 ** max(0, min(30, int(zoom)))) * math.cos(math.radians(lat))  # as simplify_for_zoom
-    out = shapely.simplify(g, tol, preserve_topology=False)
-    if not out.is_empty and out.geom_type == g.geom_type and shapely.is_valid(out):
-        return out
-    return geo.simplify_for_zoom(g, zoom)
-
-
 def _clipped(g, box: tuple[float, float, float, float]):
     """For drawing: the part of a polygon inside `box` (None when nothing is). A district seen
     at street zoom is a few hundred metres of its boundary, not all of it."""
@@ -78,7 +63,7 @@ def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = No
         if g is None:
             return None
     if zoom is not None:
-        g = _simplified(g, zoom)
+        g = geo.simplify_for_zoom(g, zoom)
     if crs != "wgs84":  # maps on GCJ-02 tiles (AMap): converted on the way out
         g = crs_mod.transform_geometry(g, "wgs84", crs)
     if parent_code is _PARENT:
