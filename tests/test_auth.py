@@ -118,3 +118,11 @@ async def test_session_json_change_still_needs_the_header(client, people):
     await client.login("admin")
     r = await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 5})
     assert r.status_code == 403
+
+
+async def test_oversized_form_is_refused_not_cut(client, people):
+    await client.login("admin")
+    big = "x" * (11 * 1024 * 1024)
+    r = await client.post("/api/v1/auth/logout", data={"filler": big})  # no header: the form must be read
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    assert (await client.get("/api/v1/auth/me")).status_code == 200  # nothing happened

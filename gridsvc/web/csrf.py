@@ -16,7 +16,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import Forbidden
+from ..domain.errors import DomainError, Forbidden
 
 SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
 PRE_COOKIE = "gridsvc_csrf"
@@ -29,7 +29,8 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole body, or None when it is larger than a form may be (it is not passed on cut)."""
     chunks = []
     size = 0
     while True:
@@ -39,11 +40,25 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = msg.get("body", b"")
         size += len(chunk)
         if size > MAX_FORM:
-            break
+            return None
         chunks.append(chunk)
         if not msg.get("more_body"):
             break
     return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the already-read body on to the endpoint untouched."""
+    done = False
+
+    async def replay() -> Message:
+        nonlocal done
+        if done:
+            return await receive()
+        done = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def _form_field(body: bytes, content_type: str) -> str | None:
@@ -86,23 +101,19 @@ class CSRFMiddleware:
             return
         expected = session.csrf_token if session is not None else pre
         sent = conn.headers.get(HEADER)
-        replay = receive
-        if sent is None:
-            if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-                body = await _read_body(receive)
-                sent = _form_field(body, ctype)
-                done = False
-
-                async def replay() -> Message:  # hand the body on to the endpoint untouched
-                    nonlocal done
-                    if done:
-                        return await receive()
-                    done = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-
+        onward = receive
+        if sent is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            body = await _read_body(receive)
+            if body is None:
+                err = DomainError(f"表单超过 {MAX_FORM // (1024 * 1024)} MB", "the form is too large", code="too_large",
+                                  status=413)
+                await JSONResponse({"error": err.to_dict()}, status_code=413)(scope, receive, send)
+                return
+            sent = _form_field(body, ctype)
+            onward = _replaying(body, receive)
         if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
             err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong", code="csrf_failed")
             resp = JSONResponse({"error": err.to_dict()}, status_code=403)
             await resp(scope, receive, send)
             return
-        await self.app(scope, replay, send)
+        await self.app(scope, onward, send)
