@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import __version__
 from .config import Settings
@@ -72,13 +73,15 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close()
 
+    middleware = [Middleware(GZipMiddleware, minimum_size=2048)]
+    if settings.trusted_proxies:
+        # the client address (throttling, audit) comes from X-Forwarded-For only when the socket
+        # peer is a listed proxy; uvicorn's own proxy handling is off in `gridsvc serve`
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
+    middleware += [Middleware(AuthMiddleware), Middleware(CSRFMiddleware)]
     app = Starlette(
         routes=routes(),
-        middleware=[
-            Middleware(GZipMiddleware, minimum_size=2048),
-            Middleware(AuthMiddleware),
-            Middleware(CSRFMiddleware),
-        ],
+        middleware=middleware,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,

@@ -7,14 +7,13 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import Conflict, NotFound, TooManyRequests, Unauthenticated, ValidationError
+from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from ..domain.scope import Principal
 from . import audit
-from .models import ApiToken, Area, LoginAttempt, Session, User, UserArea
+from .models import ApiToken, Area, Session, User, UserArea
 
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so that timing does not tell who has an account
@@ -27,6 +26,15 @@ def use_hasher(hasher: PasswordHasher) -> None:
     global _hasher, _DUMMY_HASH
     _hasher = hasher
     _DUMMY_HASH = hasher.hash("not-a-password")
+
+
+def password_hasher() -> PasswordHasher:
+    return _hasher
+
+
+def dummy_hash() -> str:
+    return _DUMMY_HASH
+
 
 MIN_PASSWORD = 8
 
@@ -191,38 +199,7 @@ async def set_password(user: User, password: str, *, actor: Principal | None) ->
         await audit.record(actor, "user.password", "user", user.id)
 
 
-# ---- login ------------------------------------------------------------------------------
-
-
-async def _throttled(username: str, ip: str, settings) -> None:
-    since = now() - timedelta(seconds=settings.login_window_seconds)
-    by_name = await LoginAttempt.filter(username=username, at__gte=since).count()
-    by_ip = await LoginAttempt.filter(ip=ip, at__gte=since).count() if ip else 0
-    if by_name >= settings.login_max_failures or by_ip >= settings.login_max_failures * 4:
-        raise TooManyRequests(
-            f"登录失败次数过多,请 {settings.login_window_seconds // 60} 分钟后再试",
-            f"too many failed logins; try again in {settings.login_window_seconds // 60} minutes",
-            details={"retry_after": settings.login_window_seconds},
-        )
-
-
-async def authenticate(username: str, password: str, *, ip: str, settings) -> User:
-    username = (username or "").strip()
-    await _throttled(username, ip, settings)
-    user = await User.filter(username=username).first()
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok or user is None or not user.password_hash or not user.is_active:
-        await LoginAttempt.create(username=username, ip=ip)
-        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="bad_credentials")
-    if _hasher.check_needs_rehash(user.password_hash):
-        await User.filter(id=user.id).update(password_hash=_hasher.hash(password))
-    await LoginAttempt.filter(username=username).delete()
-    await User.filter(id=user.id).update(last_login_at=now())
-    return user
+# ---- sessions and tokens ------------------------------------------------------------------
 
 
 async def open_session(user: User, *, ip: str, settings) -> tuple[str, Session]:

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ...domain.errors import BadRequest
-from ...store import users
+from ...store import logins, users
 from ..auth import SESSION_COOKIE, client_ip
 from ..permissions import require_login
 from . import endpoint, json_ok, read_json
@@ -48,7 +48,7 @@ async def login(request: Request) -> Response:
     settings = request.app.state.settings
     username, password, nxt, is_form = await credentials(request)
     try:
-        user = await users.authenticate(username, password, ip=client_ip(request), settings=settings)
+        user = await logins.authenticate(username, password, ip=client_ip(request), settings=settings)
     except Exception as exc:
         if is_form and "text/html" in request.headers.get("accept", ""):
             from ..pages.render import render_login
@@ -78,7 +78,7 @@ async def logout(request: Request) -> Response:
 
 async def token(request: Request) -> Response:
     username, password, _, _ = await credentials(request)
-    user = await users.authenticate(username, password, ip=client_ip(request), settings=request.app.state.settings)
+    user = await logins.authenticate(username, password, ip=client_ip(request), settings=request.app.state.settings)
     tok, expires = await users.issue_token(user, settings=request.app.state.settings)
     return json_ok({"access_token": tok, "token_type": "bearer", "expires_at": expires.isoformat()})
 
