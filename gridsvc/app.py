@@ -32,7 +32,7 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import areas, auth, catalog, open311, staff, wishes
+    from .web.api import accounts, areas, auth, catalog, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
@@ -42,6 +42,7 @@ def routes() -> list:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
         *auth.ROUTES,
+        *accounts.ROUTES,
         *areas.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
