@@ -22,6 +22,7 @@ from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
+from .web.headers import SecurityHeadersMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close()
 
-    middleware = [Middleware(GZipMiddleware, minimum_size=2048)]
+    # the headers middleware is outermost: error pages rendered by the handlers get them too
+    middleware = [Middleware(SecurityHeadersMiddleware, settings=settings), Middleware(GZipMiddleware, minimum_size=2048)]
     if settings.trusted_proxies:
         # the client address (throttling, audit) comes from X-Forwarded-For only when the socket
         # peer is a listed proxy; uvicorn's own proxy handling is off in `gridsvc serve`
