@@ -9,7 +9,6 @@ import pytest
 
 from gridsvc.app import create_app
 from gridsvc.store.models import LoginAttempt
-from gridsvc.store.users import now
 from tests.conftest import PASSWORD, Client
 
 

@@ -50,6 +50,7 @@ async def authenticate(username: str, password: str, *, ip: str, settings) -> Us
                               code="login_throttled", details={"retry_after": wait})
     user = await User.filter(username=username).first()
     hasher = users.password_hasher()
+    ok: bool
     try:
         ok = hasher.verify(user.password_hash if user and user.password_hash else users.dummy_hash(), password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -44,15 +44,19 @@ async def change_password(request: Request) -> Response:
     return response
 
 
+def _own_id(request: Request) -> int:
+    user_id = require_login(request).user_id
+    assert user_id is not None  # a logged-in principal always has one
+    return user_id
+
+
 async def list_tokens(request: Request) -> Response:
-    p = require_login(request)
     current = request.state.token.id if request.state.token is not None else None
-    return json_ok({"tokens": await users.list_tokens(p.user_id, current)})
+    return json_ok({"tokens": await users.list_tokens(_own_id(request), current)})
 
 
 async def revoke_token(request: Request) -> Response:
-    p = require_login(request)
-    await users.revoke_token(p.user_id, path_id(request))
+    await users.revoke_token(_own_id(request), path_id(request))
     return Response(status_code=204)
 
 

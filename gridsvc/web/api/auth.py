@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -11,7 +13,7 @@ from ..auth import SESSION_COOKIE, client_ip
 from ..permissions import require_login
 from . import endpoint, json_ok, read_json
 
-CREDENTIALS = {
+CREDENTIALS: dict[str, dict[str, Any]] = {
     "application/json": {"schema": {"type": "object", "required": ["username", "password"],
                                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}},
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
