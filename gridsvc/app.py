@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import __version__
 from .config import Settings
@@ -21,6 +22,7 @@ from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
+from .web.headers import SecurityHeadersMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -31,7 +33,7 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import areas, auth, catalog, open311, staff, wishes
+    from .web.api import accounts, areas, auth, catalog, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
@@ -41,6 +43,7 @@ def routes() -> list:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
         *auth.ROUTES,
+        *accounts.ROUTES,
         *areas.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
@@ -72,13 +75,16 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             if manage_db:
                 await db.close()
 
+    # the headers middleware is outermost: error pages rendered by the handlers get them too
+    middleware = [Middleware(SecurityHeadersMiddleware, settings=settings), Middleware(GZipMiddleware, minimum_size=2048)]
+    if settings.trusted_proxies:
+        # the client address (throttling, audit) comes from X-Forwarded-For only when the socket
+        # peer is a listed proxy; uvicorn's own proxy handling is off in `gridsvc serve`
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
+    middleware += [Middleware(AuthMiddleware), Middleware(CSRFMiddleware)]
     app = Starlette(
         routes=routes(),
-        middleware=[
-            Middleware(GZipMiddleware, minimum_size=2048),
-            Middleware(AuthMiddleware),
-            Middleware(CSRFMiddleware),
-        ],
+        middleware=middleware,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,

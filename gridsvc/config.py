@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,18 @@ def _ints(value: str) -> tuple[int, ...]:
     return tuple(int(x) for x in value.replace(" ", "").split(",") if x)
 
 
+def trusted_proxies(value: str) -> tuple[str, ...]:
+    """GRIDSVC_TRUSTED_PROXIES: comma-separated IPs or CIDRs, each checked here (uvicorn's proxy
+    middleware, which applies them, would silently treat a typo as a literal that never matches)."""
+    items = tuple(x.strip() for x in value.split(",") if x.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"GRIDSVC_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return items
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str = DEFAULT_DB_URL
@@ -24,9 +37,15 @@ class Settings:
     # session cookie lifetime and API token lifetime
     session_hours: int = 12
     token_hours: int = 24 * 30
-    # login throttling: this many failures per username or per client address in the window
-    login_max_failures: int = 5
-    login_window_seconds: int = 900
+    # login throttling (domain/logins.py): failures of one account from one address before the
+    # delays start, the same for one address over all accounts, the longest delay, and how long a
+    # failure is remembered (long enough that the capped delay never shrinks back)
+    login_max_failures: int = 3
+    login_address_failures: int = 30
+    login_max_delay_seconds: int = 900
+    login_window_seconds: int = 86400
+    # proxies whose X-Forwarded-For is believed (IPs or CIDRs); none: the socket peer is the client
+    trusted_proxies: tuple[str, ...] = ()
     cookie_secure: bool = False
     # size bands (DOMAIN.md: set locally, these are the seeds' published figures)
     community_households: tuple[int, int] = (1000, 4000)
@@ -54,6 +73,7 @@ class Settings:
             community_households=tuple(_ints(env.get("GRIDSVC_COMMUNITY_HOUSEHOLDS", "1000,4000")))[:2],  # type: ignore[arg-type]
             volunteer_star_hours=_ints(env.get("GRIDSVC_VOLUNTEER_STAR_HOURS", "100,300,600,1000,1500")),
             index_check_seconds=float(env.get("GRIDSVC_INDEX_CHECK_SECONDS", "0")),
+            trusted_proxies=trusted_proxies(env.get("GRIDSVC_TRUSTED_PROXIES", "")),
         )
         if overrides:
             s = replace(s, **overrides)

@@ -123,7 +123,10 @@ class Session(Model):
 
 
 class ApiToken(Model):
-    """Bearer token for API clients, stored as a hash like sessions."""
+    """Bearer token for API clients, stored as a hash like sessions.
+
+    Deleting the row (logout with the token, revocation, password change, deactivation) ends it
+    at once; the owner lists their tokens by label and last use, never by secret."""
 
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
@@ -132,6 +135,9 @@ class ApiToken(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
+    label = fields.CharField(max_length=100, null=True)  # null: tokens made before labels existed
+    # written at most every few minutes (store.users.TOKEN_USE_RESOLUTION), not on every request
+    last_used_at = fields.DatetimeField(null=True)
 
     class Meta:
         app = "core"
@@ -139,9 +145,8 @@ class ApiToken(Model):
 
 
 class LoginAttempt(Model):
-    """Failed logins, counted per username and per address to throttle guessing.
-
-    Kept in the database so that every worker process sees the same count."""
+    """Failed logins, counted per (username, address) and per address to throttle guessing
+    (store/logins.py). Kept in the database so that every worker process sees the same count."""
 
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=64, db_index=True)
@@ -151,6 +156,7 @@ class LoginAttempt(Model):
     class Meta:
         app = "core"
         table = "login_attempt"
+        indexes = (("username", "ip", "at"),)
 
 
 class AuditLog(Model):

@@ -7,14 +7,13 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import Conflict, NotFound, TooManyRequests, Unauthenticated, ValidationError
+from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from ..domain.scope import Principal
 from . import audit
-from .models import ApiToken, Area, LoginAttempt, Session, User, UserArea
+from .models import ApiToken, Area, Session, User, UserArea
 
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so that timing does not tell who has an account
@@ -27,6 +26,15 @@ def use_hasher(hasher: PasswordHasher) -> None:
     global _hasher, _DUMMY_HASH
     _hasher = hasher
     _DUMMY_HASH = hasher.hash("not-a-password")
+
+
+def password_hasher() -> PasswordHasher:
+    return _hasher
+
+
+def dummy_hash() -> str:
+    return _DUMMY_HASH
+
 
 MIN_PASSWORD = 8
 
@@ -163,6 +171,8 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
             fields["supervisor_id"] = (await _check_supervisor(user.role, patch["supervisor"], areas)).id if patch["supervisor"] else None
         if fields:
             await User.filter(id=user.id).update(**fields)
+        if fields.get("is_active") is False:
+            await end_sessions(user.id)  # for good: reactivation must not revive them
         user = await User.get(id=user.id)
         after = await user_card(user, full=True)
         await audit.record(actor, "staff.update", "user", user.id, area_code=(after["areas"] or [{}])[0].get("code", ""),
@@ -182,47 +192,43 @@ async def delete_user(user: User, *, actor: Principal | None) -> None:
                            before=before)
 
 
-async def set_password(user: User, password: str, *, actor: Principal | None) -> None:
+async def end_sessions(user_id: int) -> dict:
+    """End every session and token of an account (rows deleted: nothing can revive them)."""
+    sessions = await Session.filter(user_id=user_id).delete()
+    tokens = await ApiToken.filter(user_id=user_id).delete()
+    return {"sessions_ended": sessions, "tokens_revoked": tokens}
+
+
+async def set_password(user: User, password: str, *, actor: Principal | None) -> dict:
+    """A new password (own change or an admin's reset) ends every session and token of the account."""
+    new_hash = hash_password(password)
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=hash_password(password))
-        # a new password ends every session and token of the account
-        await Session.filter(user_id=user.id).delete()
-        await ApiToken.filter(user_id=user.id).delete()
-        await audit.record(actor, "user.password", "user", user.id)
+        await User.filter(id=user.id).update(password_hash=new_hash)
+        ended = await end_sessions(user.id)
+        await audit.record(actor, "user.password", "user", user.id, after=ended)
+    return ended
 
 
-# ---- login ------------------------------------------------------------------------------
+async def set_active(user: User, active: bool, *, actor: Principal | None) -> dict:
+    """Deactivate (ending every session and token for good) or reactivate an account.
+
+    A conditional update, so that of two concurrent requests one changes the account and the other
+    is told it was already done; reactivation brings no old session back (the rows are gone)."""
+    if actor is not None and actor.user_id == user.id and not active:
+        raise Conflict("不能停用自己的账号", "you cannot deactivate your own account", code="own_account")
+    async with in_transaction():
+        changed = await User.filter(id=user.id, is_active=not active).update(is_active=active)
+        if not changed:
+            state = ("已启用", "active") if active else ("已停用", "inactive")
+            raise Conflict(f"账号{state[0]}", f"the account is already {state[1]}",
+                           code="already_active" if active else "already_inactive", details={"id": user.id})
+        ended = {} if active else await end_sessions(user.id)
+        await audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
+                           before={"is_active": not active}, after={"is_active": active, **ended})
+    return ended
 
 
-async def _throttled(username: str, ip: str, settings) -> None:
-    since = now() - timedelta(seconds=settings.login_window_seconds)
-    by_name = await LoginAttempt.filter(username=username, at__gte=since).count()
-    by_ip = await LoginAttempt.filter(ip=ip, at__gte=since).count() if ip else 0
-    if by_name >= settings.login_max_failures or by_ip >= settings.login_max_failures * 4:
-        raise TooManyRequests(
-            f"登录失败次数过多,请 {settings.login_window_seconds // 60} 分钟后再试",
-            f"too many failed logins; try again in {settings.login_window_seconds // 60} minutes",
-            details={"retry_after": settings.login_window_seconds},
-        )
-
-
-async def authenticate(username: str, password: str, *, ip: str, settings) -> User:
-    username = (username or "").strip()
-    await _throttled(username, ip, settings)
-    user = await User.filter(username=username).first()
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok or user is None or not user.password_hash or not user.is_active:
-        await LoginAttempt.create(username=username, ip=ip)
-        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="bad_credentials")
-    if _hasher.check_needs_rehash(user.password_hash):
-        await User.filter(id=user.id).update(password_hash=_hasher.hash(password))
-    await LoginAttempt.filter(username=username).delete()
-    await User.filter(id=user.id).update(last_login_at=now())
-    return user
+# ---- sessions and tokens ------------------------------------------------------------------
 
 
 async def open_session(user: User, *, ip: str, settings) -> tuple[str, Session]:
@@ -245,15 +251,40 @@ async def close_session(token: str) -> None:
     await Session.filter(id=hash_token(token)).delete()
 
 
-async def issue_token(user: User, *, settings) -> tuple[str, datetime]:
+async def issue_token(user: User, *, settings, label: str = "") -> tuple[str, ApiToken]:
     token = "gst_" + secrets.token_urlsafe(32)
-    expires = now() + timedelta(hours=settings.token_hours)
-    await ApiToken.create(token_hash=hash_token(token), user=user, expires_at=expires)
-    return token, expires
+    row = await ApiToken.create(token_hash=hash_token(token), user=user, label=label[:100],
+                                expires_at=now() + timedelta(hours=settings.token_hours))
+    return token, row
 
 
-async def token_user(token: str) -> User | None:
+# last use is a convenience for the token list: one write per token every few minutes, not per request
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+
+
+async def token_user(token: str) -> tuple[User, ApiToken] | None:
     t = await ApiToken.filter(token_hash=hash_token(token), expires_at__gt=now()).select_related("user").first()
     if t is None or not t.user.is_active:
         return None
-    return t.user
+    at = now()
+    if t.last_used_at is None or t.last_used_at < at - TOKEN_USE_RESOLUTION:
+        await ApiToken.filter(id=t.id).update(last_used_at=at)
+    return t.user, t
+
+
+def token_card(t: ApiToken, current_id: int | None = None) -> dict:
+    """What the owner sees of a token: never the secret nor its hash."""
+    return {"id": t.id, "label": t.label or "", "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "expires_at": t.expires_at.isoformat(), "current": t.id == current_id}
+
+
+async def list_tokens(user_id: int, current_id: int | None = None) -> list[dict]:
+    rows = await ApiToken.filter(user_id=user_id, expires_at__gt=now()).order_by("-created_at", "-id")
+    return [token_card(t, current_id) for t in rows]
+
+
+async def revoke_token(user_id: int, token_id: int) -> None:
+    """Revoke one of the user's own tokens; another's token is as unknown as a missing one."""
+    if not await ApiToken.filter(id=token_id, user_id=user_id).delete():
+        raise NotFound("令牌不存在", "no such token", code="token_not_found", details={"id": token_id})

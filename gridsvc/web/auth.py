@@ -1,7 +1,8 @@
 """Who is asking: a bearer token (API clients) or the session cookie (pages).
 
 A pure ASGI middleware puts a `Principal` on `request.state.principal` (anonymous when neither
-is present or valid) and the session, for CSRF, on `request.state.session`. The decisions are
+is present or valid), the session (for CSRF) on `request.state.session` and the bearer token's
+row on `request.state.token` (for logout and the token list). The decisions are
 made elsewhere (`permissions`)."""
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ class AuthMiddleware:
         state["principal"] = ANONYMOUS
         state["session"] = None
         state["auth_via"] = None
+        state["token"] = None
         ip = client_ip(conn)
         header = conn.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
-            user = await users.token_user(header[7:].strip())
-            if user is not None:
+            found_token = await users.token_user(header[7:].strip())
+            if found_token is not None:
+                user, token_row = found_token
                 state["principal"] = await users.principal_for(user, ip)
                 state["auth_via"] = "token"
+                state["token"] = token_row
         else:
             token = conn.cookies.get(SESSION_COOKIE)
             if token:

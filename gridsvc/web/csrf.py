@@ -79,6 +79,16 @@ def _form_field(body: bytes, content_type: str) -> str | None:
     return None
 
 
+def _cross_site_sendable(conn: HTTPConnection, ctype: str) -> bool:
+    """Could another site's page have sent this body without a CORS preflight? Forms and
+    text/plain can, and so can a body with no Content-Type at all (fetch with a Blob), which
+    the JSON endpoints would read as JSON."""
+    if ctype:
+        return ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data", "text/plain"))
+    has_body = conn.headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in conn.headers
+    return has_body
+
+
 class CSRFMiddleware:
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -92,11 +102,10 @@ class CSRFMiddleware:
         session = state.get("session")
         pre = conn.cookies.get(PRE_COOKIE)
         ctype = conn.headers.get("content-type", "")
-        is_form = ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data", "text/plain"))
-        if state.get("auth_via") == "token" or (session is None and not is_form):
+        if state.get("auth_via") == "token" or (session is None and not _cross_site_sendable(conn, ctype)):
             # No session rides on this request: API clients, and JSON logins or token requests
             # (another site cannot send JSON here without a CORS preflight, which we never allow).
-            # Forms before login still need the pre-login token (login CSRF).
+            # What another site can send before login still needs the pre-login token (login CSRF).
             await self.app(scope, receive, send)
             return
         expected = session.csrf_token if session is not None else pre

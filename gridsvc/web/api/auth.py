@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from ...domain.errors import BadRequest
-from ...store import users
+from ...domain.errors import BadRequest, ValidationError
+from ...store import logins, users
 from ..auth import SESSION_COOKIE, client_ip
 from ..permissions import require_login
 from . import endpoint, json_ok, read_json
 
-CREDENTIALS = {
+CREDENTIALS: dict[str, dict[str, Any]] = {
     "application/json": {"schema": {"type": "object", "required": ["username", "password"],
                                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}},
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
         "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"}}}},
 }
+# a token may be named, so that its owner tells it apart in GET /auth/tokens
+_LABEL = {"label": {"type": "string", "maxLength": 100}}
+TOKEN_REQUEST = {ctype: {"schema": {**spec["schema"], "properties": {**spec["schema"]["properties"], **_LABEL}}}
+                 for ctype, spec in CREDENTIALS.items()}
 
 
 async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
@@ -48,7 +54,7 @@ async def login(request: Request) -> Response:
     settings = request.app.state.settings
     username, password, nxt, is_form = await credentials(request)
     try:
-        user = await users.authenticate(username, password, ip=client_ip(request), settings=settings)
+        user = await logins.authenticate(username, password, ip=client_ip(request), settings=settings)
     except Exception as exc:
         if is_form and "text/html" in request.headers.get("accept", ""):
             from ..pages.render import render_login
@@ -65,6 +71,10 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    """Ends what the request came with: the bearer token (revoked) or the session."""
+    if request.state.token is not None:
+        await users.revoke_token(request.state.token.user_id, request.state.token.id)
+        return Response(status_code=204)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await users.close_session(token)
@@ -78,9 +88,22 @@ async def logout(request: Request) -> Response:
 
 async def token(request: Request) -> Response:
     username, password, _, _ = await credentials(request)
-    user = await users.authenticate(username, password, ip=client_ip(request), settings=request.app.state.settings)
-    tok, expires = await users.issue_token(user, settings=request.app.state.settings)
-    return json_ok({"access_token": tok, "token_type": "bearer", "expires_at": expires.isoformat()})
+    user = await logins.authenticate(username, password, ip=client_ip(request), settings=request.app.state.settings)
+    tok, row = await users.issue_token(user, settings=request.app.state.settings, label=await token_label(request))
+    return json_ok({"access_token": tok, "token_type": "bearer", "id": row.id, "label": row.label or "",
+                    "expires_at": row.expires_at.isoformat()})
+
+
+async def token_label(request: Request) -> str:
+    """The optional `label` naming a token in the owner's list (body already read and cached)."""
+    if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        label = (await request.form()).get("label", "")
+    else:
+        label = (await read_json(request)).get("label", "")
+    if not isinstance(label, str) or len(label) > 100:
+        raise ValidationError("label 应为不超过 100 字的文字", "label must be text of at most 100 characters",
+                              code="bad_label", details={"field": "label"})
+    return label.strip()
 
 
 async def me(request: Request) -> Response:
@@ -95,7 +118,8 @@ async def me(request: Request) -> Response:
 
 ROUTES = [
     endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth", body=CREDENTIALS),
-    endpoint("/auth/logout", logout, "POST", "退出登录 (log out)", tag="auth", responses={204: {"description": "logged out"}}),
-    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=CREDENTIALS),
+    endpoint("/auth/logout", logout, "POST", "退出登录;用令牌时吊销该令牌 (log out; with a bearer token, revokes it)",
+             tag="auth", responses={204: {"description": "logged out"}}),
+    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=TOKEN_REQUEST),
     endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login"),
 ]

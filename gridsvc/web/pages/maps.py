@@ -30,6 +30,7 @@ from ...store import areas as store
 from ...store.models import Area
 from ..api import endpoint, json_ok, param, query_int
 from ..api.areas import _bbox
+from ..headers import policy_for_document
 from ..permissions import can, principal, require
 from .render import render as render_page
 
@@ -63,7 +64,8 @@ async def community_page(request: Request) -> Response:
     bm, notice = _basemap(request)
     html = await floorplan.render_floorplan(code, bm, settings, inline=download, served=not download,
                                             notice=None if download else notice)
-    headers = {}
+    # made without the request (it must also open from a file): its inline scripts are allowed by hash
+    headers = {"Content-Security-Policy": policy_for_document(html, settings)}
     if download:
         headers["Content-Disposition"] = f'attachment; filename="floorplan-{code}.html"'
     return HTMLResponse(html, headers=headers)

@@ -28,10 +28,12 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
         # before login: a double-submit cookie carries the token for the login form
         pre = request.cookies.get(PRE_COOKIE) or new_token()
         csrf = pre
-    html = env.get_template(template).render(request=request, user=request.state.principal, csrf_token=csrf, **context)
+    html = env.get_template(template).render(request=request, user=request.state.principal, csrf_token=csrf,
+                                             csp_nonce=getattr(request.state, "csp_nonce", ""), **context)
     response = HTMLResponse(html, status_code=status)
     if pre and request.cookies.get(PRE_COOKIE) != pre:
-        response.set_cookie(PRE_COOKIE, pre, httponly=True, samesite="lax", path="/")
+        response.set_cookie(PRE_COOKIE, pre, httponly=True, samesite="lax", path="/",
+                            secure=request.app.state.settings.cookie_secure)
     return response
 
 
