@@ -21,6 +21,8 @@ from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
+from .web.last_resort import LastResortMiddleware
+from .web.limits import BodyLimitMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -75,13 +77,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app = Starlette(
         routes=routes(),
         middleware=[
+            Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),
             Middleware(GZipMiddleware, minimum_size=2048),
             Middleware(AuthMiddleware),
             Middleware(CSRFMiddleware),
+            Middleware(LastResortMiddleware),  # innermost: a 500 must not reset the keep-alive connection
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.index = index

@@ -19,6 +19,7 @@ from ...domain.wishes import WISH_CATEGORIES
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
+from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -165,20 +166,19 @@ ROUTES = [
              params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), param("limit", type_="integer"),
                      param("offset", type_="integer")]),
     endpoint("/orgs", create_org, "POST", "登记/备案社会组织 (register or file an organisation)", tag="orgs",
-             auth="scoped", body=ORG_BODY, responses={"201": {"description": "created"}}),
+             auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",
              params=[param("code", required=True)]),
     endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs", params=[ID]),
     endpoint("/orgs/{id}", patch_org, "PATCH", "修改社会组织 (edit an organisation)", tag="orgs", auth="scoped",
-             params=[ID], body=ORG_BODY),
+             params=[ID], body=OrgCreate),
     endpoint("/orgs/{id}/members", add_member, "POST", "加入成员 (join an account to the organisation)", tag="orgs",
-             auth="scoped", params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["username"],
-                                                                               "properties": {"username": {"type": "string"}}}}},
+             auth="scoped", params=[ID], body=Member,
              responses={"201": {"description": "joined"}}),
     endpoint("/orgs/{id}/projects", list_projects, "GET", "组织的服务项目 (the organisation's projects)", tag="orgs",
              params=[ID]),
     endpoint("/orgs/{id}/projects", create_project, "POST", "新建服务项目 (add a service project)", tag="orgs",
-             auth="scoped", params=[ID], body=PROJECT_BODY, responses={"201": {"description": "created"}}),
+             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}}),
     endpoint("/orgs/{id}/record", org_record, "GET", "组织服务记录 (what the organisation took on)", tag="orgs",
              params=[ID]),
 ]

@@ -12,6 +12,7 @@ from ...domain.scope import can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
+from ..schemas.people import StaffCreate, StaffPatch
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -152,10 +153,10 @@ ROUTES = [
              params=[param("under"), param("role", enum=list(STAFF_TIERS)), param("limit", type_="integer"),
                      param("offset", type_="integer")]),
     endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
-             body=STAFF_BODY, responses={"201": {"description": "created"}}),
+             body=StaffCreate, responses={"201": {"description": "created"}}),
     endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")]),
     endpoint("/staff/{id}", patch_staff, "PATCH", "修改网格人员 (edit a staff member)", tag="staff", auth="scoped",
-             params=[param("id", "path")], body=STAFF_BODY),
+             params=[param("id", "path")], body=StaffPatch),
     endpoint("/staff/{id}", delete_staff, "DELETE", "删除网格人员 (remove a staff member)", tag="staff", auth="scoped",
              params=[param("id", "path")], responses={"204": {"description": "deleted"}}),
     endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)", tag="staff",
