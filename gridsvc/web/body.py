@@ -87,9 +87,21 @@ def _dotted(loc: tuple) -> str:
     return ".".join(str(p) for p in loc)
 
 
+_UNION_TAG = re.compile(r"^(str|int|float|bool|none|constrained-.*|function-.*|.*\[.*|[A-Z][A-Za-z]*)$")
+
+
+def _field_loc(loc: tuple) -> tuple:
+    # pydantic adds the union member tried ("constrained-str", "Point") to the path: not a field
+    return tuple(p for p in loc if isinstance(p, int) or not _UNION_TAG.match(p))
+
+
 def problems(err: PydanticError) -> list[dict]:
-    return [{"loc": ["body", *e["loc"]], "field": _dotted(e["loc"]), "message": e["msg"], "type": e["type"]}
-            for e in err.errors(include_url=False, include_input=False)]
+    """Each problem once per place, with its path in the body."""
+    found: dict[tuple, dict] = {}
+    for e in err.errors(include_url=False, include_input=False):
+        loc = _field_loc(e["loc"])
+        found.setdefault(loc, {"loc": ["body", *loc], "field": _dotted(loc), "message": e["msg"], "type": e["type"]})
+    return list(found.values())
 
 
 def validate(model: type[BaseModel], data: bytes | dict) -> BaseModel:

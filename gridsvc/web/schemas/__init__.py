@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from ...domain.text import name_problem
 
@@ -47,8 +47,8 @@ def _json_value(value: Any, depth: int = 0) -> Any:
             raise ValueError("integer out of the 64-bit range")
         return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("number must be finite")
+        if not abs(value) <= 1e15:  # also NaN and the infinities
+            raise ValueError("number must be finite and within ±1e15")
         return value
     if isinstance(value, list):
         return [_json_value(v, depth + 1) for v in value]
@@ -76,7 +76,19 @@ Codes = Annotated[list[Code], Field(max_length=10_000)]
 
 Int64 = Annotated[int, Field(ge=-INT64_MAX, le=INT64_MAX)]
 Text = Annotated[str, Field(max_length=5000)]
+MAX_TEXT = 5000
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"must be a single value (text, number, true/false or null), not {type(value).__name__}")
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise ValueError(f"text longer than {MAX_TEXT} characters")
+    return _json_value(value)
+
+
 # A value whose type and range the domain checks itself with its own error (a count given as
 # "3", a fee as text or number): any JSON scalar, bounded so that nothing past a column's reach
 # gets through; an object or a list in its place is refused here, with the field's path.
-Scalar = Text | Int64 | Finite | bool | None
+Scalar = Annotated[Any, PlainValidator(_scalar), WithJsonSchema(
+    {"type": ["string", "number", "integer", "boolean", "null"], "maxLength": MAX_TEXT})]
