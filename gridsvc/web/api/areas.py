@@ -307,7 +307,7 @@ async def locate_batch(request: Request) -> Response:
     return json_ok({"results": results, "names": names})
 
 
-GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
+GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
 
 ROUTES = [
     endpoint("/areas", list_areas, "GET", "区域列表 GeoJSON (areas as a FeatureCollection)", tag="areas",
