@@ -8,7 +8,7 @@ and validates the body against it (`gridsvc.web.body`) before the handler sees t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Sequence
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -48,7 +48,7 @@ def param(name: str, where: str = "query", *, type_: str = "string", required: b
 
 
 def endpoint(path: str, handler: Callable[[Request], Awaitable[Response]], method: str, summary: str, *, tag: str,
-             auth: str = "public", params: list[dict] = (), body: type[BaseModel] | dict | None = None,
+             auth: str = "public", params: Sequence[dict] = (), body: type[BaseModel] | dict | None = None,
              empty_ok: bool = False, forms: bool = False, responses: dict | None = None, description: str = "",
              prefix: str = PREFIX, name: str | None = None) -> Route:
     """`body` is the operation's pydantic model (JSON bodies) or an OpenAPI content map (files);
@@ -56,7 +56,7 @@ def endpoint(path: str, handler: Callable[[Request], Awaitable[Response]], metho
     handler validates its fields with the same model)."""
     full = prefix + path
     model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
-    content = None if model is not None else body
+    content = body if isinstance(body, dict) else None
     OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), content, responses or {},
                                 description, model, empty_ok, forms))
     needs_login = auth != "public"

@@ -13,13 +13,6 @@ from ..body import validate
 from ..schemas.people import Credentials
 from . import endpoint, json_ok, read_json
 
-CREDENTIALS = {
-    "application/json": {"schema": {"type": "object", "required": ["username", "password"],
-                                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}},
-    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-        "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"}}}},
-}
-
 
 async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
     ctype = request.headers.get("content-type", "")

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
-from ...domain.wishes import WISH_CATEGORIES, check_category
+from ...domain.wishes import check_category
 from ...store import demands as store
 from ...store.allocations import matches_for
 from ...store.models import User, UserArea
@@ -159,18 +159,6 @@ async def put_profile(request: Request) -> Response:
     return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills, "max_active": prof.max_active})
 
 
-DEMAND_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "area", "starts_at", "ends_at",
-                                                                             "volunteers_needed"], "properties": {
-    "title": {"type": "string"}, "description": {"type": "string"},
-    "area": {"type": "string", "description": "社区、网格等代码 (where)"}, "place": {"type": "string"},
-    "lon": {"type": "number"}, "lat": {"type": "number"},
-    "starts_at": {"type": "string", "format": "date-time", "description": "无时区视为北京时间 (no offset: UTC+8)"},
-    "ends_at": {"type": "string", "format": "date-time"},
-    "volunteers_needed": {"type": "integer", "minimum": 1}, "skills": {"type": "array", "items": {"type": "string"}},
-    "category": {"type": "string", "enum": list(WISH_CATEGORIES)}}}}}
-TAKE_BODY = {"application/json": {"schema": {"type": "object", "properties": {
-    "count": {"type": "integer", "description": "认领: 承诺的志愿者人数,缺省为全部剩余名额 (claim: places committed)"},
-    "project": {"type": "integer"}}}}}
 ID = param("id", "path", type_="integer")
 
 ROUTES = [

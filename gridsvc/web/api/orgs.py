@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.errors import BadRequest, Forbidden
-from ...domain.orgs import ORG_KINDS, ORG_STATUSES, describe_credit_code
-from ...domain.wishes import WISH_CATEGORIES
+from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
@@ -147,18 +146,6 @@ async def org_record(request: Request) -> Response:
     return json_ok(await store.org_record(org))
 
 
-ORG_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "kind", "status", "areas"], "properties": {
-    "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码, 18 位 (GB 32100); "
-                                                "登记 (registered) 必填"},
-    "kind": {"type": "string", "enum": list(ORG_KINDS)}, "status": {"type": "string", "enum": list(ORG_STATUSES)},
-    "areas": {"type": "array", "items": {"type": "string"}, "description": "服务区域代码 (service area codes)"},
-    "phone": {"type": "string"}, "address": {"type": "string"}}}}}
-PROJECT_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "categories", "capacity"], "properties": {
-    "name": {"type": "string"}, "description": {"type": "string"},
-    "categories": {"type": "array", "items": {"type": "string", "enum": list(WISH_CATEGORIES)}},
-    "areas": {"type": "array", "items": {"type": "string"}, "description": "缺省为组织的全部服务区域"},
-    "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
-    "capacity": {"type": "integer", "minimum": 1}, "lon": {"type": "number"}, "lat": {"type": "number"}}}}}
 ID = param("id", "path", type_="integer")
 
 ROUTES = [

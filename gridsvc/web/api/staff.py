@@ -142,11 +142,6 @@ async def audit_log(request: Request) -> Response:
     return json_ok({"entries": rows})
 
 
-STAFF_BODY = {"application/json": {"schema": {"type": "object", "required": ["username", "role", "areas"], "properties": {
-    "username": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": list(STAFF_TIERS)},
-    "phone": {"type": "string"}, "areas": {"type": "array", "items": {"type": "string"}},
-    "supervisor": {"type": "string", "description": "上级的用户名 (supervisor's username)"},
-    "password": {"type": "string", "description": "可选,有则可登录 (optional: lets them log in)"}}}}}
 
 ROUTES = [
     endpoint("/staff", list_staff, "GET", "网格人员名片 (staff contact cards)", tag="staff",

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from ...domain.crs import transform_coords
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
-from ...domain.wishes import BENEFICIARIES, WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
+from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ...store import allocations as plans
 from ...store import wishes as store
 from ...store.models import User
@@ -285,32 +285,6 @@ async def discard_plan(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------- routes
 
-WISH_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "category", "value_yuan", "wish_by"],
-                                             "properties": {
-    "title": {"type": "string", "minLength": 2, "maxLength": 50}, "description": {"type": "string"},
-    "category": {"type": "string", "enum": list(WISH_CATEGORIES)},
-    "value_yuan": {"type": "number", "description": "估价(元),不超过本区上限 (at most the district's cap, 500 by default)"},
-    "beneficiary": {"type": "string", "enum": list(BENEFICIARIES)},
-    "wish_by": {"type": "string", "format": "date"},
-    "building": {"type": "string", "description": "楼栋代码 (a building code); or lon+lat"},
-    "lon": {"type": "number"}, "lat": {"type": "number"},
-    "address": {"type": "string", "description": "门牌等 (door and room; default: the account's address)"},
-    "contact_phone": {"type": "string"},
-    "resident": {"type": "string", "description": "网格员代办时的居民账号 (staff posting for a resident)"}}}}}
-ACTION_BODY = {"application/json": {"schema": {"type": "object", "properties": {
-    "reason": {"type": "string", "description": "return, reopen (required); withdraw, release"},
-    "into": {"type": "integer", "description": "merge: the wish kept"},
-    "project": {"type": "integer", "description": "claim: the organisation's project (default: its best fit)"},
-    "note": {"type": "string", "description": "fulfil (required): what was done"},
-    "fulfilled_on": {"type": "string", "format": "date"},
-    "photo": {"type": "string", "description": "fulfil: JPEG/PNG/WebP as base64 or a data: URL, at most 2 MB"},
-    "stars": {"type": "integer", "minimum": 1, "maximum": 5, "description": "confirm: rate at once"},
-    "comment": {"type": "string"},
-    "title": {"type": "string", "description": "resubmit: edits of the content"}}}}}
-PLAN_BODY = {"application/json": {"schema": {"type": "object", "required": ["under"], "properties": {
-    "under": {"type": "string", "description": "区域代码 (the area whose published wishes are planned)"},
-    "wishes": {"type": "array", "items": {"type": "integer"}}, "category": {"type": "string"},
-    "name": {"type": "string"}}}}}
 ID = param("id", "path", type_="integer")
 ACTIONS = [a.value for a in WishAction if a is not WishAction.EXPIRE]
 
