@@ -67,17 +67,13 @@ def spec() -> dict:
                 "session": {"type": "apiKey", "in": "cookie", "name": "gridsvc_session"},
             },
             "schemas": {
-                **schemas,
+                **schemas,  # the body models, GeoJSON's Feature and FeatureCollection among them
                 "Error": {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}},
                 },
-                "Feature": {"type": "object", "properties": {"type": {"const": "Feature"}, "geometry": {"type": "object"},
-                                                             "properties": {"type": "object"}}},
-                "FeatureCollection": {"type": "object", "properties": {"type": {"const": "FeatureCollection"},
-                                                                       "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}}}},
             },
         },
     }
