@@ -23,6 +23,8 @@ from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
 from .web.headers import SecurityHeadersMiddleware
+from .web.last_resort import LastResortMiddleware
+from .web.limits import BodyLimitMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -76,18 +78,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await db.close()
 
     # the headers middleware is outermost: error pages rendered by the handlers get them too
-    middleware = [Middleware(SecurityHeadersMiddleware, settings=settings), Middleware(GZipMiddleware, minimum_size=2048)]
+    middleware = [Middleware(SecurityHeadersMiddleware, settings=settings),
+                  Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),
+                  Middleware(GZipMiddleware, minimum_size=2048)]
     if settings.trusted_proxies:
         # the client address (throttling, audit) comes from X-Forwarded-For only when the socket
         # peer is a listed proxy; uvicorn's own proxy handling is off in `gridsvc serve`
         middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies)))
-    middleware += [Middleware(AuthMiddleware), Middleware(CSRFMiddleware)]
+    middleware += [Middleware(AuthMiddleware), Middleware(CSRFMiddleware),
+                   Middleware(LastResortMiddleware)]  # innermost: a 500 must not reset the keep-alive connection
     app = Starlette(
         routes=routes(),
         middleware=middleware,
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.index = index

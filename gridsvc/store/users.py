@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from ..domain.scope import Principal
+from ..domain.text import check_name
 from . import audit
 from .models import ApiToken, Area, Session, User, UserArea
 
@@ -88,6 +89,8 @@ async def create_user(username: str, *, role: str, password: str | None = None, 
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError("用户名不能为空、不能含空格,最长 64 位", "a username is 1-64 characters without spaces",
                               code="bad_username", details={"field": "username"})
+    check_name(username, "username")
+    check_name(display_name)
     check_role(role)
     phone = check_phone(phone)
     area_rows = await _areas_for(list(areas), role)
@@ -155,7 +158,7 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
     if "name" in patch:
         if not isinstance(patch["name"], str) or not patch["name"].strip():
             raise ValidationError("姓名不能为空", "the name cannot be empty", code="name_missing", details={"field": "name"})
-        fields["display_name"] = patch["name"].strip()
+        fields["display_name"] = check_name(patch["name"].strip())
     if "phone" in patch:
         fields["phone"] = check_phone(patch["phone"])
     if "is_active" in patch:

@@ -1,7 +1,10 @@
-"""GET /openapi.json, built from the operations every `endpoint(...)` recorded."""
+"""GET /openapi.json, built from the operations every `endpoint(...)` recorded. Request bodies
+are the operations' pydantic models (the ones validated before each handler), published under
+components/schemas and referenced with `$ref`."""
 
 from __future__ import annotations
 
+from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -11,8 +14,19 @@ from .api import OPERATIONS
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+REF = "#/components/schemas/{model}"
+
+
+def _model_schemas() -> tuple[dict, dict]:
+    """Each body model's `$ref` and the component schemas they use (shared sub-models once)."""
+    models = sorted({op.model for op in OPERATIONS if op.model is not None}, key=lambda m: m.__name__)
+    refs, top = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    return {m: refs[(m, "validation")] for m in models}, top.get("$defs", {})
+
+
 def spec() -> dict:
     paths: dict[str, dict] = {}
+    refs, schemas = _model_schemas()
     for op in OPERATIONS:
         entry: dict = {
             "summary": op.summary,
@@ -28,7 +42,12 @@ def spec() -> dict:
             entry["responses"]["200"] = {"description": "OK", "content": {"application/json": {}}}
         if op.description:
             entry["description"] = op.description
-        if op.body:
+        if op.model is not None:
+            content = {"application/json": {"schema": refs[op.model]}}
+            if op.forms:
+                content["application/x-www-form-urlencoded"] = {"schema": refs[op.model]}
+            entry["requestBody"] = {"required": not op.empty_ok, "content": content}
+        elif op.body:
             entry["requestBody"] = {"required": True, "content": op.body}
         if op.auth != "public":
             entry["security"] = [{"bearer": []}, {"session": []}]
@@ -48,16 +67,13 @@ def spec() -> dict:
                 "session": {"type": "apiKey", "in": "cookie", "name": "gridsvc_session"},
             },
             "schemas": {
+                **schemas,  # the body models, GeoJSON's Feature and FeatureCollection among them
                 "Error": {
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}},
                 },
-                "Feature": {"type": "object", "properties": {"type": {"const": "Feature"}, "geometry": {"type": "object"},
-                                                             "properties": {"type": "object"}}},
-                "FeatureCollection": {"type": "object", "properties": {"type": {"const": "FeatureCollection"},
-                                                                       "features": {"type": "array", "items": {"$ref": "#/components/schemas/Feature"}}}},
             },
         },
     }

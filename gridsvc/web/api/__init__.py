@@ -1,18 +1,23 @@
 """JSON API under /api/v1. Each route is declared with `endpoint(...)`, which builds the
-Starlette Route and records what /openapi.json says about it, so no route goes undescribed."""
+Starlette Route and records what /openapi.json says about it, so no route goes undescribed.
+
+The route runs the handler behind two checks: an operation that needs a login answers 401 to an
+anonymous caller before anything else, and an operation with a body model (`body=Model`) reads
+and validates the body against it (`gridsvc.web.body`) before the handler sees the request."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable, Sequence
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ...domain.errors import BadRequest, NotFound
+from ...domain.errors import BadRequest, NotFound, Unauthenticated
 from ...store.records import record_id
+from ..body import parse_json, read_body
 
 PREFIX = "/api/v1"
 
@@ -28,6 +33,9 @@ class Operation:
     body: dict | None = None
     responses: dict = field(default_factory=dict)
     description: str = ""
+    model: type[BaseModel] | None = None
+    empty_ok: bool = False
+    forms: bool = False
 
 
 OPERATIONS: list[Operation] = []
@@ -39,12 +47,35 @@ def param(name: str, where: str = "query", *, type_: str = "string", required: b
             "schema": {"type": type_, **schema}}
 
 
-def endpoint(path: str, handler: Callable, method: str, summary: str, *, tag: str, auth: str = "public",
-             params: list[dict] = (), body: dict | None = None, responses: dict | None = None,
-             description: str = "", prefix: str = PREFIX, name: str | None = None) -> Route:
+def endpoint(path: str, handler: Callable[[Request], Awaitable[Response]], method: str, summary: str, *, tag: str,
+             auth: str = "public", params: Sequence[dict] = (), body: type[BaseModel] | dict | None = None,
+             empty_ok: bool = False, forms: bool = False, responses: dict | None = None, description: str = "",
+             prefix: str = PREFIX, name: str | None = None) -> Route:
+    """`body` is the operation's pydantic model (JSON bodies) or an OpenAPI content map (files);
+    `empty_ok`: an empty body counts as `{}`; `forms`: a form post is passed on unread (the
+    handler validates its fields with the same model)."""
     full = prefix + path
-    OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), body, responses or {}, description))
-    return Route(full, handler, methods=[method], name=name)
+    model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
+    content = body if isinstance(body, dict) else None
+    OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), content, responses or {},
+                                description, model, empty_ok, forms))
+    needs_login = auth != "public"
+
+    async def guarded(request: Request) -> Response:
+        if needs_login and not request.state.principal.is_authenticated:
+            raise Unauthenticated("请先登录", "login required")
+        if model is not None and not (forms and _is_form(request)):
+            await read_body(request, model, empty_ok=empty_ok)
+        return await handler(request)
+
+    guarded.__name__ = getattr(handler, "__name__", "endpoint")
+    guarded.__doc__ = handler.__doc__
+    return Route(full, guarded, methods=[method], name=name)
+
+
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded",
+                                                              "multipart/form-data"))
 
 
 def json_ok(data: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -52,14 +83,10 @@ def json_ok(data: Any, status: int = 200, headers: dict | None = None) -> Respon
 
 
 async def read_json(request: Request, *, want: type = dict) -> Any:
-    raw = await request.body()
-    if not raw:
-        raise BadRequest("请求体为空,需要 JSON", "the request body is empty; JSON expected", code="empty_body")
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        where = f"第 {e.lineno} 行第 {e.colno} 列" if isinstance(e, json.JSONDecodeError) else ""
-        raise BadRequest(f"请求体不是有效的 JSON {where}", f"the body is not valid JSON: {e}", code="bad_json") from e
+    """The body as parsed JSON: validated already when the operation declares a model."""
+    data = getattr(request.state, "json", None)
+    if data is None:
+        data = parse_json(await request.body())
     if not isinstance(data, want):
         raise BadRequest(f"请求体应为 JSON {'对象' if want is dict else '数组'}",
                          f"the body must be a JSON {'object' if want is dict else 'array'}", code="bad_json")

@@ -12,6 +12,7 @@ from ...store.models import User
 from ..auth import client_ip
 from ..permissions import require, require_login
 from . import endpoint, json_ok, param, path_id, read_json
+from ..schemas.people import PasswordChange, PasswordReset
 from .auth import set_session_cookie
 
 
@@ -85,25 +86,18 @@ async def reactivate(request: Request) -> Response:
     return json_ok({"is_active": True})
 
 
-PASSWORD_CHANGE = {"application/json": {"schema": {
-    "type": "object", "required": ["old_password", "new_password"],
-    "properties": {"old_password": {"type": "string"},
-                   "new_password": {"type": "string", "minLength": users.MIN_PASSWORD}}}}}
-PASSWORD_RESET = {"application/json": {"schema": {
-    "type": "object", "required": ["password"],
-    "properties": {"password": {"type": "string", "minLength": users.MIN_PASSWORD}}}}}
 ENDED = {200: {"description": "sessions_ended, tokens_revoked: how many ended"}}
 USER_ID = [param("id", "path", type_="integer")]
 
 ROUTES = [
     endpoint("/auth/password", change_password, "POST", "修改自己的密码 (change your password; ends other sessions and tokens)",
-             tag="auth", auth="login", body=PASSWORD_CHANGE, responses=ENDED),
+             tag="auth", auth="login", body=PasswordChange, responses=ENDED),
     endpoint("/auth/tokens", list_tokens, "GET", "我的 API 令牌 (your API tokens, without secrets)", tag="auth",
              auth="login"),
     endpoint("/auth/tokens/{id}", revoke_token, "DELETE", "吊销令牌 (revoke one of your tokens)", tag="auth",
              auth="login", params=USER_ID, responses={204: {"description": "revoked"}}),
     endpoint("/users/{id}/password", reset_password, "POST", "重置密码 (admin: reset a password; ends sessions and tokens)",
-             tag="users", auth="scoped", params=USER_ID, body=PASSWORD_RESET, responses=ENDED),
+             tag="users", auth="scoped", params=USER_ID, body=PasswordReset, responses=ENDED),
     endpoint("/users/{id}/deactivate", deactivate, "POST", "停用账号 (admin: deactivate; ends sessions and tokens for good)",
              tag="users", auth="scoped", params=USER_ID, responses=ENDED),
     endpoint("/users/{id}/reactivate", reactivate, "POST", "启用账号 (admin: reactivate; old sessions stay ended)",

@@ -18,6 +18,7 @@ from ...store import areas as store
 from ...store.models import Area, User, UserArea
 from ...store.users import user_card
 from ..permissions import require
+from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
 from . import endpoint, json_ok, param, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
@@ -306,9 +307,7 @@ async def locate_batch(request: Request) -> Response:
     return json_ok({"results": results, "names": names})
 
 
-FEATURE_BODY = {"application/geo+json": {"schema": {"$ref": "#/components/schemas/Feature"}},
-                "application/json": {"schema": {"$ref": "#/components/schemas/Feature"}}}
-GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
+GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
 
 ROUTES = [
     endpoint("/areas", list_areas, "GET", "区域列表 GeoJSON (areas as a FeatureCollection)", tag="areas",
@@ -322,20 +321,17 @@ ROUTES = [
                            "(geometries cut to bbox plus a quarter on each side: for drawing, not for analysis)")],
              responses=GEOJSON),
     endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas", auth="scoped",
-             params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=FEATURE_BODY,
+             params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=AreaFeature,
              responses={"201": {"description": "created"}}),
     endpoint("/areas/import", import_areas, "POST", "导入边界文件,全部成功或全部不存 (import a GeoJSON/DataV file, all or nothing)",
              tag="areas", auth="scoped",
              params=[param("level", enum=list(LEVELS)), param("parent"), param("crs", enum=["wgs84", "gcj02", "bd09"]),
                      param("repair", type_="boolean")],
-             body={"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}},
-             responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}),
+             body=FeatureCollection, responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}),
     endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")]),
     endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",
              auth="scoped", params=[param("code", "path"), param("crs", enum=["wgs84", "gcj02", "bd09"])],
-             body={"application/json": {"schema": {"type": "object", "properties": {
-                 "name": {"type": "string"}, "households": {"type": "integer"}, "population": {"type": "integer"},
-                 "geometry": {"type": "object"}, "version": {"type": "integer"}}}}}),
+             body=AreaPatch),
     endpoint("/areas/{code}", delete_area, "DELETE", "删除区域 (delete an area without children)", tag="areas",
              auth="scoped", params=[param("code", "path")], responses={"204": {"description": "deleted"}}),
     endpoint("/areas/{code}/coverage", coverage, "GET", "下级区域覆盖率 (coverage by children)", tag="areas",
@@ -345,6 +341,5 @@ ROUTES = [
     endpoint("/locate", locate, "GET", "查询坐标所在区域 (areas containing a point)", tag="locate",
              params=[param("lon", type_="number", required=True), param("lat", type_="number", required=True)]),
     endpoint("/locate", locate_batch, "POST", "批量定位 (batch point lookup, up to 10,000 points)", tag="locate",
-             body={"application/json": {"schema": {"type": "object", "required": ["points"], "properties": {
-                 "points": {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}}}}),
+             body=LocateBatch),
 ]

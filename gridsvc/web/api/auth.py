@@ -11,25 +11,19 @@ from ...domain.errors import BadRequest, ValidationError
 from ...store import logins, users
 from ..auth import SESSION_COOKIE, client_ip
 from ..permissions import require_login
+from ..body import validate
+from ..schemas.people import Credentials, TokenRequest
 from . import endpoint, json_ok, read_json
-
-CREDENTIALS: dict[str, dict[str, Any]] = {
-    "application/json": {"schema": {"type": "object", "required": ["username", "password"],
-                                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}},
-    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-        "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"}}}},
-}
-# a token may be named, so that its owner tells it apart in GET /auth/tokens
-_LABEL = {"label": {"type": "string", "maxLength": 100}}
-TOKEN_REQUEST = {ctype: {"schema": {**spec["schema"], "properties": {**spec["schema"]["properties"], **_LABEL}}}
-                 for ctype, spec in CREDENTIALS.items()}
 
 
 async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
     ctype = request.headers.get("content-type", "")
     if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        return str(form.get("username", "")), str(form.get("password", "")), str(form.get("next") or "") or None, True
+        fields = {k: v for k, v in form.items() if k in Credentials.model_fields and isinstance(v, str)}
+        creds = validate(Credentials, {"username": "", "password": "", **fields})
+        assert isinstance(creds, Credentials)
+        return creds.username, creds.password, creds.next or None, True
     data = await read_json(request)
     u, p = data.get("username"), data.get("password")
     if not isinstance(u, str) or not isinstance(p, str):
@@ -117,9 +111,11 @@ async def me(request: Request) -> Response:
 
 
 ROUTES = [
-    endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth", body=CREDENTIALS),
+    endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth", body=Credentials,
+             forms=True),
     endpoint("/auth/logout", logout, "POST", "退出登录;用令牌时吊销该令牌 (log out; with a bearer token, revokes it)",
              tag="auth", responses={204: {"description": "logged out"}}),
-    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=TOKEN_REQUEST),
+    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=TokenRequest,
+             forms=True),
     endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login"),
 ]

@@ -24,6 +24,7 @@ from ...store import catalog_sheets as sheets
 from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
 from ...store.db import normalise_db_url
 from ..permissions import can, principal, require, require_login
+from ..schemas.catalog import Application, Item, Publish, Reason, Revoke
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
@@ -385,7 +386,7 @@ ROUTES = [
              responses={"200": {"description": "事项列表 (a JSON list of items)", "content": _JSON(
                  {"type": "array", "items": {"type": "object"}})}}),
     endpoint("/services", create_service, "POST", "新建事项草稿 (create an item as a draft)", tag="catalog",
-             auth="scoped", body=_JSON(ITEM_SCHEMA), responses={"201": {"description": "created"}}),
+             auth="scoped", body=Item, responses={"201": {"description": "created"}}),
     endpoint("/services/export.{fmt}", export_services, "GET", "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
              tag="catalog", params=[param("fmt", "path", enum=["xlsx", "csv"]), _CATEGORY, _LIST, _AREA, _ON],
              responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}}),
@@ -400,31 +401,28 @@ ROUTES = [
              tag="catalog", params=[_CODE, _ON, _AREA, param("version", type_="integer")]),
     endpoint("/services/{code}", edit_service, "PATCH", "修改事项,生成新版本草稿 (edit: the next version as a draft)",
              tag="catalog", auth="scoped", params=[_CODE, param("If-Match", "header", description="ETag")],
-             body=_JSON({"type": "object", "description": "要修改的字段 (fields to change)"})),
+             body=Item),
     endpoint("/services/{code}/versions", service_versions, "GET", "事项的各个版本 (the versions of an item)",
              tag="catalog", params=[_CODE]),
     endpoint("/services/{code}/publish", publish_service, "POST", "发布草稿 (publish the draft)", tag="catalog",
-             auth="scoped", params=[_CODE], body=_JSON({"type": "object", "properties": {
-                 "on": {"type": "string", "format": "date", "description": "施行日期,缺省今天 (from this day)"}}})),
+             auth="scoped", params=[_CODE], body=Publish, empty_ok=True),
     endpoint("/services/{code}/revoke", revoke_service, "POST", "撤销事项 (revoke the item, with a reason)",
-             tag="catalog", auth="scoped", params=[_CODE], body=_JSON({"type": "object", "required": ["reason"],
-                                                                       "properties": {"reason": {"type": "string"},
-                                                                                      "on": {"type": "string", "format": "date"}}})),
+             tag="catalog", auth="scoped", params=[_CODE], body=Revoke),
     endpoint("/services/{code}/draft", discard_service_draft, "DELETE", "删除草稿 (discard the draft)", tag="catalog",
              auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}),
     endpoint("/admissions", list_admissions, "GET", "准入申请列表 (admission applications in scope)", tag="admission",
              auth="scoped", params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
                                     param("item"), _AREA, param("limit", type_="integer"), param("offset", type_="integer")]),
     endpoint("/admissions", apply_admission, "POST", "提交准入申请 (apply for an item to enter communities' lists)",
-             tag="admission", auth="scoped", body=_JSON(APPLICATION_SCHEMA), responses={"201": {"description": "applied"}}),
+             tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}}),
     endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",
              tag="admission", auth="scoped", params=[_ID]),
     endpoint("/admissions/{id}/approve", approve_admission, "POST", "批准 (approve, optionally with a reason)",
-             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
     endpoint("/admissions/{id}/reject", reject_admission, "POST", "驳回,须写明理由 (reject, with a reason)",
-             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
     endpoint("/admissions/{id}/withdraw", withdraw_admission, "POST", "撤回申请 (withdraw an undecided application)",
-             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
     endpoint("/admissions/{id}/end", end_admission, "POST", "提前退出,须写明理由 (end early: the work is done)",
              tag="admission", auth="scoped", params=[_ID], body=_REASON),
 ]

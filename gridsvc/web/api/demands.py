@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
-from ...domain.wishes import WISH_CATEGORIES, check_category
+from ...domain.wishes import check_category
 from ...store import demands as store
 from ...store.allocations import matches_for
 from ...store.models import User, UserArea
@@ -19,6 +19,7 @@ from ...store.orgs import org_areas
 from ...store.wish_models import VolunteerProfile
 from ...store.wishes import utcnow
 from ..permissions import can, principal, require, require_login
+from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 from .orgs import body_or_empty, org_scoped
 
@@ -158,18 +159,6 @@ async def put_profile(request: Request) -> Response:
     return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills, "max_active": prof.max_active})
 
 
-DEMAND_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "area", "starts_at", "ends_at",
-                                                                             "volunteers_needed"], "properties": {
-    "title": {"type": "string"}, "description": {"type": "string"},
-    "area": {"type": "string", "description": "社区、网格等代码 (where)"}, "place": {"type": "string"},
-    "lon": {"type": "number"}, "lat": {"type": "number"},
-    "starts_at": {"type": "string", "format": "date-time", "description": "无时区视为北京时间 (no offset: UTC+8)"},
-    "ends_at": {"type": "string", "format": "date-time"},
-    "volunteers_needed": {"type": "integer", "minimum": 1}, "skills": {"type": "array", "items": {"type": "string"}},
-    "category": {"type": "string", "enum": list(WISH_CATEGORIES)}}}}}
-TAKE_BODY = {"application/json": {"schema": {"type": "object", "properties": {
-    "count": {"type": "integer", "description": "认领: 承诺的志愿者人数,缺省为全部剩余名额 (claim: places committed)"},
-    "project": {"type": "integer"}}}}}
 ID = param("id", "path", type_="integer")
 
 ROUTES = [
@@ -177,30 +166,22 @@ ROUTES = [
              params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), param("limit", type_="integer"),
                      param("offset", type_="integer")]),
     endpoint("/demands", create_demand, "POST", "发布志愿服务需求 (publish a demand)", tag="demands", auth="scoped",
-             body=DEMAND_BODY, responses={"201": {"description": "published"}}),
+             body=DemandCreate, responses={"201": {"description": "published"}}),
     endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands", params=[ID]),
     endpoint("/demands/{id}/matches", demand_matches, "GET", "可承接的项目与志愿者 (ranked matches)", tag="demands",
              auth="scoped", params=[ID, param("limit", type_="integer")]),
     endpoint("/demands/{id}/claim", claim_demand, "POST", "组织认领 (an organisation commits volunteers)", tag="demands",
-             auth="scoped", params=[ID], body=TAKE_BODY, responses={"201": {"description": "claimed"}}),
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "claimed"}}),
     endpoint("/demands/{id}/signup", signup_demand, "POST", "志愿者报名 (a volunteer signs up)", tag="demands",
-             auth="scoped", params=[ID], responses={"201": {"description": "signed up"}}),
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "signed up"}}),
     endpoint("/demands/{id}/release", release_demand, "POST", "取消报名或认领 (give places back)", tag="demands",
-             auth="login", params=[ID], body={"application/json": {"schema": {"type": "object", "properties": {
-                 "take": {"type": "integer", "description": "工作人员取消某条 (staff: which take)"}}}}}),
+             auth="login", params=[ID], body=Release, empty_ok=True),
     endpoint("/demands/{id}/hours", record_hours, "POST", "登记服务时长 (record volunteers' hours)", tag="demands",
-             auth="scoped", params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["entries"],
-                                                                               "properties": {"entries": {"type": "array", "items": {
-                                                                                   "type": "object", "properties": {
-                                                                                       "volunteer": {"type": ["string", "integer"]},
-                                                                                       "hours": {"type": "number"},
-                                                                                       "note": {"type": "string"}}}}}}}}),
+             auth="scoped", params=[ID], body=Hours),
     endpoint("/demands/{id}/{action}", demand_step, "POST", "需求操作 (close, reopen, cancel, complete)", tag="demands",
              auth="scoped", params=[ID, param("action", "path", enum=["close", "reopen", "cancel", "complete"])]),
     endpoint("/volunteers/{id}/record", volunteer_record, "GET", "志愿服务记录 (a volunteer's services, hours, star)",
              tag="volunteers", auth="login", params=[param("id", "path", description="编号或 me (an id or me)")]),
     endpoint("/volunteers/me/profile", put_profile, "PUT", "我的志愿服务档案 (my categories, skills, how many at once)",
-             tag="volunteers", auth="login", body={"application/json": {"schema": {"type": "object", "properties": {
-                 "categories": {"type": "array", "items": {"type": "string"}}, "skills": {"type": "array", "items": {"type": "string"}},
-                 "max_active": {"type": "integer"}}}}}),
+             tag="volunteers", auth="login", body=Profile),
 ]

@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.errors import BadRequest, Forbidden
-from ...domain.orgs import ORG_KINDS, ORG_STATUSES, describe_credit_code
-from ...domain.wishes import WISH_CATEGORIES
+from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
+from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -146,18 +146,6 @@ async def org_record(request: Request) -> Response:
     return json_ok(await store.org_record(org))
 
 
-ORG_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "kind", "status", "areas"], "properties": {
-    "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码, 18 位 (GB 32100); "
-                                                "登记 (registered) 必填"},
-    "kind": {"type": "string", "enum": list(ORG_KINDS)}, "status": {"type": "string", "enum": list(ORG_STATUSES)},
-    "areas": {"type": "array", "items": {"type": "string"}, "description": "服务区域代码 (service area codes)"},
-    "phone": {"type": "string"}, "address": {"type": "string"}}}}}
-PROJECT_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "categories", "capacity"], "properties": {
-    "name": {"type": "string"}, "description": {"type": "string"},
-    "categories": {"type": "array", "items": {"type": "string", "enum": list(WISH_CATEGORIES)}},
-    "areas": {"type": "array", "items": {"type": "string"}, "description": "缺省为组织的全部服务区域"},
-    "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
-    "capacity": {"type": "integer", "minimum": 1}, "lon": {"type": "number"}, "lat": {"type": "number"}}}}}
 ID = param("id", "path", type_="integer")
 
 ROUTES = [
@@ -165,20 +153,19 @@ ROUTES = [
              params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), param("limit", type_="integer"),
                      param("offset", type_="integer")]),
     endpoint("/orgs", create_org, "POST", "登记/备案社会组织 (register or file an organisation)", tag="orgs",
-             auth="scoped", body=ORG_BODY, responses={"201": {"description": "created"}}),
+             auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",
              params=[param("code", required=True)]),
     endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs", params=[ID]),
     endpoint("/orgs/{id}", patch_org, "PATCH", "修改社会组织 (edit an organisation)", tag="orgs", auth="scoped",
-             params=[ID], body=ORG_BODY),
+             params=[ID], body=OrgCreate),
     endpoint("/orgs/{id}/members", add_member, "POST", "加入成员 (join an account to the organisation)", tag="orgs",
-             auth="scoped", params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["username"],
-                                                                               "properties": {"username": {"type": "string"}}}}},
+             auth="scoped", params=[ID], body=Member,
              responses={"201": {"description": "joined"}}),
     endpoint("/orgs/{id}/projects", list_projects, "GET", "组织的服务项目 (the organisation's projects)", tag="orgs",
              params=[ID]),
     endpoint("/orgs/{id}/projects", create_project, "POST", "新建服务项目 (add a service project)", tag="orgs",
-             auth="scoped", params=[ID], body=PROJECT_BODY, responses={"201": {"description": "created"}}),
+             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}}),
     endpoint("/orgs/{id}/record", org_record, "GET", "组织服务记录 (what the organisation took on)", tag="orgs",
              params=[ID]),
 ]

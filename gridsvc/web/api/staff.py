@@ -12,6 +12,7 @@ from ...domain.scope import can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
+from ..schemas.people import StaffCreate, StaffPatch
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -141,21 +142,16 @@ async def audit_log(request: Request) -> Response:
     return json_ok({"entries": rows})
 
 
-STAFF_BODY = {"application/json": {"schema": {"type": "object", "required": ["username", "role", "areas"], "properties": {
-    "username": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": list(STAFF_TIERS)},
-    "phone": {"type": "string"}, "areas": {"type": "array", "items": {"type": "string"}},
-    "supervisor": {"type": "string", "description": "上级的用户名 (supervisor's username)"},
-    "password": {"type": "string", "description": "可选,有则可登录 (optional: lets them log in)"}}}}}
 
 ROUTES = [
     endpoint("/staff", list_staff, "GET", "网格人员名片 (staff contact cards)", tag="staff",
              params=[param("under"), param("role", enum=list(STAFF_TIERS)), param("limit", type_="integer"),
                      param("offset", type_="integer")]),
     endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
-             body=STAFF_BODY, responses={"201": {"description": "created"}}),
+             body=StaffCreate, responses={"201": {"description": "created"}}),
     endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")]),
     endpoint("/staff/{id}", patch_staff, "PATCH", "修改网格人员 (edit a staff member)", tag="staff", auth="scoped",
-             params=[param("id", "path")], body=STAFF_BODY),
+             params=[param("id", "path")], body=StaffPatch),
     endpoint("/staff/{id}", delete_staff, "DELETE", "删除网格人员 (remove a staff member)", tag="staff", auth="scoped",
              params=[param("id", "path")], responses={"204": {"description": "deleted"}}),
     endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)", tag="staff",

@@ -19,12 +19,13 @@ from starlette.responses import Response
 from ...domain.crs import transform_coords
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
-from ...domain.wishes import BENEFICIARIES, WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
+from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ...store import allocations as plans
 from ...store import wishes as store
 from ...store.models import User
 from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
 from ..permissions import can, prefixes, principal, require, require_login
+from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
 from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
@@ -284,37 +285,11 @@ async def discard_plan(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------- routes
 
-WISH_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "category", "value_yuan", "wish_by"],
-                                             "properties": {
-    "title": {"type": "string", "minLength": 2, "maxLength": 50}, "description": {"type": "string"},
-    "category": {"type": "string", "enum": list(WISH_CATEGORIES)},
-    "value_yuan": {"type": "number", "description": "估价(元),不超过本区上限 (at most the district's cap, 500 by default)"},
-    "beneficiary": {"type": "string", "enum": list(BENEFICIARIES)},
-    "wish_by": {"type": "string", "format": "date"},
-    "building": {"type": "string", "description": "楼栋代码 (a building code); or lon+lat"},
-    "lon": {"type": "number"}, "lat": {"type": "number"},
-    "address": {"type": "string", "description": "门牌等 (door and room; default: the account's address)"},
-    "contact_phone": {"type": "string"},
-    "resident": {"type": "string", "description": "网格员代办时的居民账号 (staff posting for a resident)"}}}}}
-ACTION_BODY = {"application/json": {"schema": {"type": "object", "properties": {
-    "reason": {"type": "string", "description": "return, reopen (required); withdraw, release"},
-    "into": {"type": "integer", "description": "merge: the wish kept"},
-    "project": {"type": "integer", "description": "claim: the organisation's project (default: its best fit)"},
-    "note": {"type": "string", "description": "fulfil (required): what was done"},
-    "fulfilled_on": {"type": "string", "format": "date"},
-    "photo": {"type": "string", "description": "fulfil: JPEG/PNG/WebP as base64 or a data: URL, at most 2 MB"},
-    "stars": {"type": "integer", "minimum": 1, "maximum": 5, "description": "confirm: rate at once"},
-    "comment": {"type": "string"},
-    "title": {"type": "string", "description": "resubmit: edits of the content"}}}}}
-PLAN_BODY = {"application/json": {"schema": {"type": "object", "required": ["under"], "properties": {
-    "under": {"type": "string", "description": "区域代码 (the area whose published wishes are planned)"},
-    "wishes": {"type": "array", "items": {"type": "integer"}}, "category": {"type": "string"},
-    "name": {"type": "string"}}}}}
 ID = param("id", "path", type_="integer")
 ACTIONS = [a.value for a in WishAction if a is not WishAction.EXPIRE]
 
 ROUTES = [
-    endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login", body=WISH_BODY,
+    endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login", body=WishCreate,
              responses={"201": {"description": "submitted: id, status, grid"}}),
     endpoint("/wishes", list_wishes, "GET", "微心愿列表 (wishes I may see)", tag="wishes", auth="login",
              params=[param("status", description="逗号分隔 (comma-separated)"), param("under"),
@@ -331,23 +306,19 @@ ROUTES = [
     endpoint("/wishes/{id}/photo", wish_photo, "GET", "完成照片 (the fulfilment photo)", tag="wishes", auth="login",
              params=[ID], responses={"200": {"description": "image", "content": {"image/jpeg": {}, "image/png": {}}}}),
     endpoint("/wishes/{id}/rating", rate_wish, "POST", "评价 (rate a confirmed wish, 1-5 stars)", tag="wishes",
-             auth="login", params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["stars"],
-                                                                               "properties": {"stars": {"type": "integer"},
-                                                                                              "comment": {"type": "string"}}}}},
+             auth="login", params=[ID], body=Rating,
              responses={"201": {"description": "rated"}}),
     endpoint("/wishes/{id}/{action}", wish_action, "POST", "心愿操作 (publish, return, resubmit, withdraw, merge, "
              "claim, extend, release, fulfil, confirm, reopen)", tag="wishes", auth="login",
-             params=[ID, param("action", "path", enum=ACTIONS)], body=ACTION_BODY),
+             params=[ID, param("action", "path", enum=ACTIONS)], body=WishStep, empty_ok=True),
     endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)", tag="allocations",
-             auth="scoped", body=PLAN_BODY, responses={"201": {"description": "a draft plan"}}),
+             auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}}),
     endpoint("/allocations", list_plans, "GET", "分配方案列表 (plans in my scope)", tag="allocations", auth="scoped",
              params=[param("limit", type_="integer"), param("offset", type_="integer")]),
     endpoint("/allocations/{id}", get_plan, "GET", "分配方案 (a plan and its items)", tag="allocations", auth="scoped",
              params=[ID]),
     endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations", auth="scoped",
-             params=[ID], body={"application/json": {"schema": {"type": "object", "required": ["items"], "properties": {
-                 "items": {"type": "array", "items": {"type": "object", "properties": {
-                     "wish": {"type": "integer"}, "project": {"type": ["integer", "null"]}}}}}}}}),
+             params=[ID], body=PlanEdit),
     endpoint("/allocations/{id}/accept", accept_plan, "POST", "采纳分配方案 (claim each wish for its project)",
              tag="allocations", auth="scoped", params=[ID]),
     endpoint("/allocations/{id}/discard", discard_plan, "POST", "放弃分配方案 (discard a draft plan)", tag="allocations",

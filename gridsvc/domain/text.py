@@ -1,0 +1,39 @@
+"""What a name may contain. A person's, an account's or a place's name is shown on pages,
+cards and printed floor plans and searched for: control characters, NUL and invisible
+(zero-width, bidirectional) characters make two names look alike or break the display, so
+they are refused wherever a name comes in (API bodies, the store, `gridsvc create-user`)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .errors import ValidationError
+
+# Cf "format" characters that are invisible: zero-width space/joiners, word joiner, BOM, and the
+# bidirectional overrides that can reverse how a name reads
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e",
+              *(chr(c) for c in range(0x202A, 0x202F)), *(chr(c) for c in range(0x2066, 0x206A))}
+
+
+def name_problem(value: str) -> str | None:
+    """Why `value` is no acceptable name (in English), or None when it is fine."""
+    for i, ch in enumerate(value):
+        cat = unicodedata.category(ch)
+        if ch == "\x00":
+            return f"NUL character at position {i}"
+        if cat == "Cc":
+            return f"control character U+{ord(ch):04X} at position {i}"
+        if cat == "Cs":
+            return f"lone surrogate U+{ord(ch):04X} at position {i}"
+        if ch in _INVISIBLE or cat == "Cf":
+            return f"invisible character U+{ord(ch):04X} at position {i}"
+    return None
+
+
+def check_name(value: str, field: str = "name") -> str:
+    """`value` when it is an acceptable name, else a 422 naming the field and the character."""
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValidationError(f"{field} 含有不可见字符或控制字符({problem})", f"{field} contains a {problem}",
+                              code="bad_characters", details={"field": field})
+    return value
