@@ -21,6 +21,7 @@ from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
+from .web.language import LanguageMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         routes=routes(),
         middleware=[
             Middleware(GZipMiddleware, minimum_size=2048),
+            Middleware(LanguageMiddleware),
             Middleware(AuthMiddleware),
             Middleware(CSRFMiddleware),
         ],

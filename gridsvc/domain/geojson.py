@@ -1,7 +1,7 @@
 """Reading boundary files (GeoJSON, DataV GeoAtlas) and writing RFC 7946 GeoJSON.
 
 Reading separates two kinds of trouble. A file that cannot be read as a whole (not JSON, not
-GeoJSON, a feature without a "geometry" member) raises `ValidationError(code="bad_geojson")`
+GeoJSON, a feature without a "geometry" member) raises `ValidationError(code=ErrorCode.BAD_GEOJSON)`
 naming the place. Everything about one feature (a missing code, a ring of three points, a
 household count of "abc") goes into that feature's `problems`, so an import can report every
 feature's trouble in one pass. Whether a geometry is *valid* is `geometry.check_shape`'s job.
@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 from .geometry import round_coords
 from .levels import LEVELS
@@ -54,7 +55,7 @@ class ParsedFeature:
 
 
 def _bad(message_zh: str, message_en: str, **details: Any) -> ValidationError:
-    return ValidationError(message_zh, message_en, code="bad_geojson", details=details)
+    return ValidationError(message_zh, message_en, code=ErrorCode.BAD_GEOJSON, details=details)
 
 
 def _load(data: bytes | str | dict) -> Any:

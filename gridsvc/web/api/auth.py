@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ...store import users
 from ..auth import SESSION_COOKIE, client_ip
@@ -27,7 +28,7 @@ async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
     data = await read_json(request)
     u, p = data.get("username"), data.get("password")
     if not isinstance(u, str) or not isinstance(p, str):
-        raise BadRequest("需要 username 和 password", "username and password are required", code="missing_credentials")
+        raise BadRequest("需要 username 和 password", "username and password are required", code=ErrorCode.MISSING_CREDENTIALS)
     return u, p, None, False
 
 
