@@ -175,8 +175,9 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                 report.repaired.append({"feature": item.describe(), "report": what})
                 shape_problems = []
         for p in shape_problems:
-            hint = "" if repair or p.rule != "invalid" else " 可使用 --repair 修复 (use --repair to fix)"
-            problems.append(_problem(item, p.rule, p.message_zh + hint, p.message_en, p.location, p.details))
+            hint = not repair and p.rule == "invalid"
+            problems.append(_problem(item, p.rule, p.message_zh + (",可使用 --repair 修复" if hint else ""),
+                                     p.message_en + ("; use --repair to fix" if hint else ""), p.location, p.details))
         if progress:
             progress(n)
     bad = {p["code"] for p in problems}
