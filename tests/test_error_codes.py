@@ -35,7 +35,8 @@ def _member(node: ast.expr) -> str | None:
 
 
 def _is_text(node: ast.expr) -> bool:
-    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+    literal = isinstance(node, ast.Constant) and isinstance(node.value, str)
+    return literal or isinstance(node, (ast.JoinedStr, ast.BinOp))
 
 
 def test_raise_sites_name_registry_members_only():

@@ -202,7 +202,8 @@ def _text(value: Any, field_: str, *, required: bool = False, max_len: int = 500
     if required and not value:
         raise _bad(field_, ErrorCode.REQUIRED, f"{label}不能为空", f"{field_} is required")
     if len(value) > max_len:
-        raise _bad(field_, ErrorCode.TOO_LONG, f"{label}不能超过 {max_len} 字", f"{field_} is longer than {max_len} characters",
+        raise _bad(field_, ErrorCode.TOO_LONG,
+                   f"{label}不能超过 {max_len} 字", f"{field_} is longer than {max_len} characters",
                    max_len=max_len)
     if one_line and ("\n" in value or "\r" in value):
         raise _bad(field_, ErrorCode.MULTILINE, f"{label}不能换行", f"{field_} must be one line")
@@ -493,7 +494,8 @@ def _check_item_code(value: Any, list_id: str | None, category: str | None) -> s
         raise _bad("code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {code!r} 应形如 GS-SB-001(清单-类别-序号)",
                    f"item code {code!r} must look like GS-SB-001 (list-category-number)")
     if list_id and m.group(1) != LIST_BY_ID[list_id].prefix:
-        raise _bad("code", ErrorCode.CODE_MISMATCH, f"代码 {code} 的清单段应为 {LIST_BY_ID[list_id].prefix}({LIST_BY_ID[list_id].zh})",
+        raise _bad("code", ErrorCode.CODE_MISMATCH,
+                   f"代码 {code} 的清单段应为 {LIST_BY_ID[list_id].prefix}({LIST_BY_ID[list_id].zh})",
                    f"code {code}: the list segment for {list_id} is {LIST_BY_ID[list_id].prefix}")
     if category and m.group(2) != CATEGORY_BY_ID[category].prefix:
         c = CATEGORY_BY_ID[category]
@@ -782,7 +784,8 @@ def _as_date(value: Any, field_: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _bad(field_, ErrorCode.BAD_DATE, f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
+        raise _bad(field_, ErrorCode.BAD_DATE,
+                   f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
 
 
 def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:

@@ -33,7 +33,7 @@ class DomainError(Exception):
         details: Any = None,
     ) -> None:
         if code is not None:
-            self.code = ErrorCode(code)
+            self.code = code
         # A site without its own wording falls back to the registry's, per language, so an
         # English reader never gets a Chinese-only sentence.
         self.message_zh = message_zh or self.code.zh

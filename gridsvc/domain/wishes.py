@@ -293,7 +293,8 @@ def check_description(text: object) -> str:
         raise ValidationError(
             f"描述最多 {DESCRIPTION_MAX} 个字,现为 {len(norm)} 个",
             f"a description has at most {DESCRIPTION_MAX} characters, got {len(norm)}",
-            code=ErrorCode.BAD_DESCRIPTION, details={"field": "description", "length": len(norm), "max": DESCRIPTION_MAX},
+            code=ErrorCode.BAD_DESCRIPTION,
+            details={"field": "description", "length": len(norm), "max": DESCRIPTION_MAX},
         )
     return norm
 

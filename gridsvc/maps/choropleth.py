@@ -63,7 +63,8 @@ def register_indicator(name: str, name_zh: str, name_en: str, compute: Compute, 
                        kind: str = "count", palette: str = "YlOrRd", levels: tuple[str, ...] | list[str] | None = None,
                        action: str = "map.read", decimals: int = 0) -> Indicator:
     if kind not in ("count", "share", "rate"):
-        raise ValidationError(f"指标类型 {kind} 无效", f"indicator kind must be count, share or rate, got {kind}", code=ErrorCode.BAD_INDICATOR)
+        raise ValidationError(f"指标类型 {kind} 无效", f"indicator kind must be count, share or rate, got {kind}",
+                              code=ErrorCode.BAD_INDICATOR)
     ind = Indicator(name, name_zh, name_en, compute, unit_zh, unit_en, kind, palette,
                     tuple(levels) if levels else ("district", "street", "community", "grid"), action, decimals)
     _INDICATORS[name] = ind

@@ -347,7 +347,8 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
             changes[key] = patch[key]
     for key in ("households", "population"):
         if key in changes and changes[key] is not None and (not isinstance(changes[key], int) or isinstance(changes[key], bool) or changes[key] < 0):
-            raise ValidationError(f"{key} 应为非负整数", f"{key} must be a non-negative integer", code=ErrorCode.BAD_NUMBER, details={"field": key})
+            raise ValidationError(f"{key} 应为非负整数", f"{key} must be a non-negative integer",
+                                  code=ErrorCode.BAD_NUMBER, details={"field": key})
     if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"].strip()):
         raise ValidationError("名称不能为空", "the name cannot be empty", code=ErrorCode.REQUIRED, details={"field": "name"})
     if "properties" in changes and not isinstance(changes["properties"], dict):
@@ -395,11 +396,13 @@ async def delete_area(code: str, *, actor: Principal | None) -> None:
     kids = await Area.filter(parent_id=area.id).count()
     if kids:
         raise Conflict(f"区域 {code} 下还有 {kids} 个下级区域,请先删除它们",
-                       f"area {code} still has {kids} child areas", code=ErrorCode.HAS_CHILDREN, details={"children": kids})
+                       f"area {code} still has {kids} child areas",
+                       code=ErrorCode.HAS_CHILDREN, details={"children": kids})
     people = await UserArea.filter(area_id=area.id).count()
     if people:
         raise Conflict(f"区域 {code} 仍有 {people} 名人员被分配,请先调整分配",
-                       f"{people} people are still assigned to area {code}", code=ErrorCode.HAS_PEOPLE, details={"people": people})
+                       f"{people} people are still assigned to area {code}",
+                       code=ErrorCode.HAS_PEOPLE, details={"people": people})
     before = area_summary(area, area.parent.code if area.parent else None)
     async with in_transaction():
         await Area.filter(id=area.id).delete()

@@ -167,7 +167,8 @@ async def item_detail(code: str, *, day: date, area: str | None = None, version:
         return view
     live = catalog_on([record_of(r, item.code) for r in rows], day).get(item.code)
     if live is None:
-        raise NotFound(*_why_not(item, rows, day), code=ErrorCode.NOT_IN_FORCE, details={"code": item.code, "on": day.isoformat()})
+        raise NotFound(*_why_not(item, rows, day),
+                       code=ErrorCode.NOT_IN_FORCE, details={"code": item.code, "on": day.isoformat()})
     view = version_view(item, by_number[live.version])
     view["in_force"] = True
     areas = view["areas"]
@@ -406,7 +407,8 @@ async def _store_publication(item: ServiceItem, changed: list[ItemVersion], by_n
                 status="superseded", superseded_on=rec.superseded_on)
         if n != 1:
             raise Conflict(f"事项 {item.code} 已被他人发布或撤销,请刷新后重试",
-                           f"item {item.code} was published or revoked meanwhile; reload and retry", code=ErrorCode.STALE)
+                           f"item {item.code} was published or revoked meanwhile; reload and retry",
+                           code=ErrorCode.STALE)
 
 
 async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: Principal | None,

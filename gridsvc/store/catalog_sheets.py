@@ -171,7 +171,8 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
                     rows.append(list(r))
                     if len(rows) > MAX_ROWS + 1:
                         raise ValidationError(f"文件超过 {MAX_ROWS} 行,请分批导入",
-                                              f"more than {MAX_ROWS} rows; import in parts", code=ErrorCode.TOO_MANY_ROWS)
+                                              f"more than {MAX_ROWS} rows; import in parts",
+                                              code=ErrorCode.TOO_MANY_ROWS)
             finally:
                 wb.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as e:

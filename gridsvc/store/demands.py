@@ -83,7 +83,8 @@ async def create_demand(data: dict, area: Area, *, actor: Principal, now: dateti
     category = check_category(data.get("category") or "other").value
     place = data.get("place") or ""
     if not isinstance(place, str) or len(place) > 200:
-        raise ValidationError("地点最多 200 个字", "place has at most 200 characters", code=ErrorCode.BAD_FIELD, details={"field": "place"})
+        raise ValidationError("地点最多 200 个字", "place has at most 200 characters",
+                              code=ErrorCode.BAD_FIELD, details={"field": "place"})
     description = data.get("description") or ""
     if not isinstance(description, str) or len(description) > 2000:
         raise ValidationError("说明最多 2000 个字", "description has at most 2000 characters", code=ErrorCode.BAD_FIELD,
@@ -144,7 +145,8 @@ async def list_demands(*, status: str | None = None, under: str | None = None, l
         wanted = [s.strip() for s in status.split(",") if s.strip()]
         bad = [s for s in wanted if s not in DEMAND_STATUSES]
         if bad:
-            raise ValidationError(f"未知的需求状态 {bad[0]!r}", f"unknown demand status {bad[0]!r}", code=ErrorCode.UNKNOWN_STATUS,
+            raise ValidationError(f"未知的需求状态 {bad[0]!r}", f"unknown demand status {bad[0]!r}",
+                                  code=ErrorCode.UNKNOWN_STATUS,
                                   details={"statuses": list(DEMAND_STATUSES)})
         qs = qs.filter(status__in=wanted)
     if under:
@@ -237,7 +239,8 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
     if take_id not in (None, ""):
         tid = record_id(take_id)
         if tid is None:
-            raise ValidationError("take 应为编号", "take must be an id", code=ErrorCode.BAD_FIELD, details={"field": "take"})
+            raise ValidationError("take 应为编号", "take must be an id",
+                                  code=ErrorCode.BAD_FIELD, details={"field": "take"})
         t = await DemandTake.filter(id=tid, demand_id=d.id, status="active").first()
         if t is None:
             raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand", details={"take": take_id})

@@ -111,7 +111,8 @@ async def create_org(fields: dict, areas: list[Area], *, actor: Principal | None
         other = await Organisation.get(credit_code=fields["credit_code"])
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已登记为「{other.name}」",
                        f"credit code {fields['credit_code']} is already registered to {other.name}",
-                       code=ErrorCode.CREDIT_CODE_TAKEN, details={"credit_code": fields["credit_code"], "org": other.id})
+                       code=ErrorCode.CREDIT_CODE_TAKEN,
+                       details={"credit_code": fields["credit_code"], "org": other.id})
     async with in_transaction():
         org = await Organisation.create(**fields, created_by_id=actor.user_id if actor else None)
         await OrgArea.bulk_create([OrgArea(org_id=org.id, area_id=a.id) for a in areas])
@@ -124,7 +125,8 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
     before = await org_card(org)
     if fields.get("credit_code") and await Organisation.filter(credit_code=fields["credit_code"]).exclude(id=org.id).exists():
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已被其他组织使用",
-                       f"credit code {fields['credit_code']} belongs to another organisation", code=ErrorCode.CREDIT_CODE_TAKEN)
+                       f"credit code {fields['credit_code']} belongs to another organisation",
+                       code=ErrorCode.CREDIT_CODE_TAKEN)
     async with in_transaction():
         if fields:
             await Organisation.filter(id=org.id).update(**fields)
@@ -141,7 +143,8 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
 async def add_member(org: Organisation, username: Any, *, actor: Principal | None) -> User:
     """Join an org_member account to the organisation (an account belongs to one at a time)."""
     if not isinstance(username, str) or not username.strip():
-        raise ValidationError("需要 username", "username is required", code=ErrorCode.REQUIRED, details={"field": "username"})
+        raise ValidationError("需要 username", "username is required",
+                              code=ErrorCode.REQUIRED, details={"field": "username"})
     user = await User.filter(username=username.strip()).first()
     if user is None:
         raise NotFound(f"用户 {username} 不存在", f"user {username} not found", details={"field": "username"})
@@ -259,7 +262,8 @@ async def create_project(org: Organisation, data: dict, *, actor: Principal | No
             if not any(is_within(code, c, lv) for c, lv in served):
                 raise ValidationError(f"项目区域 {code} 不在该组织的服务区域内",
                                       f"project area {code} lies outside the organisation's service areas",
-                                      code=ErrorCode.AREA_OUTSIDE_ORG, details={"code": code, "org_areas": [c for c, _ in served]})
+                                      code=ErrorCode.AREA_OUTSIDE_ORG,
+                                      details={"code": code, "org_areas": [c for c, _ in served]})
     if not areas:
         raise ValidationError("该组织尚无服务区域", "the organisation has no service area", code=ErrorCode.BAD_AREAS)
     levels = dict(await Area.filter(code__in=areas).values_list("code", "level"))

@@ -116,7 +116,8 @@ async def _check_supervisor(role: str, supervisor: str, areas: list[Area]) -> Us
         if not any(a.code[:12] == s[:12] for s in sup_codes):
             raise ValidationError(f"上级 {supervisor} 与 {a.code} 不在同一社区",
                                   f"supervisor {supervisor} works in another community than {a.code}",
-                                  code=ErrorCode.SUPERVISOR_ELSEWHERE, details={"supervisor": supervisor, "area": a.code})
+                                  code=ErrorCode.SUPERVISOR_ELSEWHERE,
+                                  details={"supervisor": supervisor, "area": a.code})
     return sup
 
 
@@ -147,7 +148,8 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
     fields: dict = {}
     if "name" in patch:
         if not isinstance(patch["name"], str) or not patch["name"].strip():
-            raise ValidationError("姓名不能为空", "the name cannot be empty", code=ErrorCode.REQUIRED, details={"field": "name"})
+            raise ValidationError("姓名不能为空", "the name cannot be empty",
+                                  code=ErrorCode.REQUIRED, details={"field": "name"})
         fields["display_name"] = patch["name"].strip()
     if "phone" in patch:
         fields["phone"] = check_phone(patch["phone"])
@@ -176,7 +178,8 @@ async def delete_user(user: User, *, actor: Principal | None) -> None:
     reports = await User.filter(supervisor_id=user.id).count()
     if reports:
         raise Conflict(f"{user.display_name} 仍有 {reports} 名下级,请先为他们指定新的上级",
-                       f"{user.username} still supervises {reports} people", code=ErrorCode.HAS_REPORTS, details={"reports": reports})
+                       f"{user.username} still supervises {reports} people",
+                       code=ErrorCode.HAS_REPORTS, details={"reports": reports})
     async with in_transaction():
         await User.filter(id=user.id).delete()
         await audit.record(actor, "staff.delete", "user", user.id, area_code=(before["areas"] or [{}])[0].get("code", ""),

@@ -185,14 +185,16 @@ class Placement:
 
 def _number(v: Any, name: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise ValidationError(f"{name} 应为数字", f"{name} must be a number", code=ErrorCode.BAD_POSITION, details={"field": name})
+        raise ValidationError(f"{name} 应为数字", f"{name} must be a number",
+                              code=ErrorCode.BAD_POSITION, details={"field": name})
     try:
         f = float(v)
     except ValueError:
         raise ValidationError(f"{name} 应为数字", f"{name} must be a number", code=ErrorCode.BAD_POSITION,
                               details={"field": name}) from None
     if not math.isfinite(f):
-        raise ValidationError(f"{name} 应为有限数字", f"{name} must be finite", code=ErrorCode.BAD_POSITION, details={"field": name})
+        raise ValidationError(f"{name} 应为有限数字", f"{name} must be finite",
+                              code=ErrorCode.BAD_POSITION, details={"field": name})
     return f
 
 

@@ -106,7 +106,8 @@ class CSRFMiddleware:
         if sent is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             body = await _read_body(receive)
             if body is None:
-                err = DomainError(f"表单超过 {MAX_FORM // (1024 * 1024)} MB", "the form is too large", code=ErrorCode.TOO_LARGE)
+                err = DomainError(f"表单超过 {MAX_FORM // (1024 * 1024)} MB", "the form is too large",
+                                  code=ErrorCode.TOO_LARGE)
                 await error_response(Request(scope), err)(scope, receive, send)
                 return
             sent = _form_field(body, ctype)

@@ -32,7 +32,8 @@ def wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(_MACHINE_PATHS) or path in ("/healthz", "/openapi.json"):
         return False
-    return "text/html" in request.headers.get("accept", "") or request.headers.get("content-type", "").startswith(_FORMS)
+    accept, ctype = request.headers.get("accept", ""), request.headers.get("content-type", "")
+    return "text/html" in accept or ctype.startswith(_FORMS)
 
 
 def error_response(request: Request, exc: DomainError, status: int | None = None) -> Response:

@@ -67,7 +67,8 @@ def error_schema() -> dict:
         "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": [str(c) for c in ErrorCode]},
-            "message": {"type": "string", "description": "中文;?lang=en、gridsvc_lang=en 或 Accept-Language: en 时为英文"},
+            "message": {"type": "string",
+                        "description": "中文;?lang=en、gridsvc_lang=en 或 Accept-Language: en 时为英文"},
             "details": {}}}},
         "x-error-codes": {str(c): {"status": c.status, "zh": c.zh, "en": c.en} for c in ErrorCode},
     }

@@ -121,7 +121,8 @@ async def get_area(request: Request) -> Response:
 
 def _parse_geometry(obj, where: str, crs: str):
     if not isinstance(obj, dict):
-        raise ValidationError(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry", code=ErrorCode.BAD_GEOMETRY)
+        raise ValidationError(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry",
+                              code=ErrorCode.BAD_GEOMETRY)
     try:
         g = shape(obj)
     except Exception as e:  # shapely raises several types for malformed input
@@ -135,7 +136,8 @@ def _int_or_none(props: dict, key: str):
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValidationError(f"{key} 应为整数", f"{key} must be an integer", code=ErrorCode.BAD_NUMBER, details={"field": key})
+        raise ValidationError(f"{key} 应为整数", f"{key} must be an integer",
+                              code=ErrorCode.BAD_NUMBER, details={"field": key})
     return v
 
 
@@ -151,7 +153,8 @@ async def create_area(request: Request) -> Response:
                               code=ErrorCode.REQUIRED, details={"fields": missing})
     level = str(props["level"])
     if level not in LEVELS:
-        raise ValidationError(f"未知层级 {level}", f"unknown level {level}", code=ErrorCode.UNKNOWN_LEVEL, details={"levels": list(LEVELS)})
+        raise ValidationError(f"未知层级 {level}", f"unknown level {level}",
+                              code=ErrorCode.UNKNOWN_LEVEL, details={"levels": list(LEVELS)})
     parent = props.get("parent")
     if parent:
         require(request, "area.create", str(parent))
@@ -204,7 +207,8 @@ async def patch_area(request: Request) -> Response:
     unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
     if unknown:
         raise ValidationError(f"不能修改字段 {', '.join(sorted(unknown))}", f"cannot change {', '.join(sorted(unknown))}",
-                              code=ErrorCode.NOT_EDITABLE, details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
+                              code=ErrorCode.NOT_EDITABLE,
+                              details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
     for fixed in ("code", "level", "parent"):
         if fixed in props and str(props[fixed]) != str(getattr(area, fixed) if fixed != "parent" else (area.parent.code if area.parent else None)):
             raise ValidationError(f"不能修改 {fixed}:请删除后重建", f"{fixed} cannot change; delete and recreate the area",
@@ -281,9 +285,11 @@ async def locate_batch(request: Request) -> Response:
     data = await read_json(request)
     pts = data.get("points")
     if not isinstance(pts, list) or not pts:
-        raise ValidationError("需要 points: [[经度, 纬度], ...]", "points: [[lon, lat], ...] is required", code=ErrorCode.REQUIRED)
+        raise ValidationError("需要 points: [[经度, 纬度], ...]", "points: [[lon, lat], ...] is required",
+                              code=ErrorCode.REQUIRED)
     if len(pts) > MAX_BATCH:
-        raise ValidationError(f"一次最多 {MAX_BATCH} 个点", f"at most {MAX_BATCH} points per request", code=ErrorCode.TOO_MANY_POINTS)
+        raise ValidationError(f"一次最多 {MAX_BATCH} 个点", f"at most {MAX_BATCH} points per request",
+                              code=ErrorCode.TOO_MANY_POINTS)
     try:
         arr = np.asarray(pts, dtype=float)
     except (TypeError, ValueError):

@@ -28,7 +28,8 @@ async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
     data = await read_json(request)
     u, p = data.get("username"), data.get("password")
     if not isinstance(u, str) or not isinstance(p, str):
-        raise BadRequest("需要 username 和 password", "username and password are required", code=ErrorCode.MISSING_CREDENTIALS)
+        raise BadRequest("需要 username 和 password", "username and password are required",
+                         code=ErrorCode.MISSING_CREDENTIALS)
     return u, p, None, False
 
 

@@ -102,7 +102,8 @@ async def may_edit(request: Request, code: str) -> bool:
 def _reason(data: dict) -> str:
     value = data.get("reason", "")
     if not isinstance(value, str):
-        raise ValidationError("reason 应为文本", "reason must be text", code=ErrorCode.BAD_TYPE, details={"field": "reason"})
+        raise ValidationError("reason 应为文本", "reason must be text",
+                              code=ErrorCode.BAD_TYPE, details={"field": "reason"})
     return value
 
 

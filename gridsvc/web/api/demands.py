@@ -152,7 +152,8 @@ async def put_profile(request: Request) -> Response:
                               for c in cats))
     max_active = data.get("max_active", 3)
     if isinstance(max_active, bool) or not isinstance(max_active, int) or not 1 <= max_active <= 20:
-        raise ValidationError("max_active 应为 1-20", "max_active is 1-20", code=ErrorCode.BAD_FIELD, details={"field": "max_active"})
+        raise ValidationError("max_active 应为 1-20", "max_active is 1-20",
+                              code=ErrorCode.BAD_FIELD, details={"field": "max_active"})
     skills = list(normalise_skills(data.get("skills")))
     prof, _ = await VolunteerProfile.update_or_create(defaults={"categories": cats, "skills": skills,
                                                                 "max_active": max_active}, user_id=p.user_id)

@@ -121,11 +121,13 @@ async def list_wishes(request: Request) -> Response:
     fmt = request.query_params.get("format") or "json"
     crs = request.query_params.get("crs") or "wgs84"
     if crs not in ("wgs84", "gcj02"):
-        raise BadRequest("crs 应为 wgs84 或 gcj02", "crs is wgs84 or gcj02", code=ErrorCode.BAD_PARAMETER, details={"parameter": "crs"})
+        raise BadRequest("crs 应为 wgs84 或 gcj02", "crs is wgs84 or gcj02",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "crs"})
     under = request.query_params.get("under") or None
     category = request.query_params.get("category") or None
     if category and category not in WISH_CATEGORIES:
-        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code=ErrorCode.UNKNOWN_CATEGORY,
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
+                              code=ErrorCode.UNKNOWN_CATEGORY,
                               details={"categories": list(WISH_CATEGORIES)})
     filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
                    bbox=_bbox(request, crs))
@@ -236,7 +238,8 @@ async def create_plan(request: Request) -> Response:
                               details={"field": "wishes"})
     category = data.get("category")
     if category is not None and category not in WISH_CATEGORIES:
-        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code=ErrorCode.UNKNOWN_CATEGORY)
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
+                              code=ErrorCode.UNKNOWN_CATEGORY)
     await store.expire_claims()
     plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
                                  category=category, today=city_today(utcnow()))

@@ -79,7 +79,8 @@ async def _area_map(request: Request, code: str | None) -> Response:
     by = request.query_params.get("by") or None
     level = request.query_params.get("level") or None
     if level is not None and level not in LEVELS:
-        raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}", code=ErrorCode.BAD_PARAMETER, details={"parameter": "level"})
+        raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "level"})
     require(request, "map.read", code)
     if by:
         require(request, choropleth.get_indicator(by).action, code)
