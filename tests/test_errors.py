@@ -4,7 +4,10 @@ the error body for API clients, and /openapi.json listing every code."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -132,3 +135,13 @@ async def test_openapi_lists_every_code(client):
     table = error["x-error-codes"]
     assert set(table) == {c.value for c in ErrorCode}
     assert table["stale"] == {"status": 409, "zh": ErrorCode.STALE.zh, "en": ErrorCode.STALE.en}
+
+
+@pytest.mark.parametrize(("lang", "said"), [("C.UTF-8", "错误: 未知角色 'wizard'"), ("en_US.UTF-8", "error: unknown role")])
+def test_cli_prints_one_language_by_its_locale(tmp_path, lang, said):
+    env = {**os.environ, "LANG": lang, "GRIDSVC_SECRET_KEY": "t"}
+    r = subprocess.run([sys.executable, "-m", "gridsvc.cli", "create-user", "bob", "--role", "wizard",
+                        "--db", f"sqlite://{tmp_path / 'cli.sqlite3'}"], input="", capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 1 and said in r.stderr, r.stderr
+    assert ("unknown role" in r.stderr) == (lang.startswith("en")) and ("未知角色" in r.stderr) != lang.startswith("en")

@@ -21,6 +21,11 @@ LANGUAGES: tuple[Language, ...] = ("zh", "en")
 message_language: ContextVar[Language] = ContextVar("message_language", default="zh")
 
 
+def in_language(zh: str, en: str) -> str:
+    """One of the two, by the current context's language (for messages listed inside details)."""
+    return en if message_language.get() == "en" else zh
+
+
 class DomainError(Exception):
     code: ErrorCode = ErrorCode.INVALID
 

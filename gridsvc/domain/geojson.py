@@ -20,7 +20,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from .error_codes import ErrorCode
-from .errors import ValidationError
+from .errors import ValidationError, in_language
 from .geometry import round_coords
 from .levels import LEVELS
 
@@ -216,7 +216,7 @@ def _build_geometry(g: dict, path: str) -> tuple[BaseGeometry | None, str | None
                 geom = shapely.force_2d(geom)  # altitude means nothing for a boundary
             return geom, None
     zh, en = problem
-    return None, f"几何无法读取:{zh} (unreadable geometry: {en})"
+    return None, in_language(f"几何无法读取:{zh}", f"unreadable geometry: {en}")
 
 
 def _as_code(v: Any) -> str | None:
@@ -245,9 +245,8 @@ def _as_count(v: Any, key: str, path: str, problems: list[str]) -> int | None:
             n = int(s)
     if n is None or n < 0:
         shown = json.dumps(v, ensure_ascii=False)
-        problems.append(
-            f"{path}.properties.{key} 应为非负整数,实际为 {shown} ({path}.properties.{key} must be a whole number ≥ 0, got {shown})"
-        )
+        problems.append(in_language(f"{path}.properties.{key} 应为非负整数,实际为 {shown}",
+                                    f"{path}.properties.{key} must be a whole number ≥ 0, got {shown}"))
         return None
     return n
 
@@ -268,7 +267,7 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
             f"GeoJSON 结构错误:{place} {zh}{more_zh}",
             f"malformed GeoJSON: {place} {en}{more_en}",
             place=place,
-            errors=[{"place": p, "message": f"{z} ({e})"} for p, z, e in errors[:_MAX_FILE_ERRORS]],
+            errors=[{"place": p, "message": in_language(z, e)} for p, z, e in errors[:_MAX_FILE_ERRORS]],
             count=len(errors),
         )
 
@@ -280,13 +279,15 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
         code = _as_code(props.get(key))
         if code is None and props.get(key) not in (None, ""):
             shown = json.dumps(props[key], ensure_ascii=False)[:40]
-            problems.append(f"{path}.properties.{key} 不是有效的代码:{shown} ({path}.properties.{key} is not a usable code: {shown})")
+            problems.append(in_language(f"{path}.properties.{key} 不是有效的代码:{shown}",
+                                        f"{path}.properties.{key} is not a usable code: {shown}"))
         elif code is None and kind != "Geometry":  # a bare geometry is just a shape: no code to miss
-            problems.append(f"{path} 缺少代码 (properties.code 或 adcode) ({path} has no code: properties.code or adcode)")
+            problems.append(in_language(f"{path} 缺少代码 (properties.code 或 adcode)",
+                                        f"{path} has no code: properties.code or adcode"))
         name = props.get("name")
         name = str(name).strip() if name is not None and str(name).strip() else None
         if name is None and kind != "Geometry":
-            problems.append(f"{path} 缺少名称 (properties.name) ({path} has no name: properties.name)")
+            problems.append(in_language(f"{path} 缺少名称 (properties.name)", f"{path} has no name: properties.name"))
         level = props.get("level") if props.get("level") in LEVELS else None
         parent = _as_code(props.get("parent"))
         if parent is None:
@@ -299,7 +300,7 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
         geom = None
         gpath = f"{path}.geometry" if path else "geometry"
         if f["geometry"] is None:
-            problems.append(f"{gpath} 为 null,没有边界 ({gpath} is null: no boundary)")
+            problems.append(in_language(f"{gpath} 为 null,没有边界", f"{gpath} is null: no boundary"))
         else:
             geom, problem = _build_geometry(f["geometry"], gpath)
             if problem:

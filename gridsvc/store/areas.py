@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from ..domain import geometry as geo
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import Conflict, NotFound, ValidationError, message_language
+from ..domain.errors import Conflict, NotFound, ValidationError, in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, check_code, check_level, code_prefix, parent_level
 from ..domain.scope import Principal
 from . import audit
@@ -94,7 +94,7 @@ def _problem(item: AreaInput, rule: str, zh: str, en: str, location=None, detail
         "code": item.code,
         "name": item.name,
         "rule": rule,
-        "message": en if message_language.get() == "en" else zh,
+        "message": in_language(zh, en),
         "location": list(location) if location else None,
         "details": details,
     }
