@@ -25,6 +25,7 @@ from .web.errors import HANDLERS
 from .web.headers import SecurityHeadersMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
+from .web.language import LanguageMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
 
     # the headers middleware is outermost: error pages rendered by the handlers get them too
     middleware = [Middleware(SecurityHeadersMiddleware, settings=settings),
+                  Middleware(LanguageMiddleware),
                   Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),
                   Middleware(GZipMiddleware, minimum_size=2048)]
     if settings.trusted_proxies:

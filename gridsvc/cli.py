@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -11,7 +12,7 @@ from typing import List, Optional
 import typer
 
 from .config import Settings
-from .domain.errors import DomainError
+from .domain.errors import DomainError, Language, message_language
 from .store import db
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -29,15 +30,28 @@ def settings_for(db_url: str | None) -> Settings:
     return s
 
 
+def cli_language() -> Language:
+    """Chinese, unless the locale asks for English (LANG=en_US.UTF-8)."""
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
+
+
+def say_error(e: DomainError) -> None:
+    lang = cli_language()
+    typer.secho(f"{'error' if lang == 'en' else '错误'}: {e.message_in(lang)}", fg="red", err=True)
+
+
 def run(coro) -> None:
     """Run a command body; a DomainError becomes its message (and details) on stderr and exit 1."""
+    token = message_language.set(cli_language())  # messages built deep inside come out in it too
     try:
         asyncio.run(coro)
     except DomainError as e:
-        typer.secho(f"错误 error: {e.message}", fg="red", err=True)
+        say_error(e)
         if e.details:
             _print_details(e.details)
         raise typer.Exit(1) from None
+    finally:
+        message_language.reset(token)
 
 
 def _print_details(details) -> None:

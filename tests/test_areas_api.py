@@ -92,7 +92,7 @@ async def test_stale_version_is_409(client, people):
     v = (await client.get(f"/api/v1/areas/{people.grid}")).json()["properties"]["version"]
     assert (await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 1, "version": v}, headers=h)).status_code == 200
     r = await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 2, "version": v}, headers=h)
-    assert r.status_code == 409 and r.json()["error"]["code"] == "stale_version"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "stale"
 
 
 # ---- geometry rules, one bad input each --------------------------------------------------

@@ -110,7 +110,7 @@ async def test_district_sets_its_own_cap(kit, client, people):
 
 
 @pytest.mark.parametrize("over, code", [
-    (dict(title=None), "missing_field"), (dict(title="x"), "bad_title"), (dict(title="很长" * 30), "bad_title"),
+    (dict(title=None), "required"), (dict(title="x"), "bad_title"), (dict(title="很长" * 30), "bad_title"),
     (dict(category="pets"), "unknown_category"), (dict(beneficiary="aliens"), "unknown_beneficiary"),
     (dict(wish_by=(TODAY - timedelta(days=1)).isoformat()), "wish_by_past"),
     (dict(wish_by=(TODAY + timedelta(days=400)).isoformat()), "wish_by_too_far"),
@@ -429,7 +429,7 @@ async def test_staff_act_for_residents(kit, client):
 async def test_merge_rules(kit, client, people):
     w = await kit.wish_in("submitted")
     r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={})
-    assert r.status_code == 422 and r.json()["error"]["code"] == "missing_field"
+    assert r.status_code == 422 and r.json()["error"]["code"] == "required"
     r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={"into": w["id"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_merge"
     elsewhere = await kit.post(lon=109.25, lat=35.05)
@@ -437,7 +437,7 @@ async def test_merge_rules(kit, client, people):
     assert r.status_code == 422 and r.json()["error"]["code"] == "merge_elsewhere"
     gone = await kit.wish_in("withdrawn")
     r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={"into": gone["id"]})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "bad_merge"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "bad_transition"
     keep = await kit.wish_in("published")
     out = await kit.do(w["id"], "merge", "worker", into=keep["id"])
     assert out["status"] == "merged" and out["merged_into"] == keep["id"]

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ..cli import DbOpt, app, run, settings_for
+from ..cli import DbOpt, app, run, say_error, settings_for
 from ..domain.errors import DomainError
 from ..store import db
 
@@ -31,7 +31,7 @@ def _print_problems(e: DomainError) -> None:
     for p in problems:
         column = f"「{p['column']}」" if p["column"] else ""
         typer.echo(f"  第 {p['row']} 行 row {p['row']} {column}: {p['message']}", err=True)
-    typer.secho(f"错误 error: {e.message}", fg="red", err=True)
+    say_error(e)
     raise typer.Exit(1)
 
 
@@ -70,7 +70,7 @@ def _format(file: Path) -> str:
     try:
         return format_of(file.name)
     except DomainError as e:
-        typer.secho(f"错误 error: {e.message}", fg="red", err=True)
+        say_error(e)
         raise typer.Exit(2) from None
 
 

@@ -46,6 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from .error_codes import ErrorCode
 from .errors import Conflict, ValidationError
 from .levels import LEVEL_NAMES_ZH, check_code, code_prefix, is_within
 
@@ -184,7 +185,7 @@ class ServiceItemData:
         return format_fee(self.fee)
 
 
-def _bad(field_: str, code: str, zh: str, en: str, **extra: Any) -> ValidationError:
+def _bad(field_: str, code: ErrorCode, zh: str, en: str, **extra: Any) -> ValidationError:
     return ValidationError(zh, en, code=code, details={"field": field_, **extra})
 
 
@@ -195,16 +196,17 @@ def _text(value: Any, field_: str, *, required: bool = False, max_len: int = 500
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             value = str(value)
         else:
-            raise _bad(field_, "bad_type", f"{_label(field_)}应为文本", f"{field_} must be text")
+            raise _bad(field_, ErrorCode.BAD_TYPE, f"{_label(field_)}应为文本", f"{field_} must be text")
     value = value.strip()
     label = _label(field_)
     if required and not value:
-        raise _bad(field_, "required", f"{label}不能为空", f"{field_} is required")
+        raise _bad(field_, ErrorCode.REQUIRED, f"{label}不能为空", f"{field_} is required")
     if len(value) > max_len:
-        raise _bad(field_, "too_long", f"{label}不能超过 {max_len} 字", f"{field_} is longer than {max_len} characters",
+        raise _bad(field_, ErrorCode.TOO_LONG,
+                   f"{label}不能超过 {max_len} 字", f"{field_} is longer than {max_len} characters",
                    max_len=max_len)
     if one_line and ("\n" in value or "\r" in value):
-        raise _bad(field_, "multiline", f"{label}不能换行", f"{field_} must be one line")
+        raise _bad(field_, ErrorCode.MULTILINE, f"{label}不能换行", f"{field_} must be one line")
     return value
 
 
@@ -216,7 +218,7 @@ def _label(field_: str) -> str:
     return f"{label}第{int(m.group(2)) + 1}项" if m and m.group(2) is not None else label
 
 
-def _lookup(value: Any, field_: str, table: Mapping[str, Any], kind_zh: str, kind_en: str, code: str) -> str:
+def _lookup(value: Any, field_: str, table: Mapping[str, Any], kind_zh: str, kind_en: str, code: ErrorCode) -> str:
     """Accept an id or its Chinese name (as spreadsheets carry it)."""
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
     if text in table:
@@ -232,12 +234,12 @@ def _lookup(value: Any, field_: str, table: Mapping[str, Any], kind_zh: str, kin
 
 def category_id(value: Any, field_: str = "category") -> str:
     """A category from its id or Chinese name (query parameters, spreadsheet cells)."""
-    return _lookup(value, field_, CATEGORY_BY_ID, "类别", "category", "unknown_category")
+    return _lookup(value, field_, CATEGORY_BY_ID, "类别", "category", ErrorCode.UNKNOWN_CATEGORY)
 
 
 def list_id(value: Any, field_: str = "list") -> str:
     """A list from its id or Chinese name."""
-    return _lookup(value, field_, LIST_BY_ID, "清单", "list", "unknown_list")
+    return _lookup(value, field_, LIST_BY_ID, "清单", "list", ErrorCode.UNKNOWN_LIST)
 
 
 def parens_balanced(text: str) -> bool:
@@ -261,18 +263,18 @@ def _check_material(raw: Any, f: str) -> Material:
     if isinstance(raw, str):
         raw = {"name": raw}
     if not isinstance(raw, Mapping):
-        raise _bad(f, "bad_material", f"{_label(f)}应为材料对象", f"{f} must be a material object")
+        raise _bad(f, ErrorCode.BAD_MATERIAL, f"{_label(f)}应为材料对象", f"{f} must be a material object")
     name = _text(raw.get("name"), f"{f}.name", required=True, max_len=100)
     note = _text(raw.get("note"), f"{f}.note", max_len=200)
     for part, value in (("name", name), ("note", note)):
         if part == "name" and any(ch in value for ch in _MATERIAL_FORBIDDEN):
-            raise _bad(f"{f}.{part}", "bad_material", f"{_label(f)}名称不能含分号或换行",
+            raise _bad(f"{f}.{part}", ErrorCode.BAD_MATERIAL, f"{_label(f)}名称不能含分号或换行",
                        f"{f}.{part} may not contain a semicolon or line break")
         if not parens_balanced(value):
-            raise _bad(f"{f}.{part}", "bad_material", f"{_label(f)}的括号不成对: {value}",
+            raise _bad(f"{f}.{part}", ErrorCode.BAD_MATERIAL, f"{_label(f)}的括号不成对: {value}",
                        f"unbalanced parentheses in {f}.{part}: {value}")
     if note.startswith(("电子证照", "电子件")):
-        raise _bad(f"{f}.note", "bad_material", f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
+        raise _bad(f"{f}.note", ErrorCode.BAD_MATERIAL, f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
                    f"{f}.note: mark electronic copies with electronic_ok, not in the note")
     copies = raw.get("copies", 1)
     if isinstance(copies, str) and copies.strip().isdigit():
@@ -280,10 +282,10 @@ def _check_material(raw: Any, f: str) -> Material:
     if isinstance(copies, float) and copies.is_integer():
         copies = int(copies)
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 99:
-        raise _bad(f"{f}.copies", "bad_copies", f"{_label(f)}的份数应为 1-99 的整数", f"{f}.copies must be 1-99")
+        raise _bad(f"{f}.copies", ErrorCode.BAD_COPIES, f"{_label(f)}的份数应为 1-99 的整数", f"{f}.copies must be 1-99")
     electronic = raw.get("electronic_ok", False)
     if not isinstance(electronic, bool):
-        raise _bad(f"{f}.electronic_ok", "bad_type", f"{_label(f)}的“电子证照可用”应为是/否",
+        raise _bad(f"{f}.electronic_ok", ErrorCode.BAD_TYPE, f"{_label(f)}的“电子证照可用”应为是/否",
                    f"{f}.electronic_ok must be a boolean")
     return Material(name=name, copies=copies, electronic_ok=electronic, note=note)
 
@@ -292,20 +294,20 @@ def _check_venue(raw: Any, f: str) -> Venue:
     if isinstance(raw, Venue):
         raw = {"kind": raw.kind, "name": raw.name, "address": raw.address, "hours": raw.hours, "url": raw.url}
     if not isinstance(raw, Mapping):
-        raise _bad(f, "bad_venue", f"{_label(f)}应为地点对象", f"{f} must be a venue object")
-    kind = _lookup(raw.get("kind"), f"{f}.kind", VENUE_KINDS, "办理地点类型", "venue kind", "bad_venue")
+        raise _bad(f, ErrorCode.BAD_VENUE, f"{_label(f)}应为地点对象", f"{f} must be a venue object")
+    kind = _lookup(raw.get("kind"), f"{f}.kind", VENUE_KINDS, "办理地点类型", "venue kind", ErrorCode.BAD_VENUE)
     values = {k: _text(raw.get(k), f"{f}.{k}", max_len=300) for k in ("name", "address", "hours", "url")}
     for k, v in values.items():
         if "|" in v:
-            raise _bad(f"{f}.{k}", "bad_venue", f"{_label(f)}不能含竖线 |", f"{f}.{k} may not contain '|'")
+            raise _bad(f"{f}.{k}", ErrorCode.BAD_VENUE, f"{_label(f)}不能含竖线 |", f"{f}.{k} may not contain '|'")
     if kind == "online":
         if not re.match(r"^https?://\S+$", values["url"]):
-            raise _bad(f"{f}.url", "bad_venue", f"{_label(f)}网上办理须填写以 http(s):// 开头的网址",
+            raise _bad(f"{f}.url", ErrorCode.BAD_VENUE, f"{_label(f)}网上办理须填写以 http(s):// 开头的网址",
                        f"{f}.url: an online venue needs an http(s) URL")
     elif not values["name"]:
-        raise _bad(f"{f}.name", "required", f"{_label(f)}须填写窗口或中心名称", f"{f}.name is required")
+        raise _bad(f"{f}.name", ErrorCode.REQUIRED, f"{_label(f)}须填写窗口或中心名称", f"{f}.name is required")
     elif values["url"] and not re.match(r"^https?://\S+$", values["url"]):
-        raise _bad(f"{f}.url", "bad_venue", f"{_label(f)}网址应以 http(s):// 开头", f"{f}.url must be http(s)")
+        raise _bad(f"{f}.url", ErrorCode.BAD_VENUE, f"{_label(f)}网址应以 http(s):// 开头", f"{f}.url must be http(s)")
     return Venue(kind=kind, **values)
 
 
@@ -319,18 +321,18 @@ def parse_fee(value: Any, field_: str = "fee") -> Decimal | str:
     Zero, "免费" and "无" become "不收费", so a free item reads the same everywhere.
     """
     if isinstance(value, bool):
-        raise _bad(field_, "bad_fee", "收费应为金额或文字说明", "fee must be an amount or a text")
+        raise _bad(field_, ErrorCode.BAD_FEE, "收费应为金额或文字说明", "fee must be an amount or a text")
     if isinstance(value, (int, float, Decimal)):
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            raise _bad(field_, "bad_fee", "收费金额无效", "invalid fee amount") from None
+            raise _bad(field_, ErrorCode.BAD_FEE, "收费金额无效", "invalid fee amount") from None
         if not amount.is_finite() or amount < 0 or amount >= 10_000_000:
-            raise _bad(field_, "bad_fee", "收费金额应为非负数", "the fee must be a non-negative amount")
+            raise _bad(field_, ErrorCode.BAD_FEE, "收费金额应为非负数", "the fee must be a non-negative amount")
         return FREE if amount == 0 else amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = _text(value, field_, max_len=200)
     if not text:
-        raise _bad(field_, "required", "收费不能为空(不收费请填“不收费”)", "fee is required (write 不收费 if free)")
+        raise _bad(field_, ErrorCode.REQUIRED, "收费不能为空(不收费请填“不收费”)", "fee is required (write 不收费 if free)")
     m = _FEE_NUMBER.match(unicodedata.normalize("NFKC", text))
     if m:
         return parse_fee(Decimal(m.group(1)), field_)
@@ -352,7 +354,7 @@ def infer_level(code: str) -> str:
     if len(code) == 15:
         return "grid"
     raise ValidationError(f"区域代码 {code!r} 的位数不对", f"area code {code!r} has a wrong length",
-                          code="bad_code", details={"code": code})
+                          code=ErrorCode.BAD_CODE, details={"code": code})
 
 
 def _check_area(raw: Any, f: str) -> str:
@@ -361,10 +363,10 @@ def _check_area(raw: Any, f: str) -> str:
         level = infer_level(code)
         check_code(code, level)
     except ValidationError as e:
-        raise _bad(f, "bad_area", f"{_label(f)} {code!r} 不是有效的区划代码: {e.message_zh}",
+        raise _bad(f, ErrorCode.BAD_AREA, f"{_label(f)} {code!r} 不是有效的区划代码: {e.message_zh}",
                    f"{f} {code!r} is not a valid area code: {e.message_en}") from None
     if level not in ITEM_AREA_LEVELS:
-        raise _bad(f, "bad_area", f"{_label(f)} {code} 是{LEVEL_NAMES_ZH[level]},事项只能设定到市、区县、街道或社区",
+        raise _bad(f, ErrorCode.BAD_AREA, f"{_label(f)} {code} 是{LEVEL_NAMES_ZH[level]},事项只能设定到市、区县、街道或社区",
                    f"{f} {code} is a {level}; items apply to cities, districts, streets or communities")
     return code
 
@@ -392,7 +394,7 @@ def _check_time_limit(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
-        raise _bad("time_limit_days", "bad_time_limit", "办理时限应为 0-365 的整数工作日(0 为即办),不限请留空",
+        raise _bad("time_limit_days", ErrorCode.BAD_TIME_LIMIT, "办理时限应为 0-365 的整数工作日(0 为即办),不限请留空",
                    "time_limit_days must be a whole number of working days, 0-365, or empty")
     return value
 
@@ -400,7 +402,7 @@ def _check_time_limit(value: Any) -> int | None:
 def _check_keyword(value: Any, f: str) -> str:
     text = _text(value, f, required=True, max_len=30)
     if re.search(r"[,，、;；]", text):
-        raise _bad(f, "bad_keyword", f"{_label(f)} 不能含逗号、顿号或分号", f"{f} may not contain a comma or semicolon")
+        raise _bad(f, ErrorCode.BAD_KEYWORD, f"{_label(f)} 不能含逗号、顿号或分号", f"{f} may not contain a comma or semicolon")
     return text
 
 
@@ -410,7 +412,7 @@ _ITEM_KEYS = frozenset(FIELD_LABELS)
 def _seq(raw: Mapping[str, Any], field_: str) -> list[Any]:
     value = raw.get(field_) or []
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise _bad(field_, "bad_type", f"{_label(field_)}应为列表", f"{field_} must be a list")
+        raise _bad(field_, ErrorCode.BAD_TYPE, f"{_label(field_)}应为列表", f"{field_} must be a list")
     return list(value)
 
 
@@ -418,8 +420,8 @@ def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     """Yield (field, check) pairs; each check returns the normalised value or raises."""
     yield "name", lambda: _text(raw.get("name"), "name", required=True, max_len=100)
     yield "category", lambda: _lookup(raw.get("category"), "category", CATEGORY_BY_ID, "类别", "category",
-                                            "unknown_category")
-    yield "list", lambda: _lookup(raw.get("list"), "list", LIST_BY_ID, "清单", "list", "unknown_list")
+                                            ErrorCode.UNKNOWN_CATEGORY)
+    yield "list", lambda: _lookup(raw.get("list"), "list", LIST_BY_ID, "清单", "list", ErrorCode.UNKNOWN_LIST)
     yield "summary", lambda: _text(raw.get("summary"), "summary", max_len=2000, one_line=False)
     yield "legal_basis", lambda: _text(raw.get("legal_basis"), "legal_basis", max_len=1000, one_line=False)
     yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(_seq(raw, "materials"))]
@@ -461,10 +463,10 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
         raw = data
         unknown = sorted(set(raw) - _ITEM_KEYS)
         if unknown:
-            return None, [_bad(unknown[0], "unknown_field", f"未知字段 {', '.join(unknown)}",
+            return None, [_bad(unknown[0], ErrorCode.UNKNOWN_FIELD, f"未知字段 {', '.join(unknown)}",
                                f"unknown fields: {', '.join(unknown)}")]
     else:
-        return None, [_bad("item", "bad_type", "事项应为对象", "an item must be an object")]
+        return None, [_bad("item", ErrorCode.BAD_TYPE, "事项应为对象", "an item must be an object")]
     values: dict[str, Any] = {}
     errors: list[ValidationError] = []
     for name, check in _field_checks(raw):
@@ -478,7 +480,7 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
         errors.insert(0, e)
     if "legal_basis" in values and "category" in values and "list" in values:
         if not values["legal_basis"] and values["category"] not in NO_BASIS_NEEDED:
-            errors.append(_bad("legal_basis", "required", "设定依据不能为空(便民利民和志愿服务除外)",
+            errors.append(_bad("legal_basis", ErrorCode.REQUIRED, "设定依据不能为空(便民利民和志愿服务除外)",
                                "legal_basis is required (except for convenience and volunteer services)"))
     if errors:
         return None, errors
@@ -489,14 +491,15 @@ def _check_item_code(value: Any, list_id: str | None, category: str | None) -> s
     code = unicodedata.normalize("NFKC", str(value or "")).strip().upper()
     m = CODE_RE.match(code)
     if not m:
-        raise _bad("code", "bad_item_code", f"事项代码 {code!r} 应形如 GS-SB-001(清单-类别-序号)",
+        raise _bad("code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {code!r} 应形如 GS-SB-001(清单-类别-序号)",
                    f"item code {code!r} must look like GS-SB-001 (list-category-number)")
     if list_id and m.group(1) != LIST_BY_ID[list_id].prefix:
-        raise _bad("code", "code_mismatch", f"代码 {code} 的清单段应为 {LIST_BY_ID[list_id].prefix}({LIST_BY_ID[list_id].zh})",
+        raise _bad("code", ErrorCode.CODE_MISMATCH,
+                   f"代码 {code} 的清单段应为 {LIST_BY_ID[list_id].prefix}({LIST_BY_ID[list_id].zh})",
                    f"code {code}: the list segment for {list_id} is {LIST_BY_ID[list_id].prefix}")
     if category and m.group(2) != CATEGORY_BY_ID[category].prefix:
         c = CATEGORY_BY_ID[category]
-        raise _bad("code", "code_mismatch", f"代码 {code} 的类别段应为 {c.prefix}({c.zh})",
+        raise _bad("code", ErrorCode.CODE_MISMATCH, f"代码 {code} 的类别段应为 {c.prefix}({c.zh})",
                    f"code {code}: the category segment for {category} is {c.prefix}")
     return code
 
@@ -551,7 +554,7 @@ def version_transition(status: ItemStatus | str, action: str) -> ItemStatus:
     except KeyError:
         allowed = [a for (s, a) in _VERSION_MOVES if s is status]
         raise Conflict(f"{STATUS_NAMES_ZH[status]}的版本不能执行 {action}",
-                       f"a {status} version cannot {action}", code="bad_transition",
+                       f"a {status} version cannot {action}", code=ErrorCode.BAD_TRANSITION,
                        details={"status": str(status), "action": action, "allowed": allowed}) from None
 
 
@@ -586,7 +589,7 @@ def _one_item(versions: Sequence[ItemVersion]) -> list[ItemVersion]:
     codes = {v.code for v in versions}
     if len(codes) > 1:
         raise ValidationError("版本记录属于多个事项", "version records of more than one item",
-                              code="mixed_versions", details={"codes": sorted(codes)})
+                              code=ErrorCode.MIXED_VERSIONS, details={"codes": sorted(codes)})
     return sorted(versions, key=lambda v: v.version)
 
 
@@ -607,7 +610,7 @@ def next_version(versions: Sequence[ItemVersion], item: ServiceItemData) -> Item
     if ordered and ordered[0].code != item.code:
         raise ValidationError(f"事项代码 {item.code} 与版本记录 {ordered[0].code} 不符,代码不可修改",
                               f"item code {item.code} differs from {ordered[0].code}; codes cannot change",
-                              code="code_changed", details={"field": "code"})
+                              code=ErrorCode.CODE_CHANGED, details={"field": "code"})
     if not ordered:
         return ItemVersion(code=item.code, version=1, item=item)
     latest = ordered[-1]
@@ -624,7 +627,7 @@ def publish(versions: Sequence[ItemVersion], on: date) -> list[ItemVersion]:
     ordered = _one_item(versions)
     draft = ordered[-1] if ordered and ordered[-1].status is ItemStatus.DRAFT else None
     if draft is None:
-        raise Conflict("没有待发布的草稿版本", "there is no draft version to publish", code="no_draft",
+        raise Conflict("没有待发布的草稿版本", "there is no draft version to publish", code=ErrorCode.NO_DRAFT,
                        details={"code": ordered[-1].code if ordered else None})
     changed = [replace(draft, status=version_transition(draft.status, "publish"), published_on=on)]
     live = current_version(ordered)
@@ -632,7 +635,7 @@ def publish(versions: Sequence[ItemVersion], on: date) -> list[ItemVersion]:
         if live.published_on and on < live.published_on:
             raise ValidationError(f"发布日期 {on} 早于现行版本的发布日期 {live.published_on}",
                                   f"publication date {on} is before the current version's {live.published_on}",
-                                  code="publish_before_current", details={"field": "published_on"})
+                                  code=ErrorCode.PUBLISH_BEFORE_CURRENT, details={"field": "published_on"})
         changed.append(replace(live, status=version_transition(live.status, "supersede"), superseded_on=on))
     return changed
 
@@ -642,11 +645,11 @@ def revoke(versions: Sequence[ItemVersion], on: date) -> ItemVersion:
     live = current_version(versions)
     if live is None:
         raise Conflict("该事项没有已发布的版本,无法撤销", "the item has no published version to revoke",
-                       code="not_published")
+                       code=ErrorCode.NOT_PUBLISHED)
     if live.published_on and on < live.published_on:
         raise ValidationError(f"撤销日期 {on} 早于发布日期 {live.published_on}",
                               f"revocation date {on} is before publication on {live.published_on}",
-                              code="revoke_before_publish", details={"field": "revoked_on"})
+                              code=ErrorCode.REVOKE_BEFORE_PUBLISH, details={"field": "revoked_on"})
     return replace(live, status=version_transition(live.status, "revoke"), revoked_on=on)
 
 
@@ -725,7 +728,7 @@ _ADMISSION_MOVES: dict[tuple[AdmissionState, AdmissionAction], AdmissionState] =
 
 
 def admission_transition(state: AdmissionState | str, action: AdmissionAction | str) -> AdmissionState:
-    """The state after ``action``, or Conflict(code="bad_transition") naming what is allowed."""
+    """The state after ``action``, or Conflict(code=ErrorCode.BAD_TRANSITION) naming what is allowed."""
     state = AdmissionState(state)
     try:
         action = AdmissionAction(action)
@@ -733,7 +736,7 @@ def admission_transition(state: AdmissionState | str, action: AdmissionAction | 
     except (ValueError, KeyError):
         allowed = [str(a) for (s, a) in _ADMISSION_MOVES if s is state]
         raise Conflict(f"{ADMISSION_STATE_NAMES_ZH[state]}的准入申请不能执行 {action}",
-                       f"an admission application that is {state} cannot {action}", code="bad_transition",
+                       f"an admission application that is {state} cannot {action}", code=ErrorCode.BAD_TRANSITION,
                        details={"state": str(state), "action": str(action), "allowed": allowed}) from None
 
 
@@ -781,7 +784,8 @@ def _as_date(value: Any, field_: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _bad(field_, "bad_date", f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
+        raise _bad(field_, ErrorCode.BAD_DATE,
+                   f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
 
 
 def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:
@@ -794,7 +798,7 @@ def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> Admission
              for k in ("department", "reason", "legal_basis")}
     item_code = unicodedata.normalize("NFKC", str(data.get("item_code") or "")).strip().upper()
     if not CODE_RE.match(item_code):
-        raise _bad("item_code", "bad_item_code", f"事项代码 {item_code!r} 无效", f"invalid item code {item_code!r}")
+        raise _bad("item_code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {item_code!r} 无效", f"invalid item code {item_code!r}")
     funding = data.get("funding")
     if isinstance(funding, Funding):
         funding = {"amount": funding.amount, "source": funding.source}
@@ -803,15 +807,15 @@ def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> Admission
     amount = _text(funding.get("amount"), "funding.amount", max_len=200)
     source = _text(funding.get("source"), "funding.source", max_len=200)
     if not amount or not source:
-        raise _bad("funding", "no_funding", "准入事项须落实“费随事转”:写明经费数额和来源",
+        raise _bad("funding", ErrorCode.NO_FUNDING, "准入事项须落实“费随事转”:写明经费数额和来源",
                    "funding must follow the task: state the amount and the source")
     areas = tuple(dict.fromkeys(_check_area(a, f"areas[{i}]") for i, a in enumerate(_split_list(data.get("areas")))))
     if not areas:
-        raise _bad("areas", "required", "须写明准入的区域", "the areas of the admission are required")
+        raise _bad("areas", ErrorCode.REQUIRED, "须写明准入的区域", "the areas of the admission are required")
     start = _as_date(data.get("period_start"), "period_start")
     end = _as_date(data.get("period_end"), "period_end")
     if end < start:
-        raise _bad("period_end", "bad_period", "准入期限的结束日期早于开始日期", "the period ends before it starts")
+        raise _bad("period_end", ErrorCode.BAD_PERIOD, "准入期限的结束日期早于开始日期", "the period ends before it starts")
     applied = data.get("applied_on")
     return AdmissionApplication(
         department=texts["department"], item_code=item_code, reason=texts["reason"],
@@ -831,14 +835,14 @@ def admission_act(app: AdmissionApplication, action: AdmissionAction | str, *, o
     new_state = admission_transition(app.state, action)
     reason = (reason or "").strip()
     if action is _A.REJECT and not reason:
-        raise _bad("reason", "reason_required", "驳回须写明理由", "a rejection needs a reason")
+        raise _bad("reason", ErrorCode.REASON_REQUIRED, "驳回须写明理由", "a rejection needs a reason")
     if action is _A.APPROVE and on > app.period_end:
-        raise _bad("on", "period_ended", "准入期限已过,不能再批准", "the period is over; it can no longer be approved")
+        raise _bad("on", ErrorCode.PERIOD_ENDED, "准入期限已过,不能再批准", "the period is over; it can no longer be approved")
     if action is _A.ACTIVATE and not app.period_start <= on <= app.period_end:
-        raise _bad("on", "outside_period", f"只能在准入期限 {app.period_start} 至 {app.period_end} 内启用",
+        raise _bad("on", ErrorCode.OUTSIDE_PERIOD, f"只能在准入期限 {app.period_start} 至 {app.period_end} 内启用",
                    f"activation only within the period {app.period_start}..{app.period_end}")
     if action is _A.EXPIRE and on <= app.period_end and not reason:
-        raise _bad("reason", "reason_required", "期限届满前退出须写明理由(如工作已完成)",
+        raise _bad("reason", ErrorCode.REASON_REQUIRED, "期限届满前退出须写明理由(如工作已完成)",
                    "ending before the period is over needs a reason (e.g. the work is done)")
     step = AdmissionStep(action, app.state, new_state, on, by, reason)
     changes: dict[str, Any] = {"state": new_state, "history": app.history + (step,)}
@@ -890,7 +894,7 @@ def check_admissible(list_id: str, code: str = "") -> None:
         lst = LIST_BY_ID[list_id]
         raise ValidationError(f"事项 {code} 属于“{lst.zh}清单”,不能准入社区",
                               f"item {code} is on the list '{lst.en}' and cannot be admitted into communities",
-                              code="not_admissible", details={"field": "item_code", "list": list_id})
+                              code=ErrorCode.NOT_ADMISSIBLE, details={"field": "item_code", "list": list_id})
 
 
 def admission_state_on(app: AdmissionApplication, on_date: date) -> AdmissionState:

@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import shapely
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 CRS_NAMES: tuple[str, ...] = ("wgs84", "cgcs2000", "gcj02", "bd09")
@@ -74,7 +75,7 @@ def check_crs(name: str) -> str:
     raise ValidationError(
         f"未知的坐标系 {name!r},应为 {' '.join(CRS_NAMES)} 之一",
         f"unknown coordinate reference system {name!r}; expected one of {', '.join(CRS_NAMES)}",
-        code="unknown_crs",
+        code=ErrorCode.UNKNOWN_CRS,
         details={"crs": name, "allowed": list(CRS_NAMES)},
     )
 

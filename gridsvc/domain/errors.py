@@ -1,84 +1,97 @@
 """Typed domain errors.
 
-Every error a user can cause is a `DomainError` with a stable machine code, a message in
-Chinese and English, optional details, and the HTTP status the web layer answers with. The
-web layer turns them into `{"error": {"code", "message", "details"}}` in one place; the CLI
-prints the same message.
+Every error a user can cause is a `DomainError` carrying a code of the registry
+(`gridsvc.domain.error_codes.ErrorCode`), a message in Chinese and in English, and optional
+details. The code decides the HTTP status. People read one language at a time: the web layer
+asks for `message_in(language)` in one place, the CLI prints the language of its locale.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Literal
+
+from .error_codes import ErrorCode
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+# The language messages are read in when no one names it: Chinese, unless the caller (the CLI
+# from its locale, the web layer per request) sets another for the current context.
+message_language: ContextVar[Language] = ContextVar("message_language", default="zh")
+
+
+def in_language(zh: str, en: str) -> str:
+    """One of the two, by the current context's language (for messages listed inside details)."""
+    return en if message_language.get() == "en" else zh
 
 
 class DomainError(Exception):
-    status = 422
-    code = "invalid"
+    code: ErrorCode = ErrorCode.INVALID
 
     def __init__(
         self,
-        message_zh: str,
+        message_zh: str = "",
         message_en: str = "",
         *,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         details: Any = None,
-        status: int | None = None,
     ) -> None:
-        self.message_zh = message_zh
-        self.message_en = message_en or message_zh
-        if code:
+        if code is not None:
             self.code = code
-        if status:
-            self.status = status
+        # A site without its own wording falls back to the registry's, per language, so an
+        # English reader never gets a Chinese-only sentence.
+        self.message_zh = message_zh or self.code.zh
+        self.message_en = message_en or self.code.en
         self.details = details
-        super().__init__(self.message)
+        super().__init__(self.message_zh)
+
+    @property
+    def status(self) -> int:
+        return self.code.status
+
+    def message_in(self, language: Language) -> str:
+        return self.message_en if language == "en" else self.message_zh
 
     @property
     def message(self) -> str:
-        if self.message_en and self.message_en != self.message_zh:
-            return f"{self.message_zh} ({self.message_en})"
-        return self.message_zh
+        """The message in the current context's language (Chinese unless set)."""
+        return self.message_in(message_language.get())
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "details": self.details}
+    def to_dict(self, language: Language | None = None) -> dict[str, Any]:
+        message = self.message if language is None else self.message_in(language)
+        return {"code": str(self.code), "message": message, "details": self.details}
 
 
 class ValidationError(DomainError):
     """Input breaks a rule (422)."""
 
-    status = 422
-    code = "invalid"
+    code = ErrorCode.INVALID
 
 
 class BadRequest(DomainError):
     """Input cannot be read at all (400): not JSON, missing fields of the wrong type."""
 
-    status = 400
-    code = "bad_request"
+    code = ErrorCode.BAD_REQUEST
 
 
 class NotFound(DomainError):
-    status = 404
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     """The thing exists already or is held by someone else (409)."""
 
-    status = 409
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class Unauthenticated(DomainError):
-    status = 401
-    code = "unauthenticated"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(DomainError):
-    status = 403
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 class TooManyRequests(DomainError):
-    status = 429
-    code = "too_many_requests"
+    code = ErrorCode.TOO_MANY_REQUESTS

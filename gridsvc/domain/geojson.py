@@ -1,7 +1,7 @@
 """Reading boundary files (GeoJSON, DataV GeoAtlas) and writing RFC 7946 GeoJSON.
 
 Reading separates two kinds of trouble. A file that cannot be read as a whole (not JSON, not
-GeoJSON, a feature without a "geometry" member) raises `ValidationError(code="bad_geojson")`
+GeoJSON, a feature without a "geometry" member) raises `ValidationError(code=ErrorCode.BAD_GEOJSON)`
 naming the place. Everything about one feature (a missing code, a ring of three points, a
 household count of "abc") goes into that feature's `problems`, so an import can report every
 feature's trouble in one pass. Whether a geometry is *valid* is `geometry.check_shape`'s job.
@@ -19,7 +19,8 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from .errors import ValidationError
+from .error_codes import ErrorCode
+from .errors import ValidationError, in_language
 from .geometry import round_coords
 from .levels import LEVELS
 
@@ -54,7 +55,7 @@ class ParsedFeature:
 
 
 def _bad(message_zh: str, message_en: str, **details: Any) -> ValidationError:
-    return ValidationError(message_zh, message_en, code="bad_geojson", details=details)
+    return ValidationError(message_zh, message_en, code=ErrorCode.BAD_GEOJSON, details=details)
 
 
 def _load(data: bytes | str | dict) -> Any:
@@ -215,7 +216,7 @@ def _build_geometry(g: dict, path: str) -> tuple[BaseGeometry | None, str | None
                 geom = shapely.force_2d(geom)  # altitude means nothing for a boundary
             return geom, None
     zh, en = problem
-    return None, f"几何无法读取:{zh} (unreadable geometry: {en})"
+    return None, in_language(f"几何无法读取:{zh}", f"unreadable geometry: {en}")
 
 
 def _as_code(v: Any) -> str | None:
@@ -244,9 +245,8 @@ def _as_count(v: Any, key: str, path: str, problems: list[str]) -> int | None:
             n = int(s)
     if n is None or n < 0:
         shown = json.dumps(v, ensure_ascii=False)
-        problems.append(
-            f"{path}.properties.{key} 应为非负整数,实际为 {shown} ({path}.properties.{key} must be a whole number ≥ 0, got {shown})"
-        )
+        problems.append(in_language(f"{path}.properties.{key} 应为非负整数,实际为 {shown}",
+                                    f"{path}.properties.{key} must be a whole number ≥ 0, got {shown}"))
         return None
     return n
 
@@ -267,7 +267,7 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
             f"GeoJSON 结构错误:{place} {zh}{more_zh}",
             f"malformed GeoJSON: {place} {en}{more_en}",
             place=place,
-            errors=[{"place": p, "message": f"{z} ({e})"} for p, z, e in errors[:_MAX_FILE_ERRORS]],
+            errors=[{"place": p, "message": in_language(z, e)} for p, z, e in errors[:_MAX_FILE_ERRORS]],
             count=len(errors),
         )
 
@@ -279,13 +279,15 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
         code = _as_code(props.get(key))
         if code is None and props.get(key) not in (None, ""):
             shown = json.dumps(props[key], ensure_ascii=False)[:40]
-            problems.append(f"{path}.properties.{key} 不是有效的代码:{shown} ({path}.properties.{key} is not a usable code: {shown})")
+            problems.append(in_language(f"{path}.properties.{key} 不是有效的代码:{shown}",
+                                        f"{path}.properties.{key} is not a usable code: {shown}"))
         elif code is None and kind != "Geometry":  # a bare geometry is just a shape: no code to miss
-            problems.append(f"{path} 缺少代码 (properties.code 或 adcode) ({path} has no code: properties.code or adcode)")
+            problems.append(in_language(f"{path} 缺少代码 (properties.code 或 adcode)",
+                                        f"{path} has no code: properties.code or adcode"))
         name = props.get("name")
         name = str(name).strip() if name is not None and str(name).strip() else None
         if name is None and kind != "Geometry":
-            problems.append(f"{path} 缺少名称 (properties.name) ({path} has no name: properties.name)")
+            problems.append(in_language(f"{path} 缺少名称 (properties.name)", f"{path} has no name: properties.name"))
         level = props.get("level") if props.get("level") in LEVELS else None
         parent = _as_code(props.get("parent"))
         if parent is None:
@@ -298,7 +300,7 @@ def read_features(data: bytes | str | dict) -> list[ParsedFeature]:
         geom = None
         gpath = f"{path}.geometry" if path else "geometry"
         if f["geometry"] is None:
-            problems.append(f"{gpath} 为 null,没有边界 ({gpath} is null: no boundary)")
+            problems.append(in_language(f"{gpath} 为 null,没有边界", f"{gpath} is null: no boundary"))
         else:
             geom, problem = _build_geometry(f["geometry"], gpath)
             if problem:

@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from .errors import in_language
 from .levels import LEVEL_NAMES_ZH, check_level
 
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)  # lon_min, lat_min, lon_max, lat_max
@@ -76,7 +77,7 @@ class GeometryProblem:
 
     @property
     def message(self) -> str:
-        return f"{self.message_zh} ({self.message_en})"
+        return in_language(self.message_zh, self.message_en)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,6 +18,7 @@ and scope checks are string comparisons.
 
 from __future__ import annotations
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 LEVELS: tuple[str, ...] = ("city", "district", "street", "community", "grid", "group", "building")
@@ -42,7 +43,7 @@ def check_level(level: str) -> str:
         raise ValidationError(
             f"未知的区域层级 {level!r},应为 {' '.join(LEVELS)} 之一",
             f"unknown area level {level!r}; expected one of {', '.join(LEVELS)}",
-            code="unknown_level",
+            code=ErrorCode.UNKNOWN_LEVEL,
             details={"level": level, "levels": list(LEVELS)},
         )
     return level
@@ -86,20 +87,20 @@ def check_code(code: str, level: str, parent_code: str | None = None, parent_lev
         raise ValidationError(
             f"{LEVEL_NAMES_ZH[level]}代码 {code!r} 应为 {digits} 位数字",
             f"a {level} code must be {digits} digits, got {code!r}",
-            code="bad_code",
+            code=ErrorCode.BAD_CODE,
             details={"code": code, "level": level, "digits": digits},
         )
     tail = code[len(code_prefix(code, level)) :]
     if level == "city" and not code.endswith("00"):  # 610200, or a municipality's 110000
         raise ValidationError(
-            f"市级代码 {code} 应以 00 结尾", f"a city code ends in 00, got {code}", code="bad_code",
+            f"市级代码 {code} 应以 00 结尾", f"a city code ends in 00, got {code}", code=ErrorCode.BAD_CODE,
             details={"code": code, "level": level},
         )
     if tail and set(tail) != {"0"}:
         raise ValidationError(
             f"{LEVEL_NAMES_ZH[level]}代码 {code} 的末 {len(tail)} 位应为 0",
             f"the last {len(tail)} digits of a {level} code are zeros, got {code}",
-            code="bad_code",
+            code=ErrorCode.BAD_CODE,
             details={"code": code, "level": level},
         )
     own = code[PREFIX_DIGITS[parent_level(level)] if parent_level(level) else 0 : PREFIX_DIGITS[level]]
@@ -107,7 +108,7 @@ def check_code(code: str, level: str, parent_code: str | None = None, parent_lev
         raise ValidationError(
             f"{LEVEL_NAMES_ZH[level]}代码 {code} 的本级编号不能为全 0",
             f"the {level}'s own segment of {code} cannot be all zeros",
-            code="bad_code",
+            code=ErrorCode.BAD_CODE,
             details={"code": code, "level": level},
         )
     if parent_code is not None and parent_level_ is not None:
@@ -115,14 +116,14 @@ def check_code(code: str, level: str, parent_code: str | None = None, parent_lev
             raise ValidationError(
                 f"上级区域 {parent_code} ({parent_level_}) 的层级不高于 {level}",
                 f"parent {parent_code} is a {parent_level_}, not above a {level}",
-                code="bad_parent",
+                code=ErrorCode.BAD_PARENT,
                 details={"code": code, "parent": parent_code},
             )
         if not code.startswith(code_prefix(parent_code, parent_level_)):
             raise ValidationError(
                 f"代码 {code} 不以上级区域 {parent_code} 的前缀 {code_prefix(parent_code, parent_level_)} 开头",
                 f"code {code} does not extend its parent's prefix {code_prefix(parent_code, parent_level_)}",
-                code="code_not_in_parent",
+                code=ErrorCode.CODE_NOT_IN_PARENT,
                 details={"code": code, "parent": parent_code},
             )
     return code

@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 from .wishes import WISH_CATEGORIES
 
@@ -61,8 +62,11 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+_BAD_INPUT = {"need": ErrorCode.BAD_NEED, "provider": ErrorCode.BAD_PROVIDER}
+
+
 def _bad(what: str, zh: str, en: str, **details: object) -> ValidationError:
-    return ValidationError(zh, en, code=f"bad_{what}", details=details)
+    return ValidationError(zh, en, code=_BAD_INPUT[what], details=details)
 
 
 def _check_lonlat(kind: str, id_: Hashable, lon: float, lat: float) -> None:
@@ -198,7 +202,7 @@ class ProviderIndex:
         self.position = {pid: i for i, pid in enumerate(self.ids)}
         if len(self.position) != len(ps):
             dup = next(pid for pid in self.ids if self.ids.count(pid) > 1)
-            raise ValidationError(f"提供方编号 {dup} 重复", f"duplicate provider id {dup}", code="duplicate_id",
+            raise ValidationError(f"提供方编号 {dup} 重复", f"duplicate provider id {dup}", code=ErrorCode.DUPLICATE_ID,
                                   details={"id": str(dup)})
         n = self.n = len(ps)
         self.id_rank = _sort_rank(self.ids)
@@ -386,7 +390,7 @@ def _check_need_ids(needs: Sequence[Need]) -> None:
     if len({nd.id for nd in needs}) != len(needs):
         seen: set[Hashable] = set()
         dup = next(nd.id for nd in needs if nd.id in seen or seen.add(nd.id))  # type: ignore[func-returns-value]
-        raise ValidationError(f"需求编号 {dup} 重复", f"duplicate need id {dup}", code="duplicate_id",
+        raise ValidationError(f"需求编号 {dup} 重复", f"duplicate need id {dup}", code=ErrorCode.DUPLICATE_ID,
                               details={"id": str(dup)})
 
 

@@ -28,6 +28,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 # ---------------------------------------------------------------------------- credit code
@@ -86,7 +87,7 @@ CIVIL_AFFAIRS = "5"
 
 
 def _bad_code(zh: str, en: str, **details: Any) -> ValidationError:
-    return ValidationError(zh, en, code="bad_credit_code", details=details)
+    return ValidationError(zh, en, code=ErrorCode.BAD_CREDIT_CODE, details=details)
 
 
 def credit_check_char(first17: str) -> str:
@@ -230,7 +231,7 @@ def check_org_kind(kind: str) -> OrgKind:
         raise ValidationError(
             f"未知的社会组织类别 {kind!r},应为 {'、'.join(ORG_KINDS.values())} 之一",
             f"unknown organisation kind {kind!r}; expected one of {', '.join(ORG_KINDS)}",
-            code="unknown_org_kind", details={"kind": kind, "kinds": list(ORG_KINDS)},
+            code=ErrorCode.UNKNOWN_ORG_KIND, details={"kind": kind, "kinds": list(ORG_KINDS)},
         ) from None
 
 
@@ -241,7 +242,7 @@ def check_org_status(status: str) -> OrgStatus:
         raise ValidationError(
             f"未知的登记状态 {status!r},应为 registered(登记)或 filed(备案)",
             f"unknown organisation status {status!r}; expected registered or filed",
-            code="unknown_org_status", details={"status": status, "statuses": list(ORG_STATUSES)},
+            code=ErrorCode.UNKNOWN_ORG_STATUS, details={"status": status, "statuses": list(ORG_STATUSES)},
         ) from None
 
 
@@ -254,7 +255,7 @@ def check_registration(status: str, credit_code: str | None) -> str | None:
             raise ValidationError(
                 "已登记的社会组织须填写统一社会信用代码",
                 "a registered organisation needs its unified social credit code",
-                code="credit_code_required", details={"status": st.value},
+                code=ErrorCode.CREDIT_CODE_REQUIRED, details={"status": st.value},
             )
         return None
     return check_credit_code(credit_code)
@@ -270,7 +271,7 @@ def check_org_name(name: str) -> str:
         raise ValidationError(
             f"社会组织名称应为 2-{ORG_NAME_MAX} 个字",
             f"an organisation's name has 2-{ORG_NAME_MAX} characters",
-            code="bad_org_name", details={"length": len(norm), "max": ORG_NAME_MAX},
+            code=ErrorCode.BAD_ORG_NAME, details={"length": len(norm), "max": ORG_NAME_MAX},
         )
     return norm
 
@@ -298,13 +299,13 @@ def check_project(
     if not 2 <= len(norm) <= PROJECT_NAME_MAX:
         raise ValidationError(
             f"项目名称应为 2-{PROJECT_NAME_MAX} 个字", f"a project name has 2-{PROJECT_NAME_MAX} characters",
-            code="bad_project_name", details={"field": "name", "length": len(norm)},
+            code=ErrorCode.BAD_PROJECT_NAME, details={"field": "name", "length": len(norm)},
         )
     if isinstance(categories, str):
         categories = [categories]
     if not isinstance(categories, (list, tuple)) or not categories:
         raise ValidationError(
-            "请选择至少一个服务类别", "a project serves at least one category", code="bad_categories",
+            "请选择至少一个服务类别", "a project serves at least one category", code=ErrorCode.BAD_CATEGORIES,
             details={"field": "categories"},
         )
     cats: list[str] = []
@@ -317,13 +318,13 @@ def check_project(
     if end is not None and end < start:
         raise ValidationError(
             f"服务期结束日 {end} 早于开始日 {start}", f"the period ends ({end}) before it starts ({start})",
-            code="bad_period", details={"period_start": start.isoformat(), "period_end": end.isoformat()},
+            code=ErrorCode.BAD_PERIOD, details={"period_start": start.isoformat(), "period_end": end.isoformat()},
         )
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= PROJECT_CAPACITY_MAX:
         raise ValidationError(
             f"承接能力应为 1-{PROJECT_CAPACITY_MAX} 的整数(件)",
             f"capacity is a whole number from 1 to {PROJECT_CAPACITY_MAX}",
-            code="bad_capacity", details={"field": "capacity", "capacity": str(capacity)},
+            code=ErrorCode.BAD_CAPACITY, details={"field": "capacity", "capacity": str(capacity)},
         )
     return ProjectInput(norm, tuple(cats), start, end, capacity)
 

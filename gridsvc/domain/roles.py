@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 ROLES: tuple[str, ...] = (
@@ -54,7 +55,7 @@ def check_role(role: str) -> str:
     if role not in ROLES:
         raise ValidationError(
             f"未知角色 {role!r}", f"unknown role {role!r}; expected one of {', '.join(ROLES)}",
-            code="unknown_role", details={"role": role, "roles": list(ROLES)},
+            code=ErrorCode.UNKNOWN_ROLE, details={"role": role, "roles": list(ROLES)},
         )
     return role
 
@@ -76,7 +77,7 @@ def check_assignment(role: str, area_level: str, area_code: str) -> None:
         raise ValidationError(
             f"{ROLE_NAMES_ZH[role]}只能分配到层级为 {want} 的区域,{area_code} 是 {area_level}",
             f"a {role} is assigned to areas of level {', '.join(levels) or 'none'}; {area_code} is a {area_level}",
-            code="bad_assignment_level",
+            code=ErrorCode.BAD_ASSIGNMENT_LEVEL,
             details={"role": role, "area": area_code, "level": area_level, "allowed": list(levels)},
         )
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 # Common civil-affairs abbreviations and old names -> the words catalogs use. Matching runs
@@ -251,7 +252,7 @@ class CatalogIndex:
         if len(set(ids)) != len(ids) or any(i in self._slot for i in ids):
             dup = next(i for n, i in enumerate(ids) if i in self._slot or i in ids[:n])
             raise ValidationError(f"检索文档编号重复: {dup!r}", f"duplicate search doc id {dup!r}",
-                                  code="duplicate_doc", details={"id": dup})
+                                  code=ErrorCode.DUPLICATE_DOC, details={"id": dup})
         for d in docs:
             i = len(self._docs)
             self._docs.append(d)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from .error_codes import ErrorCode
 from .errors import ValidationError
 
 # Cf "format" characters that are invisible: zero-width space/joiners, word joiner, BOM, and the
@@ -35,5 +36,5 @@ def check_name(value: str, field: str = "name") -> str:
     problem = name_problem(value)
     if problem is not None:
         raise ValidationError(f"{field} 含有不可见字符或控制字符({problem})", f"{field} contains a {problem}",
-                              code="bad_characters", details={"field": field})
+                              code=ErrorCode.BAD_CHARACTERS, details={"field": field})
     return value

@@ -31,6 +31,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Iterable, Sequence
 
+from .error_codes import ErrorCode
 from .errors import Conflict, ValidationError
 
 # ---------------------------------------------------------------------------- stars and hours
@@ -47,7 +48,7 @@ def check_thresholds(thresholds: Sequence[float]) -> tuple[float, ...]:
     ):
         raise ValidationError(
             "星级时长门槛应为递增的正数", "star thresholds are positive and strictly increasing",
-            code="bad_thresholds", details={"thresholds": [str(x) for x in t]},
+            code=ErrorCode.BAD_THRESHOLDS, details={"thresholds": [str(x) for x in t]},
         )
     return t
 
@@ -90,7 +91,7 @@ def check_hours(
         raise ValidationError(
             f"服务时长应大于 0 且不超过 {HOURS_MAX_PER_RECORD} 小时(最多两位小数)",
             f"service hours are more than 0 and at most {HOURS_MAX_PER_RECORD} (two decimals at most)",
-            code="bad_hours", details={"hours": str(hours), "max": HOURS_MAX_PER_RECORD},
+            code=ErrorCode.BAD_HOURS, details={"hours": str(hours), "max": HOURS_MAX_PER_RECORD},
         )
     if starts_at is not None and ends_at is not None:
         window = (ends_at - starts_at).total_seconds() / 3600
@@ -98,7 +99,7 @@ def check_hours(
             raise ValidationError(
                 f"服务时长 {h:g} 小时超过活动时长 {window:g} 小时",
                 f"{h:g} hours exceed the demand's window of {window:g} hours",
-                code="hours_exceed_window", details={"hours": h, "window_hours": window},
+                code=ErrorCode.HOURS_EXCEED_WINDOW, details={"hours": h, "window_hours": window},
             )
     return h
 
@@ -131,20 +132,20 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
     seen: set[str] = set()
     for s in skills:
         if not isinstance(s, str):
-            raise ValidationError("技能应为文本", "skills are text", code="bad_skills", details={"skill": repr(s)})
+            raise ValidationError("技能应为文本", "skills are text", code=ErrorCode.BAD_SKILLS, details={"skill": repr(s)})
         s = " ".join(s.split())
         if not s or s.casefold() in seen:
             continue
         if len(s) > SKILL_LEN_MAX:
             raise ValidationError(
                 f"技能 {s!r} 超过 {SKILL_LEN_MAX} 个字", f"skill {s!r} is longer than {SKILL_LEN_MAX} characters",
-                code="bad_skills", details={"skill": s, "max_length": SKILL_LEN_MAX},
+                code=ErrorCode.BAD_SKILLS, details={"skill": s, "max_length": SKILL_LEN_MAX},
             )
         seen.add(s.casefold())
         out.append(s)
     if len(out) > SKILLS_MAX:
         raise ValidationError(
-            f"技能最多 {SKILLS_MAX} 项", f"at most {SKILLS_MAX} skills", code="bad_skills",
+            f"技能最多 {SKILLS_MAX} 项", f"at most {SKILLS_MAX} skills", code=ErrorCode.BAD_SKILLS,
             details={"count": len(out), "max": SKILLS_MAX},
         )
     return tuple(out)
@@ -173,27 +174,27 @@ def check_demand(
         raise ValidationError(
             f"标题应为 {TITLE_MIN}-{TITLE_MAX} 个字,现为 {len(norm)} 个",
             f"the title has {TITLE_MIN}-{TITLE_MAX} characters, got {len(norm)}",
-            code="bad_title", details={"length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
+            code=ErrorCode.BAD_TITLE, details={"length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
         )
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
         raise ValidationError(
-            "开始和结束时间应为日期时间", "starts_at and ends_at must be datetimes", code="bad_window",
+            "开始和结束时间应为日期时间", "starts_at and ends_at must be datetimes", code=ErrorCode.BAD_WINDOW,
             details={"starts_at": str(starts_at), "ends_at": str(ends_at)},
         )
     if ends_at <= starts_at:
         raise ValidationError(
             f"结束时间 {ends_at:%Y-%m-%d %H:%M} 应晚于开始时间 {starts_at:%Y-%m-%d %H:%M}",
             f"ends_at {ends_at.isoformat()} must be after starts_at {starts_at.isoformat()}",
-            code="bad_window", details={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+            code=ErrorCode.BAD_WINDOW, details={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
         )
     if ends_at - starts_at > WINDOW_MAX:
         raise ValidationError(
             f"活动时间跨度不能超过 {WINDOW_MAX.days} 天", f"a demand spans at most {WINDOW_MAX.days} days",
-            code="window_too_long", details={"days": (ends_at - starts_at).days, "max_days": WINDOW_MAX.days},
+            code=ErrorCode.WINDOW_TOO_LONG, details={"days": (ends_at - starts_at).days, "max_days": WINDOW_MAX.days},
         )
     if now is not None and starts_at < now:
         raise ValidationError(
-            "开始时间不能早于现在", "a demand cannot start in the past", code="starts_in_past",
+            "开始时间不能早于现在", "a demand cannot start in the past", code=ErrorCode.STARTS_IN_PAST,
             details={"starts_at": starts_at.isoformat(), "now": now.isoformat()},
         )
     if isinstance(volunteers_needed, bool) or not isinstance(volunteers_needed, int) or not (
@@ -202,7 +203,7 @@ def check_demand(
         raise ValidationError(
             f"所需志愿者人数应为 1-{VOLUNTEERS_MAX} 的整数",
             f"volunteers_needed is a whole number from 1 to {VOLUNTEERS_MAX}",
-            code="bad_volunteers_needed", details={"volunteers_needed": str(volunteers_needed)},
+            code=ErrorCode.BAD_VOLUNTEERS_NEEDED, details={"volunteers_needed": str(volunteers_needed)},
         )
     return DemandInput(norm, starts_at, ends_at, volunteers_needed, normalise_skills(skills))
 
@@ -263,12 +264,12 @@ def demand_transition(status: str, action: str, *, needed: int, taken_after: int
     except ValueError:
         raise ValidationError(
             f"未知的需求状态或操作 {status!r}/{action!r}", f"unknown demand status or action {status!r}/{action!r}",
-            code="unknown_action", details={"status": status, "action": action},
+            code=ErrorCode.UNKNOWN_ACTION, details={"status": status, "action": action},
         ) from None
     if st not in DEMAND_TRANSITIONS[act]:
         raise Conflict(
             f"需求当前状态为「{st.zh}」,不能执行 {act.value}", f"cannot {act.value} a demand that is {st.value}",
-            code="bad_transition", details={"status": st.value, "action": act.value},
+            code=ErrorCode.BAD_TRANSITION, details={"status": st.value, "action": act.value},
         )
     return _FIXED_TARGET.get(act) or status_for_places(needed, taken_after)
 
@@ -293,30 +294,30 @@ def check_take(
         st = DemandStatus(status)
     except ValueError:
         raise ValidationError(
-            f"未知的需求状态 {status!r}", f"unknown demand status {status!r}", code="unknown_status",
+            f"未知的需求状态 {status!r}", f"unknown demand status {status!r}", code=ErrorCode.UNKNOWN_STATUS,
             details={"status": status, "statuses": list(DEMAND_STATUSES)},
         ) from None
     left = remaining_places(needed, taken)
     if st is DemandStatus.FULL or (st is DemandStatus.PUBLISHED and left == 0):
         raise Conflict(
-            "该需求已满员", "this demand is full", code="demand_full",
+            "该需求已满员", "this demand is full", code=ErrorCode.DEMAND_FULL,
             details={"needed": needed, "taken": taken, "remaining": 0},
         )
     if st is not DemandStatus.PUBLISHED:
         raise Conflict(
             f"该需求当前「{st.zh}」,不再招募", f"this demand is {st.value} and no longer recruiting",
-            code="demand_not_open", details={"status": st.value},
+            code=ErrorCode.DEMAND_NOT_OPEN, details={"status": st.value},
         )
     if already_taken_by_me:
         raise Conflict("您已报名或认领该需求", "you have already signed up for or claimed this demand",
-                       code="already_signed_up")
+                       code=ErrorCode.ALREADY_SIGNED_UP)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValidationError("人数应为正整数", "the number of volunteers is a positive whole number",
-                              code="bad_count", details={"count": str(count)})
+                              code=ErrorCode.BAD_COUNT, details={"count": str(count)})
     if count > left:
         raise Conflict(
             f"剩余名额只有 {left} 个,不能认领 {count} 个", f"only {left} place(s) left, cannot take {count}",
-            code="demand_full", details={"needed": needed, "taken": taken, "remaining": left, "asked": count},
+            code=ErrorCode.DEMAND_FULL, details={"needed": needed, "taken": taken, "remaining": left, "asked": count},
         )
     return left - count
 

@@ -38,6 +38,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Iterable
 
+from .error_codes import ErrorCode
 from .errors import Conflict, Forbidden, ValidationError
 
 # China has used UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
@@ -107,7 +108,7 @@ def check_category(category: str) -> WishCategory:
         raise ValidationError(
             f"未知的心愿类别 {category!r},应为 {'、'.join(WISH_CATEGORIES.values())} 之一",
             f"unknown wish category {category!r}; expected one of {', '.join(WISH_CATEGORIES)}",
-            code="unknown_category", details={"category": category, "categories": list(WISH_CATEGORIES)},
+            code=ErrorCode.UNKNOWN_CATEGORY, details={"category": category, "categories": list(WISH_CATEGORIES)},
         ) from None
 
 
@@ -118,7 +119,7 @@ def check_beneficiary(beneficiary: str) -> Beneficiary:
         raise ValidationError(
             f"未知的受益人群 {beneficiary!r},应为 {'、'.join(BENEFICIARIES.values())} 之一",
             f"unknown beneficiary group {beneficiary!r}; expected one of {', '.join(BENEFICIARIES)}",
-            code="unknown_beneficiary",
+            code=ErrorCode.UNKNOWN_BENEFICIARY,
             details={"beneficiary": beneficiary, "beneficiaries": list(BENEFICIARIES)},
         ) from None
 
@@ -154,24 +155,24 @@ def parse_value_yuan(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
         raise ValidationError(
             "心愿估价应为数字(元)", "the value must be a number of yuan",
-            code="bad_value", details={"value": repr(value)},
+            code=ErrorCode.BAD_VALUE, details={"value": repr(value)},
         )
     try:
         d = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except InvalidOperation:
         raise ValidationError(
             f"心愿估价 {value!r} 不是数字", f"the value {value!r} is not a number",
-            code="bad_value", details={"value": str(value)},
+            code=ErrorCode.BAD_VALUE, details={"value": str(value)},
         ) from None
     if not d.is_finite():
         raise ValidationError(
-            "心愿估价应为有限数字", "the value must be a finite number", code="bad_value",
+            "心愿估价应为有限数字", "the value must be a finite number", code=ErrorCode.BAD_VALUE,
             details={"value": str(value)},
         )
     if d != d.quantize(Decimal("0.01")):
         raise ValidationError(
             "心愿估价最多精确到分(两位小数)", "the value has at most two decimal places (fen)",
-            code="bad_value", details={"value": str(value)},
+            code=ErrorCode.BAD_VALUE, details={"value": str(value)},
         )
     return d
 
@@ -189,7 +190,7 @@ def _as_date(value: object, field: str) -> date:
     raise ValidationError(
         f"{field} 应为日期(YYYY-MM-DD),收到 {value!r}",
         f"{field} must be a date (YYYY-MM-DD), got {value!r}",
-        code="bad_date", details={"field": field, "value": str(value)},
+        code=ErrorCode.BAD_DATE, details={"field": field, "value": str(value)},
     )
 
 
@@ -199,7 +200,7 @@ def check_title(title: object, *, field: str = "title") -> str:
         raise ValidationError(
             f"标题应为 {TITLE_MIN}-{TITLE_MAX} 个字,现为 {len(norm)} 个",
             f"the title has {TITLE_MIN}-{TITLE_MAX} characters, got {len(norm)}",
-            code="bad_title", details={"field": field, "length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
+            code=ErrorCode.BAD_TITLE, details={"field": field, "length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
         )
     return norm
 
@@ -230,33 +231,33 @@ def check_wish(
     cap = parse_value_yuan(value_cap)
     if cap <= 0:
         raise ValidationError(
-            "心愿估价上限应大于 0", "the value cap must be positive", code="bad_value_cap",
+            "心愿估价上限应大于 0", "the value cap must be positive", code=ErrorCode.BAD_VALUE_CAP,
             details={"value_cap": str(cap)},
         )
     value = parse_value_yuan(value_yuan)
     if value <= 0:
         raise ValidationError(
-            "心愿估价应大于 0 元", "the value must be more than 0 yuan", code="bad_value",
+            "心愿估价应大于 0 元", "the value must be more than 0 yuan", code=ErrorCode.BAD_VALUE,
             details={"value": str(value)},
         )
     if value > cap:
         raise ValidationError(
             f"心愿估价不能超过本区上限 {_yuan(cap)} 元,现为 {_yuan(value)} 元",
             f"the value may not exceed the district's cap of {_yuan(cap)} yuan; got {_yuan(value)}",
-            code="value_over_cap", details={"value": str(value), "value_cap": str(cap)},
+            code=ErrorCode.VALUE_OVER_CAP, details={"value": str(value), "value_cap": str(cap)},
         )
     by = _as_date(wish_by, "wish_by")
     if by < today:
         raise ValidationError(
             f"期望完成日期 {by} 已过", f"the wish-by date {by} is in the past",
-            code="wish_by_past", details={"wish_by": by.isoformat(), "today": today.isoformat()},
+            code=ErrorCode.WISH_BY_PAST, details={"wish_by": by.isoformat(), "today": today.isoformat()},
         )
     latest = today + timedelta(days=WISH_BY_MAX_DAYS)
     if by > latest:
         raise ValidationError(
             f"期望完成日期 {by} 超过一年(最晚 {latest})",
             f"the wish-by date {by} is more than a year ahead (latest {latest})",
-            code="wish_by_too_far", details={"wish_by": by.isoformat(), "latest": latest.isoformat()},
+            code=ErrorCode.WISH_BY_TOO_FAR, details={"wish_by": by.isoformat(), "latest": latest.isoformat()},
         )
     ben = check_beneficiary(beneficiary) if beneficiary is not None else None
     return WishInput(norm_title, cat, value, by, ben)
@@ -272,7 +273,7 @@ def check_reason(reason: object) -> str:
         raise ValidationError(
             f"请填写原因({REASON_MIN}-{REASON_MAX} 个字)",
             f"give a reason of {REASON_MIN}-{REASON_MAX} characters",
-            code="bad_reason", details={"length": len(norm), "min": REASON_MIN, "max": REASON_MAX},
+            code=ErrorCode.BAD_REASON, details={"length": len(norm), "min": REASON_MIN, "max": REASON_MAX},
         )
     return norm
 
@@ -285,14 +286,15 @@ def check_description(text: object) -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
-        raise ValidationError("描述应为文本", "the description must be text", code="bad_description",
+        raise ValidationError("描述应为文本", "the description must be text", code=ErrorCode.BAD_DESCRIPTION,
                               details={"field": "description"})
     norm = text.strip()
     if len(norm) > DESCRIPTION_MAX:
         raise ValidationError(
             f"描述最多 {DESCRIPTION_MAX} 个字,现为 {len(norm)} 个",
             f"a description has at most {DESCRIPTION_MAX} characters, got {len(norm)}",
-            code="bad_description", details={"field": "description", "length": len(norm), "max": DESCRIPTION_MAX},
+            code=ErrorCode.BAD_DESCRIPTION,
+            details={"field": "description", "length": len(norm), "max": DESCRIPTION_MAX},
         )
     return norm
 
@@ -408,7 +410,7 @@ def check_action(action: str) -> WishAction:
         raise ValidationError(
             f"未知的心愿操作 {action!r}", f"unknown wish action {action!r}; expected one of "
             f"{', '.join(a.value for a in WishAction)}",
-            code="unknown_action", details={"action": action, "actions": [a.value for a in WishAction]},
+            code=ErrorCode.UNKNOWN_ACTION, details={"action": action, "actions": [a.value for a in WishAction]},
         ) from None
 
 
@@ -418,7 +420,7 @@ def check_status(status: str) -> WishStatus:
     except ValueError:
         raise ValidationError(
             f"未知的心愿状态 {status!r}", f"unknown wish status {status!r}",
-            code="unknown_status", details={"status": status, "statuses": list(WISH_STATUSES)},
+            code=ErrorCode.UNKNOWN_STATUS, details={"status": status, "statuses": list(WISH_STATUSES)},
         ) from None
 
 
@@ -435,7 +437,7 @@ def transition(status: str, action: str) -> WishStatus:
         raise Conflict(
             f"心愿当前状态为「{st.zh}」,不能{t.zh}",
             f"cannot {act.value} a wish that is {st.value}",
-            code="bad_transition",
+            code=ErrorCode.BAD_TRANSITION,
             details={"status": st.value, "action": act.value,
                      "allowed": [a.value for a in allowed_actions(st)]},
         )
@@ -462,7 +464,7 @@ def check_actor(action: str, actors: Iterable[str]) -> None:
         raise Forbidden(
             f"无权对该心愿执行「{TRANSITIONS[act].zh}」",
             f"not allowed to {act.value} this wish (allowed: {', '.join(sorted(allowed))})",
-            code="wrong_actor",
+            code=ErrorCode.WRONG_ACTOR,
             details={"action": act.value, "actors": sorted(kinds), "allowed": sorted(allowed)},
         )
 
@@ -518,7 +520,7 @@ def check_claimable(wish_by: date, now: datetime) -> None:
         raise Conflict(
             f"心愿的期望完成日期 {wish_by} 已过,不能认领",
             f"the wish-by date {wish_by} has passed; the wish cannot be claimed",
-            code="wish_overdue", details={"wish_by": wish_by.isoformat()},
+            code=ErrorCode.WISH_OVERDUE, details={"wish_by": wish_by.isoformat()},
         )
 
 
@@ -548,12 +550,12 @@ def extend_deadline(
     if claim_expired(deadline, now):
         raise Conflict(
             "认领已超期,不能延期", "the claim has expired and cannot be extended",
-            code="claim_expired", details={"deadline": _aware(deadline).isoformat()},
+            code=ErrorCode.CLAIM_EXPIRED, details={"deadline": _aware(deadline).isoformat()},
         )
     if extensions_used >= max_extensions:
         raise Conflict(
             f"认领只能延期 {max_extensions} 次", f"a claim can be extended {max_extensions} time(s) only",
-            code="extension_used", details={"extensions_used": extensions_used, "max": max_extensions},
+            code=ErrorCode.EXTENSION_USED, details={"extensions_used": extensions_used, "max": max_extensions},
         )
     return _aware(deadline) + timedelta(days=days)
 
@@ -579,7 +581,7 @@ def check_fulfilment(note: object, fulfilled_on: date | str, claimed_at: datetim
     if not 1 <= len(norm) <= NOTE_MAX:
         raise ValidationError(
             f"请填写完成情况(1-{NOTE_MAX} 个字)", f"describe what was done in 1-{NOTE_MAX} characters",
-            code="bad_note", details={"length": len(norm), "max": NOTE_MAX},
+            code=ErrorCode.BAD_NOTE, details={"length": len(norm), "max": NOTE_MAX},
         )
     on = _as_date(fulfilled_on, "fulfilled_on")
     claimed_day = _aware(claimed_at).astimezone(CITY_TZ).date()
@@ -587,7 +589,7 @@ def check_fulfilment(note: object, fulfilled_on: date | str, claimed_at: datetim
         raise ValidationError(
             f"完成日期 {on} 应在认领日 {claimed_day} 与今天 {today} 之间",
             f"the fulfilment date {on} lies between the claim day {claimed_day} and today {today}",
-            code="bad_fulfilment_date",
+            code=ErrorCode.BAD_FULFILMENT_DATE,
             details={"fulfilled_on": on.isoformat(), "claimed_on": claimed_day.isoformat(), "today": today.isoformat()},
         )
     return Fulfilment(norm, on)
@@ -601,11 +603,11 @@ def check_photo(data: bytes) -> str:
     """The optional photo of a fulfilment: a JPEG, PNG or WebP image of at most 2 MB; returns its
     media type (``bad_photo``). The type is read from the bytes, not from what the client says."""
     if not isinstance(data, (bytes, bytearray)) or not data:
-        raise ValidationError("照片为空", "the photo is empty", code="bad_photo", details={"field": "photo"})
+        raise ValidationError("照片为空", "the photo is empty", code=ErrorCode.BAD_PHOTO, details={"field": "photo"})
     if len(data) > PHOTO_MAX_BYTES:
         raise ValidationError(
             f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB", f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
-            code="bad_photo", details={"field": "photo", "bytes": len(data), "max": PHOTO_MAX_BYTES},
+            code=ErrorCode.BAD_PHOTO, details={"field": "photo", "bytes": len(data), "max": PHOTO_MAX_BYTES},
         )
     for magic, media in _PHOTO_MAGIC:
         if data.startswith(magic):
@@ -613,7 +615,7 @@ def check_photo(data: bytes) -> str:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     raise ValidationError("照片应为 JPEG、PNG 或 WebP 图片", "the photo must be a JPEG, PNG or WebP image",
-                          code="bad_photo", details={"field": "photo"})
+                          code=ErrorCode.BAD_PHOTO, details={"field": "photo"})
 
 
 # ---------------------------------------------------------------------------- ratings
@@ -642,14 +644,14 @@ def check_rating(stars: object, comment: object = None) -> Rating:
     if not ok:
         raise ValidationError(
             f"评分应为 {RATING_MIN}-{RATING_MAX} 的整数星", f"a rating is {RATING_MIN}-{RATING_MAX} whole stars",
-            code="bad_rating", details={"stars": str(stars)},
+            code=ErrorCode.BAD_RATING, details={"stars": str(stars)},
         )
     if comment is not None and not isinstance(comment, str):
-        raise ValidationError("评价应为文本", "the comment must be text", code="bad_comment")
+        raise ValidationError("评价应为文本", "the comment must be text", code=ErrorCode.BAD_COMMENT)
     text = (comment or "").strip() or None
     if text is not None and len(text) > RATING_COMMENT_MAX:
         raise ValidationError(
             f"评价最多 {RATING_COMMENT_MAX} 个字", f"a comment has at most {RATING_COMMENT_MAX} characters",
-            code="bad_comment", details={"length": len(text), "max": RATING_COMMENT_MAX},
+            code=ErrorCode.BAD_COMMENT, details={"length": len(text), "max": RATING_COMMENT_MAX},
         )
     return Rating(int(float(stars)), text)  # type: ignore[arg-type]

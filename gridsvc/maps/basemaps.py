@@ -19,6 +19,7 @@ from importlib import resources
 from urllib.parse import quote
 
 from ..domain import crs as crs_mod
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 
 DEFAULT = "none"
@@ -65,7 +66,7 @@ class Basemap:
             raise ValidationError(
                 f"底图 {self.name} 需要密钥,请设置环境变量 {env}",
                 f"the basemap {self.name} needs a key: set {env}",
-                code="basemap_key_missing", details={"basemap": self.name, "setting": env},
+                code=ErrorCode.BASEMAP_KEY_MISSING, details={"basemap": self.name, "setting": env},
             )
         key = quote(self.key(settings), safe="")
         return [TileSource(t.url.replace("{key}", key), t.subdomains) for t in self.layers]
@@ -93,10 +94,10 @@ def _parse(name: str, data: dict) -> Basemap:
         )
     except (KeyError, TypeError, ValueError) as e:
         raise ValidationError(f"底图定义 {where} 有误:{e}", f"bad basemap definition {where}: {e}",
-                              code="bad_basemap", details={"file": where}) from None
+                              code=ErrorCode.BAD_BASEMAP, details={"file": where}) from None
     if bm.name != name:
         raise ValidationError(f"底图定义 {where} 的 name 应为 {name}", f"{where}: name must be {name!r}",
-                              code="bad_basemap", details={"file": where})
+                              code=ErrorCode.BAD_BASEMAP, details={"file": where})
     if bm.crs == "cgcs2000":  # centimetres from WGS-84: one system here
         bm = Basemap(**{**bm.__dict__, "crs": "wgs84"})
     return bm
@@ -120,7 +121,7 @@ def get_basemap(name: str | None) -> Basemap:
     if name not in known:
         raise ValidationError(
             f"未知底图 {name!r},可选:{', '.join(known)}", f"unknown basemap {name!r}; choose one of {', '.join(known)}",
-            code="unknown_basemap", details={"basemap": name, "basemaps": list(known)},
+            code=ErrorCode.UNKNOWN_BASEMAP, details={"basemap": name, "basemaps": list(known)},
         )
     return known[name]
 

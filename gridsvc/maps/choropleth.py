@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, LEVELS, code_prefix
 from ..store.models import Area, UserArea
@@ -62,7 +63,8 @@ def register_indicator(name: str, name_zh: str, name_en: str, compute: Compute, 
                        kind: str = "count", palette: str = "YlOrRd", levels: tuple[str, ...] | list[str] | None = None,
                        action: str = "map.read", decimals: int = 0) -> Indicator:
     if kind not in ("count", "share", "rate"):
-        raise ValidationError(f"指标类型 {kind} 无效", f"indicator kind must be count, share or rate, got {kind}", code="bad_indicator")
+        raise ValidationError(f"指标类型 {kind} 无效", f"indicator kind must be count, share or rate, got {kind}",
+                              code=ErrorCode.BAD_INDICATOR)
     ind = Indicator(name, name_zh, name_en, compute, unit_zh, unit_en, kind, palette,
                     tuple(levels) if levels else ("district", "street", "community", "grid"), action, decimals)
     _INDICATORS[name] = ind
@@ -81,7 +83,7 @@ def get_indicator(name: str) -> Indicator:
     if name not in _INDICATORS:
         raise ValidationError(f"未知指标 {name!r},可选:{', '.join(_INDICATORS)}",
                               f"unknown indicator {name!r}; choose one of {', '.join(_INDICATORS)}",
-                              code="unknown_indicator", details={"by": name, "indicators": list(_INDICATORS)})
+                              code=ErrorCode.UNKNOWN_INDICATOR, details={"by": name, "indicators": list(_INDICATORS)})
     return _INDICATORS[name]
 
 
@@ -89,7 +91,7 @@ def check_level(ind: Indicator, level: str) -> str:
     if level not in LEVELS or level not in ind.levels:
         raise ValidationError(f"指标 {ind.name_zh} 不适用于层级 {level}",
                               f"the indicator {ind.name} is not available for level {level!r}; use one of {', '.join(ind.levels)}",
-                              code="bad_level", details={"level": level, "levels": list(ind.levels)})
+                              code=ErrorCode.BAD_LEVEL, details={"level": level, "levels": list(ind.levels)})
     return level
 
 

@@ -9,6 +9,7 @@ for districts and streets; communities, grids, groups and buildings come in with
 
 from __future__ import annotations
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
 from ..store.areas import TOP_LEVELS, geom_of
@@ -26,7 +27,7 @@ def choropleth_level(area_level: str | None, level: str | None, ind: choropleth.
     if area_level is not None and LEVEL_INDEX[level] <= LEVEL_INDEX[area_level]:
         raise ValidationError(f"只能为下级区域着色:{LEVEL_NAMES_ZH[level]}不在{LEVEL_NAMES_ZH[area_level]}之下",
                               f"only levels below the area can be coloured; {level} is not below {area_level}",
-                              code="bad_level", details={"level": level})
+                              code=ErrorCode.BAD_LEVEL, details={"level": level})
     return level
 
 

@@ -21,6 +21,7 @@ import folium
 import shapely
 from folium.utilities import JsCode
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
@@ -98,7 +99,7 @@ async def gather(code: str) -> FloorPlanData:
             hint_zh, hint_en = f",请打开所在社区 {code[:12]} 的平面图", f"; open the plan of its community {code[:12]}"
         raise ValidationError(f"网格化平面图按社区绘制,{code} 是{LEVEL_NAMES_ZH[area.level]}{hint_zh}",
                               f"floor plans are drawn per community; {code} is a {area.level}{hint_en}",
-                              code="not_a_community", details=details)
+                              code=ErrorCode.NOT_A_COMMUNITY, details=details)
     above = [c for _, c in ancestor_codes(area.code, "community")]
     chain = await Area.filter(code__in=above).order_by("code").values("code", "name", "level")
     chain.sort(key=lambda a: len(a["code"].rstrip("0")))

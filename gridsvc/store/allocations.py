@@ -37,6 +37,7 @@ from .wish_models import (
     VolunteerProfile,
     Wish,
 )
+from ..domain.error_codes import ErrorCode
 
 PLAN_MAX_WISHES = 20_000
 
@@ -199,13 +200,13 @@ async def make_plan(area_code: str, *, actor: Principal, name: str = "", wish_id
         if missing:
             raise ValidationError(f"心愿 {missing[:10]} 不在该区域或未处于已发布状态",
                                   f"wishes {missing[:10]} are not published wishes under {area_code}",
-                                  code="bad_wishes", details={"wishes": missing[:100]})
+                                  code=ErrorCode.BAD_WISHES, details={"wishes": missing[:100]})
     if not wishes:
         raise ValidationError(f"{area.name} 没有待认领的已发布心愿", f"no published wishes under {area_code}",
-                              code="no_wishes", details={"under": area_code})
+                              code=ErrorCode.NO_WISHES, details={"under": area_code})
     if len(wishes) > PLAN_MAX_WISHES:
         raise ValidationError(f"一次最多分配 {PLAN_MAX_WISHES} 个心愿", f"a plan takes at most {PLAN_MAX_WISHES} wishes",
-                              code="too_many_wishes")
+                              code=ErrorCode.TOO_MANY_WISHES)
     providers, _ = await project_providers()
     needs = [wish_need(w, today) for w in wishes]
     index = ProviderIndex(providers)
@@ -272,11 +273,11 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
     change must pass the hard filters, and no project may get more wishes than it has places."""
     if plan.status != "draft":
         raise Conflict(f"分配方案已{ {'accepted': '采纳', 'discarded': '放弃'}.get(plan.status, plan.status) },不能修改",
-                       f"the plan is {plan.status} and can no longer be edited", code="plan_closed",
+                       f"the plan is {plan.status} and can no longer be edited", code=ErrorCode.PLAN_CLOSED,
                        details={"status": plan.status})
     if not isinstance(changes, list) or not changes:
         raise ValidationError("items 应为 [{wish, project}] 列表", "items must be a list of {wish, project}",
-                              code="bad_items", details={"field": "items"})
+                              code=ErrorCode.BAD_ITEMS, details={"field": "items"})
     items = {i.wish_id: i for i in await AllocationItem.filter(plan_id=plan.id)}
     providers, _ = await project_providers()
     index = ProviderIndex(providers)
@@ -312,12 +313,12 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
                                         f"the plan gives it {n})"})
     if problems:
         raise ValidationError(f"方案修改有 {len(problems)} 处问题,未保存", f"{len(problems)} problem(s); nothing saved",
-                              code="bad_items", details={"problems": problems})
+                              code=ErrorCode.BAD_ITEMS, details={"problems": problems})
     async with in_transaction():
         n = await AllocationPlan.filter(id=plan.id, status="draft").update(
             edited=True, total_score=float(sum(new_score.values())))
         if n != 1:
-            raise Conflict("分配方案已被他人处理", "the plan was decided meanwhile", code="plan_closed")
+            raise Conflict("分配方案已被他人处理", "the plan was decided meanwhile", code=ErrorCode.PLAN_CLOSED)
         for wid, item in items.items():
             if new_project[wid] != item.project_id:
                 await AllocationItem.filter(id=item.id).update(project_id=new_project[wid], score=new_score[wid], edited=True)
@@ -335,7 +336,7 @@ async def accept_plan(plan: AllocationPlan, *, actor: Principal, now: datetime) 
     n = await AllocationPlan.filter(id=plan.id, status="draft").update(status="accepting", decided_by_id=actor.user_id,
                                                                        decided_at=now)
     if n != 1:
-        raise Conflict(f"分配方案已{plan.status},不能再次采纳", f"the plan is {plan.status}", code="plan_closed",
+        raise Conflict(f"分配方案已{plan.status},不能再次采纳", f"the plan is {plan.status}", code=ErrorCode.PLAN_CLOSED,
                        details={"status": plan.status})
     claimed, skipped = [], []
     items = await AllocationItem.filter(plan_id=plan.id).exclude(project_id=None).order_by("-score")
@@ -345,7 +346,7 @@ async def accept_plan(plan: AllocationPlan, *, actor: Principal, now: datetime) 
         project = projects[item.project_id]  # type: ignore[index]
         try:
             if wish.status != WishStatus.PUBLISHED:
-                raise Conflict("心愿已不在已发布状态", f"the wish is {wish.status}", code="not_published")
+                raise Conflict("心愿已不在已发布状态", f"the wish is {wish.status}", code=ErrorCode.NOT_PUBLISHED)
             claim = await claim_wish(wish, actor, kind=Actor.GRID_STAFF, org_id=project.org_id, project_id=project.id,
                                      now=now, via="allocation")
             claimed.append({"wish": wish.id, "project": project.id, "claim": claim.id})
@@ -362,7 +363,7 @@ async def discard_plan(plan: AllocationPlan, *, actor: Principal, now: datetime)
     n = await AllocationPlan.filter(id=plan.id, status="draft").update(status="discarded", decided_by_id=actor.user_id,
                                                                        decided_at=now)
     if n != 1:
-        raise Conflict(f"分配方案已{plan.status}", f"the plan is {plan.status}", code="plan_closed")
+        raise Conflict(f"分配方案已{plan.status}", f"the plan is {plan.status}", code=ErrorCode.PLAN_CLOSED)
     await audit.record(actor, "allocation.discard", "allocation", plan.id, area_code=plan.area_code)
     return await get_plan(plan.id)
 

@@ -16,7 +16,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ..domain import geometry as geo
-from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import Conflict, NotFound, ValidationError, in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, check_code, check_level, code_prefix, parent_level
 from ..domain.scope import Principal
 from . import audit
@@ -93,7 +94,7 @@ def _problem(item: AreaInput, rule: str, zh: str, en: str, location=None, detail
         "code": item.code,
         "name": item.name,
         "rule": rule,
-        "message": f"{zh} ({en})",
+        "message": in_language(zh, en),
         "location": list(location) if location else None,
         "details": details,
     }
@@ -174,8 +175,9 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                 report.repaired.append({"feature": item.describe(), "report": what})
                 shape_problems = []
         for p in shape_problems:
-            hint = "" if repair or p.rule != "invalid" else " 可使用 --repair 修复 (use --repair to fix)"
-            problems.append(_problem(item, p.rule, p.message_zh + hint, p.message_en, p.location, p.details))
+            hint = not repair and p.rule == "invalid"
+            problems.append(_problem(item, p.rule, p.message_zh + (",可使用 --repair 修复" if hint else ""),
+                                     p.message_en + ("; use --repair to fix" if hint else ""), p.location, p.details))
         if progress:
             progress(n)
     bad = {p["code"] for p in problems}
@@ -228,7 +230,7 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
         raise ValidationError(
             f"{len(rejected)} 个区域未通过检查,未保存任何数据:{names}",
             f"{len(rejected)} of {len(items)} areas were rejected; nothing was stored",
-            code="areas_rejected",
+            code=ErrorCode.AREAS_REJECTED,
             details={"rejected": list(rejected.values()), "total": len(items)},
         )
     return items, report
@@ -337,7 +339,7 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
     if expected_version is not None and expected_version != area.version:
         raise Conflict(f"区域 {code} 已被他人修改(当前版本 {area.version})",
                        f"area {code} was changed meanwhile (version {area.version}, you sent {expected_version})",
-                       code="stale_version", details={"version": area.version})
+                       code=ErrorCode.STALE, details={"version": area.version})
     before = area_summary(area, area.parent.code if area.parent else None)
     changes: dict[str, Any] = {}
     for key in EDITABLE:
@@ -345,11 +347,12 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
             changes[key] = patch[key]
     for key in ("households", "population"):
         if key in changes and changes[key] is not None and (not isinstance(changes[key], int) or isinstance(changes[key], bool) or changes[key] < 0):
-            raise ValidationError(f"{key} 应为非负整数", f"{key} must be a non-negative integer", code="bad_number", details={"field": key})
+            raise ValidationError(f"{key} 应为非负整数", f"{key} must be a non-negative integer",
+                                  code=ErrorCode.BAD_NUMBER, details={"field": key})
     if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"].strip()):
-        raise ValidationError("名称不能为空", "the name cannot be empty", code="name_missing", details={"field": "name"})
+        raise ValidationError("名称不能为空", "the name cannot be empty", code=ErrorCode.REQUIRED, details={"field": "name"})
     if "properties" in changes and not isinstance(changes["properties"], dict):
-        raise ValidationError("properties 应为对象", "properties must be an object", code="bad_properties")
+        raise ValidationError("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_PROPERTIES)
     if geometry is not None:
         item = AreaInput(code=area.code, name=changes.get("name", area.name), level=area.level, geometry=geometry,
                          parent_code=area.parent.code if area.parent else None)
@@ -366,12 +369,12 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
         if outside:
             raise ValidationError(f"新边界会使 {len(outside)} 个下级区域落在边界外:{'、'.join(outside[:5])}",
                                   f"the new boundary would leave {len(outside)} child areas outside it",
-                                  code="children_outside", details={"children": outside[:50]})
+                                  code=ErrorCode.CHILDREN_OUTSIDE, details={"children": outside[:50]})
     async with in_transaction():
         n = await Area.filter(id=area.id, version=area.version).update(**changes, version=area.version + 1, **(
             _geometry_columns(geometry) if geometry is not None else {}))
         if not n:
-            raise Conflict(f"区域 {code} 已被他人修改", f"area {code} was changed meanwhile", code="stale_version")
+            raise Conflict(f"区域 {code} 已被他人修改", f"area {code} was changed meanwhile", code=ErrorCode.STALE)
         if geometry is not None:
             await bump_revision()
         area = await get_area(code)
@@ -393,11 +396,13 @@ async def delete_area(code: str, *, actor: Principal | None) -> None:
     kids = await Area.filter(parent_id=area.id).count()
     if kids:
         raise Conflict(f"区域 {code} 下还有 {kids} 个下级区域,请先删除它们",
-                       f"area {code} still has {kids} child areas", code="has_children", details={"children": kids})
+                       f"area {code} still has {kids} child areas",
+                       code=ErrorCode.HAS_CHILDREN, details={"children": kids})
     people = await UserArea.filter(area_id=area.id).count()
     if people:
         raise Conflict(f"区域 {code} 仍有 {people} 名人员被分配,请先调整分配",
-                       f"{people} people are still assigned to area {code}", code="has_people", details={"people": people})
+                       f"{people} people are still assigned to area {code}",
+                       code=ErrorCode.HAS_PEOPLE, details={"people": people})
     before = area_summary(area, area.parent.code if area.parent else None)
     async with in_transaction():
         await Area.filter(id=area.id).delete()

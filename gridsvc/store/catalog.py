@@ -49,6 +49,7 @@ from ..domain.catalog import (
     revoke,
     suggest_code,
 )
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.scope import Principal
 from . import audit
@@ -84,7 +85,7 @@ def normalise_code(code: str) -> str:
 async def get_item(code: str) -> ServiceItem:
     item = await ServiceItem.filter(code=normalise_code(code)).first()
     if item is None:
-        raise NotFound(f"事项 {code} 不存在", f"service item {code} not found", code="item_not_found",
+        raise NotFound(f"事项 {code} 不存在", f"service item {code} not found", code=ErrorCode.ITEM_NOT_FOUND,
                        details={"code": code})
     return item
 
@@ -160,13 +161,14 @@ async def item_detail(code: str, *, day: date, area: str | None = None, version:
         row = by_number.get(version)
         if row is None or (row.status == "draft" and not may_see_drafts):
             raise NotFound(f"事项 {item.code} 没有第 {version} 版", f"{item.code} has no version {version}",
-                           code="version_not_found", details={"code": item.code, "version": version})
+                           code=ErrorCode.VERSION_NOT_FOUND, details={"code": item.code, "version": version})
         view = version_view(item, row)
         view["in_force"] = record_of(row, item.code).in_force_on(day)
         return view
     live = catalog_on([record_of(r, item.code) for r in rows], day).get(item.code)
     if live is None:
-        raise NotFound(*_why_not(item, rows, day), code="not_in_force", details={"code": item.code, "on": day.isoformat()})
+        raise NotFound(*_why_not(item, rows, day),
+                       code=ErrorCode.NOT_IN_FORCE, details={"code": item.code, "on": day.isoformat()})
     view = version_view(item, by_number[live.version])
     view["in_force"] = True
     areas = view["areas"]
@@ -175,12 +177,12 @@ async def item_detail(code: str, *, day: date, area: str | None = None, version:
         if not admitted:
             raise NotFound(f"准入事项 {item.code} 在 {day} 未列入任何社区清单",
                            f"admission item {item.code} is not in any community's list on {day}",
-                           code="not_admitted", details={"code": item.code, "on": day.isoformat()})
+                           code=ErrorCode.NOT_ADMITTED, details={"code": item.code, "on": day.isoformat()})
         view["admissions"] = admitted
         areas = view["areas"] = sorted({c for a in admitted for c in a["areas"]})
     if area is not None and not applies_to(_pairs(areas), area):
         raise NotFound(f"事项 {item.code} 不适用于区域 {area}", f"item {item.code} does not apply in area {area}",
-                       code="not_for_area", details={"code": item.code, "area": area})
+                       code=ErrorCode.NOT_FOR_AREA, details={"code": item.code, "area": area})
     if may_see_drafts and rows[-1].status == "draft":
         view["draft"] = {"version": rows[-1].version, "etag": etag(rows[-1])}
     return view
@@ -206,7 +208,7 @@ async def version_list(code: str, *, may_see_drafts: bool) -> dict[str, Any]:
     rows = await versions_of(item)
     shown = [r for r in rows if may_see_drafts or r.status != "draft"]
     if not shown:
-        raise NotFound(f"事项 {item.code} 尚未发布", f"item {item.code} is not published", code="not_in_force",
+        raise NotFound(f"事项 {item.code} 尚未发布", f"item {item.code} is not published", code=ErrorCode.NOT_IN_FORCE,
                        details={"code": item.code})
     return {"code": item.code, "admission_required": item.admission_required,
             "versions": [version_view(item, r) for r in shown]}
@@ -241,7 +243,7 @@ async def check_areas_exist(codes: Iterable[str], field: str = "areas") -> None:
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError(f"适用区域 {'、'.join(missing)} 不存在", f"unknown area {', '.join(missing)}",
-                              code="unknown_area", details={"field": field, "missing": missing})
+                              code=ErrorCode.UNKNOWN_AREA, details={"field": field, "missing": missing})
 
 
 # ---- changes ------------------------------------------------------------------------------
@@ -269,7 +271,7 @@ async def create_item(data: dict[str, Any], *, actor: Principal | None, authoriz
                       admission_required: bool = False) -> dict[str, Any]:
     """A new item as draft version 1. Without a code it gets the next free one."""
     if not isinstance(data, dict):
-        raise ValidationError("事项应为对象", "an item must be an object", code="bad_type", details={"field": "item"})
+        raise ValidationError("事项应为对象", "an item must be an object", code=ErrorCode.BAD_TYPE, details={"field": "item"})
     if not data.get("code"):
         data = _fill_code(data, await _codes_like(data))
     item_data = check_item(data)
@@ -278,12 +280,12 @@ async def create_item(data: dict[str, Any], *, actor: Principal | None, authoriz
         if item_data.areas:
             raise ValidationError("准入事项的适用区域由准入批准决定,事项本身不填适用区域",
                                   "an admission item applies where its admissions are approved; leave its areas empty",
-                                  code="admission_areas", details={"field": "areas"})
+                                  code=ErrorCode.ADMISSION_AREAS, details={"field": "areas"})
     else:
         await check_areas_exist(item_data.areas)
         await _authorize(authorize, "catalog.edit", item_data.areas)
     if await ServiceItem.exists(code=item_data.code):
-        raise Conflict(f"事项代码 {item_data.code} 已存在", f"item code {item_data.code} exists", code="item_exists",
+        raise Conflict(f"事项代码 {item_data.code} 已存在", f"item code {item_data.code} exists", code=ErrorCode.ITEM_EXISTS,
                        details={"code": item_data.code,
                                 "suggest": suggest_code(item_data.list, item_data.category,
                                                         await _codes_like(item_to_dict(item_data)))})
@@ -309,7 +311,7 @@ def _match_etag(if_match: str | None, row: ServiceItemVersion) -> None:
     if wanted != "*" and wanted.strip('"') != etag(row).strip('"'):
         raise Conflict(f"事项已被他人修改(现为第 {row.version} 版),请刷新后重试",
                        f"the item changed meanwhile (now version {row.version}.{row.edits}); reload and retry",
-                       code="stale", details={"etag": etag(row)})
+                       code=ErrorCode.STALE, details={"etag": etag(row)})
 
 
 async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None, authorize: Authorize = None,
@@ -321,9 +323,9 @@ async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None
     """
     item = await get_item(code)
     if not isinstance(patch, dict):
-        raise ValidationError("修改内容应为对象", "the change must be an object", code="bad_type")
+        raise ValidationError("修改内容应为对象", "the change must be an object", code=ErrorCode.BAD_TYPE)
     if "code" in patch and normalise_code(patch["code"]) != item.code:
-        raise ValidationError("事项代码不能修改", "an item's code cannot change", code="code_changed",
+        raise ValidationError("事项代码不能修改", "an item's code cannot change", code=ErrorCode.CODE_CHANGED,
                               details={"field": "code"})
     rows = await versions_of(item)
     latest = rows[-1]
@@ -333,10 +335,10 @@ async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None
         field = "list" if new.list != item.item_list else "category"
         raise ValidationError("清单和类别是事项代码的一部分,不能修改;请撤销本事项并按新清单或类别新建",
                               "list and category are part of the code; revoke this item and create a new one",
-                              code="code_mismatch", details={"field": field})
+                              code=ErrorCode.CODE_MISMATCH, details={"field": field})
     if item.admission_required and new.areas:
         raise ValidationError("准入事项的适用区域由准入批准决定", "an admission item's areas come from its admissions",
-                              code="admission_areas", details={"field": "areas"})
+                              code=ErrorCode.ADMISSION_AREAS, details={"field": "areas"})
     await check_areas_exist(new.areas)
     await _authorize(authorize, "catalog.edit", await scope_areas(item, rows))
     if not item.admission_required:
@@ -351,7 +353,7 @@ async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None
                 data=content, name=new.name, areas=list(new.areas), edited_by=actor_name(actor), edits=latest.edits + 1)
             if n != 1:
                 raise Conflict("草稿已被他人修改或发布,请刷新后重试", "the draft changed meanwhile; reload and retry",
-                               code="stale")
+                               code=ErrorCode.STALE)
         else:
             await ServiceItemVersion.create(item=item, version=record.version, status="draft", name=new.name,
                                             data=content, areas=list(new.areas), edited_by=actor_name(actor))
@@ -366,7 +368,7 @@ def _check_day(on: date | None, what_zh: str, what_en: str, *, allow_past: bool)
     if not allow_past and day < today():
         raise ValidationError(f"{what_zh}日期不能早于今天 ({today()}):已过去的目录不可改写",
                               f"the {what_en} date cannot be in the past: the catalog of past days is a record",
-                              code="date_in_past", details={"field": "on"})
+                              code=ErrorCode.DATE_IN_PAST, details={"field": "on"})
     return day
 
 
@@ -405,7 +407,8 @@ async def _store_publication(item: ServiceItem, changed: list[ItemVersion], by_n
                 status="superseded", superseded_on=rec.superseded_on)
         if n != 1:
             raise Conflict(f"事项 {item.code} 已被他人发布或撤销,请刷新后重试",
-                           f"item {item.code} was published or revoked meanwhile; reload and retry", code="stale")
+                           f"item {item.code} was published or revoked meanwhile; reload and retry",
+                           code=ErrorCode.STALE)
 
 
 async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: Principal | None,
@@ -413,7 +416,7 @@ async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: 
     """Take the published version out of force from ``on`` (default today), with a reason."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if not reason:
-        raise ValidationError("撤销须写明理由", "a revocation needs a reason", code="reason_required",
+        raise ValidationError("撤销须写明理由", "a revocation needs a reason", code=ErrorCode.REASON_REQUIRED,
                               details={"field": "reason"})
     day = _check_day(on, "撤销", "revocation", allow_past=authorize is None)
     item = await get_item(code)
@@ -426,7 +429,7 @@ async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: 
             status="revoked", revoked_on=day, revoke_reason=reason[:1000])
         if n != 1:
             raise Conflict(f"事项 {item.code} 已被他人修改,请刷新后重试", f"item {item.code} changed meanwhile",
-                           code="stale")
+                           code=ErrorCode.STALE)
         await bump_revision([item.id])
         await audit.record(actor, "catalog.revoke", "service_item", item.code, area_code=_audit_area(row.areas),
                            after={"version": row.version, "revoked_on": day.isoformat(), "reason": reason})
@@ -440,12 +443,12 @@ async def discard_draft(code: str, *, actor: Principal | None, authorize: Author
     item = await get_item(code)
     rows = await versions_of(item)
     if rows[-1].status != "draft":
-        raise Conflict(f"事项 {item.code} 没有草稿", f"item {item.code} has no draft", code="no_draft")
+        raise Conflict(f"事项 {item.code} 没有草稿", f"item {item.code} has no draft", code=ErrorCode.NO_DRAFT)
     await _authorize(authorize, "catalog.edit", await scope_areas(item, rows))
     async with in_transaction():
         n = await ServiceItemVersion.filter(id=rows[-1].id, status="draft").delete()
         if n != 1:
-            raise Conflict("草稿已被他人发布或删除", "the draft was published or deleted meanwhile", code="stale")
+            raise Conflict("草稿已被他人发布或删除", "the draft was published or deleted meanwhile", code=ErrorCode.STALE)
         if len(rows) == 1 and not await Admission.exists(item_id=item.id):
             await ServiceItem.filter(id=item.id).delete()
         await audit.record(actor, "catalog.discard", "service_item", item.code, before=rows[-1].data)

@@ -36,7 +36,7 @@ from ..domain.catalog import (
     check_admission,
     publish,
 )
-from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.scope import Principal
 from . import audit
 from .catalog import (
@@ -52,6 +52,7 @@ from .catalog import (
 )
 from .catalog_models import Admission, AdmissionStep, ServiceItem
 from .catalog_search import bump_revision, mark_all_dirty
+from ..domain.error_codes import ErrorCode
 
 SYSTEM = "system"
 _APPLICATION_KEYS = {"department", "item_code", "reason", "legal_basis", "funding", "areas", "period_start",
@@ -78,7 +79,7 @@ async def get_admission(admission_id: int) -> Admission:
     adm = await Admission.filter(id=admission_id).select_related("item").first()
     if adm is None:
         raise NotFound(f"准入申请 {admission_id} 不存在", f"admission application {admission_id} not found",
-                       code="admission_not_found", details={"id": admission_id})
+                       code=ErrorCode.ADMISSION_NOT_FOUND, details={"id": admission_id})
     return adm
 
 
@@ -117,22 +118,22 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
     """A department's application. ``item`` may carry the content of a new item, which is
     created as a draft marked admission_required."""
     if not isinstance(data, dict):
-        raise ValidationError("申请应为对象", "the application must be an object", code="bad_type")
+        raise ValidationError("申请应为对象", "the application must be an object", code=ErrorCode.BAD_TYPE)
     unknown = sorted(set(data) - _APPLICATION_KEYS)
     if unknown:
         raise ValidationError(f"未知字段 {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}",
-                              code="unknown_field", details={"field": unknown[0]})
+                              code=ErrorCode.UNKNOWN_FIELD, details={"field": unknown[0]})
     day = on or today()
     new_item = data.get("item")
     if new_item is not None and not isinstance(new_item, dict):
-        raise ValidationError("item 应为事项对象", "item must be an item object", code="bad_type",
+        raise ValidationError("item 应为事项对象", "item must be an item object", code=ErrorCode.BAD_TYPE,
                               details={"field": "item"})
     if not data.get("item_code") and new_item and new_item.get("code"):
         data = {**data, "item_code": new_item["code"]}
     app = check_admission({**{k: v for k, v in data.items() if k != "item"}, "applied_on": day})
     if app.period_end < day:
         raise ValidationError(f"准入期限已于 {app.period_end} 结束", f"the period ended on {app.period_end}",
-                              code="period_ended", details={"field": "period_end"})
+                              code=ErrorCode.PERIOD_ENDED, details={"field": "period_end"})
     await check_areas_exist(app.areas)
     await _authorize(authorize, "admission.apply", app.areas)
     item = await ServiceItem.filter(code=app.item_code).first()
@@ -140,20 +141,20 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         if new_item:
             raise Conflict(f"事项 {app.item_code} 已存在,申请中不能再附事项内容(修改事项请用编辑)",
                            f"item {app.item_code} exists; edit it instead of sending its content",
-                           code="item_exists", details={"field": "item"})
+                           code=ErrorCode.ITEM_EXISTS, details={"field": "item"})
         if not item.admission_required:
             raise Conflict(f"事项 {item.code} 不是准入事项,它按自身的适用区域列入清单;请修改其适用区域",
                            f"item {item.code} is not an admission item; it applies by its own areas",
-                           code="not_admission_item", details={"field": "item_code"})
+                           code=ErrorCode.NOT_ADMISSION_ITEM, details={"field": "item_code"})
         check_admissible(item.item_list, item.code)
         rows = await versions_of(item)
         if not any(r.status in ("draft", "published") for r in rows):
             raise Conflict(f"事项 {item.code} 已撤销,请先编辑出新的草稿", f"item {item.code} is revoked; make a new draft first",
-                           code="item_revoked", details={"field": "item_code"})
+                           code=ErrorCode.ITEM_REVOKED, details={"field": "item_code"})
     elif not new_item:
         raise NotFound(f"事项 {app.item_code} 不存在;新事项请在 item 中附上事项内容",
                        f"item {app.item_code} not found; send the new item's content in item",
-                       code="item_not_found", details={"field": "item_code"})
+                       code=ErrorCode.ITEM_NOT_FOUND, details={"field": "item_code"})
     async with in_transaction():
         if item is None:
             await create_item({**new_item, "code": app.item_code, "areas": []}, actor=actor, admission_required=True)
@@ -184,7 +185,7 @@ async def _step(adm: Admission, rec: AdmissionApplication, new: AdmissionApplica
     n = await Admission.filter(id=adm.id, state=str(rec.state)).update(state=str(new.state), **(extra or {}))
     if n != 1:
         raise Conflict(f"准入申请 {adm.id} 已被他人处理,请刷新", f"admission {adm.id} was handled meanwhile; reload",
-                       code="stale", details={"id": adm.id})
+                       code=ErrorCode.STALE, details={"id": adm.id})
     await AdmissionStep.create(admission_id=adm.id, action=str(step.action), from_state=str(step.from_state),
                                to_state=str(step.to_state), on=step.on, by_name=by, reason=step.reason)
 
@@ -194,13 +195,13 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     """Approve or reject (a rejection needs a reason). Approval publishes the item's draft
     when it has no published version yet, so the item can enter the lists."""
     if action not in ("approve", "reject"):
-        raise ValidationError(f"未知的审批动作 {action}", f"unknown decision {action}", code="bad_action")
+        raise ValidationError(f"未知的审批动作 {action}", f"unknown decision {action}", code=ErrorCode.UNKNOWN_ACTION)
     day = on or today()
     await sweep(day)
     adm = await get_admission(admission_id)
     await _authorize(authorize, "admission.decide", adm.areas)
     if actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id:
-        raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code="own_application",
+        raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
@@ -226,7 +227,7 @@ async def _publish_for_admission(item: ServiceItem, day: date, actor: Principal 
         return
     if records[-1].status is not ItemStatus.DRAFT:
         raise Conflict(f"事项 {item.code} 已撤销,不能批准", f"item {item.code} is revoked and cannot be admitted",
-                       code="item_revoked")
+                       code=ErrorCode.ITEM_REVOKED)
     changed = publish(records, day)
     await _store_publication(item, changed, {r.version: r for r in rows}, actor)
 
@@ -261,7 +262,7 @@ async def end(admission_id: int, *, reason: str, actor: Principal | None, author
     rec = _record(adm, steps)
     if rec.state not in (AdmissionState.APPROVED, AdmissionState.ACTIVE):
         raise Conflict(f"{ADMISSION_STATE_NAMES_ZH[rec.state]}的准入不能提前结束",
-                       f"an admission that is {rec.state} cannot be ended", code="bad_transition",
+                       f"an admission that is {rec.state} cannot be ended", code=ErrorCode.BAD_TRANSITION,
                        details={"state": str(rec.state)})
     new = admission_act(rec, AdmissionAction.EXPIRE, on=day, by=actor_name(actor), reason=reason or "")
     async with in_transaction():
@@ -325,7 +326,7 @@ async def list_admissions(*, visible: Callable[[list[str]], bool], state: str | 
     qs = Admission.all().select_related("item").order_by("-id")
     if state:
         if state not in ADMISSION_STATE_NAMES_ZH:
-            raise ValidationError(f"未知的状态 {state}", f"unknown state {state}", code="bad_parameter",
+            raise BadRequest(f"未知的状态 {state}", f"unknown state {state}", code=ErrorCode.BAD_PARAMETER,
                                   details={"parameter": "state", "allowed": list(ADMISSION_STATE_NAMES_ZH)})
         qs = qs.filter(state=state)
     if item:

@@ -31,6 +31,7 @@ from ..domain.catalog import (
     publish,
 )
 from ..domain.catalog_io import HEADERS, RowProblem, item_to_row, numbered_items
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, Conflict, DomainError, Forbidden, Unauthenticated, ValidationError
 from ..domain.scope import Principal
 from . import audit
@@ -53,7 +54,7 @@ def format_of(name: str) -> str:
     for fmt in ("xlsx", "csv"):
         if lower.endswith("." + fmt):
             return fmt
-    raise BadRequest(f"文件 {name} 应为 .xlsx 或 .csv", f"{name}: expected a .xlsx or .csv file", code="bad_format",
+    raise BadRequest(f"文件 {name} 应为 .xlsx 或 .csv", f"{name}: expected a .xlsx or .csv file", code=ErrorCode.BAD_FORMAT,
                      details={"file": name})
 
 
@@ -141,7 +142,7 @@ def write_csv(items: Iterable[ServiceItemData]) -> bytes:
 
 def _unreadable(fmt: str, why: str) -> ValidationError:
     what = "Excel 文件 (.xlsx)" if fmt == "xlsx" else "CSV 文件"
-    return ValidationError(f"无法读取{what}: {why}", f"cannot read the {fmt} file: {why}", code="bad_file",
+    return ValidationError(f"无法读取{what}: {why}", f"cannot read the {fmt} file: {why}", code=ErrorCode.BAD_FILE,
                            details={"format": fmt})
 
 
@@ -152,7 +153,7 @@ def read_rows(data: bytes, fmt: str) -> list[list[Any]]:
         return _read_xlsx(data)
     if fmt == "csv":
         return _read_csv(data)
-    raise BadRequest(f"不支持的格式 {fmt}", f"unsupported format {fmt}", code="bad_format")
+    raise BadRequest(f"不支持的格式 {fmt}", f"unsupported format {fmt}", code=ErrorCode.BAD_FORMAT)
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
@@ -170,7 +171,8 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
                     rows.append(list(r))
                     if len(rows) > MAX_ROWS + 1:
                         raise ValidationError(f"文件超过 {MAX_ROWS} 行,请分批导入",
-                                              f"more than {MAX_ROWS} rows; import in parts", code="too_many_rows")
+                                              f"more than {MAX_ROWS} rows; import in parts",
+                                              code=ErrorCode.TOO_MANY_ROWS)
             finally:
                 wb.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as e:
@@ -195,7 +197,7 @@ def _read_csv(data: bytes) -> list[list[Any]]:
         raise _unreadable("csv", str(e)) from None
     if len(rows) > MAX_ROWS + 1:
         raise ValidationError(f"文件超过 {MAX_ROWS} 行,请分批导入", f"more than {MAX_ROWS} rows; import in parts",
-                              code="too_many_rows")
+                              code=ErrorCode.TOO_MANY_ROWS)
     return [[_uncsv(c) for c in r] for r in rows]
 
 
@@ -209,7 +211,7 @@ def parse(data: bytes, fmt: str) -> list[tuple[int, ServiceItemData]]:
     if problems:
         raise rejected(problems)
     if not numbered:
-        raise ValidationError("文件中没有事项", "the file holds no items", code="no_items")
+        raise ValidationError("文件中没有事项", "the file holds no items", code=ErrorCode.EMPTY_FILE)
     return numbered
 
 
@@ -217,7 +219,7 @@ def rejected(problems: Sequence[RowProblem]) -> ValidationError:
     rows = sorted({p.row for p in problems})
     return ValidationError(
         f"导入被拒绝:{len(rows)} 行有问题,未存入任何数据", f"import rejected: {len(rows)} bad rows; nothing was stored",
-        code="import_rejected", details={"problems": [p.to_dict() for p in problems], "rows": rows})
+        code=ErrorCode.IMPORT_REJECTED, details={"problems": [p.to_dict() for p in problems], "rows": rows})
 
 
 # ---- import -------------------------------------------------------------------------------
@@ -338,7 +340,7 @@ async def _store_update(item: ServiceItem, rows: list[ServiceItemVersion], it: S
                 data=content, name=it.name, areas=list(it.areas), edited_by=name, edits=latest.edits + 1)
             if n != 1:
                 raise Conflict(f"事项 {item.code} 的草稿已被他人修改,请重新导入", f"the draft of {item.code} changed meanwhile",
-                               code="stale", details={"row": plan["row"]})
+                               code=ErrorCode.STALE, details={"row": plan["row"]})
     else:
         by_number[draft.version] = await ServiceItemVersion.create(
             item_id=item.id, version=draft.version, status="draft", name=it.name, data=content,

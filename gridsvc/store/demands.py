@@ -18,8 +18,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
-from .records import get_or_404, record_id
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.levels import code_prefix
 from ..domain.matching import Need
 from ..domain.privacy import mask_name
@@ -38,6 +38,7 @@ from ..domain.volunteers import (
 from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
 from . import audit, inbox
 from .models import Area, User
+from .records import get_or_404, record_id
 from .wish_models import Claim, Demand, DemandTake, Organisation, Project, ServiceHours
 
 DEMAND_AREA_LEVELS = ("street", "community", "grid", "group", "building")
@@ -53,7 +54,7 @@ def _when(value: Any, field: str) -> datetime:
         if dt is not None:
             return dt if dt.tzinfo else dt.replace(tzinfo=CITY_TZ)
     raise ValidationError(f"{field} 应为日期时间(如 2026-02-01T09:00)", f"{field} must be a date-time such as 2026-02-01T09:00",
-                          code="bad_datetime", details={"field": field, "value": str(value)})
+                          code=ErrorCode.BAD_DATETIME, details={"field": field, "value": str(value)})
 
 
 async def get_demand(demand_id: Any) -> Demand:
@@ -64,14 +65,14 @@ async def demand_area(data: dict) -> Area:
     code = data.get("area")
     if not isinstance(code, str) or not code.strip():
         raise ValidationError("请指定需求所在区域 area(社区、网格等)", "area (where the demand takes place) is required",
-                              code="missing_field", details={"field": "area"})
+                              code=ErrorCode.REQUIRED, details={"field": "area"})
     area = await Area.filter(code=code.strip()).first()
     if area is None:
         raise NotFound(f"区域 {code} 不存在", f"area {code} not found", details={"field": "area", "code": code})
     if area.level not in DEMAND_AREA_LEVELS:
         raise ValidationError(f"需求区域应为街道、社区、网格、小组或楼栋,{code} 是{area.level}",
                               f"a demand takes place in a street, community, grid, group or building; {code} is a {area.level}",
-                              code="bad_area", details={"field": "area", "level": area.level})
+                              code=ErrorCode.BAD_AREA, details={"field": "area", "level": area.level})
     return area
 
 
@@ -82,17 +83,18 @@ async def create_demand(data: dict, area: Area, *, actor: Principal, now: dateti
     category = check_category(data.get("category") or "other").value
     place = data.get("place") or ""
     if not isinstance(place, str) or len(place) > 200:
-        raise ValidationError("地点最多 200 个字", "place has at most 200 characters", code="bad_field", details={"field": "place"})
+        raise ValidationError("地点最多 200 个字", "place has at most 200 characters",
+                              code=ErrorCode.BAD_FIELD, details={"field": "place"})
     description = data.get("description") or ""
     if not isinstance(description, str) or len(description) > 2000:
-        raise ValidationError("说明最多 2000 个字", "description has at most 2000 characters", code="bad_field",
+        raise ValidationError("说明最多 2000 个字", "description has at most 2000 characters", code=ErrorCode.BAD_FIELD,
                               details={"field": "description"})
     lon, lat = data.get("lon"), data.get("lat")
     if lon is None or lat is None:
         pt = shapely.from_wkb(area.geometry).representative_point()
         lon, lat = round(pt.x, 6), round(pt.y, 6)
     elif not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
-        raise ValidationError("lon/lat 应为数字", "lon and lat must be numbers", code="bad_position")
+        raise ValidationError("lon/lat 应为数字", "lon and lat must be numbers", code=ErrorCode.BAD_POSITION)
     async with in_transaction():
         demand = await Demand.create(
             title=d.title, description=description.strip(), category=category, area_code=area.code,
@@ -143,7 +145,8 @@ async def list_demands(*, status: str | None = None, under: str | None = None, l
         wanted = [s.strip() for s in status.split(",") if s.strip()]
         bad = [s for s in wanted if s not in DEMAND_STATUSES]
         if bad:
-            raise ValidationError(f"未知的需求状态 {bad[0]!r}", f"unknown demand status {bad[0]!r}", code="unknown_status",
+            raise ValidationError(f"未知的需求状态 {bad[0]!r}", f"unknown demand status {bad[0]!r}",
+                                  code=ErrorCode.UNKNOWN_STATUS,
                                   details={"statuses": list(DEMAND_STATUSES)})
         qs = qs.filter(status__in=wanted)
     if under:
@@ -169,12 +172,12 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
     place left) or a volunteer's sign-up (one place). Never overfills: see the module."""
     org_id = principal.org_id if kind == "org" else None
     if kind == "org" and (org_id is None or not await Organisation.exists(id=org_id)):
-        raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code="no_org")
+        raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
     key = f"{d.id}:org{org_id}" if kind == "org" else f"{d.id}:user{principal.user_id}"
     mine = await DemandTake.exists(active_key=key)
     if kind == "org":
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
-            raise ValidationError("count 应为正整数", "count must be a positive whole number", code="bad_count",
+            raise ValidationError("count 应为正整数", "count must be a positive whole number", code=ErrorCode.BAD_COUNT,
                                   details={"field": "count"})
         n = org_claim_count(d.needed, d.taken, count)
     else:
@@ -188,7 +191,7 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             if moved != 1:
                 fresh = await Demand.get(id=d.id)
                 check_take(fresh.status, fresh.needed, fresh.taken, n)  # names what changed: full, closed ...
-                raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code="changed_meanwhile")
+                raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code=ErrorCode.STALE)
             await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value, taken__gte=F("needed")).update(
                 status=DemandStatus.FULL.value)
             row = await DemandTake.create(demand_id=d.id, kind=kind, user_id=principal.user_id, org_id=org_id,
@@ -196,7 +199,7 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             if project_id is not None:
                 ok = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(taken=F("taken") + 1)
                 if ok != 1:
-                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code="project_full")
+                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code=ErrorCode.PROJECT_FULL)
             who = principal.display_name or principal.username
             if kind == "org":
                 org = await Organisation.get(id=org_id)
@@ -206,7 +209,7 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
                                skip=principal.user_id)
     except IntegrityError:
         raise Conflict("您已报名或认领该需求", "you have already signed up for or claimed this demand",
-                       code="already_signed_up") from None
+                       code=ErrorCode.ALREADY_SIGNED_UP) from None
     return row
 
 
@@ -215,7 +218,7 @@ async def _project_for(d: Demand, org_id: int | None, project: Any, *, now: date
         return None
     pid = record_id(project)
     if pid is None:
-        raise ValidationError("project 应为项目编号", "project must be a project id", code="bad_field",
+        raise ValidationError("project 应为项目编号", "project must be a project id", code=ErrorCode.BAD_FIELD,
                               details={"field": "project"})
     p = await Project.filter(id=pid, org_id=org_id).first()
     if p is None:
@@ -226,7 +229,7 @@ async def _project_for(d: Demand, org_id: int | None, project: Any, *, now: date
     in_period = p.period_start <= day and (p.period_end is None or day <= p.period_end)
     if p.status != "active" or not inside or not in_period:
         raise Conflict(f"项目「{p.name}」的服务区域或服务期不含该需求", f"project {p.name} does not cover this demand",
-                       code="project_not_eligible", details={"project": pid})
+                       code=ErrorCode.PROJECT_NOT_ELIGIBLE, details={"project": pid})
     return pid
 
 
@@ -236,14 +239,15 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
     if take_id not in (None, ""):
         tid = record_id(take_id)
         if tid is None:
-            raise ValidationError("take 应为编号", "take must be an id", code="bad_field", details={"field": "take"})
+            raise ValidationError("take 应为编号", "take must be an id",
+                                  code=ErrorCode.BAD_FIELD, details={"field": "take"})
         t = await DemandTake.filter(id=tid, demand_id=d.id, status="active").first()
         if t is None:
             raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand", details={"take": take_id})
         mine = t.user_id == principal.user_id or (t.org_id is not None and t.org_id == principal.org_id
                                                   and principal.role == "org_member")
         if not (mine or staff):
-            raise Forbidden("只能取消自己的报名或本组织的认领", "you may release only your own take", code="wrong_actor")
+            raise Forbidden("只能取消自己的报名或本组织的认领", "you may release only your own take", code=ErrorCode.WRONG_ACTOR)
     else:
         q = Q(user_id=principal.user_id, kind="volunteer")
         if principal.role == "org_member" and principal.org_id:
@@ -256,10 +260,10 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
         moved = await Demand.filter(id=d.id, status__in=[DemandStatus.PUBLISHED.value, DemandStatus.FULL.value],
                                     taken__gte=t.count).update(taken=F("taken") - t.count)
         if moved != 1:
-            raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code="changed_meanwhile")
+            raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code=ErrorCode.STALE)
         n = await DemandTake.filter(id=t.id, status="active").update(status="released", active_key=None, released_at=now)
         if n != 1:
-            raise Conflict("该认领已取消", "this take was released already", code="changed_meanwhile")
+            raise Conflict("该认领已取消", "this take was released already", code=ErrorCode.STALE)
         await Demand.filter(id=d.id, status=DemandStatus.FULL.value, taken__lt=F("needed")).update(
             status=DemandStatus.PUBLISHED.value)
         if t.project_id:
@@ -279,7 +283,7 @@ async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> De
     async with in_transaction():
         n = await Demand.filter(id=d.id, status=d.status).update(status=target.value)
         if n != 1:
-            raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code="changed_meanwhile")
+            raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code=ErrorCode.STALE)
         await audit.record(actor, f"demand.{action}", "demand", d.id, area_code=d.area_code,
                            before={"status": d.status}, after={"status": target.value})
         if action in ("cancel", "reopen", "close"):
@@ -311,13 +315,13 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
     ``{"volunteer": username or id, "hours": 2.5, "note": ...}``; recording a volunteer again
     corrects their hours (audited with before and after)."""
     if d.status == DemandStatus.CANCELLED:
-        raise Conflict("需求已取消,不能登记时长", "the demand was cancelled", code="demand_cancelled")
+        raise Conflict("需求已取消,不能登记时长", "the demand was cancelled", code=ErrorCode.DEMAND_CANCELLED)
     if now < d.starts_at:
-        raise Conflict("活动尚未开始,不能登记服务时长", "the event has not started yet", code="event_not_started",
+        raise Conflict("活动尚未开始,不能登记服务时长", "the event has not started yet", code=ErrorCode.EVENT_NOT_STARTED,
                        details={"starts_at": d.starts_at.isoformat()})
     if not isinstance(entries, list) or not entries:
-        raise BadRequest("entries 应为 [{volunteer, hours}] 列表", "entries must be a list of {volunteer, hours}",
-                         code="bad_entries", details={"field": "entries"})
+        raise ValidationError("entries 应为 [{volunteer, hours}] 列表", "entries must be a list of {volunteer, hours}",
+                         code=ErrorCode.BAD_ENTRIES, details={"field": "entries"})
     problems, rows = [], []
     seen: set[int] = set()
     for n, e in enumerate(entries, start=1):
@@ -350,7 +354,7 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
         rows.append((user, org_id, h, str(note)[:200]))
     if problems:
         raise ValidationError(f"{len(problems)} 条时长记录有问题,均未保存", f"{len(problems)} entr(ies) rejected; nothing saved",
-                              code="bad_entries", details={"problems": problems})
+                              code=ErrorCode.BAD_ENTRIES, details={"problems": problems})
     out = []
     async with in_transaction():
         for user, org_id, h, note in rows:

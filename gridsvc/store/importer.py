@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..domain import crs as crs_mod
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.geojson import ParsedFeature, read_features
 from ..domain.levels import LEVELS
@@ -29,14 +30,14 @@ def plan_import(data: bytes | str | dict, *, level: str | None, parent: str | No
     collected and raised together."""
     features = read_features(data)
     if not features:
-        raise ValidationError("文件中没有要素", "the file holds no features", code="empty_file")
+        raise ValidationError("文件中没有要素", "the file holds no features", code=ErrorCode.EMPTY_FILE)
     guessed = crs is None
     if crs is None:
         # DataV GeoAtlas exports are GCJ-02 (they are drawn on AMap tiles)
         crs = "gcj02" if looks_like_datav(features) else "wgs84"
     crs = crs_mod.check_crs(crs)
     if level is not None and level not in LEVELS:
-        raise ValidationError(f"未知的区域层级 {level!r}", f"unknown level {level!r}", code="unknown_level",
+        raise ValidationError(f"未知的区域层级 {level!r}", f"unknown level {level!r}", code=ErrorCode.UNKNOWN_LEVEL,
                               details={"levels": list(LEVELS)})
     items: list[AreaInput] = []
     problems = []
@@ -60,7 +61,7 @@ def plan_import(data: bytes | str | dict, *, level: str | None, parent: str | No
     if problems:
         raise ValidationError(f"{len(problems)} 个要素无法读取,未保存任何数据",
                               f"{len(problems)} features could not be read; nothing was stored",
-                              code="areas_rejected", details={"rejected": problems, "total": len(features)})
+                              code=ErrorCode.AREAS_REJECTED, details={"rejected": problems, "total": len(features)})
     return ImportPlan(items, crs, guessed)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from tortoise.functions import Count, Max
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import TooManyRequests, Unauthenticated
 from ..domain.logins import retry_after
 from . import users
@@ -47,7 +48,7 @@ async def authenticate(username: str, password: str, *, ip: str, settings) -> Us
     if wait:
         await LoginAttempt.filter(id=attempt.id).delete()  # a refused try is not a guess
         raise TooManyRequests(f"登录失败次数过多,请 {wait} 秒后再试", f"too many failed logins; try again in {wait} s",
-                              code="login_throttled", details={"retry_after": wait})
+                              code=ErrorCode.LOGIN_THROTTLED, details={"retry_after": wait})
     user = await User.filter(username=username).first()
     hasher = users.password_hasher()
     ok: bool
@@ -58,7 +59,7 @@ async def authenticate(username: str, password: str, *, ip: str, settings) -> Us
     if not ok or user is None or not user.password_hash or not user.is_active:
         # the attempt row stays: it is the failure; rows past the window are of no further use
         await LoginAttempt.filter(at__lt=users.now() - timedelta(seconds=settings.login_window_seconds)).delete()
-        raise Unauthenticated("用户名或密码错误", "wrong username or password", code="bad_credentials")
+        raise Unauthenticated("用户名或密码错误", "wrong username or password", code=ErrorCode.BAD_CREDENTIALS)
     if hasher.check_needs_rehash(user.password_hash):
         await User.filter(id=user.id).update(password_hash=hasher.hash(password))
     # only this address's failures are forgiven: an attacker elsewhere keeps waiting

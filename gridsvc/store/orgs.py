@@ -14,8 +14,8 @@ import shapely
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import BadRequest, Conflict, NotFound, ValidationError
-from .records import get_or_404
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.levels import code_prefix, is_within
 from ..domain.orgs import (
     ORG_KINDS,
@@ -30,6 +30,7 @@ from ..domain.scope import Principal
 from ..domain.wishes import WISH_CATEGORIES
 from . import audit
 from .models import Area, User
+from .records import get_or_404
 from .users import check_phone
 from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
 
@@ -56,7 +57,7 @@ async def check_service_areas(codes: Any, *, field: str = "areas") -> list[Area]
         codes = [codes]
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c.strip() for c in codes):
         raise ValidationError("服务区域应为区域代码列表(至少一个)", "areas must be a non-empty list of area codes",
-                              code="bad_areas", details={"field": field})
+                              code=ErrorCode.BAD_AREAS, details={"field": field})
     out: list[Area] = []
     for code in dict.fromkeys(c.strip() for c in codes):
         area = await Area.filter(code=code).first()
@@ -65,7 +66,7 @@ async def check_service_areas(codes: Any, *, field: str = "areas") -> list[Area]
         if area.level not in SERVICE_LEVELS:
             raise ValidationError(f"服务区域 {code} 是{area.level},应为区县、街道、社区或网格",
                                   f"service area {code} is a {area.level}; use a district, street, community or grid",
-                                  code="bad_areas", details={"field": field, "code": code, "level": area.level})
+                                  code=ErrorCode.BAD_AREAS, details={"field": field, "code": code, "level": area.level})
         out.append(area)
     return out
 
@@ -76,7 +77,7 @@ def _text(data: dict, key: str, max_len: int) -> str:
         return ""
     if not isinstance(v, str) or len(v.strip()) > max_len:
         raise ValidationError(f"{key} 应为不超过 {max_len} 个字的文本", f"{key} is text of at most {max_len} characters",
-                              code="bad_field", details={"field": key})
+                              code=ErrorCode.BAD_FIELD, details={"field": key})
     return v.strip()
 
 
@@ -86,14 +87,14 @@ def parse_org(data: dict) -> dict:
     status = data.get("status", "registered")
     if not isinstance(status, str):
         raise ValidationError("status 应为 registered 或 filed", "status must be registered or filed",
-                              code="unknown_org_status", details={"field": "status"})
+                              code=ErrorCode.UNKNOWN_ORG_STATUS, details={"field": "status"})
     kind = data.get("kind")
     if not isinstance(kind, str):
-        raise ValidationError("请选择社会组织类别 kind", "kind is required", code="unknown_org_kind",
+        raise ValidationError("请选择社会组织类别 kind", "kind is required", code=ErrorCode.UNKNOWN_ORG_KIND,
                               details={"field": "kind", "kinds": list(ORG_KINDS)})
     code = data.get("credit_code")
     if code is not None and not isinstance(code, str):
-        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string", code="bad_credit_code",
+        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string", code=ErrorCode.BAD_CREDIT_CODE,
                               details={"field": "credit_code", "position": 0})
     return {
         "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
@@ -110,7 +111,8 @@ async def create_org(fields: dict, areas: list[Area], *, actor: Principal | None
         other = await Organisation.get(credit_code=fields["credit_code"])
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已登记为「{other.name}」",
                        f"credit code {fields['credit_code']} is already registered to {other.name}",
-                       code="credit_code_taken", details={"credit_code": fields["credit_code"], "org": other.id})
+                       code=ErrorCode.CREDIT_CODE_TAKEN,
+                       details={"credit_code": fields["credit_code"], "org": other.id})
     async with in_transaction():
         org = await Organisation.create(**fields, created_by_id=actor.user_id if actor else None)
         await OrgArea.bulk_create([OrgArea(org_id=org.id, area_id=a.id) for a in areas])
@@ -123,7 +125,8 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
     before = await org_card(org)
     if fields.get("credit_code") and await Organisation.filter(credit_code=fields["credit_code"]).exclude(id=org.id).exists():
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已被其他组织使用",
-                       f"credit code {fields['credit_code']} belongs to another organisation", code="credit_code_taken")
+                       f"credit code {fields['credit_code']} belongs to another organisation",
+                       code=ErrorCode.CREDIT_CODE_TAKEN)
     async with in_transaction():
         if fields:
             await Organisation.filter(id=org.id).update(**fields)
@@ -140,17 +143,18 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
 async def add_member(org: Organisation, username: Any, *, actor: Principal | None) -> User:
     """Join an org_member account to the organisation (an account belongs to one at a time)."""
     if not isinstance(username, str) or not username.strip():
-        raise BadRequest("需要 username", "username is required", code="missing_field", details={"field": "username"})
+        raise ValidationError("需要 username", "username is required",
+                              code=ErrorCode.REQUIRED, details={"field": "username"})
     user = await User.filter(username=username.strip()).first()
     if user is None:
         raise NotFound(f"用户 {username} 不存在", f"user {username} not found", details={"field": "username"})
     if user.role not in ("org_member", "volunteer"):
         raise ValidationError(f"{username} 是 {user.role},只有社会组织成员或志愿者可加入组织",
                               f"{username} is a {user.role}; only org members and volunteers join organisations",
-                              code="bad_member_role", details={"role": user.role})
+                              code=ErrorCode.BAD_MEMBER_ROLE, details={"role": user.role})
     if user.org_id and user.org_id != org.id:
         raise Conflict(f"{username} 已属于另一个社会组织", f"{username} already belongs to another organisation",
-                       code="member_elsewhere", details={"org": user.org_id})
+                       code=ErrorCode.MEMBER_ELSEWHERE, details={"org": user.org_id})
     async with in_transaction():
         await User.filter(id=user.id).update(org_id=org.id)
         await audit.record(actor, "org.member_add", "organisation", org.id, after={"user": user.username})
@@ -240,7 +244,7 @@ def _lonlat(data: dict) -> tuple[float, float] | None:
     ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
     if not ok or not (-180 <= lon <= 180 and -90 <= lat <= 90):  # type: ignore[operator]
         raise ValidationError("lon/lat 应为经纬度数字", "lon and lat must be numbers (WGS-84 degrees)",
-                              code="bad_position", details={"lon": lon, "lat": lat})
+                              code=ErrorCode.BAD_POSITION, details={"lon": lon, "lat": lat})
     return float(lon), float(lat)  # type: ignore[arg-type]
 
 
@@ -258,9 +262,10 @@ async def create_project(org: Organisation, data: dict, *, actor: Principal | No
             if not any(is_within(code, c, lv) for c, lv in served):
                 raise ValidationError(f"项目区域 {code} 不在该组织的服务区域内",
                                       f"project area {code} lies outside the organisation's service areas",
-                                      code="area_outside_org", details={"code": code, "org_areas": [c for c, _ in served]})
+                                      code=ErrorCode.AREA_OUTSIDE_ORG,
+                                      details={"code": code, "org_areas": [c for c, _ in served]})
     if not areas:
-        raise ValidationError("该组织尚无服务区域", "the organisation has no service area", code="bad_areas")
+        raise ValidationError("该组织尚无服务区域", "the organisation has no service area", code=ErrorCode.BAD_AREAS)
     levels = dict(await Area.filter(code__in=areas).values_list("code", "level"))
     prefixes = sorted({code_prefix(c, levels[c]) for c in areas})
     pos = _lonlat(data) or await _centre(areas[0])

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from ..domain.scope import Principal
@@ -51,14 +52,14 @@ def hash_token(token: str) -> str:
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ValidationError(f"密码至少 {MIN_PASSWORD} 位", f"a password has at least {MIN_PASSWORD} characters",
-                              code="weak_password")
+                              code=ErrorCode.WEAK_PASSWORD)
     return _hasher.hash(password)
 
 
 def check_phone(phone: str) -> str:
     phone = (phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        raise ValidationError(f"电话号码 {phone!r} 格式不正确", f"phone number {phone!r} is not valid", code="bad_phone",
+        raise ValidationError(f"电话号码 {phone!r} 格式不正确", f"phone number {phone!r} is not valid", code=ErrorCode.BAD_PHONE,
                               details={"field": "phone"})
     return phone
 
@@ -88,7 +89,7 @@ async def create_user(username: str, *, role: str, password: str | None = None, 
     username = (username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError("用户名不能为空、不能含空格,最长 64 位", "a username is 1-64 characters without spaces",
-                              code="bad_username", details={"field": "username"})
+                              code=ErrorCode.BAD_USERNAME, details={"field": "username"})
     check_name(username, "username")
     check_name(display_name)
     check_role(role)
@@ -96,7 +97,7 @@ async def create_user(username: str, *, role: str, password: str | None = None, 
     area_rows = await _areas_for(list(areas), role)
     sup = await _check_supervisor(role, supervisor, area_rows) if supervisor else None
     if await User.filter(username=username).exists():
-        raise Conflict(f"用户名 {username} 已存在", f"username {username} is taken", code="username_taken")
+        raise Conflict(f"用户名 {username} 已存在", f"username {username} is taken", code=ErrorCode.USERNAME_TAKEN)
     async with in_transaction():
         user = await User.create(
             username=username, role=role, password_hash=hash_password(password) if password else None,
@@ -118,7 +119,7 @@ async def _check_supervisor(role: str, supervisor: str, areas: list[Area]) -> Us
         raise ValidationError(
             f"{ROLE_NAMES_ZH.get(role, role)}的上级应为{ROLE_NAMES_ZH.get(want or '', '无')},{supervisor} 是{ROLE_NAMES_ZH.get(sup.role, sup.role)}",
             f"a {role} reports to a {want or 'nobody'}; {supervisor} is a {sup.role}",
-            code="bad_supervisor", details={"supervisor": supervisor, "expected_role": want},
+            code=ErrorCode.BAD_SUPERVISOR, details={"supervisor": supervisor, "expected_role": want},
         )
     # one community: the supervisor's areas and the staff member's share the community prefix
     sup_codes = await UserArea.filter(user_id=sup.id).values_list("area__code", flat=True)
@@ -126,7 +127,8 @@ async def _check_supervisor(role: str, supervisor: str, areas: list[Area]) -> Us
         if not any(a.code[:12] == s[:12] for s in sup_codes):
             raise ValidationError(f"上级 {supervisor} 与 {a.code} 不在同一社区",
                                   f"supervisor {supervisor} works in another community than {a.code}",
-                                  code="supervisor_elsewhere", details={"supervisor": supervisor, "area": a.code})
+                                  code=ErrorCode.SUPERVISOR_ELSEWHERE,
+                                  details={"supervisor": supervisor, "area": a.code})
     return sup
 
 
@@ -157,7 +159,8 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
     fields: dict = {}
     if "name" in patch:
         if not isinstance(patch["name"], str) or not patch["name"].strip():
-            raise ValidationError("姓名不能为空", "the name cannot be empty", code="name_missing", details={"field": "name"})
+            raise ValidationError("姓名不能为空", "the name cannot be empty",
+                                  code=ErrorCode.REQUIRED, details={"field": "name"})
         fields["display_name"] = check_name(patch["name"].strip())
     if "phone" in patch:
         fields["phone"] = check_phone(patch["phone"])
@@ -188,7 +191,8 @@ async def delete_user(user: User, *, actor: Principal | None) -> None:
     reports = await User.filter(supervisor_id=user.id).count()
     if reports:
         raise Conflict(f"{user.display_name} 仍有 {reports} 名下级,请先为他们指定新的上级",
-                       f"{user.username} still supervises {reports} people", code="has_reports", details={"reports": reports})
+                       f"{user.username} still supervises {reports} people",
+                       code=ErrorCode.HAS_REPORTS, details={"reports": reports})
     async with in_transaction():
         await User.filter(id=user.id).delete()
         await audit.record(actor, "staff.delete", "user", user.id, area_code=(before["areas"] or [{}])[0].get("code", ""),
@@ -218,13 +222,13 @@ async def set_active(user: User, active: bool, *, actor: Principal | None) -> di
     A conditional update, so that of two concurrent requests one changes the account and the other
     is told it was already done; reactivation brings no old session back (the rows are gone)."""
     if actor is not None and actor.user_id == user.id and not active:
-        raise Conflict("不能停用自己的账号", "you cannot deactivate your own account", code="own_account")
+        raise Conflict("不能停用自己的账号", "you cannot deactivate your own account", code=ErrorCode.OWN_ACCOUNT)
     async with in_transaction():
         changed = await User.filter(id=user.id, is_active=not active).update(is_active=active)
         if not changed:
             state = ("已启用", "active") if active else ("已停用", "inactive")
             raise Conflict(f"账号{state[0]}", f"the account is already {state[1]}",
-                           code="already_active" if active else "already_inactive", details={"id": user.id})
+                           code=ErrorCode.ALREADY_ACTIVE if active else ErrorCode.ALREADY_INACTIVE, details={"id": user.id})
         ended = {} if active else await end_sessions(user.id)
         await audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
                            before={"is_active": not active}, after={"is_active": active, **ended})
@@ -290,4 +294,4 @@ async def list_tokens(user_id: int, current_id: int | None = None) -> list[dict]
 async def revoke_token(user_id: int, token_id: int) -> None:
     """Revoke one of the user's own tokens; another's token is as unknown as a missing one."""
     if not await ApiToken.filter(id=token_id, user_id=user_id).delete():
-        raise NotFound("令牌不存在", "no such token", code="token_not_found", details={"id": token_id})
+        raise NotFound("令牌不存在", "no such token", code=ErrorCode.TOKEN_NOT_FOUND, details={"id": token_id})

@@ -24,8 +24,8 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
-from .records import get_or_404, record_id
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
 from ..domain.scope import Principal
@@ -59,6 +59,7 @@ from ..domain.wishes import (
 )
 from . import audit, inbox
 from .models import Area, User, UserArea
+from .records import get_or_404, record_id
 from .users import check_phone
 from .wish_models import Claim, Organisation, Project, Rating, VolunteerProfile, Wish, WishEvent
 
@@ -184,14 +185,16 @@ class Placement:
 
 def _number(v: Any, name: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise ValidationError(f"{name} 应为数字", f"{name} must be a number", code="bad_position", details={"field": name})
+        raise ValidationError(f"{name} 应为数字", f"{name} must be a number",
+                              code=ErrorCode.BAD_POSITION, details={"field": name})
     try:
         f = float(v)
     except ValueError:
-        raise ValidationError(f"{name} 应为数字", f"{name} must be a number", code="bad_position",
+        raise ValidationError(f"{name} 应为数字", f"{name} must be a number", code=ErrorCode.BAD_POSITION,
                               details={"field": name}) from None
     if not math.isfinite(f):
-        raise ValidationError(f"{name} 应为有限数字", f"{name} must be finite", code="bad_position", details={"field": name})
+        raise ValidationError(f"{name} 应为有限数字", f"{name} must be finite",
+                              code=ErrorCode.BAD_POSITION, details={"field": name})
     return f
 
 
@@ -205,7 +208,7 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
     building_code, building_name = None, ""
     if building not in ("", None):
         if not isinstance(building, str):
-            raise ValidationError("building 应为楼栋代码", "building must be a building code", code="bad_building",
+            raise ValidationError("building 应为楼栋代码", "building must be a building code", code=ErrorCode.BAD_BUILDING,
                                   details={"field": "building"})
         area = await Area.filter(code=building.strip()).first()
         if area is None:
@@ -213,17 +216,17 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
                            details={"field": "building", "code": building})
         if area.level != "building":
             raise ValidationError(f"{building} 是{area.level},不是楼栋", f"{building} is a {area.level}, not a building",
-                                  code="bad_building", details={"field": "building", "level": area.level})
+                                  code=ErrorCode.BAD_BUILDING, details={"field": "building", "level": area.level})
         pt = shapely.from_wkb(area.geometry).representative_point()
         lon, lat, building_code, building_name = pt.x, pt.y, area.code, area.name
     elif data.get("lon") not in (None, "") or data.get("lat") not in (None, ""):
         lon, lat = _number(data.get("lon"), "lon"), _number(data.get("lat"), "lat")
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValidationError("经纬度超出范围", "lon/lat out of range", code="bad_position",
+            raise ValidationError("经纬度超出范围", "lon/lat out of range", code=ErrorCode.BAD_POSITION,
                                   details={"lon": lon, "lat": lat})
     else:
         raise ValidationError("请选择楼栋(building)或给出位置(lon、lat)", "give a building or a position (lon, lat)",
-                              code="place_missing", details={"fields": ["building", "lon", "lat"]})
+                              code=ErrorCode.PLACE_MISSING, details={"fields": ["building", "lon", "lat"]})
     chain = (await index.get()).locate(lon, lat)
     grid = next((a["code"] for a in chain if a["level"] == "grid"), None)
     if grid is None and building_code:
@@ -232,7 +235,7 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
             grid = building_code[:15]
     if grid is None:
         raise ValidationError(f"位置 {lon:.6f},{lat:.6f} 不在任何网格内", f"no grid holds the position {lon:.6f},{lat:.6f}",
-                              code="not_in_grid", details={"lon": lon, "lat": lat})
+                              code=ErrorCode.NOT_IN_GRID, details={"lon": lon, "lat": lat})
     if building_code is None:
         building_code = next((a["code"] for a in chain if a["level"] == "building"), None)
     return Placement(round(lon, 6), round(lat, 6), grid, building_code, tuple(chain), building_name)
@@ -267,7 +270,7 @@ def _content(data: dict, *, today: date, cap: Decimal, base: Wish | None = None)
 
     for key in ("title", "category", "value_yuan", "wish_by"):
         if base is None and data.get(key) in (None, ""):
-            raise ValidationError(f"缺少 {key}", f"{key} is required", code="missing_field", details={"field": key})
+            raise ValidationError(f"缺少 {key}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
     ben = pick("beneficiary", base.beneficiary if base else None)
     w = check_wish(pick("title", base.title if base else None), pick("category", base.category if base else None),
                    pick("value_yuan", base.value_yuan if base else None), pick("wish_by", base.wish_by if base else None),
@@ -288,7 +291,7 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
     phone = check_phone(str(data["contact_phone"])) if data.get("contact_phone") else resident.phone
     address = data.get("address")
     if address is not None and (not isinstance(address, str) or len(address.strip()) > 200):
-        raise ValidationError("地址最多 200 个字", "the address has at most 200 characters", code="bad_field",
+        raise ValidationError("地址最多 200 个字", "the address has at most 200 characters", code=ErrorCode.BAD_FIELD,
                               details={"field": "address"})
     address = (address or "").strip() or resident.address or placement.place_name()
     on_behalf = actor.user_id != resident.id
@@ -352,7 +355,7 @@ async def _changed_meanwhile(wish: Wish) -> Conflict:
     now_status = fresh.status if fresh else "deleted"
     return Conflict(f"心愿已被他人处理(当前状态「{WISH_STATUSES.get(now_status, now_status)}」),请刷新",
                     f"the wish was changed meanwhile (it is now {now_status}); reload",
-                    code="changed_meanwhile", details={"status": now_status})
+                    code=ErrorCode.STALE, details={"status": now_status})
 
 
 async def _already_claimed(wish: Wish) -> Conflict:
@@ -365,7 +368,7 @@ async def _already_claimed(wish: Wish) -> Conflict:
     deadline = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if claim else ""
     who = holder["name"] or "他人"
     return Conflict(f"该心愿已被「{who}」认领(期限 {deadline}),不能重复认领",
-                    f"this wish is already claimed by {who} (until {deadline})", code="already_claimed",
+                    f"this wish is already claimed by {who} (until {deadline})", code=ErrorCode.ALREADY_CLAIMED,
                     details={"status": fresh.status, "holder": holder, "deadline": claim.deadline.isoformat() if claim else None})
 
 
@@ -381,7 +384,7 @@ async def act(wish: Wish, action: str, st: Standing, data: dict, *, settings, no
     claim = await current_claim(wish)
     may_claim = act_ is WishAction.CLAIM and (st.has(Actor.ORG_MEMBER) or st.has(Actor.VOLUNTEER))
     if not may_claim and not await can_view(wish, st):
-        raise Forbidden("无权查看该心愿", "not allowed to see this wish", code="forbidden", details={"wish": wish.id})
+        raise Forbidden("无权查看该心愿", "not allowed to see this wish", code=ErrorCode.FORBIDDEN, details={"wish": wish.id})
     if act_ is WishAction.CLAIM and wish.status in (WishStatus.CLAIMED, WishStatus.FULFILLED):
         raise await _already_claimed(wish)
     transition(wish.status, act_)
@@ -414,7 +417,7 @@ async def _end_claim(claim: Claim, action: WishAction, *, now: datetime, from_st
     n = await Claim.filter(id=claim.id, status=from_status).update(
         status=new.value, **({"ended_at": now} if done else {}), **(fields or {}))
     if n != 1:
-        raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code="changed_meanwhile")
+        raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code=ErrorCode.STALE)
     if claim.project_id and new in (ClaimStatus.RELEASED, ClaimStatus.EXPIRED, ClaimStatus.REJECTED):
         await Project.filter(id=claim.project_id, taken__gt=0).update(taken=F("taken") - 1)
 
@@ -460,18 +463,18 @@ async def _merge(wish, claim, st, data, *, now, settings):
     into_id = data.get("into")
     if into_id in (None, ""):
         raise ValidationError("请指定合并到的心愿 into", "into (the wish to merge into) is required",
-                              code="missing_field", details={"field": "into"})
+                              code=ErrorCode.REQUIRED, details={"field": "into"})
     into = await get_wish(into_id)
     if into.id == wish.id:
-        raise ValidationError("不能合并到自身", "a wish cannot be merged into itself", code="bad_merge",
+        raise ValidationError("不能合并到自身", "a wish cannot be merged into itself", code=ErrorCode.BAD_MERGE,
                               details={"into": into.id})
     if into.status in (WishStatus.WITHDRAWN, WishStatus.MERGED):
         raise Conflict(f"心愿 {into.id} 已{WISH_STATUSES[into.status]},不能作为合并目标",
-                       f"wish {into.id} is {into.status} and cannot take a merge", code="bad_merge",
+                       f"wish {into.id} is {into.status} and cannot take a merge", code=ErrorCode.BAD_TRANSITION,
                        details={"into": into.id, "status": into.status})
     if into.grid_code[:12] != wish.grid_code[:12]:
         raise ValidationError("只能合并同一社区的重复心愿", "duplicates are merged within one community",
-                              code="merge_elsewhere", details={"into": into.id, "grid": into.grid_code})
+                              code=ErrorCode.MERGE_ELSEWHERE, details={"into": into.id, "grid": into.grid_code})
     async with in_transaction():
         await _move(wish, WishAction.MERGE, st, now=now, note=f"→ #{into.id}", reason=_note(data),
                     extra={"merged_into_id": into.id})
@@ -503,7 +506,7 @@ async def _claim(wish, claim, st, data, *, now, settings):
         if active >= limit:
             raise Conflict(f"您已有 {active} 个进行中的认领(上限 {limit}),请先完成",
                            f"you hold {active} active claims (limit {limit}); fulfil one first",
-                           code="too_many_claims", details={"active": active, "limit": limit})
+                           code=ErrorCode.TOO_MANY_CLAIMS, details={"active": active, "limit": limit})
     await claim_wish(wish, st.principal, kind=kind, org_id=org_id, project_id=project_id, now=now)
 
 
@@ -530,7 +533,7 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                 took = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(
                     taken=F("taken") + 1)
                 if took != 1:
-                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code="project_full",
+                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code=ErrorCode.PROJECT_FULL,
                                    details={"project": project_id})
             await _event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
                          claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
@@ -555,13 +558,13 @@ async def _project_for_claim(wish: Wish, org_id: int | None, project: Any, *, no
     from .allocations import eligible_projects  # matching lives beside the allocation plans
 
     if org_id is None or not await Organisation.exists(id=org_id):
-        raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code="no_org")
+        raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
     candidates = await eligible_projects(wish, org_id=org_id, today=city_today(now))
     if project in (None, ""):
         return candidates[0] if candidates else None
     pid = record_id(project)
     if pid is None:
-        raise ValidationError("project 应为项目编号", "project must be a project id", code="bad_field",
+        raise ValidationError("project 应为项目编号", "project must be a project id", code=ErrorCode.BAD_FIELD,
                               details={"field": "project"})
     p = await Project.filter(id=pid).first()
     if p is None or p.org_id != org_id:
@@ -570,7 +573,7 @@ async def _project_for_claim(wish: Wish, org_id: int | None, project: Any, *, no
     if pid not in candidates:
         raise Conflict(f"项目「{p.name}」不能承接该心愿(服务区域、类别、服务期或承接能力不符)",
                        f"project {p.name} cannot take this wish (area, category, period or capacity)",
-                       code="project_not_eligible", details={"project": pid})
+                       code=ErrorCode.PROJECT_NOT_ELIGIBLE, details={"project": pid})
     return pid
 
 
@@ -580,7 +583,7 @@ async def _extend(wish, claim, st, data, *, now, settings):
         n = await Claim.filter(id=claim.id, status=ClaimStatus.ACTIVE.value, extensions=claim.extensions).update(
             deadline=new, extensions=claim.extensions + 1)
         if n != 1:
-            raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code="changed_meanwhile")
+            raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code=ErrorCode.STALE)
         await Wish.filter(id=wish.id).update(version=F("version") + 1, updated_at=now)
         due = new.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
         await _event(wish, WishAction.EXTEND.value, st.principal, Actor.CLAIMER, wish.status, wish.status,
@@ -605,7 +608,7 @@ async def _fulfil(wish, claim, st, data, *, now, settings):
     fields: dict = {"fulfilled_note": f.note, "fulfilled_on": f.fulfilled_on}
     if photo is not None:
         if not isinstance(photo, (bytes, bytearray)):
-            raise BadRequest("照片应为图片数据", "photo must be image bytes", code="bad_photo")
+            raise ValidationError("照片应为图片数据", "photo must be image bytes", code=ErrorCode.BAD_PHOTO)
         fields.update(photo=bytes(photo), photo_type=check_photo(photo))
     async with in_transaction():
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
@@ -656,7 +659,7 @@ _HANDLERS: dict[WishAction, Callable[..., Awaitable[None]]] = {
 
 async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *, now: datetime) -> Rating:
     if await Rating.exists(wish_id=wish.id):
-        raise Conflict("该心愿已评价", "this wish has been rated already", code="already_rated")
+        raise Conflict("该心愿已评价", "this wish has been rated already", code=ErrorCode.ALREADY_RATED)
     row = await Rating.create(
         wish_id=wish.id, claim_id=claim.id if claim else None, org_id=claim.org_id if claim else None,
         project_id=claim.project_id if claim else None,
@@ -676,10 +679,10 @@ async def rate(wish: Wish, st: Standing, data: dict, *, now: datetime | None = N
     now = now or utcnow()
     if not (st.has(Actor.RESIDENT_OWNER) or st.has(Actor.GRID_STAFF)):
         raise Forbidden("只有居民本人或网格员可以评价", "only the resident (or staff for them) rates a wish",
-                        code="wrong_actor")
+                        code=ErrorCode.WRONG_ACTOR)
     if wish.status != WishStatus.CONFIRMED:
         raise Conflict(f"心愿当前「{WISH_STATUSES[wish.status]}」,确认完成后才能评价",
-                       f"a wish is rated once confirmed; it is {wish.status}", code="bad_transition",
+                       f"a wish is rated once confirmed; it is {wish.status}", code=ErrorCode.BAD_TRANSITION,
                        details={"status": wish.status})
     rating = check_rating(data.get("stars"), data.get("comment"))
     claim = await Claim.filter(wish_id=wish.id, status=ClaimStatus.CONFIRMED.value).order_by("-id").first()

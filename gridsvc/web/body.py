@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from starlette.requests import Request
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, ValidationError
 
 MAX_DEPTH = 64
@@ -63,22 +64,22 @@ def _no_constant(name: str) -> Any:
 def parse_json(raw: bytes) -> Any:
     """`raw` as JSON, refusing what the parser or later encoding would trip over."""
     if not raw.strip():
-        raise BadRequest("请求体为空,需要 JSON", "the request body is empty; JSON expected", code="empty_body")
+        raise BadRequest("请求体为空,需要 JSON", "the request body is empty; JSON expected", code=ErrorCode.EMPTY_BODY)
     depth = nesting_depth(raw)
     if depth > MAX_DEPTH:
         raise BadRequest(f"JSON 嵌套过深({depth} 层,最多 {MAX_DEPTH} 层)",
-                         f"JSON nested too deeply ({depth} levels, at most {MAX_DEPTH})", code="too_deep",
+                         f"JSON nested too deeply ({depth} levels, at most {MAX_DEPTH})", code=ErrorCode.TOO_DEEP,
                          details={"depth": depth, "max_depth": MAX_DEPTH})
     try:
         data = json.loads(raw, parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         where = f"第 {e.lineno} 行第 {e.colno} 列" if isinstance(e, json.JSONDecodeError) else ""
-        raise BadRequest(f"请求体不是有效的 JSON {where}", f"the body is not valid JSON: {e}", code="bad_json") from e
+        raise BadRequest(f"请求体不是有效的 JSON {where}", f"the body is not valid JSON: {e}", code=ErrorCode.BAD_JSON) from e
     if _SURROGATE_ESCAPE.search(raw):
         loc = _lone_surrogate(data, ())
         if loc is not None:
             raise BadRequest(f"{_dotted(loc) or '请求体'} 含有不成对的 UTF-16 代理字符",
-                             f"{_dotted(loc) or 'the body'} holds a lone UTF-16 surrogate", code="bad_unicode",
+                             f"{_dotted(loc) or 'the body'} holds a lone UTF-16 surrogate", code=ErrorCode.BAD_UNICODE,
                              details={"field": _dotted(loc), "loc": ["body", *loc]})
     return data
 
@@ -115,7 +116,7 @@ def validate(model: type[BaseModel], data: bytes | dict) -> BaseModel:
         where = first["field"] or "(body)"
         # the first problem's field on top (as every other 422 names it), then each problem
         raise ValidationError(f"请求体不符合要求:{where}:{first['message']}", f"invalid body: {where}: {first['message']}",
-                              code="invalid_body", details={"field": first["field"], "loc": first["loc"],
+                              code=ErrorCode.INVALID_BODY, details={"field": first["field"], "loc": first["loc"],
                                                             "problems": found}) from None
 
 

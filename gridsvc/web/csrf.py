@@ -12,11 +12,12 @@ import hmac
 import secrets
 from urllib.parse import parse_qs
 
-from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import DomainError, Forbidden
+from .errors import error_response
 
 SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
 PRE_COOKIE = "gridsvc_csrf"
@@ -114,15 +115,14 @@ class CSRFMiddleware:
         if sent is None and ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             body = await _read_body(receive)
             if body is None:
-                err = DomainError(f"表单超过 {MAX_FORM // (1024 * 1024)} MB", "the form is too large", code="too_large",
-                                  status=413)
-                await JSONResponse({"error": err.to_dict()}, status_code=413)(scope, receive, send)
+                err = DomainError(f"表单超过 {MAX_FORM // (1024 * 1024)} MB", "the form is too large",
+                                  code=ErrorCode.TOO_LARGE)
+                await error_response(Request(scope), err)(scope, receive, send)
                 return
             sent = _form_field(body, ctype)
             onward = _replaying(body, receive)
         if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-            err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong", code="csrf_failed")
-            resp = JSONResponse({"error": err.to_dict()}, status_code=403)
-            await resp(scope, receive, send)
+            err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong", code=ErrorCode.CSRF_FAILED)
+            await error_response(Request(scope), err)(scope, receive, send)
             return
         await self.app(scope, onward, send)

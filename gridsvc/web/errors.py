@@ -1,5 +1,7 @@
 """One place that turns errors into responses: `{"error": {"code", "message", "details"}}`
-for the API, a readable page for HTML routes. Bad input is a 4xx, never a 500."""
+for API clients, a readable page for people (a page request or an HTML form post), in the
+request's language. Routes, pages and middleware raise typed errors; only this module renders
+them. Bad input is a 4xx, never a 500."""
 
 from __future__ import annotations
 
@@ -11,67 +13,80 @@ from starlette.responses import JSONResponse, Response
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as FieldValidationError
 
-from ..domain.errors import DomainError
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import DomainError, Language, ValidationError
+from .language import request_language
 
 log = logging.getLogger("gridsvc.web")
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid", 429: "too_many_requests"}
-
-
-def error_body(code: str, message: str, details=None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details}}
+# Starlette's own HTTP errors (unknown path, wrong method) by status
+_HTTP_CODES = {c.status: c for c in (ErrorCode.BAD_REQUEST, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN,
+                                     ErrorCode.NOT_FOUND, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.CONFLICT,
+                                     ErrorCode.TOO_LARGE, ErrorCode.INVALID, ErrorCode.TOO_MANY_REQUESTS)}
+_MACHINE_PATHS = ("/api/", "/open311/")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def wants_html(request: Request) -> bool:
+    """A person at a browser: a page request, or a form posted from one of our pages."""
     path = request.url.path
-    if path.startswith("/api/") or path.startswith("/open311/") or path in ("/healthz", "/openapi.json"):
+    if path.startswith(_MACHINE_PATHS) or path in ("/healthz", "/openapi.json"):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept, ctype = request.headers.get("accept", ""), request.headers.get("content-type", "")
+    return "text/html" in accept or ctype.startswith(_FORMS)
 
 
-def _render(request: Request, status: int, code: str, message: str, details=None) -> Response:
-    if wants_html(request):
-        from .pages.render import render_error
-
-        return render_error(request, status, message)
+def error_response(request: Request, exc: DomainError, status: int | None = None) -> Response:
+    """The response for `exc`; middleware calls this too (`await error_response(...)(scope, receive, send)`)."""
+    status = status or exc.status
+    lang = request_language(request)
+    if wants_html(request) and hasattr(request.state, "principal"):
+        return _page(request, exc, status, lang)
     headers = {}
     if status == 401 and request.url.path.startswith("/api/"):
         headers["WWW-Authenticate"] = 'Bearer realm="gridsvc"'
-    if status == 429 and isinstance(details, dict) and "retry_after" in details:
-        headers["Retry-After"] = str(details["retry_after"])
-    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+    if status == 429 and isinstance(exc.details, dict) and "retry_after" in exc.details:
+        headers["Retry-After"] = str(exc.details["retry_after"])
+    return JSONResponse({"error": exc.to_dict(lang)}, status_code=status, headers=headers)
+
+
+def _page(request: Request, exc: DomainError, status: int, lang: Language) -> Response:
+    from .pages.render import render
+
+    # People read what happened in words: the condition as heading, the specifics below it; no
+    # status number, permission name or login name.
+    heading = exc.code.en if lang == "en" else exc.code.zh
+    message = exc.message_in(lang)
+    return render(request, "error.html", status=status, heading=heading,
+                  message=message if message != heading else "", lang=lang)
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return _render(request, exc.status, exc.code, exc.message, exc.details)
+    return error_response(request, exc)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "error")
-    message = exc.detail if isinstance(exc.detail, str) else code
-    if exc.status_code == 404:
-        message = "找不到该页面或资源 (not found)"
-    elif exc.status_code == 405:
-        message = "不支持该请求方法 (method not allowed)"
-    return _render(request, exc.status_code, code, message)
+    code = _HTTP_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST if exc.status_code < 500 else ErrorCode.INTERNAL)
+    return error_response(request, DomainError(code=code), status=exc.status_code)
 
 
 async def integrity_error(request: Request, exc: Exception) -> Response:
     # a uniqueness race lost between check and insert
-    return _render(request, 409, "conflict", "数据冲突,请刷新后重试 (conflicting change; reload and retry)")
+    return error_response(request, DomainError(code=ErrorCode.CONFLICT))
 
 
 async def field_error(request: Request, exc: Exception) -> Response:
     # a value the column cannot hold (too long, wrong type) reached a query: the input is bad
-    return _render(request, 422, "invalid", f"输入的值不符合要求 (invalid value: {exc})")
+    return error_response(request, ValidationError(f"输入的值不符合要求:{exc}", f"invalid value: {exc}",
+                                                   code=ErrorCode.INVALID))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(error_body("internal", "服务器内部错误 (internal error)"), status_code=500)
+    return JSONResponse({"error": DomainError(code=ErrorCode.INTERNAL).to_dict(request_language(request))},
+                        status_code=500)
 
 
 HANDLERS = {DomainError: domain_error, HTTPException: http_error, IntegrityError: integrity_error,

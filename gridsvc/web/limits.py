@@ -12,12 +12,12 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import DomainError
 
 
 class TooLarge(DomainError):
-    status = 413
-    code = "too_large"
+    code = ErrorCode.TOO_LARGE
 
 
 def too_large(limit: int) -> TooLarge:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from .. import __version__
+from ..domain.error_codes import ErrorCode
 from .api import OPERATIONS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -68,14 +69,24 @@ def spec() -> dict:
             },
             "schemas": {
                 **schemas,  # the body models, GeoJSON's Feature and FeatureCollection among them
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string"}, "message": {"type": "string"}, "details": {}}}},
-                },
+                "Error": error_schema(),
             },
         },
+    }
+
+
+def error_schema() -> dict:
+    """The error body, its `code` an enum of the registry; `x-error-codes` gives each code's
+    status and general message in both languages (the body carries one, per the request)."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "enum": [str(c) for c in ErrorCode]},
+            "message": {"type": "string",
+                        "description": "中文;?lang=en、gridsvc_lang=en 或 Accept-Language: en 时为英文"},
+            "details": {}}}},
+        "x-error-codes": {str(c): {"status": c.status, "zh": c.zh, "en": c.en} for c in ErrorCode},
     }
 
 

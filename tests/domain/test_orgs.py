@@ -173,7 +173,7 @@ def test_wrong_final_check_reports_whether_the_organisation_code_holds() -> None
 def test_messages_are_chinese_then_english() -> None:
     with pytest.raises(ValidationError) as exc:
         check_credit_code("53100000500021676X")
-    assert exc.value.message.startswith("统一社会信用代码") and "(wrong check character" in exc.value.message
+    assert exc.value.message.startswith("统一社会信用代码") and "wrong check character" in exc.value.message_en
     assert exc.value.status == 422
 
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, Unauthenticated
 from ...store.records import record_id
 from ..body import parse_json, read_body
@@ -89,7 +90,7 @@ async def read_json(request: Request, *, want: type = dict) -> Any:
         data = parse_json(await request.body())
     if not isinstance(data, want):
         raise BadRequest(f"请求体应为 JSON {'对象' if want is dict else '数组'}",
-                         f"the body must be a JSON {'object' if want is dict else 'array'}", code="bad_json")
+                         f"the body must be a JSON {'object' if want is dict else 'array'}", code=ErrorCode.BAD_JSON)
     return data
 
 
@@ -106,16 +107,16 @@ def query_float(request: Request, name: str, *, required: bool = True) -> float 
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         if required:
-            raise BadRequest(f"缺少参数 {name}", f"missing query parameter {name}", code="missing_parameter",
+            raise BadRequest(f"缺少参数 {name}", f"missing query parameter {name}", code=ErrorCode.MISSING_PARAMETER,
                              details={"parameter": name})
         return None
     try:
         v = float(raw)
     except ValueError:
         raise BadRequest(f"参数 {name} 应为数字,收到 {raw!r}", f"{name} must be a number, got {raw!r}",
-                         code="bad_parameter", details={"parameter": name}) from None
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": name}) from None
     if v != v or v in (float("inf"), float("-inf")):
-        raise BadRequest(f"参数 {name} 应为有限数字", f"{name} must be finite", code="bad_parameter",
+        raise BadRequest(f"参数 {name} 应为有限数字", f"{name} must be finite", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name})
     return v
 
@@ -127,9 +128,9 @@ def query_int(request: Request, name: str, default: int, *, lo: int = 0, hi: int
     try:
         v = int(raw)
     except ValueError:
-        raise BadRequest(f"参数 {name} 应为整数", f"{name} must be an integer", code="bad_parameter",
+        raise BadRequest(f"参数 {name} 应为整数", f"{name} must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name}) from None
     if not lo <= v <= hi:
-        raise BadRequest(f"参数 {name} 应在 {lo}-{hi} 之间", f"{name} must be within {lo}-{hi}", code="bad_parameter",
+        raise BadRequest(f"参数 {name} 应在 {lo}-{hi} 之间", f"{name} must be within {lo}-{hi}", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name})
     return v

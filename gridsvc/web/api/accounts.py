@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, Unauthenticated, ValidationError
 from ...store import logins, users
 from ...store.models import User
@@ -19,7 +20,7 @@ from .auth import set_session_cookie
 def _text(data: dict, name: str) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value:
-        raise ValidationError(f"缺少 {name}", f"{name} is required (text)", code="missing_field", details={"field": name})
+        raise ValidationError(f"缺少 {name}", f"{name} is required (text)", code=ErrorCode.REQUIRED, details={"field": name})
     return value
 
 
@@ -34,7 +35,7 @@ async def change_password(request: Request) -> Response:
         # the same throttle as the log-in: a stolen session cannot guess the password here faster
         user = await logins.authenticate(p.username, old, ip=client_ip(request), settings=settings)
     except Unauthenticated:
-        raise Forbidden("原密码不正确", "the old password is wrong", code="wrong_password",
+        raise Forbidden("原密码不正确", "the old password is wrong", code=ErrorCode.WRONG_PASSWORD,
                         details={"field": "old_password"}) from None
     body: dict = await users.set_password(user, new, actor=p)
     if request.state.session is None:
@@ -64,7 +65,7 @@ async def revoke_token(request: Request) -> Response:
 async def _account(request: Request) -> User:
     user = await User.filter(id=path_id(request)).first()
     if user is None:
-        raise NotFound("账号不存在", "no such account", code="user_not_found", details={"id": request.path_params["id"]})
+        raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND, details={"id": request.path_params["id"]})
     return user
 
 

@@ -20,6 +20,7 @@ from ...store.users import user_card
 from ..permissions import require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
 from . import endpoint, json_ok, param, query_float, query_int, read_json
+from ...domain.error_codes import ErrorCode
 
 MAX_BATCH = 10_000
 
@@ -34,7 +35,7 @@ def _bbox(request: Request) -> tuple[float, float, float, float] | None:
         parts = []
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
         raise BadRequest("bbox 应为 最小经度,最小纬度,最大经度,最大纬度", "bbox is minlon,minlat,maxlon,maxlat",
-                         code="bad_parameter", details={"parameter": "bbox", "value": raw})
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "bbox", "value": raw})
     return parts[0], parts[1], parts[2], parts[3]
 
 
@@ -121,11 +122,12 @@ async def get_area(request: Request) -> Response:
 
 def _parse_geometry(obj, where: str, crs: str):
     if not isinstance(obj, dict):
-        raise BadRequest(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry", code="bad_geometry")
+        raise ValidationError(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry",
+                              code=ErrorCode.BAD_GEOMETRY)
     try:
         g = shape(obj)
     except Exception as e:  # shapely raises several types for malformed input
-        raise ValidationError(f"{where} 无法解析:{e}", f"{where} cannot be read: {e}", code="bad_geometry",
+        raise ValidationError(f"{where} 无法解析:{e}", f"{where} cannot be read: {e}", code=ErrorCode.BAD_GEOMETRY,
                               details={"field": where}) from None
     return crs_mod.transform_geometry(g, crs, "wgs84")
 
@@ -135,23 +137,25 @@ def _int_or_none(props: dict, key: str):
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValidationError(f"{key} 应为整数", f"{key} must be an integer", code="bad_number", details={"field": key})
+        raise ValidationError(f"{key} 应为整数", f"{key} must be an integer",
+                              code=ErrorCode.BAD_NUMBER, details={"field": key})
     return v
 
 
 async def create_area(request: Request) -> Response:
     data = await read_json(request)
     if data.get("type") != "Feature":
-        raise BadRequest("请求体应为 GeoJSON Feature", "the body must be a GeoJSON Feature", code="bad_geojson")
+        raise BadRequest("请求体应为 GeoJSON Feature", "the body must be a GeoJSON Feature", code=ErrorCode.BAD_JSON)
     props = data.get("properties") or {}
     crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
     missing = [k for k in ("code", "name", "level") if not props.get(k)]
     if missing:
         raise ValidationError(f"properties 缺少 {', '.join(missing)}", f"properties lack {', '.join(missing)}",
-                              code="missing_field", details={"fields": missing})
+                              code=ErrorCode.REQUIRED, details={"fields": missing})
     level = str(props["level"])
     if level not in LEVELS:
-        raise ValidationError(f"未知层级 {level}", f"unknown level {level}", code="unknown_level", details={"levels": list(LEVELS)})
+        raise ValidationError(f"未知层级 {level}", f"unknown level {level}",
+                              code=ErrorCode.UNKNOWN_LEVEL, details={"levels": list(LEVELS)})
     parent = props.get("parent")
     if parent:
         require(request, "area.create", str(parent))
@@ -187,7 +191,7 @@ async def import_areas(request: Request) -> Response:
     repair = q.get("repair", "").lower() in ("1", "true", "yes")
     body = await request.body()
     if not body:
-        raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file", code="empty_body")
+        raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file", code=ErrorCode.EMPTY_BODY)
     plan, report = await import_boundaries(body, level=level, parent=parent, crs=crs, repair=repair,
                                            actor=request.state.principal, settings=request.app.state.settings)
     return json_ok({"crs": plan.crs, **report.to_dict()}, 201)
@@ -200,15 +204,16 @@ async def patch_area(request: Request) -> Response:
     data = await read_json(request)
     props = data.get("properties", {}) if data.get("type") == "Feature" else {k: v for k, v in data.items() if k not in ("geometry", "version")}
     if not isinstance(props, dict):
-        raise BadRequest("properties 应为对象", "properties must be an object", code="bad_json")
+        raise BadRequest("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_JSON)
     unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
     if unknown:
         raise ValidationError(f"不能修改字段 {', '.join(sorted(unknown))}", f"cannot change {', '.join(sorted(unknown))}",
-                              code="not_editable", details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
+                              code=ErrorCode.NOT_EDITABLE,
+                              details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
     for fixed in ("code", "level", "parent"):
         if fixed in props and str(props[fixed]) != str(getattr(area, fixed) if fixed != "parent" else (area.parent.code if area.parent else None)):
             raise ValidationError(f"不能修改 {fixed}:请删除后重建", f"{fixed} cannot change; delete and recreate the area",
-                                  code="not_editable", details={"field": fixed})
+                                  code=ErrorCode.NOT_EDITABLE, details={"field": fixed})
     crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
     geometry = _parse_geometry(data["geometry"], "geometry", crs) if data.get("geometry") is not None else None
     version = data.get("version", props.get("version"))
@@ -218,7 +223,7 @@ async def patch_area(request: Request) -> Response:
     try:
         version = int(version) if version is not None else None
     except ValueError:
-        raise BadRequest("version 应为整数", "version must be an integer", code="bad_parameter") from None
+        raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER) from None
     area = await store.update_area(code, {k: v for k, v in props.items() if k in store.EDITABLE}, geometry,
                                    actor=request.state.principal, expected_version=version,
                                    settings=request.app.state.settings)
@@ -262,7 +267,7 @@ def _check_point(lon: float, lat: float, where: str = "") -> None:
     if -90 <= lon <= 90 and -180 <= lat <= 180:
         hint_zh, hint_en = ",经纬度可能写反了(先经度后纬度)", "; longitude and latitude look swapped (lon first)"
     raise ValidationError(f"{where}坐标 ({lon}, {lat}) 超出范围{hint_zh}", f"{where}coordinates ({lon}, {lat}) out of range{hint_en}",
-                          code="bad_coordinates", details={"lon": lon, "lat": lat})
+                          code=ErrorCode.BAD_COORDINATES, details={"lon": lon, "lat": lat})
 
 
 async def locate(request: Request) -> Response:
@@ -281,16 +286,18 @@ async def locate_batch(request: Request) -> Response:
     data = await read_json(request)
     pts = data.get("points")
     if not isinstance(pts, list) or not pts:
-        raise BadRequest("需要 points: [[经度, 纬度], ...]", "points: [[lon, lat], ...] is required", code="missing_field")
+        raise ValidationError("需要 points: [[经度, 纬度], ...]", "points: [[lon, lat], ...] is required",
+                              code=ErrorCode.REQUIRED)
     if len(pts) > MAX_BATCH:
-        raise ValidationError(f"一次最多 {MAX_BATCH} 个点", f"at most {MAX_BATCH} points per request", code="too_many_points")
+        raise ValidationError(f"一次最多 {MAX_BATCH} 个点", f"at most {MAX_BATCH} points per request",
+                              code=ErrorCode.TOO_MANY_POINTS)
     try:
         arr = np.asarray(pts, dtype=float)
     except (TypeError, ValueError):
         arr = np.empty((0,))
     if arr.ndim != 2 or arr.shape[1] != 2 or not np.isfinite(arr).all():
         raise BadRequest("points 应为 [[经度, 纬度], ...] 数字对", "points must be [[lon, lat], ...] number pairs",
-                         code="bad_points")
+                         code=ErrorCode.BAD_POINTS)
     bad = np.nonzero((np.abs(arr[:, 0]) > 180) | (np.abs(arr[:, 1]) > 90))[0]
     if len(bad):
         i = int(bad[0])

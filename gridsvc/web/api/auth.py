@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
 from ...store import logins, users
 from ..auth import SESSION_COOKIE, client_ip
@@ -27,7 +28,8 @@ async def credentials(request: Request) -> tuple[str, str, str | None, bool]:
     data = await read_json(request)
     u, p = data.get("username"), data.get("password")
     if not isinstance(u, str) or not isinstance(p, str):
-        raise BadRequest("需要 username 和 password", "username and password are required", code="missing_credentials")
+        raise BadRequest("需要 username 和 password", "username and password are required",
+                         code=ErrorCode.MISSING_CREDENTIALS)
     return u, p, None, False
 
 
@@ -96,7 +98,7 @@ async def token_label(request: Request) -> str:
         label = (await read_json(request)).get("label", "")
     if not isinstance(label, str) or len(label) > 100:
         raise ValidationError("label 应为不超过 100 字的文字", "label must be text of at most 100 characters",
-                              code="bad_label", details={"field": "label"})
+                              code=ErrorCode.BAD_LABEL, details={"field": "label"})
     return label.strip()
 
 

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
-from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound
+from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...store import catalog as store
 from ...store import catalog_admission as admission
@@ -26,6 +26,7 @@ from ...store.db import normalise_db_url
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Item, Publish, Reason, Revoke
 from . import path_id, endpoint, json_ok, param, query_int, read_json
+from ...domain.error_codes import ErrorCode
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 
@@ -54,7 +55,7 @@ def date_param(request: Request, name: str = "on") -> date | None:
         return date.fromisoformat(raw.strip())
     except ValueError:
         raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}", f"{name} must be a date YYYY-MM-DD, got {raw!r}",
-                         code="bad_parameter", details={"parameter": name}) from None
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": name}) from None
 
 
 async def area_param(request: Request, name: str = "area") -> str | None:
@@ -63,7 +64,7 @@ async def area_param(request: Request, name: str = "area") -> str | None:
         return None
     # the boundary index knows every area: no query on the hot path of a search
     if code not in (await request.app.state.index.get()).info:
-        raise NotFound(f"区域 {code} 不存在", f"area {code} not found", code="area_not_found",
+        raise NotFound(f"区域 {code} 不存在", f"area {code} not found", code=ErrorCode.NOT_FOUND,
                        details={"parameter": name, "area": code})
     return code
 
@@ -102,7 +103,8 @@ async def may_edit(request: Request, code: str) -> bool:
 def _reason(data: dict) -> str:
     value = data.get("reason", "")
     if not isinstance(value, str):
-        raise BadRequest("reason 应为文本", "reason must be text", code="bad_type", details={"field": "reason"})
+        raise ValidationError("reason 应为文本", "reason must be text",
+                              code=ErrorCode.BAD_TYPE, details={"field": "reason"})
     return value
 
 
@@ -113,7 +115,7 @@ def _body_date(data: dict, name: str = "on") -> date | None:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD", code="bad_date",
+        raise ValidationError(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD", code=ErrorCode.BAD_DATE,
                          details={"field": name}) from None
 
 
@@ -144,7 +146,7 @@ async def get_service(request: Request) -> Response:
     try:
         number = int(version) if version else None
     except ValueError:
-        raise BadRequest("version 应为整数", "version must be an integer", code="bad_parameter",
+        raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "version"}) from None
     view = await store.item_detail(code, day=date_param(request) or store.today(), area=await area_param(request),
                                    version=number, may_see_drafts=await may_edit(request, code))
@@ -199,7 +201,7 @@ async def discard_service_draft(request: Request) -> Response:
 async def export_services(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in ("xlsx", "csv"):
-        raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code="bad_format")
+        raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code=ErrorCode.NOT_FOUND)
     category, list_ = filters(request)
     area = await area_param(request)
     day = date_param(request) or store.today()
@@ -218,7 +220,7 @@ def _flag(request: Request, name: str, default: bool) -> bool:
         return True
     if raw in ("0", "false", "no", "off"):
         return False
-    raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code="bad_parameter",
+    raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code=ErrorCode.BAD_PARAMETER,
                      details={"parameter": name})
 
 
@@ -231,7 +233,7 @@ async def _upload(request: Request) -> tuple[bytes, str]:
         form = await request.form()
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise BadRequest("缺少文件字段 file", "the form field 'file' is missing", code="missing_file")
+            raise BadRequest("缺少文件字段 file", "the form field 'file' is missing", code=ErrorCode.MISSING_FILE)
         data = await upload.read()
         fmt = fmt or sheets.format_of(upload.filename or "")
         await form.close()
@@ -244,7 +246,7 @@ async def _upload(request: Request) -> tuple[bytes, str]:
                 fmt = "csv"
     if fmt not in ("xlsx", "csv"):
         raise BadRequest("请用 format=xlsx 或 format=csv 指明文件格式", "say format=xlsx or format=csv",
-                         code="bad_format", details={"parameter": "format"})
+                         code=ErrorCode.BAD_FORMAT, details={"parameter": "format"})
     return data, fmt
 
 

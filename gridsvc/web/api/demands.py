@@ -22,6 +22,7 @@ from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 from .orgs import body_or_empty, org_scoped
+from ...domain.error_codes import ErrorCode
 
 
 async def list_demands(request: Request) -> Response:
@@ -66,7 +67,7 @@ async def _take(request: Request, kind: str) -> Response:
     if p.role != want:
         raise Forbidden("只有社会组织成员可以代表组织认领" if kind == "org" else "只有志愿者可以报名",
                         "only organisation members claim for an organisation" if kind == "org"
-                        else "only volunteers sign up", code="wrong_role", details={"role": p.role})
+                        else "only volunteers sign up", code=ErrorCode.WRONG_ROLE, details={"role": p.role})
     p = require(request, "demand.take", d.area_code)
     data = await body_or_empty(request)
     take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"), now=utcnow())
@@ -143,16 +144,17 @@ async def volunteer_record(request: Request) -> Response:
 async def put_profile(request: Request) -> Response:
     p = require_login(request)
     if p.role != "volunteer":
-        raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile", code="wrong_role")
+        raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile", code=ErrorCode.WRONG_ROLE)
     data = await read_json(request)
     cats = data.get("categories") or []
     if not isinstance(cats, list):
-        raise ValidationError("categories 应为列表", "categories must be a list", code="bad_categories")
+        raise ValidationError("categories 应为列表", "categories must be a list", code=ErrorCode.BAD_CATEGORIES)
     cats = list(dict.fromkeys(check_category(c).value if isinstance(c, str) else check_category(repr(c)).value
                               for c in cats))
     max_active = data.get("max_active", 3)
     if isinstance(max_active, bool) or not isinstance(max_active, int) or not 1 <= max_active <= 20:
-        raise ValidationError("max_active 应为 1-20", "max_active is 1-20", code="bad_field", details={"field": "max_active"})
+        raise ValidationError("max_active 应为 1-20", "max_active is 1-20",
+                              code=ErrorCode.BAD_FIELD, details={"field": "max_active"})
     skills = list(normalise_skills(data.get("skills")))
     prof, _ = await VolunteerProfile.update_or_create(defaults={"categories": cats, "skills": skills,
                                                                 "max_active": max_active}, user_id=p.user_id)

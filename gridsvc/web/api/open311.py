@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ...domain.catalog import NOT_ADMISSIBLE, Material, ServiceItemData, check_item
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound
 from ...domain.open311 import service, service_definition
 from ...store import catalog as store
@@ -39,7 +40,7 @@ async def _jurisdiction(request: Request) -> str | None:
         return None
     if code not in (await request.app.state.index.get()).info:
         raise NotFound(f"jurisdiction_id {code} 不存在", f"jurisdiction_id {code} was not found",
-                       code="jurisdiction_not_found")
+                       code=ErrorCode.JURISDICTION_NOT_FOUND)
     return code
 
 
@@ -66,7 +67,7 @@ async def service_definition_json(request: Request) -> Response:
         area = await _jurisdiction(request)
         view = await store.item_detail(code, day=store.today(), area=area)
         if view["list"] in NOT_SERVICES:
-            raise NotFound(f"{code} 不是可申请的服务", f"{code} is not a service", code="not_a_service")
+            raise NotFound(f"{code} 不是可申请的服务", f"{code} is not a service", code=ErrorCode.NOT_A_SERVICE)
     except DomainError as e:
         return georeport_error(e)
     item = check_item({k: view[k] for k in ("code", "name", "category", "list", "summary", "legal_basis", "materials",

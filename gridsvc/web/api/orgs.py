@@ -20,6 +20,7 @@ from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import path_id, endpoint, json_ok, param, query_int, read_json
+from ...domain.error_codes import ErrorCode
 
 
 async def org_scoped(request: Request):
@@ -71,7 +72,7 @@ async def check_code(request: Request) -> Response:
     require(request, "org.read")
     code = request.query_params.get("code")
     if not code:
-        raise BadRequest("缺少参数 code", "missing query parameter code", code="missing_parameter",
+        raise BadRequest("缺少参数 code", "missing query parameter code", code=ErrorCode.MISSING_PARAMETER,
                          details={"parameter": "code"})
     info = describe_credit_code(code)
     taken = await store.Organisation.filter(credit_code=info["code"]).first().values_list("id", flat=True)
@@ -122,7 +123,7 @@ async def create_project(request: Request) -> Response:
     p = await org_scoped(request)
     if p.role == "org_member" and p.org_id != org.id:
         raise Forbidden("只能为本组织新建项目", "members create projects of their own organisation only",
-                        code="not_your_org", details={"org": org.id})
+                        code=ErrorCode.NOT_YOUR_ORG, details={"org": org.id})
     data = await read_json(request)
     if data.get("areas") not in (None, [], ""):
         codes = [a.code for a in await store.check_service_areas(data.get("areas"))]

@@ -14,6 +14,7 @@ from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
 from ..schemas.people import StaffCreate, StaffPatch
 from . import path_id, endpoint, json_ok, param, query_int, read_json
+from ...domain.error_codes import ErrorCode
 
 
 async def _staff_or_404(request: Request) -> User:
@@ -38,7 +39,7 @@ async def list_staff(request: Request) -> Response:
     qs = User.filter(role__in=list(STAFF_TIERS), is_active=True)
     if role:
         if role not in TIER_NUMBER:
-            raise ValidationError(f"{role} 不是网格人员角色", f"{role} is not a staff tier", code="unknown_role",
+            raise ValidationError(f"{role} 不是网格人员角色", f"{role} is not a staff tier", code=ErrorCode.UNKNOWN_ROLE,
                                   details={"roles": list(STAFF_TIERS)})
         qs = qs.filter(role=role)
     if under:
@@ -61,11 +62,11 @@ async def create_staff(request: Request) -> Response:
     role = data.get("role")
     if role not in TIER_NUMBER:
         raise ValidationError(f"role 应为网格人员层级之一:{', '.join(STAFF_TIERS)}",
-                              f"role must be a staff tier: {', '.join(STAFF_TIERS)}", code="unknown_role",
+                              f"role must be a staff tier: {', '.join(STAFF_TIERS)}", code=ErrorCode.UNKNOWN_ROLE,
                               details={"field": "role"})
     areas = data.get("areas") or []
     if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
-        raise ValidationError("areas 应为区域代码列表", "areas must be a non-empty list of area codes", code="missing_field",
+        raise ValidationError("areas 应为区域代码列表", "areas must be a non-empty list of area codes", code=ErrorCode.REQUIRED,
                               details={"field": "areas"})
     actor = await _require_manage(request, role, areas)
     user = await users.create_user(

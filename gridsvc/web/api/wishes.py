@@ -30,6 +30,7 @@ from . import demands as demand_api
 from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
 from .orgs import body_or_empty, org_scoped
+from ...domain.error_codes import ErrorCode
 
 
 def standing(request: Request, wish, claim) -> Standing:
@@ -73,7 +74,7 @@ async def create_wish_from(request: Request, data: dict):
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
-                                  code="missing_field", details={"field": "resident"})
+                                  code=ErrorCode.REQUIRED, details={"field": "resident"})
         resident = await User.filter(username=name.strip(), role="resident").first()
         if resident is None:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
@@ -103,7 +104,7 @@ def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | Non
         minx, miny, maxx, maxy = (float(x) for x in raw.split(","))
     except ValueError:
         raise BadRequest("bbox 应为 minlon,minlat,maxlon,maxlat", "bbox is minlon,minlat,maxlon,maxlat",
-                         code="bad_parameter", details={"parameter": "bbox"}) from None
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "bbox"}) from None
     if crs != "wgs84":
         (minx, maxx), (miny, maxy) = transform_coords([minx, maxx], [miny, maxy], crs, "wgs84")
         minx, maxx, miny, maxy = float(minx), float(maxx), float(miny), float(maxy)
@@ -116,16 +117,18 @@ async def list_wishes(request: Request) -> Response:
     await store.expire_claims()
     view = request.query_params.get("view") or "all"
     if view not in ("all", "mine", "claims"):
-        raise BadRequest("view 应为 all、mine 或 claims", "view is all, mine or claims", code="bad_parameter",
+        raise BadRequest("view 应为 all、mine 或 claims", "view is all, mine or claims", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "view"})
     fmt = request.query_params.get("format") or "json"
     crs = request.query_params.get("crs") or "wgs84"
     if crs not in ("wgs84", "gcj02"):
-        raise BadRequest("crs 应为 wgs84 或 gcj02", "crs is wgs84 or gcj02", code="bad_parameter", details={"parameter": "crs"})
+        raise BadRequest("crs 应为 wgs84 或 gcj02", "crs is wgs84 or gcj02",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "crs"})
     under = request.query_params.get("under") or None
     category = request.query_params.get("category") or None
     if category and category not in WISH_CATEGORIES:
-        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code="unknown_category",
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
+                              code=ErrorCode.UNKNOWN_CATEGORY,
                               details={"categories": list(WISH_CATEGORIES)})
     filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
                    bbox=_bbox(request, crs))
@@ -173,13 +176,13 @@ def _photo(data: dict) -> dict:
     if raw in (None, ""):
         return {k: v for k, v in data.items() if k != "photo"}
     if not isinstance(raw, str):
-        raise BadRequest("photo 应为 base64 文本", "photo must be base64 text", code="bad_photo")
+        raise ValidationError("photo 应为 base64 文本", "photo must be base64 text", code=ErrorCode.BAD_PHOTO)
     if raw.startswith("data:"):
         raw = raw.split(",", 1)[-1]
     try:
         return {**data, "photo": base64.b64decode(raw, validate=True)}
     except (binascii.Error, ValueError):
-        raise BadRequest("photo 不是有效的 base64", "photo is not valid base64", code="bad_photo") from None
+        raise ValidationError("photo 不是有效的 base64", "photo is not valid base64", code=ErrorCode.BAD_PHOTO) from None
 
 
 async def wish_action(request: Request) -> Response:
@@ -212,7 +215,7 @@ async def wish_matches(request: Request) -> Response:
     require(request, "wish.read", wish.grid_code)
     kind = request.query_params.get("kind") or None
     if kind not in (None, "project", "volunteer"):
-        raise BadRequest("kind 应为 project 或 volunteer", "kind is project or volunteer", code="bad_parameter",
+        raise BadRequest("kind 应为 project 或 volunteer", "kind is project or volunteer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "kind"})
     need = plans.wish_need(wish, city_today(utcnow()))
     return json_ok({"wish": wish.id, "status": wish.status, "date": need.date.isoformat(),
@@ -228,15 +231,16 @@ async def create_plan(request: Request) -> Response:
     under = data.get("under")
     if not isinstance(under, str) or not under.strip():
         raise ValidationError("请指定区域 under(如一个社区)", "under (an area code, e.g. a community) is required",
-                              code="missing_field", details={"field": "under"})
+                              code=ErrorCode.REQUIRED, details={"field": "under"})
     require(request, "allocation.plan", under.strip())
     ids = data.get("wishes")
     if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
-        raise ValidationError("wishes 应为心愿编号列表", "wishes must be a list of wish ids", code="bad_field",
+        raise ValidationError("wishes 应为心愿编号列表", "wishes must be a list of wish ids", code=ErrorCode.BAD_FIELD,
                               details={"field": "wishes"})
     category = data.get("category")
     if category is not None and category not in WISH_CATEGORIES:
-        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}", code="unknown_category")
+        raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
+                              code=ErrorCode.UNKNOWN_CATEGORY)
     await store.expire_claims()
     plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
                                  category=category, today=city_today(utcnow()))

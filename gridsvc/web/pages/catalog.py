@@ -18,7 +18,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...domain.catalog import CATEGORIES, LISTS, NOT_ADMISSIBLE, infer_level
-from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import catalog as store
 from ...store import catalog_admission as admission
@@ -111,10 +110,7 @@ async def admissions_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
         return RedirectResponse("/login?next=/services/admissions", status_code=303)
-    try:
-        visible = visible_to(request)
-    except DomainError as e:
-        return render(request, "error.html", status=e.status, status_code=e.status, message=e.message)
+    visible = visible_to(request)
     state = request.query_params.get("state") or None
     rows = await admission.list_admissions(visible=visible, state=state, limit=200)
     for r in rows:

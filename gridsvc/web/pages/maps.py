@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ...domain import crs as crs_mod
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
 from ...maps import basemaps, choropleth, floorplan, layers, render
@@ -80,7 +81,8 @@ async def _area_map(request: Request, code: str | None) -> Response:
     by = request.query_params.get("by") or None
     level = request.query_params.get("level") or None
     if level is not None and level not in LEVELS:
-        raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}", code="bad_parameter", details={"parameter": "level"})
+        raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "level"})
     require(request, "map.read", code)
     if by:
         require(request, choropleth.get_indicator(by).action, code)

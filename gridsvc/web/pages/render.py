@@ -37,10 +37,6 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     return response
 
 
-def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, status_code=status, message=message)
-
-
 def render_login(request: Request, *, error: str | None = None, username: str = "", status: int = 200,
                  next_: str | None = None) -> HTMLResponse:
     return render(request, "login.html", status=status, error=error, username=username, next=next_ or "/")

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ...domain.errors import Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import areas as store
 from ...store.models import Area
@@ -51,7 +52,7 @@ async def my_area_page(request: Request) -> Response:
     if not p.is_authenticated:
         return RedirectResponse("/login?next=/me", status_code=303)
     if not can(request, "myarea.read"):
-        return render(request, "error.html", status=403, status_code=403, message="只有网格人员和民政干部有“我的网格” (my area is for staff and officials)")
+        raise Forbidden("只有网格人员和民政干部有“我的网格”", "my area is for staff and officials")
     data = await my_area_data(p)
     return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
