@@ -24,6 +24,10 @@ PRE_COOKIE = "gridsvc_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 MAX_FORM = 10 * 1024 * 1024
+# Before login a forged request carries no credentials, so the only harm it can do is log the
+# victim into the attacker's account (login CSRF): the pre-login token guards the routes that
+# open a session; every other anonymous request goes on and meets its 401.
+SESSION_OPENING = frozenset({"/api/v1/auth/login"})
 
 
 def new_token() -> str:
@@ -103,7 +107,8 @@ class CSRFMiddleware:
         session = state.get("session")
         pre = conn.cookies.get(PRE_COOKIE)
         ctype = conn.headers.get("content-type", "")
-        if state.get("auth_via") == "token" or (session is None and not _cross_site_sendable(conn, ctype)):
+        if state.get("auth_via") == "token" or (session is None and (
+                scope["path"] not in SESSION_OPENING or not _cross_site_sendable(conn, ctype))):
             # No session rides on this request: API clients, and JSON logins or token requests
             # (another site cannot send JSON here without a CORS preflight, which we never allow).
             # What another site can send before login still needs the pre-login token (login CSRF).
