@@ -145,3 +145,22 @@ def test_cli_prints_one_language_by_its_locale(tmp_path, lang, said):
                        env=env, timeout=120)
     assert r.returncode == 1 and said in r.stderr, r.stderr
     assert ("unknown role" in r.stderr) == (lang.startswith("en")) and ("未知角色" in r.stderr) != lang.startswith("en")
+
+
+async def test_a_403_page_says_in_words_what_may_not_be_done(client, people):
+    await client.login("resident")
+    for lang, words in (("zh", "您无权查看“我的网格”"), ("en", "you may not open “my area”")):
+        r = await client.get("/maps/mine", headers={"Accept": "text/html"}, params={"lang": lang})
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+        main = _main(r.text)
+        assert words in main and "myarea" not in main and "403" not in main, main
+    # the API client still gets the permission in the details
+    r = await client.get("/api/v1/me/area")
+    assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "myarea.read"
+
+
+def test_every_permission_has_words():
+    from gridsvc.domain.action_words import ACTION_WORDS
+    from gridsvc.domain.scope import RULES
+
+    assert set(ACTION_WORDS) == set(RULES)
