@@ -137,7 +137,8 @@ async def test_openapi_lists_every_code(client):
     assert table["stale"] == {"status": 409, "zh": ErrorCode.STALE.zh, "en": ErrorCode.STALE.en}
 
 
-@pytest.mark.parametrize(("lang", "said"), [("C.UTF-8", "错误: 未知角色 'wizard'"), ("en_US.UTF-8", "error: unknown role")])
+@pytest.mark.parametrize(("lang", "said"), [("C.UTF-8", "错误: 未知角色 'wizard'"),
+                                           ("en_US.UTF-8", "error: unknown role")])
 def test_cli_prints_one_language_by_its_locale(tmp_path, lang, said):
     env = {**os.environ, "LANG": lang, "GRIDSVC_SECRET_KEY": "t"}
     r = subprocess.run([sys.executable, "-m", "gridsvc.cli", "create-user", "bob", "--role", "wizard",
