@@ -19,6 +19,7 @@ from .config import Settings
 from .store import db
 from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
+from .web.body_limit import BodyLimitMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
 from .web.language import LanguageMiddleware
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app = Starlette(
         routes=routes(),
         middleware=[
+            Middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes),
             Middleware(GZipMiddleware, minimum_size=2048),
             Middleware(LanguageMiddleware),
             Middleware(AuthMiddleware),
@@ -83,7 +85,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         ],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.index = index

@@ -4,13 +4,16 @@ the error body for API clients, and /openapi.json listing every code."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
 import sys
 
+import httpx
 import pytest
 
+from gridsvc.app import create_app
 from gridsvc.domain.error_codes import ErrorCode
 
 GLUED = re.compile(r"[\u4e00-\u9fff].*\([A-Za-z][^)]*\)")  # "中文 (English)"
@@ -165,3 +168,30 @@ def test_every_permission_has_words():
     from gridsvc.domain.scope import RULES
 
     assert set(ACTION_WORDS) == set(RULES)
+
+
+@pytest.fixture
+async def small_client(database, settings):
+    """The app with a 2 KB body limit."""
+    app = create_app(dataclasses.replace(settings, max_body_bytes=2048), manage_db=False)
+    await app.state.index.start()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            yield c
+    finally:
+        await app.state.index.close()
+
+
+async def test_a_body_over_the_limit_gets_the_error_body(small_client, people):
+    big = b'{"points": [' + b"[109.1, 35.0]," * 400 + b"[109.1, 35.0]]}"
+    r = await small_client.post("/api/v1/locate", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large", r.text
+
+    async def chunks():  # no Content-Length: the limit is found while reading
+        for _ in range(8):
+            yield b" " * 1024
+
+    r = await small_client.post("/api/v1/locate", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large", r.text
+    r = await small_client.post("/api/v1/locate", json={"points": [[109.1, 35.0]]})
+    assert r.status_code == 200
