@@ -4,13 +4,16 @@ the error body for API clients, and /openapi.json listing every code."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
 import sys
 
+import httpx
 import pytest
 
+from gridsvc.app import create_app
 from gridsvc.domain.error_codes import ErrorCode
 
 GLUED = re.compile(r"[\u4e00-\u9fff].*\([A-Za-z][^)]*\)")  # "中文 (English)"
@@ -137,7 +140,8 @@ async def test_openapi_lists_every_code(client):
     assert table["stale"] == {"status": 409, "zh": ErrorCode.STALE.zh, "en": ErrorCode.STALE.en}
 
 
-@pytest.mark.parametrize(("lang", "said"), [("C.UTF-8", "错误: 未知角色 'wizard'"), ("en_US.UTF-8", "error: unknown role")])
+@pytest.mark.parametrize(("lang", "said"), [("C.UTF-8", "错误: 未知角色 'wizard'"),
+                                           ("en_US.UTF-8", "error: unknown role")])
 def test_cli_prints_one_language_by_its_locale(tmp_path, lang, said):
     env = {**os.environ, "LANG": lang, "GRIDSVC_SECRET_KEY": "t"}
     r = subprocess.run([sys.executable, "-m", "gridsvc.cli", "create-user", "bob", "--role", "wizard",
@@ -145,3 +149,49 @@ def test_cli_prints_one_language_by_its_locale(tmp_path, lang, said):
                        env=env, timeout=120)
     assert r.returncode == 1 and said in r.stderr, r.stderr
     assert ("unknown role" in r.stderr) == (lang.startswith("en")) and ("未知角色" in r.stderr) != lang.startswith("en")
+
+
+async def test_a_403_page_says_in_words_what_may_not_be_done(client, people):
+    await client.login("resident")
+    for lang, words in (("zh", "您无权查看“我的网格”"), ("en", "you may not open “my area”")):
+        r = await client.get("/maps/mine", headers={"Accept": "text/html"}, params={"lang": lang})
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+        main = _main(r.text)
+        assert words in main and "myarea" not in main and "403" not in main, main
+    # the API client still gets the permission in the details
+    r = await client.get("/api/v1/me/area")
+    assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "myarea.read"
+
+
+def test_every_permission_has_words():
+    from gridsvc.domain.action_words import ACTION_WORDS
+    from gridsvc.domain.scope import RULES
+
+    assert set(ACTION_WORDS) == set(RULES)
+
+
+@pytest.fixture
+async def small_client(database, settings):
+    """The app with a 2 KB body limit."""
+    app = create_app(dataclasses.replace(settings, max_body_bytes=2048), manage_db=False)
+    await app.state.index.start()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            yield c
+    finally:
+        await app.state.index.close()
+
+
+async def test_a_body_over_the_limit_gets_the_error_body(small_client, people):
+    big = b'{"points": [' + b"[109.1, 35.0]," * 400 + b"[109.1, 35.0]]}"
+    r = await small_client.post("/api/v1/locate", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large", r.text
+
+    async def chunks():  # no Content-Length: the limit is found while reading
+        for _ in range(8):
+            yield b" " * 1024
+
+    r = await small_client.post("/api/v1/locate", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large", r.text
+    r = await small_client.post("/api/v1/locate", json={"points": [[109.1, 35.0]]})
+    assert r.status_code == 200

@@ -18,6 +18,7 @@ import numpy as np
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from .records import get_or_404
 from ..domain.levels import code_prefix
@@ -37,7 +38,6 @@ from .wish_models import (
     VolunteerProfile,
     Wish,
 )
-from ..domain.error_codes import ErrorCode
 
 PLAN_MAX_WISHES = 20_000
 

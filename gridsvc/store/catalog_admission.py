@@ -36,6 +36,7 @@ from ..domain.catalog import (
     check_admission,
     publish,
 )
+from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.scope import Principal
 from . import audit
@@ -52,7 +53,6 @@ from .catalog import (
 )
 from .catalog_models import Admission, AdmissionStep, ServiceItem
 from .catalog_search import bump_revision, mark_all_dirty
-from ..domain.error_codes import ErrorCode
 
 SYSTEM = "system"
 _APPLICATION_KEYS = {"department", "item_code", "reason", "legal_basis", "funding", "areas", "period_start",

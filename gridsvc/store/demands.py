@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.matching import Need
 from ..domain.privacy import mask_name
@@ -38,7 +39,6 @@ from ..domain.volunteers import (
 from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
 from . import audit, inbox
 from .models import Area, User
-from .records import get_or_404, record_id
 from .wish_models import Claim, Demand, DemandTake, Organisation, Project, ServiceHours
 
 DEMAND_AREA_LEVELS = ("street", "community", "grid", "group", "building")

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
+from .records import get_or_404
 from ..domain.levels import code_prefix, is_within
 from ..domain.orgs import (
     ORG_KINDS,
@@ -30,7 +31,6 @@ from ..domain.scope import Principal
 from ..domain.wishes import WISH_CATEGORIES
 from . import audit
 from .models import Area, User
-from .records import get_or_404
 from .users import check_phone
 from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
 

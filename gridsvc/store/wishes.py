@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
 from ..domain.scope import Principal
@@ -59,7 +60,6 @@ from ..domain.wishes import (
 )
 from . import audit, inbox
 from .models import Area, User, UserArea
-from .records import get_or_404, record_id
 from .users import check_phone
 from .wish_models import Claim, Organisation, Project, Rating, VolunteerProfile, Wish, WishEvent
 

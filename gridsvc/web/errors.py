@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as FieldValidationError
 
+from ..domain.action_words import refusal
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import DomainError, Language, ValidationError
 from .language import request_language
@@ -57,6 +58,10 @@ def _page(request: Request, exc: DomainError, status: int, lang: Language) -> Re
     # status number, permission name or login name.
     heading = exc.code.en if lang == "en" else exc.code.zh
     message = exc.message_in(lang)
+    action = exc.details.get("action") if isinstance(exc.details, dict) else None
+    if exc.status == 403 and isinstance(action, str):
+        # the raise site names the permission for API clients; a person reads what they may not do
+        message = refusal(action, lang) or heading
     return render(request, "error.html", status=status, heading=heading,
                   message=message if message != heading else "", lang=lang)
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
 from ...domain.geojson import feature_collection, to_feature
 from ...domain.levels import LEVELS
@@ -20,7 +21,6 @@ from ...store.users import user_card
 from ..permissions import require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
 from . import endpoint, json_ok, param, query_float, query_int, read_json
-from ...domain.error_codes import ErrorCode
 
 MAX_BATCH = 10_000
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...store import catalog as store
@@ -26,7 +27,6 @@ from ...store.db import normalise_db_url
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Item, Publish, Reason, Revoke
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-from ...domain.error_codes import ErrorCode
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 

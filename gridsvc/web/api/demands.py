@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
@@ -22,7 +23,6 @@ from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 from .orgs import body_or_empty, org_scoped
-from ...domain.error_codes import ErrorCode
 
 
 async def list_demands(request: Request) -> Response:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...store import orgs as store
@@ -20,7 +21,6 @@ from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-from ...domain.error_codes import ErrorCode
 
 
 async def org_scoped(request: Request):

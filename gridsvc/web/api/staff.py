@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
 from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
@@ -14,7 +15,6 @@ from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
 from ..schemas.people import StaffCreate, StaffPatch
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-from ...domain.error_codes import ErrorCode
 
 
 async def _staff_or_404(request: Request) -> User:

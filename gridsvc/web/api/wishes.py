@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.crs import transform_coords
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
 from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
@@ -30,7 +31,6 @@ from . import demands as demand_api
 from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
 from .orgs import body_or_empty, org_scoped
-from ...domain.error_codes import ErrorCode
 
 
 def standing(request: Request, wish, claim) -> Standing:

@@ -1,0 +1,46 @@
+"""What each permission of `scope.RULES` lets a person do, in words, for the refusal a person
+reads (a 403 page never shows `wish.screen`)."""
+
+from __future__ import annotations
+
+# action -> (zh, en), each completing "您无权…" / "you may not …"
+ACTION_WORDS: dict[str, tuple[str, str]] = {
+    "area.read": ("查看区域", "see areas"),
+    "area.create_top": ("新建市或区县", "create a city or district"),
+    "area.create": ("在此新建区域", "create areas here"),
+    "area.edit": ("修改该区域", "change this area"),
+    "area.delete": ("删除该区域", "delete this area"),
+    "staff.read": ("查看网格人员", "see the grid staff"),
+    "staff.manage": ("管理这里的网格人员", "manage the grid staff here"),
+    "user.manage": ("管理账号", "manage accounts"),
+    "audit.read": ("查看操作记录", "read the audit log"),
+    "resident.pii": ("查看居民的完整个人信息", "see residents' full personal data"),
+    "myarea.read": ("查看“我的网格”", "open “my area”"),
+    "map.read": ("查看地图", "see maps"),
+    "catalog.edit": ("编辑这里的办事指南", "edit the service catalog here"),
+    "catalog.publish": ("发布这里的办事指南", "publish the service catalog here"),
+    "admission.apply": ("在此提交准入申请", "apply for admission here"),
+    "admission.decide": ("审批这里的准入申请", "decide admissions here"),
+    "admission.read": ("查看这里的准入申请", "read admission applications here"),
+    "wish.post": ("在此提交微心愿", "post micro-wishes here"),
+    "wish.read": ("查看这里的微心愿", "see the micro-wishes here"),
+    "wish.screen": ("审核这里的微心愿", "screen the micro-wishes here"),
+    "wish.browse": ("浏览这里待认领的微心愿", "browse the published micro-wishes here"),
+    "wish.claim": ("认领这里的微心愿", "claim micro-wishes here"),
+    "allocation.plan": ("为这里编制分配方案", "plan allocations here"),
+    "org.read": ("查看社会组织", "see social organisations"),
+    "org.manage": ("管理社会组织", "manage social organisations"),
+    "project.manage": ("管理服务项目", "manage service projects"),
+    "demand.read": ("查看这里的志愿服务需求", "see the volunteer demands here"),
+    "demand.publish": ("在此发布志愿服务需求", "publish volunteer demands here"),
+    "demand.take": ("报名或认领志愿服务需求", "sign up for volunteer demands"),
+    "volunteer.read": ("查看志愿者档案", "see volunteer profiles"),
+}
+
+
+def refusal(action: str, language: str) -> str | None:
+    """"您无权修改该区域" / "you may not change this area"; None for an action without words."""
+    words = ACTION_WORDS.get(action)
+    if words is None:
+        return None
+    return f"you may not {words[1]}" if language == "en" else f"您无权{words[0]}"
