@@ -50,6 +50,7 @@ RULES: dict[str, dict[str, Reach]] = {
     "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
     "user.manage": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "audit.ip": {"admin": ANY},  # actors' IP addresses in the audit log
     # residents' name, phone and address in full: the staff of the area (and officials do not)
     # (not the platform admin, not officials: DESIGN.md "People, roles, scope")
     "resident.pii": {**STAFF_WITHIN},

@@ -138,6 +138,7 @@ async def user_card(user: User, *, full: bool = False) -> dict:
     if full:
         card["org_id"] = user.org_id
         card["is_active"] = user.is_active
+        card["address"] = user.address
     return card
 
 

@@ -11,7 +11,7 @@ from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
 from ...domain.scope import can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
-from ..permissions import prefixes, require, require_login
+from ..permissions import prefixes, principal, require, require_login
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -135,7 +135,7 @@ async def audit_log(request: Request) -> Response:
     if area:
         require(request, "audit.read", area)
         pre = [area]
-    rows = await audit.entries(prefixes=pre, target_type=request.query_params.get("target_type"),
+    rows = await audit.entries(principal(request), prefixes=pre, target_type=request.query_params.get("target_type"),
                                target_id=request.query_params.get("target_id"), action=request.query_params.get("action"),
                                limit=query_int(request, "limit", 100, lo=1, hi=1000), offset=query_int(request, "offset", 0))
     return json_ok({"entries": rows})
