@@ -86,6 +86,17 @@ RULES: dict[str, dict[str, Reach]] = {
     "demand.publish": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
     "demand.take": {"org_member": WITHIN, "volunteer": WITHIN},
     "volunteer.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # acting for one's organisation (its claims, projects, demand takes): a member's areas are
+    # the organisation's service areas, put on the principal once by store.users.principal_for
+    "org.act_for": {"org_member": WITHIN},
+    # a volunteer acting for themself: their profile, sign-ups and claims
+    "volunteer.act": {"volunteer": WITHIN},
+    # a wish posted by the resident themself (the others who may post name the resident: 代办)
+    "wish.post_own": {"resident": AUTH},
+    # staff manage only the tiers below their own (`can_manage_tier`); these manage every tier
+    "staff.manage_every_tier": {"admin": ANY, "official": WITHIN},
+    # the whole city is the home map of those who reach everywhere
+    "map.city_home": {"admin": ANY},
 }
 
 
@@ -125,6 +136,17 @@ def reach(principal: Principal, action: str) -> Reach | None:
     return rule.get(principal.role or "")
 
 
+def entitled(principal: Principal, action: str) -> bool:
+    """The principal's role has a rule for ``action`` at all, wherever their areas are (what a
+    role may do, as opposed to where: e.g. only volunteers keep a volunteer profile)."""
+    return reach(principal, action) is not None
+
+
+def acts_for_org(principal: Principal) -> bool:
+    """The principal acts for an organisation (``org_id``): its claims are theirs."""
+    return principal.org_id is not None and entitled(principal, "org.act_for")
+
+
 def allows(principal: Principal, action: str, area_code: str | None = None) -> bool:
     r = reach(principal, action)
     if r is None:
@@ -157,6 +179,17 @@ def authorize(principal: Principal, action: str, area_code: str | None = None) -
     )
 
 
+def authorize_every(principal: Principal, action: str, area_codes) -> None:
+    """`authorize` for each area of a record; a record of no area (a staff member whose areas
+    were emptied) lies in nobody's scope, so only a reach of ANY (the admin) may act on it."""
+    codes = list(area_codes)
+    if codes:
+        for code in codes:
+            authorize(principal, action, code)
+    elif reach(principal, action) not in (P, AUTH, ANY):
+        authorize(principal, action, "-")  # "-": within nobody's scope, so the usual 401/403
+
+
 def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
     """For listings: None means everything; otherwise the code prefixes the principal reaches.
 
@@ -172,8 +205,8 @@ def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
 
 
 def can_manage_tier(principal: Principal, target_role: str) -> bool:
-    """Staff manage only the tiers below their own; officials and admins manage every tier."""
-    if principal.role in ("admin", "official"):
+    """Staff manage only the tiers below their own; ``staff.manage_every_tier`` every tier."""
+    if entitled(principal, "staff.manage_every_tier"):
         return True
     mine = principal.tier
     theirs = TIER_NUMBER.get(target_role)

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
 from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
-from ...domain.scope import can_manage_tier
+from ...domain.scope import authorize_every, can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, principal, require, require_login
@@ -23,8 +23,8 @@ async def _staff_or_404(request: Request) -> User:
 
 
 async def _require_manage(request: Request, role: str, area_codes: list[str]):
-    for code in area_codes or [None]:
-        p = require(request, "staff.manage", code)
+    p = principal(request)
+    authorize_every(p, "staff.manage", area_codes)
     if not can_manage_tier(p, role):
         raise Forbidden(f"只能管理比自己层级低的网格人员,不能管理{ROLE_NAMES_ZH.get(role, role)}",
                         f"you manage only the tiers below yours, not a {role}", details={"role": role})
