@@ -28,7 +28,7 @@ from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, Validatio
 from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
-from ..domain.scope import Principal
+from ..domain.scope import Principal, acts_for_org
 from ..domain.wishes import (
     BENEFICIARIES,
     CITY_TZ,
@@ -110,7 +110,7 @@ def holds(claim: Claim | None, principal: Principal) -> bool:
     if claim is None or claim.status not in LIVE_CLAIM or not principal.is_authenticated:
         return False
     if claim.org_id is not None:
-        return principal.role == "org_member" and principal.org_id == claim.org_id
+        return acts_for_org(principal) and principal.org_id == claim.org_id
     return claim.claimer_id == principal.user_id
 
 
@@ -119,7 +119,7 @@ async def ever_claimed(wish: Wish, principal: Principal) -> bool:
     if not principal.is_authenticated:
         return False
     q = Q(claimer_id=principal.user_id, org_id=None)
-    if principal.role == "org_member" and principal.org_id:
+    if acts_for_org(principal):
         q |= Q(org_id=principal.org_id)
     return await Claim.filter(q, wish_id=wish.id).exists()
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
+from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import WISH_CATEGORIES, check_category
 from ...store import demands as store
@@ -20,7 +21,7 @@ from ...store.wish_models import VolunteerProfile
 from ...store.wishes import utcnow
 from ..permissions import can, principal, require, require_login
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-from .orgs import body_or_empty, org_scoped
+from .orgs import body_or_empty
 
 
 async def list_demands(request: Request) -> Response:
@@ -43,7 +44,6 @@ async def create_demand(request: Request) -> Response:
 
 async def get_demand(request: Request) -> Response:
     require(request, "demand.read")
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
     full = can(request, "demand.publish", d.area_code)
     return json_ok({**await store.demand_card(d), "takes": await store.takes_of(d, full=full)})
@@ -59,10 +59,8 @@ async def demand_matches(request: Request) -> Response:
 
 async def _take(request: Request, kind: str) -> Response:
     p = require_login(request)
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
-    want = "org_member" if kind == "org" else "volunteer"
-    if p.role != want:
+    if not entitled(p, "org.act_for" if kind == "org" else "volunteer.act"):
         raise Forbidden("只有社会组织成员可以代表组织认领" if kind == "org" else "只有志愿者可以报名",
                         "only organisation members claim for an organisation" if kind == "org"
                         else "only volunteers sign up", code="wrong_role", details={"role": p.role})
@@ -83,7 +81,6 @@ async def signup_demand(request: Request) -> Response:
 
 async def release_demand(request: Request) -> Response:
     require_login(request)
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
     data = await body_or_empty(request)
     take = await store.release(d, principal(request), take_id=data.get("take"),
@@ -141,7 +138,7 @@ async def volunteer_record(request: Request) -> Response:
 
 async def put_profile(request: Request) -> Response:
     p = require_login(request)
-    if p.role != "volunteer":
+    if not entitled(p, "volunteer.act"):
         raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile", code="wrong_role")
     data = await read_json(request)
     cats = data.get("categories") or []

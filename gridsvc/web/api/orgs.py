@@ -3,35 +3,22 @@ members and projects, and an organisation's record.
 
 Registering an organisation is civil affairs' (scope action ``org.manage`` on every service
 area); an organisation's members manage its projects (``project.manage``, where a member's
-areas are the organisation's service areas, see `org_scoped`).
+areas are the organisation's service areas, see `store.users.principal_for`).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.errors import BadRequest, Forbidden
+from ...domain.scope import acts_for_org, authorize_every
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES, describe_credit_code
 from ...domain.wishes import WISH_CATEGORIES
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-
-
-async def org_scoped(request: Request):
-    """An organisation member reaches where their organisation serves: put the service areas
-    on the principal, so that the scope rules (``wish.browse``, ``wish.claim``, ``demand.take``,
-    ``project.manage``: WITHIN) read "inside the organisation's service areas"."""
-    p = principal(request)
-    if p.role == "org_member" and p.org_id and not p.extra.get("org_scoped"):
-        areas = await store.org_areas(p.org_id)
-        p = replace(p, areas=tuple(areas), extra={**p.extra, "org_scoped": True})
-        request.state.principal = p
-    return p
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -90,8 +77,7 @@ async def get_org(request: Request) -> Response:
 async def patch_org(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    for code, _ in await store.org_areas(org.id):
-        require(request, "org.manage", code)
+    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
     data = await read_json(request)
     merged = {"name": org.name, "kind": org.kind, "status": org.status, "credit_code": org.credit_code,
               "phone": org.phone, "address": org.address, **{k: v for k, v in data.items() if k != "areas"}}
@@ -109,8 +95,7 @@ async def patch_org(request: Request) -> Response:
 async def add_member(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    for code, _ in await store.org_areas(org.id):
-        require(request, "org.manage", code)
+    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
     data = await read_json(request)
     user = await store.add_member(org, data.get("username"), actor=actor)
     return json_ok({"org": org.id, "user": {"id": user.id, "username": user.username, "role": user.role}}, 201)
@@ -119,8 +104,7 @@ async def add_member(request: Request) -> Response:
 async def create_project(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    p = await org_scoped(request)
-    if p.role == "org_member" and p.org_id != org.id:
+    if acts_for_org(actor) and actor.org_id != org.id:
         raise Forbidden("只能为本组织新建项目", "members create projects of their own organisation only",
                         code="not_your_org", details={"org": org.id})
     data = await read_json(request)
@@ -128,8 +112,7 @@ async def create_project(request: Request) -> Response:
         codes = [a.code for a in await store.check_service_areas(data.get("areas"))]
     else:
         codes = [c for c, _ in await store.org_areas(org.id)]
-    for code in codes or [None]:
-        require(request, "project.manage", code)
+    authorize_every(actor, "project.manage", codes)
     project = await store.create_project(org, data, actor=actor, today=city_today(utcnow()))
     return json_ok(store.project_card(project, org=org), 201)
 

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from ...domain import crs as crs_mod
 from ...domain.errors import BadRequest
 from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
+from ...domain.scope import entitled
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
@@ -47,7 +48,7 @@ async def mine_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
         return RedirectResponse("/login?next=/maps/mine", status_code=303)
-    if p.role == "admin":
+    if entitled(p, "map.city_home"):
         return RedirectResponse("/maps/city", status_code=303)
     require(request, "myarea.read")
     bm, notice = _basemap(request)
