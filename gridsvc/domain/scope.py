@@ -42,6 +42,10 @@ STAFF_WITHIN = {"instructor": WITHIN, "head": WITHIN, "worker": WITHIN, "group_l
 # action -> {role: reach}; a role missing from a rule may not act. "*" applies to every role.
 RULES: dict[str, dict[str, Reach]] = {
     "area.read": {"*": P},
+    # any logged-in user; the handler decides on the object (the owner of a wish, the holder of
+    # a claim, one's own inbox and account)
+    "account.use": {"*": AUTH},
+    "catalog.read": {"*": P},
     "area.create_top": {"admin": ANY},  # a city or district with no parent starts a deployment
     "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
     "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},

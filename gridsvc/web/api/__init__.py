@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from ...domain.errors import BadRequest, NotFound
 from ...store.records import record_id
+from ..permissions import require_entitled
 
 PREFIX = "/api/v1"
 
@@ -28,6 +29,7 @@ class Operation:
     body: dict | None = None
     responses: dict = field(default_factory=dict)
     description: str = ""
+    action: str | None = None  # the scope action (domain/scope.py RULES) that guards the operation
 
 
 OPERATIONS: list[Operation] = []
@@ -41,10 +43,25 @@ def param(name: str, where: str = "query", *, type_: str = "string", required: b
 
 def endpoint(path: str, handler: Callable, method: str, summary: str, *, tag: str, auth: str = "public",
              params: list[dict] = (), body: dict | None = None, responses: dict | None = None,
-             description: str = "", prefix: str = PREFIX, name: str | None = None) -> Route:
+             description: str = "", prefix: str = PREFIX, name: str | None = None,
+             action: str | None = None) -> Route:
+    """``action``: the scope action of the operation. A caller whose role has no rule for it
+    is turned away (401 anonymous, 403 otherwise) before the handler runs; the handler then
+    decides on the area or object. None only for authentication itself (login, token)."""
     full = prefix + path
-    OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), body, responses or {}, description))
-    return Route(full, handler, methods=[method], name=name)
+    OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), body, responses or {},
+                                description, action))
+    return Route(full, _guarded(handler, action) if action else handler, methods=[method], name=name)
+
+
+def _guarded(handler: Callable, action: str) -> Callable:
+    async def guarded(request: Request) -> Response:
+        require_entitled(request, action)
+        return await handler(request)
+
+    guarded.__name__ = guarded.__qualname__ = handler.__name__
+    guarded.__doc__ = handler.__doc__
+    return guarded
 
 
 def json_ok(data: Any, status: int = 200, headers: dict | None = None) -> Response:

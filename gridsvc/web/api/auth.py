@@ -97,5 +97,5 @@ ROUTES = [
     endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth", body=CREDENTIALS),
     endpoint("/auth/logout", logout, "POST", "退出登录 (log out)", tag="auth", responses={204: {"description": "logged out"}}),
     endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=CREDENTIALS),
-    endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login"),
+    endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login", action="account.use"),
 ]
