@@ -1,21 +1,30 @@
 """Privacy has no side door: every GET operation of /openapi.json and every page, as every
 role, shows a resident's full name, phone and address only where DESIGN.md allows it (the
 resident, the staff of the grid, the organisation or volunteer holding the accepted claim),
-and it does show them there (so the walk can fail both ways). Staff boards carry staff only.
+and it does show them there (so the walk can fail both ways). Staff boards carry staff only;
+the server's log names nobody.
 
 Two residents of the test grid: 欧阳娜娜 (``resident``; one wish claimed by an organisation,
 one published) and 司马光明 (``neighbour``; one wish claimed by a volunteer)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
 import pytest
 from starlette.routing import Mount, Route
 
 from gridsvc.domain.roles import STAFF_TIERS
+from gridsvc.store import db
 from gridsvc.store.models import User
-from gridsvc.store.users import create_user, principal_for
-from tests.conftest import PASSWORD
-from tests.wishkit import Kit
+from gridsvc.store.users import create_user, issue_token, principal_for
+from tests.conftest import PASSWORD, build_tree
+from tests.servers import serve
+from tests.wishkit import Kit, wish_body
 
 # each resident's secrets: full name, full phone, and the door part of the address (the masked
 # address keeps only the text before the first digit)
@@ -31,6 +40,10 @@ ALLOWED = {  # role -> whose data they may see in full
 }
 ROLES = ["anonymous", "admin", "official", "street", "head", "worker", "worker2", "resident", "neighbour",
          "volunteer", "volunteer2", "orgmember", "orgmember2"]
+class _TokenSettings:
+    token_hours = 1
+
+
 PRIVATE_USERS = ("resident", "neighbour", "volunteer", "volunteer2", "orgmember", "orgmember2")
 
 
@@ -152,3 +165,39 @@ async def test_the_staff_board_carries_staff_only(client, people, seeded, store_
             assert f'"username":"{who}"' not in r.text.replace(" ", ""), (url, who)
     for uid in (seeds["users"]["resident"], seeds["users"]["volunteer"]):
         assert (await client.get(f"/api/v1/staff/{uid}")).status_code == 404
+
+
+async def test_the_server_log_names_nobody(tmp_path):
+    """A real `gridsvc serve` (access log on): a resident posts, staff screen and read the
+    audit log, a bad phone number is refused; the log carries no resident's name, phone or address."""
+    url = f"sqlite://{tmp_path / 'log.sqlite3'}"
+    init = subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "init-db", "--db", url],
+                          capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    await db.connect(url)
+    try:
+        t = await build_tree()
+        tokens = {}
+        for name, role, area, extra in (
+                ("resident", "resident", t.building, {"display_name": "欧阳娜娜", "phone": "13812341234",
+                                                      "address": "川口社区1号楼3单元502"}),
+                ("worker", "worker", t.grid, {}), ("head", "head", t.community, {})):
+            user = await create_user(name, role=role, password=PASSWORD, areas=[area], **extra)
+            tokens[name] = {"Authorization": f"Bearer {(await issue_token(user, settings=_TokenSettings))[0]}"}
+    finally:
+        await db.close()
+    with serve(url, tmp_path, environ={**os.environ, "GRIDSVC_SECRET_KEY": "log-test"}) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            w = await c.post("/api/v1/wishes", headers=tokens["resident"], json=wish_body())
+            assert w.status_code == 201, w.text
+            wid = w.json()["id"]
+            assert (await c.get(f"/api/v1/wishes/{wid}", headers=tokens["worker"])).json()["contact"]["masked"] is False
+            assert (await c.get("/api/v1/audit", headers=tokens["head"])).status_code == 200
+            r = await c.post("/api/v1/staff", headers=tokens["head"], json={
+                "username": "w2", "role": "worker", "areas": [t.grid2], "name": "司马光明", "phone": "13655x"})
+            assert r.status_code == 422
+            await c.get("/api/v1/wishes", headers=tokens["resident"], params={"q": "x"})
+    log = "".join(p.read_text() for p in tmp_path.glob("serve-*.log"))
+    assert "POST /api/v1/wishes" in log  # the access log is on, so the test sees what it would write
+    for secret in ("欧阳娜娜", "13812341234", "3单元502", "司马光明", "13655x"):
+        assert secret not in log, secret
