@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from ..domain.catalog import check_item
-from ..domain.scope import Principal
+from ..domain.scope import SYSTEM, Principal
 from . import catalog_admission
 from .catalog import today
 from .catalog_models import ServiceItem
@@ -82,7 +82,7 @@ async def load(settings=None) -> dict:
     items = [(n, check_item(raw)) for n, raw in enumerate(data["items"], start=2)]
     known = set(await Area.filter(code__in=sorted({c for _, i in items for c in i.areas})).values_list("code", flat=True))
     items = [(n, i) for n, i in items if set(i.areas) <= known]  # a deployment without those districts
-    report = await import_items(items, actor=None, on=date.fromisoformat(data["published_on"]))
+    report = await import_items(items, actor=SYSTEM, on=date.fromisoformat(data["published_on"]))
     admitted = 0
     if await Area.exists(code=DEMO_STREET):
         start = today() - timedelta(days=30)

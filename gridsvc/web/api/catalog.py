@@ -8,7 +8,6 @@ of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from urllib.parse import quote
 
@@ -74,15 +73,8 @@ def filters(request: Request) -> tuple[str | None, str | None]:
 
 
 def authorizer(request: Request) -> store.Authorize:
-    """``authorize(action, areas)`` for the store: `require` for every area; an empty list
-    (everywhere) for every top-level area of the deployment."""
-
-    async def check(action: str, areas: Sequence[str]) -> None:
-        codes = list(areas) or await store.top_area_codes() or ["-"]  # "-": within nobody's scope
-        for code in codes:
-            require(request, action, code)
-
-    return check
+    """``authorize(action, areas)`` for the store, as the caller (the store's own check)."""
+    return store.authorizer_for(principal(request))
 
 
 async def may_edit(request: Request, code: str) -> bool:
