@@ -13,6 +13,7 @@ import typer
 
 from .config import Settings
 from .domain.errors import DomainError, Language, message_language
+from .domain.scope import SYSTEM
 from .store import db
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -165,7 +166,8 @@ def create_user(username: str, role: str = typer.Option(..., help="角色 role")
             if org is not None:
                 await _check_org(org)
             user = await users.create_user(username, role=role, password=password or None, areas=list(area),
-                                           org_id=org, phone=phone, display_name=name, supervisor=supervisor)
+                                           org_id=org, phone=phone, display_name=name, supervisor=supervisor,
+                                           actor=SYSTEM)
             typer.echo(f"已创建 created: {user.username} ({user.role}) id={user.id}")
 
     run(body())
@@ -202,7 +204,7 @@ def import_boundaries(file: Path = typer.Argument(..., exists=True, dir_okay=Fal
         async with db.connected(s.db_url, migrate_first=True):
             bar = tqdm(desc="检查 checking", unit="要素 features", file=sys.stderr, leave=False)
             plan, report = await do_import(data, level=level, parent=parent, crs=crs, repair=repair, settings=s,
-                                           progress=lambda n: bar.update(1))
+                                           actor=SYSTEM, progress=lambda n: bar.update(1))
             bar.close()
         how = "(按 DataV 默认 as DataV default)" if plan.crs_guessed and plan.crs != "wgs84" else ""
         typer.echo(f"坐标系 CRS: {plan.crs} → wgs84 {how}")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
 from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
@@ -23,9 +24,9 @@ YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 async def catalog(people):
     """The starter catalog (the items for the test tree's districts), in force since yesterday."""
     items = fixture_items({people.district, people.other_district})
-    await sheets.import_items(items, actor=None, on=YESTERDAY())
-    await store.create_item(STREET_ITEM, actor=None)
-    await store.publish_item(STREET_ITEM["code"], on=YESTERDAY(), actor=None)
+    await sheets.import_items(items, actor=SYSTEM, on=YESTERDAY())
+    await store.create_item(STREET_ITEM, actor=SYSTEM)
+    await store.publish_item(STREET_ITEM["code"], on=YESTERDAY(), actor=SYSTEM)
     return people
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
-from gridsvc.domain.scope import Principal
+from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store import catalog as store
 from gridsvc.store import catalog_admission as admission
 from gridsvc.store import catalog_sheets as sheets
@@ -64,8 +64,8 @@ def fixture_items(known_areas: set[str]) -> list:
 
 
 async def publish_new(data: dict, on: date) -> None:
-    await store.create_item(data, actor=None)
-    await store.publish_item(data["code"], on=on, actor=None)
+    await store.create_item(data, actor=SYSTEM)
+    await store.publish_item(data["code"], on=on, actor=SYSTEM)
 
 
 async def seed(on: date = D("2024-01-01")) -> None:
@@ -100,12 +100,12 @@ def scoped(principal: Principal):
 async def test_published_versions_are_never_edited_and_past_days_show_the_old_text(tree):
     await publish_new(DIBAO, D("2024-01-01"))
     v1 = await ServiceItemVersion.get(item__code="GS-SB-001", version=1)
-    draft = await store.edit_item("GS-SB-001", {"time_limit_days": 15, "name": "城乡最低生活保障申请"}, actor=None)
+    draft = await store.edit_item("GS-SB-001", {"time_limit_days": 15, "name": "城乡最低生活保障申请"}, actor=SYSTEM)
     assert draft["version"] == 2 and draft["status"] == "draft" and draft["changed"]
     # a second edit changes the same draft
-    draft = await store.edit_item("GS-SB-001", {"contact": "民政服务热线 12349"}, actor=None)
+    draft = await store.edit_item("GS-SB-001", {"contact": "民政服务热线 12349"}, actor=SYSTEM)
     assert draft["version"] == 2 and draft["time_limit_days"] == 15
-    await store.publish_item("GS-SB-001", on=D("2024-06-01"), actor=None)
+    await store.publish_item("GS-SB-001", on=D("2024-06-01"), actor=SYSTEM)
     again = await ServiceItemVersion.get(id=v1.id)
     assert again.data == v1.data and again.status == "superseded" and again.superseded_on == D("2024-06-01")
 
@@ -123,7 +123,7 @@ async def test_published_versions_are_never_edited_and_past_days_show_the_old_te
     assert [h["name"] for h in search.search("城乡最低", on=D("2024-03-01"))] == []
     assert [i.name for i in await store.items_on(D("2024-03-01"))] == ["最低生活保障金申请"]
 
-    await store.revoke_item("GS-SB-001", reason="并入“社会救助一件事”", on=D("2025-01-01"), actor=None)
+    await store.revoke_item("GS-SB-001", reason="并入“社会救助一件事”", on=D("2025-01-01"), actor=SYSTEM)
     with pytest.raises(NotFound) as e:
         await store.item_detail("GS-SB-001", day=D("2025-02-01"))
     assert "撤销" in e.value.message and "社会救助一件事" in e.value.message
@@ -139,18 +139,18 @@ async def test_published_versions_are_never_edited_and_past_days_show_the_old_te
 
 async def test_an_unchanged_edit_makes_no_version_and_drafts_stay_hidden(tree):
     await publish_new(DIBAO, D("2024-01-01"))
-    same = await store.edit_item("GS-SB-001", {"name": DIBAO["name"]}, actor=None)
+    same = await store.edit_item("GS-SB-001", {"name": DIBAO["name"]}, actor=SYSTEM)
     assert same["changed"] is False and same["version"] == 1
-    await store.edit_item("GS-SB-001", {"summary": "新的说明"}, actor=None)
+    await store.edit_item("GS-SB-001", {"summary": "新的说明"}, actor=SYSTEM)
     public = await store.version_list("GS-SB-001", may_see_drafts=False)
     assert [v["version"] for v in public["versions"]] == [1]
     assert (await store.item_detail("GS-SB-001", day=D("2024-02-01")))["summary"] == DIBAO["summary"]
-    await store.discard_draft("GS-SB-001", actor=None)
+    await store.discard_draft("GS-SB-001", actor=SYSTEM)
     assert await ServiceItemVersion.filter(item__code="GS-SB-001").count() == 1
 
 
 async def test_backdating_a_publication_is_refused_for_people(who):
-    await store.create_item(DIBAO, actor=None)
+    await store.create_item(DIBAO, actor=SYSTEM)
     admin = who["admin"]
     with pytest.raises(ValidationError) as e:
         await store.publish_item("GS-SB-001", on=D("2020-01-01"), actor=admin, authorize=scoped(admin))
@@ -160,21 +160,21 @@ async def test_backdating_a_publication_is_refused_for_people(who):
 
 
 async def test_list_and_category_cannot_change_and_codes_are_assigned(tree):
-    await store.create_item(DIBAO, actor=None)
+    await store.create_item(DIBAO, actor=SYSTEM)
     with pytest.raises(ValidationError) as e:
-        await store.edit_item("GS-SB-001", {"category": "health"}, actor=None)
+        await store.edit_item("GS-SB-001", {"category": "health"}, actor=SYSTEM)
     assert e.value.code in ("code_mismatch",)
     with pytest.raises(Conflict) as e:
-        await store.create_item(DIBAO, actor=None)
+        await store.create_item(DIBAO, actor=SYSTEM)
     assert e.value.details["suggest"] == "GS-SB-002"
-    view = await store.create_item({k: v for k, v in DIBAO.items() if k != "code"}, actor=None)
+    view = await store.create_item({k: v for k, v in DIBAO.items() if k != "code"}, actor=SYSTEM)
     assert view["code"] == "GS-SB-002"
 
 
 async def test_two_publishes_of_one_draft_let_one_through(tree):
     await publish_new(DIBAO, D("2024-01-01"))
-    await store.edit_item("GS-SB-001", {"time_limit_days": 10}, actor=None)
-    results = await asyncio.gather(*[store.publish_item("GS-SB-001", on=D("2024-06-01"), actor=None)
+    await store.edit_item("GS-SB-001", {"time_limit_days": 10}, actor=SYSTEM)
+    results = await asyncio.gather(*[store.publish_item("GS-SB-001", on=D("2024-06-01"), actor=SYSTEM)
                                      for _ in range(4)], return_exceptions=True)
     ok = [r for r in results if isinstance(r, dict)]
     assert len(ok) == 1 and all(isinstance(r, Conflict) for r in results if not isinstance(r, dict))
@@ -208,7 +208,7 @@ async def test_street_items_apply_to_its_communities_and_grids(tree):
 
 async def test_unknown_areas_are_refused(tree):
     with pytest.raises(ValidationError) as e:
-        await store.create_item({**DIBAO, "areas": ["610202009000"]}, actor=None)
+        await store.create_item({**DIBAO, "areas": ["610202009000"]}, actor=SYSTEM)
     assert e.value.code == "unknown_area" and e.value.details["missing"] == ["610202009000"]
 
 
@@ -360,7 +360,7 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
             assert [x["code"] for x in (await h.get()).search("低保", on=store.today())] == ["GS-SB-001"]
         first_a, first_b = await a.get(), await b.get()
         assert await a.get() is first_a  # nothing changed: no rebuild
-        await store.revoke_item("GS-SB-001", reason="测试", actor=None)
+        await store.revoke_item("GS-SB-001", reason="测试", actor=SYSTEM)
         b.dirty = False  # as if the change came from another process: only the watcher can tell b
         assert (await a.get()).search("低保", on=store.today()) == []
         for _ in range(100):  # PostgreSQL delivers the NOTIFY asynchronously
@@ -370,8 +370,8 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
         assert (await b.get()).search("低保", on=store.today()) == []
         # b updated the revoked item in place rather than rebuilding, and agrees with a fresh build
         assert (await b.get()) is first_b and first_b.revision == (await build_search()).revision
-        await store.edit_item("GS-SF-101", {"name": "老年人助餐服务预约"}, actor=None)
-        await store.publish_item("GS-SF-101", actor=None)
+        await store.edit_item("GS-SF-101", {"name": "老年人助餐服务预约"}, actor=SYSTEM)
+        await store.publish_item("GS-SF-101", actor=SYSTEM)
         fresh = await build_search()
         for h in (a, b):
             s = await h.get()
@@ -386,9 +386,9 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
 async def test_import_is_all_or_nothing_and_idempotent(tree):
     known = {tree.district, tree.other_district}
     items = fixture_items(known)
-    report = await sheets.import_items(items, actor=None, on=D("2024-01-01"))
+    report = await sheets.import_items(items, actor=SYSTEM, on=D("2024-01-01"))
     assert report["created"] == len(items) and report["updated"] == 0
-    again = await sheets.import_items(items, actor=None, on=D("2024-02-01"))
+    again = await sheets.import_items(items, actor=SYSTEM, on=D("2024-02-01"))
     assert again["created"] == again["updated"] == 0 and again["unchanged"] == len(items)
     count = await ServiceItemVersion.all().count()
     bad = [(n, i) for n, i in items]
@@ -397,7 +397,7 @@ async def test_import_is_all_or_nothing_and_idempotent(tree):
     bad[3] = (bad[3][0], replace(bad[3][1], areas=["610202009000"]))
     bad[5] = (bad[5][0], replace(bad[5][1], summary="改过的说明"))
     with pytest.raises(ValidationError) as e:
-        await sheets.import_items(bad, actor=None, on=D("2024-03-01"))
+        await sheets.import_items(bad, actor=SYSTEM, on=D("2024-03-01"))
     assert e.value.details["rows"] == [bad[3][0]]
     assert e.value.details["problems"][0]["column"] == "适用区域"
     assert await ServiceItemVersion.all().count() == count

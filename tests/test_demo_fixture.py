@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 
 import gridsvc
 from gridsvc.domain.crs import transform_geometry

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
 from gridsvc.store import catalog_sheets as sheets
 from tests.test_catalog_store import STREET_ITEM, fixture_items
@@ -33,9 +34,9 @@ def assert_georeport_error(r, status):
 async def catalog(people):
     items = fixture_items({people.district, people.other_district})
     yesterday = store.today() - timedelta(days=1)
-    await sheets.import_items(items, actor=None, on=yesterday)
-    await store.create_item(STREET_ITEM, actor=None)
-    await store.publish_item(STREET_ITEM["code"], on=yesterday, actor=None)
+    await sheets.import_items(items, actor=SYSTEM, on=yesterday)
+    await store.create_item(STREET_ITEM, actor=SYSTEM)
+    await store.publish_item(STREET_ITEM["code"], on=yesterday, actor=SYSTEM)
     return people
 
 

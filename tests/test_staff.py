@@ -98,3 +98,21 @@ async def test_audit_is_scoped(client, people):
     h2 = await client.token_for("official2")
     r = await client.get("/api/v1/audit", params={"area": people.grid}, headers=h2)
     assert r.status_code == 403
+
+
+async def test_a_staff_record_with_no_areas_is_the_admins_alone(client, people):
+    admin = await client.token_for("admin")
+    bhead = (await client.get("/api/v1/staff", params={"role": "building_head"})).json()["staff"][0]
+    # a head may not empty it (a record of no area leaves every scope)
+    r = await client.patch(f"/api/v1/staff/{bhead['id']}", headers=await client.token_for("head"), json={"areas": []})
+    assert r.status_code == 403, r.text
+    r = await client.patch(f"/api/v1/staff/{bhead['id']}", headers=admin, json={"areas": []})
+    assert r.status_code == 200 and r.json()["areas"] == [], r.text
+    for who in ("worker2", "head2", "official", "worker"):
+        h = await client.token_for(who)
+        r = await client.patch(f"/api/v1/staff/{bhead['id']}", headers=h, json={"name": "改名"})
+        assert r.status_code == 403, (who, r.text)
+        r = await client.delete(f"/api/v1/staff/{bhead['id']}", headers=h)
+        assert r.status_code == 403, (who, r.text)
+    assert (await client.patch(f"/api/v1/staff/{bhead['id']}", headers=admin, json={"name": "改名"})).status_code == 200
+    assert (await client.delete(f"/api/v1/staff/{bhead['id']}", headers=admin)).status_code == 204

@@ -1,4 +1,5 @@
-"""Fifty claims of one wish at once: exactly one wins, the other 49 get a 409 naming the holder.
+"""Fifty claims of one wish at once: exactly one wins, the other 49 get a 409 naming the holder;
+and twelve claims of one volunteer at once: exactly their limit (3) wins.
 
 Twice over: through a real `gridsvc serve --workers 2` (two processes sharing the database,
 fifty real HTTP requests in flight together) on a temporary SQLite file and on a scratch
@@ -174,5 +175,78 @@ async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path
     await db.connect(served_db)
     try:
         await _check_store(wid)
+    finally:
+        await db.close()
+
+
+# ---------------------------------------------------------------------------- one volunteer, many wishes
+
+LIMIT = 3
+WISHES = 12
+
+
+async def _prepare_limit():
+    """A volunteer (default limit of 3 active claims), a resident and a worker with tokens."""
+    t = await build_tree()
+    await create_user("resident", role="resident", password=PASSWORD, areas=[t.building], phone="13812341234")
+    await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid])
+    await create_user("eager", role="volunteer", areas=[t.district], display_name="热心志愿者")
+    from gridsvc.store.models import User
+
+    return t, {name: (await issue_token(await User.get(username=name), settings=_Settings))[0]
+               for name in ("resident", "worker", "eager")}
+
+
+async def _claim_all(post, t, tokens) -> list[httpx.Response]:
+    wids = [await _seed_wish(t, resident_token=tokens["resident"], worker_token=tokens["worker"], post=post)
+            for _ in range(WISHES)]
+    head = {"Authorization": f"Bearer {tokens['eager']}"}
+    start = asyncio.Event()
+
+    async def fire(wid: int) -> httpx.Response:
+        await start.wait()
+        return await post(f"/api/v1/wishes/{wid}/claim", headers=head)
+
+    tasks = [asyncio.create_task(fire(w)) for w in wids]
+    await asyncio.sleep(0)
+    start.set()
+    return list(await asyncio.wait_for(asyncio.gather(*tasks), timeout=120))
+
+
+async def _check_limit(responses: list[httpx.Response]) -> None:
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200] * LIMIT + [409] * (WISHES - LIMIT), [(r.status_code, r.text[:200]) for r in responses]
+    for r in responses:
+        if r.status_code == 409:
+            assert r.json()["error"]["code"] == "too_many_claims", r.text
+    from gridsvc.store.models import User
+
+    eager = await User.get(username="eager")
+    assert await Claim.filter(claimer_id=eager.id, status="active").count() == LIMIT
+    assert await Wish.filter(status="claimed").count() == LIMIT
+    assert await Wish.filter(status="published").count() == WISHES - LIMIT  # the refused claims left no trace
+
+
+async def test_volunteer_limit_holds_under_parallel_claims_in_process(client, database):
+    t, tokens = await _prepare_limit()
+    await _check_limit(await _claim_all(client.post, t, tokens))
+
+
+async def test_volunteer_limit_holds_over_http_two_workers(served_db, tmp_path):
+    init = subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "init-db", "--db", served_db],
+                          capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    await db.connect(served_db)
+    try:
+        t, tokens = await _prepare_limit()
+    finally:
+        await db.close()
+    with serve(served_db, tmp_path, workers=2, environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
+        limits = httpx.Limits(max_connections=WISHES + 5, max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as c:
+            responses = await _claim_all(c.post, t, tokens)
+    await db.connect(served_db)
+    try:
+        await _check_limit(responses)
     finally:
         await db.close()

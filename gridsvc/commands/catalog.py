@@ -10,6 +10,7 @@ import typer
 
 from ..cli import DbOpt, app, run, say_error, settings_for
 from ..domain.errors import DomainError
+from ..domain.scope import SYSTEM
 from ..store import db
 
 
@@ -92,7 +93,7 @@ def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False,
         try:
             numbered = sheets.parse(file.read_bytes(), fmt)
             async with db.connected(s.db_url, migrate_first=True):
-                report = await sheets.import_items(numbered, actor=None, publish_items=not draft, on=day,
+                report = await sheets.import_items(numbered, actor=SYSTEM, publish_items=not draft, on=day,
                                                    dry_run=dry_run)
         except DomainError as e:
             _print_problems(e)

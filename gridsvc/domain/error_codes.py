@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     OWN_APPLICATION = "own_application", 403, "不能审批自己提交的申请", "nobody decides their own application"
     WRONG_ACTOR = "wrong_actor", 403, "您不能执行此操作", "this step is not yours to take"
     WRONG_ROLE = "wrong_role", 403, "您的角色不能执行此操作", "your role cannot do this"
+    NO_ACTOR = "no_actor", 403, "没有操作人,不能执行", "no actor: the store does not act unauthorised"
 
     # -- 404: not there
     NOT_FOUND = "not_found", 404, "找不到该页面或记录", "not found"

@@ -117,3 +117,38 @@ def full_view_reason(*, is_owner: bool, is_grid_staff: bool, is_claimer: bool) -
 def contact_view(contact: Contact, reason: FullViewReason | None) -> dict:
     """The contact block of a wish card: full with the reason, or masked."""
     return contact.full(reason) if reason is not None else contact.masked()
+
+
+# ---------------------------------------------------------------------------- people in records
+
+# accounts whose cards are private persons' data (staff, officials and the admin are public
+# contact cards: DESIGN.md); a record of one of these is masked like a wish's contact
+PRIVATE_ROLES = frozenset({"resident", "volunteer", "org_member"})
+_MASKERS = {"name": mask_name, "username": mask_name, "phone": mask_phone, "address": mask_address}
+
+
+def is_private_person(value: object) -> bool:
+    return isinstance(value, dict) and value.get("role") in PRIVATE_ROLES
+
+
+def holds_private_person(value: object) -> bool:
+    """A record (an audit entry's before/after) carries a private person's card somewhere."""
+    if is_private_person(value):
+        return True
+    if isinstance(value, dict):
+        return any(holds_private_person(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_private_person(v) for v in value)
+    return False
+
+
+def mask_people(value: object) -> object:
+    """A copy of ``value`` with the name, login, phone and address of every private person's
+    card masked (the cards of staff, which are posted publicly, stay as they are)."""
+    if isinstance(value, list):
+        return [mask_people(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    private = is_private_person(value)
+    return {k: (_MASKERS[k](v) if private and k in _MASKERS and isinstance(v, str) else mask_people(v))
+            for k, v in value.items()}

@@ -42,6 +42,10 @@ STAFF_WITHIN = {"instructor": WITHIN, "head": WITHIN, "worker": WITHIN, "group_l
 # action -> {role: reach}; a role missing from a rule may not act. "*" applies to every role.
 RULES: dict[str, dict[str, Reach]] = {
     "area.read": {"*": P},
+    # any logged-in user; the handler decides on the object (the owner of a wish, the holder of
+    # a claim, one's own inbox and account)
+    "account.use": {"*": AUTH},
+    "catalog.read": {"*": P},
     "area.create_top": {"admin": ANY},  # a city or district with no parent starts a deployment
     "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
     "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
@@ -50,6 +54,7 @@ RULES: dict[str, dict[str, Reach]] = {
     "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
     "user.manage": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "audit.ip": {"admin": ANY},  # actors' IP addresses in the audit log
     # residents' name, phone and address in full: the staff of the area (and officials do not)
     # (not the platform admin, not officials: DESIGN.md "People, roles, scope")
     "resident.pii": {**STAFF_WITHIN},
@@ -85,6 +90,17 @@ RULES: dict[str, dict[str, Reach]] = {
     "demand.publish": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
     "demand.take": {"org_member": WITHIN, "volunteer": WITHIN},
     "volunteer.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # acting for one's organisation (its claims, projects, demand takes): a member's areas are
+    # the organisation's service areas, put on the principal once by store.users.principal_for
+    "org.act_for": {"org_member": WITHIN},
+    # a volunteer acting for themself: their profile, sign-ups and claims
+    "volunteer.act": {"volunteer": WITHIN},
+    # a wish posted by the resident themself (the others who may post name the resident: 代办)
+    "wish.post_own": {"resident": AUTH},
+    # staff manage only the tiers below their own (`can_manage_tier`); these manage every tier
+    "staff.manage_every_tier": {"admin": ANY, "official": WITHIN},
+    # the whole city is the home map of those who reach everywhere
+    "map.city_home": {"admin": ANY},
 }
 
 
@@ -110,10 +126,20 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+# the system itself (CLI commands, the demo loader, scheduled sweeps): reaches everywhere. Its
+# role is no assignable role (roles.ROLES), so no account can be it.
+SYSTEM_ROLE = "system"
+SYSTEM = Principal(username="system", role=SYSTEM_ROLE, display_name="系统 system")
+
+
+def is_system(principal: Principal | None) -> bool:
+    return principal is not None and principal.role == SYSTEM_ROLE
 
 
 def reach(principal: Principal, action: str) -> Reach | None:
     rule = RULES[action]
+    if is_system(principal):
+        return ANY
     if "*" in rule:
         r = rule["*"]
         if r is P or principal.is_authenticated:
@@ -122,6 +148,17 @@ def reach(principal: Principal, action: str) -> Reach | None:
     if not principal.is_authenticated:
         return None
     return rule.get(principal.role or "")
+
+
+def entitled(principal: Principal, action: str) -> bool:
+    """The principal's role has a rule for ``action`` at all, wherever their areas are (what a
+    role may do, as opposed to where: e.g. only volunteers keep a volunteer profile)."""
+    return reach(principal, action) is not None
+
+
+def acts_for_org(principal: Principal) -> bool:
+    """The principal acts for an organisation (``org_id``): its claims are theirs."""
+    return principal.org_id is not None and entitled(principal, "org.act_for")
 
 
 def allows(principal: Principal, action: str, area_code: str | None = None) -> bool:
@@ -156,6 +193,17 @@ def authorize(principal: Principal, action: str, area_code: str | None = None) -
     )
 
 
+def authorize_every(principal: Principal, action: str, area_codes) -> None:
+    """`authorize` for each area of a record; a record of no area (a staff member whose areas
+    were emptied) lies in nobody's scope, so only a reach of ANY (the admin) may act on it."""
+    codes = list(area_codes)
+    if codes:
+        for code in codes:
+            authorize(principal, action, code)
+    elif reach(principal, action) not in (P, AUTH, ANY):
+        authorize(principal, action, "-")  # "-": within nobody's scope, so the usual 401/403
+
+
 def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
     """For listings: None means everything; otherwise the code prefixes the principal reaches.
 
@@ -171,8 +219,8 @@ def scope_prefixes(principal: Principal, action: str) -> list[str] | None:
 
 
 def can_manage_tier(principal: Principal, target_role: str) -> bool:
-    """Staff manage only the tiers below their own; officials and admins manage every tier."""
-    if principal.role in ("admin", "official"):
+    """Staff manage only the tiers below their own; ``staff.manage_every_tier`` every tier."""
+    if entitled(principal, "staff.manage_every_tier"):
         return True
     mine = principal.tier
     theirs = TIER_NUMBER.get(target_role)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.scope import Principal
+from ..domain.privacy import FullViewReason, holds_private_person, mask_people
+from ..domain.scope import Principal, allows
 from .models import AuditLog
 
 
@@ -33,8 +34,13 @@ async def record(
     )
 
 
-async def entries(*, prefixes: list[str] | None, target_type: str | None = None, target_id: str | None = None,
-                  action: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+async def entries(viewer: Principal, *, prefixes: list[str] | None, target_type: str | None = None,
+                  target_id: str | None = None, action: str | None = None, limit: int = 100,
+                  offset: int = 0) -> list[dict]:
+    """The log as ``viewer`` may see it. The log keeps the truth; what leaves is masked per
+    viewer: a private person's card (a resident's name, phone, address) in full only to the
+    staff of the entry's area (scope ``resident.pii``), and that full view is itself audited;
+    the actor's IP address only to those with ``audit.ip`` (the admin)."""
     from tortoise.expressions import Q
 
     qs = AuditLog.all()
@@ -50,11 +56,19 @@ async def entries(*, prefixes: list[str] | None, target_type: str | None = None,
     if action:
         qs = qs.filter(action=action)
     rows = await qs.order_by("-id").offset(offset).limit(limit)
-    return [
-        {
+    see_ip = allows(viewer, "audit.ip")
+    out = []
+    for r in rows:
+        personal = holds_private_person(r.before) or holds_private_person(r.after)
+        full = personal and bool(r.area_code) and allows(viewer, "resident.pii", r.area_code)
+        out.append({
             "id": r.id, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action,
             "target_type": r.target_type, "target_id": r.target_id, "area": r.area_code,
-            "before": r.before, "after": r.after, "ip": r.ip,
-        }
-        for r in rows
-    ]
+            "before": r.before if full else mask_people(r.before),
+            "after": r.after if full else mask_people(r.after),
+            "ip": r.ip if see_ip else None,
+        })
+        if full:
+            await record(viewer, "pii.view", r.target_type, r.target_id, area_code=r.area_code,
+                         after={"reason": FullViewReason.GRID_STAFF.value, "via": "audit", "entry": r.id})
+    return out

@@ -7,10 +7,11 @@ row count checked), so two officials cannot both publish over one version. Every
 the audit log; changes to what residents see bump the catalog revision (catalog_search) in the
 same transaction.
 
-Permission: the web layer passes ``authorize(action, areas)``, an async callable built on
-`gridsvc.web.permissions`; the store calls it with the areas of an item before and after the
-change (an empty list means everywhere), so an official can neither edit an item beyond their
-scope nor move one out of it. ``authorize=None`` is the system itself (CLI, demo loader).
+Permission: every change is checked against the scope of the areas of an item before and
+after it (an empty list means everywhere: every top-level area), so an official can neither
+edit an item beyond their scope nor move one out of it. The check is `authorizer_for(actor)`
+unless the caller hands in its own ``authorize(action, areas)``; there is no unchecked default:
+the system itself (CLI, demo loader) passes ``actor=SYSTEM``, and no actor may change nothing.
 
 Admission (准入) lives in catalog_admission, spreadsheets in catalog_sheets.
 """
@@ -52,6 +53,9 @@ from ..domain.catalog import (
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.scope import Principal
+from ..domain.errors import Forbidden
+from ..domain.scope import is_system
+from ..domain.scope import authorize as authorize_in_scope
 from . import audit
 from .catalog_models import Admission, ServiceItem, ServiceItemVersion
 from .catalog_search import admission_windows, bump_revision, mark_all_dirty, time_limit_text
@@ -70,9 +74,28 @@ def actor_name(actor: Principal | None) -> str:
     return (actor.username if actor else "") or "system"
 
 
-async def _authorize(authorize: Authorize, action: str, areas: Iterable[str]) -> None:
-    if authorize is not None:
-        await authorize(action, list(areas))
+def authorizer_for(actor: Principal | None) -> Callable[[str, Sequence[str]], Awaitable[None]]:
+    """``authorize(action, areas)`` by the permission table for ``actor``: every area, an empty
+    list (everywhere) for every top-level area of the deployment."""
+
+    async def check(action: str, areas: Sequence[str]) -> None:
+        if actor is None:
+            raise Forbidden("未指明操作者", "the store changes the catalog for someone: pass an actor",
+                            code=ErrorCode.NO_ACTOR, details={"action": action})
+        codes = list(areas) or await top_area_codes() or ["-"]  # "-": within nobody's scope
+        for code in codes:
+            authorize_in_scope(actor, action, code)
+
+    return check
+
+
+async def _authorize(authorize: Authorize, actor: Principal | None, action: str, areas: Iterable[str]) -> None:
+    await (authorize or authorizer_for(actor))(action, list(areas))
+
+
+async def granted(action: str, areas: Sequence[str]) -> None:
+    """The ``authorize`` of a step inside a change that was authorised as a whole (the item an
+    admission application brings is created under the application's own check)."""
 
 
 def normalise_code(code: str) -> str:
@@ -283,7 +306,7 @@ async def create_item(data: dict[str, Any], *, actor: Principal | None, authoriz
                                   code=ErrorCode.ADMISSION_AREAS, details={"field": "areas"})
     else:
         await check_areas_exist(item_data.areas)
-        await _authorize(authorize, "catalog.edit", item_data.areas)
+        await _authorize(authorize, actor, "catalog.edit", item_data.areas)
     if await ServiceItem.exists(code=item_data.code):
         raise Conflict(f"事项代码 {item_data.code} 已存在", f"item code {item_data.code} exists", code=ErrorCode.ITEM_EXISTS,
                        details={"code": item_data.code,
@@ -340,9 +363,9 @@ async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None
         raise ValidationError("准入事项的适用区域由准入批准决定", "an admission item's areas come from its admissions",
                               code=ErrorCode.ADMISSION_AREAS, details={"field": "areas"})
     await check_areas_exist(new.areas)
-    await _authorize(authorize, "catalog.edit", await scope_areas(item, rows))
+    await _authorize(authorize, actor, "catalog.edit", await scope_areas(item, rows))
     if not item.admission_required:
-        await _authorize(authorize, "catalog.edit", new.areas)
+        await _authorize(authorize, actor, "catalog.edit", new.areas)
     content = item_to_dict(new)
     if content == latest.data:
         return {**version_view(item, latest), "changed": False}
@@ -377,10 +400,10 @@ async def publish_item(code: str, *, on: date | None = None, actor: Principal | 
     """Publish the draft from ``on`` (default today; a later day schedules it); the version in
     force until then is superseded that day. Past days only for the system (imports of
     historical catalogs)."""
-    day = _check_day(on, "发布", "publication", allow_past=allow_past or authorize is None)
+    day = _check_day(on, "发布", "publication", allow_past=allow_past or is_system(actor))
     item = await get_item(code)
     rows = await versions_of(item)
-    await _authorize(authorize, "catalog.publish", await scope_areas(item, rows))
+    await _authorize(authorize, actor, "catalog.publish", await scope_areas(item, rows))
     changed = publish([record_of(r, item.code) for r in rows], day)
     by_number = {r.version: r for r in rows}
     async with in_transaction():
@@ -418,10 +441,10 @@ async def revoke_item(code: str, *, reason: str, on: date | None = None, actor: 
     if not reason:
         raise ValidationError("撤销须写明理由", "a revocation needs a reason", code=ErrorCode.REASON_REQUIRED,
                               details={"field": "reason"})
-    day = _check_day(on, "撤销", "revocation", allow_past=authorize is None)
+    day = _check_day(on, "撤销", "revocation", allow_past=is_system(actor))
     item = await get_item(code)
     rows = await versions_of(item)
-    await _authorize(authorize, "catalog.publish", await scope_areas(item, rows))
+    await _authorize(authorize, actor, "catalog.publish", await scope_areas(item, rows))
     rec = revoke([record_of(r, item.code) for r in rows], day)
     row = next(r for r in rows if r.version == rec.version)
     async with in_transaction():
@@ -444,7 +467,7 @@ async def discard_draft(code: str, *, actor: Principal | None, authorize: Author
     rows = await versions_of(item)
     if rows[-1].status != "draft":
         raise Conflict(f"事项 {item.code} 没有草稿", f"item {item.code} has no draft", code=ErrorCode.NO_DRAFT)
-    await _authorize(authorize, "catalog.edit", await scope_areas(item, rows))
+    await _authorize(authorize, actor, "catalog.edit", await scope_areas(item, rows))
     async with in_transaction():
         n = await ServiceItemVersion.filter(id=rows[-1].id, status="draft").delete()
         if n != 1:

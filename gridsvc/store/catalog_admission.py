@@ -43,6 +43,7 @@ from . import audit
 from .catalog import (
     Authorize,
     _authorize,
+    granted,
     _store_publication,
     actor_name,
     check_areas_exist,
@@ -135,7 +136,7 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         raise ValidationError(f"准入期限已于 {app.period_end} 结束", f"the period ended on {app.period_end}",
                               code=ErrorCode.PERIOD_ENDED, details={"field": "period_end"})
     await check_areas_exist(app.areas)
-    await _authorize(authorize, "admission.apply", app.areas)
+    await _authorize(authorize, actor, "admission.apply", app.areas)
     item = await ServiceItem.filter(code=app.item_code).first()
     if item is not None:
         if new_item:
@@ -157,7 +158,8 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
                        code=ErrorCode.ITEM_NOT_FOUND, details={"field": "item_code"})
     async with in_transaction():
         if item is None:
-            await create_item({**new_item, "code": app.item_code, "areas": []}, actor=actor, admission_required=True)
+            await create_item({**new_item, "code": app.item_code, "areas": []}, actor=actor, admission_required=True,
+                              authorize=granted)
             item = await ServiceItem.get(code=app.item_code)
         adm = await Admission.create(
             item=item, department=app.department, reason=app.reason, legal_basis=app.legal_basis,
@@ -199,7 +201,7 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     day = on or today()
     await sweep(day)
     adm = await get_admission(admission_id)
-    await _authorize(authorize, "admission.decide", adm.areas)
+    await _authorize(authorize, actor, "admission.decide", adm.areas)
     if actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id:
         raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
@@ -239,7 +241,7 @@ async def withdraw(admission_id: int, *, reason: str = "", actor: Principal | No
     adm = await get_admission(admission_id)
     own = actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id
     if not own:
-        await _authorize(authorize, "admission.apply", adm.areas)
+        await _authorize(authorize, actor, "admission.apply", adm.areas)
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     new = admission_act(rec, AdmissionAction.WITHDRAW, on=day, by=actor_name(actor), reason=reason or "")
@@ -257,7 +259,7 @@ async def end(admission_id: int, *, reason: str, actor: Principal | None, author
     day = on or today()
     await sweep(day)
     adm = await get_admission(admission_id)
-    await _authorize(authorize, "admission.decide", adm.areas)
+    await _authorize(authorize, actor, "admission.decide", adm.areas)
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     if rec.state not in (AdmissionState.APPROVED, AdmissionState.ACTIVE):

@@ -33,7 +33,7 @@ from ..domain.catalog import (
 from ..domain.catalog_io import HEADERS, RowProblem, item_to_row, numbered_items
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, Conflict, DomainError, Forbidden, Unauthenticated, ValidationError
-from ..domain.scope import Principal
+from ..domain.scope import Principal, is_system
 from . import audit
 from .catalog import Authorize, _authorize, _check_day, _store_publication, actor_name, record_of, scope_areas, today
 from .catalog_models import ServiceItem, ServiceItemVersion
@@ -238,7 +238,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
     ``publish_items``: publish every new or changed item from ``on`` (default today);
     otherwise leave them as drafts. ``dry_run``: check everything, store nothing.
     """
-    day = _check_day(on, "发布", "publication", allow_past=authorize is None)
+    day = _check_day(on, "发布", "publication", allow_past=is_system(actor))
     codes = [it.code for _, it in numbered]
     existing: dict[str, ServiceItem] = {}
     for chunk in _chunks(codes):
@@ -268,9 +268,9 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
             continue
         try:
             if ex is not None:
-                await _authorize(authorize, "catalog.edit", await scope_areas(ex, rows))
+                await _authorize(authorize, actor, "catalog.edit", await scope_areas(ex, rows))
             if ex is None or not ex.admission_required:
-                await _authorize(authorize, "catalog.edit", it.areas)
+                await _authorize(authorize, actor, "catalog.edit", it.areas)
         except (Forbidden, Unauthenticated) as e:
             problems.append(RowProblem(n, "适用区域", "forbidden", e.message))
             continue

@@ -9,6 +9,7 @@ from typing import Callable
 from tortoise.transactions import in_transaction
 
 from ..domain.geojson import read_features
+from ..domain.scope import SYSTEM
 from .areas import AreaInput, store_batch
 from .models import Area, User, UserArea
 from . import users
@@ -31,7 +32,7 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
     items = [AreaInput(code=str(f.code), name=f.name or "", level=f.level or "", geometry=f.geometry,
                        parent_code=f.parent_code, households=f.households, population=f.population, label=f.label)
              for f in features]
-    report = await store_batch(items, actor=None, settings=settings, progress=progress, audit_action="demo.load",
+    report = await store_batch(items, actor=SYSTEM, settings=settings, progress=progress, audit_action="demo.load",
                                 report_coverage=False)
     people = json.loads(people_file.read_text(encoding="utf-8"))
     password_hash = users._hasher.hash(people["password"])

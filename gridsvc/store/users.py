@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -12,10 +13,11 @@ from tortoise.transactions import in_transaction
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
-from ..domain.scope import Principal
+from ..domain.scope import Principal, acts_for_org
 from ..domain.text import check_name
 from . import audit
 from .models import ApiToken, Area, Session, User, UserArea
+from .wish_models import OrgArea
 
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so that timing does not tell who has an account
@@ -65,11 +67,16 @@ def check_phone(phone: str) -> str:
 
 
 async def principal_for(user: User, ip: str = "") -> Principal:
-    links = await UserArea.filter(user_id=user.id).values_list("area__code", "area__level")
-    return Principal(
-        user_id=user.id, username=user.username, role=user.role, areas=tuple((c, lv) for c, lv in links),
-        org_id=user.org_id, display_name=user.display_name or user.username, extra={"ip": ip},
-    )
+    """The user reduced to what permission decisions need, computed once per request. Someone
+    who acts for an organisation (scope ``org.act_for``) reaches where it serves: their areas
+    are the organisation's service areas, so every WITHIN rule reads "in its service area"."""
+    p = Principal(user_id=user.id, username=user.username, role=user.role, org_id=user.org_id,
+                  display_name=user.display_name or user.username, extra={"ip": ip})
+    if acts_for_org(p):
+        links = await OrgArea.filter(org_id=user.org_id).order_by("area__code").values_list("area__code", "area__level")
+    else:
+        links = await UserArea.filter(user_id=user.id).values_list("area__code", "area__level")
+    return replace(p, areas=tuple((c, lv) for c, lv in links))
 
 
 async def _areas_for(codes: list[str], role: str) -> list[Area]:
@@ -151,6 +158,7 @@ async def user_card(user: User, *, full: bool = False) -> dict:
     if full:
         card["org_id"] = user.org_id
         card["is_active"] = user.is_active
+        card["address"] = user.address
     return card
 
 

@@ -29,7 +29,7 @@ from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
-from ..domain.scope import Principal
+from ..domain.scope import Principal, acts_for_org
 from ..domain.wishes import (
     BENEFICIARIES,
     CITY_TZ,
@@ -111,7 +111,7 @@ def holds(claim: Claim | None, principal: Principal) -> bool:
     if claim is None or claim.status not in LIVE_CLAIM or not principal.is_authenticated:
         return False
     if claim.org_id is not None:
-        return principal.role == "org_member" and principal.org_id == claim.org_id
+        return acts_for_org(principal) and principal.org_id == claim.org_id
     return claim.claimer_id == principal.user_id
 
 
@@ -120,7 +120,7 @@ async def ever_claimed(wish: Wish, principal: Principal) -> bool:
     if not principal.is_authenticated:
         return False
     q = Q(claimer_id=principal.user_id, org_id=None)
-    if principal.role == "org_member" and principal.org_id:
+    if acts_for_org(principal):
         q |= Q(org_id=principal.org_id)
     return await Claim.filter(q, wish_id=wish.id).exists()
 
@@ -487,7 +487,7 @@ def _note(data: dict) -> str:
     return v.strip()[:500] if isinstance(v, str) else ""
 
 
-async def _volunteer_limit(user_id: int) -> int:
+async def _volunteer_limit(user_id: int | None) -> int:
     prof = await VolunteerProfile.filter(user_id=user_id).first()
     return prof.max_active if prof else VOLUNTEER_MAX_ACTIVE_DEFAULT
 
@@ -500,21 +500,31 @@ async def _claim(wish, claim, st, data, *, now, settings):
     if kind is Actor.ORG_MEMBER:
         org_id = st.principal.org_id
         project_id = await _project_for_claim(wish, org_id, data.get("project"), now=now)
-    else:
-        active = await Claim.filter(claimer_id=st.user_id, org_id=None, status=ClaimStatus.ACTIVE.value).count()
-        limit = await _volunteer_limit(st.user_id)  # type: ignore[arg-type]
-        if active >= limit:
-            raise Conflict(f"您已有 {active} 个进行中的认领(上限 {limit}),请先完成",
-                           f"you hold {active} active claims (limit {limit}); fulfil one first",
-                           code=ErrorCode.TOO_MANY_CLAIMS, details={"active": active, "limit": limit})
-    await claim_wish(wish, st.principal, kind=kind, org_id=org_id, project_id=project_id, now=now)
+    await claim_wish(wish, st.principal, kind=kind, org_id=org_id, project_id=project_id, now=now,
+                     volunteer_limited=kind is Actor.VOLUNTEER)
+
+
+async def _check_volunteer_limit(user_id: int | None) -> None:
+    """Inside the claim's transaction: the volunteer's claims are counted under a lock on their
+    user row, so parallel claims by one volunteer are counted one after another. On PostgreSQL
+    the no-op UPDATE takes the row lock and waits for a parallel claim to commit, and the count
+    (a new snapshot under READ COMMITTED) then sees it; on SQLite the transaction already holds
+    the database's one write lock. The lock comes after the wish row (the module's order)."""
+    await User.filter(id=user_id).update(is_active=F("is_active"))
+    active = await Claim.filter(claimer_id=user_id, org_id=None, status=ClaimStatus.ACTIVE.value).count()
+    limit = await _volunteer_limit(user_id)
+    if active >= limit:
+        raise Conflict(f"您已有 {active} 个进行中的认领(上限 {limit}),请先完成",
+                       f"you hold {active} active claims (limit {limit}); fulfil one first",
+                       code=ErrorCode.TOO_MANY_CLAIMS, details={"active": active, "limit": limit})
 
 
 async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int | None, project_id: int | None,
-                     now: datetime, via: str = "claim") -> Claim:
+                     now: datetime, via: str = "claim", volunteer_limited: bool = False) -> Claim:
     """The claim itself: ONE conditional update of the wish (published -> claimed), then the
     claim row, the project's place (conditional too), the history and the news; all or nothing.
-    The loser of a race gets 409 ``already_claimed`` naming the holder."""
+    The loser of a race gets 409 ``already_claimed`` naming the holder; a volunteer at their
+    limit of active claims (counted inside the same transaction) gets 409 ``too_many_claims``."""
     deadline = claim_deadline(now, wish.wish_by)
 
     class _Lost(Exception):
@@ -526,6 +536,8 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                 status=WishStatus.CLAIMED.value, version=F("version") + 1, updated_at=now)
             if n != 1:
                 raise _Lost
+            if volunteer_limited:
+                await _check_volunteer_limit(actor.user_id)
             claim = await Claim.create(wish_id=wish.id, claimer_id=actor.user_id, org_id=org_id, project_id=project_id,
                                        via=via, status=ClaimStatus.ACTIVE.value, claimed_at=now, deadline=deadline)
             await Wish.filter(id=wish.id).update(current_claim_id=claim.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from ..domain.errors import Unauthenticated
-from ..domain.scope import Principal, allows, authorize, scope_prefixes
+from ..domain.scope import Principal, allows, authorize, entitled, scope_prefixes
 
 
 def principal(request: Request) -> Principal:
@@ -34,3 +34,12 @@ def can(request: Request, action: str, area_code: str | None = None) -> bool:
 
 def prefixes(request: Request, action: str) -> list[str] | None:
     return scope_prefixes(principal(request), action)
+
+
+def require_entitled(request: Request, action: str) -> Principal:
+    """The caller's role has a rule for ``action`` somewhere (401 for the anonymous, 403 for a
+    role without one); where exactly is the handler's question, asked with `require`."""
+    p = principal(request)
+    if not entitled(p, action):
+        authorize(p, action, "-")  # "-" lies in nobody's scope: the usual 401/403 error body
+    return p

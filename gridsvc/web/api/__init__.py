@@ -19,6 +19,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, Unauthenticated
 from ...store.records import record_id
 from ..body import parse_json, read_body
+from ..permissions import require_entitled
 
 PREFIX = "/api/v1"
 
@@ -37,6 +38,7 @@ class Operation:
     model: type[BaseModel] | None = None
     empty_ok: bool = False
     forms: bool = False
+    action: str | None = None  # the scope action (domain/scope.py RULES) that guards the operation
 
 
 OPERATIONS: list[Operation] = []
@@ -51,25 +53,30 @@ def param(name: str, where: str = "query", *, type_: str = "string", required: b
 def endpoint(path: str, handler: Callable[[Request], Awaitable[Response]], method: str, summary: str, *, tag: str,
              auth: str = "public", params: Sequence[dict] = (), body: type[BaseModel] | dict | None = None,
              empty_ok: bool = False, forms: bool = False, responses: dict | None = None, description: str = "",
-             prefix: str = PREFIX, name: str | None = None) -> Route:
+             prefix: str = PREFIX, name: str | None = None, action: str | None = None) -> Route:
     """`body` is the operation's pydantic model (JSON bodies) or an OpenAPI content map (files);
     `empty_ok`: an empty body counts as `{}`; `forms`: a form post is passed on unread (the
-    handler validates its fields with the same model)."""
+    handler validates its fields with the same model). `action`: the scope action of the
+    operation; a caller whose role has no rule for it is turned away (401 anonymous, 403
+    otherwise) before the body is read; the handler then decides on the area or object. None
+    only for authentication itself (login, token)."""
     full = prefix + path
     model = body if isinstance(body, type) and issubclass(body, BaseModel) else None
     content = body if isinstance(body, dict) else None
     OPERATIONS.append(Operation(full, method.lower(), summary, tag, auth, list(params), content, responses or {},
-                                description, model, empty_ok, forms))
+                                description, model, empty_ok, forms, action))
     needs_login = auth != "public"
 
     async def guarded(request: Request) -> Response:
         if needs_login and not request.state.principal.is_authenticated:
             raise Unauthenticated("请先登录", "login required")
+        if action is not None:
+            require_entitled(request, action)
         if model is not None and not (forms and _is_form(request)):
             await read_body(request, model, empty_ok=empty_ok)
         return await handler(request)
 
-    guarded.__name__ = getattr(handler, "__name__", "endpoint")
+    guarded.__name__ = guarded.__qualname__ = getattr(handler, "__name__", "endpoint")
     guarded.__doc__ = handler.__doc__
     return Route(full, guarded, methods=[method], name=name)
 

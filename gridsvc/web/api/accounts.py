@@ -92,15 +92,15 @@ USER_ID = [param("id", "path", type_="integer")]
 
 ROUTES = [
     endpoint("/auth/password", change_password, "POST", "修改自己的密码 (change your password; ends other sessions and tokens)",
-             tag="auth", auth="login", body=PasswordChange, responses=ENDED),
+             tag="auth", auth="login", body=PasswordChange, responses=ENDED, action="account.use"),
     endpoint("/auth/tokens", list_tokens, "GET", "我的 API 令牌 (your API tokens, without secrets)", tag="auth",
-             auth="login"),
+             auth="login", action="account.use"),
     endpoint("/auth/tokens/{id}", revoke_token, "DELETE", "吊销令牌 (revoke one of your tokens)", tag="auth",
-             auth="login", params=USER_ID, responses={204: {"description": "revoked"}}),
+             auth="login", params=USER_ID, responses={204: {"description": "revoked"}}, action="account.use"),
     endpoint("/users/{id}/password", reset_password, "POST", "重置密码 (admin: reset a password; ends sessions and tokens)",
-             tag="users", auth="scoped", params=USER_ID, body=PasswordReset, responses=ENDED),
+             tag="users", auth="scoped", params=USER_ID, body=PasswordReset, responses=ENDED, action="user.manage"),
     endpoint("/users/{id}/deactivate", deactivate, "POST", "停用账号 (admin: deactivate; ends sessions and tokens for good)",
-             tag="users", auth="scoped", params=USER_ID, responses=ENDED),
+             tag="users", auth="scoped", params=USER_ID, responses=ENDED, action="user.manage"),
     endpoint("/users/{id}/reactivate", reactivate, "POST", "启用账号 (admin: reactivate; old sessions stay ended)",
-             tag="users", auth="scoped", params=USER_ID),
+             tag="users", auth="scoped", params=USER_ID, action="user.manage"),
 ]

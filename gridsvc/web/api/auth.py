@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -119,5 +118,5 @@ ROUTES = [
              tag="auth", responses={204: {"description": "logged out"}}),
     endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=TokenRequest,
              forms=True),
-    endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login"),
+    endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login", action="account.use"),
 ]

@@ -8,7 +8,6 @@ of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from urllib.parse import quote
 
@@ -76,15 +75,8 @@ def filters(request: Request) -> tuple[str | None, str | None]:
 
 
 def authorizer(request: Request) -> store.Authorize:
-    """``authorize(action, areas)`` for the store: `require` for every area; an empty list
-    (everywhere) for every top-level area of the deployment."""
-
-    async def check(action: str, areas: Sequence[str]) -> None:
-        codes = list(areas) or await store.top_area_codes() or ["-"]  # "-": within nobody's scope
-        for code in codes:
-            require(request, action, code)
-
-    return check
+    """``authorize(action, areas)`` for the store, as the caller (the store's own check)."""
+    return store.authorizer_for(principal(request))
 
 
 async def may_edit(request: Request, code: str) -> bool:
@@ -386,45 +378,47 @@ ROUTES = [
                                     _CATEGORY, _LIST, _AREA, _ON, param("limit", type_="integer"),
                                     param("offset", type_="integer")],
              responses={"200": {"description": "事项列表 (a JSON list of items)", "content": _JSON(
-                 {"type": "array", "items": {"type": "object"}})}}),
+                 {"type": "array", "items": {"type": "object"}})}}, action="catalog.read"),
     endpoint("/services", create_service, "POST", "新建事项草稿 (create an item as a draft)", tag="catalog",
-             auth="scoped", body=Item, responses={"201": {"description": "created"}}),
+             auth="scoped", body=Item, responses={"201": {"description": "created"}}, action="catalog.edit"),
     endpoint("/services/export.{fmt}", export_services, "GET", "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
              tag="catalog", params=[param("fmt", "path", enum=["xlsx", "csv"]), _CATEGORY, _LIST, _AREA, _ON],
-             responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}}),
+             responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}},
+             action="catalog.read"),
     endpoint("/services/import", import_services, "POST",
              "导入目录 Excel/CSV,全部成功或全部不存 (import a catalog sheet, all or nothing)", tag="catalog", auth="scoped",
              params=[param("format", enum=["xlsx", "csv"]),
                      param("publish", type_="boolean", description="发布导入的事项,缺省 true (publish them)"),
                      param("on", description="发布日期 (publication date)", format="date"),
                      param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
-             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}),
+             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="catalog.edit"),
     endpoint("/services/{code}", get_service, "GET", "事项详情:带什么、去哪里办 (an item: what to bring, where to go)",
-             tag="catalog", params=[_CODE, _ON, _AREA, param("version", type_="integer")]),
+             tag="catalog", params=[_CODE, _ON, _AREA, param("version", type_="integer")], action="catalog.read"),
     endpoint("/services/{code}", edit_service, "PATCH", "修改事项,生成新版本草稿 (edit: the next version as a draft)",
              tag="catalog", auth="scoped", params=[_CODE, param("If-Match", "header", description="ETag")],
-             body=Item),
+             body=Item, action="catalog.edit"),
     endpoint("/services/{code}/versions", service_versions, "GET", "事项的各个版本 (the versions of an item)",
-             tag="catalog", params=[_CODE]),
+             tag="catalog", params=[_CODE], action="catalog.read"),
     endpoint("/services/{code}/publish", publish_service, "POST", "发布草稿 (publish the draft)", tag="catalog",
-             auth="scoped", params=[_CODE], body=Publish, empty_ok=True),
+             auth="scoped", params=[_CODE], body=Publish, empty_ok=True, action="catalog.publish"),
     endpoint("/services/{code}/revoke", revoke_service, "POST", "撤销事项 (revoke the item, with a reason)",
-             tag="catalog", auth="scoped", params=[_CODE], body=Revoke),
+             tag="catalog", auth="scoped", params=[_CODE], body=Revoke, action="catalog.publish"),
     endpoint("/services/{code}/draft", discard_service_draft, "DELETE", "删除草稿 (discard the draft)", tag="catalog",
-             auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}),
+             auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}, action="catalog.edit"),
     endpoint("/admissions", list_admissions, "GET", "准入申请列表 (admission applications in scope)", tag="admission",
              auth="scoped", params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
-                                    param("item"), _AREA, param("limit", type_="integer"), param("offset", type_="integer")]),
+                                    param("item"), _AREA, param("limit", type_="integer"), param("offset", type_="integer")],
+             action="admission.read"),
     endpoint("/admissions", apply_admission, "POST", "提交准入申请 (apply for an item to enter communities' lists)",
-             tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}}),
+             tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}}, action="admission.apply"),
     endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",
-             tag="admission", auth="scoped", params=[_ID]),
+             tag="admission", auth="scoped", params=[_ID], action="admission.read"),
     endpoint("/admissions/{id}/approve", approve_admission, "POST", "批准 (approve, optionally with a reason)",
-             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.decide"),
     endpoint("/admissions/{id}/reject", reject_admission, "POST", "驳回,须写明理由 (reject, with a reason)",
-             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.decide"),
     endpoint("/admissions/{id}/withdraw", withdraw_admission, "POST", "撤回申请 (withdraw an undecided application)",
-             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.apply"),
     endpoint("/admissions/{id}/end", end_admission, "POST", "提前退出,须写明理由 (end early: the work is done)",
-             tag="admission", auth="scoped", params=[_ID], body=_REASON),
+             tag="admission", auth="scoped", params=[_ID], body=_REASON, action="admission.decide"),
 ]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
+from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import check_category
 from ...store import demands as store
@@ -22,7 +23,7 @@ from ...store.wishes import utcnow
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-from .orgs import body_or_empty, org_scoped
+from .orgs import body_or_empty
 
 
 async def list_demands(request: Request) -> Response:
@@ -45,7 +46,6 @@ async def create_demand(request: Request) -> Response:
 
 async def get_demand(request: Request) -> Response:
     require(request, "demand.read")
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
     full = can(request, "demand.publish", d.area_code)
     return json_ok({**await store.demand_card(d), "takes": await store.takes_of(d, full=full)})
@@ -61,10 +61,8 @@ async def demand_matches(request: Request) -> Response:
 
 async def _take(request: Request, kind: str) -> Response:
     p = require_login(request)
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
-    want = "org_member" if kind == "org" else "volunteer"
-    if p.role != want:
+    if not entitled(p, "org.act_for" if kind == "org" else "volunteer.act"):
         raise Forbidden("只有社会组织成员可以代表组织认领" if kind == "org" else "只有志愿者可以报名",
                         "only organisation members claim for an organisation" if kind == "org"
                         else "only volunteers sign up", code=ErrorCode.WRONG_ROLE, details={"role": p.role})
@@ -85,7 +83,6 @@ async def signup_demand(request: Request) -> Response:
 
 async def release_demand(request: Request) -> Response:
     require_login(request)
-    await org_scoped(request)
     d = await store.get_demand(path_id(request))
     data = await body_or_empty(request)
     take = await store.release(d, principal(request), take_id=data.get("take"),
@@ -143,7 +140,7 @@ async def volunteer_record(request: Request) -> Response:
 
 async def put_profile(request: Request) -> Response:
     p = require_login(request)
-    if p.role != "volunteer":
+    if not entitled(p, "volunteer.act"):
         raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile", code=ErrorCode.WRONG_ROLE)
     data = await read_json(request)
     cats = data.get("categories") or []
@@ -166,24 +163,26 @@ ID = param("id", "path", type_="integer")
 ROUTES = [
     endpoint("/demands", list_demands, "GET", "志愿服务需求 (volunteer demands, public)", tag="demands",
              params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), param("limit", type_="integer"),
-                     param("offset", type_="integer")]),
+                     param("offset", type_="integer")], action="demand.read"),
     endpoint("/demands", create_demand, "POST", "发布志愿服务需求 (publish a demand)", tag="demands", auth="scoped",
-             body=DemandCreate, responses={"201": {"description": "published"}}),
-    endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands", params=[ID]),
+             body=DemandCreate, responses={"201": {"description": "published"}}, action="demand.publish"),
+    endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands", params=[ID], action="demand.read"),
     endpoint("/demands/{id}/matches", demand_matches, "GET", "可承接的项目与志愿者 (ranked matches)", tag="demands",
-             auth="scoped", params=[ID, param("limit", type_="integer")]),
+             auth="scoped", params=[ID, param("limit", type_="integer")], action="demand.publish"),
     endpoint("/demands/{id}/claim", claim_demand, "POST", "组织认领 (an organisation commits volunteers)", tag="demands",
-             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "claimed"}}),
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "claimed"}}, action="org.act_for"),
     endpoint("/demands/{id}/signup", signup_demand, "POST", "志愿者报名 (a volunteer signs up)", tag="demands",
-             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "signed up"}}),
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "signed up"}}, action="volunteer.act"),
     endpoint("/demands/{id}/release", release_demand, "POST", "取消报名或认领 (give places back)", tag="demands",
-             auth="login", params=[ID], body=Release, empty_ok=True),
+             auth="login", params=[ID], body=Release, empty_ok=True, action="account.use"),
     endpoint("/demands/{id}/hours", record_hours, "POST", "登记服务时长 (record volunteers' hours)", tag="demands",
-             auth="scoped", params=[ID], body=Hours),
+             auth="scoped", params=[ID], body=Hours, action="demand.publish"),
     endpoint("/demands/{id}/{action}", demand_step, "POST", "需求操作 (close, reopen, cancel, complete)", tag="demands",
-             auth="scoped", params=[ID, param("action", "path", enum=["close", "reopen", "cancel", "complete"])]),
+             auth="scoped", params=[ID, param("action", "path", enum=["close", "reopen", "cancel", "complete"])],
+             action="demand.publish"),
     endpoint("/volunteers/{id}/record", volunteer_record, "GET", "志愿服务记录 (a volunteer's services, hours, star)",
-             tag="volunteers", auth="login", params=[param("id", "path", description="编号或 me (an id or me)")]),
+             tag="volunteers", auth="login", params=[param("id", "path", description="编号或 me (an id or me)")],
+             action="account.use"),
     endpoint("/volunteers/me/profile", put_profile, "PUT", "我的志愿服务档案 (my categories, skills, how many at once)",
-             tag="volunteers", auth="login", body=Profile),
+             tag="volunteers", auth="login", body=Profile, action="volunteer.act"),
 ]

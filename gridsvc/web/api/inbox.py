@@ -34,9 +34,12 @@ async def mark_all_read(request: Request) -> Response:
 
 ROUTES = [
     endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
-             params=[param("unread", enum=["1", "0"]), param("limit", type_="integer"), param("offset", type_="integer")]),
-    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login"),
-    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login"),
+             params=[param("unread", enum=["1", "0"]), param("limit", type_="integer"), param("offset", type_="integer")],
+             action="account.use"),
+    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login",
+             action="account.use"),
+    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login",
+             action="account.use"),
     endpoint("/inbox/{id}/read", mark_read, "POST", "标为已读 (mark one read)", tag="inbox", auth="login",
-             params=[param("id", "path", type_="integer")]),
+             params=[param("id", "path", type_="integer")], action="account.use"),
 ]

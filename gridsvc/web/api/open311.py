@@ -93,11 +93,13 @@ _ATTRIBUTE = {"type": "object", "properties": {
 ROUTES = [
     endpoint(f"{PREFIX}/services.json", services, "GET", "Open311 GeoReport v2: 服务列表 (GET services)", tag="open311",
              prefix="", params=[_JURISDICTION], responses={"200": {"description": "services", "content": {
-                 "application/json": {"schema": {"type": "array", "items": _SERVICE}}}}, **_ERRORS}),
+                 "application/json": {"schema": {"type": "array", "items": _SERVICE}}}}, **_ERRORS},
+             action="catalog.read"),
     endpoint(f"{PREFIX}/services/{{service_code}}.json", service_definition_json, "GET",
              "Open311 GeoReport v2: 服务定义,属性为所需材料 (GET service definition: the materials)", tag="open311",
              prefix="", params=[param("service_code", "path"), _JURISDICTION],
              responses={"200": {"description": "service definition", "content": {"application/json": {"schema": {
                  "type": "object", "properties": {"service_code": {"type": "string"},
-                                                  "attributes": {"type": "array", "items": _ATTRIBUTE}}}}}}, **_ERRORS}),
+                                                  "attributes": {"type": "array", "items": _ATTRIBUTE}}}}}}, **_ERRORS},
+             action="catalog.read"),
 ]

@@ -3,12 +3,10 @@ members and projects, and an organisation's record.
 
 Registering an organisation is civil affairs' (scope action ``org.manage`` on every service
 area); an organisation's members manage its projects (``project.manage``, where a member's
-areas are the organisation's service areas, see `org_scoped`).
+areas are the organisation's service areas, see `store.users.principal_for`).
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,23 +14,12 @@ from starlette.responses import Response
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden
 from ...domain.orgs import ORG_KINDS, describe_credit_code
+from ...domain.scope import acts_for_org, authorize_every
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import path_id, endpoint, json_ok, param, query_int, read_json
-
-
-async def org_scoped(request: Request):
-    """An organisation member reaches where their organisation serves: put the service areas
-    on the principal, so that the scope rules (``wish.browse``, ``wish.claim``, ``demand.take``,
-    ``project.manage``: WITHIN) read "inside the organisation's service areas"."""
-    p = principal(request)
-    if p.role == "org_member" and p.org_id and not p.extra.get("org_scoped"):
-        areas = await store.org_areas(p.org_id)
-        p = replace(p, areas=tuple(areas), extra={**p.extra, "org_scoped": True})
-        request.state.principal = p
-    return p
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -91,8 +78,7 @@ async def get_org(request: Request) -> Response:
 async def patch_org(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    for code, _ in await store.org_areas(org.id):
-        require(request, "org.manage", code)
+    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
     data = await read_json(request)
     merged = {"name": org.name, "kind": org.kind, "status": org.status, "credit_code": org.credit_code,
               "phone": org.phone, "address": org.address, **{k: v for k, v in data.items() if k != "areas"}}
@@ -110,8 +96,7 @@ async def patch_org(request: Request) -> Response:
 async def add_member(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    for code, _ in await store.org_areas(org.id):
-        require(request, "org.manage", code)
+    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
     data = await read_json(request)
     user = await store.add_member(org, data.get("username"), actor=actor)
     return json_ok({"org": org.id, "user": {"id": user.id, "username": user.username, "role": user.role}}, 201)
@@ -120,8 +105,7 @@ async def add_member(request: Request) -> Response:
 async def create_project(request: Request) -> Response:
     actor = require_login(request)
     org = await store.get_org(path_id(request))
-    p = await org_scoped(request)
-    if p.role == "org_member" and p.org_id != org.id:
+    if acts_for_org(actor) and actor.org_id != org.id:
         raise Forbidden("只能为本组织新建项目", "members create projects of their own organisation only",
                         code=ErrorCode.NOT_YOUR_ORG, details={"org": org.id})
     data = await read_json(request)
@@ -129,8 +113,7 @@ async def create_project(request: Request) -> Response:
         codes = [a.code for a in await store.check_service_areas(data.get("areas"))]
     else:
         codes = [c for c, _ in await store.org_areas(org.id)]
-    for code in codes or [None]:
-        require(request, "project.manage", code)
+    authorize_every(actor, "project.manage", codes)
     project = await store.create_project(org, data, actor=actor, today=city_today(utcnow()))
     return json_ok(store.project_card(project, org=org), 201)
 
@@ -152,21 +135,22 @@ ID = param("id", "path", type_="integer")
 ROUTES = [
     endpoint("/orgs", list_orgs, "GET", "社会组织名录 (the registry of social organisations)", tag="orgs",
              params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), param("limit", type_="integer"),
-                     param("offset", type_="integer")]),
+                     param("offset", type_="integer")], action="org.read"),
     endpoint("/orgs", create_org, "POST", "登记/备案社会组织 (register or file an organisation)", tag="orgs",
-             auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}),
+             auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}, action="org.manage"),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",
-             params=[param("code", required=True)]),
-    endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs", params=[ID]),
+             params=[param("code", required=True)], action="org.read"),
+    endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs", params=[ID],
+             action="org.read"),
     endpoint("/orgs/{id}", patch_org, "PATCH", "修改社会组织 (edit an organisation)", tag="orgs", auth="scoped",
-             params=[ID], body=OrgCreate),
+             params=[ID], body=OrgCreate, action="org.manage"),
     endpoint("/orgs/{id}/members", add_member, "POST", "加入成员 (join an account to the organisation)", tag="orgs",
              auth="scoped", params=[ID], body=Member,
-             responses={"201": {"description": "joined"}}),
+             responses={"201": {"description": "joined"}}, action="org.manage"),
     endpoint("/orgs/{id}/projects", list_projects, "GET", "组织的服务项目 (the organisation's projects)", tag="orgs",
-             params=[ID]),
+             params=[ID], action="org.read"),
     endpoint("/orgs/{id}/projects", create_project, "POST", "新建服务项目 (add a service project)", tag="orgs",
-             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}}),
+             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}}, action="project.manage"),
     endpoint("/orgs/{id}/record", org_record, "GET", "组织服务记录 (what the organisation took on)", tag="orgs",
-             params=[ID]),
+             params=[ID], action="org.read"),
 ]

@@ -9,11 +9,12 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
 from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
-from ...domain.scope import can_manage_tier
+from ...domain.scope import authorize_every, can_manage_tier
 from ...store import audit, users
 from ...store.models import Area, User, UserArea
 from ..permissions import prefixes, require, require_login
 from ..schemas.people import StaffCreate, StaffPatch
+from ..permissions import principal
 from . import path_id, endpoint, json_ok, param, query_int, read_json
 
 
@@ -25,8 +26,8 @@ async def _staff_or_404(request: Request) -> User:
 
 
 async def _require_manage(request: Request, role: str, area_codes: list[str]):
-    for code in area_codes or [None]:
-        p = require(request, "staff.manage", code)
+    p = principal(request)
+    authorize_every(p, "staff.manage", area_codes)
     if not can_manage_tier(p, role):
         raise Forbidden(f"只能管理比自己层级低的网格人员,不能管理{ROLE_NAMES_ZH.get(role, role)}",
                         f"you manage only the tiers below yours, not a {role}", details={"role": role})
@@ -137,7 +138,7 @@ async def audit_log(request: Request) -> Response:
     if area:
         require(request, "audit.read", area)
         pre = [area]
-    rows = await audit.entries(prefixes=pre, target_type=request.query_params.get("target_type"),
+    rows = await audit.entries(principal(request), prefixes=pre, target_type=request.query_params.get("target_type"),
                                target_id=request.query_params.get("target_id"), action=request.query_params.get("action"),
                                limit=query_int(request, "limit", 100, lo=1, hi=1000), offset=query_int(request, "offset", 0))
     return json_ok({"entries": rows})
@@ -147,17 +148,17 @@ async def audit_log(request: Request) -> Response:
 ROUTES = [
     endpoint("/staff", list_staff, "GET", "网格人员名片 (staff contact cards)", tag="staff",
              params=[param("under"), param("role", enum=list(STAFF_TIERS)), param("limit", type_="integer"),
-                     param("offset", type_="integer")]),
+                     param("offset", type_="integer")], action="staff.read"),
     endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
-             body=StaffCreate, responses={"201": {"description": "created"}}),
-    endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")]),
+             body=StaffCreate, responses={"201": {"description": "created"}}, action="staff.manage"),
+    endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")], action="staff.read"),
     endpoint("/staff/{id}", patch_staff, "PATCH", "修改网格人员 (edit a staff member)", tag="staff", auth="scoped",
-             params=[param("id", "path")], body=StaffPatch),
+             params=[param("id", "path")], body=StaffPatch, action="staff.manage"),
     endpoint("/staff/{id}", delete_staff, "DELETE", "删除网格人员 (remove a staff member)", tag="staff", auth="scoped",
-             params=[param("id", "path")], responses={"204": {"description": "deleted"}}),
+             params=[param("id", "path")], responses={"204": {"description": "deleted"}}, action="staff.manage"),
     endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)", tag="staff",
-             auth="login"),
+             auth="login", action="myarea.read"),
     endpoint("/audit", audit_log, "GET", "审计日志 (audit log within scope)", tag="audit", auth="scoped",
              params=[param("area"), param("target_type"), param("target_id"), param("action"),
-                     param("limit", type_="integer"), param("offset", type_="integer")]),
+                     param("limit", type_="integer"), param("offset", type_="integer")], action="audit.read"),
 ]

@@ -21,6 +21,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
 from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
+from ...domain.scope import acts_for_org, entitled
 from ...store import allocations as plans
 from ...store import wishes as store
 from ...store.models import User
@@ -30,11 +31,11 @@ from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
 from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
-from .orgs import body_or_empty, org_scoped
+from .orgs import body_or_empty
 
 
 def standing(request: Request, wish, claim) -> Standing:
-    """How the asking user stands to ``wish`` (the principal is org-scoped already)."""
+    """How the asking user stands to ``wish``."""
     p = principal(request)
     grid = wish.grid_code
     actors = set()
@@ -42,9 +43,9 @@ def standing(request: Request, wish, claim) -> Standing:
         actors.add(Actor.RESIDENT_OWNER)
     if can(request, "wish.screen", grid):
         actors.add(Actor.GRID_STAFF)
-    if p.role == "org_member" and p.org_id and can(request, "wish.claim", grid):
+    if acts_for_org(p) and can(request, "wish.claim", grid):
         actors.add(Actor.ORG_MEMBER)
-    if p.role == "volunteer" and can(request, "wish.claim", grid):
+    if entitled(p, "volunteer.act") and can(request, "wish.claim", grid):
         actors.add(Actor.VOLUNTEER)
     if holds(claim, p):
         actors.add(Actor.CLAIMER)
@@ -54,7 +55,6 @@ def standing(request: Request, wish, claim) -> Standing:
 
 async def _wish_and_standing(request: Request):
     require_login(request)
-    await org_scoped(request)
     await store.expire_claims()
     wish = await store.get_wish(path_id(request))
     return wish, standing(request, wish, await store.current_claim(wish))
@@ -69,7 +69,7 @@ async def create_wish_from(request: Request, data: dict):
     p = require_login(request)
     require(request, "wish.post")
     resident = await User.get(id=p.user_id)
-    if p.role != "resident":
+    if not entitled(p, "wish.post_own"):
         # staff post for a resident who does not use a phone (代办): name the resident
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
@@ -93,7 +93,7 @@ async def create_wish(request: Request) -> Response:
 def list_scope(request: Request) -> ListScope:
     p = principal(request)
     return ListScope(read=prefixes(request, "wish.read"), browse=prefixes(request, "wish.browse"),
-                     user_id=p.user_id, org_id=p.org_id if p.role == "org_member" else None)
+                     user_id=p.user_id, org_id=p.org_id if acts_for_org(p) else None)
 
 
 def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | None:
@@ -113,7 +113,6 @@ def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | Non
 
 async def list_wishes(request: Request) -> Response:
     require_login(request)
-    await org_scoped(request)
     await store.expire_claims()
     view = request.query_params.get("view") or "all"
     if view not in ("all", "mine", "claims"):
@@ -157,7 +156,6 @@ def _geojson(rows, crs: str) -> dict:
 
 async def wish_stats(request: Request) -> Response:
     require_login(request)
-    await org_scoped(request)
     await store.expire_claims()
     under = request.query_params.get("under") or None
     counts = await store.counts_by_status(list_scope(request), under=under)
@@ -294,39 +292,40 @@ ACTIONS = [a.value for a in WishAction if a is not WishAction.EXPIRE]
 
 ROUTES = [
     endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login", body=WishCreate,
-             responses={"201": {"description": "submitted: id, status, grid"}}),
+             responses={"201": {"description": "submitted: id, status, grid"}}, action="wish.post"),
     endpoint("/wishes", list_wishes, "GET", "微心愿列表 (wishes I may see)", tag="wishes", auth="login",
              params=[param("status", description="逗号分隔 (comma-separated)"), param("under"),
                      param("view", enum=["all", "mine", "claims"]), param("category", enum=list(WISH_CATEGORIES)),
                      param("format", enum=["json", "geojson"]), param("bbox"), param("crs", enum=["wgs84", "gcj02"]),
-                     param("limit", type_="integer"), param("offset", type_="integer")]),
+                     param("limit", type_="integer"), param("offset", type_="integer")], action="account.use"),
     endpoint("/wishes/stats", wish_stats, "GET", "微心愿统计 (counts by status in my scope)", tag="wishes",
-             auth="login", params=[param("under")]),
+             auth="login", params=[param("under")], action="account.use"),
     endpoint("/wishes/{id}", get_wish, "GET", "微心愿详情 (a wish, its claim and history)", tag="wishes", auth="login",
-             params=[ID]),
+             params=[ID], action="account.use"),
     endpoint("/wishes/{id}/matches", wish_matches, "GET", "可承接的项目与志愿者 (ranked matches with reasons)",
              tag="wishes", auth="scoped", params=[ID, param("kind", enum=["project", "volunteer"]),
-                                                  param("limit", type_="integer")]),
+                                                  param("limit", type_="integer")], action="wish.read"),
     endpoint("/wishes/{id}/photo", wish_photo, "GET", "完成照片 (the fulfilment photo)", tag="wishes", auth="login",
-             params=[ID], responses={"200": {"description": "image", "content": {"image/jpeg": {}, "image/png": {}}}}),
+             params=[ID], responses={"200": {"description": "image", "content": {"image/jpeg": {}, "image/png": {}}}},
+             action="account.use"),
     endpoint("/wishes/{id}/rating", rate_wish, "POST", "评价 (rate a confirmed wish, 1-5 stars)", tag="wishes",
              auth="login", params=[ID], body=Rating,
-             responses={"201": {"description": "rated"}}),
+             responses={"201": {"description": "rated"}}, action="account.use"),
     endpoint("/wishes/{id}/{action}", wish_action, "POST", "心愿操作 (publish, return, resubmit, withdraw, merge, "
              "claim, extend, release, fulfil, confirm, reopen)", tag="wishes", auth="login",
-             params=[ID, param("action", "path", enum=ACTIONS)], body=WishStep, empty_ok=True),
+             params=[ID, param("action", "path", enum=ACTIONS)], body=WishStep, empty_ok=True, action="account.use"),
     endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)", tag="allocations",
-             auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}}),
+             auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}}, action="allocation.plan"),
     endpoint("/allocations", list_plans, "GET", "分配方案列表 (plans in my scope)", tag="allocations", auth="scoped",
-             params=[param("limit", type_="integer"), param("offset", type_="integer")]),
+             params=[param("limit", type_="integer"), param("offset", type_="integer")], action="allocation.plan"),
     endpoint("/allocations/{id}", get_plan, "GET", "分配方案 (a plan and its items)", tag="allocations", auth="scoped",
-             params=[ID]),
+             params=[ID], action="allocation.plan"),
     endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations", auth="scoped",
-             params=[ID], body=PlanEdit),
+             params=[ID], body=PlanEdit, action="allocation.plan"),
     endpoint("/allocations/{id}/accept", accept_plan, "POST", "采纳分配方案 (claim each wish for its project)",
-             tag="allocations", auth="scoped", params=[ID]),
+             tag="allocations", auth="scoped", params=[ID], action="allocation.plan"),
     endpoint("/allocations/{id}/discard", discard_plan, "POST", "放弃分配方案 (discard a draft plan)", tag="allocations",
-             auth="scoped", params=[ID]),
+             auth="scoped", params=[ID], action="allocation.plan"),
     *org_api.ROUTES,
     *demand_api.ROUTES,
     *inbox_api.ROUTES,

@@ -24,6 +24,7 @@ from ...domain import crs as crs_mod
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
+from ...domain.scope import entitled
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
@@ -49,7 +50,7 @@ async def mine_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
         return RedirectResponse("/login?next=/maps/mine", status_code=303)
-    if p.role == "admin":
+    if entitled(p, "map.city_home"):
         return RedirectResponse("/maps/city", status_code=303)
     require(request, "myarea.read")
     bm, notice = _basemap(request)
@@ -169,9 +170,11 @@ ROUTES = [
              params=[param("by", description="households | population | density | staff_coverage | 已注册指标"),
                      param("level", enum=["district", "street", "community", "grid"]), param("under"),
                      param("bbox", description="minlon,minlat,maxlon,maxlat"), param("zoom", type_="integer"),
-                     param("crs", enum=["wgs84", "gcj02"]), param("limit", type_="integer")]),
-    endpoint("/maps/basemaps", basemaps_json, "GET", "底图列表 (basemaps; never their keys)", tag="maps"),
-    endpoint("/maps/indicators", indicators_json, "GET", "着色指标 (indicators a map can be coloured by)", tag="maps"),
+                     param("crs", enum=["wgs84", "gcj02"]), param("limit", type_="integer")], action="map.read"),
+    endpoint("/maps/basemaps", basemaps_json, "GET", "底图列表 (basemaps; never their keys)", tag="maps",
+             action="map.read"),
+    endpoint("/maps/indicators", indicators_json, "GET", "着色指标 (indicators a map can be coloured by)", tag="maps",
+             action="map.read"),
     endpoint("/maps/layers", layers_json, "GET", "“我的网格”可叠加图层 (layers registered for my area)", tag="maps",
-             params=[param("crs", enum=["wgs84", "gcj02"])]),
+             params=[param("crs", enum=["wgs84", "gcj02"])], action="map.read"),
 ]

@@ -19,12 +19,12 @@ from tortoise.expressions import Q
 
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
+from ...domain.scope import entitled
 from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
 from ...store import inbox
 from ...store import wishes as store
 from ...store.models import Area
 from ...store.wishes import city_today, utcnow
-from ..api.orgs import org_scoped
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
 from .render import render
@@ -48,9 +48,9 @@ async def _common(request: Request) -> dict:
 def _role_view(request: Request) -> str:
     """Which list a user lands on: their own wishes, the screening queue, or the wall."""
     p = principal(request)
-    if p.role == "resident":
+    if entitled(p, "wish.post_own"):
         return "mine"
-    if p.role in ("org_member", "volunteer"):
+    if entitled(p, "wish.browse"):
         return "wall"
     return "screen"
 
@@ -58,7 +58,6 @@ def _role_view(request: Request) -> str:
 async def wish_list(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await org_scoped(request)
     await store.expire_claims()
     role_view = _role_view(request)
     tab = request.query_params.get("tab") or {"mine": "mine", "wall": "published", "screen": "submitted"}[role_view]
@@ -125,7 +124,7 @@ async def _new_form(request: Request, form: dict, error: str | None, status: int
     home = await _home_building(p.user_id) if p.is_authenticated else None
     return render(request, "wishes/new.html", status=status, form=form, error=error, home=home,
                   buildings=await _buildings(request, home),
-                  staff=p.role != "resident", min_date=today.isoformat(),
+                  staff=not entitled(p, "wish.post_own"), min_date=today.isoformat(),
                   default_date=(today + timedelta(days=30)).isoformat(),
                   cap=request.app.state.settings.wish_value_cap, **await _common(request))
 
@@ -145,7 +144,6 @@ async def post_wish(request: Request) -> Response:
 async def wish_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await org_scoped(request)
     await store.expire_claims()
     wish = await store.get_wish(request.path_params["id"])
     st = standing(request, wish, await store.current_claim(wish))
@@ -172,7 +170,6 @@ def _done_zh(action: str | None) -> str | None:
 async def wish_act(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await org_scoped(request)
     await store.expire_claims()
     form = await request.form()
     data: dict = {}
