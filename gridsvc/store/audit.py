@@ -7,6 +7,7 @@ from typing import Any
 
 from ..domain.scope import Principal
 from .models import AuditLog
+from .paging import Page, PageRequest, keyset_page
 
 
 async def record(
@@ -34,7 +35,7 @@ async def record(
 
 
 async def entries(*, prefixes: list[str] | None, target_type: str | None = None, target_id: str | None = None,
-                  action: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+                  action: str | None = None, page: PageRequest) -> Page:
     from tortoise.expressions import Q
 
     qs = AuditLog.all()
@@ -49,12 +50,13 @@ async def entries(*, prefixes: list[str] | None, target_type: str | None = None,
         qs = qs.filter(target_id=target_id)
     if action:
         qs = qs.filter(action=action)
-    rows = await qs.order_by("-id").offset(offset).limit(limit)
-    return [
+    result = await keyset_page(qs, "audit", ("-id",), page)
+    result.rows = [
         {
             "id": r.id, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action,
             "target_type": r.target_type, "target_id": r.target_id, "area": r.area_code,
             "before": r.before, "after": r.after, "ip": r.ip,
         }
-        for r in rows
+        for r in result.rows
     ]
+    return result
