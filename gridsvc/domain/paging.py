@@ -55,7 +55,7 @@ def decode_cursor(list_name: str, cursor: str, kinds: tuple[type, ...]) -> list[
     key = data[1:]
     if len(key) != len(kinds):
         raise bad_cursor("格式不符", "its key has the wrong shape")
-    for value, kind in zip(key, kinds):
+    for value, kind in zip(key, kinds, strict=True):
         # bool is an int to Python; a key never holds one
         ok = value is None or (isinstance(value, kind) and not isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):

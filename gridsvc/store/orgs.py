@@ -30,6 +30,7 @@ from ..domain.scope import Principal
 from ..domain.wishes import WISH_CATEGORIES
 from . import audit
 from .models import Area, User
+from .paging import PageRequest, keyset_page
 from .users import check_phone
 from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
 
@@ -193,7 +194,7 @@ async def org_card(org: Organisation, *, members: bool = False, projects: bool =
 
 
 async def list_orgs(*, kind: str | None = None, under: str | None = None, q: str | None = None,
-                    limit: int = 100, offset: int = 0) -> dict:
+                    page: PageRequest) -> dict:
     qs = Organisation.all()
     if kind:
         qs = qs.filter(kind=check_org_kind(kind).value)
@@ -209,8 +210,8 @@ async def list_orgs(*, kind: str | None = None, under: str | None = None, q: str
         qs = qs.filter(inside | Q(area_links__area_id__in=list(around)))
     qs = qs.distinct()
     total = await qs.count()
-    orgs = await qs.order_by("id").offset(offset).limit(limit)
-    return {"total": total, "orgs": [await org_card(o) for o in orgs]}
+    found = await keyset_page(qs, "orgs", ("id",), page)
+    return {"total": total, **found.body("orgs", [await org_card(o) for o in found.rows])}
 
 
 def _ancestor_candidates(code: str) -> list[str]:

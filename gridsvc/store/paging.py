@@ -76,7 +76,7 @@ def after(model: Any, order: tuple[str, ...], key: list[Any]) -> Q:
         name = spec.lstrip("-")
         cmp = "lt" if spec.startswith("-") else "gt"
         q = Q(**{f"{name}__{cmp}": _to_column(model, name, key[i])})
-        for prev, value in zip(order[:i], key[:i]):
+        for prev, value in zip(order[:i], key[:i], strict=True):
             pname = prev.lstrip("-")
             q &= Q(**{pname: _to_column(model, pname, value)})
         alternatives |= q
@@ -90,8 +90,9 @@ def row_key(row: Any, order: tuple[str, ...]) -> list[Any]:
     return [_to_cursor(getattr(row, n)) for n in names]
 
 
-async def keyset_page(qs: QuerySet, list_name: str, order: tuple[str, ...], req: PageRequest) -> Page:
-    """One page of `qs` in `order` after the request's cursor, with the next page's cursor."""
+def seek(qs: QuerySet, list_name: str, order: tuple[str, ...], req: PageRequest) -> QuerySet:
+    """`qs` in `order`, starting after the request's cursor (or at its offset); no limit, for
+    lists that filter further in Python and stop at a page (see `page_of`)."""
     model = qs.model
     qs = qs.order_by(*order)
     if req.cursor:
@@ -101,7 +102,12 @@ async def keyset_page(qs: QuerySet, list_name: str, order: tuple[str, ...], req:
         qs = qs.filter(after(model, order, key))
     elif req.offset:
         qs = qs.offset(req.offset)
-    rows = list(await qs.limit(req.limit + 1))
+    return qs
+
+
+async def keyset_page(qs: QuerySet, list_name: str, order: tuple[str, ...], req: PageRequest) -> Page:
+    """One page of `qs` in `order` after the request's cursor, with the next page's cursor."""
+    rows = list(await seek(qs, list_name, order, req).limit(req.limit + 1))
     return page_of(rows, list_name, order, req.limit)
 
 
@@ -111,3 +117,20 @@ def page_of(rows: list[Any], list_name: str, order: tuple[str, ...], limit: int)
     rows = rows[:limit]
     nxt = encode_cursor(list_name, row_key(rows[-1], order)) if more and rows else None
     return Page(rows, nxt, limit)
+
+
+def rank_start(list_name: str, req: PageRequest) -> int:
+    """Where a page of a ranked in-memory list (search hits) starts. Ranks have no column to
+    seek on and cost nothing to skip in memory, so their cursor carries the position."""
+    if not req.cursor:
+        return req.offset
+    (start,) = decode_cursor(list_name, req.cursor, (int,))
+    if start is None or start < 0:
+        raise bad_cursor("格式不符", "its key has the wrong shape")
+    return start
+
+
+def ranked_page(rows: list[Any], list_name: str, start: int, limit: int) -> Page:
+    """A page from up to limit + 1 hits fetched from `start`."""
+    more = len(rows) > limit
+    return Page(rows[:limit], encode_cursor(list_name, [start + limit]) if more else None, limit)

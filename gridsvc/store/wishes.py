@@ -24,6 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from .paging import Page, PageRequest, keyset_page
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
@@ -922,13 +923,15 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
     return qs
 
 
-async def listing(scope: ListScope, *, limit: int = 50, offset: int = 0, **filters: Any) -> tuple[list[Wish], int]:
+async def listing(scope: ListScope, *, page: PageRequest, **filters: Any) -> Page:
+    """A page of the wishes in scope, newest first; `extra` carries the total over all pages."""
     qs = await _query(scope, **filters)
     if qs is None:
-        return [], 0
+        return Page([], None, page.limit, {"total": 0})
     total = await qs.count()
-    rows = await qs.order_by("-id").offset(offset).limit(limit)
-    return list(rows), total
+    result = await keyset_page(qs, "wishes", ("-id",), page)
+    result.extra["total"] = total
+    return result
 
 
 async def counts_by_status(scope: ListScope, **filters: Any) -> dict[str, int]:

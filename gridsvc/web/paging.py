@@ -28,3 +28,12 @@ def page_params(*, default: int = DEFAULT_PAGE, maximum: int = MAX_PAGE, offset:
         out.append(param("offset", type_="integer", minimum=0,
                          description="旧式翻页,有 cursor 时忽略 (older paging; ignored with a cursor)"))
     return out
+
+
+def next_headers(request: Request, next_cursor: str | None) -> dict[str, str]:
+    """For lists whose body is a bare JSON array (kept for older clients): the next page's cursor
+    as `X-Next-Cursor` and an RFC 8288 `Link: rel="next"`."""
+    if next_cursor is None:
+        return {}
+    url = request.url.remove_query_params(["cursor", "offset"]).include_query_params(cursor=next_cursor)
+    return {"X-Next-Cursor": next_cursor, "Link": f'<{url}>; rel="next"'}

@@ -23,6 +23,7 @@ from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import catalog as store
 from ...store import catalog_admission as admission
 from ...store.models import Area
+from ...store.paging import PageRequest
 from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
 from ..permissions import can, principal
 from .render import render
@@ -116,7 +117,7 @@ async def admissions_page(request: Request) -> Response:
     except DomainError as e:
         return render(request, "error.html", status=e.status, status_code=e.status, message=e.message)
     state = request.query_params.get("state") or None
-    rows = await admission.list_admissions(visible=visible, state=state, limit=200)
+    rows = (await admission.list_admissions(visible=visible, state=state, page=PageRequest(limit=200))).rows
     for r in rows:
         r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
             and r["applied_by"] != p.username
