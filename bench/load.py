@@ -97,14 +97,10 @@ class Workload:
             self.head = {"Authorization": f"Bearer {r.json()['access_token']}"}
             districts = c.get("/api/v1/areas", params={"level": "district", "zoom": 8, "limit": 50}).json()["features"]
             self.districts = [f["properties"]["code"] for f in districts]
-            lons, lats = [], []
-            for f in districts:
-                for ring in _rings(f["geometry"]):
-                    lons += [p[0] for p in ring]
-                    lats += [p[1] for p in ring]
-            self.bbox = (min(lons), min(lats), max(lons), max(lats)) if lons else (108.9, 34.9, 109.2, 35.2)
-            comms = c.get("/api/v1/areas", params={"level": "community", "zoom": 8, "limit": 200}).json()["features"]
+            comms = c.get("/api/v1/areas", params={"level": "community", "zoom": 10, "limit": 200}).json()["features"]
             self.communities = [f["properties"]["code"] for f in comms]
+            # points and viewports fall where the grids are: inside a community's bounding box
+            self.boxes = [_bbox(f["geometry"]) for f in comms]
         self.mix = [
             ("locate", 25, self.locate), ("areas by viewport", 15, self.viewport), ("catalog search", 15, self.search),
             ("wish list", 10, self.wishes), ("staff board", 15, self.staff), ("floor plan", 5, self.floor_plan),
@@ -118,7 +114,7 @@ class Workload:
         return name, url, headers
 
     def _point(self) -> tuple[float, float]:
-        x0, y0, x1, y1 = self.bbox
+        x0, y0, x1, y1 = self.rnd.choice(self.boxes)
         return self.rnd.uniform(x0, x1), self.rnd.uniform(y0, y1)
 
     def locate(self):
@@ -150,13 +146,11 @@ class Workload:
         return f"/api/v1/maps/choropleth?by=households&level=community&under={self.rnd.choice(self.districts)}", None
 
 
-def _rings(geom: dict):
-    coords = geom.get("coordinates") or []
-    if geom.get("type") == "Polygon":
-        yield from coords
-    elif geom.get("type") == "MultiPolygon":
-        for poly in coords:
-            yield from poly
+def _bbox(geom: dict) -> tuple[float, float, float, float]:
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    xs = [p[0] for poly in polys for ring in poly for p in ring]
+    ys = [p[1] for poly in polys for ring in poly for p in ring]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 async def drive(base: str, work: Workload, *, connections: int, seconds: float) -> tuple[dict, float]:
@@ -179,10 +173,10 @@ async def drive(base: str, work: Workload, *, connections: int, seconds: float) 
                     errors[name][type(e).__name__] += 1
                 times[name].append(time.perf_counter() - t0)
 
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), time.process_time()
         await asyncio.gather(*(user() for _ in range(connections)))
         elapsed = time.monotonic() - t0
-    return {"times": times, "errors": errors}, elapsed
+    return {"times": times, "errors": errors, "client_cpu": time.process_time() - cpu0}, elapsed
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -193,7 +187,8 @@ def quantile(values: list[float], q: float) -> float:
 def report(kind: str, result: dict, elapsed: float, connections: int, workers: int) -> bool:
     times, errors = result["times"], result["errors"]
     total = sum(len(v) for v in times.values())
-    print(f"\n== {kind}: {connections} connections, {elapsed:.0f} s, gridsvc serve --workers {workers}")
+    print(f"\n== {kind}: {connections} connections, {elapsed:.0f} s, gridsvc serve --workers {workers}; "
+          f"the load client used {result['client_cpu'] / elapsed:.0%} of a core")
     print(f"{'endpoint':<20}{'requests':>9}{'req/s':>8}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}")
     ok = True
     for name in sorted(times):

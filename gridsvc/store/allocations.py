@@ -24,7 +24,7 @@ from ..domain.levels import code_prefix
 from ..domain.matching import Need, Provider, ProviderIndex, allocate, allocate_greedy, rank
 from ..domain.scope import Principal
 from ..domain.wishes import CLAIM_DAYS_DEFAULT, WISH_CATEGORIES, Actor, ClaimStatus, WishStatus
-from . import audit
+from . import audit, subtree
 from .models import Area, User, UserArea
 from .paging import Page, PageRequest, keyset_page
 from .wish_models import (
@@ -373,10 +373,7 @@ async def list_plans(prefixes: list[str] | None, *, page: PageRequest) -> Page:
     if prefixes is not None:
         if not prefixes:
             return Page([], None, page.limit)
-        q = Q(area_code__startswith=prefixes[0])
-        for p in prefixes[1:]:
-            q |= Q(area_code__startswith=p)
-        qs = qs.filter(q)
+        qs = qs.filter(subtree.under_any("area_code", prefixes))
     result = await keyset_page(qs, "allocations", ("-id",), page)
     result.rows = [await plan_view(p, items=False) for p in result.rows]
     return result

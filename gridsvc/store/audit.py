@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.scope import Principal
+from . import subtree
 from .models import AuditLog
 from .paging import Page, PageRequest, keyset_page
 
@@ -36,14 +37,9 @@ async def record(
 
 async def entries(*, prefixes: list[str] | None, target_type: str | None = None, target_id: str | None = None,
                   action: str | None = None, page: PageRequest) -> Page:
-    from tortoise.expressions import Q
-
     qs = AuditLog.all()
     if prefixes is not None:
-        q = Q()
-        for p in prefixes:
-            q |= Q(area_code__startswith=p)
-        qs = qs.filter(q) if prefixes else qs.filter(id=-1)
+        qs = qs.filter(subtree.under_any("area_code", prefixes)) if prefixes else qs.filter(id=-1)
     if target_type:
         qs = qs.filter(target_type=target_type)
     if target_id:

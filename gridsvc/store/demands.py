@@ -36,7 +36,7 @@ from ..domain.volunteers import (
     summarise_hours,
 )
 from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
-from . import audit, inbox
+from . import audit, inbox, subtree
 from .models import Area, User
 from .paging import Page, PageRequest, keyset_page
 from .wish_models import Claim, Demand, DemandTake, Organisation, Project, ServiceHours
@@ -151,7 +151,7 @@ async def list_demands(*, status: str | None = None, under: str | None = None, p
         area = await Area.filter(code=under).first()
         if area is None:
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(area_code__startswith=code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under("area_code", code_prefix(area.code, area.level)))
     total = await qs.count()
     result = await keyset_page(qs, "demands", ("starts_at", "id"), page)
     names = dict(await Area.filter(code__in={d.area_code for d in result.rows}).values_list("code", "name"))

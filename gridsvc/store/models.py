@@ -100,6 +100,7 @@ class UserArea(Model):
         app = "core"
         table = "user_area"
         unique_together = (("user", "area"),)
+        indexes = (("area_id",),)  # the staff of an area (migration core/0003_list_indexes)
 
 
 class Session(Model):
@@ -175,3 +176,4 @@ class AuditLog(Model):
     class Meta:
         app = "core"
         table = "audit_log"
+        indexes = (("area_code", "id"),)  # an area's log newest first (core/0003_list_indexes)

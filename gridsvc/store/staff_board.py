@@ -15,6 +15,7 @@ from tortoise.expressions import Subquery
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import code_prefix
 from ..domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
+from . import subtree
 from .models import Area, User, UserArea
 from .paging import Page, PageRequest, keyset_page
 
@@ -64,7 +65,8 @@ async def board(*, role: str | None, under: str | None, page: PageRequest, publi
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found")
         # a subquery, not a join: no DISTINCT over wide rows, and the id order stays an index walk
         qs = qs.filter(id__in=Subquery(UserArea.filter(
-            area__code__startswith=code_prefix(area["code"], area["level"])).values("user_id")))
+            area_id__in=Subquery(Area.filter(subtree.under("code", code_prefix(area["code"], area["level"]))).values("id"))
+        ).values("user_id")))
     result = await keyset_page(qs, "staff", ("id",), page)
     result.rows = await cards(result.rows, public=public)
     return result

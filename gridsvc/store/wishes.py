@@ -24,7 +24,6 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from .paging import Page, PageRequest, keyset_page
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
@@ -58,8 +57,9 @@ from ..domain.wishes import (
     extend_deadline,
     transition,
 )
-from . import audit, inbox
+from . import audit, inbox, subtree
 from .models import Area, User, UserArea
+from .paging import Page, PageRequest, keyset_page
 from .users import check_phone
 from .wish_models import Claim, Organisation, Project, Rating, VolunteerProfile, Wish, WishEvent
 
@@ -870,10 +870,7 @@ def _prefix_q(prefixes: list[str] | None) -> Q | None:
     which the caller handles)."""
     if not prefixes:
         return None
-    q = Q(grid_code__startswith=prefixes[0])
-    for p in prefixes[1:]:
-        q |= Q(grid_code__startswith=p)
-    return q
+    return subtree.under_any("grid_code", prefixes)
 
 
 async def _query(scope: ListScope, *, view: str = "all", status: str | None = None, under: str | None = None,
@@ -914,7 +911,7 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
         area = await Area.filter(code=under).first()
         if area is None:
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(grid_code__startswith=code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under("grid_code", code_prefix(area.code, area.level)))
     if category:
         qs = qs.filter(category=category)
     if bbox:
