@@ -191,3 +191,32 @@ async def test_staff_board_query_count_does_not_grow_with_the_page(client, peopl
         n = await statements(params)
         assert n <= small, (params, n, small)
     assert small <= 4  # the area, the people, their areas (and nothing per person)
+
+
+def test_subtree_range_covers_exactly_the_prefix():
+    from gridsvc.store.subtree import prefix_end
+
+    assert prefix_end("6102") == "6103"
+    assert prefix_end("6109") == "611"
+    assert prefix_end("610299") == "6103"
+    assert prefix_end("999") is None
+    codes = ["610", "6109", "61090", "610999999", "611", "6110", "6108999"]
+    for prefix in ("6109", "610", "61", "6"):
+        end = prefix_end(prefix)
+        assert [c for c in codes if prefix <= c and (end is None or c < end)] == [c for c in codes if c.startswith(prefix)]
+
+
+async def test_staff_under_an_area_whose_code_ends_in_nine(client, people):
+    from shapely.geometry import box
+
+    from gridsvc.store.areas import AreaInput, store_batch
+    from gridsvc.store.users import create_user
+
+    # a 9th community: its range ends at the next street's prefix ("610202001010"), not at a ':'
+    await store_batch([AreaInput("610202001009", "九号社区", "community", box(109.4, 35.3, 109.45, 35.35),
+                                 "610202001000")], actor=None)
+    await create_user("nine", role="head", areas=["610202001009"], phone="13900000099")
+    cards = (await client.get("/api/v1/staff", params={"under": "610202001009"})).json()["staff"]
+    assert [c["phone"] for c in cards] == ["13900000099"]
+    street = {c["phone"] for c in (await client.get("/api/v1/staff", params={"under": people.street})).json()["staff"]}
+    assert "13900000099" in street and "13900000003" in street
