@@ -179,6 +179,26 @@ async def drive(base: str, work: Workload, *, connections: int, seconds: float) 
     return {"times": times, "errors": errors, "client_cpu": time.process_time() - cpu0}, elapsed
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by `gridsvc serve` and its worker processes (Linux /proc)."""
+    stats: dict[int, tuple[int, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, total = {pid}, 0.0
+    for _ in range(3):  # serve > workers (> helpers)
+        tree |= {p for p, (parent, _) in stats.items() if parent in tree}
+    for p in tree:
+        total += stats.get(p, (0, 0.0))[1]
+    return total
+
+
 def quantile(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(q * len(s)))] if s else float("nan")
@@ -187,6 +207,9 @@ def quantile(values: list[float], q: float) -> float:
 def report(kind: str, result: dict, elapsed: float, connections: int, workers: int) -> bool:
     times, errors = result["times"], result["errors"]
     total = sum(len(v) for v in times.values())
+    if "server_cpu" in result:
+        print(f"server CPU {result['server_cpu'] / max(total, 1) * 1000:.1f} ms per request "
+              f"({result['server_cpu'] / elapsed:.0%} of a core; the rest of the machine went to other work)")
     print(f"\n== {kind}: {connections} connections, {elapsed:.0f} s, gridsvc serve --workers {workers}; "
           f"the load client used {result['client_cpu'] / elapsed:.0%} of a core")
     print(f"{'endpoint':<20}{'requests':>9}{'req/s':>8}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}")
@@ -227,7 +250,9 @@ def main() -> None:
             base = f"http://127.0.0.1:{args.port}"
             work = Workload(base)
             asyncio.run(drive(base, work, connections=10, seconds=min(5.0, args.seconds)))  # warm the indexes
+            cpu0 = server_cpu(proc.pid)
             result, elapsed = asyncio.run(drive(base, work, connections=args.connections, seconds=args.seconds))
+            result["server_cpu"] = server_cpu(proc.pid) - cpu0
             all_ok &= report(kind, result, elapsed, args.connections, args.workers)
         finally:
             proc.terminate()
