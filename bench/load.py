@@ -69,12 +69,15 @@ def prepare(kind: str, pg_url: str) -> str:
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "GRIDSVC_SECRET_KEY": "bench-load"}
-    proc = subprocess.Popen([GRIDSVC, "serve", "--db", url, "--port", str(port), "--workers", str(workers)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    log = ROOT / "var" / "bench" / "serve.log"  # a file, not a pipe: a pipe nobody reads would stall the server
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as err:
+        proc = subprocess.Popen([GRIDSVC, "serve", "--db", url, "--port", str(port), "--workers", str(workers)],
+                                stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"gridsvc serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            raise SystemExit(f"gridsvc serve exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return proc
