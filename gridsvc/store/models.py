@@ -74,6 +74,7 @@ class User(Model):
     supervisor: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "core.User", related_name="reports", null=True, on_delete=fields.SET_NULL
     )
+    supervisor_id: int | None  # the column Tortoise adds for the key, declared for type checkers
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
