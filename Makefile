@@ -48,6 +48,7 @@ bench: install-test pg-start
 	$(PY) bench/maps.py
 	$(PY) bench/catalog.py
 	$(PY) bench/matching.py
+	$(PY) bench/load.py  # 100 connections for 60 s on SQLite and PostgreSQL; --seconds/--db for less
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache var/*.sqlite3* tests/artifacts

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     BAD_JSON = "bad_json", 400, "请求体不是所需的 JSON", "the body is not the JSON expected"
     EMPTY_BODY = "empty_body", 400, "请求体为空", "the request body is empty"
     BAD_PARAMETER = "bad_parameter", 400, "查询参数无效", "a query parameter is invalid"
+    BAD_CURSOR = "bad_cursor", 400, "分页游标无效", "the page cursor is invalid"
     MISSING_PARAMETER = "missing_parameter", 400, "缺少查询参数", "a query parameter is missing"
     MISSING_CREDENTIALS = "missing_credentials", 400, "需要用户名和密码", "username and password are required"
     MISSING_FILE = "missing_file", 400, "缺少上传的文件", "the uploaded file is missing"

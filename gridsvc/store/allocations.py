@@ -25,8 +25,9 @@ from ..domain.levels import code_prefix
 from ..domain.matching import Need, Provider, ProviderIndex, allocate, allocate_greedy, rank
 from ..domain.scope import Principal
 from ..domain.wishes import CLAIM_DAYS_DEFAULT, WISH_CATEGORIES, Actor, ClaimStatus, WishStatus
-from . import audit
+from . import audit, subtree
 from .models import Area, User, UserArea
+from .paging import Page, PageRequest, keyset_page
 from .wish_models import (
     AllocationItem,
     AllocationPlan,
@@ -368,13 +369,12 @@ async def discard_plan(plan: AllocationPlan, *, actor: Principal, now: datetime)
     return await get_plan(plan.id)
 
 
-async def list_plans(prefixes: list[str] | None, *, limit: int = 50, offset: int = 0) -> list[dict]:
+async def list_plans(prefixes: list[str] | None, *, page: PageRequest) -> Page:
     qs = AllocationPlan.all()
     if prefixes is not None:
         if not prefixes:
-            return []
-        q = Q(area_code__startswith=prefixes[0])
-        for p in prefixes[1:]:
-            q |= Q(area_code__startswith=p)
-        qs = qs.filter(q)
-    return [await plan_view(p, items=False) for p in await qs.order_by("-id").offset(offset).limit(limit)]
+            return Page([], None, page.limit)
+        qs = qs.filter(subtree.under_any("area_code", prefixes))
+    result = await keyset_page(qs, "allocations", ("-id",), page)
+    result.rows = [await plan_view(p, items=False) for p in result.rows]
+    return result

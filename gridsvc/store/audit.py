@@ -7,7 +7,9 @@ from typing import Any
 
 from ..domain.privacy import FullViewReason, holds_private_person, mask_people
 from ..domain.scope import Principal, allows
+from . import subtree
 from .models import AuditLog
+from .paging import Page, PageRequest, keyset_page
 
 
 async def record(
@@ -35,30 +37,24 @@ async def record(
 
 
 async def entries(viewer: Principal, *, prefixes: list[str] | None, target_type: str | None = None,
-                  target_id: str | None = None, action: str | None = None, limit: int = 100,
-                  offset: int = 0) -> list[dict]:
-    """The log as ``viewer`` may see it. The log keeps the truth; what leaves is masked per
-    viewer: a private person's card (a resident's name, phone, address) in full only to the
-    staff of the entry's area (scope ``resident.pii``), and that full view is itself audited;
+                  target_id: str | None = None, action: str | None = None, page: PageRequest) -> Page:
+    """The log as ``viewer`` may see it, a page at a time. The log keeps the truth; what leaves is
+    masked per viewer: a private person's card (a resident's name, phone, address) in full only to
+    the staff of the entry's area (scope ``resident.pii``), and that full view is itself audited;
     the actor's IP address only to those with ``audit.ip`` (the admin)."""
-    from tortoise.expressions import Q
-
     qs = AuditLog.all()
     if prefixes is not None:
-        q = Q()
-        for p in prefixes:
-            q |= Q(area_code__startswith=p)
-        qs = qs.filter(q) if prefixes else qs.filter(id=-1)
+        qs = qs.filter(subtree.under_any("area_code", prefixes)) if prefixes else qs.filter(id=-1)
     if target_type:
         qs = qs.filter(target_type=target_type)
     if target_id:
         qs = qs.filter(target_id=target_id)
     if action:
         qs = qs.filter(action=action)
-    rows = await qs.order_by("-id").offset(offset).limit(limit)
+    result = await keyset_page(qs, "audit", ("-id",), page)
     see_ip = allows(viewer, "audit.ip")
     out = []
-    for r in rows:
+    for r in result.rows:
         personal = holds_private_person(r.before) or holds_private_person(r.after)
         full = personal and bool(r.area_code) and allows(viewer, "resident.pii", r.area_code)
         out.append({
@@ -71,4 +67,5 @@ async def entries(viewer: Principal, *, prefixes: list[str] | None, target_type:
         if full:
             await record(viewer, "pii.view", r.target_type, r.target_id, area_code=r.area_code,
                          after={"reason": FullViewReason.GRID_STAFF.value, "via": "audit", "entry": r.id})
-    return out
+    result.rows = out
+    return result

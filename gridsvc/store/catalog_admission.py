@@ -53,6 +53,7 @@ from .catalog import (
     versions_of,
 )
 from .catalog_models import Admission, AdmissionStep, ServiceItem
+from .paging import Page, PageRequest, page_of, seek
 from .catalog_search import bump_revision, mark_all_dirty
 
 SYSTEM = "system"
@@ -317,15 +318,14 @@ async def sweep(day: date | None = None, *, ids: list[int] | None = None) -> int
 
 
 async def list_admissions(*, visible: Callable[[list[str]], bool], state: str | None = None,
-                          item: str | None = None, area: str | None = None, limit: int = 100,
-                          offset: int = 0) -> list[dict[str, Any]]:
+                          item: str | None = None, area: str | None = None, page: PageRequest) -> Page:
     """Applications the caller may see (``visible(areas)``), newest first. ``area``: those
     whose areas cover it or lie inside it."""
     from ..domain.catalog import infer_level
     from ..domain.levels import is_within
 
     await sweep()
-    qs = Admission.all().select_related("item").order_by("-id")
+    qs = Admission.all().select_related("item")
     if state:
         if state not in ADMISSION_STATE_NAMES_ZH:
             raise BadRequest(f"未知的状态 {state}", f"unknown state {state}", code=ErrorCode.BAD_PARAMETER,
@@ -333,11 +333,22 @@ async def list_admissions(*, visible: Callable[[list[str]], bool], state: str | 
         qs = qs.filter(state=state)
     if item:
         qs = qs.filter(item__code=item.strip().upper())
-    out = []
-    for adm in await qs:
-        if not visible(list(adm.areas)):
-            continue
-        if area and not any(is_within(area, c, infer_level(c)) or is_within(c, area, infer_level(area)) for c in adm.areas):
-            continue
-        out.append(adm)
-    return [await admission_view(a) for a in out[offset:offset + limit]]
+    out: list[Admission] = []
+    # scope is decided in Python (areas are a list): read in batches from the cursor on, stop at a page
+    qs = seek(qs, "admissions", ("-id",), PageRequest(page.limit, page.cursor))
+    start = 0
+    while len(out) <= page.offset + page.limit:
+        batch = await qs.offset(start).limit(500)
+        start += len(batch)
+        for adm in batch:
+            if not visible(list(adm.areas)):
+                continue
+            if area and not any(is_within(area, c, infer_level(c)) or is_within(c, area, infer_level(area))
+                                for c in adm.areas):
+                continue
+            out.append(adm)
+        if len(batch) < 500:
+            break
+    found = page_of(out[page.offset:], "admissions", ("-id",), page.limit)
+    found.rows = [await admission_view(a) for a in found.rows]
+    return found

@@ -85,8 +85,21 @@ async def connected(db_url: str, *, migrate_first: bool = False) -> AsyncIterato
             await close()
         await connect(db_url)
         yield
+        if migrate_first:
+            await refresh_statistics(db_url)
     finally:
         await close()
+
+
+async def refresh_statistics(db_url: str) -> None:
+    """Let the query planner know the tables' sizes after a command that may have loaded many
+    rows (a demo city, an import). Without statistics SQLite sorts all 10k staff for the first
+    page of the board instead of walking the id order, and PostgreSQL guesses until autovacuum
+    comes by. analysis_limit keeps SQLite's ANALYZE to a sample, so it stays cheap."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    await conn.execute_script("PRAGMA analysis_limit=400; ANALYZE;" if is_sqlite(db_url) else "ANALYZE")
 
 
 def describe(db_url: str) -> str:

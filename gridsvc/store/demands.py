@@ -37,8 +37,9 @@ from ..domain.volunteers import (
     summarise_hours,
 )
 from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
-from . import audit, inbox
+from . import audit, inbox, subtree
 from .models import Area, User
+from .paging import Page, PageRequest, keyset_page
 from .wish_models import Claim, Demand, DemandTake, Organisation, Project, ServiceHours
 
 DEMAND_AREA_LEVELS = ("street", "community", "grid", "group", "building")
@@ -138,8 +139,8 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
     return out
 
 
-async def list_demands(*, status: str | None = None, under: str | None = None, limit: int = 50,
-                       offset: int = 0) -> tuple[list[Demand], int]:
+async def list_demands(*, status: str | None = None, under: str | None = None, page: PageRequest) -> Page:
+    """A page of demands, soonest first; `extra` carries the total over all pages."""
     qs = Demand.all()
     if status:
         wanted = [s.strip() for s in status.split(",") if s.strip()]
@@ -153,9 +154,13 @@ async def list_demands(*, status: str | None = None, under: str | None = None, l
         area = await Area.filter(code=under).first()
         if area is None:
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(area_code__startswith=code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under("area_code", code_prefix(area.code, area.level)))
     total = await qs.count()
-    return list(await qs.order_by("starts_at", "id").offset(offset).limit(limit)), total
+    result = await keyset_page(qs, "demands", ("starts_at", "id"), page)
+    names = dict(await Area.filter(code__in={d.area_code for d in result.rows}).values_list("code", "name"))
+    result.rows = [await demand_card(d, names=names) for d in result.rows]
+    result.extra["total"] = total
+    return result
 
 
 def demand_need(d: Demand) -> Need:

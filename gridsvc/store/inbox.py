@@ -11,6 +11,7 @@ from typing import Iterable
 
 from ..domain.errors import NotFound
 from .models import User, UserArea
+from .paging import PageRequest, keyset_page
 from .wish_models import Notification
 
 # what each kind means, for the pages and the API listing
@@ -84,13 +85,15 @@ async def unread_count(user_id: int) -> int:
     return await Notification.filter(user_id=user_id, read_at__isnull=True).count()
 
 
-async def listing(user_id: int, *, unread_only: bool = False, limit: int = 50, offset: int = 0) -> dict:
+async def listing(user_id: int, *, unread_only: bool = False, page: PageRequest) -> dict:
+    """A page of the user's notifications, newest first, with the unread count and the total."""
     qs = Notification.filter(user_id=user_id)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     total = await qs.count()
-    rows = await qs.order_by("-id").offset(offset).limit(limit)
-    return {"unread": await unread_count(user_id), "total": total, "items": [_entry(n) for n in rows]}
+    result = await keyset_page(qs, "inbox", ("-id",), page)
+    return {"unread": await unread_count(user_id), "total": total,
+            **result.body("items", [_entry(n) for n in result.rows])}
 
 
 async def mark_read(user_id: int, notification_id: int) -> dict:

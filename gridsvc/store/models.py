@@ -74,6 +74,7 @@ class User(Model):
     supervisor: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "core.User", related_name="reports", null=True, on_delete=fields.SET_NULL
     )
+    supervisor_id: int | None  # the column Tortoise adds for the key, declared for type checkers
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
@@ -100,6 +101,7 @@ class UserArea(Model):
         app = "core"
         table = "user_area"
         unique_together = (("user", "area"),)
+        indexes = (("area_id",),)  # the staff of an area (migration core/0003_list_indexes)
 
 
 class Session(Model):
@@ -181,3 +183,4 @@ class AuditLog(Model):
     class Meta:
         app = "core"
         table = "audit_log"
+        indexes = (("area_code", "id"),)  # an area's log newest first (core/0003_list_indexes)

@@ -12,6 +12,7 @@ from typing import Any
 
 import shapely
 from tortoise.expressions import Q
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
@@ -31,6 +32,7 @@ from ..domain.scope import Principal
 from ..domain.wishes import WISH_CATEGORIES
 from . import audit
 from .models import Area, User
+from .paging import PageRequest, keyset_page
 from .users import check_phone
 from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
 
@@ -177,15 +179,18 @@ def project_card(p: Project, *, org: Organisation | None = None) -> dict:
     }
 
 
-async def org_card(org: Organisation, *, members: bool = False, projects: bool = False) -> dict:
-    rows = await OrgArea.filter(org_id=org.id).order_by("area__code").values_list("area__code", "area__name", "area__level")
+async def org_card(org: Organisation, *, members: bool = False, projects: bool = False,
+                   known: tuple[list, int] | None = None) -> dict:
+    """`known`: the areas and member count read already for a whole page (see list_orgs)."""
+    rows = known[0] if known else await OrgArea.filter(org_id=org.id).order_by("area__code").values_list(
+        "area__code", "area__name", "area__level")
     card: dict = {
         "id": org.id, "name": org.name, "credit_code": org.credit_code,
         "credit": describe_credit_code(org.credit_code) if org.credit_code else None,
         "kind": org.kind, "kind_zh": ORG_KINDS.get(org.kind, org.kind),
         "status": org.status, "status_zh": ORG_STATUSES.get(org.status, org.status),
         "phone": org.phone, "address": org.address, "areas": _area_list(rows),
-        "member_count": await User.filter(org_id=org.id, is_active=True).count(),
+        "member_count": known[1] if known else await User.filter(org_id=org.id, is_active=True).count(),
         "created_at": org.created_at.isoformat() if org.created_at else None,
     }
     if members:
@@ -197,7 +202,7 @@ async def org_card(org: Organisation, *, members: bool = False, projects: bool =
 
 
 async def list_orgs(*, kind: str | None = None, under: str | None = None, q: str | None = None,
-                    limit: int = 100, offset: int = 0) -> dict:
+                    page: PageRequest) -> dict:
     qs = Organisation.all()
     if kind:
         qs = qs.filter(kind=check_org_kind(kind).value)
@@ -213,8 +218,17 @@ async def list_orgs(*, kind: str | None = None, under: str | None = None, q: str
         qs = qs.filter(inside | Q(area_links__area_id__in=list(around)))
     qs = qs.distinct()
     total = await qs.count()
-    orgs = await qs.order_by("id").offset(offset).limit(limit)
-    return {"total": total, "orgs": [await org_card(o) for o in orgs]}
+    found = await keyset_page(qs, "orgs", ("id",), page)
+    # a page's areas and member counts in two queries, not two per organisation
+    ids = [o.id for o in found.rows]
+    areas: dict[int, list] = {i: [] for i in ids}
+    for org_id, *row in await OrgArea.filter(org_id__in=ids).order_by("area__code").values_list(
+            "org_id", "area__code", "area__name", "area__level"):
+        areas[org_id].append(tuple(row))
+    members = dict(await User.filter(org_id__in=ids, is_active=True).group_by("org_id").annotate(
+        n=Count("id")).values_list("org_id", "n"))
+    cards = [await org_card(o, known=(areas[o.id], members.get(o.id, 0))) for o in found.rows]
+    return {"total": total, **found.body("orgs", cards)}
 
 
 def _ancestor_candidates(code: str) -> list[str]:

@@ -163,7 +163,7 @@ class Wish(Model):
     class Meta:
         app = "wishes"
         table = "wish"
-        indexes = (("status", "grid_code"),)
+        indexes = (("status", "grid_code"), ("grid_code", "id"))  # ("grid_code", "id"): wishes/0003_list_indexes
 
 
 class WishEvent(Model):
@@ -290,6 +290,7 @@ class Demand(Model):
     class Meta:
         app = "wishes"
         table = "demand"
+        indexes = (("starts_at", "id"),)  # keyset order of the list (migration wishes/0003_list_indexes)
 
 
 class DemandTake(Model):
@@ -424,4 +425,4 @@ class Notification(Model):
     class Meta:
         app = "wishes"
         table = "notification"
-        indexes = (("user_id", "read_at"),)
+        indexes = (("user_id", "read_at"), ("user_id", "id"))  # ("user_id", "id"): wishes/0003_list_indexes

@@ -58,8 +58,9 @@ from ..domain.wishes import (
     extend_deadline,
     transition,
 )
-from . import audit, inbox
+from . import audit, inbox, subtree
 from .models import Area, User, UserArea
+from .paging import Page, PageRequest, keyset_page
 from .users import check_phone
 from .wish_models import Claim, Organisation, Project, Rating, VolunteerProfile, Wish, WishEvent
 
@@ -884,10 +885,7 @@ def _prefix_q(prefixes: list[str] | None) -> Q | None:
     which the caller handles)."""
     if not prefixes:
         return None
-    q = Q(grid_code__startswith=prefixes[0])
-    for p in prefixes[1:]:
-        q |= Q(grid_code__startswith=p)
-    return q
+    return subtree.under_any("grid_code", prefixes)
 
 
 async def _query(scope: ListScope, *, view: str = "all", status: str | None = None, under: str | None = None,
@@ -928,7 +926,7 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
         area = await Area.filter(code=under).first()
         if area is None:
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(grid_code__startswith=code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under("grid_code", code_prefix(area.code, area.level)))
     if category:
         qs = qs.filter(category=category)
     if bbox:
@@ -937,13 +935,15 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
     return qs
 
 
-async def listing(scope: ListScope, *, limit: int = 50, offset: int = 0, **filters: Any) -> tuple[list[Wish], int]:
+async def listing(scope: ListScope, *, page: PageRequest, **filters: Any) -> Page:
+    """A page of the wishes in scope, newest first; `extra` carries the total over all pages."""
     qs = await _query(scope, **filters)
     if qs is None:
-        return [], 0
+        return Page([], None, page.limit, {"total": 0})
     total = await qs.count()
-    rows = await qs.order_by("-id").offset(offset).limit(limit)
-    return list(rows), total
+    result = await keyset_page(qs, "wishes", ("-id",), page)
+    result.extra["total"] = total
+    return result
 
 
 async def counts_by_status(scope: ListScope, **filters: Any) -> dict[str, int]:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..domain.error_codes import ErrorCode
+from ..domain.errors import DomainError
+from .errors import error_response
 
 log = logging.getLogger("gridsvc.web")
 
@@ -37,5 +41,5 @@ class LastResortMiddleware:
             if started:
                 raise
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            body = {"error": {"code": "internal", "message": "服务器内部错误 (internal error)", "details": None}}
-            await JSONResponse(body, status_code=500)(scope, receive, send)
+            # through the one renderer: the error body (or page) in the request's language
+            await error_response(Request(scope), DomainError(code=ErrorCode.INTERNAL))(scope, receive, send)

@@ -16,10 +16,11 @@ from ...domain.errors import BadRequest, ValidationError
 from ...domain.geojson import feature_collection, to_feature
 from ...domain.levels import LEVELS
 from ...store import areas as store
-from ...store.models import Area, User, UserArea
-from ...store.users import user_card
+from ...store.models import Area
 from ..permissions import require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
+from ...store import staff_board
+from ..permissions import can
 from . import endpoint, json_ok, param, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
@@ -248,12 +249,8 @@ async def area_staff(request: Request) -> Response:
     area = await store.get_area(request.path_params["code"])
     require(request, "staff.read", area.code)
     prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
-    ids = await UserArea.filter(area__code__in=prefixes if area.level in ("community", "grid", "group", "building") else [area.code]).values_list("user_id", flat=True)
-    people = await User.filter(id__in=list(set(ids)), is_active=True).order_by("id")
-    from ...domain.roles import TIER_NUMBER
-
-    cards = [await user_card(u) for u in people if u.role in TIER_NUMBER]
-    cards.sort(key=lambda c: (c["tier"] or 9, c["name"]))
+    codes = prefixes if area.level in ("community", "grid", "group", "building") else [area.code]
+    cards = await staff_board.serving(codes, public=not can(request, "staff.manage"))
     return json_ok({"area": {"code": area.code, "name": area.name, "level": area.level}, "staff": cards})
 
 

@@ -23,9 +23,11 @@ from ...store import catalog_admission as admission
 from ...store import catalog_sheets as sheets
 from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
 from ...store.db import normalise_db_url
+from ...store.paging import rank_start, ranked_page
+from ..paging import next_headers, page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Item, Publish, Reason, Revoke
-from . import path_id, endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, read_json
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 
@@ -124,12 +126,13 @@ async def list_services(request: Request) -> Response:
     category, list_ = filters(request)
     area = await area_param(request)
     day = date_param(request) or store.today()
-    limit = query_int(request, "limit", 50, lo=1, hi=1000)
-    offset = query_int(request, "offset", 0, lo=0, hi=100_000)
+    page = page_request(request)
+    start = rank_start("services", page)
     search = await catalog_search(request)
-    found = search.search(request.query_params.get("q"), category=category, list_=list_, area_code=area, on=day,
-                          limit=limit, offset=offset)
-    return json_ok(found)
+    hits = search.search(request.query_params.get("q"), category=category, list_=list_, area_code=area, on=day,
+                         limit=page.limit + 1, offset=start)
+    found = ranked_page(hits, "services", start, page.limit)
+    return json_ok(found.rows, headers=next_headers(request, found.next_cursor))
 
 
 async def get_service(request: Request) -> Response:
@@ -279,10 +282,10 @@ def visible_to(request: Request):
 
 async def list_admissions(request: Request) -> Response:
     visible = visible_to(request)
-    return json_ok(await admission.list_admissions(
+    found = await admission.list_admissions(
         visible=visible, state=request.query_params.get("state") or None, item=request.query_params.get("item") or None,
-        area=await area_param(request), limit=query_int(request, "limit", 100, lo=1, hi=1000),
-        offset=query_int(request, "offset", 0)))
+        area=await area_param(request), page=page_request(request, default=100))
+    return json_ok(found.rows, headers=next_headers(request, found.next_cursor))
 
 
 async def get_admission(request: Request) -> Response:
@@ -375,8 +378,7 @@ _FILE_BODY = {
 ROUTES = [
     endpoint("/services", list_services, "GET", "办事指南检索 (search the public-service catalog, best match first)",
              tag="catalog", params=[param("q", description="关键词,可为名称或材料的任意部分,如 低保 (words of a name or material)"),
-                                    _CATEGORY, _LIST, _AREA, _ON, param("limit", type_="integer"),
-                                    param("offset", type_="integer")],
+                                    _CATEGORY, _LIST, _AREA, _ON, *page_params()],
              responses={"200": {"description": "事项列表 (a JSON list of items)", "content": _JSON(
                  {"type": "array", "items": {"type": "object"}})}}, action="catalog.read"),
     endpoint("/services", create_service, "POST", "新建事项草稿 (create an item as a draft)", tag="catalog",
@@ -407,8 +409,7 @@ ROUTES = [
              auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}, action="catalog.edit"),
     endpoint("/admissions", list_admissions, "GET", "准入申请列表 (admission applications in scope)", tag="admission",
              auth="scoped", params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
-                                    param("item"), _AREA, param("limit", type_="integer"), param("offset", type_="integer")],
-             action="admission.read"),
+                                    param("item"), _AREA, *page_params(default=100)], action="admission.read"),
     endpoint("/admissions", apply_admission, "POST", "提交准入申请 (apply for an item to enter communities' lists)",
              tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}}, action="admission.apply"),
     endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",

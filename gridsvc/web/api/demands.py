@@ -20,6 +20,7 @@ from ...store.models import User, UserArea
 from ...store.orgs import org_areas
 from ...store.wish_models import VolunteerProfile
 from ...store.wishes import utcnow
+from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import path_id, endpoint, json_ok, param, query_int, read_json
@@ -28,11 +29,9 @@ from .orgs import body_or_empty
 
 async def list_demands(request: Request) -> Response:
     require(request, "demand.read")
-    rows, total = await store.list_demands(status=request.query_params.get("status") or None,
-                                           under=request.query_params.get("under") or None,
-                                           limit=query_int(request, "limit", 50, lo=1, hi=500),
-                                           offset=query_int(request, "offset", 0))
-    return json_ok({"total": total, "demands": [await store.demand_card(d) for d in rows]})
+    page = await store.list_demands(status=request.query_params.get("status") or None,
+                                    under=request.query_params.get("under") or None, page=page_request(request))
+    return json_ok(page.body("demands"))
 
 
 async def create_demand(request: Request) -> Response:
@@ -162,8 +161,7 @@ ID = param("id", "path", type_="integer")
 
 ROUTES = [
     endpoint("/demands", list_demands, "GET", "志愿服务需求 (volunteer demands, public)", tag="demands",
-             params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), param("limit", type_="integer"),
-                     param("offset", type_="integer")], action="demand.read"),
+             params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), *page_params()], action="demand.read"),
     endpoint("/demands", create_demand, "POST", "发布志愿服务需求 (publish a demand)", tag="demands", auth="scoped",
              body=DemandCreate, responses={"201": {"description": "published"}}, action="demand.publish"),
     endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands", params=[ID], action="demand.read"),

@@ -6,15 +6,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...store import inbox as store
+from ..paging import page_params, page_request
 from ..permissions import require_login
-from . import path_id, endpoint, json_ok, param, query_int
+from . import endpoint, json_ok, param, path_id
 
 
 async def list_inbox(request: Request) -> Response:
     p = require_login(request)
     unread = request.query_params.get("unread") in ("1", "true", "yes")
-    return json_ok(await store.listing(p.user_id, unread_only=unread, limit=query_int(request, "limit", 50, lo=1, hi=500),
-                                       offset=query_int(request, "offset", 0)))
+    return json_ok(await store.listing(p.user_id, unread_only=unread, page=page_request(request)))
 
 
 async def unread_count(request: Request) -> Response:
@@ -34,12 +34,9 @@ async def mark_all_read(request: Request) -> Response:
 
 ROUTES = [
     endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
-             params=[param("unread", enum=["1", "0"]), param("limit", type_="integer"), param("offset", type_="integer")],
-             action="account.use"),
-    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login",
-             action="account.use"),
-    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login",
-             action="account.use"),
+             params=[param("unread", enum=["1", "0"]), *page_params()], action="account.use"),
+    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login", action="account.use"),
+    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login", action="account.use"),
     endpoint("/inbox/{id}/read", mark_read, "POST", "标为已读 (mark one read)", tag="inbox", auth="login",
              params=[param("id", "path", type_="integer")], action="account.use"),
 ]

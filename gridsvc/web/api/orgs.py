@@ -17,9 +17,10 @@ from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
+from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
-from . import path_id, endpoint, json_ok, param, query_int, read_json
+from . import path_id, endpoint, json_ok, param, read_json
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -38,8 +39,7 @@ async def list_orgs(request: Request) -> Response:
     return json_ok(await store.list_orgs(kind=request.query_params.get("kind") or None,
                                          under=request.query_params.get("under") or None,
                                          q=request.query_params.get("q") or None,
-                                         limit=query_int(request, "limit", 100, lo=1, hi=1000),
-                                         offset=query_int(request, "offset", 0)))
+                                         page=page_request(request, default=100)))
 
 
 async def create_org(request: Request) -> Response:
@@ -134,8 +134,7 @@ ID = param("id", "path", type_="integer")
 
 ROUTES = [
     endpoint("/orgs", list_orgs, "GET", "社会组织名录 (the registry of social organisations)", tag="orgs",
-             params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), param("limit", type_="integer"),
-                     param("offset", type_="integer")], action="org.read"),
+             params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), *page_params(default=100)], action="org.read"),
     endpoint("/orgs", create_org, "POST", "登记/备案社会组织 (register or file an organisation)", tag="orgs",
              auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}, action="org.manage"),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",

@@ -26,12 +26,16 @@ from ...store import allocations as plans
 from ...store import wishes as store
 from ...store.models import User
 from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
+from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
 from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
 from . import orgs as org_api
 from .orgs import body_or_empty
+
+# The map layer takes a viewport's wishes in one answer (bounded by bbox); larger views page on.
+GEOJSON_PAGE = 2000
 
 
 def standing(request: Request, wish, claim) -> Standing:
@@ -131,13 +135,13 @@ async def list_wishes(request: Request) -> Response:
                               details={"categories": list(WISH_CATEGORIES)})
     filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
                    bbox=_bbox(request, crs))
-    limit = query_int(request, "limit", 2000 if fmt == "geojson" else 50, lo=1, hi=5000)
-    offset = query_int(request, "offset", 0)
-    rows, total = await store.listing(list_scope(request), limit=limit, offset=offset, **filters)
+    # the map layer asks for a viewport's worth at once; a list a page at a time
+    page = page_request(request, default=GEOJSON_PAGE, maximum=GEOJSON_PAGE) if fmt == "geojson" else page_request(request)
+    result = await store.listing(list_scope(request), page=page, **filters)
     if fmt == "geojson":
-        return json_ok(_geojson(rows, crs))
-    return json_ok({"total": total, "limit": limit, "offset": offset,
-                    "wishes": await store.cards(rows, lambda w, c: standing(request, w, c))})
+        return json_ok({**_geojson(result.rows, crs), "next_cursor": result.next_cursor})
+    return json_ok({**result.body("wishes", await store.cards(result.rows, lambda w, c: standing(request, w, c))),
+                    "offset": page.offset})
 
 
 def _geojson(rows, crs: str) -> dict:
@@ -248,9 +252,8 @@ async def create_plan(request: Request) -> Response:
 async def list_plans(request: Request) -> Response:
     require_login(request)
     require(request, "allocation.plan")
-    return json_ok({"plans": await plans.list_plans(prefixes(request, "allocation.plan"),
-                                                    limit=query_int(request, "limit", 50, lo=1, hi=500),
-                                                    offset=query_int(request, "offset", 0))})
+    found = await plans.list_plans(prefixes(request, "allocation.plan"), page=page_request(request))
+    return json_ok(found.body("plans"))
 
 
 async def _plan(request: Request):
@@ -297,7 +300,7 @@ ROUTES = [
              params=[param("status", description="逗号分隔 (comma-separated)"), param("under"),
                      param("view", enum=["all", "mine", "claims"]), param("category", enum=list(WISH_CATEGORIES)),
                      param("format", enum=["json", "geojson"]), param("bbox"), param("crs", enum=["wgs84", "gcj02"]),
-                     param("limit", type_="integer"), param("offset", type_="integer")], action="account.use"),
+                     *page_params()], action="account.use"),
     endpoint("/wishes/stats", wish_stats, "GET", "微心愿统计 (counts by status in my scope)", tag="wishes",
              auth="login", params=[param("under")], action="account.use"),
     endpoint("/wishes/{id}", get_wish, "GET", "微心愿详情 (a wish, its claim and history)", tag="wishes", auth="login",
@@ -317,7 +320,7 @@ ROUTES = [
     endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)", tag="allocations",
              auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}}, action="allocation.plan"),
     endpoint("/allocations", list_plans, "GET", "分配方案列表 (plans in my scope)", tag="allocations", auth="scoped",
-             params=[param("limit", type_="integer"), param("offset", type_="integer")], action="allocation.plan"),
+             params=page_params(), action="allocation.plan"),
     endpoint("/allocations/{id}", get_plan, "GET", "分配方案 (a plan and its items)", tag="allocations", auth="scoped",
              params=[ID], action="allocation.plan"),
     endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations", auth="scoped",

@@ -22,6 +22,7 @@ from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import catalog as store
 from ...store import catalog_admission as admission
 from ...store.models import Area
+from ...store.paging import PageRequest
 from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
 from ..permissions import can, principal
 from .render import render
@@ -112,7 +113,7 @@ async def admissions_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/services/admissions", status_code=303)
     visible = visible_to(request)
     state = request.query_params.get("state") or None
-    rows = await admission.list_admissions(visible=visible, state=state, limit=200)
+    rows = (await admission.list_admissions(visible=visible, state=state, page=PageRequest(limit=200))).rows
     for r in rows:
         r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
             and r["applied_by"] != p.username

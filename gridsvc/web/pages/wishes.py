@@ -24,6 +24,7 @@ from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CA
 from ...store import inbox
 from ...store import wishes as store
 from ...store.models import Area
+from ...store.paging import PageRequest
 from ...store.wishes import city_today, utcnow
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
@@ -75,8 +76,10 @@ async def wish_list(request: Request) -> Response:
         page = max(1, int(request.query_params.get("page") or 1))
     except ValueError:
         page = 1
-    rows, total = await store.listing(scope, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
-    cards = await store.cards(rows, lambda w, c: standing(request, w, c))
+    # numbered pages for people; the API pages by cursor
+    found = await store.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
+    total = found.extra["total"]
+    cards = await store.cards(found.rows, lambda w, c: standing(request, w, c))
     counts = await store.counts_by_status(scope) if role_view == "screen" else None
     return render(request, "wishes/list.html", cards=cards, total=total, tab=tab, role_view=role_view, counts=counts,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), **await _common(request))
@@ -202,7 +205,8 @@ async def inbox_page(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
     p = principal(request)
-    data = await inbox.listing(p.user_id, unread_only=request.query_params.get("unread") == "1", limit=100)
+    data = await inbox.listing(p.user_id, unread_only=request.query_params.get("unread") == "1",
+                               page=PageRequest(limit=100))
     return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
                   **await _common(request))
 

@@ -1,0 +1,38 @@
+"""A subtree of the area tree as an index range.
+
+Every area below a code shares its significant prefix (domain.levels.code_prefix), so "inside
+X" is a prefix test. Written as `LIKE 'prefix%'` it cannot use an ordinary index: Tortoise
+wraps the column in CAST(... AS VARCHAR) on SQLite, and PostgreSQL needs the C collation.
+Codes are digits, so the same rows are `prefix <= code < next(prefix)`, which every database
+answers from the plain index on the column, in any collation that orders digits.
+"""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The smallest digit string above every string that starts with `prefix` ("6102" → "6103",
+    "6109" → "611"); None when there is none ("999")."""
+    digits = prefix.rstrip("9")
+    if not digits:
+        return None
+    return digits[:-1] + chr(ord(digits[-1]) + 1)
+
+
+def under(column: str, prefix: str) -> Q:
+    """Rows whose `column` starts with `prefix`: a range on the column's index when the prefix
+    is digits, a LIKE otherwise (a code from outside the scheme)."""
+    if not prefix or not prefix.isascii() or not prefix.isdigit():
+        return Q(**{f"{column}__startswith": prefix})
+    end = prefix_end(prefix)
+    q = Q(**{f"{column}__gte": prefix})
+    return q & Q(**{f"{column}__lt": end}) if end is not None else q
+
+
+def under_any(column: str, prefixes: list[str]) -> Q:
+    q = under(column, prefixes[0])
+    for p in prefixes[1:]:
+        q |= under(column, p)
+    return q
