@@ -6,6 +6,14 @@ from __future__ import annotations
 # action -> (zh, en), each completing "您无权…" / "you may not …"
 ACTION_WORDS: dict[str, tuple[str, str]] = {
     "area.read": ("查看区域", "see areas"),
+    "catalog.read": ("查看办事指南", "read the service catalog"),
+    "map.city_home": ("从全市地图开始", "start from the city map"),
+    "volunteer.act": ("以志愿者身份办理", "act as a volunteer"),
+    "wish.post_own": ("为自己提交微心愿", "post a micro-wish of your own"),
+    "audit.ip": ("查看操作人的 IP 地址", "see the actors' IP addresses"),
+    "account.use": ("使用账号功能", "use account functions"),
+    "staff.manage_every_tier": ("管理各层级网格人员", "manage staff of every tier"),
+    "org.act_for": ("代表社会组织办理", "act for an organisation"),
     "area.create_top": ("新建市或区县", "create a city or district"),
     "area.create": ("在此新建区域", "create areas here"),
     "area.edit": ("修改该区域", "change this area"),
