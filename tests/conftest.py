@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 from dataclasses import dataclass
+from typing import Iterator
 
 import httpx
 import pytest
@@ -99,6 +100,72 @@ def pg_ready():
 
 
 STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+# ---- the demo city, loaded once per session ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """A database holding the demo city: a SQLite file to copy, or a PostgreSQL database to use
+    as the TEMPLATE of another; `loaded` is what `load_demo` answered."""
+
+    location: str
+    loaded: dict
+
+
+async def _load_demo_into(url: str) -> dict:
+    from gridsvc.store.demo import load_demo
+
+    await db.connect(url)
+    try:
+        return await load_demo()
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(tmp_path_factory, sqlite_template) -> DemoTemplate:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return DemoTemplate(str(path), asyncio.run(_load_demo_into(f"sqlite://{path}")))
+
+
+@pytest.fixture(scope="session")
+def demo_pg_template(pg_ready) -> Iterator[DemoTemplate]:
+    name = f"gridsvc_demo{os.getpid()}"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = pg_url_for(name)
+
+        async def go() -> dict:
+            await db.migrate(url)
+            await db.close()
+            return await _load_demo_into(url)
+
+        yield DemoTemplate(name, asyncio.run(go()))
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=STORES)
+def demo_db_url(request, tmp_path) -> Iterator[str]:
+    """A database of this test's own holding the demo city: a copy of the session's template
+    (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
+    if request.param == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copy(request.getfixturevalue("demo_sqlite_template").location, path)
+        yield f"sqlite://{path}"
+        return
+    template = request.getfixturevalue("demo_pg_template").location
+    name = f"{template}_copy"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield pg_url_for(name)
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=STORES)

@@ -22,12 +22,9 @@ import gridsvc
 from gridsvc.domain.crs import transform_geometry
 from gridsvc.domain.levels import LEVEL_INDEX, LEVELS, check_code, parent_level, street_kind
 from gridsvc.domain.roles import ROLES, STAFF_TIERS, TIER_LEVEL, check_assignment, supervisor_role
+from tests.kit.boundaries import boundary_file
 
 DEMO = Path(gridsvc.__file__).resolve().parent / "fixtures" / "demo"
-SOURCE_CANDIDATES = [
-    Path(gridsvc.__file__).resolve().parents[1] / "data" / "boundaries" / "610200.json",
-    Path("/work/shared/data/boundaries/610200.json"),
-]
 SLIVER_M2 = 1.0  # tolerance for rounding slivers (the generator achieves 0)
 
 # The community names of seed 000's 2016 table (新区's communities lie in 耀州区).
@@ -257,12 +254,7 @@ def test_streets_partition_districts_and_city_is_union(props, geoms, children):
 
 
 def test_districts_are_the_real_boundaries(props, geoms):
-    for path in SOURCE_CANDIDATES:
-        if path.exists():
-            break
-    else:
-        pytest.skip("610200.json not available")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(boundary_file("610200.json").read_text(encoding="utf-8"))
     for f in data["features"]:
         code = str(f["properties"]["adcode"])
         want = transform_geometry(shape(f["geometry"]), "gcj02", "wgs84")
