@@ -14,7 +14,7 @@ from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.test_catalog_store import DIBAO, STREET_ITEM, TASK, fixture_items
+from tests.kit.catalog import DIBAO, STREET_ITEM, TASK, starter_catalog
 
 YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 
@@ -22,10 +22,7 @@ YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 @pytest.fixture
 async def catalog(people):
     """The starter catalog (the items for the test tree's districts), in force since yesterday."""
-    items = fixture_items({people.district, people.other_district})
-    await sheets.import_items(items, actor=None, on=YESTERDAY())
-    await store.create_item(STREET_ITEM, actor=None)
-    await store.publish_item(STREET_ITEM["code"], on=YESTERDAY(), actor=None)
+    await starter_catalog(people)
     return people
 
 
