@@ -102,6 +102,14 @@ def pg_ready():
 STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
+@pytest.fixture(params=STORES)
+def scratch_db(request, tmp_path) -> Iterator[str]:
+    """An empty database for the server processes a test starts, on each store: a fresh SQLite
+    file, or a PostgreSQL database of this process's own, dropped afterwards."""
+    with scratch_database(request.param, tmp_path, "gridsvc_scratch") as url:
+        yield url
+
+
 # ---- the demo city, loaded once per session ------------------------------------------------
 
 
