@@ -5,17 +5,14 @@ and projects, the public registry and an organisation's record."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from gridsvc.domain.orgs import ORG_KINDS, credit_check_char
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Organisation
+from tests.kit.commands import gridsvc
 from tests.wishkit import TODAY, Kit, credit_code
 
 
@@ -235,11 +232,9 @@ def test_create_user_joins_an_existing_organisation(tmp_path, sqlite_template):
             await db.close()
 
     org_id = asyncio.run(setup())
-    env = {**os.environ, "GRIDSVC_DB_URL": url, "GRIDSVC_SECRET_KEY": "t"}
 
     def cli(*args):
-        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), *args], input="password-123\n", capture_output=True,
-                              text=True, env=env, timeout=120)
+        return gridsvc(*args, db=url, stdin="password-123\n")
 
     r = cli("create-user", "member1", "--role", "org_member", "--org", str(org_id + 99))
     assert r.returncode == 1 and "不存在" in r.stderr and "not found" in r.stderr

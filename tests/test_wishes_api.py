@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from gridsvc.domain.wishes import TRANSITIONS, WishAction, WishStatus
 from gridsvc.store.wish_models import Claim, Wish, WishEvent
+from tests.kit.commands import gridsvc_process
 from tests.wishkit import TODAY, Kit, wish_body
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -592,17 +592,13 @@ async def test_discard_plan(kit, client, people):
 
 async def test_expire_claims_command(kit, client, database):
     import asyncio
-    import os
-    import subprocess
-    import sys
 
     w = await kit.wish_in("claimed")
     await Claim.filter(wish_id=w["id"]).update(deadline=datetime.now(timezone.utc) - timedelta(minutes=5))
-    env = {**os.environ, "GRIDSVC_SECRET_KEY": "t"}
 
     def cli(*args):
-        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "expire-claims", "--db", database, *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        # a real process: this test holds its own connection to the database meanwhile
+        return gridsvc_process("expire-claims", "--db", database, *args, timeout=120)
 
     r = await asyncio.to_thread(cli, "--at", "yesterday")
     assert r.returncode == 2 and "--at" in r.stderr
