@@ -5,7 +5,6 @@ and projects, the public registry and an organisation's record."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
@@ -13,7 +12,7 @@ from gridsvc.domain.orgs import ORG_KINDS, credit_check_char
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Organisation
 from tests.kit.commands import gridsvc
-from tests.wishkit import TODAY, Kit, credit_code
+from tests.wishkit import Kit, credit_code, day
 
 
 @pytest.fixture
@@ -161,7 +160,7 @@ async def test_projects(kit, client, people):
     org = await kit.org("川口爱心社", projects=False)  # orgmember joins
     other = await kit.org("大同路社", areas=[people.community2], n=2, members=(), projects=False)
     body = {"name": "四点半课堂", "categories": ["study", "children"], "capacity": 12,
-            "period_start": TODAY.isoformat(), "period_end": (TODAY + timedelta(days=120)).isoformat()}
+            "period_start": day(), "period_end": day(120)}
     url = f"/api/v1/orgs/{org['id']}/projects"
     assert (await client.post(url, json=body)).status_code == 401
     assert (await client.post(url, headers=await kit.h("resident"), json=body)).status_code == 403
@@ -180,7 +179,7 @@ async def test_projects(kit, client, people):
     assert r.status_code == 201 and r.json()["areas"] == [people.grid]
     for over, code in (({"categories": []}, "bad_categories"), ({"categories": ["magic"]}, "unknown_category"),
                        ({"capacity": 0}, "bad_capacity"), ({"capacity": "ten"}, "bad_capacity"),
-                       ({"period_end": (TODAY - timedelta(days=1)).isoformat()}, "bad_period"),
+                       ({"period_end": day(-1)}, "bad_period"),
                        ({"name": "x"}, "bad_project_name"), ({"period_start": "soon"}, "bad_date")):
         r = await client.post(url, headers=await kit.h("orgmember"), json={**body, **over})
         assert r.status_code == 422 and r.json()["error"]["code"] == code, (over, r.text)
