@@ -30,6 +30,7 @@ from gridsvc.store import users as _users  # noqa: E402
 
 _users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 PASSWORD = "correct-horse-9"
+STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
 def pg_url_for(database: str) -> str:
@@ -63,6 +64,31 @@ def scratch_database(kind: str, tmp_path, name: str):
         yield pg_url_for(full)
     finally:
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
+
+
+@dataclass(frozen=True)
+class ServerPair:
+    """Two `gridsvc serve` processes on one database, with an admin who logs in with PASSWORD."""
+
+    a: str
+    b: str
+    db: str
+
+
+@pytest.fixture(scope="session", params=STORES)
+def server_pair(request, tmp_path_factory) -> Iterator[ServerPair]:
+    """Shared by the tests of what one process sees of another's changes (each uses data of its
+    own: areas, catalog items): starting servers is the slow part of those tests."""
+    from tests.kit.commands import gridsvc
+    from tests.servers import serve
+
+    workdir = tmp_path_factory.mktemp("servers")
+    with scratch_database(request.param, workdir, "gridsvc_pair") as url:
+        for args, stdin in ((("init-db",), ""), (("create-user", "admin", "--role", "admin"), PASSWORD + "\n")):
+            r = gridsvc(*args, db=url, stdin=stdin)
+            assert r.returncode == 0, r.stdout + r.stderr
+        with serve(url, workdir) as a, serve(url, workdir) as b:
+            yield ServerPair(a, b, url)
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +125,6 @@ def pg_ready():
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
 @pytest.fixture(params=STORES)

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.conftest import PASSWORD
 from tests.kit.catalog import DIBAO
-from tests.kit.commands import gridsvc
-from tests.servers import serve
-
-PASSWORD = "processes-9-horse"
-
-
-def gridsvc_ok(*args: str, db: str, stdin: str = "") -> None:
-    r = gridsvc(*args, db=db, stdin=stdin)
-    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def names(client: httpx.Client, base: str, q: str) -> list[str]:
@@ -26,10 +18,9 @@ def names(client: httpx.Client, base: str, q: str) -> list[str]:
     return [x["name"] for x in r.json()]
 
 
-def test_a_change_through_one_worker_is_found_by_the_next_search_on_the_other(scratch_db, tmp_path):
-    gridsvc_ok("init-db", db=scratch_db)
-    gridsvc_ok("create-user", "admin", "--role", "admin", db=scratch_db, stdin=PASSWORD + "\n")
-    with serve(scratch_db, tmp_path) as a, serve(scratch_db, tmp_path) as b, httpx.Client(timeout=30) as client:
+def test_a_change_through_one_worker_is_found_by_the_next_search_on_the_other(server_pair):
+    a, b = server_pair.a, server_pair.b
+    with httpx.Client(timeout=30) as client:
         r = client.post(f"{a}/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
         admin = {"Authorization": f"Bearer {r.json()['access_token']}"}
         assert names(client, a, "低保") == names(client, b, "低保") == []  # both hold an (empty) index

@@ -19,20 +19,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 from gridsvc.store.spatial import LevelIndex, SpatialIndex
-from tests.kit.commands import gridsvc
-from tests.servers import serve
+from tests.conftest import PASSWORD
 
-PASSWORD = "processes-9-horse"
 # a district > street > community > two grids, side by side; P lies in the west grid, 50 m from
 # the shared edge at lon 109.01
 DISTRICT, STREET, COMMUNITY = "619901", "619901001000", "619901001001"
 WEST, EAST, NEW = "619901001001001", "619901001001002", "619901001001003"
 P = (109.0095, 35.005)
-
-
-def gridsvc_ok(*args: str, db: str, stdin: str = "") -> None:
-    r = gridsvc(*args, db=db, stdin=stdin)
-    assert r.returncode == 0, r.stdout + r.stderr
 
 
 def feature(code: str, name: str, level: str, parent: str | None, geom) -> dict:
@@ -47,10 +40,9 @@ def finest(client: httpx.Client, base: str) -> str | None:
     return areas[-1]["code"] if areas else None
 
 
-def test_an_edit_through_one_worker_is_seen_by_the_next_locate_on_the_other(scratch_db, tmp_path):
-    gridsvc_ok("init-db", db=scratch_db)
-    gridsvc_ok("create-user", "admin", "--role", "admin", db=scratch_db, stdin=PASSWORD + "\n")
-    with serve(scratch_db, tmp_path) as a, serve(scratch_db, tmp_path) as b, httpx.Client(timeout=30) as client:
+def test_an_edit_through_one_worker_is_seen_by_the_next_locate_on_the_other(server_pair):
+    a, b = server_pair.a, server_pair.b
+    with httpx.Client(timeout=30) as client:
         r = client.post(f"{a}/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
         assert r.status_code == 200, r.text
         admin = {"Authorization": f"Bearer {r.json()['access_token']}"}
