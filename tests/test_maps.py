@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,6 +24,7 @@ from gridsvc.maps.layers import registered_layers
 from gridsvc.store import db
 from gridsvc.store.demo import demo_files
 from tests.conftest import Client
+from tests.kit import REPO
 from tests.kit.commands import gridsvc
 
 COMMUNITY = "610202004002"  # 川口社区, 8 grids
@@ -397,7 +397,7 @@ async def test_user_text_is_escaped_on_every_map(client, people):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in floor  # in the inlined JSON
     assert "\\u003cimg" in pages[2].text
     # popups and labels build their text with textContent, never innerHTML
-    js = (Path(__file__).resolve().parents[1] / "gridsvc" / "static" / "maps" / "gridmap.js").read_text()
+    js = (REPO / "gridsvc" / "static" / "maps" / "gridmap.js").read_text()
     assert "innerHTML" not in js.split("*/", 1)[1]
 
 

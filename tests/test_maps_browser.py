@@ -14,16 +14,16 @@ import json
 import os
 import shutil
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.kit import REPO
 from tests.kit.commands import gridsvc_process
 from tests.servers import serve
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = REPO / "tests" / "artifacts"
 PASSWORD = "gridsvc-demo"
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_COMMUNITY = "610202004001"  # a neighbour of the worker's community: renamed for the escaping test

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.kit import REPO
+
 BOUNDARIES = REPO.parent / "shared" / "data" / "boundaries"
 
 
