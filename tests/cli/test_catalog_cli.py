@@ -1,5 +1,5 @@
 """`gridsvc export-catalog` and `gridsvc import-catalog` as a user runs them, on real database
-files (in process; tests/test_commands_smoke.py runs each command as a process)."""
+files (in process; tests/cli/test_commands_smoke.py runs each command as a process)."""
 
 from __future__ import annotations
 

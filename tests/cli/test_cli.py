@@ -1,5 +1,5 @@
 """The `gridsvc` command as a user runs it, on a real database file (in process: the real
-command tree, parser and exit codes; tests/test_commands_smoke.py runs each command as a process)."""
+command tree, parser and exit codes; tests/cli/test_commands_smoke.py runs each command as a process)."""
 
 from __future__ import annotations
 
