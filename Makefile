@@ -36,11 +36,12 @@ chromium:
 	@if { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; } && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
+# Every run ends with its wall time and the 15 slowest steps, so a slow test is seen when it lands.
 test: install-test pg-start chromium
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --durations=15
 
 test-fast: install-test
-	$(VENV)/bin/python -m pytest -x -q -m "not browser"
+	$(VENV)/bin/python -m pytest -x -q -m "not browser" --durations=15
 
 # Each script prints its figures and the machine they came from (not part of `make test`).
 bench: install-test pg-start

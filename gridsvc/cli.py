@@ -263,14 +263,19 @@ def locate(lon: float, lat: float, db_url: Optional[str] = DbOpt) -> None:
     run(body())
 
 
-def main() -> None:
+def application() -> typer.Typer:
+    """The whole command, every feature's commands registered (the tests run it in process)."""
     # The feature modules register their commands on gridsvc.cli.app; under `python -m
     # gridsvc.cli` this module runs as __main__, so use the imported module's app.
     from gridsvc import cli
 
     from .commands import catalog, maps, wishes  # noqa: F401  (they register their commands)
 
-    cli.app()
+    return cli.app
+
+
+def main() -> None:
+    application()()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 from dataclasses import dataclass
+from typing import Iterator
 
 import httpx
 import pytest
@@ -29,6 +30,7 @@ from gridsvc.store import users as _users  # noqa: E402
 
 _users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 PASSWORD = "correct-horse-9"
+STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
 def pg_url_for(database: str) -> str:
@@ -62,6 +64,31 @@ def scratch_database(kind: str, tmp_path, name: str):
         yield pg_url_for(full)
     finally:
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)'))
+
+
+@dataclass(frozen=True)
+class ServerPair:
+    """Two `gridsvc serve` processes on one database, with an admin who logs in with PASSWORD."""
+
+    a: str
+    b: str
+    db: str
+
+
+@pytest.fixture(scope="session", params=STORES)
+def server_pair(request, tmp_path_factory) -> Iterator[ServerPair]:
+    """Shared by the tests of what one process sees of another's changes (each uses data of its
+    own: areas, catalog items): starting servers is the slow part of those tests."""
+    from tests.kit.commands import gridsvc
+    from tests.servers import serve
+
+    workdir = tmp_path_factory.mktemp("servers")
+    with scratch_database(request.param, workdir, "gridsvc_pair") as url:
+        for args, stdin in ((("init-db",), ""), (("create-user", "admin", "--role", "admin"), PASSWORD + "\n")):
+            r = gridsvc(*args, db=url, stdin=stdin)
+            assert r.returncode == 0, r.stdout + r.stderr
+        with serve(url, workdir) as a, serve(url, workdir) as b:
+            yield ServerPair(a, b, url)
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +125,80 @@ def pg_ready():
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-STORES = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+
+
+@pytest.fixture(params=STORES)
+def scratch_db(request, tmp_path) -> Iterator[str]:
+    """An empty database for the server processes a test starts, on each store: a fresh SQLite
+    file, or a PostgreSQL database of this process's own, dropped afterwards."""
+    with scratch_database(request.param, tmp_path, "gridsvc_scratch") as url:
+        yield url
+
+
+# ---- the demo city, loaded once per session ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    """A database holding the demo city: a SQLite file to copy, or a PostgreSQL database to use
+    as the TEMPLATE of another; `loaded` is what `load_demo` answered."""
+
+    location: str
+    loaded: dict
+
+
+async def _load_demo_into(url: str) -> dict:
+    from gridsvc.store.demo import load_demo
+
+    await db.connect(url)
+    try:
+        return await load_demo()
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(tmp_path_factory, sqlite_template) -> DemoTemplate:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return DemoTemplate(str(path), asyncio.run(_load_demo_into(f"sqlite://{path}")))
+
+
+@pytest.fixture(scope="session")
+def demo_pg_template(pg_ready) -> Iterator[DemoTemplate]:
+    name = f"gridsvc_demo{os.getpid()}"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = pg_url_for(name)
+
+        async def go() -> dict:
+            await db.migrate(url)
+            await db.close()
+            return await _load_demo_into(url)
+
+        yield DemoTemplate(name, asyncio.run(go()))
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=STORES)
+def demo_db_url(request, tmp_path) -> Iterator[str]:
+    """A database of this test's own holding the demo city: a copy of the session's template
+    (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
+    if request.param == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copy(request.getfixturevalue("demo_sqlite_template").location, path)
+        yield f"sqlite://{path}"
+        return
+    template = request.getfixturevalue("demo_pg_template").location
+    name = f"{template}_copy"
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield pg_url_for(name)
+    finally:
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=STORES)

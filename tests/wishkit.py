@@ -3,13 +3,26 @@ the test community, wishes driven to any status through the API, valid credit co
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from gridsvc.domain.orgs import make_credit_code
 from gridsvc.domain.wishes import CITY_TZ
 
-TODAY = datetime.now(CITY_TZ).date()
-WISH_BY = (TODAY + timedelta(days=30)).isoformat()
+
+def today() -> date:
+    """Today in the city, computed when used: a value fixed at import goes stale when a run
+    crosses midnight in China, and the dates the tests send would be a day off."""
+    return datetime.now(CITY_TZ).date()
+
+
+def day(offset: int = 0) -> str:
+    """The ISO date `offset` days from today."""
+    return (today() + timedelta(days=offset)).isoformat()
+
+
+def wish_by() -> str:
+    """The default wish-by day: 30 days from today."""
+    return day(30)
 
 
 def credit_code(n: int = 1, kind: str = "2", division: str = "610202") -> str:
@@ -22,10 +35,12 @@ def credit_code(n: int = 1, kind: str = "2", division: str = "610202") -> str:
 
 
 def wish_body(**over) -> dict:
+    """A valid wish; `over` replaces fields (None drops one; a callable is called now, so that
+    parametrized dates are computed when the test runs, not at import)."""
     body = {"title": "给独居老人买一台电暖器", "category": "elderly_care", "value_yuan": 199, "beneficiary": "elderly",
-            "wish_by": WISH_BY}
+            "wish_by": wish_by()}
     body.update(over)
-    return {k: v for k, v in body.items() if v is not None}
+    return {k: v() if callable(v) else v for k, v in body.items() if v is not None}
 
 
 class Kit:
@@ -55,7 +70,7 @@ class Kit:
         if projects:
             r = await self.client.post(f"/api/v1/orgs/{org['id']}/projects", headers=await self.h("admin"), json={
                 "name": "暖冬助老", "categories": ["elderly_care", "daily_necessities"], "capacity": 5,
-                "period_start": TODAY.isoformat(), "period_end": (TODAY + timedelta(days=90)).isoformat()})
+                "period_start": day(), "period_end": day(90)})
             assert r.status_code == 201, r.text
             org["project"] = r.json()
         self._h.pop("orgmember", None)  # a member's scope changes with the organisation
@@ -90,7 +105,7 @@ class Kit:
         w = await self.do(wid, "claim", claimer)
         if status == "claimed":
             return w
-        w = await self.do(wid, "fulfil", claimer, note="已送到并安装好", fulfilled_on=TODAY.isoformat())
+        w = await self.do(wid, "fulfil", claimer, note="已送到并安装好", fulfilled_on=day())
         if status == "fulfilled":
             return w
         w = await self.do(wid, "confirm", "resident", stars=5, comment="谢谢")

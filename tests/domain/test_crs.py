@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,13 +23,7 @@ from gridsvc.domain.crs import (
     wgs84_to_gcj02,
 )
 from gridsvc.domain.errors import ValidationError
-
-ROOT = Path(__file__).resolve().parents[2]
-BOUNDARY_CANDIDATES = [
-    ROOT / "data" / "boundaries" / "610200.json",
-    ROOT.parent / "shared" / "data" / "boundaries" / "610200.json",
-    Path("/work/shared/data/boundaries/610200.json"),
-]
+from tests.kit.boundaries import boundary_file
 
 # The reference vectors of the widely used coordtransform / eviltransform implementations
 # (wandergis/coordtransform README) for Tian'anmen, 116.404 39.915.
@@ -186,11 +179,8 @@ def test_transform_geometry_polygon_with_hole():
 
 
 def _districts():
-    for path in BOUNDARY_CANDIDATES:
-        if path.exists():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return [(f["properties"]["name"], shape(f["geometry"])) for f in data["features"]]
-    pytest.skip("610200.json (Tongchuan districts) not available")
+    data = json.loads(boundary_file("610200.json").read_text(encoding="utf-8"))
+    return [(f["properties"]["name"], shape(f["geometry"])) for f in data["features"]]
 
 
 def test_transform_keeps_real_districts_valid():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import shapely
@@ -12,15 +11,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from gridsvc.domain import geometry as G
 from gridsvc.domain.errors import ValidationError, message_language
 from gridsvc.domain.geojson import ParsedFeature, feature_collection, read_features, to_feature
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "boundaries"
-
-
-def data_file(name: str) -> Path:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"real boundary data not found at {path}")
-    return path
+from tests.kit.boundaries import boundary_file
 
 
 def square(x=116.4, y=39.9, d=0.001):
@@ -46,7 +37,7 @@ def bad(data) -> ValidationError:
 
 
 def test_reads_datav_beijing():
-    features = read_features(data_file("110000.json").read_bytes())
+    features = read_features(boundary_file("110000.json").read_bytes())
     assert len(features) == 16
     shunyi = next(f for f in features if f.code == "110113")
     assert shunyi.index == 9 and shunyi.name == "顺义区" and shunyi.label == "#9 110113 顺义区"
@@ -59,7 +50,7 @@ def test_reads_datav_beijing():
 
 
 def test_reads_datav_tongchuan_and_round_trips():
-    features = read_features(data_file("610200.json").read_text(encoding="utf-8"))
+    features = read_features(boundary_file("610200.json").read_text(encoding="utf-8"))
     assert [f.code for f in features] == ["610202", "610203", "610204", "610222"]
     assert {f.parent_code for f in features} == {"610200"}
     out = feature_collection(to_feature(f.geometry, {"code": f.code, "name": f.name}) for f in features)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +12,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, shap
 
 from gridsvc.domain import geometry as G
 from gridsvc.domain.errors import ValidationError
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "boundaries"
+from tests.kit.boundaries import boundary_file
 
 # ~85 m east-west x 111 m north-south at 39.9°N
 LON, LAT = 116.40, 39.90
@@ -30,10 +28,7 @@ def rules(problems) -> list[str]:
 
 
 def load(name: str) -> dict[str, object]:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"real boundary data not found at {path}")
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    data = json.loads(boundary_file(name).read_text(encoding="utf-8-sig"))
     return {str(f["properties"]["adcode"]): shape(f["geometry"]) for f in data["features"]}
 
 
@@ -418,8 +413,6 @@ def test_tongchuan_districts():
 
 
 def test_tongchuan_city_outline_against_its_districts():
-    if not (DATA / "610000.json").exists():
-        pytest.skip(f"real boundary data not found at {DATA / '610000.json'}")
     city = load("610000.json")["610200"]
     districts = load("610200.json")
     # two generalisations of one line: the districts cover the city outline to within 1%

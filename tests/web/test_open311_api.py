@@ -3,14 +3,9 @@ and errors in the GeoReport format."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from gridsvc.domain.scope import SYSTEM
-from gridsvc.store import catalog as store
-from gridsvc.store import catalog_sheets as sheets
-from tests.test_catalog_store import STREET_ITEM, fixture_items
+from tests.kit.catalog import STREET_ITEM, starter_catalog
 
 # GeoReport v2 (wiki.open311.org/GeoReport_v2), GET services: field -> JSON type
 SERVICE = {"service_code": str, "service_name": str, "description": str, "metadata": bool, "type": str,
@@ -32,11 +27,7 @@ def assert_georeport_error(r, status):
 
 @pytest.fixture
 async def catalog(people):
-    items = fixture_items({people.district, people.other_district})
-    yesterday = store.today() - timedelta(days=1)
-    await sheets.import_items(items, actor=SYSTEM, on=yesterday)
-    await store.create_item(STREET_ITEM, actor=SYSTEM)
-    await store.publish_item(STREET_ITEM["code"], on=yesterday, actor=SYSTEM)
+    await starter_catalog(people)
     return people
 
 

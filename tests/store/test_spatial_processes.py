@@ -4,8 +4,8 @@ database; an edit through either is seen by the very next locate on the other.
 Each worker keeps its own in-memory index; what keeps them honest is the boundary revision in
 the database and the watcher that notices a commit without a query (SQLite: the WAL index
 header; PostgreSQL: LISTEN/NOTIFY). Both stores run: SQLite in a temp file, PostgreSQL (when
-GRIDSVC_TEST_PG_URL is set) in a scratch database of its own, so as not to collide with the
-suite's shared `test` database. Servers bind to 127.0.0.1 and are killed in `finally`.
+GRIDSVC_TEST_PG_URL is set) in a scratch database of its own (conftest's `scratch_db`), so as not
+to collide with the suite's database. Servers bind to 127.0.0.1 and are killed in `finally`.
 
 The last test checks, in process, that the raster in front of the STRtree gives exactly the
 STRtree's answers on shapes made to be awkward for it.
@@ -13,43 +13,19 @@ STRtree's answers on shapes made to be awkward for it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from typing import Iterator
-
 import httpx
 import numpy as np
-import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 from gridsvc.store.spatial import LevelIndex, SpatialIndex
-from tests.conftest import scratch_database
-from tests.servers import serve
+from tests.conftest import PASSWORD
 
-PG_SCRATCH = "gridsvc_test_processes"
-PASSWORD = "processes-9-horse"
 # a district > street > community > two grids, side by side; P lies in the west grid, 50 m from
 # the shared edge at lon 109.01
 DISTRICT, STREET, COMMUNITY = "619901", "619901001000", "619901001001"
 WEST, EAST, NEW = "619901001001001", "619901001001002", "619901001001003"
 P = (109.0095, 35.005)
-
-
-def gridsvc(*args: str, db: str, stdin: str = "", timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GRIDSVC_DB_URL": db, "GRIDSVC_SECRET_KEY": "processes"}
-    r = subprocess.run([sys.executable, "-m", "gridsvc.cli", *args], input=stdin, capture_output=True, text=True,
-                       env=env, timeout=timeout)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return r
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def shared_db(request, tmp_path) -> Iterator[str]:
-    """A database for two processes: a fresh SQLite file, or a scratch PostgreSQL database."""
-    with scratch_database(request.param, tmp_path, PG_SCRATCH) as url:
-        yield url
 
 
 def feature(code: str, name: str, level: str, parent: str | None, geom) -> dict:
@@ -64,10 +40,9 @@ def finest(client: httpx.Client, base: str) -> str | None:
     return areas[-1]["code"] if areas else None
 
 
-def test_an_edit_through_one_worker_is_seen_by_the_next_locate_on_the_other(shared_db, tmp_path):
-    gridsvc("init-db", db=shared_db)
-    gridsvc("create-user", "admin", "--role", "admin", db=shared_db, stdin=PASSWORD + "\n")
-    with serve(shared_db, tmp_path) as a, serve(shared_db, tmp_path) as b, httpx.Client(timeout=30) as client:
+def test_an_edit_through_one_worker_is_seen_by_the_next_locate_on_the_other(server_pair):
+    a, b = server_pair.a, server_pair.b
+    with httpx.Client(timeout=30) as client:
         r = client.post(f"{a}/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
         assert r.status_code == 200, r.text
         admin = {"Authorization": f"Bearer {r.json()['access_token']}"}

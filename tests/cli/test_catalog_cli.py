@@ -1,31 +1,19 @@
-"""`gridsvc export-catalog` and `gridsvc import-catalog` as a user runs them: a real process,
-a real database file."""
+"""`gridsvc export-catalog` and `gridsvc import-catalog` as a user runs them, on real database
+files (in process; tests/cli/test_commands_smoke.py runs each command as a process)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from gridsvc.domain.catalog_io import HEADERS
-
-FIXTURE = Path(__file__).resolve().parents[1] / "gridsvc" / "fixtures" / "catalog.json"
-
-
-# the installed console script, as users run it (feature commands register on gridsvc.cli's app)
-GRIDSVC = str(Path(sys.executable).parent / "gridsvc")
-
-
-def gridsvc(*args: str, db: str, timeout: int = 240) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GRIDSVC_DB_URL": db, "GRIDSVC_SECRET_KEY": "t"}
-    return subprocess.run([GRIDSVC, *args], capture_output=True, text=True, env=env, timeout=timeout)
+from tests.kit.catalog import FIXTURE, starter_items
+from tests.kit.commands import gridsvc
 
 
 def sheet_rows(path: Path) -> list[list]:
@@ -35,11 +23,9 @@ def sheet_rows(path: Path) -> list[list]:
 
 def fixture_sheet(path: Path, *, everywhere_only: bool = True) -> int:
     """The starter catalog as a workbook (items for everywhere: the CLI test databases have no areas)."""
-    from gridsvc.domain.catalog import check_item
     from gridsvc.domain.catalog_io import item_to_row
 
-    items = [check_item(r) for r in json.loads(FIXTURE.read_text(encoding="utf-8"))["items"]]
-    items = [i for i in items if not i.areas or not everywhere_only]
+    items = [i for i in starter_items() if not i.areas or not everywhere_only]
     wb = Workbook()
     ws = wb.active
     ws.append(list(HEADERS))
@@ -50,7 +36,9 @@ def fixture_sheet(path: Path, *, everywhere_only: bool = True) -> int:
 
 
 @pytest.fixture
-def dbs(tmp_path):
+def dbs(tmp_path, sqlite_template):
+    for name in ("a", "b"):
+        shutil.copy(sqlite_template, tmp_path / f"{name}.sqlite3")  # migrated once per session
     return f"sqlite://{tmp_path / 'a.sqlite3'}", f"sqlite://{tmp_path / 'b.sqlite3'}"
 
 

@@ -1,20 +1,14 @@
 """Maps: community floor plans, "my area", city and area maps that load by viewport,
 choropleths, basemaps, the layer registry, and `gridsvc render-map`.
 
-Most tests render the demo city (铜川市), loaded once per module into a SQLite template (and
-into PostgreSQL when GRIDSVC_TEST_PG_URL is set); the tests that change data (escaping, staff
+Most tests render the demo city (铜川市), each on its own copy of the session's demo database
+(conftest's `demo_db_url`, on SQLite and, when GRIDSVC_TEST_PG_URL is set, PostgreSQL); the tests that change data (escaping, staff
 coverage) use the small canned tree of conftest."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,9 +22,10 @@ from gridsvc.domain.errors import ValidationError
 from gridsvc.maps import basemaps, register_indicator, register_layer, style, unregister_indicator, unregister_layer
 from gridsvc.maps.layers import registered_layers
 from gridsvc.store import db
-from gridsvc.store.demo import demo_files, load_demo
-from gridsvc.store.models import Area
-from tests.conftest import STORES, Client, _truncate_pg
+from gridsvc.store.demo import demo_files
+from tests.conftest import Client
+from tests.kit import REPO
+from tests.kit.commands import gridsvc
 
 COMMUNITY = "610202004002"  # 川口社区, 8 grids
 WORKER_GRID = "610202004002001"  # the demo account `worker`
@@ -54,54 +49,14 @@ def _folium_geojson(html: str) -> list[dict]:
     return [json.loads(m) for m in re.findall(r"geo_json_\w+_add\((\{.*?\})\);\n", html, re.S)]
 
 
-# ---------------------------------------------------------------- the demo city, once per module
-
-
-async def _load_demo_into(url: str, *, truncate: bool) -> None:
-    await db.connect(url)
-    try:
-        if truncate:
-            await _truncate_pg()
-        await load_demo()
-    finally:
-        await db.close()
-
-
-@pytest.fixture(scope="module")
-def demo_sqlite(tmp_path_factory, sqlite_template) -> str:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    asyncio.run(_load_demo_into(f"sqlite://{path}", truncate=False))
-    return str(path)
-
-
-async def _demo_pg_ready(url: str) -> None:
-    """Other tests truncate PostgreSQL: load the demo again only when it is not there whole."""
-    await db.connect(url)
-    try:
-        whole = await Area.all().count() == DEMO_COUNT and await Area.filter(code=WORKER_GRID).exists()
-    finally:
-        await db.close()
-    if not whole:
-        await _load_demo_into(url, truncate=True)
-
-
-@pytest.fixture(params=STORES)
-def demo_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        path = tmp_path / "demo.sqlite3"
-        shutil.copy(request.getfixturevalue("demo_sqlite"), path)
-        return f"sqlite://{path}"
-    url = request.getfixturevalue("pg_ready")
-    asyncio.run(_demo_pg_ready(url))
-    return url
+# ---------------------------------------------------------------- the demo city
 
 
 @pytest.fixture
-async def demo(demo_url):
+async def demo(demo_db_url):
     """A client on the demo city (read-only: tests that write use `people`)."""
-    await db.connect(demo_url)
-    app = create_app(Settings(db_url=demo_url, secret_key="test-secret"), manage_db=False)
+    await db.connect(demo_db_url)
+    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
     await app.state.index.start()
     try:
         async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
@@ -442,7 +397,7 @@ async def test_user_text_is_escaped_on_every_map(client, people):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in floor  # in the inlined JSON
     assert "\\u003cimg" in pages[2].text
     # popups and labels build their text with textContent, never innerHTML
-    js = (Path(__file__).resolve().parents[1] / "gridsvc" / "static" / "maps" / "gridmap.js").read_text()
+    js = (REPO / "gridsvc" / "static" / "maps" / "gridmap.js").read_text()
     assert "innerHTML" not in js.split("*/", 1)[1]
 
 
@@ -521,23 +476,15 @@ def test_label_point_is_inside_a_concave_grid():
 # ---------------------------------------------------------------- the command
 
 
-def _gridsvc(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k not in ("GRIDSVC_BASEMAP", "GRIDSVC_TIANDITU_KEY")}
-    full.update({"GRIDSVC_SECRET_KEY": "t", **(env or {})})
-    # the installed command, as users run it (feature commands register in gridsvc.cli.main)
-    return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), *args], capture_output=True, text=True, env=full,
-                          cwd=cwd, timeout=120)
-
-
-def test_render_map_writes_a_standalone_floor_plan(demo_sqlite, tmp_path):
-    url = f"sqlite://{demo_sqlite}"
-    r = _gridsvc("render-map", COMMUNITY, "--db", url, cwd=tmp_path)
+def test_render_map_writes_a_standalone_floor_plan(demo_sqlite_template, tmp_path):
+    url = f"sqlite://{demo_sqlite_template.location}"  # read only
+    r = gridsvc("render-map", COMMUNITY, "--db", url, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "maps" / "out" / f"{COMMUNITY}.html"
     html = out.read_text(encoding="utf-8")
     assert str(out.relative_to(tmp_path)) in r.stdout and "川口社区" in r.stdout
     assert "<script src=" not in html and "Leaflet 1.9.4" in html and "川口社区 网格化平面图" in html
-    r = _gridsvc("render-map", COMMUNITY, "-o", "plan.html", "--basemap", "osm", "--db", url, cwd=tmp_path)
+    r = gridsvc("render-map", COMMUNITY, "-o", "plan.html", "--basemap", "osm", "--db", url, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "tile.openstreetmap.org" in (tmp_path / "plan.html").read_text(encoding="utf-8")
 
@@ -545,7 +492,7 @@ def test_render_map_writes_a_standalone_floor_plan(demo_sqlite, tmp_path):
 @pytest.mark.parametrize("args, message", [
     ((WORKER_GRID,), "not_a_community|按社区绘制"), (("610202999999",), "不存在"),
     ((COMMUNITY, "--basemap", "tianditu"), "GRIDSVC_TIANDITU_KEY"), ((COMMUNITY, "--basemap", "google"), "未知底图")])
-def test_render_map_refuses_clearly(demo_sqlite, tmp_path, args, message):
-    r = _gridsvc("render-map", *args, "--db", f"sqlite://{demo_sqlite}", cwd=tmp_path)
+def test_render_map_refuses_clearly(demo_sqlite_template, tmp_path, args, message):
+    r = gridsvc("render-map", *args, "--db", f"sqlite://{demo_sqlite_template.location}", cwd=tmp_path)
     assert r.returncode == 1 and re.search(message, r.stderr), r.stderr
     assert not (tmp_path / "maps").exists()

@@ -10,7 +10,7 @@ import pytest
 
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Wish
-from tests.wishkit import WISH_BY, Kit
+from tests.wishkit import Kit, wish_by
 
 HTML = {"accept": "text/html"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -41,7 +41,7 @@ async def test_the_whole_life_through_pages(kit, client, people):
     page = await client.get("/wishes/new", headers=HTML)
     assert page.status_code == 200 and "提交微心愿" in page.text and people.building in page.text
     form = {"title": evil, "category": "elderly_care", "beneficiary": "elderly", "value_yuan": "120",
-            "wish_by": WISH_BY, "building": people.building}
+            "wish_by": wish_by(), "building": people.building}
     r = await client.post("/wishes/new", data=form, headers=HTML)
     assert r.status_code == 403  # no CSRF token
     r = await client.post("/wishes/new", data={**form, "value_yuan": "800", "csrf_token": csrf_of(page.text)}, headers=HTML)
@@ -128,6 +128,6 @@ async def test_staff_post_for_a_resident_page(kit, client, people):
     page = await client.get("/wishes/new", headers=HTML)
     assert 'name="resident"' in page.text
     r = await client.post("/wishes/new", data={"resident": "resident", "title": "帮老人修门锁", "category": "repairs",
-                                               "value_yuan": "60", "wish_by": WISH_BY, "building": people.building,
+                                               "value_yuan": "60", "wish_by": wish_by(), "building": people.building,
                                                "csrf_token": csrf_of(page.text)}, headers=HTML)
     assert r.status_code == 303

@@ -9,13 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
 from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.test_catalog_store import DIBAO, STREET_ITEM, TASK, fixture_items
+from tests.kit.catalog import DIBAO, STREET_ITEM, TASK, starter_catalog
 
 YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 
@@ -23,10 +22,7 @@ YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 @pytest.fixture
 async def catalog(people):
     """The starter catalog (the items for the test tree's districts), in force since yesterday."""
-    items = fixture_items({people.district, people.other_district})
-    await sheets.import_items(items, actor=SYSTEM, on=YESTERDAY())
-    await store.create_item(STREET_ITEM, actor=SYSTEM)
-    await store.publish_item(STREET_ITEM["code"], on=YESTERDAY(), actor=SYSTEM)
+    await starter_catalog(people)
     return people
 
 

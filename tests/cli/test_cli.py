@@ -1,42 +1,39 @@
-"""The `gridsvc` command as a user runs it: a real process, a real database file."""
+"""The `gridsvc` command as a user runs it, on a real database file (in process: the real
+command tree, parser and exit codes; tests/cli/test_commands_smoke.py runs each command as a process)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+import shutil
 
 import pytest
 
-BOUNDARIES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "boundaries"
-needs_data = pytest.mark.skipif(not (BOUNDARIES / "110000.json").exists(), reason="shared/data/boundaries not beside the repo")
-
-
-def gridsvc(*args: str, db: str, stdin: str = "", timeout: int = 240) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GRIDSVC_DB_URL": db, "GRIDSVC_SECRET_KEY": "t"}
-    return subprocess.run([sys.executable, "-m", "gridsvc.cli", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=timeout)
+from tests.kit.boundaries import boundary_file
+from tests.kit.commands import gridsvc
 
 
 @pytest.fixture
-def cli_db(tmp_path) -> str:
-    return f"sqlite://{tmp_path / 'cli.sqlite3'}"
+def beijing():
+    return str(boundary_file("110000.json"))
 
 
-@needs_data
-def test_import_invalid_file_names_the_feature_and_stores_nothing(cli_db):
-    r = gridsvc("import-boundaries", str(BOUNDARIES / "110000.json"), "--level", "district", db=cli_db)
+@pytest.fixture
+def cli_db(tmp_path, sqlite_template) -> str:
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(sqlite_template, path)  # migrated once per session
+    return f"sqlite://{path}"
+
+
+def test_import_invalid_file_names_the_feature_and_stores_nothing(cli_db, beijing):
+    r = gridsvc("import-boundaries", beijing, "--level", "district", db=cli_db)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "顺义区" in r.stderr and ("自相交" in r.stderr or "Self-intersection" in r.stderr) and "--repair" in r.stderr
     r = gridsvc("export-geojson", db=cli_db)
     assert json.loads(r.stdout)["features"] == []
 
 
-@needs_data
-def test_import_with_repair_then_locate(cli_db, tmp_path):
-    r = gridsvc("import-boundaries", str(BOUNDARIES / "110000.json"), "--level", "district", "--repair", db=cli_db)
+def test_import_with_repair_then_locate(cli_db, beijing, tmp_path):
+    r = gridsvc("import-boundaries", beijing, "--level", "district", "--repair", db=cli_db)
     assert r.returncode == 0, r.stderr
     assert "已导入 imported 16" in r.stdout and "顺义区" in r.stdout and "gcj02" in r.stdout
     r = gridsvc("locate", "116.4074", "39.9042", db=cli_db)  # Tiananmen, WGS-84
@@ -48,7 +45,7 @@ def test_import_with_repair_then_locate(cli_db, tmp_path):
     fc = json.loads(out.read_text())
     assert len(fc["features"]) == 16 and "crs" not in fc
     # a second import of the same file is refused whole: the codes exist
-    r = gridsvc("import-boundaries", str(BOUNDARIES / "110000.json"), "--level", "district", "--repair", db=cli_db)
+    r = gridsvc("import-boundaries", beijing, "--level", "district", "--repair", db=cli_db)
     assert r.returncode == 1 and "已存在" in r.stderr
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from gridsvc.domain.wishes import TRANSITIONS, WishAction, WishStatus
 from gridsvc.store.wish_models import Claim, Wish, WishEvent
-from tests.wishkit import TODAY, Kit, wish_body
+from tests.kit.commands import gridsvc_process
+from tests.wishkit import Kit, day, today, wish_body
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -112,8 +112,7 @@ async def test_district_sets_its_own_cap(kit, client, people):
 @pytest.mark.parametrize("over, code", [
     (dict(title=None), "required"), (dict(title="x"), "bad_title"), (dict(title="很长" * 30), "bad_title"),
     (dict(category="pets"), "unknown_category"), (dict(beneficiary="aliens"), "unknown_beneficiary"),
-    (dict(wish_by=(TODAY - timedelta(days=1)).isoformat()), "wish_by_past"),
-    (dict(wish_by=(TODAY + timedelta(days=400)).isoformat()), "wish_by_too_far"),
+    (dict(wish_by=lambda: day(-1)), "wish_by_past"), (dict(wish_by=lambda: day(400)), "wish_by_too_far"),
     (dict(wish_by="next week"), "bad_date"), (dict(description="长" * 501), "bad_description"),
 ])
 async def test_post_validation(kit, client, over, code):
@@ -134,14 +133,21 @@ ACTOR = {"publish": "worker", "return": "worker", "resubmit": "resident", "withd
          "claim": "volunteer", "extend": "volunteer", "release": "volunteer", "fulfil": "volunteer",
          "confirm": "resident", "reopen": "resident"}
 FIELDS = {"return": {"reason": "请写清楚需要的型号"}, "reopen": {"reason": "电暖器没有送到"},
-          "fulfil": {"note": "已送到并安装", "fulfilled_on": TODAY.isoformat()}}
+          "fulfil": {"note": "已送到并安装", "fulfilled_on": day}}  # a callable: today when the test runs
+
+
+def fields(action: str) -> dict:
+    """What `action` needs, its dates computed now."""
+    return {k: v() if callable(v) else v for k, v in FIELDS.get(action, {}).items()}
+
+
 ALLOWED = [(a.value, s.value) for a, t in TRANSITIONS.items() if a is not WishAction.EXPIRE for s in sorted(t.sources)]
 
 
 @pytest.mark.parametrize("action, source", ALLOWED)
 async def test_every_allowed_transition(kit, client, action, source):
     w = await kit.wish_in(source)
-    body = dict(FIELDS.get(action, {}))
+    body = fields(action)
     if action == "merge":
         body["into"] = (await kit.post(title="同样的心愿"))["id"]
     before = await Wish.get(id=w["id"])
@@ -164,7 +170,7 @@ async def test_every_forbidden_transition(kit, client, status):
     into = (await kit.post(title="同样的心愿"))["id"]
     before = await Wish.get(id=w["id"])
     for action in forbidden:
-        body = {**FIELDS.get(action, {}), **({"into": into} if action == "merge" else {})}
+        body = {**fields(action), **({"into": into} if action == "merge" else {})}
         r = await client.post(f"/api/v1/wishes/{w['id']}/{action}", headers=await kit.h("worker"), json=body)
         assert r.status_code == 409, (action, r.text)
         err = r.json()["error"]
@@ -184,7 +190,7 @@ async def test_every_forbidden_transition(kit, client, status):
 ])
 async def test_wrong_actor_is_403(kit, client, status, action, who):
     w = await kit.wish_in(status)
-    body = {**FIELDS.get(action, {}), "into": 1} if action == "merge" else FIELDS.get(action, {})
+    body = {**fields(action), "into": 1} if action == "merge" else fields(action)
     r = await client.post(f"/api/v1/wishes/{w['id']}/{action}", headers=await kit.h(who), json=body or None)
     assert r.status_code == 403, r.text
     assert (await Wish.get(id=w["id"])).status == status
@@ -321,7 +327,7 @@ async def test_release_by_staff_needs_a_reason(kit, client):
 
 async def test_claim_of_an_overdue_wish(kit, client):
     w = await kit.wish_in("published")
-    await Wish.filter(id=w["id"]).update(wish_by=TODAY - timedelta(days=1))
+    await Wish.filter(id=w["id"]).update(wish_by=today() - timedelta(days=1))
     r = await client.post(f"/api/v1/wishes/{w['id']}/claim", headers=await kit.h("volunteer"))
     assert r.status_code == 409 and r.json()["error"]["code"] == "wish_overdue"
 
@@ -378,7 +384,7 @@ async def test_fulfil_with_photo_confirm_and_rate(kit, client):
     r = await client.post(f"/api/v1/wishes/{w['id']}/fulfil", headers=h, json={"note": ""})
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_note"
     r = await client.post(f"/api/v1/wishes/{w['id']}/fulfil", headers=h,
-                          json={"note": "送到了", "fulfilled_on": (TODAY - timedelta(days=3)).isoformat()})
+                          json={"note": "送到了", "fulfilled_on": day(-3)})
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_fulfilment_date"
     r = await client.post(f"/api/v1/wishes/{w['id']}/fulfil", headers=h,
                           json={"note": "送到了", "photo": base64.b64encode(b"GIF89a....").decode()})
@@ -592,17 +598,13 @@ async def test_discard_plan(kit, client, people):
 
 async def test_expire_claims_command(kit, client, database):
     import asyncio
-    import os
-    import subprocess
-    import sys
 
     w = await kit.wish_in("claimed")
     await Claim.filter(wish_id=w["id"]).update(deadline=datetime.now(timezone.utc) - timedelta(minutes=5))
-    env = {**os.environ, "GRIDSVC_SECRET_KEY": "t"}
 
     def cli(*args):
-        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "expire-claims", "--db", database, *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        # a real process: this test holds its own connection to the database meanwhile
+        return gridsvc_process("expire-claims", "--db", database, *args, timeout=120)
 
     r = await asyncio.to_thread(cli, "--at", "yesterday")
     assert r.returncode == 2 and "--at" in r.stderr

@@ -13,19 +13,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.kit import REPO
+from tests.kit.commands import gridsvc_process
 from tests.servers import serve
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-GRIDSVC = str(Path(sys.executable).parent / "gridsvc")
+ARTIFACTS = REPO / "tests" / "artifacts"
 PASSWORD = "gridsvc-demo"
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_COMMUNITY = "610202004001"  # a neighbour of the worker's community: renamed for the escaping test
@@ -49,11 +47,12 @@ def _env() -> dict:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`gridsvc serve` on a free port with the demo city in a fresh SQLite file."""
+def server(tmp_path_factory, demo_sqlite_template):
+    """`gridsvc serve` on a free port with the demo city in a SQLite file of its own (a copy of
+    the session's demo database), shared by the module's tests."""
     tmp = tmp_path_factory.mktemp("browser")
+    shutil.copy(demo_sqlite_template.location, tmp / "demo.sqlite3")
     db_url = f"sqlite://{tmp / 'demo.sqlite3'}"
-    subprocess.run([GRIDSVC, "load-demo", "--db", db_url], check=True, capture_output=True, env=_env(), cwd=tmp, timeout=300)
     with serve(db_url, tmp, environ=_env()) as base:
         yield {"base": base, "db": db_url, "tmp": tmp}
 
@@ -197,8 +196,9 @@ def test_floor_plan_opens_offline_prints_and_shows_tags_as_text(server, browser)
 
     # the standalone file from `gridsvc render-map`, opened with the network off
     out = server["tmp"] / "plan.html"
-    r = subprocess.run([GRIDSVC, "render-map", EVIL_COMMUNITY, "-o", str(out), "--db", server["db"]], capture_output=True,
-                       text=True, env=_env(), cwd=server["tmp"], timeout=120)
+    # a real process: Playwright's sync API keeps an event loop running in this thread
+    r = gridsvc_process("render-map", EVIL_COMMUNITY, "-o", str(out), "--db", server["db"], cwd=server["tmp"],
+                        env={"GRIDSVC_SECRET_KEY": "browser-test", "GRIDSVC_BASEMAP": "none"}, timeout=120)
     assert r.returncode == 0, r.stderr
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, offline=True)
     page = ctx.new_page()

@@ -4,6 +4,8 @@ organisation serving the demo resident's community and sees its published wishes
 
 from __future__ import annotations
 
+import shutil
+
 import httpx
 
 from gridsvc.app import create_app
@@ -11,19 +13,16 @@ from gridsvc.config import Settings
 from gridsvc.domain.orgs import ORG_KINDS, check_credit_code
 from gridsvc.domain.wishes import WISH_STATUSES
 from gridsvc.store import db
-from gridsvc.store.demo import load_demo
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Demand, Organisation, Project, ServiceHours, Wish
 
 
-async def test_demo_resident_services(tmp_path, sqlite_template):
-    import shutil
-
-    shutil.copy(sqlite_template, tmp_path / "demo.sqlite3")  # migrated once per session
+async def test_demo_resident_services(tmp_path, demo_sqlite_template):
+    shutil.copy(demo_sqlite_template.location, tmp_path / "demo.sqlite3")  # loaded once per session
     url = f"sqlite://{tmp_path / 'demo.sqlite3'}"
+    result = demo_sqlite_template.loaded  # what load_demo answered
     await db.connect(url)
     try:
-        result = await load_demo()
         assert result["organisations"] == 8 and result["wishes"] == 18 and result["demands"] == 5
         orgs = await Organisation.all()
         assert {o.kind for o in orgs} == set(ORG_KINDS)

@@ -3,33 +3,27 @@ and twelve claims of one volunteer at once: exactly their limit (3) wins.
 
 Twice over: through a real `gridsvc serve --workers 2` (two processes sharing the database,
 fifty real HTTP requests in flight together) on a temporary SQLite file and on a scratch
-PostgreSQL database made for the test and dropped after it; and in process, through the ASGI
-client with asyncio.gather, on both stores.
+PostgreSQL database made for the test and dropped after it (conftest's `scratch_db`); and in
+process, through the ASGI client with asyncio.gather, on both stores.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import pytest
 
 from gridsvc.domain.privacy import mask_name
 from gridsvc.store import db
 from gridsvc.store.users import create_user, issue_token
 from gridsvc.store.wish_models import Claim, Wish, WishEvent
-from tests.conftest import PASSWORD, PG_URL, build_tree
+from tests.conftest import PASSWORD, build_tree
+from tests.kit.commands import gridsvc_async
 from tests.servers import serve
 from tests.wishkit import wish_body
 
 N = 50
-# one scratch database per test process: several people may run the suite on one server at once
-SCRATCH_DB = f"gridsvc_test_claims_{os.getpid()}"
 
 
 class _Settings:
@@ -99,47 +93,10 @@ async def test_fifty_concurrent_claims_in_process(client, database):
 # ---------------------------------------------------------------------------- a real server, two workers
 
 
-def _pg_admin_url(url: str) -> str:
-    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
-    return urlunsplit(parts._replace(path="/postgres"))
-
-
-def _scratch_pg_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{SCRATCH_DB}"))
-
-
-async def _pg_admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(_pg_admin_url(url))
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-async def served_db(request, tmp_path):
-    """A fresh database for the server: a temporary SQLite file, or a scratch PostgreSQL
-    database created here and dropped afterwards (never the shared test database)."""
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'claims.sqlite3'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need GRIDSVC_TEST_PG_URL")
-    await _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-    await _pg_admin(PG_URL, f'CREATE DATABASE "{SCRATCH_DB}"')
-    try:
-        yield _scratch_pg_url(PG_URL)
-    finally:
-        await _pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-
-
-async def test_fifty_concurrent_claims_over_http_two_workers(served_db, tmp_path):
+async def test_fifty_concurrent_claims_over_http_two_workers(scratch_db, tmp_path):
     # the schema (by the command a user runs) and the people, written before the server starts
-    init = subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "init-db", "--db", served_db],
-                          capture_output=True, text=True, timeout=120)
+    served_db = scratch_db
+    init = await gridsvc_async("init-db", db=served_db)
     assert init.returncode == 0, init.stderr
     await db.connect(served_db)
     try:
@@ -233,8 +190,7 @@ async def test_volunteer_limit_holds_under_parallel_claims_in_process(client, da
 
 
 async def test_volunteer_limit_holds_over_http_two_workers(served_db, tmp_path):
-    init = subprocess.run([str(Path(sys.executable).parent / "gridsvc"), "init-db", "--db", served_db],
-                          capture_output=True, text=True, timeout=120)
+    init = await gridsvc_async("init-db", db=served_db)
     assert init.returncode == 0, init.stderr
     await db.connect(served_db)
     try:

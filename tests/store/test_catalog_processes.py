@@ -6,23 +6,10 @@ says the database may have changed."""
 
 from __future__ import annotations
 
-from typing import Iterator
-
 import httpx
-import pytest
 
-from tests.test_catalog_store import DIBAO
-from tests.conftest import scratch_database
-from tests.servers import serve
-from tests.test_spatial_processes import PASSWORD, gridsvc
-
-PG_SCRATCH = "gridsvc_test_catalog_processes"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("pg", marks=pytest.mark.pg)])
-def shared_db(request, tmp_path) -> Iterator[str]:
-    with scratch_database(request.param, tmp_path, PG_SCRATCH) as url:
-        yield url
+from tests.conftest import PASSWORD
+from tests.kit.catalog import DIBAO
 
 
 def names(client: httpx.Client, base: str, q: str) -> list[str]:
@@ -31,10 +18,9 @@ def names(client: httpx.Client, base: str, q: str) -> list[str]:
     return [x["name"] for x in r.json()]
 
 
-def test_a_change_through_one_worker_is_found_by_the_next_search_on_the_other(shared_db, tmp_path):
-    gridsvc("init-db", db=shared_db)
-    gridsvc("create-user", "admin", "--role", "admin", db=shared_db, stdin=PASSWORD + "\n")
-    with serve(shared_db, tmp_path) as a, serve(shared_db, tmp_path) as b, httpx.Client(timeout=30) as client:
+def test_a_change_through_one_worker_is_found_by_the_next_search_on_the_other(server_pair):
+    a, b = server_pair.a, server_pair.b
+    with httpx.Client(timeout=30) as client:
         r = client.post(f"{a}/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
         admin = {"Authorization": f"Bearer {r.json()['access_token']}"}
         assert names(client, a, "低保") == names(client, b, "低保") == []  # both hold an (empty) index

@@ -5,18 +5,14 @@ and projects, the public registry and an organisation's record."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from gridsvc.domain.orgs import ORG_KINDS, credit_check_char
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Organisation
-from tests.wishkit import TODAY, Kit, credit_code
+from tests.kit.commands import gridsvc
+from tests.wishkit import Kit, credit_code, day
 
 
 @pytest.fixture
@@ -164,7 +160,7 @@ async def test_projects(kit, client, people):
     org = await kit.org("川口爱心社", projects=False)  # orgmember joins
     other = await kit.org("大同路社", areas=[people.community2], n=2, members=(), projects=False)
     body = {"name": "四点半课堂", "categories": ["study", "children"], "capacity": 12,
-            "period_start": TODAY.isoformat(), "period_end": (TODAY + timedelta(days=120)).isoformat()}
+            "period_start": day(), "period_end": day(120)}
     url = f"/api/v1/orgs/{org['id']}/projects"
     assert (await client.post(url, json=body)).status_code == 401
     assert (await client.post(url, headers=await kit.h("resident"), json=body)).status_code == 403
@@ -183,7 +179,7 @@ async def test_projects(kit, client, people):
     assert r.status_code == 201 and r.json()["areas"] == [people.grid]
     for over, code in (({"categories": []}, "bad_categories"), ({"categories": ["magic"]}, "unknown_category"),
                        ({"capacity": 0}, "bad_capacity"), ({"capacity": "ten"}, "bad_capacity"),
-                       ({"period_end": (TODAY - timedelta(days=1)).isoformat()}, "bad_period"),
+                       ({"period_end": day(-1)}, "bad_period"),
                        ({"name": "x"}, "bad_project_name"), ({"period_start": "soon"}, "bad_date")):
         r = await client.post(url, headers=await kit.h("orgmember"), json={**body, **over})
         assert r.status_code == 422 and r.json()["error"]["code"] == code, (over, r.text)
@@ -235,11 +231,9 @@ def test_create_user_joins_an_existing_organisation(tmp_path, sqlite_template):
             await db.close()
 
     org_id = asyncio.run(setup())
-    env = {**os.environ, "GRIDSVC_DB_URL": url, "GRIDSVC_SECRET_KEY": "t"}
 
     def cli(*args):
-        return subprocess.run([str(Path(sys.executable).parent / "gridsvc"), *args], input="password-123\n", capture_output=True,
-                              text=True, env=env, timeout=120)
+        return gridsvc(*args, db=url, stdin="password-123\n")
 
     r = cli("create-user", "member1", "--role", "org_member", "--org", str(org_id + 99))
     assert r.returncode == 1 and ("不存在" in r.stderr or "not found" in r.stderr)  # one language, by LANG

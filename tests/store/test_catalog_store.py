@@ -5,13 +5,10 @@ kept fresh across processes, concurrent publishes."""
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from gridsvc.domain.catalog import check_item
 from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store import catalog as store
@@ -22,62 +19,21 @@ from gridsvc.store.catalog_search import CatalogIndexHolder, build_search
 from gridsvc.store.db import normalise_db_url
 from gridsvc.store.models import AuditLog, User
 from gridsvc.store.users import create_user, principal_for
+from tests.conftest import PASSWORD
+from tests.kit.catalog import (
+    DIBAO,
+    TASK,
+    fixture_items,
+    publish_new,
+    seed,
+)
 
-FIXTURE = Path(__file__).resolve().parents[1] / "gridsvc" / "fixtures" / "catalog.json"
 D = date.fromisoformat
-
-DIBAO = {
-    "code": "GS-SB-001", "name": "最低生活保障金申请", "category": "social_security", "list": "public_service",
-    "summary": "家庭人均收入低于当地低保标准的家庭申请。", "legal_basis": "《社会救助暂行办法》(国务院令第649号)",
-    "materials": [{"name": "居民身份证", "copies": 1, "electronic_ok": True},
-                  {"name": "户口簿", "copies": 1, "electronic_ok": False, "note": "原件"}],
-    "time_limit_days": 30, "fee": "不收费",
-    "venues": [{"kind": "community_window", "name": "社区党群服务中心", "address": "王益区七一路88号",
-                "hours": "周一至周五 8:30-17:30"}],
-    "contact": "12349", "areas": [], "keywords": [],
-}
-STREET_ITEM = {
-    "code": "GS-SF-101", "name": "老年人助餐服务登记", "category": "social_services", "list": "public_service",
-    "legal_basis": "《陕西省老年人权益保障条例》", "materials": [{"name": "老年人优待证", "electronic_ok": True}],
-    "time_limit_days": 0, "venues": [{"kind": "community_window", "name": "七一路街道各社区窗口"}],
-    "areas": ["610202001000"],
-}
-COMMUNITY_ITEM = {
-    "code": "GS-WT-101", "name": "社区图书室借阅证办理", "category": "culture_sports", "list": "public_service",
-    "legal_basis": "《公共图书馆法》", "materials": [{"name": "居民身份证"}], "areas": ["610202001002"],
-}
-OTHER_DISTRICT_ITEM = {
-    "code": "GS-ZF-101", "name": "印台区公共租赁住房申请", "category": "housing", "list": "public_service",
-    "legal_basis": "《公共租赁住房管理办法》", "materials": [{"name": "居民身份证"}], "areas": ["610203"],
-}
-TASK = {
-    "code": "XZ-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "assist",
-    "legal_basis": "《中华人民共和国疫苗管理法》", "materials": [{"name": "儿童预防接种证", "electronic_ok": True}],
-    "venues": [{"kind": "community_window", "name": "社区窗口"}], "keywords": ["打疫苗"],
-}
-
-
-def fixture_items(known_areas: set[str]) -> list:
-    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))["items"]
-    items = [check_item(r) for r in raw]
-    return [(n, i) for n, i in enumerate(items, start=2) if set(i.areas) <= known_areas]
-
-
-async def publish_new(data: dict, on: date) -> None:
-    await store.create_item(data, actor=SYSTEM)
-    await store.publish_item(data["code"], on=on, actor=SYSTEM)
-
-
-async def seed(on: date = D("2024-01-01")) -> None:
-    for data in (DIBAO, STREET_ITEM, COMMUNITY_ITEM, OTHER_DISTRICT_ITEM):
-        await publish_new(data, on)
 
 
 @pytest.fixture
 async def who(people):
     """Principals of real accounts: admin, official (610202), official2 (610203), street."""
-    from tests.conftest import PASSWORD
-
     await create_user("street", role="official", password=PASSWORD, areas=[people.street])
     return {u.username: await principal_for(u) for u in await User.filter(
         username__in=["admin", "official", "official2", "street"])}
@@ -363,8 +319,8 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
         await store.revoke_item("GS-SB-001", reason="测试", actor=SYSTEM)
         b.dirty = False  # as if the change came from another process: only the watcher can tell b
         assert (await a.get()).search("低保", on=store.today()) == []
-        for _ in range(100):  # PostgreSQL delivers the NOTIFY asynchronously
-            if (await b.get()) is not first_b:
+        for _ in range(100):  # PostgreSQL delivers the NOTIFY asynchronously: wait for b to see the revoke
+            if not (await b.get()).search("低保", on=store.today()):
                 break
             await asyncio.sleep(0.01)
         assert (await b.get()).search("低保", on=store.today()) == []
