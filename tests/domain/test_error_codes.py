@@ -4,11 +4,11 @@ every member is raised somewhere, and the exception class agrees with the code's
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from gridsvc.domain.error_codes import ErrorCode
+from tests.kit import REPO
 
-PACKAGE = Path(__file__).resolve().parents[1] / "gridsvc"
+PACKAGE = REPO / "gridsvc"
 REGISTRY = PACKAGE / "domain" / "error_codes.py"
 # the status each typed error stands for; DomainError itself may carry any code
 CLASS_STATUS = {"ValidationError": 422, "BadRequest": 400, "NotFound": 404, "Conflict": 409,
