@@ -98,3 +98,12 @@ async def test_audit_is_scoped(client, people):
     h2 = await client.token_for("official2")
     r = await client.get("/api/v1/audit", params={"area": people.grid}, headers=h2)
     assert r.status_code == 403
+
+
+async def test_group_leaders_are_recorded_by_the_community_not_a_worker(client, people):
+    """Group leaders are chosen by residents and recorded by the community (issue 14 §8)."""
+    body = {"username": "g-new", "name": "赵组长", "role": "group_leader", "areas": [people.group]}
+    r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("worker"))
+    assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "staff.record_group_leader"
+    r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("head"))
+    assert r.status_code == 201, r.text

@@ -47,7 +47,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import Conflict, ValidationError
-from .levels import LEVEL_NAMES_ZH, check_code, code_prefix, is_within
+from .levels import COMMUNITY_KIND_NAMES_ZH, LEVEL_NAMES_ZH, check_code, code_prefix, community_kind, is_within, organic_law
 
 # --------------------------------------------------------------------------------------
 # Categories and lists
@@ -480,9 +480,32 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
         if not values["legal_basis"] and values["category"] not in NO_BASIS_NEEDED:
             errors.append(_bad("legal_basis", "required", "设定依据不能为空(便民利民和志愿服务除外)",
                                "legal_basis is required (except for convenience and volunteer services)"))
+    if values.get("list") == "duty" and values.get("areas") and "legal_basis" in values:
+        errors.extend(_duty_basis_errors(values["legal_basis"], values["areas"]))
     if errors:
         return None, errors
     return ServiceItemData(**values), []
+
+
+def _duty_basis_errors(basis: str, areas: Sequence[str]) -> list[ValidationError]:
+    """A duty item set for a community cites 《城市居民委员会组织法》, for a village
+    《村民委员会组织法》: the law the committee performs its duties under."""
+    out = []
+    for i, code in enumerate(areas):
+        if len(code) != 12 or code.endswith("000"):
+            continue  # a district or street holds both kinds; the item's own basis decides
+        try:
+            law = organic_law(code)
+        except ValidationError as e:
+            out.append(_bad(f"areas[{i}]", e.code, e.message_zh, e.message_en, area=code))
+            continue
+        if law.removeprefix("《中华人民共和国").rstrip("》") not in basis:
+            kind = COMMUNITY_KIND_NAMES_ZH[community_kind(code)]
+            out.append(_bad("legal_basis", "wrong_organic_law",
+                            f"{code} 是{kind},其依法履行职责事项的设定依据应为{law}",
+                            f"{code} is a {community_kind(code)}; its duties rest on {law}",
+                            area=code, law=law))
+    return out
 
 
 def _check_item_code(value: Any, list_id: str | None, category: str | None) -> str:

@@ -43,11 +43,17 @@ STAFF_WITHIN = {"instructor": WITHIN, "head": WITHIN, "worker": WITHIN, "group_l
 RULES: dict[str, dict[str, Reach]] = {
     "area.read": {"*": P},
     "area.create_top": {"admin": ANY},  # a city or district with no parent starts a deployment
-    "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
-    "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # the community draws its grids under the street's guidance (002 §16): the head (for the
+    # community) and officials; a grid worker keeps the groups and buildings inside their grid
+    # but does not redraw the grid itself
+    "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
+    "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
     "area.delete": {"admin": ANY, "official": BELOW, "head": BELOW, "worker": BELOW},
     "staff.read": {"*": P},  # contact cards are posted on community boards
     "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # group leaders are chosen by the group's residents (推举) and recorded by the community,
+    # not appointed by a grid worker: checked on top of staff.manage for that tier
+    "staff.record_group_leader": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "user.manage": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     # residents' name, phone and address in full: the staff of the area (and officials do not)

@@ -17,7 +17,9 @@ from tortoise.transactions import in_transaction
 
 from ..domain import geometry as geo
 from ..domain.errors import Conflict, NotFound, ValidationError
-from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, check_code, check_level, code_prefix, parent_level
+from ..domain.levels import (
+    LEVEL_INDEX, LEVEL_NAMES_ZH, area_kind, area_level_name_zh, check_code, check_level, code_prefix, parent_level,
+)
 from ..domain.scope import Principal
 from . import audit
 from .models import Area, UserArea
@@ -79,6 +81,9 @@ def area_summary(area: Area, parent_code: str | None = None) -> dict:
         "code": area.code,
         "name": area.name,
         "level": area.level,
+        # 街道/镇/乡 and 社区/村 are read from the code; a village's groups are 村民小组
+        "kind": area_kind(area.level, area.code),
+        "level_name": area_level_name_zh(area.level, area.code),
         "parent": parent_code,
         "households": area.households,
         "population": area.population,

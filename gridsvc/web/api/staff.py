@@ -25,6 +25,8 @@ async def _staff_or_404(request: Request) -> User:
 async def _require_manage(request: Request, role: str, area_codes: list[str]):
     for code in area_codes or [None]:
         p = require(request, "staff.manage", code)
+        if role == "group_leader":
+            require(request, "staff.record_group_leader", code)
     if not can_manage_tier(p, role):
         raise Forbidden(f"只能管理比自己层级低的网格人员,不能管理{ROLE_NAMES_ZH.get(role, role)}",
                         f"you manage only the tiers below yours, not a {role}", details={"role": role})
