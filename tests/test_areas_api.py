@@ -309,3 +309,14 @@ async def test_area_knows_community_or_village(client, people):
     assert props["kind"] == "village" and props["level_name"] == "村民小组"
     props = (await client.get(f"/api/v1/areas/{people.group}")).json()["properties"]
     assert props["kind"] == "community" and props["level_name"] == "居民小组"
+
+
+@pytest.mark.parametrize("households, verdict", [(3500, "large"), (4500, "split"), (800, "merge"), (2000, None)])
+async def test_community_size_warnings(client, people, households, verdict):
+    """1,000-3,000 households; above 4,000 split, below 1,000 merge, 3,000-4,000 warned (issue 14 §2)."""
+    h = await admin(client)
+    f = feature("610202001003", "新社区", "community", square(109.0, 35.3, 0.1), people.street, households=households)
+    r = await client.post("/api/v1/areas", json=f, headers=h)
+    assert r.status_code == 201, r.text
+    warnings = r.json()["properties"]["warnings"]
+    assert [w["verdict"] for w in warnings] == ([verdict] if verdict else [])
