@@ -251,7 +251,7 @@ async def test_admission_through_http(client, people):
     assert await names(client, q="疫苗", area="610203001001") == []
     after = (store.today() + timedelta(days=91)).isoformat()
     assert await names(client, q="疫苗", area=people.community, on=after) == []
-    r = await client.get("/api/v1/services/XZ-WJ-101", params={"area": people.grid})
+    r = await client.get("/api/v1/services/ZR-WJ-101", params={"area": people.grid})
     assert r.status_code == 200 and r.json()["admissions"][0]["id"] == aid
 
     # ended early when the work is done: out of the lists at once

@@ -51,7 +51,7 @@ OTHER_DISTRICT_ITEM = {
     "legal_basis": "《公共租赁住房管理办法》", "materials": [{"name": "居民身份证"}], "areas": ["610203"],
 }
 TASK = {
-    "code": "XZ-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "assist",
+    "code": "ZR-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "admitted",  # issue 14 §4: not the assist list
     "legal_basis": "《中华人民共和国疫苗管理法》", "materials": [{"name": "儿童预防接种证", "electronic_ok": True}],
     "venues": [{"kind": "community_window", "name": "社区窗口"}], "keywords": ["打疫苗"],
 }
@@ -249,9 +249,9 @@ async def test_admission_from_application_to_expiry(people, who):
     street, district = who["street"], who["official"]
     view = await admission.apply(application(), actor=street, authorize=scoped(street), on=D("2024-02-20"))
     aid = view["id"]
-    assert view["state"] == "applied" and view["item_code"] == "XZ-WJ-101"
-    item = await ServiceItem.get(code="XZ-WJ-101")
-    assert item.admission_required and item.item_list == "assist"
+    assert view["state"] == "applied" and view["item_code"] == "ZR-WJ-101"
+    item = await ServiceItem.get(code="ZR-WJ-101")
+    assert item.admission_required and item.item_list == "admitted"
     search = await build_search()
     assert search.search("疫苗", on=D("2024-04-01"), area_code=people.community) == []
 
@@ -267,11 +267,11 @@ async def test_admission_from_application_to_expiry(people, who):
     # in the lists of the approved street's communities, from the approval day (after the
     # period's start) to the period's last day
     assert search.search("疫苗", on=D("2024-03-09"), area_code=people.community) == []
-    assert [h["code"] for h in search.search("疫苗", on=D("2024-03-10"), area_code=people.community)] == ["XZ-WJ-101"]
-    assert [h["code"] for h in search.search("打疫苗", on=D("2024-08-31"), area_code=people.grid)] == ["XZ-WJ-101"]
+    assert [h["code"] for h in search.search("疫苗", on=D("2024-03-10"), area_code=people.community)] == ["ZR-WJ-101"]
+    assert [h["code"] for h in search.search("打疫苗", on=D("2024-08-31"), area_code=people.grid)] == ["ZR-WJ-101"]
     assert search.search("疫苗", on=D("2024-09-01"), area_code=people.community) == []
     assert search.search("疫苗", on=D("2024-04-01"), area_code="610203001001") == []
-    detail = await store.item_detail("XZ-WJ-101", day=D("2024-04-01"), area=people.community2)
+    detail = await store.item_detail("ZR-WJ-101", day=D("2024-04-01"), area=people.community2)
     assert detail["areas"] == ["610202001000"] and detail["admissions"][0]["id"] == aid
 
     # the calendar's steps are recorded with the days they took effect
@@ -285,7 +285,7 @@ async def test_admission_from_application_to_expiry(people, who):
         ("apply", "2024-02-20"), ("approve", "2024-03-10"), ("activate", "2024-03-10"), ("expire", "2024-09-01")]
     assert [s["by"] for s in view["steps"]] == ["street", "official", "system", "system"]
     with pytest.raises(NotFound) as e:
-        await store.item_detail("XZ-WJ-101", day=D("2024-09-05"))
+        await store.item_detail("ZR-WJ-101", day=D("2024-09-05"))
     assert e.value.code == "not_admitted"
     actions = await AuditLog.filter(target_type="admission").order_by("id").values_list("action", flat=True)
     assert actions == ["admission.apply", "admission.approve", "admission.expire"]
@@ -325,14 +325,14 @@ async def test_admission_rules(people, who):
     with pytest.raises(Conflict):
         await admission.decide(view["id"], "approve", actor=district, authorize=scoped(district), on=D("2024-02-22"))
     # a second application for the same (admission) item, ended early when the work is done
-    second = await admission.apply(application(item=None, item_code="XZ-WJ-101"), actor=street, on=D("2024-02-25"))
+    second = await admission.apply(application(item=None, item_code="ZR-WJ-101"), actor=street, on=D("2024-02-25"))
     await admission.decide(second["id"], "approve", actor=district, on=D("2024-03-01"))
     with pytest.raises(ValidationError):
         await admission.end(second["id"], reason="", actor=district, on=D("2024-05-01"))
     ended = await admission.end(second["id"], reason="核查工作已完成", actor=district, on=D("2024-05-01"))
     assert ended["state"] == "expired" and ended["ended_on"] == "2024-05-01"
     search = await build_search()
-    assert [h["code"] for h in search.search("疫苗", on=D("2024-04-30"), area_code=people.community)] == ["XZ-WJ-101"]
+    assert [h["code"] for h in search.search("疫苗", on=D("2024-04-30"), area_code=people.community)] == ["ZR-WJ-101"]
     assert search.search("疫苗", on=D("2024-05-01"), area_code=people.community) == []
     steps = await AdmissionStep.filter(admission_id=second["id"]).order_by("id").values_list("action", flat=True)
     assert steps == ["apply", "approve", "activate", "expire"]

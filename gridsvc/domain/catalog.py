@@ -78,6 +78,9 @@ CATEGORIES: tuple[Category, ...] = (
 CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
 # Categories whose items need not cite a legal basis (services the community organises).
 NO_BASIS_NEEDED = frozenset({"convenience", "volunteer"})
+# 便民利民服务 and 志愿服务 form a list of their own (seed 002 §18: 建立便民利民服务和志愿服务
+# 清单), beside the public-service catalog: these categories belong to that list only.
+CONVENIENCE_CATEGORIES = frozenset({"convenience", "volunteer"})
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,22 @@ class ItemList:
 
 LISTS: tuple[ItemList, ...] = (
     ItemList("public_service", "公共服务事项", "Public services", "GS"),
+    ItemList("convenience", "便民利民服务和志愿服务", "Convenience and volunteer services", "BZ"),
     ItemList("duty", "依法履行职责事项", "Duties performed by law", "LZ"),
     ItemList("assist", "依法协助政府工作事项", "Work assisting government by law", "XZ"),
     ItemList("excluded", "不应由社区承担的工作事项", "Work the community must not take on", "BC"),
     ItemList("no_certificate", "不应由社区出具的证明事项", "Certificates the community must not issue", "ZM"),
+    # work outside the duty and assist lists that entered through admission (准入, seed 004)
+    ItemList("admitted", "准入事项", "Work admitted into communities", "ZR"),
 )
 LIST_BY_ID = {x.id: x for x in LISTS}
+# Lists whose items name the department responsible (责任主体, seed 003 §4): the work the
+# community assists with, and the work and certificates it must not take on, are somebody's.
+RESPONSIBLE_REQUIRED = frozenset({"assist", "excluded", "no_certificate"})
+
+# Time limits count as their legal basis does: most in working days (工作日), some in calendar
+# days (日): labour-dispute mediation 15 日, arbitration 45 日, legal aid 7 日.
+TIME_LIMIT_UNITS: dict[str, str] = {"working_days": "工作日", "days": "日"}
 
 VENUE_KINDS: dict[str, str] = {
     "community_window": "社区窗口",
@@ -115,6 +128,8 @@ FIELD_LABELS: dict[str, str] = {
     "legal_basis": "设定依据",
     "materials": "所需材料",
     "time_limit_days": "办理时限(工作日)",
+    "time_limit_unit": "时限单位",
+    "responsible": "责任主体",
     "fee": "收费",
     "venues": "办理地点",
     "contact": "联系方式",
@@ -152,7 +167,8 @@ class Venue:
 class ServiceItemData:
     """One version's content of a service item. Build it through `check_item`.
 
-    ``time_limit_days``: working days, 0 = done on the spot (即办), None = no limit stated.
+    ``time_limit_days``: in ``time_limit_unit`` (working or calendar days), 0 = done on the spot
+    (即办), None = no limit stated.
     ``fee``: a `Decimal` amount in yuan, or a text such as "不收费".
     ``areas``: codes of the districts/streets/communities it applies to; empty = everywhere.
     """
@@ -170,6 +186,8 @@ class ServiceItemData:
     contact: str = ""
     areas: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    time_limit_unit: str = "working_days"  # or "days" (calendar days), as the legal basis counts
+    responsible: str = ""  # 责任主体: the department whose work it is (assist and negative lists)
 
     @property
     def category_zh(self) -> str:
@@ -386,15 +404,26 @@ def _check_time_limit(value: Any) -> int | None:
         text = unicodedata.normalize("NFKC", value).strip()
         if text in ("即办", "当场办结"):
             return 0
-        text = re.sub(r"\s*个?工作日$", "", text)
+        text = re.sub(r"\s*(个?工作日|日|天)$", "", text)
         if text.isdigit():
             value = int(text)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
-        raise _bad("time_limit_days", "bad_time_limit", "办理时限应为 0-365 的整数工作日(0 为即办),不限请留空",
-                   "time_limit_days must be a whole number of working days, 0-365, or empty")
+        raise _bad("time_limit_days", "bad_time_limit", "办理时限应为 0-365 的整数(0 为即办),不限请留空",
+                   "time_limit_days must be a whole number of days, 0-365, or empty")
     return value
+
+
+def _check_time_limit_unit(raw: Mapping[str, Any]) -> str:
+    """工作日 or 日; when not given, read from a limit written as "15日" (calendar days)."""
+    value = unicodedata.normalize("NFKC", str(raw.get("time_limit_unit") or "")).strip()
+    if not value:
+        limit = unicodedata.normalize("NFKC", str(raw.get("time_limit_days") or "")).strip()
+        return "days" if re.search(r"\d\s*(日|天)$", limit) and not limit.endswith("工作日") else "working_days"
+    aliases = {"自然日": "days", "天": "days", "个工作日": "working_days"}
+    return aliases.get(value) or _lookup(value, "time_limit_unit", TIME_LIMIT_UNITS, "时限单位", "time-limit unit",
+                                         "bad_time_limit")
 
 
 def _check_keyword(value: Any, f: str) -> str:
@@ -424,6 +453,8 @@ def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     yield "legal_basis", lambda: _text(raw.get("legal_basis"), "legal_basis", max_len=1000, one_line=False)
     yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(_seq(raw, "materials"))]
     yield "time_limit_days", lambda: _check_time_limit(raw.get("time_limit_days"))
+    yield "time_limit_unit", lambda: _check_time_limit_unit(raw)
+    yield "responsible", lambda: _text(raw.get("responsible"), "responsible", max_len=200)
     yield "fee", lambda: parse_fee(raw.get("fee", "不收费"))
     yield "venues", lambda: [_check_venue(v, f"venues[{i}]") for i, v in enumerate(_seq(raw, "venues"))]
     yield "contact", lambda: _text(raw.get("contact"), "contact", max_len=200)
@@ -480,6 +511,14 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
         if not values["legal_basis"] and values["category"] not in NO_BASIS_NEEDED:
             errors.append(_bad("legal_basis", "required", "设定依据不能为空(便民利民和志愿服务除外)",
                                "legal_basis is required (except for convenience and volunteer services)"))
+    lst, cat = values.get("list"), values.get("category")
+    if lst and cat and (lst == "convenience") != (cat in CONVENIENCE_CATEGORIES):
+        errors.append(_bad("list", "wrong_list", "便民利民服务和志愿服务属于“便民利民服务和志愿服务清单”,该清单只收这两类",
+                           "convenience and volunteer services form their own list, and that list holds only them",
+                           list=lst, category=cat))
+    if lst in RESPONSIBLE_REQUIRED and "responsible" in values and not values["responsible"]:
+        errors.append(_bad("responsible", "required", f"“{LIST_BY_ID[lst].zh}清单”的事项须写明责任主体",
+                           f"items of the list '{LIST_BY_ID[lst].en}' name the department responsible"))
     if values.get("list") == "duty" and values.get("areas") and "legal_basis" in values:
         errors.extend(_duty_basis_errors(values["legal_basis"], values["areas"]))
     if errors:
@@ -543,7 +582,39 @@ def item_to_dict(item: ServiceItemData) -> dict[str, Any]:
         "venues": [{"kind": v.kind, "name": v.name, "address": v.address, "hours": v.hours, "url": v.url}
                    for v in item.venues],
         "contact": item.contact, "areas": list(item.areas), "keywords": list(item.keywords),
+        "time_limit_unit": item.time_limit_unit, "responsible": item.responsible,
     }
+
+
+def time_limit_text(days: int | None, unit: str = "working_days") -> str:
+    """未规定, 即办, "15 个工作日" or "15 日"."""
+    if days is None:
+        return "未规定"
+    if days == 0:
+        return "即办"
+    return f"{days} 个工作日" if unit == "working_days" else f"{days} 日"
+
+
+def due_date(start: date, days: int, unit: str = "working_days", holidays: Iterable[date] = ()) -> date:
+    """The last day of a limit that starts counting the day after ``start``.
+
+    Calendar days (日) count every day; working days (工作日) skip weekends and ``holidays``
+    (the State Council's yearly holiday notice; make-up working weekends are not modelled).
+    """
+    if unit == "days":
+        return start + timedelta(days=days)
+    off = set(holidays)
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+def responsible_text(item: ServiceItemData) -> str:
+    """What residents read: 本事项由 … 负责 (empty when no department is named)."""
+    return f"本事项由{item.responsible}负责" if item.responsible else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -902,17 +973,26 @@ def admission_window(app: AdmissionApplication) -> tuple[date, date] | None:
     return (start, end) if start < end else None
 
 
-# Lists an admission may not bring work into: that is what these lists exist to keep out.
-NOT_ADMISSIBLE = frozenset({"excluded", "no_certificate"})
+# The negative lists: work the community must not take on, certificates it must not issue.
+NEGATIVE_LISTS = frozenset({"excluded", "no_certificate"})
+
+# Only work outside the duty and assist lists can be admitted (seed 004): those two are the
+# community's by law already, and the negative lists exist to keep work out.
+ADMISSIBLE_LIST = "admitted"
+NOT_ADMISSIBLE = frozenset(x.id for x in LISTS if x.id != ADMISSIBLE_LIST)
 
 
 def check_admissible(list_id: str, code: str = "") -> None:
-    """An item on the list of work the community must not take on (or of certificates it must
-    not issue) cannot be admitted."""
+    """An item of the duty or assist list is the community's already and cannot be admitted
+    again; an item of the negative lists must not enter at all. Admitted work has its own list."""
     if list_id in NOT_ADMISSIBLE:
         lst = LIST_BY_ID[list_id]
-        raise ValidationError(f"事项 {code} 属于“{lst.zh}清单”,不能准入社区",
-                              f"item {code} is on the list '{lst.en}' and cannot be admitted into communities",
+        if list_id in ("duty", "assist"):
+            zh = f"事项 {code} 已列入“{lst.zh}清单”,社区依法承担,无需也不能再申请准入"
+        else:
+            zh = f"事项 {code} 属于“{lst.zh}清单”,不能准入社区"
+        raise ValidationError(zh, f"item {code} is on the list '{lst.en}'; only work outside the duty and assist "
+                              f"lists can be admitted (list '{LIST_BY_ID[ADMISSIBLE_LIST].en}')",
                               code="not_admissible", details={"field": "item_code", "list": list_id})
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from ..domain.catalog import (
+    ADMISSIBLE_LIST,
     ADMISSION_STATE_NAMES_ZH,
     AdmissionAction,
     AdmissionApplication,
@@ -150,13 +151,18 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         if not any(r.status in ("draft", "published") for r in rows):
             raise Conflict(f"事项 {item.code} 已撤销,请先编辑出新的草稿", f"item {item.code} is revoked; make a new draft first",
                            code="item_revoked", details={"field": "item_code"})
-    elif not new_item:
+    else:
+        check_admissible(str(new_item.get("list") or ADMISSIBLE_LIST) if new_item else "", app.item_code)
+    if item is None and not new_item:
         raise NotFound(f"事项 {app.item_code} 不存在;新事项请在 item 中附上事项内容",
                        f"item {app.item_code} not found; send the new item's content in item",
                        code="item_not_found", details={"field": "item_code"})
     async with in_transaction():
         if item is None:
-            await create_item({**new_item, "code": app.item_code, "areas": []}, actor=actor, admission_required=True)
+            # the applying department is the admitted work's 责任主体 unless the item names one
+            content = {"list": ADMISSIBLE_LIST, "responsible": app.department, **new_item, "code": app.item_code,
+                       "areas": []}
+            await create_item(content, actor=actor, admission_required=True)
             item = await ServiceItem.get(code=app.item_code)
         adm = await Admission.create(
             item=item, department=app.department, reason=app.reason, legal_basis=app.legal_basis,

@@ -35,6 +35,7 @@ from ..domain.catalog import (
     admission_window,
     area_prefixes,
     format_fee,
+    time_limit_text,
 )
 from ..domain.search import CatalogIndex, SearchDoc
 from .catalog_models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
@@ -51,10 +52,6 @@ INDEXED_STATUSES = ("published", "superseded", "revoked")
 _holders: "weakref.WeakSet[CatalogIndexHolder]" = weakref.WeakSet()
 
 
-def time_limit_text(days: int | None) -> str:
-    if days is None:
-        return "未规定"
-    return "即办" if days == 0 else f"{days} 个工作日"
 
 
 def summary_of(data: dict, *, version: int, published_on: date | None, valid_to: date | None,
@@ -73,7 +70,9 @@ def summary_of(data: dict, *, version: int, published_on: date | None, valid_to:
         "materials": [m["name"] for m in data.get("materials", [])],
         "keywords": list(data.get("keywords", [])),
         "time_limit_days": data.get("time_limit_days"),
-        "time_limit": time_limit_text(data.get("time_limit_days")),
+        "time_limit_unit": data.get("time_limit_unit", "working_days"),
+        "time_limit": time_limit_text(data.get("time_limit_days"), data.get("time_limit_unit", "working_days")),
+        "responsible": data.get("responsible", ""),
         "fee": fee_text,
         "areas": list(data.get("areas", []) if areas is None else areas),
         "version": version,

@@ -83,10 +83,12 @@ def test_categories_are_the_ten_public_services_plus_convenience_and_volunteer()
     assert len({c.prefix for c in CATEGORIES}) == len(CATEGORIES)
 
 
-def test_the_five_lists():
-    assert [x.id for x in LISTS] == ["public_service", "duty", "assist", "excluded", "no_certificate"]
-    assert [x.zh for x in LISTS][-1] == "不应由社区出具的证明事项"
-    assert len({x.prefix for x in LISTS}) == 5
+def test_the_lists():
+    # issue 14 §3: 便民利民服务和志愿服务 is a list of its own (seed 002 §18)
+    assert [x.id for x in LISTS] == ["public_service", "convenience", "duty", "assist", "excluded", "no_certificate",
+                                      "admitted"]
+    assert [x.zh for x in LISTS][-2:] == ["不应由社区出具的证明事项", "准入事项"]
+    assert len({x.prefix for x in LISTS}) == 7
 
 
 # -- check_item ----------------------------------------------------------------------------
@@ -173,7 +175,8 @@ def test_every_bad_field_is_listed():
 
 
 def test_convenience_services_need_no_legal_basis():
-    item = check_item(raw_item(code="GS-BM-001", name="家政服务预约", category="convenience", legal_basis=""))
+    item = check_item(raw_item(code="BZ-BM-001", name="家政服务预约", category="convenience", list="convenience",
+                               legal_basis=""))
     assert item.legal_basis == ""
 
 
@@ -437,7 +440,8 @@ def test_fixture_items_pass_check_item():
 def test_fixture_covers_every_category_and_list():
     items = [check_item(raw) for raw in load_fixture()["items"]]
     assert {i.category for i in items} == {c.id for c in CATEGORIES}
-    assert {i.list for i in items} == {x.id for x in LISTS}
+    # admitted work enters only through admission (issue 14 §4), so the starter catalog has none
+    assert {i.list for i in items} == {x.id for x in LISTS} - {"admitted"}
     for lst in ("excluded", "no_certificate", "duty", "assist"):
         assert sum(i.list == lst for i in items) >= 5
     names = {i.name for i in items}
@@ -465,3 +469,46 @@ def test_fixture_scopes_a_few_items_to_one_district():
 def test_item_data_is_a_plain_dataclass():
     item = ServiceItemData(code="GS-SB-001", name="x", category="social_security", list="public_service")
     assert item.materials == [] and item.fee == "不收费" and item.list_zh == "公共服务事项"
+
+
+# -- issue 14: lists, responsible departments, time limits ----------------------------------
+
+
+def test_limits_in_calendar_days_count_every_day():
+    from gridsvc.domain.catalog import due_date
+
+    friday = date(2024, 3, 1)
+    assert due_date(friday, 15, "days") == date(2024, 3, 16)
+    assert due_date(friday, 15, "working_days") == date(2024, 3, 22)
+    assert due_date(friday, 1, "working_days", holidays=[date(2024, 3, 4)]) == date(2024, 3, 5)
+
+
+def test_a_limit_written_in_days_is_calendar_days():
+    item = check_item(raw_item(time_limit_days="15日"))
+    assert item.time_limit_days == 15 and item.time_limit_unit == "days"
+    item = check_item(raw_item(time_limit_days="15个工作日"))
+    assert item.time_limit_unit == "working_days"
+    assert check_item(raw_item(time_limit_days=45, time_limit_unit="日")).time_limit_unit == "days"
+
+
+def test_convenience_services_are_their_own_list_and_assist_items_name_the_responsible():
+    with pytest.raises(ValidationError) as e:
+        check_item(raw_item(code="GS-BM-001", name="家政", category="convenience", legal_basis=""))
+    assert e.value.code == "wrong_list"
+    from gridsvc.domain.catalog import responsible_text
+
+    with pytest.raises(ValidationError) as e:
+        check_item(raw_item(code="XZ-SB-101", list="assist"))
+    assert e.value.details["field"] == "responsible"
+    item = check_item(raw_item(code="XZ-SB-101", list="assist", responsible="区县民政局"))
+    assert responsible_text(item) == "本事项由区县民政局负责"
+
+
+@pytest.mark.parametrize("lst", ["duty", "assist", "excluded", "no_certificate", "public_service"])
+def test_only_work_outside_the_lists_is_admissible(lst):
+    from gridsvc.domain.catalog import check_admissible
+
+    with pytest.raises(ValidationError) as e:
+        check_admissible(lst, "X")
+    assert e.value.code == "not_admissible"
+    check_admissible("admitted", "ZR-SB-001")

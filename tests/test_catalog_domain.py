@@ -1,0 +1,63 @@
+"""Issue 14: the catalog's lists, responsible departments, admission boundary and time limits,
+over HTTP against the starter catalog."""
+
+from __future__ import annotations
+
+from gridsvc.store.users import create_user
+from tests.conftest import PASSWORD
+from tests.test_catalog_api import application, catalog  # noqa: F401 - the fixture
+from tests.test_catalog_store import TASK
+
+
+async def test_convenience_and_volunteer_services_form_their_own_list(client, catalog):  # noqa: F811
+    r = await client.get("/api/v1/services", params={"list": "convenience", "limit": 100})
+    assert r.status_code == 200
+    got = r.json()
+    assert got and {x["category"] for x in got} == {"convenience", "volunteer"}
+    assert {x["list_zh"] for x in got} == {"便民利民服务和志愿服务"}
+    public = (await client.get("/api/v1/services", params={"list": "public_service", "limit": 500})).json()
+    assert not {x["category"] for x in public} & {"convenience", "volunteer"}
+    h = await client.token_for("admin")
+    bad = {"code": "GS-BM-101", "name": "助浴服务", "category": "convenience", "list": "public_service"}
+    r = await client.post("/api/v1/services", json=bad, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "wrong_list"
+
+
+async def test_assist_and_negative_list_items_name_who_is_responsible(client, catalog):  # noqa: F811
+    for code in ("XZ-GA-001", "BC-ZF-001", "ZM-SF-001"):
+        item = (await client.get(f"/api/v1/services/{code}")).json()
+        assert item["responsible"] and item["responsible_text"] == f"本事项由{item['responsible']}负责"
+    page = await client.get("/services/XZ-GA-001")
+    assert page.status_code == 200 and "本事项由区县人民武装部" in page.text
+    h = await client.token_for("admin")
+    nobody = {"code": "XZ-SF-101", "name": "协助开展某项调查", "category": "social_services", "list": "assist",
+              "legal_basis": "《中华人民共和国统计法》"}
+    r = await client.post("/api/v1/services", json=nobody, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "responsible"
+
+
+async def test_an_assist_list_item_cannot_be_admitted(client, catalog):  # noqa: F811
+    """Only work outside the duty and assist lists can be admitted (seed 004)."""
+    h = await client.token_for("official")
+    r = await client.post("/api/v1/admissions", json=application(catalog, item=None, item_code="XZ-GA-001"),
+                          headers=h)
+    assert r.status_code in (409, 422), r.text
+    r = await client.post("/api/v1/admissions", json=application(
+        catalog, item={**TASK, "code": "XZ-WJ-101", "list": "assist"}), headers=h)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "not_admissible"
+    assert r.json()["error"]["details"]["list"] == "assist"
+    await create_user("street", role="official", password=PASSWORD, areas=[catalog.street])
+    r = await client.post("/api/v1/admissions", json=application(catalog), headers=await client.token_for("street"))
+    assert r.status_code == 201, r.text
+    r = await client.post(f"/api/v1/admissions/{r.json()['id']}/approve", json={"reason": "同意"}, headers=h)
+    assert r.status_code == 200, r.text
+    item = (await client.get(f"/api/v1/services/{TASK['code']}")).json()
+    assert item["list"] == "admitted" and item["responsible"] == "王益区卫生健康局"
+
+
+async def test_time_limits_say_working_or_calendar_days(client, catalog):  # noqa: F811
+    mediation = (await client.get("/api/v1/services/GS-TZ-002")).json()
+    assert mediation["time_limit_unit"] == "days" and mediation["time_limit"] == "15 日"
+    assert (await client.get("/api/v1/services/GS-TZ-003")).json()["time_limit"] == "45 日"
+    assert (await client.get("/api/v1/services/GS-FL-001")).json()["time_limit"] == "7 日"
+    assert (await client.get("/api/v1/services/GS-SB-004")).json()["time_limit"] == "10 个工作日"
