@@ -14,7 +14,7 @@ from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.test_catalog_store import DIBAO, STREET_ITEM, TASK, fixture_items
+from tests.test_catalog_store import DIBAO, PAPERS, STREET_ITEM, TASK, fixture_items
 
 YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 
@@ -242,7 +242,8 @@ async def test_admission_through_http(client, people):
     r = await client.post(f"/api/v1/admissions/{aid}/reject", json={"reason": ""}, headers=official)
     assert r.status_code == 422 and r.json()["error"]["code"] == "reason_required"
     assert "疫苗" not in "".join(await names(client, q="疫苗", area=people.community))
-    r = await client.post(f"/api/v1/admissions/{aid}/approve", json={"reason": "同意"}, headers=official)
+    r = await client.post(f"/api/v1/admissions/{aid}/approve", json={"reason": "同意", **PAPERS["papers"]},
+                          headers=official)
     assert r.status_code == 200 and r.json()["state"] == "active"
     assert (await client.post(f"/api/v1/admissions/{aid}/approve", headers=official)).status_code == 409
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
 from tests.test_catalog_api import application, catalog  # noqa: F401 - the fixture
-from tests.test_catalog_store import TASK
+from tests.test_catalog_store import PAPERS, TASK
 
 
 async def test_convenience_and_volunteer_services_form_their_own_list(client, catalog):  # noqa: F811
@@ -49,7 +49,8 @@ async def test_an_assist_list_item_cannot_be_admitted(client, catalog):  # noqa:
     await create_user("street", role="official", password=PASSWORD, areas=[catalog.street])
     r = await client.post("/api/v1/admissions", json=application(catalog), headers=await client.token_for("street"))
     assert r.status_code == 201, r.text
-    r = await client.post(f"/api/v1/admissions/{r.json()['id']}/approve", json={"reason": "同意"}, headers=h)
+    r = await client.post(f"/api/v1/admissions/{r.json()['id']}/approve", json={"reason": "同意", **PAPERS["papers"]},
+                          headers=h)
     assert r.status_code == 200, r.text
     item = (await client.get(f"/api/v1/services/{TASK['code']}")).json()
     assert item["list"] == "admitted" and item["responsible"] == "王益区卫生健康局"
@@ -61,3 +62,45 @@ async def test_time_limits_say_working_or_calendar_days(client, catalog):  # noq
     assert (await client.get("/api/v1/services/GS-TZ-003")).json()["time_limit"] == "45 日"
     assert (await client.get("/api/v1/services/GS-FL-001")).json()["time_limit"] == "7 日"
     assert (await client.get("/api/v1/services/GS-SB-004")).json()["time_limit"] == "10 个工作日"
+
+
+async def test_a_city_departments_application_is_refused_at_district_level(client, catalog):  # noqa: F811
+    """A city department's application is decided by the city's leading group (seed 004)."""
+    await create_user("street", role="official", password=PASSWORD, areas=[catalog.street])
+    data = application(catalog, department="铜川市卫生健康委员会", department_level="city")
+    r = await client.post("/api/v1/admissions", json=data, headers=await client.token_for("street"))
+    assert r.status_code == 201, r.text
+    assert r.json()["approver"] == "市城乡社区建设领导小组"
+    aid = r.json()["id"]
+    district = await client.token_for("official")
+    r = await client.post(f"/api/v1/admissions/{aid}/approve", json=PAPERS["papers"], headers=district)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "wrong_approval_level"
+    # the city has no area in the test tree; the admin stands for the city leading group here
+    admin = await client.token_for("admin")
+    r = await client.post(f"/api/v1/admissions/{aid}/approve", json={"reason": "同意"}, headers=admin)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "approval_document"
+    r = await client.post(f"/api/v1/admissions/{aid}/approve", json=PAPERS["papers"], headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["approval_document"] == PAPERS["papers"]["approval_document"]
+    assert r.json()["agreement"] == PAPERS["papers"]["agreement"]
+    r = await client.post("/api/v1/admissions", json=application(catalog, department_level="省级"),
+                          headers=await client.token_for("street"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_department_level"
+
+
+async def test_the_community_records_a_refusal_of_unadmitted_work(client, catalog):  # noqa: F811
+    body = {"community": catalog.community, "department": "某区职能部门", "work": "要求社区开展门店安全执法检查"}
+    assert (await client.post("/api/v1/refusals", json=body)).status_code == 401
+    r = await client.post("/api/v1/refusals", json=body, headers=await client.token_for("worker"))
+    assert r.status_code == 403
+    head = await client.token_for("head")
+    r = await client.post("/api/v1/refusals", json={**body, "community": catalog.community2}, headers=head)
+    assert r.status_code == 403
+    r = await client.post("/api/v1/refusals", json={**body, "work": ""}, headers=head)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "work"
+    r = await client.post("/api/v1/refusals", json=body, headers=head)
+    assert r.status_code == 201, r.text
+    assert r.json()["reason"].startswith("未经准入") and r.json()["recorded_by"]
+    listed = (await client.get("/api/v1/refusals", headers=await client.token_for("official"))).json()
+    assert [x["work"] for x in listed] == [body["work"]]
+    assert (await client.get("/api/v1/refusals", headers=await client.token_for("official2"))).json() == []

@@ -50,6 +50,8 @@ OTHER_DISTRICT_ITEM = {
     "code": "GS-ZF-101", "name": "印台区公共租赁住房申请", "category": "housing", "list": "public_service",
     "legal_basis": "《公共租赁住房管理办法》", "materials": [{"name": "居民身份证"}], "areas": ["610203"],
 }
+# an approval names its approval document and the project agreement (issue 14 §4)
+PAPERS = {"papers": {"approval_document": "王社建组发〔2024〕3号", "agreement": "七一路街道各社区项目协议书"}}
 TASK = {
     "code": "ZR-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "admitted",  # issue 14 §4: not the assist list
     "legal_basis": "《中华人民共和国疫苗管理法》", "materials": [{"name": "儿童预防接种证", "electronic_ok": True}],
@@ -259,7 +261,7 @@ async def test_admission_from_application_to_expiry(people, who):
     with pytest.raises(Forbidden):
         await admission.decide(aid, "approve", actor=street, authorize=scoped(street), on=D("2024-02-25"))
     view = await admission.decide(aid, "approve", reason="经费已落实", actor=district, authorize=scoped(district),
-                                  on=D("2024-03-10"))
+                                  on=D("2024-03-10"), **PAPERS)
     # approved within the period: active the same day, and the step is recorded at once
     assert view["state"] == "active" and view["decided_by"] == "official"
 
@@ -326,7 +328,7 @@ async def test_admission_rules(people, who):
         await admission.decide(view["id"], "approve", actor=district, authorize=scoped(district), on=D("2024-02-22"))
     # a second application for the same (admission) item, ended early when the work is done
     second = await admission.apply(application(item=None, item_code="ZR-WJ-101"), actor=street, on=D("2024-02-25"))
-    await admission.decide(second["id"], "approve", actor=district, on=D("2024-03-01"))
+    await admission.decide(second["id"], "approve", actor=district, on=D("2024-03-01"), **PAPERS)
     with pytest.raises(ValidationError):
         await admission.end(second["id"], reason="", actor=district, on=D("2024-05-01"))
     ended = await admission.end(second["id"], reason="核查工作已完成", actor=district, on=D("2024-05-01"))

@@ -73,6 +73,9 @@ RULES: dict[str, dict[str, Reach]] = {
     "admission.apply": {"admin": ANY, "official": WITHIN},
     "admission.decide": {"admin": ANY, "official": COUNTY},
     "admission.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # the community's two committees may refuse work never admitted (seed 004); the head records it
+    "refusal.record": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "refusal.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     # micro-wishes, checked against the wish's grid. An organisation member's areas are their
     # organisation's service areas (the web layer puts them on the principal), so "WITHIN"
     # reads "in the organisation's service area"; a volunteer's are their own areas.

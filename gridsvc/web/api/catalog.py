@@ -309,8 +309,9 @@ async def apply_admission(request: Request) -> Response:
 async def _decide(request: Request, action: str) -> Response:
     p = require(request, "admission.decide")
     data = await _optional_json(request)
+    papers = {k: data.get(k) for k in ("approval_document", "agreement")} if isinstance(data, dict) else {}
     return json_ok(await admission.decide(_admission_id(request), action, reason=_reason(data), actor=p,
-                                          authorize=authorizer(request)))
+                                          authorize=authorizer(request), papers=papers))
 
 
 async def approve_admission(request: Request) -> Response:

@@ -1,0 +1,44 @@
+"""The community's own registers: refusals of work never admitted (seed 004)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...store import catalog_refusals as refusals
+from ..permissions import prefixes, require, require_login
+from . import endpoint, json_ok, param, query_int, read_json
+from .catalog import authorizer
+
+REFUSAL_SCHEMA = {
+    "type": "object", "required": ["community", "department", "work"],
+    "properties": {
+        "community": {"type": "string", "description": "社区代码 (12 digits)"},
+        "department": {"type": "string", "description": "交办部门 (the department handing the work)"},
+        "work": {"type": "string", "description": "交办的工作事项 (the work)"},
+        "item_code": {"type": "string", "description": "事项代码,如有 (the catalog item, if any)"},
+        "reason": {"type": "string", "description": "拒绝理由 (reason)"},
+    },
+}
+
+
+async def record_refusal(request: Request) -> Response:
+    p = require(request, "refusal.record")
+    view = await refusals.record_refusal(await read_json(request), actor=p, authorize=authorizer(request))
+    return json_ok(view, 201, headers={"Location": f"/api/v1/refusals/{view['id']}"})
+
+
+async def list_refusals(request: Request) -> Response:
+    require_login(request)
+    require(request, "refusal.read")
+    return json_ok(await refusals.list_refusals(prefixes(request, "refusal.read"),
+                                                limit=query_int(request, "limit", 200, lo=1, hi=1000),
+                                                offset=query_int(request, "offset", 0)))
+
+
+ROUTES = [
+    endpoint("/refusals", record_refusal, "POST", "记录社区拒绝执行未经准入的工作 (record a refusal of unadmitted work)",
+             tag="admission", auth="scoped", body={"application/json": {"schema": REFUSAL_SCHEMA}}, responses={"201": {"description": "recorded"}}),
+    endpoint("/refusals", list_refusals, "GET", "拒绝记录 (refusals in scope)", tag="admission", auth="scoped",
+             params=[param("limit", type_="integer"), param("offset", type_="integer")]),
+]
