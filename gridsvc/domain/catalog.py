@@ -110,9 +110,17 @@ RESPONSIBLE_REQUIRED = frozenset({"assist", "excluded", "no_certificate"})
 # days (日): labour-dispute mediation 15 日, arbitration 45 日, legal aid 7 日.
 TIME_LIMIT_UNITS: dict[str, str] = {"working_days": "工作日", "days": "日"}
 
+# Where items are handled: not only street and community windows (issue 14 §10).
 VENUE_KINDS: dict[str, str] = {
     "community_window": "社区窗口",
     "street_centre": "街道便民服务中心",
+    "district_centre": "区县政务服务中心",
+    "city_centre": "市政务服务中心",
+    "marriage_registry": "婚姻登记处",
+    "school": "学校",
+    "health_facility": "医疗卫生机构",
+    "police_station": "公安派出所",
+    "department_office": "部门办公场所",
     "online": "网上办理",
 }
 
@@ -154,7 +162,7 @@ class Material:
 
 @dataclass(frozen=True)
 class Venue:
-    """Where an item is done: a community window, a street centre, or online."""
+    """Where an item is done: a window, a centre, a registry, a school, an office, or online."""
 
     kind: str  # one of VENUE_KINDS
     name: str = ""

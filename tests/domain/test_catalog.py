@@ -446,7 +446,7 @@ def test_fixture_covers_every_category_and_list():
         assert sum(i.list == lst for i in items) >= 5
     names = {i.name for i in items}
     for must in ("最低生活保障金申请", "残疾人两项补贴申请", "高龄津贴申领", "临时救助申请", "居民医保参保登记",
-                 "就业失业登记", "老年人优待证办理", "生育登记", "居住证明"):
+                 "就业失业登记", "老年人优待证办理", "生育登记", "亲属关系证明"):  # issue 14 §5, §12
         assert must in names
     assert all(i.legal_basis for i in items if i.category not in ("convenience", "volunteer"))
     assert any(m.electronic_ok for i in items for m in i.materials)
@@ -460,10 +460,13 @@ def test_fixture_scopes_a_few_items_to_one_district():
     scoped = [i for i in data["items"] if i["areas"]]
     assert 1 <= len(scoped) <= 10
     assert any(len(i["areas"]) == 1 for i in scoped)
-    assert all(a in districts for i in scoped for a in i["areas"])
-    item = next(i for i in scoped if i["areas"] == ["610222"])
+    # issue 14 §12: rural benefits apply to the towns' and townships' villages, not to urban streets
+    from gridsvc.domain.levels import street_kind
+
+    assert all(a in districts or street_kind(a) in ("town", "township") for i in scoped for a in i["areas"])
+    item = next(i for i in scoped if i["code"] == "GS-ZF-004")  # 农村危房改造
     levels = [(a, infer_level(a)) for a in item["areas"]]
-    assert applies_to(levels, "610222100200") and not applies_to(levels, "610202001001")
+    assert applies_to(levels, "610222100201") and not applies_to(levels, "610202001001")
 
 
 def test_item_data_is_a_plain_dataclass():
