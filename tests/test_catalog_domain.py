@@ -104,3 +104,40 @@ async def test_the_community_records_a_refusal_of_unadmitted_work(client, catalo
     listed = (await client.get("/api/v1/refusals", headers=await client.token_for("official"))).json()
     assert [x["work"] for x in listed] == [body["work"]]
     assert (await client.get("/api/v1/refusals", headers=await client.token_for("official2"))).json() == []
+
+
+async def test_a_seal_use_is_logged_with_its_electronic_seal_record(client, catalog):  # noqa: F811
+    """The seal goes on what the positive list names; each use is logged (seed 004)."""
+    body = {"community": catalog.community, "item_code": "YZ-ZY-001", "for_whom": "张三丰", "purpose": "申请学分认定"}
+    assert (await client.post("/api/v1/seal-uses", json=body)).status_code == 401
+    assert (await client.post("/api/v1/seal-uses", json=body, headers=await client.token_for("worker"))).status_code == 403
+    head = await client.token_for("head")
+    r = await client.post("/api/v1/seal-uses", json={**body, "community": catalog.community2}, headers=head)
+    assert r.status_code == 403
+    r = await client.post("/api/v1/seal-uses", json={**body, "for_whom": ""}, headers=head)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "for_whom"
+    r = await client.post("/api/v1/seal-uses", json={**body, "item_code": "GS-SB-001"}, headers=head)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "not_on_seal_list"
+    r = await client.post("/api/v1/seal-uses", json=body, headers=head)
+    assert r.status_code == 201, r.text
+    use = r.json()
+    assert use["item_name"] == "社区组织开展的志愿服务记录证明" and use["for_whom"] == "张三丰" and use["used_by"]
+    assert use["e_seal"]["serial"].startswith(catalog.community) and len(use["e_seal"]["record_sha256"]) == 64
+    r2 = await client.post("/api/v1/seal-uses", json=body, headers=head)
+    assert r2.json()["e_seal"]["serial"] != use["e_seal"]["serial"]
+    log = (await client.get("/api/v1/seal-uses", headers=await client.token_for("official"))).json()
+    assert [x["serial"] for x in (u["e_seal"] for u in log)] == [r2.json()["e_seal"]["serial"], use["e_seal"]["serial"]]
+    assert log[0]["for_whom"] != "张三丰"  # masked in the log
+    assert (await client.get("/api/v1/seal-uses", headers=await client.token_for("official2"))).json() == []
+
+
+async def test_a_negative_list_certificate_is_refused_with_the_place_to_go(client, catalog):  # noqa: F811
+    body = {"community": catalog.community, "item_code": "ZM-GA-005", "for_whom": "李四", "purpose": "入职"}
+    r = await client.post("/api/v1/seal-uses", json=body, headers=await client.token_for("head"))
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "certificate_not_issued" and err["details"]["where"] == "公安派出所"
+    assert "无犯罪记录证明" in err["message"] and "公安派出所" in err["message"]
+    item = (await client.get("/api/v1/services/ZM-GA-005")).json()
+    assert item["responsible_text"] == "本事项由公安派出所负责"
+    assert (await client.get("/api/v1/seal-uses", headers=await client.token_for("head"))).json() == []

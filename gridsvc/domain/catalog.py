@@ -98,6 +98,8 @@ LISTS: tuple[ItemList, ...] = (
     ItemList("assist", "依法协助政府工作事项", "Work assisting government by law", "XZ"),
     ItemList("excluded", "不应由社区承担的工作事项", "Work the community must not take on", "BC"),
     ItemList("no_certificate", "不应由社区出具的证明事项", "Certificates the community must not issue", "ZM"),
+    # what the community seal may be put on (社区印章使用清单, seed 004)
+    ItemList("seal", "社区印章使用事项", "Uses of the community seal", "YZ"),
     # work outside the duty and assist lists that entered through admission (准入, seed 004)
     ItemList("admitted", "准入事项", "Work admitted into communities", "ZR"),
 )
@@ -520,7 +522,8 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
             errors.append(_bad("legal_basis", "required", "设定依据不能为空(便民利民和志愿服务除外)",
                                "legal_basis is required (except for convenience and volunteer services)"))
     lst, cat = values.get("list"), values.get("category")
-    if lst and cat and (lst == "convenience") != (cat in CONVENIENCE_CATEGORIES):
+    if (lst == "convenience" and cat and cat not in CONVENIENCE_CATEGORIES) or (
+            lst == "public_service" and cat in CONVENIENCE_CATEGORIES):
         errors.append(_bad("list", "wrong_list", "便民利民服务和志愿服务属于“便民利民服务和志愿服务清单”,该清单只收这两类",
                            "convenience and volunteer services form their own list, and that list holds only them",
                            list=lst, category=cat))

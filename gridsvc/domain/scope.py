@@ -76,6 +76,10 @@ RULES: dict[str, dict[str, Reach]] = {
     # the community's two committees may refuse work never admitted (seed 004); the head records it
     "refusal.record": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "refusal.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # the community seal: the community (head) puts it on what the positive list names and logs
+    # each use; officials of the area read the log
+    "seal.use": {"admin": ANY, "head": WITHIN},
+    "seal.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     # micro-wishes, checked against the wish's grid. An organisation member's areas are their
     # organisation's service areas (the web layer puts them on the principal), so "WITHIN"
     # reads "in the organisation's service area"; a volunteer's are their own areas.

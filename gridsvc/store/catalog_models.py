@@ -167,3 +167,27 @@ class CatalogChange(Model):
     class Meta:
         app = "catalog"
         table = "catalog_change"
+
+
+class SealUse(Model):
+    """One use of the community seal: what, for whom, by whom, when, and its electronic-seal
+    record (a serial and a SHA-256 digest over the facts, see gridsvc.domain.seal)."""
+
+    id = fields.IntField(primary_key=True)
+    community = fields.CharField(max_length=12, db_index=True)
+    item_code = fields.CharField(max_length=16)
+    item_name = fields.CharField(max_length=100)
+    for_whom = fields.CharField(max_length=100)
+    purpose = fields.CharField(max_length=300)
+    used_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="seal_uses", null=True, on_delete=fields.SET_NULL
+    )
+    used_by_name = fields.CharField(max_length=64, default="")
+    used_at = fields.DatetimeField()
+    serial = fields.CharField(max_length=40, unique=True)
+    document_sha256 = fields.CharField(max_length=64, default="")
+    record_sha256 = fields.CharField(max_length=64)
+
+    class Meta:
+        app = "catalog"
+        table = "catalog_seal_use"

@@ -1,4 +1,4 @@
-"""The community's own registers: refusals of work never admitted (seed 004)."""
+"""The community's own registers (seed 004): refusals of work never admitted, the seal's use log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...store import catalog_refusals as refusals
+from ...store import catalog_seal as seal
 from ..permissions import prefixes, require, require_login
 from . import endpoint, json_ok, param, query_int, read_json
 from .catalog import authorizer
@@ -36,9 +37,44 @@ async def list_refusals(request: Request) -> Response:
                                                 offset=query_int(request, "offset", 0)))
 
 
+SEAL_SCHEMA = {
+    "type": "object", "required": ["community", "item_code", "for_whom", "purpose"],
+    "properties": {
+        "community": {"type": "string", "description": "社区代码 (12 digits)"},
+        "item_code": {"type": "string", "description": "社区印章使用清单的事项代码 (an item of the seal list)"},
+        "for_whom": {"type": "string", "description": "为谁出具 (for whom)"},
+        "purpose": {"type": "string", "description": "用途 (purpose)"},
+        "document_sha256": {"type": "string", "description": "所盖文件的 SHA-256 (digest of the sealed document)"},
+    },
+}
+
+
+async def log_seal_use(request: Request) -> Response:
+    p = require(request, "seal.use")
+    view = await seal.log_seal_use(await read_json(request), actor=p, authorize=authorizer(request))
+    return json_ok(view, 201)
+
+
+async def list_seal_uses(request: Request) -> Response:
+    require_login(request)
+    require(request, "seal.read")
+    community = request.query_params.get("community") or None
+    if community:
+        require(request, "seal.read", community)
+    return json_ok(await seal.seal_uses(prefixes(request, "seal.read"), community=community,
+                                        limit=query_int(request, "limit", 200, lo=1, hi=1000),
+                                        offset=query_int(request, "offset", 0)))
+
+
 ROUTES = [
     endpoint("/refusals", record_refusal, "POST", "记录社区拒绝执行未经准入的工作 (record a refusal of unadmitted work)",
              tag="admission", auth="scoped", body={"application/json": {"schema": REFUSAL_SCHEMA}}, responses={"201": {"description": "recorded"}}),
     endpoint("/refusals", list_refusals, "GET", "拒绝记录 (refusals in scope)", tag="admission", auth="scoped",
              params=[param("limit", type_="integer"), param("offset", type_="integer")]),
+    endpoint("/seal-uses", log_seal_use, "POST", "社区印章用印登记 (log a use of the community seal)", tag="admission",
+             auth="scoped", body={"application/json": {"schema": SEAL_SCHEMA}},
+             responses={"201": {"description": "logged, with its electronic-seal record"}}),
+    endpoint("/seal-uses", list_seal_uses, "GET", "用印登记 (the seal's use log in scope)", tag="admission",
+             auth="scoped", params=[param("community"), param("limit", type_="integer"),
+                                    param("offset", type_="integer")]),
 ]
