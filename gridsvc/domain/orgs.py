@@ -203,7 +203,7 @@ _ORG_KIND_ZH = {
     OrgKind.MEDIATION: "矛盾调处类",
     OrgKind.CULTURE_SPORTS: "文体活动类",
     OrgKind.LEGAL_SERVICES: "法律服务类",
-    OrgKind.INTANGIBLE_HERITAGE: "非物质遗产类",
+    OrgKind.INTANGIBLE_HERITAGE: "非物质文化遗产类",
 }
 ORG_KINDS: dict[str, str] = {k.value: k.zh for k in OrgKind}
 
@@ -247,7 +247,12 @@ def check_org_status(status: str) -> OrgStatus:
 
 def check_registration(status: str, credit_code: str | None) -> str | None:
     """A registered (登记) organisation must give a valid credit code; a filed (备案) one may
-    give one or none. Returns the normalised code or None."""
+    give one or none. Returns the normalised code or None.
+
+    Registration is civil affairs' act (DOMAIN.md): a registered organisation's code starts
+    with 5 (民政). Community organisations are registered at county level; who may record a
+    registration is the permission table's ``org.register``, since organisations registered
+    higher up (a national foundation) also serve communities."""
     st = check_org_status(status)
     if credit_code is None or not str(credit_code).strip():
         if st is OrgStatus.REGISTERED:
@@ -257,7 +262,13 @@ def check_registration(status: str, credit_code: str | None) -> str | None:
                 code="credit_code_required", details={"status": st.value},
             )
         return None
-    return check_credit_code(credit_code)
+    code = check_credit_code(credit_code)
+    if st is OrgStatus.REGISTERED:
+        if code[0] != "5":
+            raise _bad_code(f"登记的社会组织由民政部门登记,统一社会信用代码首位应为 5,而不是 {code[0]}",
+                            f"a registered social organisation is registered by civil affairs: its code starts "
+                            f"with 5, not {code[0]}", code=code, position=1)
+    return code
 
 
 ORG_NAME_MAX = 100

@@ -92,6 +92,8 @@ RULES: dict[str, dict[str, Reach]] = {
     # social organisations: the registry is public; registering (登记/备案) is civil affairs'
     "org.read": {"*": P},
     "org.manage": {"admin": ANY, "official": WITHIN},
+    # registration (登记) is county-level civil affairs' act; filing (备案) is with the street
+    "org.register": {"admin": ANY, "official": COUNTY},
     "project.manage": {"admin": ANY, "official": WITHIN, "org_member": WITHIN},  # members: their own org only
     # volunteer demands: recruiting notices are public; communities publish and record hours
     "demand.read": {"*": P},

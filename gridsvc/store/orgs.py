@@ -83,7 +83,8 @@ def _text(data: dict, key: str, max_len: int) -> str:
 def parse_org(data: dict) -> dict:
     """Check an organisation's fields (without touching the store): name, kind, status,
     credit code (GB 32100 check characters), phone, address."""
-    status = data.get("status", "registered")
+    # most community organisations are filed (备案) with the street, not registered (DOMAIN.md)
+    status = data.get("status", "filed")
     if not isinstance(status, str):
         raise ValidationError("status 应为 registered 或 filed", "status must be registered or filed",
                               code="unknown_org_status", details={"field": "status"})

@@ -61,6 +61,8 @@ async def create_org(request: Request) -> Response:
     areas = await store.check_service_areas(data.get("areas"))
     for a in areas:
         require(request, "org.manage", a.code)
+        if fields["status"] == "registered":
+            require(request, "org.register", a.code)
     org = await store.create_org(fields, areas, actor=actor)
     return json_ok(await store.org_card(org, members=True, projects=True), 201,
                    headers={"Location": f"/api/v1/orgs/{org.id}"})
@@ -102,6 +104,9 @@ async def patch_org(request: Request) -> Response:
         areas = await store.check_service_areas(data["areas"])
         for a in areas:
             require(request, "org.manage", a.code)
+    if changed.get("status") == "registered":
+        for code in [a.code for a in areas] if areas is not None else [c for c, _ in await store.org_areas(org.id)]:
+            require(request, "org.register", code)
     org = await store.update_org(org, changed, areas, actor=actor)
     return json_ok(await store.org_card(org, members=True, projects=True))
 
