@@ -222,6 +222,38 @@ class OrgStatus(StrEnum):
 
 ORG_STATUSES: dict[str, str] = {s.value: s.zh for s in OrgStatus}
 
+# Who claims wishes and demands (seed 002 §18): social organisations and volunteers, party
+# members working in the community (在职党员) and caring units based in it (驻区单位, 爱心企业).
+# Units are recorded like organisations (members claim for them) but are not social
+# organisations: no civil-affairs registration, any credit code.
+ORG_TYPES: dict[str, str] = {
+    "social_organisation": "社会组织",
+    "resident_unit": "驻区单位",
+    "caring_enterprise": "爱心企业",
+}
+CLAIMER_KINDS: dict[str, str] = {
+    **ORG_TYPES,
+    "volunteer": "志愿者",
+    "party_member": "在职党员",
+}
+
+
+def check_org_type(value: Any) -> str:
+    text = str(value or "social_organisation").strip()
+    for key, zh in ORG_TYPES.items():
+        if text in (key, zh):
+            return key
+    raise ValidationError(f"未知的组织类型 {text!r},应为 {'、'.join(ORG_TYPES.values())} 之一",
+                          f"unknown organisation type {text!r}; expected one of {', '.join(ORG_TYPES)}",
+                          code="unknown_org_type", details={"field": "org_type", "allowed": list(ORG_TYPES)})
+
+
+def claimer_kind(*, org_type: str | None = None, party_member: bool = False) -> str:
+    """How a claim's claimer stands: the organisation's type, or a volunteer / 在职党员."""
+    if org_type:
+        return org_type
+    return "party_member" if party_member else "volunteer"
+
 
 def check_org_kind(kind: str) -> OrgKind:
     try:

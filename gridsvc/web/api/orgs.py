@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ...domain.errors import BadRequest, Forbidden
-from ...domain.orgs import ORG_KINDS, ORG_STATUSES, describe_credit_code
+from ...domain.orgs import ORG_KINDS, ORG_STATUSES, ORG_TYPES, describe_credit_code
 from ...domain.wishes import WISH_CATEGORIES
 from ...store import orgs as store
 from ...store.wishes import city_today, utcnow
@@ -95,7 +95,8 @@ async def patch_org(request: Request) -> Response:
     for code, _ in await store.org_areas(org.id):
         require(request, "org.manage", code)
     data = await read_json(request)
-    merged = {"name": org.name, "kind": org.kind, "status": org.status, "credit_code": org.credit_code,
+    merged = {"name": org.name, "org_type": org.org_type, "kind": org.kind, "status": org.status,
+              "credit_code": org.credit_code,
               "phone": org.phone, "address": org.address, **{k: v for k, v in data.items() if k != "areas"}}
     fields = store.parse_org(merged)
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
@@ -151,10 +152,12 @@ async def org_record(request: Request) -> Response:
     return json_ok(await store.org_record(org))
 
 
-ORG_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "kind", "status", "areas"], "properties": {
+ORG_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "areas"], "properties": {
+    "org_type": {"type": "string", "enum": list(ORG_TYPES), "description": "社会组织、驻区单位或爱心企业 (default social_organisation)"},
     "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码, 18 位 (GB 32100); "
                                                 "登记 (registered) 必填"},
-    "kind": {"type": "string", "enum": list(ORG_KINDS)}, "status": {"type": "string", "enum": list(ORG_STATUSES)},
+    "kind": {"type": "string", "enum": list(ORG_KINDS), "description": "社会组织必填 (required for social organisations)"},
+    "status": {"type": "string", "enum": list(ORG_STATUSES), "description": "缺省备案 (default filed)"},
     "areas": {"type": "array", "items": {"type": "string"}, "description": "服务区域代码 (service area codes)"},
     "phone": {"type": "string"}, "address": {"type": "string"}}}}}
 PROJECT_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "categories", "capacity"], "properties": {
