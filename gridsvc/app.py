@@ -31,7 +31,7 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import areas, auth, catalog, community, open311, staff, wishes
+    from .web.api import areas, auth, catalog, community, compounds, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
@@ -42,6 +42,7 @@ def routes() -> list:
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
         *auth.ROUTES,
         *areas.ROUTES,
+        *compounds.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
         *community.ROUTES,

@@ -49,6 +49,9 @@ RULES: dict[str, dict[str, Reach]] = {
     "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
     "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
     "area.delete": {"admin": ANY, "official": BELOW, "head": BELOW, "worker": BELOW},
+    # residential compounds (小区/院落): recorded by the community; public like the floor plans
+    "compound.read": {"*": P},
+    "compound.manage": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "staff.read": {"*": P},  # contact cards are posted on community boards
     "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
     # group leaders are chosen by the group's residents (推举) and recorded by the community,

@@ -1,0 +1,74 @@
+"""Residential compounds (小区/院落): an overlay inside a community that maps can show."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ...domain.errors import BadRequest
+from ...store import compounds as store
+from ..permissions import require
+from . import endpoint, json_ok, param, path_id, read_json
+from .areas import _parse_geometry
+
+COMPOUND_SCHEMA = {
+    "type": "object", "required": ["community", "name"],
+    "properties": {
+        "community": {"type": "string", "description": "所属社区代码 (12 digits)"},
+        "name": {"type": "string"}, "kind": {"type": "string", "enum": ["estate", "courtyard"]},
+        "property_company": {"type": "string", "description": "物业服务企业"},
+        "owners_committee": {"type": "string", "description": "业主委员会"},
+        "party_branch": {"type": "string", "description": "小区党支部"},
+        "households": {"type": "integer"},
+        "geometry": {"type": "object", "description": "GeoJSON Polygon/MultiPolygon, WGS-84"},
+    },
+}
+
+
+async def create_compound(request: Request) -> Response:
+    p = require(request, "compound.manage")
+    data = await read_json(request)
+    raw = data.pop("geometry", None)
+    geometry = _parse_geometry(raw, "geometry", "wgs84") if raw is not None else None
+    view = await store.create_compound(data, geometry, actor=p,
+                                       authorize=lambda action, code: require(request, action, code))
+    return json_ok(view, 201, headers={"Location": f"/api/v1/compounds/{view['id']}"})
+
+
+async def list_compounds(request: Request) -> Response:
+    require(request, "compound.read")
+    community = request.query_params.get("community")
+    if not community:
+        raise BadRequest("缺少参数 community", "missing query parameter community", code="missing_parameter",
+                         details={"parameter": "community"})
+    views = await store.compounds_of(community)
+    return json_ok({"type": "FeatureCollection", "features": [store.compound_feature(v) for v in views]})
+
+
+async def get_compound(request: Request) -> Response:
+    require(request, "compound.read")
+    row = await store.get_compound(path_id(request))
+    return json_ok(await store.compound_view(row))
+
+
+async def add_buildings(request: Request) -> Response:
+    row = await store.get_compound(path_id(request))
+    p = require(request, "compound.manage", row.community.code)
+    data = await read_json(request)
+    return json_ok(await store.add_buildings(row, data.get("buildings"), actor=p))
+
+
+_ID = param("id", "path", type_="integer", required=True)
+ROUTES = [
+    endpoint("/compounds", create_compound, "POST", "登记小区/院落 (record a residential compound)", tag="areas",
+             auth="scoped", body={"application/json": {"schema": COMPOUND_SCHEMA}},
+             responses={"201": {"description": "recorded, with the grids it spans"}}),
+    endpoint("/compounds", list_compounds, "GET", "社区的小区/院落 (a community's compounds, GeoJSON)", tag="areas",
+             params=[param("community", required=True)]),
+    endpoint("/compounds/{id}", get_compound, "GET", "小区详情:物业、业委会、党支部、所跨网格、楼栋 (a compound)",
+             tag="areas", params=[_ID]),
+    endpoint("/compounds/{id}/buildings", add_buildings, "POST", "楼栋归属小区 (put buildings into a compound)",
+             tag="areas", auth="scoped", params=[_ID], body={"application/json": {"schema": {
+                 "type": "object", "required": ["buildings"],
+                 "properties": {"buildings": {"type": "array", "items": {"type": "string"}}}}}}),
+]
