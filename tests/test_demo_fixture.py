@@ -20,7 +20,7 @@ from shapely.geometry import Point, shape
 
 import gridsvc
 from gridsvc.domain.crs import transform_geometry
-from gridsvc.domain.levels import LEVEL_INDEX, LEVELS, check_code, parent_level, street_kind
+from gridsvc.domain.levels import LEVEL_INDEX, LEVELS, check_code, community_kind, parent_level, street_kind
 from gridsvc.domain.roles import ROLES, STAFF_TIERS, TIER_LEVEL, check_assignment, supervisor_role
 
 DEMO = Path(gridsvc.__file__).resolve().parent / "fixtures" / "demo"
@@ -120,6 +120,11 @@ def by_level(props, level):
     return [c for c, p in props.items() if p["level"] == level]
 
 
+def residents_committees(props):
+    """Communities (居委会, last segment 001-199); the villages (村委会) are checked on their own."""
+    return [c for c in by_level(props, "community") if community_kind(c) == "community"]
+
+
 # --------------------------------------------------------------------------- areas
 
 
@@ -143,7 +148,8 @@ def test_counts_per_level(props, children):
     assert count["city"] == 1
     assert count["district"] == 4
     assert count["street"] == 37
-    assert count["community"] == 74
+    assert len(residents_committees(props)) == 74
+    assert count["community"] == 74 + 3  # and three villages (issue 14)
     # every community has grids, every grid 2-4 groups, every group buildings
     for code in by_level(props, "community"):
         assert children[code]
@@ -184,17 +190,30 @@ def test_real_names(props):
         want = {"street": "街道", "town": "镇", "township": "乡"}[kind]
         assert names[code].endswith(want), (code, names[code])
     for dcode, comms in SEED_COMMUNITIES.items():
-        got = sorted(names[c] for c in by_level(props, "community") if c.startswith(dcode))
+        got = sorted(names[c] for c in residents_committees(props) if c.startswith(dcode))
         assert got == sorted(f"{n}社区" for n in comms.split()), dcode
     for must in ("川口社区", "大同路社区", "五一社区"):
         assert must in names.values()
     # 新区's communities sit in 锦阳路/咸丰路/坡头街道 of 耀州区
-    for code in by_level(props, "community"):
+    for code in residents_committees(props):
         if names[code][:-2] in XINQU:
             assert names[props[code]["parent"]] in XINQU_STREETS, names[code]
     # communities sit in streets (街道), not towns
-    for code in by_level(props, "community"):
+    for code in residents_committees(props):
         assert street_kind(code) == "street"
+
+
+def test_villages_under_a_town_have_villager_groups(props, children):
+    """Issue 14: the demo has villages (村委会, 200-399) under a town (镇) with 村民小组."""
+    villages = [c for c in by_level(props, "community") if community_kind(c) == "village"]
+    assert len(villages) >= 3
+    for code in villages:
+        assert street_kind(props[code]["parent"]) == "town" and props[code]["name"].endswith("村")
+        groups = [q for g in children[code] for q in children[g]]
+        assert groups and all(re.fullmatch(r"第\d+村民小组", props[q]["name"]) for q in groups)
+    for code in residents_committees(props):
+        for g in children[code]:
+            assert all(props[q]["name"].endswith("居民小组") for q in children[g])
 
 
 def test_coordinates_wgs84_six_decimals(areas):
@@ -275,12 +294,12 @@ def test_districts_are_the_real_boundaries(props, geoms):
 
 
 def test_community_sizes(props, geoms):
-    for code in by_level(props, "community"):
+    for code in residents_committees(props):
         km2 = m2(geoms[code]) / 1e6
         assert 0.3 <= km2 <= 1.5, (code, km2)
         hh = props[code]["households"]
         assert 800 <= hh <= 4500, code
-    hh = [props[c]["households"] for c in by_level(props, "community")]
+    hh = [props[c]["households"] for c in residents_committees(props)]
     outside = [h for h in hh if not 1000 <= h <= 3000]
     assert 1 <= len(outside) <= 6  # a few, so the size rules have something to report
     assert any(h < 1000 for h in outside) and any(h > 3000 for h in outside)

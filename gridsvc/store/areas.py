@@ -242,7 +242,7 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
 
 def _size_warnings(item: AreaInput, settings) -> list[dict]:
     band = size_band(item.level, settings)
-    if band is None or item.households is None:
+    if band is None or item.households is None or area_kind(item.level, item.code) == "village":
         return []
     found = size_warning(item.level, item.households, band)
     if found is None:
@@ -255,6 +255,7 @@ def size_band(level: str, settings) -> SizeBand | None:
     """The household band of a level from the settings (community: split above the setting's
     split threshold, seed 003; grid: a local band)."""
     if level == "community":
+        # seed 003's band is for residents' committees; villages are sized by other rules
         low, high = getattr(settings, "community_households", (COMMUNITY_BAND.low, COMMUNITY_BAND.high))
         split = getattr(settings, "community_split_households", COMMUNITY_BAND.split_above)
         return SizeBand(low, high, split)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ...domain.levels import LEVEL_NAMES_ZH, area_level_name_zh
+from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
 from ...domain.sizing import size_warning
 from ...store import areas as store
 from ...store.models import Area
@@ -42,7 +42,7 @@ async def area_page(request: Request) -> Response:
 
     cover = await store.coverage_of(area.code) if children and len(children) <= 2000 else None
     settings = request.app.state.settings
-    band = store.size_band(area.level, settings)
+    band = store.size_band(area.level, settings) if area_kind(area.level, area.code) != "village" else None
     size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
     return render(request, "area.html", area=area, chain=chain, children=children, staff=json.loads(staff)["staff"],
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
