@@ -515,3 +515,28 @@ def test_only_work_outside_the_lists_is_admissible(lst):
         check_admissible(lst, "X")
     assert e.value.code == "not_admissible"
     check_admissible("admitted", "ZR-SB-001")
+
+
+# Documents cited by number in the starter catalog, each checked to exist with that number and
+# title (issue 14 §12; README "Where the catalog's facts come from"). A new numbered citation
+# must be checked and added here.
+CHECKED_NUMBERED_DOCUMENTS = {
+    "劳动和社会保障部令第28号", "财社〔2017〕164号", "财金〔2020〕21号", "国务院令第649号", "民发〔2021〕57号",
+    "民发〔2021〕43号", "国发〔2014〕47号", "国发〔2015〕52号", "国发〔2016〕3号", "国发〔2014〕8号",
+    "国办发〔2021〕42号", "国医改办发〔2016〕1号", "财教〔2011〕410号", "教财〔2018〕16号", "国办发〔2010〕54号",
+    "民发〔2019〕62号", "国办发〔2019〕5号", "民发〔2017〕191号", "住房和城乡建设部令第11号", "建村〔2021〕35号",
+    "国办发〔2020〕23号", "国务院令第663号", "住房和城乡建设部令第6号", "民发〔2015〕136号", "国办发〔2015〕86号",
+    "民发〔2020〕125号",
+}
+
+
+def test_every_numbered_legal_basis_is_a_checked_document():
+    import re
+
+    cited = set()
+    for raw in load_fixture()["items"]:
+        cited |= set(re.findall(r"[(（]([^()（）]*(?:〔\d{4}〕\d+号|令第\d+号))[)）]", raw["legal_basis"]))
+    assert cited and cited <= CHECKED_NUMBERED_DOCUMENTS, sorted(cited - CHECKED_NUMBERED_DOCUMENTS)
+    text = json.dumps(load_fixture(), ensure_ascii=False)
+    for wrong in ("人社厅发〔2018〕107号", "2019—2021年", "2016—2020年", "教育服务热线 12345", "居住证明"):
+        assert wrong not in text, wrong
