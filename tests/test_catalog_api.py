@@ -411,7 +411,7 @@ async def test_resident_pages_need_no_login(client, catalog):
 async def test_the_item_page_says_what_to_bring_and_where_to_go(client, catalog):
     r = await client.get("/services/GS-SB-001", params={"area": catalog.community}, headers=HTML)
     assert r.status_code == 200
-    for text in ("需要带什么", "居民身份证", "1 份", "电子证照可用", "须带纸质原件", "去哪里办", "办理时间", "办理时限",
+    for text in ("申请材料", "居民身份证", "1 份", "电子证照可用", "须带纸质原件", "办理地点", "办理时间", "办理时限",
                  "30 个工作日", "收费", "不收费", "设定依据", "社会救助暂行办法"):
         assert text in r.text, text
     r = await client.get(f"/services/{STREET_ITEM['code']}", params={"area": "610203001001"}, headers=HTML)

@@ -141,3 +141,20 @@ async def test_a_negative_list_certificate_is_refused_with_the_place_to_go(clien
     item = (await client.get("/api/v1/services/ZM-GA-005")).json()
     assert item["responsible_text"] == "本事项由公安派出所负责"
     assert (await client.get("/api/v1/seal-uses", headers=await client.token_for("head"))).json() == []
+
+
+async def test_pages_use_the_words_of_official_service_guides(client, catalog):  # noqa: F811
+    """Issue 14 §13: 申请材料, 办理地点, 自…起实施 (施行 is for laws), 我的辖区 for officials."""
+    page = (await client.get("/services/GS-SB-001")).text
+    for word in ("申请材料", "办理地点", "起实施", "设定依据"):
+        assert word in page, word
+    assert "施行" not in page.replace("施行条例", "").replace("实施", "")
+    await client.login("official")
+    me = await client.get("/me")
+    assert me.status_code == 200 and "我的辖区" in me.text and "我的网格" not in me.text
+
+
+def test_wish_statuses_read_as_service_guides_do():
+    from gridsvc.domain.wishes import WISH_STATUSES
+
+    assert WISH_STATUSES["published"] == "待认领" and WISH_STATUSES["confirmed"] == "已实现"

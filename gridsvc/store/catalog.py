@@ -193,13 +193,13 @@ def _why_not(item: ServiceItem, rows: list[ServiceItemVersion], day: date) -> tu
         return f"事项 {item.code} 尚未发布", f"item {item.code} is not published"
     first = min(r.published_on for r in published)  # type: ignore[type-var]
     if day < first:
-        return f"事项 {item.code} 自 {first} 起施行", f"item {item.code} is in force from {first}"
+        return f"事项 {item.code} 自 {first} 起实施", f"item {item.code} is in force from {first}"
     revoked = [r for r in published if r.revoked_on is not None and r.revoked_on <= day]
     if revoked:
         r = revoked[-1]
         reason = f":{r.revoke_reason}" if r.revoke_reason else ""
         return f"事项 {item.code} 已于 {r.revoked_on} 撤销{reason}", f"item {item.code} was revoked on {r.revoked_on}"
-    return f"事项 {item.code} 在 {day} 不在施行中", f"item {item.code} is not in force on {day}"
+    return f"事项 {item.code} 在 {day} 未实施", f"item {item.code} is not in force on {day}"
 
 
 async def version_list(code: str, *, may_see_drafts: bool) -> dict[str, Any]:

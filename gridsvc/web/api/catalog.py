@@ -339,7 +339,7 @@ async def end_admission(request: Request) -> Response:
 # ---- routes -------------------------------------------------------------------------------
 
 _CODE = param("code", "path", description="事项代码,如 GS-SB-001 (item code)")
-_ON = param("on", description="日期 YYYY-MM-DD:当日施行的目录,缺省为今天 (the catalog as in force that day)", format="date")
+_ON = param("on", description="日期 YYYY-MM-DD:当日实施的目录,缺省为今天 (the catalog as in force that day)", format="date")
 _AREA = param("area", description="区域代码:该社区(街道、区县)适用的事项,含上级区域设定的事项 (area code)")
 _CATEGORY = param("category", description="类别 (category id or Chinese name)", enum=[c.id for c in CATEGORIES])
 _LIST = param("list", description="清单 (list id or Chinese name)", enum=[x.id for x in LISTS])
@@ -406,7 +406,7 @@ ROUTES = [
              tag="catalog", params=[_CODE]),
     endpoint("/services/{code}/publish", publish_service, "POST", "发布草稿 (publish the draft)", tag="catalog",
              auth="scoped", params=[_CODE], body=_JSON({"type": "object", "properties": {
-                 "on": {"type": "string", "format": "date", "description": "施行日期,缺省今天 (from this day)"}}})),
+                 "on": {"type": "string", "format": "date", "description": "实施日期,缺省今天 (from this day)"}}})),
     endpoint("/services/{code}/revoke", revoke_service, "POST", "撤销事项 (revoke the item, with a reason)",
              tag="catalog", auth="scoped", params=[_CODE], body=_JSON({"type": "object", "required": ["reason"],
                                                                        "properties": {"reason": {"type": "string"},
