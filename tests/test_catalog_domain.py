@@ -110,7 +110,8 @@ async def test_a_seal_use_is_logged_with_its_electronic_seal_record(client, cata
     """The seal goes on what the positive list names; each use is logged (seed 004)."""
     body = {"community": catalog.community, "item_code": "YZ-ZY-001", "for_whom": "张三丰", "purpose": "申请学分认定"}
     assert (await client.post("/api/v1/seal-uses", json=body)).status_code == 401
-    assert (await client.post("/api/v1/seal-uses", json=body, headers=await client.token_for("worker"))).status_code == 403
+    r = await client.post("/api/v1/seal-uses", json=body, headers=await client.token_for("worker"))
+    assert r.status_code == 403
     head = await client.token_for("head")
     r = await client.post("/api/v1/seal-uses", json={**body, "community": catalog.community2}, headers=head)
     assert r.status_code == 403

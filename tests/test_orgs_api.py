@@ -278,5 +278,6 @@ async def test_filing_is_the_default_and_registration_is_county_civil_affairs(ki
     company = make_credit_code(f"91610202{body8}{org_code_check_char(body8)}")  # 9: market regulation
     r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, credit_code=company))
     assert r.status_code == 422 and r.json()["error"]["details"]["position"] == 1
-    r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, credit_code=credit_code(14)))
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"),
+                          json=org_body(people, credit_code=credit_code(14)))
     assert r.status_code == 201 and r.json()["status"] == "registered"

@@ -47,7 +47,15 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import Conflict, ValidationError
-from .levels import COMMUNITY_KIND_NAMES_ZH, LEVEL_NAMES_ZH, check_code, code_prefix, community_kind, is_within, organic_law
+from .levels import (
+    COMMUNITY_KIND_NAMES_ZH,
+    LEVEL_NAMES_ZH,
+    check_code,
+    code_prefix,
+    community_kind,
+    is_within,
+    organic_law,
+)
 
 # --------------------------------------------------------------------------------------
 # Categories and lists

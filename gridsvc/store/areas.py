@@ -18,7 +18,14 @@ from tortoise.transactions import in_transaction
 from ..domain import geometry as geo
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.levels import (
-    LEVEL_INDEX, LEVEL_NAMES_ZH, area_kind, area_level_name_zh, check_code, check_level, code_prefix, parent_level,
+    LEVEL_INDEX,
+    LEVEL_NAMES_ZH,
+    area_kind,
+    area_level_name_zh,
+    check_code,
+    check_level,
+    code_prefix,
+    parent_level,
 )
 from ..domain.scope import Principal
 from ..domain.sizing import COMMUNITY_BAND, GRID_BAND, SizeBand, size_warning

@@ -172,8 +172,8 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
     async with in_transaction():
         if item is None:
             # the applying department is the admitted work's 责任主体 unless the item names one
-            content = {"list": ADMISSIBLE_LIST, "responsible": app.department, **new_item, "code": app.item_code,
-                       "areas": []}
+            content = {"list": ADMISSIBLE_LIST, "responsible": app.department, **(new_item or {}),
+                       "code": app.item_code, "areas": []}
             await create_item(content, actor=actor, admission_required=True)
             item = await ServiceItem.get(code=app.item_code)
         adm = await Admission.create(
@@ -236,8 +236,8 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     item: ServiceItem = adm.item
     async with in_transaction():
         await _step(adm, rec, new, by=actor_name(actor),
-                    extra={"decided_on": day, "decided_by_name": actor_name(actor), "decision_reason": new.decision_reason,
-                           **extra})
+                    extra={"decided_on": day, "decided_by_name": actor_name(actor),
+                           "decision_reason": new.decision_reason, **extra})
         if action == "approve":
             await _publish_for_admission(item, day, actor)
             await bump_revision([item.id])

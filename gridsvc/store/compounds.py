@@ -22,7 +22,7 @@ from ..domain.scope import Principal
 from . import audit
 from .models import Area, Compound, CompoundBuilding
 
-Authorize = Callable[[str, str], None]
+Authorize = Callable[[str, str], object]
 
 
 async def _community(code: str) -> Area:
@@ -120,8 +120,8 @@ async def add_buildings(row: Compound, codes: Any, *, actor: Principal | None) -
                 raise ValidationError(f"楼栋 {code} 不在小区「{row.name}」范围内", f"building {code} lies outside the compound",
                                       code="building_outside_compound",
                                       details={"field": f"buildings[{i}]", "location": p.location})
-    taken = await CompoundBuilding.filter(building_id__in=[found[c].id for c in codes]).exclude(
-        compound_id=row.id).values_list("building__code", flat=True)
+    taken = [str(c) for c in await CompoundBuilding.filter(building_id__in=[found[c].id for c in codes]).exclude(
+        compound_id=row.id).values_list("building__code", flat=True)]
     if taken:
         raise Conflict(f"楼栋 {'、'.join(taken)} 已属于其他小区", f"buildings {', '.join(taken)} belong to another compound",
                        code="building_in_other_compound", details={"buildings": list(taken)})

@@ -337,6 +337,6 @@ async def claimer_kind_of(user_id: int | None, org_id: int | None) -> str:
     or, for a person, 在职党员 when their volunteer profile says so, else 志愿者."""
     if org_id is not None:
         org_type = await Organisation.filter(id=org_id).first().values_list("org_type", flat=True)
-        return claimer_kind(org_type=org_type or "social_organisation")
+        return claimer_kind(org_type=str(org_type or "social_organisation"))
     prof = await VolunteerProfile.filter(user_id=user_id).first() if user_id else None
     return claimer_kind(party_member=bool(prof and prof.party_member))

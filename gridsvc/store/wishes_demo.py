@@ -149,11 +149,11 @@ async def load(settings=None) -> dict:
                             org_id=org_ids["铜川市王益区慈善协会"])
 
     # units and enterprises based in the community, each with a member who claims for it
-    for name, org_type, kind, areas, member, member_name, phone, (p_name, cats, capacity) in UNITS:
-        fields = orgs.parse_org({"name": name, "org_type": org_type, "kind": kind, "phone": phone})
-        unit = await orgs.create_org(fields, await orgs.check_service_areas(areas), actor=admin)
-        await users.create_user(member, role="org_member", display_name=member_name, phone=phone, org_id=unit.id)
-        await orgs.create_project(unit, {"name": p_name, "categories": cats, "capacity": capacity,
+    for u_name, org_type, kind, u_areas, member, member_name, u_phone, (project, cats, capacity) in UNITS:
+        fields = orgs.parse_org({"name": u_name, "org_type": org_type, "kind": kind, "phone": u_phone})
+        unit = await orgs.create_org(fields, await orgs.check_service_areas(u_areas), actor=admin)
+        await users.create_user(member, role="org_member", display_name=member_name, phone=u_phone, org_id=unit.id)
+        await orgs.create_project(unit, {"name": project, "categories": cats, "capacity": capacity,
                                          "period_start": (today - timedelta(days=30)).isoformat(),
                                          "period_end": (today + timedelta(days=150)).isoformat()},
                                   actor=admin, today=today)
@@ -163,10 +163,10 @@ async def load(settings=None) -> dict:
     for username, name, area, cats, phone in VOLUNTEERS:
         u = await users.create_user(username, role="volunteer", display_name=name, phone=phone, areas=[area])
         await VolunteerProfile.create(user_id=u.id, categories=cats, max_active=3)
-    username, name, area, workplace, phone = PARTY_MEMBER
-    u = await users.create_user(username, role="volunteer", display_name=name, phone=phone, areas=[area])
+    p_user, p_name, p_area, p_workplace, p_phone = PARTY_MEMBER
+    u = await users.create_user(p_user, role="volunteer", display_name=p_name, phone=p_phone, areas=[p_area])
     await VolunteerProfile.create(user_id=u.id, categories=["elderly_care", "health", "companionship"], max_active=3,
-                                  party_member=True, workplace=workplace)
+                                  party_member=True, workplace=p_workplace)
     demo_volunteer = await User.get(username="volunteer")
     await VolunteerProfile.create(user_id=demo_volunteer.id, categories=["study", "children", "health", "elderly_care",
                                                                          "repairs", "daily_necessities"], max_active=5)
@@ -183,7 +183,8 @@ async def load(settings=None) -> dict:
     # wishes in every state, through the store's own steps
     statuses: dict[str, int] = {}
     published_by_title: dict[str, int] = {}
-    claimers = {name: await _principal(name) for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
+    claimers = {name: await _principal(name)
+                for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
         building = await wishes.home_building(resident.id)

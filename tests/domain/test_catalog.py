@@ -85,7 +85,8 @@ def test_categories_are_the_ten_public_services_plus_convenience_and_volunteer()
 
 def test_the_lists():
     # issue 14 §3: 便民利民服务和志愿服务 is a list of its own (seed 002 §18)
-    assert [x.id for x in LISTS] == ["public_service", "convenience", "duty", "assist", "excluded", "no_certificate", "seal",
+    assert [x.id for x in LISTS] == ["public_service", "convenience", "duty", "assist", "excluded", "no_certificate",
+                                      "seal",
                                       "admitted"]
     assert [x.zh for x in LISTS][-3:] == ["不应由社区出具的证明事项", "社区印章使用事项", "准入事项"]
     assert len({x.prefix for x in LISTS}) == 8

@@ -68,7 +68,8 @@ async def list_seal_uses(request: Request) -> Response:
 
 ROUTES = [
     endpoint("/refusals", record_refusal, "POST", "记录社区拒绝执行未经准入的工作 (record a refusal of unadmitted work)",
-             tag="admission", auth="scoped", body={"application/json": {"schema": REFUSAL_SCHEMA}}, responses={"201": {"description": "recorded"}}),
+             tag="admission", auth="scoped", body={"application/json": {"schema": REFUSAL_SCHEMA}},
+             responses={"201": {"description": "recorded"}}),
     endpoint("/refusals", list_refusals, "GET", "拒绝记录 (refusals in scope)", tag="admission", auth="scoped",
              params=[param("limit", type_="integer"), param("offset", type_="integer")]),
     endpoint("/seal-uses", log_seal_use, "POST", "社区印章用印登记 (log a use of the community seal)", tag="admission",

@@ -166,8 +166,8 @@ async def put_profile(request: Request) -> Response:
     prof, _ = await VolunteerProfile.update_or_create(defaults={
         "categories": cats, "skills": skills, "max_active": max_active, "party_member": party_member,
         "workplace": workplace.strip()}, user_id=p.user_id)
-    return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills, "max_active": prof.max_active,
-                    "party_member": prof.party_member, "workplace": prof.workplace})
+    return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills,
+                    "max_active": prof.max_active, "party_member": prof.party_member, "workplace": prof.workplace})
 
 
 DEMAND_BODY = {"application/json": {"schema": {"type": "object", "required": ["title", "area", "starts_at", "ends_at",

@@ -153,7 +153,8 @@ async def org_record(request: Request) -> Response:
 
 
 ORG_BODY = {"application/json": {"schema": {"type": "object", "required": ["name", "areas"], "properties": {
-    "org_type": {"type": "string", "enum": list(ORG_TYPES), "description": "社会组织、驻区单位或爱心企业 (default social_organisation)"},
+    "org_type": {"type": "string", "enum": list(ORG_TYPES),
+                 "description": "社会组织、驻区单位或爱心企业 (default social_organisation)"},
     "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码, 18 位 (GB 32100); "
                                                 "登记 (registered) 必填"},
     "kind": {"type": "string", "enum": list(ORG_KINDS), "description": "社会组织必填 (required for social organisations)"},

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ...domain.catalog import CATEGORIES, LISTS, NEGATIVE_LISTS as NEGATIVE_LIST_IDS, infer_level
+from ...domain.catalog import CATEGORIES, LISTS, infer_level
+from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import catalog as store
