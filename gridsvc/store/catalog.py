@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from ..domain.admission import check_admissible
 from ..domain.catalog import (
     CATEGORY_BY_ID,
     LIST_BY_ID,
@@ -38,7 +39,6 @@ from ..domain.catalog import (
     applies_to,
     catalog_on,
     category_id,
-    check_admissible,
     check_item,
     format_fee,
     infer_level,

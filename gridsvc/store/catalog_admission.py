@@ -21,28 +21,25 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from ..domain.catalog import (
+from ..domain.admission import (
     ADMISSIBLE_LIST,
     ADMISSION_STATE_NAMES_ZH,
+    APPROVER_NAMES_ZH,
     AdmissionAction,
     AdmissionApplication,
     AdmissionState,
-    AdmissionStep as StepRecord,
     Funding,
-    ItemStatus,
     admission_act,
     admission_in_force,
     admission_state_on,
     check_admissible,
     check_admission,
-    publish,
-)
-from ..domain.admission import (
-    APPROVER_NAMES_ZH,
     check_approval_papers,
     check_approver_level,
     check_department_level,
 )
+from ..domain.admission import AdmissionStep as StepRecord
+from ..domain.catalog import ItemStatus, publish
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.scope import Principal
 from . import audit

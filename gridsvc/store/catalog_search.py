@@ -24,15 +24,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain.admission import AdmissionApplication, AdmissionState, Funding, admission_window
 from ..domain.catalog import (
     CATEGORIES,
     CATEGORY_BY_ID,
     LIST_BY_ID,
     LISTS,
-    AdmissionApplication,
-    AdmissionState,
-    Funding,
-    admission_window,
     area_prefixes,
     format_fee,
     time_limit_text,
@@ -131,7 +128,7 @@ def _admission_record(row: dict) -> AdmissionApplication:
 def _ended_history(ended_on: date | None) -> tuple:
     if ended_on is None:
         return ()
-    from ..domain.catalog import AdmissionAction, AdmissionStep
+    from ..domain.admission import AdmissionAction, AdmissionStep
 
     return (AdmissionStep(AdmissionAction.EXPIRE, AdmissionState.ACTIVE, AdmissionState.EXPIRED, ended_on),)
 

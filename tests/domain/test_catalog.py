@@ -9,25 +9,27 @@ from pathlib import Path
 
 import pytest
 
+from gridsvc.domain.admission import (
+    AdmissionAction,
+    AdmissionState,
+    admission_act,
+    admission_in_force,
+    admission_state_on,
+    admission_transition,
+    approver_must_cover,
+    check_admission,
+)
 from gridsvc.domain.catalog import (
     CATEGORIES,
     LISTS,
-    AdmissionAction,
-    AdmissionState,
     ItemStatus,
     ItemVersion,
     Material,
     ServiceItemData,
     Venue,
-    admission_act,
-    admission_in_force,
-    admission_state_on,
-    admission_transition,
     applies_to,
-    approver_must_cover,
     area_prefixes,
     catalog_on,
-    check_admission,
     check_item,
     current_version,
     infer_level,
@@ -510,7 +512,7 @@ def test_convenience_services_are_their_own_list_and_assist_items_name_the_respo
 
 @pytest.mark.parametrize("lst", ["duty", "assist", "excluded", "no_certificate", "public_service"])
 def test_only_work_outside_the_lists_is_admissible(lst):
-    from gridsvc.domain.catalog import check_admissible
+    from gridsvc.domain.admission import check_admissible
 
     with pytest.raises(ValidationError) as e:
         check_admissible(lst, "X")
