@@ -74,3 +74,16 @@ async def test_buildings_belong_to_a_compound(client, people):
                           headers=head)
     assert r.status_code == 409 and r.json()["error"]["code"] == "building_in_other_compound"
     assert (await client.get("/api/v1/compounds/999999")).status_code == 404
+
+
+async def test_maps_show_compounds(client, people):
+    """The compounds layer of "my area" loads them by viewport."""
+    head = await client.token_for("head")
+    assert (await client.post("/api/v1/compounds", json=body(people), headers=head)).status_code == 201
+    fc = (await client.get("/api/v1/compounds", params={"bbox": "109.0,35.0,109.05,35.05"})).json()
+    assert [f["properties"]["name"] for f in fc["features"]] == ["川口花园小区"]
+    assert fc["features"][0]["geometry"]["type"] == "Polygon"
+    assert (await client.get("/api/v1/compounds", params={"bbox": "110.5,35.5,110.6,35.6"})).json()["features"] == []
+    assert (await client.get("/api/v1/compounds")).status_code == 400
+    layers = (await client.get("/api/v1/maps/layers", headers=head)).json()["layers"]
+    assert any(x["url"].startswith("/api/v1/compounds?bbox=") for x in layers)

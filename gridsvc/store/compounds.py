@@ -93,6 +93,22 @@ async def compounds_of(community_code: str) -> list[dict[str, Any]]:
             for r in await Compound.filter(community_id=community.id).order_by("id")]
 
 
+async def compounds_in(bbox: tuple[float, float, float, float], *, limit: int = 500) -> list[dict[str, Any]]:
+    """Compounds drawn within a box (for the map layer): their communities' boxes narrow the
+    search, the geometry decides."""
+    box = shapely.box(*bbox)
+    rows = await Compound.filter(community__minx__lte=bbox[2], community__maxx__gte=bbox[0],
+                                 community__miny__lte=bbox[3], community__maxy__gte=bbox[1]).exclude(
+        geometry=None).select_related("community").order_by("id").limit(limit * 4)
+    views = []
+    for r in rows:
+        if shapely.from_wkb(r.geometry).intersects(box):
+            views.append(await compound_view(r, r.community))
+            if len(views) == limit:
+                break
+    return views
+
+
 def compound_feature(view: dict[str, Any]) -> dict[str, Any]:
     """A compound as a GeoJSON feature for maps (geometry null when none was drawn)."""
     return {"type": "Feature", "geometry": view["geometry"],
