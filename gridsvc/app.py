@@ -36,7 +36,7 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import accounts, areas, auth, catalog, open311, staff, wishes
+    from .web.api import accounts, areas, auth, catalog, community, compounds, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
@@ -48,8 +48,10 @@ def routes() -> list:
         *auth.ROUTES,
         *accounts.ROUTES,
         *areas.ROUTES,
+        *compounds.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
+        *community.ROUTES,
         *open311.ROUTES,
         *wishes.ROUTES,
         *pages.ROUTES,

@@ -47,8 +47,10 @@ class Settings:
     # proxies whose X-Forwarded-For is believed (IPs or CIDRs); none: the socket peer is the client
     trusted_proxies: tuple[str, ...] = ()
     cookie_secure: bool = False
-    # size bands (DOMAIN.md: set locally, these are the seeds' published figures)
-    community_households: tuple[int, int] = (1000, 4000)
+    # size bands (DOMAIN.md: set locally, these are the seeds' published figures). A community
+    # of 1,000-3,000 households; above 4,000 split, below 1,000 merge, in between a warning (003)
+    community_households: tuple[int, int] = (1000, 3000)
+    community_split_households: int = 4000
     grid_households: tuple[int, int] = (160, 255)
     wish_value_cap: int = 500
     volunteer_star_hours: tuple[int, ...] = (100, 300, 600, 1000, 1500)
@@ -70,7 +72,8 @@ class Settings:
             cookie_secure=env.get("GRIDSVC_COOKIE_SECURE", "") in ("1", "true", "yes"),
             wish_value_cap=int(env.get("GRIDSVC_WISH_VALUE_CAP", "500")),
             grid_households=tuple(_ints(env.get("GRIDSVC_GRID_HOUSEHOLDS", "160,255")))[:2],  # type: ignore[arg-type]
-            community_households=tuple(_ints(env.get("GRIDSVC_COMMUNITY_HOUSEHOLDS", "1000,4000")))[:2],  # type: ignore[arg-type]
+            community_households=tuple(_ints(env.get("GRIDSVC_COMMUNITY_HOUSEHOLDS", "1000,3000")))[:2],  # type: ignore[arg-type]
+            community_split_households=int(env.get("GRIDSVC_COMMUNITY_SPLIT_HOUSEHOLDS", "4000")),
             volunteer_star_hours=_ints(env.get("GRIDSVC_VOLUNTEER_STAR_HOURS", "100,300,600,1000,1500")),
             index_check_seconds=float(env.get("GRIDSVC_INDEX_CHECK_SECONDS", "0")),
             trusted_proxies=trusted_proxies(env.get("GRIDSVC_TRUSTED_PROXIES", "")),

@@ -38,7 +38,7 @@ def _print_problems(e: DomainError) -> None:
 
 @app.command("export-catalog")
 def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出文件 .xlsx 或 .csv (output file)"),
-                   on: Optional[str] = typer.Option(None, "--on", help="某日施行的目录,缺省今天 (the catalog as in force that day)"),
+                   on: Optional[str] = typer.Option(None, "--on", help="某日实施的目录,缺省今天 (the catalog in force)"),
                    area: Optional[str] = typer.Option(None, "--area", help="只导出适用于该区域的事项 (only items for this area)"),
                    db_url: Optional[str] = DbOpt) -> None:
     """导出服务事项目录为 Excel 或 CSV,中文表头 (export the catalog as .xlsx or .csv)."""
@@ -102,7 +102,7 @@ def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False,
         typer.secho(f"{what} {report['rows']} 行 rows: 新建 created {report['created']}, 更新 updated {report['updated']}, "
                     f"未变 unchanged {report['unchanged']}", fg="green")
         if not dry_run and (report["created"] or report["updated"]):
-            typer.echo(f"已发布,自 {report['on']} 起施行 (published from {report['on']})" if report["published"]
+            typer.echo(f"已发布,自 {report['on']} 起实施 (published from {report['on']})" if report["published"]
                        else "已存为草稿,发布后生效 (stored as drafts; publish them to take effect)")
 
     run(body())

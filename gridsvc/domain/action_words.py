@@ -6,6 +6,14 @@ from __future__ import annotations
 # action -> (zh, en), each completing "您无权…" / "you may not …"
 ACTION_WORDS: dict[str, tuple[str, str]] = {
     "area.read": ("查看区域", "see areas"),
+    "compound.read": ("查看小区/院落", "see residential compounds"),
+    "compound.manage": ("登记这里的小区/院落", "record residential compounds here"),
+    "refusal.record": ("记录拒绝执行未准入工作", "record refusals of unadmitted work"),
+    "refusal.read": ("查看拒绝记录", "read the refusals"),
+    "seal.use": ("使用社区印章", "use the community seal"),
+    "seal.read": ("查看用印登记", "read the seal's use log"),
+    "staff.record_group_leader": ("登记居(村)民小组长", "record group leaders"),
+    "org.register": ("登记社会组织", "register organisations"),
     "catalog.read": ("查看办事指南", "read the service catalog"),
     "map.city_home": ("从全市地图开始", "start from the city map"),
     "volunteer.act": ("以志愿者身份办理", "act as a volunteer"),

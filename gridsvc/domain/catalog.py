@@ -27,12 +27,7 @@ Lifecycle
     catalog say on that day" from the version records alone. Publishing with a future date
     schedules a version.
 
-Admission (准入)
-    A department applies for an item to enter communities' lists for a set of areas and a
-    period, with the funding that follows the task (费随事转). applied -> approved | rejected
-    | withdrawn; approved -> active (the period has begun) -> expired (the period is over, or
-    the work is done early). `admission_in_force` decides from the dates and the recorded
-    steps, so a lagging stored state never lets an item stay after its period.
+Admission (准入) lives in `gridsvc.domain.admission`.
 """
 
 from __future__ import annotations
@@ -48,7 +43,15 @@ from typing import Any
 
 from .error_codes import ErrorCode
 from .errors import Conflict, ValidationError
-from .levels import LEVEL_NAMES_ZH, check_code, code_prefix, is_within
+from .levels import (
+    COMMUNITY_KIND_NAMES_ZH,
+    LEVEL_NAMES_ZH,
+    check_code,
+    code_prefix,
+    community_kind,
+    is_within,
+    organic_law,
+)
 
 # --------------------------------------------------------------------------------------
 # Categories and lists
@@ -79,6 +82,9 @@ CATEGORIES: tuple[Category, ...] = (
 CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
 # Categories whose items need not cite a legal basis (services the community organises).
 NO_BASIS_NEEDED = frozenset({"convenience", "volunteer"})
+# 便民利民服务 and 志愿服务 form a list of their own (seed 002 §18: 建立便民利民服务和志愿服务
+# 清单), beside the public-service catalog: these categories belong to that list only.
+CONVENIENCE_CATEGORIES = frozenset({"convenience", "volunteer"})
 
 
 @dataclass(frozen=True)
@@ -91,16 +97,38 @@ class ItemList:
 
 LISTS: tuple[ItemList, ...] = (
     ItemList("public_service", "公共服务事项", "Public services", "GS"),
+    ItemList("convenience", "便民利民服务和志愿服务", "Convenience and volunteer services", "BZ"),
     ItemList("duty", "依法履行职责事项", "Duties performed by law", "LZ"),
     ItemList("assist", "依法协助政府工作事项", "Work assisting government by law", "XZ"),
     ItemList("excluded", "不应由社区承担的工作事项", "Work the community must not take on", "BC"),
     ItemList("no_certificate", "不应由社区出具的证明事项", "Certificates the community must not issue", "ZM"),
+    # what the community seal may be put on (社区印章使用清单, seed 004)
+    ItemList("seal", "社区印章使用事项", "Uses of the community seal", "YZ"),
+    # work outside the duty and assist lists that entered through admission (准入, seed 004)
+    ItemList("admitted", "准入事项", "Work admitted into communities", "ZR"),
 )
 LIST_BY_ID = {x.id: x for x in LISTS}
+# The negative lists: work the community must not take on, certificates it must not issue.
+NEGATIVE_LISTS = frozenset({"excluded", "no_certificate"})
+# Lists whose items name the department responsible (责任主体, seed 003 §4): the work the
+# community assists with, and the work and certificates it must not take on, are somebody's.
+RESPONSIBLE_REQUIRED = frozenset({"assist", "excluded", "no_certificate"})
 
+# Time limits count as their legal basis does: most in working days (工作日), some in calendar
+# days (日): labour-dispute mediation 15 日, arbitration 45 日, legal aid 7 日.
+TIME_LIMIT_UNITS: dict[str, str] = {"working_days": "工作日", "days": "日"}
+
+# Where items are handled: not only street and community windows (issue 14 §10).
 VENUE_KINDS: dict[str, str] = {
     "community_window": "社区窗口",
     "street_centre": "街道便民服务中心",
+    "district_centre": "区县政务服务中心",
+    "city_centre": "市政务服务中心",
+    "marriage_registry": "婚姻登记处",
+    "school": "学校",
+    "health_facility": "医疗卫生机构",
+    "police_station": "公安派出所",
+    "department_office": "部门办公场所",
     "online": "网上办理",
 }
 
@@ -116,6 +144,8 @@ FIELD_LABELS: dict[str, str] = {
     "legal_basis": "设定依据",
     "materials": "所需材料",
     "time_limit_days": "办理时限(工作日)",
+    "time_limit_unit": "时限单位",
+    "responsible": "责任主体",
     "fee": "收费",
     "venues": "办理地点",
     "contact": "联系方式",
@@ -140,7 +170,7 @@ class Material:
 
 @dataclass(frozen=True)
 class Venue:
-    """Where an item is done: a community window, a street centre, or online."""
+    """Where an item is done: a window, a centre, a registry, a school, an office, or online."""
 
     kind: str  # one of VENUE_KINDS
     name: str = ""
@@ -153,7 +183,8 @@ class Venue:
 class ServiceItemData:
     """One version's content of a service item. Build it through `check_item`.
 
-    ``time_limit_days``: working days, 0 = done on the spot (即办), None = no limit stated.
+    ``time_limit_days``: in ``time_limit_unit`` (working or calendar days), 0 = done on the spot
+    (即办), None = no limit stated.
     ``fee``: a `Decimal` amount in yuan, or a text such as "不收费".
     ``areas``: codes of the districts/streets/communities it applies to; empty = everywhere.
     """
@@ -171,6 +202,8 @@ class ServiceItemData:
     contact: str = ""
     areas: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    time_limit_unit: str = "working_days"  # or "days" (calendar days), as the legal basis counts
+    responsible: str = ""  # 责任主体: the department whose work it is (assist and negative lists)
 
     @property
     def category_zh(self) -> str:
@@ -388,15 +421,26 @@ def _check_time_limit(value: Any) -> int | None:
         text = unicodedata.normalize("NFKC", value).strip()
         if text in ("即办", "当场办结"):
             return 0
-        text = re.sub(r"\s*个?工作日$", "", text)
+        text = re.sub(r"\s*(个?工作日|日|天)$", "", text)
         if text.isdigit():
             value = int(text)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
-        raise _bad("time_limit_days", ErrorCode.BAD_TIME_LIMIT, "办理时限应为 0-365 的整数工作日(0 为即办),不限请留空",
-                   "time_limit_days must be a whole number of working days, 0-365, or empty")
+        raise _bad("time_limit_days", ErrorCode.BAD_TIME_LIMIT, "办理时限应为 0-365 的整数(0 为即办),不限请留空",
+                   "time_limit_days must be a whole number of days, 0-365, or empty")
     return value
+
+
+def _check_time_limit_unit(raw: Mapping[str, Any]) -> str:
+    """工作日 or 日; when not given, read from a limit written as "15日" (calendar days)."""
+    value = unicodedata.normalize("NFKC", str(raw.get("time_limit_unit") or "")).strip()
+    if not value:
+        limit = unicodedata.normalize("NFKC", str(raw.get("time_limit_days") or "")).strip()
+        return "days" if re.search(r"\d\s*(日|天)$", limit) and not limit.endswith("工作日") else "working_days"
+    aliases = {"自然日": "days", "天": "days", "个工作日": "working_days"}
+    return aliases.get(value) or _lookup(value, "time_limit_unit", TIME_LIMIT_UNITS, "时限单位", "time-limit unit",
+                                         "bad_time_limit")
 
 
 def _check_keyword(value: Any, f: str) -> str:
@@ -426,6 +470,8 @@ def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     yield "legal_basis", lambda: _text(raw.get("legal_basis"), "legal_basis", max_len=1000, one_line=False)
     yield "materials", lambda: [_check_material(m, f"materials[{i}]") for i, m in enumerate(_seq(raw, "materials"))]
     yield "time_limit_days", lambda: _check_time_limit(raw.get("time_limit_days"))
+    yield "time_limit_unit", lambda: _check_time_limit_unit(raw)
+    yield "responsible", lambda: _text(raw.get("responsible"), "responsible", max_len=200)
     yield "fee", lambda: parse_fee(raw.get("fee", "不收费"))
     yield "venues", lambda: [_check_venue(v, f"venues[{i}]") for i, v in enumerate(_seq(raw, "venues"))]
     yield "contact", lambda: _text(raw.get("contact"), "contact", max_len=200)
@@ -482,9 +528,41 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
         if not values["legal_basis"] and values["category"] not in NO_BASIS_NEEDED:
             errors.append(_bad("legal_basis", ErrorCode.REQUIRED, "设定依据不能为空(便民利民和志愿服务除外)",
                                "legal_basis is required (except for convenience and volunteer services)"))
+    lst, cat = values.get("list"), values.get("category")
+    if (lst == "convenience" and cat and cat not in CONVENIENCE_CATEGORIES) or (
+            lst == "public_service" and cat in CONVENIENCE_CATEGORIES):
+        errors.append(_bad("list", ErrorCode.WRONG_LIST, "便民利民服务和志愿服务属于“便民利民服务和志愿服务清单”,该清单只收这两类",
+                           "convenience and volunteer services form their own list, and that list holds only them",
+                           list=lst, category=cat))
+    if lst in RESPONSIBLE_REQUIRED and "responsible" in values and not values["responsible"]:
+        errors.append(_bad("responsible", ErrorCode.REQUIRED, f"“{LIST_BY_ID[lst].zh}清单”的事项须写明责任主体",
+                           f"items of the list '{LIST_BY_ID[lst].en}' name the department responsible"))
+    if values.get("list") == "duty" and values.get("areas") and "legal_basis" in values:
+        errors.extend(_duty_basis_errors(values["legal_basis"], values["areas"]))
     if errors:
         return None, errors
     return ServiceItemData(**values), []
+
+
+def _duty_basis_errors(basis: str, areas: Sequence[str]) -> list[ValidationError]:
+    """A duty item set for a community cites 《城市居民委员会组织法》, for a village
+    《村民委员会组织法》: the law the committee performs its duties under."""
+    out = []
+    for i, code in enumerate(areas):
+        if len(code) != 12 or code.endswith("000"):
+            continue  # a district or street holds both kinds; the item's own basis decides
+        try:
+            law = organic_law(code)
+        except ValidationError as e:
+            out.append(_bad(f"areas[{i}]", e.code, e.message_zh, e.message_en, area=code))
+            continue
+        if law.removeprefix("《中华人民共和国").rstrip("》") not in basis:
+            kind = COMMUNITY_KIND_NAMES_ZH[community_kind(code)]
+            out.append(_bad("legal_basis", ErrorCode.WRONG_ORGANIC_LAW,
+                            f"{code} 是{kind},其依法履行职责事项的设定依据应为{law}",
+                            f"{code} is a {community_kind(code)}; its duties rest on {law}",
+                            area=code, law=law))
+    return out
 
 
 def _check_item_code(value: Any, list_id: str | None, category: str | None) -> str:
@@ -523,7 +601,39 @@ def item_to_dict(item: ServiceItemData) -> dict[str, Any]:
         "venues": [{"kind": v.kind, "name": v.name, "address": v.address, "hours": v.hours, "url": v.url}
                    for v in item.venues],
         "contact": item.contact, "areas": list(item.areas), "keywords": list(item.keywords),
+        "time_limit_unit": item.time_limit_unit, "responsible": item.responsible,
     }
+
+
+def time_limit_text(days: int | None, unit: str = "working_days") -> str:
+    """未规定, 即办, "15 个工作日" or "15 日"."""
+    if days is None:
+        return "未规定"
+    if days == 0:
+        return "即办"
+    return f"{days} 个工作日" if unit == "working_days" else f"{days} 日"
+
+
+def due_date(start: date, days: int, unit: str = "working_days", holidays: Iterable[date] = ()) -> date:
+    """The last day of a limit that starts counting the day after ``start``.
+
+    Calendar days (日) count every day; working days (工作日) skip weekends and ``holidays``
+    (the State Council's yearly holiday notice; make-up working weekends are not modelled).
+    """
+    if unit == "days":
+        return start + timedelta(days=days)
+    off = set(holidays)
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+def responsible_text(item: ServiceItemData) -> str:
+    """What residents read: 本事项由 … 负责 (empty when no department is named)."""
+    return f"本事项由{item.responsible}负责" if item.responsible else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -688,229 +798,3 @@ def search_doc(item: ServiceItemData, doc_id: Any) -> Any:
     return SearchDoc(id=doc_id, code=item.code, name=item.name, materials=[m.name for m in item.materials],
                      summary=item.summary, keywords=tuple(item.keywords), category=item.category,
                      list=item.list, area_prefixes=area_prefixes(item.areas))
-
-
-# --------------------------------------------------------------------------------------
-# Admission (准入)
-
-
-class AdmissionState(StrEnum):
-    APPLIED = "applied"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    ACTIVE = "active"
-    EXPIRED = "expired"
-
-
-class AdmissionAction(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    WITHDRAW = "withdraw"
-    ACTIVATE = "activate"  # the period has begun
-    EXPIRE = "expire"  # the period is over, or the work is done early (工作完成后撤销)
-
-
-ADMISSION_STATE_NAMES_ZH = {
-    "applied": "已申请", "approved": "已批准", "rejected": "已驳回", "withdrawn": "已撤回",
-    "active": "执行中", "expired": "已到期退出",
-}
-
-_S, _A = AdmissionState, AdmissionAction
-_ADMISSION_MOVES: dict[tuple[AdmissionState, AdmissionAction], AdmissionState] = {
-    (_S.APPLIED, _A.APPROVE): _S.APPROVED,
-    (_S.APPLIED, _A.REJECT): _S.REJECTED,
-    (_S.APPLIED, _A.WITHDRAW): _S.WITHDRAWN,
-    (_S.APPROVED, _A.ACTIVATE): _S.ACTIVE,
-    (_S.APPROVED, _A.EXPIRE): _S.EXPIRED,
-    (_S.ACTIVE, _A.EXPIRE): _S.EXPIRED,
-}
-
-
-def admission_transition(state: AdmissionState | str, action: AdmissionAction | str) -> AdmissionState:
-    """The state after ``action``, or Conflict(code=ErrorCode.BAD_TRANSITION) naming what is allowed."""
-    state = AdmissionState(state)
-    try:
-        action = AdmissionAction(action)
-        return _ADMISSION_MOVES[(state, action)]
-    except (ValueError, KeyError):
-        allowed = [str(a) for (s, a) in _ADMISSION_MOVES if s is state]
-        raise Conflict(f"{ADMISSION_STATE_NAMES_ZH[state]}的准入申请不能执行 {action}",
-                       f"an admission application that is {state} cannot {action}", code=ErrorCode.BAD_TRANSITION,
-                       details={"state": str(state), "action": str(action), "allowed": allowed}) from None
-
-
-@dataclass(frozen=True)
-class Funding:
-    """The funding that follows the task (费随事转)."""
-
-    amount: str  # e.g. "每社区每年 2 万元"
-    source: str  # e.g. "区财政专项资金,政府购买服务"
-
-
-@dataclass(frozen=True)
-class AdmissionStep:
-    action: AdmissionAction
-    from_state: AdmissionState
-    to_state: AdmissionState
-    on: date
-    by: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class AdmissionApplication:
-    """A department's application for an item to enter communities' lists (准入申请)."""
-
-    department: str
-    item_code: str
-    reason: str
-    legal_basis: str
-    funding: Funding
-    areas: tuple[str, ...]
-    period_start: date
-    period_end: date  # the last day in force (inclusive)
-    state: AdmissionState = AdmissionState.APPLIED
-    applied_on: date | None = None
-    decided_by: str = ""
-    decided_on: date | None = None
-    decision_reason: str = ""
-    history: tuple[AdmissionStep, ...] = ()
-
-
-def _as_date(value: Any, field_: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _bad(field_, ErrorCode.BAD_DATE,
-                   f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
-
-
-def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:
-    """Validate a new application. Funding must name an amount and a source (费随事转)."""
-    if isinstance(data, AdmissionApplication):
-        data = {"department": data.department, "item_code": data.item_code, "reason": data.reason,
-                "legal_basis": data.legal_basis, "funding": data.funding, "areas": data.areas,
-                "period_start": data.period_start, "period_end": data.period_end, "applied_on": data.applied_on}
-    texts = {k: _text(data.get(k), k, required=True, max_len=1000, one_line=False)
-             for k in ("department", "reason", "legal_basis")}
-    item_code = unicodedata.normalize("NFKC", str(data.get("item_code") or "")).strip().upper()
-    if not CODE_RE.match(item_code):
-        raise _bad("item_code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {item_code!r} 无效", f"invalid item code {item_code!r}")
-    funding = data.get("funding")
-    if isinstance(funding, Funding):
-        funding = {"amount": funding.amount, "source": funding.source}
-    if not isinstance(funding, Mapping):
-        funding = {}
-    amount = _text(funding.get("amount"), "funding.amount", max_len=200)
-    source = _text(funding.get("source"), "funding.source", max_len=200)
-    if not amount or not source:
-        raise _bad("funding", ErrorCode.NO_FUNDING, "准入事项须落实“费随事转”:写明经费数额和来源",
-                   "funding must follow the task: state the amount and the source")
-    areas = tuple(dict.fromkeys(_check_area(a, f"areas[{i}]") for i, a in enumerate(_split_list(data.get("areas")))))
-    if not areas:
-        raise _bad("areas", ErrorCode.REQUIRED, "须写明准入的区域", "the areas of the admission are required")
-    start = _as_date(data.get("period_start"), "period_start")
-    end = _as_date(data.get("period_end"), "period_end")
-    if end < start:
-        raise _bad("period_end", ErrorCode.BAD_PERIOD, "准入期限的结束日期早于开始日期", "the period ends before it starts")
-    applied = data.get("applied_on")
-    return AdmissionApplication(
-        department=texts["department"], item_code=item_code, reason=texts["reason"],
-        legal_basis=texts["legal_basis"], funding=Funding(amount, source), areas=areas,
-        period_start=start, period_end=end, applied_on=_as_date(applied, "applied_on") if applied else None,
-    )
-
-
-def admission_act(app: AdmissionApplication, action: AdmissionAction | str, *, on: date, by: str = "",
-                  reason: str = "") -> AdmissionApplication:
-    """Apply one step and record it in ``history``.
-
-    Rejection needs a reason; so does ending an admission before its period is over.
-    Activation only inside the period; approval not after the period has ended.
-    """
-    action = AdmissionAction(action)
-    new_state = admission_transition(app.state, action)
-    reason = (reason or "").strip()
-    if action is _A.REJECT and not reason:
-        raise _bad("reason", ErrorCode.REASON_REQUIRED, "驳回须写明理由", "a rejection needs a reason")
-    if action is _A.APPROVE and on > app.period_end:
-        raise _bad("on", ErrorCode.PERIOD_ENDED, "准入期限已过,不能再批准", "the period is over; it can no longer be approved")
-    if action is _A.ACTIVATE and not app.period_start <= on <= app.period_end:
-        raise _bad("on", ErrorCode.OUTSIDE_PERIOD, f"只能在准入期限 {app.period_start} 至 {app.period_end} 内启用",
-                   f"activation only within the period {app.period_start}..{app.period_end}")
-    if action is _A.EXPIRE and on <= app.period_end and not reason:
-        raise _bad("reason", ErrorCode.REASON_REQUIRED, "期限届满前退出须写明理由(如工作已完成)",
-                   "ending before the period is over needs a reason (e.g. the work is done)")
-    step = AdmissionStep(action, app.state, new_state, on, by, reason)
-    changes: dict[str, Any] = {"state": new_state, "history": app.history + (step,)}
-    if action in (_A.APPROVE, _A.REJECT):
-        changes.update(decided_by=by, decided_on=on, decision_reason=reason)
-    return replace(app, **changes)
-
-
-def _ended_on(app: AdmissionApplication) -> date | None:
-    return next((s.on for s in app.history if s.action is _A.EXPIRE), None)
-
-
-def admission_in_force(app: AdmissionApplication, on_date: date) -> bool:
-    """Whether the admitted item is in the lists on ``on_date``.
-
-    Approved, not before the approval day, within the period (end inclusive), and before the
-    day it was ended early. Decided from dates, so a stored state that lags is harmless.
-    """
-    if app.state not in (_S.APPROVED, _S.ACTIVE, _S.EXPIRED):
-        return False
-    start = max(app.period_start, app.decided_on) if app.decided_on else app.period_start
-    ended = _ended_on(app)
-    return start <= on_date <= app.period_end and (ended is None or on_date < ended)
-
-
-def admission_window(app: AdmissionApplication) -> tuple[date, date] | None:
-    """The days the admitted item is in the lists, as [start, end) (end exclusive), or None.
-
-    The same rule as `admission_in_force`, as a range for indexes.
-    """
-    if app.state not in (_S.APPROVED, _S.ACTIVE, _S.EXPIRED):
-        return None
-    start = max(app.period_start, app.decided_on) if app.decided_on else app.period_start
-    end = app.period_end + timedelta(days=1)
-    ended = _ended_on(app)
-    if ended is not None:
-        end = min(end, ended)
-    return (start, end) if start < end else None
-
-
-# Lists an admission may not bring work into: that is what these lists exist to keep out.
-NOT_ADMISSIBLE = frozenset({"excluded", "no_certificate"})
-
-
-def check_admissible(list_id: str, code: str = "") -> None:
-    """An item on the list of work the community must not take on (or of certificates it must
-    not issue) cannot be admitted."""
-    if list_id in NOT_ADMISSIBLE:
-        lst = LIST_BY_ID[list_id]
-        raise ValidationError(f"事项 {code} 属于“{lst.zh}清单”,不能准入社区",
-                              f"item {code} is on the list '{lst.en}' and cannot be admitted into communities",
-                              code=ErrorCode.NOT_ADMISSIBLE, details={"field": "item_code", "list": list_id})
-
-
-def admission_state_on(app: AdmissionApplication, on_date: date) -> AdmissionState:
-    """The state as of ``on_date`` (approved becomes active in the period and expired after it)."""
-    if app.state in (_S.APPROVED, _S.ACTIVE):
-        if on_date > app.period_end:
-            return _S.EXPIRED
-        if admission_in_force(app, on_date):
-            return _S.ACTIVE
-    return app.state
-
-
-def approver_must_cover(app: AdmissionApplication) -> frozenset[str]:
-    """Area codes the approving official's scope must contain, every one of them.
-
-    The web layer checks them with `scope.allows(principal, action, code)` for each code; an
-    application spanning two districts thus needs a city official (the city's leading group).
-    """
-    return frozenset(app.areas)

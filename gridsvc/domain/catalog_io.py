@@ -29,6 +29,7 @@ from .catalog import (
     CATEGORY_BY_ID,
     FIELD_LABELS,
     LIST_BY_ID,
+    TIME_LIMIT_UNITS,
     VENUE_KINDS,
     Material,
     ServiceItemData,
@@ -40,7 +41,7 @@ from .catalog import (
 
 FIELDS: tuple[str, ...] = (
     "code", "name", "category", "list", "legal_basis", "materials", "time_limit_days", "fee", "venues",
-    "contact", "areas", "summary", "keywords",
+    "contact", "areas", "summary", "keywords", "time_limit_unit", "responsible",
 )
 HEADERS: tuple[str, ...] = tuple(FIELD_LABELS[f] for f in FIELDS)
 REQUIRED_HEADERS = ("代码", "名称", "类别", "清单")
@@ -162,6 +163,8 @@ def item_to_row(item: ServiceItemData) -> list[Any]:
         "areas": ",".join(item.areas),
         "summary": item.summary,
         "keywords": ",".join(item.keywords),
+        "time_limit_unit": TIME_LIMIT_UNITS[item.time_limit_unit],
+        "responsible": item.responsible,
     }
     return [values[f] for f in FIELDS]
 

@@ -143,10 +143,86 @@ def ancestor_codes(code: str, level: str) -> list[tuple[str, str]]:
 
 
 def street_kind(code: str) -> str:
-    """In the 3-digit street segment 001-099 are streets, 100-199 towns, 200-399 townships."""
+    """The kind of a township-level unit from the 3-digit street segment (GB/T 10114).
+
+    001-099 streets (街道), 100-199 towns (镇), 200-399 townships (乡), 400-599 township-level
+    units of other kinds (政企合一 farms, development zones and the like).
+    """
     n = int(code[6:9])
     if n < 100:
         return "street"  # 街道
     if n < 200:
         return "town"  # 镇
-    return "township"  # 乡
+    if n < 400:
+        return "township"  # 乡
+    if n < 600:
+        return "other"  # 农场、开发区等乡级单位
+    raise ValidationError(
+        f"乡级代码段 {code[6:9]} 不在 001-599 之内", f"the street segment {code[6:9]} is outside 001-599",
+        code=ErrorCode.BAD_CODE, details={"code": code, "segment": code[6:9]},
+    )
+
+
+STREET_KIND_NAMES_ZH = {"street": "街道", "town": "镇", "township": "乡", "other": "乡级单位(农场、开发区等)"}
+
+# Residents' committees (社区) and villagers' committees (村) differ in their groups, the title
+# of the group's leader and the organic law their duties rest on.
+COMMUNITY_KIND_NAMES_ZH = {"community": "社区", "village": "村"}
+GROUP_NAMES_ZH = {"community": "居民小组", "village": "村民小组"}
+GROUP_LEADER_NAMES_ZH = {"community": "居民小组长", "village": "村民小组长"}
+ORGANIC_LAWS = {
+    "community": "《中华人民共和国城市居民委员会组织法》",
+    "village": "《中华人民共和国村民委员会组织法》",
+}
+
+
+def community_kind(code: str) -> str:
+    """Whether a community-level area is a community (居委会) or a village (村委会).
+
+    Read from the last 3 digits of its 12-digit code (or of the 12-digit prefix of a grid,
+    group or building code): 001-199 residents' committees, 200-399 villagers' committees.
+    """
+    n = int(code[9:12]) if len(code) >= 12 and code[9:12].isdigit() else -1
+    if 1 <= n <= 199:
+        return "community"
+    if 200 <= n <= 399:
+        return "village"
+    raise ValidationError(
+        f"代码 {code} 的社区/村段应为 001-199(居委会)或 200-399(村委会)",
+        f"the community segment of {code} must be 001-199 (residents' committee) or 200-399 (villagers' committee)",
+        code=ErrorCode.BAD_CODE, details={"code": code, "segment": code[9:12]},
+    )
+
+
+def area_level_name_zh(level: str, code: str) -> str:
+    """The Chinese name of an area's level, in the words of its kind (村, 村民小组 in a village)."""
+    if level in ("community", "group") and len(code) >= 12:
+        try:
+            kind = community_kind(code)
+        except ValidationError:
+            return LEVEL_NAMES_ZH[level]
+        return COMMUNITY_KIND_NAMES_ZH[kind] if level == "community" else GROUP_NAMES_ZH[kind]
+    return LEVEL_NAMES_ZH[level]
+
+
+def area_kind(level: str, code: str) -> str | None:
+    """street/town/township/other for a street-level area, community/village for a community-level
+    one or anything inside it; None for the levels above, or a code outside the ranges."""
+    try:
+        if level == "street":
+            return street_kind(code)
+        if LEVEL_INDEX.get(level, -1) >= LEVEL_INDEX["community"]:
+            return community_kind(code)
+    except ValidationError:
+        return None
+    return None
+
+
+def group_leader_name_zh(code: str) -> str:
+    """居民小组长 in a community, 村民小组长 in a village (``code`` of the group or below)."""
+    return GROUP_LEADER_NAMES_ZH[community_kind(code)]
+
+
+def organic_law(code: str) -> str:
+    """The law a community's or village's committee works under: its duty list cites it."""
+    return ORGANIC_LAWS[community_kind(code)]

@@ -204,7 +204,7 @@ _ORG_KIND_ZH = {
     OrgKind.MEDIATION: "矛盾调处类",
     OrgKind.CULTURE_SPORTS: "文体活动类",
     OrgKind.LEGAL_SERVICES: "法律服务类",
-    OrgKind.INTANGIBLE_HERITAGE: "非物质遗产类",
+    OrgKind.INTANGIBLE_HERITAGE: "非物质文化遗产类",
 }
 ORG_KINDS: dict[str, str] = {k.value: k.zh for k in OrgKind}
 
@@ -222,6 +222,38 @@ class OrgStatus(StrEnum):
 
 
 ORG_STATUSES: dict[str, str] = {s.value: s.zh for s in OrgStatus}
+
+# Who claims wishes and demands (seed 002 §18): social organisations and volunteers, party
+# members working in the community (在职党员) and caring units based in it (驻区单位, 爱心企业).
+# Units are recorded like organisations (members claim for them) but are not social
+# organisations: no civil-affairs registration, any credit code.
+ORG_TYPES: dict[str, str] = {
+    "social_organisation": "社会组织",
+    "resident_unit": "驻区单位",
+    "caring_enterprise": "爱心企业",
+}
+CLAIMER_KINDS: dict[str, str] = {
+    **ORG_TYPES,
+    "volunteer": "志愿者",
+    "party_member": "在职党员",
+}
+
+
+def check_org_type(value: Any) -> str:
+    text = str(value or "social_organisation").strip()
+    for key, zh in ORG_TYPES.items():
+        if text in (key, zh):
+            return key
+    raise ValidationError(f"未知的组织类型 {text!r},应为 {'、'.join(ORG_TYPES.values())} 之一",
+                          f"unknown organisation type {text!r}; expected one of {', '.join(ORG_TYPES)}",
+                          code=ErrorCode.UNKNOWN_ORG_TYPE, details={"field": "org_type", "allowed": list(ORG_TYPES)})
+
+
+def claimer_kind(*, org_type: str | None = None, party_member: bool = False) -> str:
+    """How a claim's claimer stands: the organisation's type, or a volunteer / 在职党员."""
+    if org_type:
+        return org_type
+    return "party_member" if party_member else "volunteer"
 
 
 def check_org_kind(kind: str) -> OrgKind:
@@ -248,7 +280,12 @@ def check_org_status(status: str) -> OrgStatus:
 
 def check_registration(status: str, credit_code: str | None) -> str | None:
     """A registered (登记) organisation must give a valid credit code; a filed (备案) one may
-    give one or none. Returns the normalised code or None."""
+    give one or none. Returns the normalised code or None.
+
+    Registration is civil affairs' act (DOMAIN.md): a registered organisation's code starts
+    with 5 (民政). Community organisations are registered at county level; who may record a
+    registration is the permission table's ``org.register``, since organisations registered
+    higher up (a national foundation) also serve communities."""
     st = check_org_status(status)
     if credit_code is None or not str(credit_code).strip():
         if st is OrgStatus.REGISTERED:
@@ -258,7 +295,13 @@ def check_registration(status: str, credit_code: str | None) -> str | None:
                 code=ErrorCode.CREDIT_CODE_REQUIRED, details={"status": st.value},
             )
         return None
-    return check_credit_code(credit_code)
+    code = check_credit_code(credit_code)
+    if st is OrgStatus.REGISTERED:
+        if code[0] != "5":
+            raise _bad_code(f"登记的社会组织由民政部门登记,统一社会信用代码首位应为 5,而不是 {code[0]}",
+                            f"a registered social organisation is registered by civil affairs: its code starts "
+                            f"with 5, not {code[0]}", code=code, position=1)
+    return code
 
 
 ORG_NAME_MAX = 100

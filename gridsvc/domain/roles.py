@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .error_codes import ErrorCode
 from .errors import ValidationError
+from .levels import group_leader_name_zh
 
 ROLES: tuple[str, ...] = (
     "admin",
@@ -24,7 +25,7 @@ ROLE_NAMES_ZH = {
     "instructor": "网格指导员",
     "head": "网格长",
     "worker": "网格员",
-    "group_leader": "居民小组长",
+    "group_leader": "居(村)民小组长",  # 村民小组长 in a village: see `role_name_zh`
     "building_head": "楼栋长",
     "org_member": "社会组织成员",
     "volunteer": "志愿者",
@@ -88,3 +89,13 @@ def supervisor_role(role: str) -> str | None:
     if not n or n == 1:
         return None
     return STAFF_TIERS[n - 2]
+
+
+def role_name_zh(role: str, area_code: str | None = None) -> str:
+    """A role's Chinese title; a group leader is 居民小组长 in a community, 村民小组长 in a village."""
+    if role == "group_leader" and area_code and len(area_code) >= 12:
+        try:
+            return group_leader_name_zh(area_code)
+        except ValidationError:
+            pass
+    return ROLE_NAMES_ZH[role]

@@ -47,11 +47,20 @@ RULES: dict[str, dict[str, Reach]] = {
     "account.use": {"*": AUTH},
     "catalog.read": {"*": P},
     "area.create_top": {"admin": ANY},  # a city or district with no parent starts a deployment
-    "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
-    "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # the community draws its grids under the street's guidance (002 §16): the head (for the
+    # community) and officials; a grid worker keeps the groups and buildings inside their grid
+    # but does not redraw the grid itself
+    "area.create": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
+    "area.edit": {"admin": ANY, "official": WITHIN, "head": WITHIN, "worker": BELOW},
     "area.delete": {"admin": ANY, "official": BELOW, "head": BELOW, "worker": BELOW},
+    # residential compounds (小区/院落): recorded by the community; public like the floor plans
+    "compound.read": {"*": P},
+    "compound.manage": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "staff.read": {"*": P},  # contact cards are posted on community boards
     "staff.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN, "worker": WITHIN},
+    # group leaders are chosen by the group's residents (推举) and recorded by the community,
+    # not appointed by a grid worker: checked on top of staff.manage for that tier
+    "staff.record_group_leader": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "user.manage": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "audit.ip": {"admin": ANY},  # actors' IP addresses in the audit log
@@ -72,6 +81,13 @@ RULES: dict[str, dict[str, Reach]] = {
     "admission.apply": {"admin": ANY, "official": WITHIN},
     "admission.decide": {"admin": ANY, "official": COUNTY},
     "admission.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # the community's two committees may refuse work never admitted (seed 004); the head records it
+    "refusal.record": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "refusal.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # the community seal: the community (head) puts it on what the positive list names and logs
+    # each use; officials of the area read the log
+    "seal.use": {"admin": ANY, "head": WITHIN},
+    "seal.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     # micro-wishes, checked against the wish's grid. An organisation member's areas are their
     # organisation's service areas (the web layer puts them on the principal), so "WITHIN"
     # reads "in the organisation's service area"; a volunteer's are their own areas.
@@ -84,6 +100,8 @@ RULES: dict[str, dict[str, Reach]] = {
     # social organisations: the registry is public; registering (登记/备案) is civil affairs'
     "org.read": {"*": P},
     "org.manage": {"admin": ANY, "official": WITHIN},
+    # registration (登记) is county-level civil affairs' act; filing (备案) is with the street
+    "org.register": {"admin": ANY, "official": COUNTY},
     "project.manage": {"admin": ANY, "official": WITHIN, "org_member": WITHIN},  # members: their own org only
     # volunteer demands: recruiting notices are public; communities publish and record hours
     "demand.read": {"*": P},

@@ -117,7 +117,7 @@ def check_beneficiary(beneficiary: str) -> Beneficiary:
         return Beneficiary(beneficiary)
     except ValueError:
         raise ValidationError(
-            f"未知的受益人群 {beneficiary!r},应为 {'、'.join(BENEFICIARIES.values())} 之一",
+            f"未知的服务对象 {beneficiary!r},应为 {'、'.join(BENEFICIARIES.values())} 之一",
             f"unknown beneficiary group {beneficiary!r}; expected one of {', '.join(BENEFICIARIES)}",
             code=ErrorCode.UNKNOWN_BENEFICIARY,
             details={"beneficiary": beneficiary, "beneficiaries": list(BENEFICIARIES)},
@@ -319,12 +319,12 @@ class WishStatus(StrEnum):
 
 _STATUS_ZH = {
     WishStatus.SUBMITTED: "待审核",
-    WishStatus.PUBLISHED: "已发布",
+    WishStatus.PUBLISHED: "待认领",
     WishStatus.RETURNED: "已退回",
     WishStatus.WITHDRAWN: "已撤回",
     WishStatus.CLAIMED: "已认领",
     WishStatus.FULFILLED: "已完成待确认",
-    WishStatus.CONFIRMED: "已确认",
+    WishStatus.CONFIRMED: "已实现",
     WishStatus.MERGED: "已合并",
 }
 WISH_STATUSES: dict[str, str] = {s.value: s.zh for s in WishStatus}

@@ -18,8 +18,18 @@ from tortoise.transactions import in_transaction
 from ..domain import geometry as geo
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError, in_language
-from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, check_code, check_level, code_prefix, parent_level
+from ..domain.levels import (
+    LEVEL_INDEX,
+    LEVEL_NAMES_ZH,
+    area_kind,
+    area_level_name_zh,
+    check_code,
+    check_level,
+    code_prefix,
+    parent_level,
+)
 from ..domain.scope import Principal
+from ..domain.sizing import COMMUNITY_BAND, GRID_BAND, SizeBand, size_warning
 from . import audit
 from .models import Area, UserArea
 from .spatial import bump_revision
@@ -80,6 +90,9 @@ def area_summary(area: Area, parent_code: str | None = None) -> dict:
         "code": area.code,
         "name": area.name,
         "level": area.level,
+        # 街道/镇/乡 and 社区/村 are read from the code; a village's groups are 村民小组
+        "kind": area_kind(area.level, area.code),
+        "level_name": area_level_name_zh(area.level, area.code),
         "parent": parent_code,
         "households": area.households,
         "population": area.population,
@@ -237,13 +250,28 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
 
 
 def _size_warnings(item: AreaInput, settings) -> list[dict]:
-    out = []
-    bands = {"grid": getattr(settings, "grid_households", None), "community": getattr(settings, "community_households", None)}
-    band = bands.get(item.level)
-    if band and item.households is not None and not (band[0] <= item.households <= band[1]):
-        out.append({"feature": item.describe(), "rule": "households_band",
-                    "message": f"户数 {item.households} 不在 {band[0]}-{band[1]} 范围内 (households outside the {band[0]}-{band[1]} band)"})
-    return out
+    band = size_band(item.level, settings)
+    if band is None or item.households is None or area_kind(item.level, item.code) == "village":
+        return []
+    found = size_warning(item.level, item.households, band)
+    if found is None:
+        return []
+    verdict, zh, en = found
+    return [{"feature": item.describe(), "rule": "households_band", "verdict": verdict, "message": f"{zh} ({en})"}]
+
+
+def size_band(level: str, settings) -> SizeBand | None:
+    """The household band of a level from the settings (community: split above the setting's
+    split threshold, seed 003; grid: a local band)."""
+    if level == "community":
+        # seed 003's band is for residents' committees; villages are sized by other rules
+        low, high = getattr(settings, "community_households", (COMMUNITY_BAND.low, COMMUNITY_BAND.high))
+        split = getattr(settings, "community_split_households", COMMUNITY_BAND.split_above)
+        return SizeBand(low, high, split)
+    if level == "grid":
+        low, high = getattr(settings, "grid_households", (GRID_BAND.low, GRID_BAND.high))
+        return SizeBand(low, high)
+    return None
 
 
 async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False, settings=None,

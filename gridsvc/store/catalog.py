@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from ..domain.admission import check_admissible
 from ..domain.catalog import (
     CATEGORY_BY_ID,
     LIST_BY_ID,
@@ -39,7 +40,6 @@ from ..domain.catalog import (
     applies_to,
     catalog_on,
     category_id,
-    check_admissible,
     check_item,
     format_fee,
     infer_level,
@@ -140,7 +140,8 @@ def version_view(item: ServiceItem, row: ServiceItemVersion) -> dict[str, Any]:
         "category_zh": CATEGORY_BY_ID[data["category"]].zh,
         "list_zh": LIST_BY_ID[data["list"]].zh,
         "fee_text": format_fee(Decimal(fee)) if fee[:1].isdigit() else fee,
-        "time_limit": time_limit_text(data.get("time_limit_days")),
+        "time_limit": time_limit_text(data.get("time_limit_days"), data.get("time_limit_unit", "working_days")),
+        "responsible_text": f"本事项由{data['responsible']}负责" if data.get("responsible") else "",
         "venues": [{**v, "kind_zh": VENUE_KINDS.get(v["kind"], v["kind"])} for v in data.get("venues", [])],
         "version": row.version,
         "status": row.status,
@@ -217,13 +218,13 @@ def _why_not(item: ServiceItem, rows: list[ServiceItemVersion], day: date) -> tu
         return f"事项 {item.code} 尚未发布", f"item {item.code} is not published"
     first = min(r.published_on for r in published)  # type: ignore[type-var]
     if day < first:
-        return f"事项 {item.code} 自 {first} 起施行", f"item {item.code} is in force from {first}"
+        return f"事项 {item.code} 自 {first} 起实施", f"item {item.code} is in force from {first}"
     revoked = [r for r in published if r.revoked_on is not None and r.revoked_on <= day]
     if revoked:
         r = revoked[-1]
         reason = f":{r.revoke_reason}" if r.revoke_reason else ""
         return f"事项 {item.code} 已于 {r.revoked_on} 撤销{reason}", f"item {item.code} was revoked on {r.revoked_on}"
-    return f"事项 {item.code} 在 {day} 不在施行中", f"item {item.code} is not in force on {day}"
+    return f"事项 {item.code} 在 {day} 未实施", f"item {item.code} is not in force on {day}"
 
 
 async def version_list(code: str, *, may_see_drafts: bool) -> dict[str, Any]:

@@ -21,21 +21,25 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from ..domain.catalog import (
+from ..domain.admission import (
+    ADMISSIBLE_LIST,
     ADMISSION_STATE_NAMES_ZH,
+    APPROVER_NAMES_ZH,
     AdmissionAction,
     AdmissionApplication,
     AdmissionState,
-    AdmissionStep as StepRecord,
     Funding,
-    ItemStatus,
     admission_act,
     admission_in_force,
     admission_state_on,
     check_admissible,
     check_admission,
-    publish,
+    check_approval_papers,
+    check_approver_level,
+    check_department_level,
 )
+from ..domain.admission import AdmissionStep as StepRecord
+from ..domain.catalog import ItemStatus, publish
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.scope import Principal
@@ -58,7 +62,7 @@ from .catalog_search import bump_revision, mark_all_dirty
 
 SYSTEM = "system"
 _APPLICATION_KEYS = {"department", "item_code", "reason", "legal_basis", "funding", "areas", "period_start",
-                     "period_end", "item"}
+                     "period_end", "item", "department_level"}
 
 
 def _record(adm: Admission, steps: Iterable[AdmissionStep] = ()) -> AdmissionApplication:
@@ -94,6 +98,10 @@ async def admission_view(adm: Admission, *, day: date | None = None) -> dict[str
         "id": adm.id,
         "item_code": adm.item.code,
         "department": adm.department,
+        "department_level": adm.department_level,
+        "approver": APPROVER_NAMES_ZH.get(adm.department_level, ""),
+        "approval_document": adm.approval_document,
+        "agreement": adm.agreement,
         "reason": adm.reason,
         "legal_basis": adm.legal_basis,
         "funding": {"amount": adm.funding_amount, "source": adm.funding_source},
@@ -132,7 +140,9 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
                               details={"field": "item"})
     if not data.get("item_code") and new_item and new_item.get("code"):
         data = {**data, "item_code": new_item["code"]}
-    app = check_admission({**{k: v for k, v in data.items() if k != "item"}, "applied_on": day})
+    department_level = check_department_level(data.get("department_level"))
+    app = check_admission({**{k: v for k, v in data.items() if k not in ("item", "department_level")},
+                           "applied_on": day})
     if app.period_end < day:
         raise ValidationError(f"准入期限已于 {app.period_end} 结束", f"the period ended on {app.period_end}",
                               code=ErrorCode.PERIOD_ENDED, details={"field": "period_end"})
@@ -153,19 +163,24 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         if not any(r.status in ("draft", "published") for r in rows):
             raise Conflict(f"事项 {item.code} 已撤销,请先编辑出新的草稿", f"item {item.code} is revoked; make a new draft first",
                            code=ErrorCode.ITEM_REVOKED, details={"field": "item_code"})
-    elif not new_item:
+    else:
+        check_admissible(str(new_item.get("list") or ADMISSIBLE_LIST) if new_item else "", app.item_code)
+    if item is None and not new_item:
         raise NotFound(f"事项 {app.item_code} 不存在;新事项请在 item 中附上事项内容",
                        f"item {app.item_code} not found; send the new item's content in item",
                        code=ErrorCode.ITEM_NOT_FOUND, details={"field": "item_code"})
     async with in_transaction():
         if item is None:
-            await create_item({**new_item, "code": app.item_code, "areas": []}, actor=actor, admission_required=True,
-                              authorize=granted)
+            # the applying department is the admitted work's 责任主体 unless the item names one
+            content = {"list": ADMISSIBLE_LIST, "responsible": app.department, **(new_item or {}),
+                       "code": app.item_code, "areas": []}
+            await create_item(content, actor=actor, admission_required=True, authorize=granted)
             item = await ServiceItem.get(code=app.item_code)
         adm = await Admission.create(
             item=item, department=app.department, reason=app.reason, legal_basis=app.legal_basis,
             funding_amount=app.funding.amount, funding_source=app.funding.source, areas=list(app.areas),
             period_start=app.period_start, period_end=app.period_end, state="applied", applied_on=day,
+            department_level=department_level,
             applied_by_id=actor.user_id if actor else None, applied_by_name=actor_name(actor))
         await AdmissionStep.create(admission=adm, action="apply", from_state="", to_state="applied", on=day,
                                    by_name=actor_name(actor), reason=app.reason)
@@ -194,9 +209,11 @@ async def _step(adm: Admission, rec: AdmissionApplication, new: AdmissionApplica
 
 
 async def decide(admission_id: int, action: str, *, reason: str = "", actor: Principal | None,
-                 authorize: Authorize = None, on: date | None = None) -> dict[str, Any]:
-    """Approve or reject (a rejection needs a reason). Approval publishes the item's draft
-    when it has no published version yet, so the item can enter the lists."""
+                 authorize: Authorize = None, on: date | None = None,
+                 papers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Approve or reject (a rejection needs a reason). Only the leading group of the applying
+    department's level decides. Approval names the approval document and the project agreement
+    (``papers``) and publishes the item's draft when it has no published version yet."""
     if action not in ("approve", "reject"):
         raise ValidationError(f"未知的审批动作 {action}", f"unknown decision {action}", code=ErrorCode.UNKNOWN_ACTION)
     day = on or today()
@@ -206,13 +223,21 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     if actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id:
         raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
+    if actor is not None:
+        check_approver_level(adm.department_level, {level for _, level in actor.areas}, is_admin=actor.role == "admin")
+
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     new = admission_act(rec, action, on=day, by=actor_name(actor), reason=reason or "")
+    extra: dict[str, Any] = {}
+    if action == "approve":  # after the state check: a decided application answers 409 first
+        found = check_approval_papers(papers or {})
+        extra = {"approval_document": found.approval_document, "agreement": found.agreement}
     item: ServiceItem = adm.item
     async with in_transaction():
         await _step(adm, rec, new, by=actor_name(actor),
-                    extra={"decided_on": day, "decided_by_name": actor_name(actor), "decision_reason": new.decision_reason})
+                    extra={"decided_on": day, "decided_by_name": actor_name(actor),
+                           "decision_reason": new.decision_reason, **extra})
         if action == "approve":
             await _publish_for_admission(item, day, actor)
             await bump_revision([item.id])

@@ -27,7 +27,7 @@ ADMISSIONS: list[dict[str, Any]] = [
         "funding": {"amount": "每社区每年 1.2 万元", "source": "区财政专项资金,按政府购买服务拨付"},
         "areas": [DEMO_STREET],
         "item": {
-            "code": "XZ-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "assist",
+            "code": "ZR-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "admitted",
             "summary": "协助卫生健康部门核对辖区适龄儿童预防接种信息,通知家长到接种门诊补种。",
             "legal_basis": "《中华人民共和国疫苗管理法》",
             "materials": [{"name": "儿童预防接种证", "copies": 1, "electronic_ok": True}],
@@ -37,6 +37,7 @@ ADMISSIONS: list[dict[str, Any]] = [
             "contact": "社区卫生服务站", "keywords": ["打疫苗", "补种"],
         },
         "decide": "approve",
+        "papers": {"approval_document": "王社建组发〔2024〕3号(演示)", "agreement": "青年路街道各社区“两委”项目协议书(演示)"},
         "by": "street", "decider": "official",
     },
     {
@@ -46,7 +47,7 @@ ADMISSIONS: list[dict[str, Any]] = [
         "funding": {"amount": "每采集一人 5 元", "source": "区就业专项资金"},
         "areas": ["610202"],
         "item": {
-            "code": "XZ-LD-101", "name": "灵活就业人员参保信息采集", "category": "employment", "list": "assist",
+            "code": "ZR-LD-101", "name": "灵活就业人员参保信息采集", "category": "employment", "list": "admitted",
             "summary": "协助人社部门摸底登记辖区灵活就业人员参加社会保险的情况。",
             "legal_basis": "《中华人民共和国社会保险法》",
             "materials": [{"name": "居民身份证", "copies": 1, "electronic_ok": True}],
@@ -96,7 +97,7 @@ async def load(settings=None) -> dict:
             if spec["decide"]:
                 decider = await _principal(spec["decider"])
                 await catalog_admission.decide(view["id"], spec["decide"], reason="同意准入,经费已落实", actor=decider,
-                                               on=start, authorize=authorizer_for(SYSTEM))
+                                               on=start, papers=spec["papers"], authorize=authorizer_for(SYSTEM))
                 admitted += 1
         await catalog_admission.sweep()
     return {"catalog_items": report["created"], "admissions": admitted}

@@ -91,12 +91,34 @@ class Admission(Model):
     decided_by_name = fields.CharField(max_length=64, default="")
     decision_reason = fields.TextField(default="")
     ended_on = fields.DateField(null=True)  # first day out of the lists when ended early
+    # seed 004: the leading group of the department's level decides; an approved item carries
+    # its approval document and the project agreement with the community's two committees
+    department_level = fields.CharField(max_length=10, default="district")
+    approval_document = fields.CharField(max_length=300, default="")
+    agreement = fields.CharField(max_length=300, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         app = "catalog"
         table = "catalog_admission"
+
+
+class AdmissionRefusal(Model):
+    """A community's refusal of work that was never admitted (社区“两委”可拒绝执行, seed 004)."""
+
+    id = fields.IntField(primary_key=True)
+    community = fields.CharField(max_length=12, db_index=True)
+    department = fields.CharField(max_length=200)
+    work = fields.CharField(max_length=500)
+    reason = fields.TextField(default="")
+    refused_on = fields.DateField()
+    recorded_by_name = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "catalog"
+        table = "catalog_admission_refusal"
 
 
 class AdmissionStep(Model):
@@ -145,3 +167,27 @@ class CatalogChange(Model):
     class Meta:
         app = "catalog"
         table = "catalog_change"
+
+
+class SealUse(Model):
+    """One use of the community seal: what, for whom, by whom, when, and its electronic-seal
+    record (a serial and a SHA-256 digest over the facts, see gridsvc.domain.seal)."""
+
+    id = fields.IntField(primary_key=True)
+    community = fields.CharField(max_length=12, db_index=True)
+    item_code = fields.CharField(max_length=16)
+    item_name = fields.CharField(max_length=100)
+    for_whom = fields.CharField(max_length=100)
+    purpose = fields.CharField(max_length=300)
+    used_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "core.User", related_name="seal_uses", null=True, on_delete=fields.SET_NULL
+    )
+    used_by_name = fields.CharField(max_length=64, default="")
+    used_at = fields.DatetimeField()
+    serial = fields.CharField(max_length=40, unique=True)
+    document_sha256 = fields.CharField(max_length=64, default="")
+    record_sha256 = fields.CharField(max_length=64)
+
+    class Meta:
+        app = "catalog"
+        table = "catalog_seal_use"

@@ -24,17 +24,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain.admission import AdmissionApplication, AdmissionState, Funding, admission_window
 from ..domain.catalog import (
     CATEGORIES,
     CATEGORY_BY_ID,
     LIST_BY_ID,
     LISTS,
-    AdmissionApplication,
-    AdmissionState,
-    Funding,
-    admission_window,
     area_prefixes,
     format_fee,
+    time_limit_text,
 )
 from ..domain.search import CatalogIndex, SearchDoc
 from .catalog_models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
@@ -51,10 +49,6 @@ INDEXED_STATUSES = ("published", "superseded", "revoked")
 _holders: "weakref.WeakSet[CatalogIndexHolder]" = weakref.WeakSet()
 
 
-def time_limit_text(days: int | None) -> str:
-    if days is None:
-        return "未规定"
-    return "即办" if days == 0 else f"{days} 个工作日"
 
 
 def summary_of(data: dict, *, version: int, published_on: date | None, valid_to: date | None,
@@ -73,7 +67,9 @@ def summary_of(data: dict, *, version: int, published_on: date | None, valid_to:
         "materials": [m["name"] for m in data.get("materials", [])],
         "keywords": list(data.get("keywords", [])),
         "time_limit_days": data.get("time_limit_days"),
-        "time_limit": time_limit_text(data.get("time_limit_days")),
+        "time_limit_unit": data.get("time_limit_unit", "working_days"),
+        "time_limit": time_limit_text(data.get("time_limit_days"), data.get("time_limit_unit", "working_days")),
+        "responsible": data.get("responsible", ""),
         "fee": fee_text,
         "areas": list(data.get("areas", []) if areas is None else areas),
         "version": version,
@@ -132,7 +128,7 @@ def _admission_record(row: dict) -> AdmissionApplication:
 def _ended_history(ended_on: date | None) -> tuple:
     if ended_on is None:
         return ()
-    from ..domain.catalog import AdmissionAction, AdmissionStep
+    from ..domain.admission import AdmissionAction, AdmissionStep
 
     return (AdmissionStep(AdmissionAction.EXPIRE, AdmissionState.ACTIVE, AdmissionState.EXPIRED, ended_on),)
 

@@ -40,6 +40,7 @@ from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_categor
 from . import audit, inbox, subtree
 from .models import Area, User
 from .paging import Page, PageRequest, keyset_page
+from .orgs import claimer_kind_of
 from .wish_models import Claim, Demand, DemandTake, Organisation, Project, ServiceHours
 
 DEMAND_AREA_LEVELS = ("street", "community", "grid", "group", "building")
@@ -131,7 +132,7 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
     for t in rows:
         u = users.get(t.user_id)
         name = (u.display_name or u.username) if u else ""
-        out.append({"id": t.id, "kind": t.kind, "count": t.count, "status": t.status,
+        out.append({"id": t.id, "kind": t.kind, "claimer_kind": t.claimer_kind, "count": t.count, "status": t.status,
                     "org": {"id": t.org_id, "name": orgs.get(t.org_id, "")} if t.org_id else None,
                     "project": t.project_id, "user": {"id": u.id, "name": name} if (u and full) else
                     ({"id": None, "name": mask_name(name)} if u else None),
@@ -200,7 +201,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value, taken__gte=F("needed")).update(
                 status=DemandStatus.FULL.value)
             row = await DemandTake.create(demand_id=d.id, kind=kind, user_id=principal.user_id, org_id=org_id,
-                                          project_id=project_id, count=n, active_key=key)
+                                          project_id=project_id, count=n, active_key=key,
+                                          claimer_kind=await claimer_kind_of(principal.user_id, org_id))
             if project_id is not None:
                 ok = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(taken=F("taken") + 1)
                 if ok != 1:

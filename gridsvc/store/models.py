@@ -45,6 +45,45 @@ class Area(Model):
         indexes = (("level", "minx", "maxx"),)
 
 
+class Compound(Model):
+    """A residential compound (小区/院落) inside one community: an overlay, not a tree level,
+    so it may span grids (see gridsvc.domain.compounds)."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="compounds", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=100)
+    kind = fields.CharField(max_length=12, default="estate")  # estate 小区 | courtyard 院落
+    property_company = fields.CharField(max_length=100, default="")  # 物业服务企业
+    owners_committee = fields.CharField(max_length=100, default="")  # 业主委员会
+    party_branch = fields.CharField(max_length=100, default="")  # 小区党支部
+    households = fields.IntField(null=True)
+    geometry = fields.BinaryField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "core"
+        table = "compound"
+
+
+class CompoundBuilding(Model):
+    """A building's compound: a building belongs to at most one (unique building)."""
+
+    id = fields.IntField(primary_key=True)
+    compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
+        "core.Compound", related_name="buildings", on_delete=fields.CASCADE
+    )
+    building: fields.OneToOneRelation[Area] = fields.OneToOneField(
+        "core.Area", related_name="compound_link", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        app = "core"
+        table = "compound_building"
+
+
 class BoundaryRevision(Model):
     """One row counting boundary changes.
 

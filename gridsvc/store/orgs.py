@@ -22,7 +22,11 @@ from ..domain.levels import code_prefix, is_within
 from ..domain.orgs import (
     ORG_KINDS,
     ORG_STATUSES,
+    ORG_TYPES,
+    check_credit_code,
     check_org_kind,
+    check_org_type,
+    claimer_kind,
     check_org_name,
     check_project,
     check_registration,
@@ -34,7 +38,7 @@ from . import audit
 from .models import Area, User
 from .paging import PageRequest, keyset_page
 from .users import check_phone
-from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating
+from .wish_models import Claim, DemandTake, Organisation, OrgArea, Project, ProjectArea, Rating, VolunteerProfile
 
 SERVICE_LEVELS = ("city", "district", "street", "community", "grid")
 
@@ -86,20 +90,31 @@ def _text(data: dict, key: str, max_len: int) -> str:
 def parse_org(data: dict) -> dict:
     """Check an organisation's fields (without touching the store): name, kind, status,
     credit code (GB 32100 check characters), phone, address."""
-    status = data.get("status", "registered")
+    # most community organisations are filed (备案) with the street, not registered (DOMAIN.md)
+    status = data.get("status", "filed")
     if not isinstance(status, str):
         raise ValidationError("status 应为 registered 或 filed", "status must be registered or filed",
                               code=ErrorCode.UNKNOWN_ORG_STATUS, details={"field": "status"})
+    org_type = check_org_type(data.get("org_type"))
     kind = data.get("kind")
-    if not isinstance(kind, str):
-        raise ValidationError("请选择社会组织类别 kind", "kind is required", code=ErrorCode.UNKNOWN_ORG_KIND,
-                              details={"field": "kind", "kinds": list(ORG_KINDS)})
     code = data.get("credit_code")
     if code is not None and not isinstance(code, str):
         raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string", code=ErrorCode.BAD_CREDIT_CODE,
                               details={"field": "credit_code", "position": 0})
+    if org_type != "social_organisation":
+        # a unit or enterprise based in the community: recorded by it (备案), any credit code
+        return {
+            "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+            "org_type": org_type, "kind": check_org_kind(kind).value if kind else "",
+            "credit_code": check_credit_code(code) if code and code.strip() else None, "status": "filed",
+            "phone": check_phone(_text(data, "phone", 20)), "address": _text(data, "address", 200),
+        }
+    if not isinstance(kind, str):
+        raise ValidationError("请选择社会组织类别 kind", "kind is required", code=ErrorCode.UNKNOWN_ORG_KIND,
+                              details={"field": "kind", "kinds": list(ORG_KINDS)})
     return {
         "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+        "org_type": org_type,
         "kind": check_org_kind(kind).value,
         "credit_code": check_registration(status, code),
         "status": status,
@@ -187,6 +202,7 @@ async def org_card(org: Organisation, *, members: bool = False, projects: bool =
     card: dict = {
         "id": org.id, "name": org.name, "credit_code": org.credit_code,
         "credit": describe_credit_code(org.credit_code) if org.credit_code else None,
+        "org_type": org.org_type, "org_type_zh": ORG_TYPES.get(org.org_type, org.org_type),
         "kind": org.kind, "kind_zh": ORG_KINDS.get(org.kind, org.kind),
         "status": org.status, "status_zh": ORG_STATUSES.get(org.status, org.status),
         "phone": org.phone, "address": org.address, "areas": _area_list(rows),
@@ -333,3 +349,13 @@ async def org_record(org: Organisation) -> dict:
         "ratings": {"count": len(stars), "mean": round(sum(stars) / len(stars), 2) if stars else None},
         "service_hours": float(sum(hours)) if hours else 0.0,
     }
+
+
+async def claimer_kind_of(user_id: int | None, org_id: int | None) -> str:
+    """The claimer's standing when claiming: the organisation's type (社会组织, 驻区单位, 爱心企业)
+    or, for a person, 在职党员 when their volunteer profile says so, else 志愿者."""
+    if org_id is not None:
+        org_type = await Organisation.filter(id=org_id).first().values_list("org_type", flat=True)
+        return claimer_kind(org_type=str(org_type or "social_organisation"))
+    prof = await VolunteerProfile.filter(user_id=user_id).first() if user_id else None
+    return claimer_kind(party_member=bool(prof and prof.party_member))

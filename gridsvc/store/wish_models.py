@@ -25,6 +25,8 @@ class Organisation(Model):
     credit_code = fields.CharField(max_length=18, unique=True, null=True)
     kind = fields.CharField(max_length=24, db_index=True)  # domain.orgs.OrgKind
     status = fields.CharField(max_length=12)  # registered | filed
+    # social_organisation | resident_unit (驻区单位) | caring_enterprise (爱心企业): domain.orgs.ORG_TYPES
+    org_type = fields.CharField(max_length=24, default="social_organisation", db_index=True)
     phone = fields.CharField(max_length=20, default="")  # the organisation's public contact
     address = fields.CharField(max_length=200, default="")
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
@@ -114,6 +116,9 @@ class VolunteerProfile(Model):
     categories = fields.JSONField(default=list)
     skills = fields.JSONField(default=list)
     max_active = fields.IntField(default=3)
+    # a party member working in the community (在职党员), who reports to it and claims as such
+    party_member = fields.BooleanField(default=False)
+    workplace = fields.CharField(max_length=100, default="")
 
     class Meta:
         app = "wishes"
@@ -215,6 +220,7 @@ class Claim(Model):
         "wishes.Project", related_name="claims", null=True, on_delete=fields.SET_NULL
     )
     via = fields.CharField(max_length=12, default="claim")  # claim | allocation
+    claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS, at claim time
     status = fields.CharField(max_length=12, db_index=True)
     claimed_at = fields.DatetimeField()
     deadline = fields.DatetimeField(db_index=True)
@@ -305,6 +311,7 @@ class DemandTake(Model):
         "wishes.Demand", related_name="takes", on_delete=fields.CASCADE
     )
     kind = fields.CharField(max_length=12)  # org | volunteer
+    claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS
     user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
     )

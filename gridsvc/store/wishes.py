@@ -28,6 +28,7 @@ from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
 from ..domain.levels import code_prefix
+from ..domain.orgs import CLAIMER_KINDS
 from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_reason, mask_name, mask_position
 from ..domain.scope import Principal, acts_for_org
 from ..domain.wishes import (
@@ -61,6 +62,7 @@ from ..domain.wishes import (
 from . import audit, inbox, subtree
 from .models import Area, User, UserArea
 from .paging import Page, PageRequest, keyset_page
+from .orgs import claimer_kind_of
 from .users import check_phone
 from .wish_models import Claim, Organisation, Project, Rating, VolunteerProfile, Wish, WishEvent
 
@@ -540,7 +542,8 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
             if volunteer_limited:
                 await _check_volunteer_limit(actor.user_id)
             claim = await Claim.create(wish_id=wish.id, claimer_id=actor.user_id, org_id=org_id, project_id=project_id,
-                                       via=via, status=ClaimStatus.ACTIVE.value, claimed_at=now, deadline=deadline)
+                                       via=via, status=ClaimStatus.ACTIVE.value, claimed_at=now, deadline=deadline,
+                                       claimer_kind=await claimer_kind_of(actor.user_id, org_id))
             await Wish.filter(id=wish.id).update(current_claim_id=claim.id)
             if project_id is not None:
                 took = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(
@@ -765,6 +768,7 @@ def claim_block(claim: Claim | None, holder: dict | None, st: Standing) -> dict 
     return {
         "id": claim.id, "status": claim.status, "status_zh": ClaimStatus(claim.status).zh,
         "holder": holder, "via": claim.via,
+        "claimer_kind": claim.claimer_kind, "claimer_kind_zh": CLAIMER_KINDS.get(claim.claimer_kind, ""),
         "claimed_at": _iso(claim.claimed_at), "deadline": _iso(claim.deadline), "extensions": claim.extensions,
         "can_extend": claim.status == ClaimStatus.ACTIVE and claim.extensions < MAX_EXTENSIONS and st.has(Actor.CLAIMER),
         "fulfilled_on": _iso(claim.fulfilled_on), "fulfilled_note": claim.fulfilled_note or None,

@@ -46,6 +46,16 @@ ORGS = [
     ("红旗街街道助残服务站", "community_service", None, ["610202002000"], [("助残帮扶", ["disability", "repairs"], 10)]),
 ]
 
+# units based in the community and caring enterprises (驻区单位, 爱心企业; seed 002 §18): recorded
+# like organisations (their staff claim for them), not registered with civil affairs
+UNITS = [  # name, org type, kind of service, areas, member username, member name, phone, project
+    ("国网铜川供电公司川口供电所", "resident_unit", "community_service", [COMMUNITY], "u_gongdian", "马志刚", "13609190041",
+     ("电力便民进楼院", ["repairs", "elderly_care"], 10)),
+    ("铜川市王益区惠民爱心超市", "caring_enterprise", "charity", [COMMUNITY, NEIGHBOUR], "u_chaoshi", "何丽", "13609190042",
+     ("爱心超市圆梦", ["daily_necessities", "study", "children"], 10)),
+]
+PARTY_MEMBER = ("p_lijun", "李军", COMMUNITY, "王益区税务局", "13709190019")  # 在职党员 reporting to the community
+
 VOLUNTEERS = [  # username, name, area, categories, phone
     ("v_liuyan", "刘燕", COMMUNITY, ["elderly_care", "companionship", "health"], "13709190011"),
     ("v_zhangqiang", "张强", COMMUNITY, ["repairs", "daily_necessities"], "13709190012"),
@@ -81,10 +91,10 @@ WISHES = [
     ("r_yangming", "家里想要一台电饭锅", "daily_necessities", 180, "poor_household", 30, "merged", None),
     ("resident", "助听器电池", "health", 60, "elderly", 20, "claimed", "orgmember"),
     ("r_chenxiuying", "孩子的小学数学辅导", "study", 200, "children", 50, "claimed", "volunteer"),
-    ("r_huangxiaoli", "阳台晾衣架维修", "repairs", 80, "elderly", 20, "fulfilled", "orgmember"),
+    ("r_huangxiaoli", "阳台晾衣架维修", "repairs", 80, "elderly", 20, "fulfilled", "u_gongdian"),
     ("r_zhaoshufen", "过冬的羽绒服", "daily_necessities", 300, "poor_household", 30, "confirmed", "orgmember"),
-    ("r_wangjianguo", "陪老人去医院复查", "health", 50, "elderly", 20, "confirmed", "volunteer"),
-    ("r_liguilan", "书桌和台灯", "study", 90, "children", 30, "confirmed", "orgmember"),
+    ("r_wangjianguo", "陪老人去医院复查", "health", 50, "elderly", 20, "confirmed", "p_lijun"),
+    ("r_liguilan", "书桌和台灯", "study", 90, "children", 30, "confirmed", "u_chaoshi"),
     ("r_chenxiuying", "厨房水龙头漏水", "repairs", 60, "elderly", 25, "expired", "volunteer"),
 ]
 
@@ -138,10 +148,25 @@ async def load(settings=None) -> dict:
     await users.create_user("m_gaoyan", role="org_member", display_name="高艳", phone="13609190031",
                             org_id=org_ids["铜川市王益区慈善协会"])
 
+    # units and enterprises based in the community, each with a member who claims for it
+    for u_name, org_type, kind, u_areas, member, member_name, u_phone, (project, cats, capacity) in UNITS:
+        fields = orgs.parse_org({"name": u_name, "org_type": org_type, "kind": kind, "phone": u_phone})
+        unit = await orgs.create_org(fields, await orgs.check_service_areas(u_areas), actor=admin)
+        await users.create_user(member, role="org_member", display_name=member_name, phone=u_phone, org_id=unit.id)
+        await orgs.create_project(unit, {"name": project, "categories": cats, "capacity": capacity,
+                                         "period_start": (today - timedelta(days=30)).isoformat(),
+                                         "period_end": (today + timedelta(days=150)).isoformat()},
+                                  actor=admin, today=today)
+        n_projects += 1
+
     # volunteers (the demo account and eight more, who cannot log in)
     for username, name, area, cats, phone in VOLUNTEERS:
         u = await users.create_user(username, role="volunteer", display_name=name, phone=phone, areas=[area])
         await VolunteerProfile.create(user_id=u.id, categories=cats, max_active=3)
+    p_user, p_name, p_area, p_workplace, p_phone = PARTY_MEMBER
+    u = await users.create_user(p_user, role="volunteer", display_name=p_name, phone=p_phone, areas=[p_area])
+    await VolunteerProfile.create(user_id=u.id, categories=["elderly_care", "health", "companionship"], max_active=3,
+                                  party_member=True, workplace=p_workplace)
     demo_volunteer = await User.get(username="volunteer")
     await VolunteerProfile.create(user_id=demo_volunteer.id, categories=["study", "children", "health", "elderly_care",
                                                                          "repairs", "daily_necessities"], max_active=5)
@@ -158,7 +183,8 @@ async def load(settings=None) -> dict:
     # wishes in every state, through the store's own steps
     statuses: dict[str, int] = {}
     published_by_title: dict[str, int] = {}
-    claimers = {"orgmember": await _principal("orgmember"), "volunteer": await _principal("volunteer")}
+    claimers = {name: await _principal(name)
+                for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
         building = await wishes.home_building(resident.id)
@@ -183,7 +209,7 @@ async def load(settings=None) -> dict:
             await step("publish", staff)
             published_by_title[title] = wish.id
             if claimer:
-                kind = Actor.ORG_MEMBER if claimer == "orgmember" else Actor.VOLUNTEER
+                kind = Actor.ORG_MEMBER if claimers[claimer].org_id is not None else Actor.VOLUNTEER
                 await step("claim", _standing(claimers[claimer], kind))
                 holder = _standing(claimers[claimer], Actor.CLAIMER)
                 if final == "expired":
@@ -198,7 +224,7 @@ async def load(settings=None) -> dict:
 
     n_demands = await _demands(now)
     return {
-        "organisations": len(ORGS), "projects": n_projects, "volunteers": len(VOLUNTEERS) + 1,
+        "organisations": len(ORGS), "units": len(UNITS), "projects": n_projects, "volunteers": len(VOLUNTEERS) + 2,
         "wishes": len(WISHES), "wish_statuses": statuses, "demands": n_demands,
     }
 

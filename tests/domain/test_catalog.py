@@ -9,25 +9,27 @@ from pathlib import Path
 
 import pytest
 
+from gridsvc.domain.admission import (
+    AdmissionAction,
+    AdmissionState,
+    admission_act,
+    admission_in_force,
+    admission_state_on,
+    admission_transition,
+    approver_must_cover,
+    check_admission,
+)
 from gridsvc.domain.catalog import (
     CATEGORIES,
     LISTS,
-    AdmissionAction,
-    AdmissionState,
     ItemStatus,
     ItemVersion,
     Material,
     ServiceItemData,
     Venue,
-    admission_act,
-    admission_in_force,
-    admission_state_on,
-    admission_transition,
     applies_to,
-    approver_must_cover,
     area_prefixes,
     catalog_on,
-    check_admission,
     check_item,
     current_version,
     infer_level,
@@ -83,10 +85,13 @@ def test_categories_are_the_ten_public_services_plus_convenience_and_volunteer()
     assert len({c.prefix for c in CATEGORIES}) == len(CATEGORIES)
 
 
-def test_the_five_lists():
-    assert [x.id for x in LISTS] == ["public_service", "duty", "assist", "excluded", "no_certificate"]
-    assert [x.zh for x in LISTS][-1] == "不应由社区出具的证明事项"
-    assert len({x.prefix for x in LISTS}) == 5
+def test_the_lists():
+    # issue 14 §3: 便民利民服务和志愿服务 is a list of its own (seed 002 §18)
+    assert [x.id for x in LISTS] == ["public_service", "convenience", "duty", "assist", "excluded", "no_certificate",
+                                      "seal",
+                                      "admitted"]
+    assert [x.zh for x in LISTS][-3:] == ["不应由社区出具的证明事项", "社区印章使用事项", "准入事项"]
+    assert len({x.prefix for x in LISTS}) == 8
 
 
 # -- check_item ----------------------------------------------------------------------------
@@ -173,7 +178,8 @@ def test_every_bad_field_is_listed():
 
 
 def test_convenience_services_need_no_legal_basis():
-    item = check_item(raw_item(code="GS-BM-001", name="家政服务预约", category="convenience", legal_basis=""))
+    item = check_item(raw_item(code="BZ-BM-001", name="家政服务预约", category="convenience", list="convenience",
+                               legal_basis=""))
     assert item.legal_basis == ""
 
 
@@ -437,12 +443,13 @@ def test_fixture_items_pass_check_item():
 def test_fixture_covers_every_category_and_list():
     items = [check_item(raw) for raw in load_fixture()["items"]]
     assert {i.category for i in items} == {c.id for c in CATEGORIES}
-    assert {i.list for i in items} == {x.id for x in LISTS}
+    # admitted work enters only through admission (issue 14 §4), so the starter catalog has none
+    assert {i.list for i in items} == {x.id for x in LISTS} - {"admitted"}
     for lst in ("excluded", "no_certificate", "duty", "assist"):
         assert sum(i.list == lst for i in items) >= 5
     names = {i.name for i in items}
     for must in ("最低生活保障金申请", "残疾人两项补贴申请", "高龄津贴申领", "临时救助申请", "居民医保参保登记",
-                 "就业失业登记", "老年人优待证办理", "生育登记", "居住证明"):
+                 "就业失业登记", "老年人优待证办理", "生育登记", "亲属关系证明"):  # issue 14 §5, §12
         assert must in names
     assert all(i.legal_basis for i in items if i.category not in ("convenience", "volunteer"))
     assert any(m.electronic_ok for i in items for m in i.materials)
@@ -456,12 +463,83 @@ def test_fixture_scopes_a_few_items_to_one_district():
     scoped = [i for i in data["items"] if i["areas"]]
     assert 1 <= len(scoped) <= 10
     assert any(len(i["areas"]) == 1 for i in scoped)
-    assert all(a in districts for i in scoped for a in i["areas"])
-    item = next(i for i in scoped if i["areas"] == ["610222"])
+    # issue 14 §12: rural benefits apply to the towns' and townships' villages, not to urban streets
+    from gridsvc.domain.levels import street_kind
+
+    assert all(a in districts or street_kind(a) in ("town", "township") for i in scoped for a in i["areas"])
+    item = next(i for i in scoped if i["code"] == "GS-ZF-004")  # 农村危房改造
     levels = [(a, infer_level(a)) for a in item["areas"]]
-    assert applies_to(levels, "610222100200") and not applies_to(levels, "610202001001")
+    assert applies_to(levels, "610222100201") and not applies_to(levels, "610202001001")
 
 
 def test_item_data_is_a_plain_dataclass():
     item = ServiceItemData(code="GS-SB-001", name="x", category="social_security", list="public_service")
     assert item.materials == [] and item.fee == "不收费" and item.list_zh == "公共服务事项"
+
+
+# -- issue 14: lists, responsible departments, time limits ----------------------------------
+
+
+def test_limits_in_calendar_days_count_every_day():
+    from gridsvc.domain.catalog import due_date
+
+    friday = date(2024, 3, 1)
+    assert due_date(friday, 15, "days") == date(2024, 3, 16)
+    assert due_date(friday, 15, "working_days") == date(2024, 3, 22)
+    assert due_date(friday, 1, "working_days", holidays=[date(2024, 3, 4)]) == date(2024, 3, 5)
+
+
+def test_a_limit_written_in_days_is_calendar_days():
+    item = check_item(raw_item(time_limit_days="15日"))
+    assert item.time_limit_days == 15 and item.time_limit_unit == "days"
+    item = check_item(raw_item(time_limit_days="15个工作日"))
+    assert item.time_limit_unit == "working_days"
+    assert check_item(raw_item(time_limit_days=45, time_limit_unit="日")).time_limit_unit == "days"
+
+
+def test_convenience_services_are_their_own_list_and_assist_items_name_the_responsible():
+    with pytest.raises(ValidationError) as e:
+        check_item(raw_item(code="GS-BM-001", name="家政", category="convenience", legal_basis=""))
+    assert e.value.code == "wrong_list"
+    from gridsvc.domain.catalog import responsible_text
+
+    with pytest.raises(ValidationError) as e:
+        check_item(raw_item(code="XZ-SB-101", list="assist"))
+    assert e.value.details["field"] == "responsible"
+    item = check_item(raw_item(code="XZ-SB-101", list="assist", responsible="区县民政局"))
+    assert responsible_text(item) == "本事项由区县民政局负责"
+
+
+@pytest.mark.parametrize("lst", ["duty", "assist", "excluded", "no_certificate", "public_service"])
+def test_only_work_outside_the_lists_is_admissible(lst):
+    from gridsvc.domain.admission import check_admissible
+
+    with pytest.raises(ValidationError) as e:
+        check_admissible(lst, "X")
+    assert e.value.code == "not_admissible"
+    check_admissible("admitted", "ZR-SB-001")
+
+
+# Documents cited by number in the starter catalog, each checked to exist with that number and
+# title (issue 14 §12; README "Where the catalog's facts come from"). A new numbered citation
+# must be checked and added here.
+CHECKED_NUMBERED_DOCUMENTS = {
+    "劳动和社会保障部令第28号", "财社〔2017〕164号", "财金〔2020〕21号", "国务院令第649号", "民发〔2021〕57号",
+    "民发〔2021〕43号", "国发〔2014〕47号", "国发〔2015〕52号", "国发〔2016〕3号", "国发〔2014〕8号",
+    "国办发〔2021〕42号", "国医改办发〔2016〕1号", "财教〔2011〕410号", "教财〔2018〕16号", "国办发〔2010〕54号",
+    "民发〔2019〕62号", "国办发〔2019〕5号", "民发〔2017〕191号", "住房和城乡建设部令第11号", "建村〔2021〕35号",
+    "国办发〔2020〕23号", "国务院令第663号", "住房和城乡建设部令第6号", "民发〔2015〕136号", "国办发〔2015〕86号",
+    "民发〔2020〕125号",
+}
+
+
+def test_every_numbered_legal_basis_is_a_checked_document():
+    import re
+
+    cited = set()
+    for raw in load_fixture()["items"]:
+        cited |= set(re.findall(r"[(（]([^()（）]*(?:〔\d{4}〕\d+号|令第\d+号))[)）]", raw["legal_basis"]))
+    assert cited and cited <= CHECKED_NUMBERED_DOCUMENTS, sorted(cited - CHECKED_NUMBERED_DOCUMENTS)
+    text = json.dumps(load_fixture(), ensure_ascii=False)
+    for wrong in ("人社厅发〔2018〕107号", "2019—2021年", "2016—2020年", "教育服务热线 12345", "居住证明"):
+        assert wrong not in text, wrong

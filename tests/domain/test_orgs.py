@@ -184,7 +184,7 @@ def test_org_kinds_and_statuses() -> None:
         "mediation": "矛盾调处类",
         "culture_sports": "文体活动类",
         "legal_services": "法律服务类",
-        "intangible_heritage": "非物质遗产类",
+        "intangible_heritage": "非物质文化遗产类",  # issue 14 §6: the full term
     }
     assert ORG_STATUSES == {"registered": "登记", "filed": "备案"}
     assert check_org_kind("charity") is OrgKind.CHARITY

@@ -67,3 +67,15 @@ def test_staff_manage_only_lower_tiers():
     assert can_manage_tier(head, "worker") and can_manage_tier(head, "building_head")
     assert not can_manage_tier(head, "instructor") and not can_manage_tier(head, "head")
     assert can_manage_tier(who("official", DISTRICT), "instructor")
+
+
+def test_who_draws_grids():
+    """The community (head) draws its grids; the grid worker keeps what lies inside (issue 14 §8)."""
+    worker, head = who("worker", GRID), who("head", COMMUNITY)
+    grid, group = GRID[0], GRID[0] + "001"
+    for action in ("area.create", "area.edit", "area.delete"):
+        assert not allows(worker, action, grid)
+        assert allows(worker, action, group)
+        assert allows(head, action, grid)
+    assert not allows(worker, "staff.record_group_leader", group)
+    assert allows(head, "staff.record_group_leader", group)

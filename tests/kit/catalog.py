@@ -37,8 +37,11 @@ OTHER_DISTRICT_ITEM = {
     "code": "GS-ZF-101", "name": "印台区公共租赁住房申请", "category": "housing", "list": "public_service",
     "legal_basis": "《公共租赁住房管理办法》", "materials": [{"name": "居民身份证"}], "areas": ["610203"],
 }
+# an approval names its approval document and the project agreement (issue 14 §4)
+PAPERS = {"papers": {"approval_document": "王社建组发〔2024〕3号", "agreement": "七一路街道各社区项目协议书"}}
 TASK = {
-    "code": "XZ-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health", "list": "assist",
+    "code": "ZR-WJ-101", "name": "适龄儿童疫苗补种信息核查", "category": "health",
+    "list": "admitted",  # issue 14 §4: not the assist list
     "legal_basis": "《中华人民共和国疫苗管理法》", "materials": [{"name": "儿童预防接种证", "electronic_ok": True}],
     "venues": [{"kind": "community_window", "name": "社区窗口"}], "keywords": ["打疫苗"],
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -39,6 +40,17 @@ pytestmark = [
     pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e '.[test]')"),
 ]
 
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a condition from the test. Playwright's wait_for_function builds its predicate with
+    eval inside the page, which the site's Content-Security-Policy rightly forbids; an evaluate
+    from the driver is not the page's own script and is not subject to it."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)
 
 def _env() -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDSVC_")}
@@ -115,8 +127,8 @@ def test_worker_sees_own_grid_and_buildings_load_on_zoom(server, browser):
 
     # zoomed out below the buildings' zoom: none drawn, and the map says why
     page.evaluate("GridMap.map.setZoom(15, {animate: false})")
-    page.wait_for_function("document.querySelectorAll('path.gm-building').length === 0")
-    page.wait_for_function("document.querySelector('.gm-status').textContent.includes('放大可见')")
+    wait_until(page, "document.querySelectorAll('path.gm-building').length === 0")
+    wait_until(page, "document.querySelector('.gm-status').textContent.includes('放大可见')")
     assert "楼栋" in page.locator(".gm-status").inner_text()
 
     # zoomed in: the buildings of the visible area come from the API, as SVG paths
@@ -124,7 +136,7 @@ def test_worker_sees_own_grid_and_buildings_load_on_zoom(server, browser):
         page.evaluate("GridMap.map.setZoom(17, {animate: false})")
     assert resp.value.status == 200
     assert "under=610202004002001" in resp.value.url and "bbox=" in resp.value.url
-    page.wait_for_function("document.querySelectorAll('path.gm-building').length > 0")
+    wait_until(page, "document.querySelectorAll('path.gm-building').length > 0")
     assert _layer_count(page, "group") > 0
 
     # a building's popup lists the staff, fetched when it opens
@@ -148,14 +160,14 @@ def test_city_map_loads_levels_with_the_zoom(server, browser):
     page = ctx.new_page()
     watch = Watch(page)
     page.goto(server["base"] + "/maps/city")
-    page.wait_for_function("document.querySelectorAll('path.gm-street').length > 0")
+    wait_until(page, "document.querySelectorAll('path.gm-street').length > 0")
     page.wait_for_timeout(300)
     asked = {u.split("level=")[1].split("&")[0] for u in watch.requests if "/api/v1/areas?" in u}
     assert asked == {"city", "district", "street"}  # city zoom: nothing below streets
     page.screenshot(path=str(ARTIFACTS / "maps-city.png"))
     with page.expect_response(lambda r: "level=grid" in r.url):
         page.evaluate("GridMap.map.setView([35.0575, 109.0575], 15, {animate: false})")
-    page.wait_for_function("document.querySelectorAll('path.gm-grid').length > 0")
+    wait_until(page, "document.querySelectorAll('path.gm-grid').length > 0")
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "maps-city-grid-zoom.png"))
     grid_urls = [u for u in watch.requests if "level=grid" in u]

@@ -22,6 +22,7 @@ from gridsvc.store.users import create_user, principal_for
 from tests.conftest import PASSWORD
 from tests.kit.catalog import (
     DIBAO,
+    PAPERS,
     TASK,
     fixture_items,
     publish_new,
@@ -205,9 +206,9 @@ async def test_admission_from_application_to_expiry(people, who):
     street, district = who["street"], who["official"]
     view = await admission.apply(application(), actor=street, authorize=scoped(street), on=D("2024-02-20"))
     aid = view["id"]
-    assert view["state"] == "applied" and view["item_code"] == "XZ-WJ-101"
-    item = await ServiceItem.get(code="XZ-WJ-101")
-    assert item.admission_required and item.item_list == "assist"
+    assert view["state"] == "applied" and view["item_code"] == "ZR-WJ-101"
+    item = await ServiceItem.get(code="ZR-WJ-101")
+    assert item.admission_required and item.item_list == "admitted"
     search = await build_search()
     assert search.search("疫苗", on=D("2024-04-01"), area_code=people.community) == []
 
@@ -215,7 +216,7 @@ async def test_admission_from_application_to_expiry(people, who):
     with pytest.raises(Forbidden):
         await admission.decide(aid, "approve", actor=street, authorize=scoped(street), on=D("2024-02-25"))
     view = await admission.decide(aid, "approve", reason="经费已落实", actor=district, authorize=scoped(district),
-                                  on=D("2024-03-10"))
+                                  on=D("2024-03-10"), **PAPERS)
     # approved within the period: active the same day, and the step is recorded at once
     assert view["state"] == "active" and view["decided_by"] == "official"
 
@@ -223,11 +224,11 @@ async def test_admission_from_application_to_expiry(people, who):
     # in the lists of the approved street's communities, from the approval day (after the
     # period's start) to the period's last day
     assert search.search("疫苗", on=D("2024-03-09"), area_code=people.community) == []
-    assert [h["code"] for h in search.search("疫苗", on=D("2024-03-10"), area_code=people.community)] == ["XZ-WJ-101"]
-    assert [h["code"] for h in search.search("打疫苗", on=D("2024-08-31"), area_code=people.grid)] == ["XZ-WJ-101"]
+    assert [h["code"] for h in search.search("疫苗", on=D("2024-03-10"), area_code=people.community)] == ["ZR-WJ-101"]
+    assert [h["code"] for h in search.search("打疫苗", on=D("2024-08-31"), area_code=people.grid)] == ["ZR-WJ-101"]
     assert search.search("疫苗", on=D("2024-09-01"), area_code=people.community) == []
     assert search.search("疫苗", on=D("2024-04-01"), area_code="610203001001") == []
-    detail = await store.item_detail("XZ-WJ-101", day=D("2024-04-01"), area=people.community2)
+    detail = await store.item_detail("ZR-WJ-101", day=D("2024-04-01"), area=people.community2)
     assert detail["areas"] == ["610202001000"] and detail["admissions"][0]["id"] == aid
 
     # the calendar's steps are recorded with the days they took effect
@@ -241,7 +242,7 @@ async def test_admission_from_application_to_expiry(people, who):
         ("apply", "2024-02-20"), ("approve", "2024-03-10"), ("activate", "2024-03-10"), ("expire", "2024-09-01")]
     assert [s["by"] for s in view["steps"]] == ["street", "official", "system", "system"]
     with pytest.raises(NotFound) as e:
-        await store.item_detail("XZ-WJ-101", day=D("2024-09-05"))
+        await store.item_detail("ZR-WJ-101", day=D("2024-09-05"))
     assert e.value.code == "not_admitted"
     actions = await AuditLog.filter(target_type="admission").order_by("id").values_list("action", flat=True)
     assert actions == ["admission.apply", "admission.approve", "admission.expire"]
@@ -281,14 +282,14 @@ async def test_admission_rules(people, who):
     with pytest.raises(Conflict):
         await admission.decide(view["id"], "approve", actor=district, authorize=scoped(district), on=D("2024-02-22"))
     # a second application for the same (admission) item, ended early when the work is done
-    second = await admission.apply(application(item=None, item_code="XZ-WJ-101"), actor=street, on=D("2024-02-25"))
-    await admission.decide(second["id"], "approve", actor=district, on=D("2024-03-01"))
+    second = await admission.apply(application(item=None, item_code="ZR-WJ-101"), actor=street, on=D("2024-02-25"))
+    await admission.decide(second["id"], "approve", actor=district, on=D("2024-03-01"), **PAPERS)
     with pytest.raises(ValidationError):
         await admission.end(second["id"], reason="", actor=district, on=D("2024-05-01"))
     ended = await admission.end(second["id"], reason="核查工作已完成", actor=district, on=D("2024-05-01"))
     assert ended["state"] == "expired" and ended["ended_on"] == "2024-05-01"
     search = await build_search()
-    assert [h["code"] for h in search.search("疫苗", on=D("2024-04-30"), area_code=people.community)] == ["XZ-WJ-101"]
+    assert [h["code"] for h in search.search("疫苗", on=D("2024-04-30"), area_code=people.community)] == ["ZR-WJ-101"]
     assert search.search("疫苗", on=D("2024-05-01"), area_code=people.community) == []
     steps = await AdmissionStep.filter(admission_id=second["id"]).order_by("id").values_list("action", flat=True)
     assert steps == ["apply", "approve", "activate", "expire"]

@@ -55,3 +55,25 @@ async def test_demo_resident_services(tmp_path, demo_sqlite_template):
             await app.state.index.close()
     finally:
         await db.close()
+
+
+async def test_demo_has_units_party_members_and_compounds(tmp_path, sqlite_template):
+    """Issue 14: party members and units claim wishes in the demo; compounds have property
+    companies and span grids."""
+    import shutil
+
+    from gridsvc.store.compounds import compounds_of
+    from gridsvc.store.wish_models import Claim
+
+    shutil.copy(sqlite_template, tmp_path / "demo.sqlite3")
+    await db.connect(f"sqlite://{tmp_path / 'demo.sqlite3'}")
+    try:
+        result = await load_demo()
+        assert result["units"] == 2 and result["compounds"] == 2
+        kinds = set(await Claim.all().values_list("claimer_kind", flat=True))
+        assert {"party_member", "resident_unit", "caring_enterprise", "social_organisation", "volunteer"} <= kinds
+        compounds = await compounds_of("610202004002")
+        estate = next(c for c in compounds if c["kind"] == "estate")
+        assert estate["property_company"] and len(estate["grids"]) >= 2 and estate["buildings"]
+    finally:
+        await db.close()

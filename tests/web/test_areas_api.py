@@ -59,7 +59,7 @@ async def test_official_of_another_district_cannot_edit(client, people):
 
 
 @pytest.mark.parametrize("user, code, status", [
-    ("worker", "610202001001001", 200),        # own grid
+    ("worker", "610202001001001", 403),        # own grid: the community draws grids (issue 14 §8)
     ("worker", "610202001001001001", 200),     # a group in it
     ("worker", "610202001001002", 403),        # the neighbouring grid
     ("worker", "610202001001", 403),           # the community above
@@ -272,3 +272,51 @@ async def test_api_import_scope(client, people):
     r = await client.post("/api/v1/areas/import", params={"level": "district"}, json={"type": "FeatureCollection", "features": []},
                           headers=h)
     assert r.status_code == 403  # a top-level area is the platform admin's
+
+
+async def test_grid_worker_cannot_redraw_their_grid_but_head_can(client, people):
+    """The community draws its grids under the street's guidance; the worker keeps groups and
+    buildings inside the grid (issue 14 §8)."""
+    w = await client.token_for("worker")
+    moved = {"type": "Polygon", "coordinates": [[[109.0, 35.0], [109.09, 35.0], [109.09, 35.09], [109.0, 35.09],
+                                                 [109.0, 35.0]]]}
+    r = await client.patch(f"/api/v1/areas/{people.grid}", json={"geometry": moved}, headers=w)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    assert (await client.delete(f"/api/v1/areas/{people.grid}", headers=w)).status_code == 403
+    f = feature("610202001001003", "川口三网格", "grid", square(109.0, 35.1, 0.05), people.community, households=180)
+    assert (await client.post("/api/v1/areas", json=f, headers=w)).status_code == 403
+    head = await client.token_for("head")
+    r = await client.patch(f"/api/v1/areas/{people.grid}", json={"geometry": moved}, headers=head)
+    assert r.status_code == 200, r.text
+    assert (await client.post("/api/v1/areas", json=f, headers=head)).status_code == 201
+
+
+async def test_area_knows_community_or_village(client, people):
+    """The last 3 digits of a 12-digit code: 001-199 居委会, 200-399 村委会 (issue 14 §1)."""
+    h = await admin(client)
+    town = feature("610202100000", "黄堡镇", "street", square(109.5, 35.5, 0.3), people.district)
+    village = feature("610202100201", "孟姜塬村", "community", square(109.5, 35.5, 0.1), "610202100000",
+                      households=600)
+    group = feature("610202100201001001", "第一村民小组", "group", square(109.5, 35.5, 0.01), "610202100201001")
+    grid = feature("610202100201001", "孟姜塬一网格", "grid", square(109.5, 35.5, 0.05), "610202100201")
+    for f in (town, village, grid, group):
+        assert (await client.post("/api/v1/areas", json=f, headers=h)).status_code == 201
+    props = (await client.get("/api/v1/areas/610202100000")).json()["properties"]
+    assert props["kind"] == "town"
+    props = (await client.get("/api/v1/areas/610202100201")).json()["properties"]
+    assert props["kind"] == "village" and props["level_name"] == "村"
+    props = (await client.get("/api/v1/areas/610202100201001001")).json()["properties"]
+    assert props["kind"] == "village" and props["level_name"] == "村民小组"
+    props = (await client.get(f"/api/v1/areas/{people.group}")).json()["properties"]
+    assert props["kind"] == "community" and props["level_name"] == "居民小组"
+
+
+@pytest.mark.parametrize("households, verdict", [(3500, "large"), (4500, "split"), (800, "merge"), (2000, None)])
+async def test_community_size_warnings(client, people, households, verdict):
+    """1,000-3,000 households; above 4,000 split, below 1,000 merge, 3,000-4,000 warned (issue 14 §2)."""
+    h = await admin(client)
+    f = feature("610202001003", "新社区", "community", square(109.0, 35.3, 0.1), people.street, households=households)
+    r = await client.post("/api/v1/areas", json=f, headers=h)
+    assert r.status_code == 201, r.text
+    warnings = r.json()["properties"]["warnings"]
+    assert [w["verdict"] for w in warnings] == ([verdict] if verdict else [])

@@ -14,7 +14,7 @@ from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.kit.catalog import DIBAO, STREET_ITEM, TASK, starter_catalog
+from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, TASK, starter_catalog
 
 YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 
@@ -239,7 +239,8 @@ async def test_admission_through_http(client, people):
     r = await client.post(f"/api/v1/admissions/{aid}/reject", json={"reason": ""}, headers=official)
     assert r.status_code == 422 and r.json()["error"]["code"] == "reason_required"
     assert "疫苗" not in "".join(await names(client, q="疫苗", area=people.community))
-    r = await client.post(f"/api/v1/admissions/{aid}/approve", json={"reason": "同意"}, headers=official)
+    r = await client.post(f"/api/v1/admissions/{aid}/approve", json={"reason": "同意", **PAPERS["papers"]},
+                          headers=official)
     assert r.status_code == 200 and r.json()["state"] == "active"
     assert (await client.post(f"/api/v1/admissions/{aid}/approve", headers=official)).status_code == 409
 
@@ -248,7 +249,7 @@ async def test_admission_through_http(client, people):
     assert await names(client, q="疫苗", area="610203001001") == []
     after = (store.today() + timedelta(days=91)).isoformat()
     assert await names(client, q="疫苗", area=people.community, on=after) == []
-    r = await client.get("/api/v1/services/XZ-WJ-101", params={"area": people.grid})
+    r = await client.get("/api/v1/services/ZR-WJ-101", params={"area": people.grid})
     assert r.status_code == 200 and r.json()["admissions"][0]["id"] == aid
 
     # ended early when the work is done: out of the lists at once
@@ -407,7 +408,7 @@ async def test_resident_pages_need_no_login(client, catalog):
 async def test_the_item_page_says_what_to_bring_and_where_to_go(client, catalog):
     r = await client.get("/services/GS-SB-001", params={"area": catalog.community}, headers=HTML)
     assert r.status_code == 200
-    for text in ("需要带什么", "居民身份证", "1 份", "电子证照可用", "须带纸质原件", "去哪里办", "办理时间", "办理时限",
+    for text in ("申请材料", "居民身份证", "1 份", "电子证照可用", "须带纸质原件", "办理地点", "办理时间", "办理时限",
                  "30 个工作日", "收费", "不收费", "设定依据", "社会救助暂行办法"):
         assert text in r.text, text
     r = await client.get(f"/services/{STREET_ITEM['code']}", params={"area": "610203001001"}, headers=HTML)

@@ -251,3 +251,27 @@ def test_create_user_joins_an_existing_organisation(tmp_path, sqlite_template):
             await db.close()
 
     assert asyncio.run(check()) == (org_id, "13900001111")
+
+
+async def test_filing_is_the_default_and_registration_is_county_civil_affairs(kit, client, people):
+    """Issue 14 §6: community organisations are mostly filed (备案) with the street; registration
+    (登记) is county-level civil affairs' act, with a credit code starting with 5."""
+    from gridsvc.domain.orgs import make_credit_code, org_code_check_char
+    from gridsvc.store.users import create_user
+    from tests.conftest import PASSWORD
+
+    await create_user("street", role="official", password=PASSWORD, areas=[people.street])
+    street = await client.token_for("street")
+    body = org_body(people, credit_code=None, status=None, name="川口社区书画队", kind="intangible_heritage")
+    r = await client.post("/api/v1/orgs", headers=street, json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["status"] == "filed" and r.json()["kind_zh"] == "非物质文化遗产类"
+    r = await client.post("/api/v1/orgs", headers=street, json=org_body(people, credit_code=credit_code(11)))
+    assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "org.register"
+    body8 = "MJ000012"
+    company = make_credit_code(f"91610202{body8}{org_code_check_char(body8)}")  # 9: market regulation
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, credit_code=company))
+    assert r.status_code == 422 and r.json()["error"]["details"]["position"] == 1
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"),
+                          json=org_body(people, credit_code=credit_code(14)))
+    assert r.status_code == 201 and r.json()["status"] == "registered"

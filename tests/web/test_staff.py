@@ -116,3 +116,10 @@ async def test_a_staff_record_with_no_areas_is_the_admins_alone(client, people):
         assert r.status_code == 403, (who, r.text)
     assert (await client.patch(f"/api/v1/staff/{bhead['id']}", headers=admin, json={"name": "改名"})).status_code == 200
     assert (await client.delete(f"/api/v1/staff/{bhead['id']}", headers=admin)).status_code == 204
+async def test_group_leaders_are_recorded_by_the_community_not_a_worker(client, people):
+    """Group leaders are chosen by residents and recorded by the community (issue 14 §8)."""
+    body = {"username": "g-new", "name": "赵组长", "role": "group_leader", "areas": [people.group]}
+    r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("worker"))
+    assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "staff.record_group_leader"
+    r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("head"))
+    assert r.status_code == 201, r.text

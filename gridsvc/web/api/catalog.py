@@ -26,7 +26,7 @@ from ...store.db import normalise_db_url
 from ...store.paging import rank_start, ranked_page
 from ..paging import next_headers, page_params, page_request
 from ..permissions import can, principal, require, require_login
-from ..schemas.catalog import Application, Item, Publish, Reason, Revoke
+from ..schemas.catalog import Application, Decision, Item, Publish, Reason, Revoke
 from . import path_id, endpoint, json_ok, param, read_json
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
@@ -307,8 +307,9 @@ async def apply_admission(request: Request) -> Response:
 async def _decide(request: Request, action: str) -> Response:
     p = require(request, "admission.decide")
     data = await _optional_json(request)
+    papers = {k: data.get(k) for k in ("approval_document", "agreement")} if isinstance(data, dict) else {}
     return json_ok(await admission.decide(_admission_id(request), action, reason=_reason(data), actor=p,
-                                          authorize=authorizer(request)))
+                                          authorize=authorizer(request), papers=papers))
 
 
 async def approve_admission(request: Request) -> Response:
@@ -336,7 +337,7 @@ async def end_admission(request: Request) -> Response:
 # ---- routes -------------------------------------------------------------------------------
 
 _CODE = param("code", "path", description="事项代码,如 GS-SB-001 (item code)")
-_ON = param("on", description="日期 YYYY-MM-DD:当日施行的目录,缺省为今天 (the catalog as in force that day)", format="date")
+_ON = param("on", description="日期 YYYY-MM-DD:当日实施的目录,缺省为今天 (the catalog as in force that day)", format="date")
 _AREA = param("area", description="区域代码:该社区(街道、区县)适用的事项,含上级区域设定的事项 (area code)")
 _CATEGORY = param("category", description="类别 (category id or Chinese name)", enum=[c.id for c in CATEGORIES])
 _LIST = param("list", description="清单 (list id or Chinese name)", enum=[x.id for x in LISTS])
@@ -415,11 +416,11 @@ ROUTES = [
     endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",
              tag="admission", auth="scoped", params=[_ID], action="admission.read"),
     endpoint("/admissions/{id}/approve", approve_admission, "POST", "批准 (approve, optionally with a reason)",
-             tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.decide"),
+             tag="admission", auth="scoped", params=[_ID], body=Decision, empty_ok=True, action="admission.decide"),
     endpoint("/admissions/{id}/reject", reject_admission, "POST", "驳回,须写明理由 (reject, with a reason)",
              tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.decide"),
     endpoint("/admissions/{id}/withdraw", withdraw_admission, "POST", "撤回申请 (withdraw an undecided application)",
              tag="admission", auth="scoped", params=[_ID], body=Reason, empty_ok=True, action="admission.apply"),
     endpoint("/admissions/{id}/end", end_admission, "POST", "提前退出,须写明理由 (end early: the work is done)",
-             tag="admission", auth="scoped", params=[_ID], body=_REASON, action="admission.decide"),
+             tag="admission", auth="scoped", params=[_ID], body=Reason, action="admission.decide"),
 ]

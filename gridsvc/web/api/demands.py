@@ -69,7 +69,8 @@ async def _take(request: Request, kind: str) -> Response:
     data = await body_or_empty(request)
     take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"), now=utcnow())
     d = await store.get_demand(d.id)
-    return json_ok({**await store.demand_card(d), "take": {"id": take.id, "kind": take.kind, "count": take.count}}, 201)
+    return json_ok({**await store.demand_card(d), "take": {"id": take.id, "kind": take.kind, "count": take.count,
+                                                           "claimer_kind": take.claimer_kind}}, 201)
 
 
 async def claim_demand(request: Request) -> Response:
@@ -152,9 +153,20 @@ async def put_profile(request: Request) -> Response:
         raise ValidationError("max_active 应为 1-20", "max_active is 1-20",
                               code=ErrorCode.BAD_FIELD, details={"field": "max_active"})
     skills = list(normalise_skills(data.get("skills")))
-    prof, _ = await VolunteerProfile.update_or_create(defaults={"categories": cats, "skills": skills,
-                                                                "max_active": max_active}, user_id=p.user_id)
-    return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills, "max_active": prof.max_active})
+    # 在职党员: a party member working in the community claims as such (seed 002 §18)
+    party_member = data.get("party_member", False)
+    if not isinstance(party_member, bool):
+        raise ValidationError("party_member 应为是/否", "party_member must be a boolean", code=ErrorCode.BAD_FIELD,
+                              details={"field": "party_member"})
+    workplace = data.get("workplace") or ""
+    if not isinstance(workplace, str) or len(workplace.strip()) > 100:
+        raise ValidationError("工作单位应为不超过 100 字的文本", "workplace must be text up to 100 characters",
+                              code=ErrorCode.BAD_FIELD, details={"field": "workplace"})
+    prof, _ = await VolunteerProfile.update_or_create(defaults={
+        "categories": cats, "skills": skills, "max_active": max_active, "party_member": party_member,
+        "workplace": workplace.strip()}, user_id=p.user_id)
+    return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills,
+                    "max_active": prof.max_active, "party_member": prof.party_member, "workplace": prof.workplace})
 
 
 ID = param("id", "path", type_="integer")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ...domain.catalog import NOT_ADMISSIBLE, Material, ServiceItemData, check_item
+from ...domain.catalog import NEGATIVE_LISTS, Material, ServiceItemData, check_item
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound
 from ...domain.open311 import service, service_definition
@@ -27,7 +27,7 @@ from .catalog import catalog_search
 
 PREFIX = "/open311/v2"
 # the negative lists (must not take on, must not certify) are not services to request
-NOT_SERVICES = NOT_ADMISSIBLE
+NOT_SERVICES = NEGATIVE_LISTS
 
 
 def georeport_error(e: DomainError) -> Response:

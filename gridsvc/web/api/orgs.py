@@ -49,6 +49,8 @@ async def create_org(request: Request) -> Response:
     areas = await store.check_service_areas(data.get("areas"))
     for a in areas:
         require(request, "org.manage", a.code)
+        if fields["status"] == "registered":
+            require(request, "org.register", a.code)
     org = await store.create_org(fields, areas, actor=actor)
     return json_ok(await store.org_card(org, members=True, projects=True), 201,
                    headers={"Location": f"/api/v1/orgs/{org.id}"})
@@ -80,7 +82,8 @@ async def patch_org(request: Request) -> Response:
     org = await store.get_org(path_id(request))
     authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
     data = await read_json(request)
-    merged = {"name": org.name, "kind": org.kind, "status": org.status, "credit_code": org.credit_code,
+    merged = {"name": org.name, "org_type": org.org_type, "kind": org.kind, "status": org.status,
+              "credit_code": org.credit_code,
               "phone": org.phone, "address": org.address, **{k: v for k, v in data.items() if k != "areas"}}
     fields = store.parse_org(merged)
     changed = {k: v for k, v in fields.items() if getattr(org, k) != v}
@@ -89,6 +92,9 @@ async def patch_org(request: Request) -> Response:
         areas = await store.check_service_areas(data["areas"])
         for a in areas:
             require(request, "org.manage", a.code)
+    if changed.get("status") == "registered":
+        for code in [a.code for a in areas] if areas is not None else [c for c, _ in await store.org_areas(org.id)]:
+            require(request, "org.register", code)
     org = await store.update_org(org, changed, areas, actor=actor)
     return json_ok(await store.org_card(org, members=True, projects=True))
 

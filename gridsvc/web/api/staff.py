@@ -31,6 +31,10 @@ async def _staff_or_404(request: Request) -> User:
 async def _require_manage(request: Request, role: str, area_codes: list[str]):
     p = principal(request)
     authorize_every(p, "staff.manage", area_codes)
+    if role == "group_leader":
+        # group leaders are chosen by residents and recorded by the community (issue 14 §8)
+        for code in area_codes:
+            require(request, "staff.record_group_leader", code)
     if not can_manage_tier(p, role):
         raise Forbidden(f"只能管理比自己层级低的网格人员,不能管理{ROLE_NAMES_ZH.get(role, role)}",
                         f"you manage only the tiers below yours, not a {role}", details={"role": role})

@@ -344,7 +344,7 @@ def _register_map_layer() -> None:
         return
     register_layer("微心愿", "Micro-wishes", "/api/v1/wishes?format=geojson&status=published&bbox={bbox}&crs={crs}",
                    key="wishes", min_zoom=12, title_field="title", link_field="url",
-                   fields=[("status_zh", "状态 Status"), ("category_zh", "类别 Category"), ("value_yuan", "估价(元) Value"),
+                   fields=[("status_zh", "状态 Status"), ("category_zh", "类别 Category"), ("value_yuan", "预估金额(元) Value"),
                            ("wish_by", "期望日期 Wish by")],
                    style={"color": "#c2185b", "fillColor": "#f48fb1"})
 

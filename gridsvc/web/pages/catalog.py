@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ...domain.catalog import CATEGORIES, LISTS, NOT_ADMISSIBLE, infer_level
+from ...domain.catalog import CATEGORIES, LISTS, infer_level
+from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...store import catalog as store
 from ...store import catalog_admission as admission
@@ -28,8 +29,8 @@ from ..permissions import can, principal
 from .render import render
 
 PAGE = 30
-RESIDENT_LISTS = [x for x in LISTS if x.id not in NOT_ADMISSIBLE]
-NEGATIVE_LISTS = [x for x in LISTS if x.id in NOT_ADMISSIBLE]
+RESIDENT_LISTS = [x for x in LISTS if x.id not in NEGATIVE_LIST_IDS]
+NEGATIVE_LISTS = [x for x in LISTS if x.id in NEGATIVE_LIST_IDS]
 
 
 async def _chain(code: str) -> list[Area]:
@@ -76,10 +77,10 @@ async def services_page(request: Request) -> Response:
     search = await catalog_search(request)
     chain = await _chain(area) if area else []
     everything = search.search(q or None, area_code=area, on=day, limit=None)
-    by_category = Counter(x["category"] for x in everything if x["list"] not in NOT_ADMISSIBLE)
+    by_category = Counter(x["category"] for x in everything if x["list"] not in NEGATIVE_LIST_IDS)
     shown_lists = {list_} if list_ else {x.id for x in RESIDENT_LISTS}
     hits = [x for x in everything if x["list"] in shown_lists and (category is None or x["category"] == category)]
-    negative = [] if (q or category or list_) else [x for x in everything if x["list"] in NOT_ADMISSIBLE]
+    negative = [] if (q or category or list_) else [x for x in everything if x["list"] in NEGATIVE_LIST_IDS]
     choices = await _picker(request, request.query_params.get("pick")) if not area else []
     base = {k: v for k, v in (("area", area), ("q", q), ("category", category), ("list", list_)) if v}
     return render(

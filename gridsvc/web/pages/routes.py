@@ -7,7 +7,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...domain.errors import Forbidden
-from ...domain.levels import LEVEL_NAMES_ZH
+from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
+from ...domain.sizing import size_warning
 from ...store import areas as store
 from ...store.models import Area
 from ..api.staff import my_area_data
@@ -42,9 +43,11 @@ async def area_page(request: Request) -> Response:
 
     cover = await store.coverage_of(area.code) if children and len(children) <= 2000 else None
     settings = request.app.state.settings
-    band = {"grid": settings.grid_households, "community": settings.community_households}
+    band = store.size_band(area.level, settings) if area_kind(area.level, area.code) != "village" else None
+    size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
     return render(request, "area.html", area=area, chain=chain, children=children, staff=json.loads(staff)["staff"],
-                  coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, band=band, can_edit=can(request, "area.edit", area.code))
+                  coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
+                  level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code))
 
 
 async def my_area_page(request: Request) -> Response:

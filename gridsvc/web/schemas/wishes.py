@@ -73,6 +73,7 @@ class PlanEdit(Body):
 
 
 class OrgCreate(Body):
+    org_type: Scalar = Field(None, description="social_organisation | resident_unit (驻区单位) | caring_enterprise (爱心企业)")
     name: Scalar = None
     credit_code: Scalar = Field(None, description="统一社会信用代码, 18 位 (GB 32100); 登记 (registered) 必填")
     kind: Scalar = None
@@ -136,5 +137,7 @@ class Profile(Body):
     categories: Words | Scalar = None
     skills: Words | Scalar = None
     max_active: Scalar = None
+    party_member: Scalar = Field(None, description="在职党员 (a party member at work)")
+    workplace: Scalar = Field(None, description="工作单位 (the party member's workplace)")
 
 
