@@ -21,6 +21,9 @@ from gridsvc.store import db
 from gridsvc.store.areas import AreaInput, store_batch
 from gridsvc.store.users import create_user
 
+# fixtures kept in the kit, shared by the test modules that name them
+pytest_plugins = ["tests.kit.browser", "tests.kit.catalog"]
+
 PG_URL = os.environ.get("GRIDSVC_TEST_PG_URL", "")
 
 # real argon2, cheap parameters: the default profile costs ~0.1 s a hash and the suite makes thousands

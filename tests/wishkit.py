@@ -111,3 +111,24 @@ class Kit:
         w = await self.do(wid, "confirm", "resident", stars=5, comment="谢谢")
         assert status == "confirmed"
         return w
+
+
+def demand_start() -> datetime:
+    """A demand's start: three days from now, 9:00 in China (computed when used)."""
+    return (datetime.now(CITY_TZ) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def demand_body(where: str, **over) -> dict:
+    start = demand_start()
+    body = {"title": "重阳节敬老院陪伴", "area": where, "place": "川口社区日间照料中心",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+            "volunteers_needed": 5, "skills": ["陪伴聊天", "理发"], "category": "elderly_care"}
+    body.update(over)
+    return body
+
+
+async def publish(kit, client, people, **over) -> dict:
+    """A worker publishes a volunteer demand in the test tree's grid."""
+    r = await client.post("/api/v1/demands", headers=await kit.h("worker"), json=demand_body(people.grid, **over))
+    assert r.status_code == 201, r.text
+    return r.json()

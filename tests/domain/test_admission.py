@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from gridsvc.domain.admission import check_approval_papers, check_approver_level, check_department_level, check_refusal
+from gridsvc.domain.admission import (
+    check_approval_papers,
+    check_approver_level,
+    check_department_level,
+    check_refusal,
+)
 from gridsvc.domain.errors import Forbidden, ValidationError
 
 

@@ -10,7 +10,12 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from gridsvc.domain import geometry as G
 from gridsvc.domain.errors import ValidationError, message_language
-from gridsvc.domain.geojson import ParsedFeature, feature_collection, read_features, to_feature
+from gridsvc.domain.geojson import (
+    ParsedFeature,
+    feature_collection,
+    read_features,
+    to_feature,
+)
 from tests.kit.boundaries import boundary_file
 
 

@@ -6,7 +6,12 @@ import pytest
 
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.errors import ValidationError
-from gridsvc.domain.levels import area_level_name_zh, community_kind, organic_law, street_kind
+from gridsvc.domain.levels import (
+    area_level_name_zh,
+    community_kind,
+    organic_law,
+    street_kind,
+)
 from gridsvc.domain.roles import role_name_zh
 
 

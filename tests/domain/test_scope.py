@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from gridsvc.domain.errors import Forbidden, Unauthenticated
-from gridsvc.domain.scope import ANONYMOUS, Principal, allows, authorize, can_manage_tier, scope_prefixes
+from gridsvc.domain.scope import (
+    ANONYMOUS,
+    Principal,
+    allows,
+    authorize,
+    can_manage_tier,
+    scope_prefixes,
+)
 
 DISTRICT = ("610202", "district")
 COMMUNITY = ("610202001001", "community")

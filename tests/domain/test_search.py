@@ -263,7 +263,6 @@ def test_ten_thousand_items_search_filters_hold():
 
 def test_adding_and_removing_documents_matches_a_fresh_build():
     from dataclasses import replace
-
     from datetime import date
 
     rnd = random.Random(3)

@@ -7,6 +7,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
@@ -74,3 +76,21 @@ async def starter_catalog(tree) -> None:
     yesterday = store.today() - timedelta(days=1)
     await sheets.import_items(fixture_items({tree.district, tree.other_district}), actor=SYSTEM, on=yesterday)
     await publish_new(STREET_ITEM, yesterday)
+
+
+@pytest.fixture
+async def catalog(people):
+    """The starter catalog (the items for the test tree's districts), in force since yesterday."""
+    await starter_catalog(people)
+    return people
+
+
+def application(people, **changes) -> dict:
+    data = {
+        "department": "王益区卫生健康局", "reason": "需社区协助核对适龄儿童接种信息",
+        "legal_basis": "《中华人民共和国疫苗管理法》", "funding": {"amount": "每社区每年 1.2 万元", "source": "区财政"},
+        "areas": [people.street], "period_start": store.today().isoformat(),
+        "period_end": (store.today() + timedelta(days=90)).isoformat(), "item": TASK,
+    }
+    data.update(changes)
+    return data

@@ -19,7 +19,14 @@ from gridsvc.app import create_app
 from gridsvc.config import Settings
 from gridsvc.domain import crs as crs_mod
 from gridsvc.domain.errors import ValidationError
-from gridsvc.maps import basemaps, register_indicator, register_layer, style, unregister_indicator, unregister_layer
+from gridsvc.maps import (
+    basemaps,
+    register_indicator,
+    register_layer,
+    style,
+    unregister_indicator,
+    unregister_layer,
+)
 from gridsvc.maps.layers import registered_layers
 from gridsvc.store import db
 from gridsvc.store.demo import demo_files

@@ -11,7 +11,7 @@ from gridsvc.domain.scope import SYSTEM, acts_for_org, allows, can_manage_tier, 
 from gridsvc.store import catalog as store
 from gridsvc.store.models import User
 from gridsvc.store.users import principal_for
-from tests.test_catalog_store import DIBAO
+from tests.kit.catalog import DIBAO
 from tests.wishkit import Kit
 
 

@@ -13,6 +13,7 @@ from gridsvc.config import Settings
 from gridsvc.domain.orgs import ORG_KINDS, check_credit_code
 from gridsvc.domain.wishes import WISH_STATUSES
 from gridsvc.store import db
+from gridsvc.store.demo import load_demo
 from gridsvc.store.models import User
 from gridsvc.store.wish_models import Demand, Organisation, Project, ServiceHours, Wish
 

@@ -7,23 +7,16 @@ import asyncio
 import io
 from datetime import timedelta
 
-import pytest
-
 from gridsvc.store import catalog as store
 from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, TASK, starter_catalog
+from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, application
 
 YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
 
 
-@pytest.fixture
-async def catalog(people):
-    """The starter catalog (the items for the test tree's districts), in force since yesterday."""
-    await starter_catalog(people)
-    return people
 
 
 async def names(client, **params) -> list[str]:
@@ -195,17 +188,6 @@ async def test_search_sees_changes_at_once(client, catalog):
 
 
 # ---- admission ------------------------------------------------------------------------------
-
-
-def application(people, **changes) -> dict:
-    data = {
-        "department": "王益区卫生健康局", "reason": "需社区协助核对适龄儿童接种信息",
-        "legal_basis": "《中华人民共和国疫苗管理法》", "funding": {"amount": "每社区每年 1.2 万元", "source": "区财政"},
-        "areas": [people.street], "period_start": store.today().isoformat(),
-        "period_end": (store.today() + timedelta(days=90)).isoformat(), "item": TASK,
-    }
-    data.update(changes)
-    return data
 
 
 async def test_admission_through_http(client, people):

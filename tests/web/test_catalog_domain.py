@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
-from tests.test_catalog_api import application, catalog  # noqa: F401 - the fixture
-from tests.test_catalog_store import PAPERS, TASK
+from tests.kit.catalog import PAPERS, TASK, application
 
 
 async def test_convenience_and_volunteer_services_form_their_own_list(client, catalog):  # noqa: F811

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_demands_api import publish
-from tests.wishkit import Kit
+from tests.wishkit import Kit, publish
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.kit.browser import ARTIFACTS, BROWSER, PASSWORD, Watch
 
-from tests.test_maps_browser import ARTIFACTS, PASSWORD, Watch, browser, server  # noqa: F401  (fixtures)
-
-pytestmark = [pytest.mark.browser]
+pytestmark = BROWSER
 
 COMMUNITY = "610202004002"  # 川口社区, the demo worker's community
 

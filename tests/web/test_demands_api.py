@@ -9,21 +9,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gridsvc.domain.wishes import CITY_TZ
 from gridsvc.store.users import create_user
 from gridsvc.store.wish_models import Demand, DemandTake
 from tests.conftest import PASSWORD
-from tests.wishkit import Kit
-
-START = (datetime.now(CITY_TZ) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
-
-
-def demand_body(where: str, **over) -> dict:
-    body = {"title": "重阳节敬老院陪伴", "area": where, "place": "川口社区日间照料中心",
-            "starts_at": START.strftime("%Y-%m-%dT%H:%M"), "ends_at": (START + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
-            "volunteers_needed": 5, "skills": ["陪伴聊天", "理发"], "category": "elderly_care"}
-    body.update(over)
-    return body
+from tests.wishkit import Kit, demand_body, demand_start, publish
 
 
 @pytest.fixture
@@ -33,16 +22,12 @@ async def kit(client, people):
     return k
 
 
-async def publish(kit, client, people, **over) -> dict:
-    r = await client.post("/api/v1/demands", headers=await kit.h("worker"), json=demand_body(people.grid, **over))
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 async def test_publish_and_read(kit, client, people):
     d = await publish(kit, client, people)
     assert d["status"] == "published" and d["remaining"] == 5 and d["skills"] == ["陪伴聊天", "理发"]
-    assert d["starts_at"].startswith(START.strftime("%Y-%m-%dT09:00")) and d["starts_at"].endswith("+08:00")
+    assert d["starts_at"].startswith(demand_start().strftime("%Y-%m-%dT09:00")) and d["starts_at"].endswith("+08:00")
     # recruiting notices are public
     assert (await client.get(f"/api/v1/demands/{d['id']}")).json()["title"] == "重阳节敬老院陪伴"
     listed = (await client.get("/api/v1/demands", params={"under": people.community})).json()
@@ -61,7 +46,7 @@ async def test_publish_ladder_and_checks(kit, client, people):
         (dict(area="610299999999"), 404, "not_found"),
         (dict(area=people.district), 422, "bad_area"),
         (dict(volunteers_needed=0), 422, "bad_volunteers_needed"),
-        (dict(ends_at=START.strftime("%Y-%m-%dT08:00")), 422, "bad_window"),
+        (dict(ends_at=demand_start().strftime("%Y-%m-%dT08:00")), 422, "bad_window"),
         (dict(starts_at="2020-01-01T09:00", ends_at="2020-01-01T10:00"), 422, "starts_in_past"),
         (dict(starts_at="tomorrow"), 422, "bad_datetime"),
         (dict(title="x"), 422, "bad_title"),
