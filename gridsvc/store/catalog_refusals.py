@@ -36,7 +36,7 @@ async def record_refusal(data: dict[str, Any], *, actor: Principal | None, autho
     if area is None or area.level != "community":
         raise NotFound(f"社区 {refusal.community} 不存在", f"community {refusal.community} not found",
                        code=ErrorCode.NOT_FOUND, details={"field": "community"})
-    await _authorize(authorize, "refusal.record", [refusal.community])
+    await _authorize(authorize, actor, "refusal.record", [refusal.community])
     item_code = str(data.get("item_code") or "").strip().upper()
     if item_code:
         admitted = await Admission.filter(item__code=item_code, state__in=["approved", "active"],

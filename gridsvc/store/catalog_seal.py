@@ -37,7 +37,7 @@ async def log_seal_use(data: Any, *, actor: Principal | None, authorize: Authori
     if area is None or area.level != "community":
         raise NotFound(f"社区 {req.community} 不存在", f"community {req.community} not found",
                        code=ErrorCode.NOT_FOUND, details={"field": "community"})
-    await _authorize(authorize, "seal.use", [req.community])
+    await _authorize(authorize, actor, "seal.use", [req.community])
     item = await item_detail(req.item_code, day=today(), area=req.community)
     check_seal_item(req.item_code, item["list"], name=item["name"], responsible=item.get("responsible", ""),
                     venues=item.get("venues", []))

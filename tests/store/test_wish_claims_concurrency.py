@@ -189,7 +189,8 @@ async def test_volunteer_limit_holds_under_parallel_claims_in_process(client, da
     await _check_limit(await _claim_all(client.post, t, tokens))
 
 
-async def test_volunteer_limit_holds_over_http_two_workers(served_db, tmp_path):
+async def test_volunteer_limit_holds_over_http_two_workers(scratch_db, tmp_path):
+    served_db = scratch_db
     init = await gridsvc_async("init-db", db=served_db)
     assert init.returncode == 0, init.stderr
     await db.connect(served_db)

@@ -89,6 +89,7 @@ def _well_formed(op) -> dict:
     for name in schema.get("required", []):
         prop = schema["properties"][name]
         kinds = [prop.get("type")] + [alt.get("type") for alt in prop.get("anyOf", [])]
+        kinds = [k for kind in kinds for k in (kind if isinstance(kind, list) else [kind])]
         body[name] = next((fill[k] for k in kinds if k in fill), "x")
     return body
 
