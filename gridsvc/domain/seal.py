@@ -1,4 +1,4 @@
-"""The community seal (社区印章, seed 004; 民发〔2020〕125号).
+"""The community seal (社区印章, seed 004; 民发〔2020〕20号).
 
 A positive list (社区印章使用清单, the catalog's ``seal`` list) says what the community seal
 may be put on; the national negative list (``no_certificate``) names certificates communities
@@ -69,7 +69,7 @@ def check_seal_item(item_code: str, item_list: str | None, *, name: str = "", re
         places = [v.get("name") or v.get("url") or "" for v in venues]
         where = responsible or "、".join(p for p in places if p)
         raise ValidationError(
-            f"社区不出具“{name}”(民发〔2020〕125号 不应由基层群众性自治组织出具的证明事项)。请到{where}办理",
+            f"社区不出具“{name}”(民发〔2020〕20号 不应由基层群众性自治组织出具的证明事项)。请到{where}办理",
             f"communities no longer issue '{name}' (national negative list); go to {where}",
             code=ErrorCode.CERTIFICATE_NOT_ISSUED,
             details={"field": "item_code", "item_code": item_code, "where": where, "venues": list(venues)},
