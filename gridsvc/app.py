@@ -36,7 +36,7 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import accounts, areas, auth, catalog, community, compounds, open311, staff, wishes
+    from .web.api import accounts, areas, auth, catalog, community, compounds, governance, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
@@ -51,6 +51,7 @@ def routes() -> list:
         *compounds.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
+        *governance.ROUTES,
         *community.ROUTES,
         *open311.ROUTES,
         *wishes.ROUTES,
