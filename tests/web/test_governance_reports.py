@@ -184,3 +184,23 @@ def test_a_bad_row_rejects_the_whole_file(demo_db_url, tmp_path):
     assert gridsvc("export-reports", str(out), "--year", "2016", db=demo_db_url).returncode == 0
     cells = list(load_workbook(out).active.iter_rows(values_only=True))
     assert all(c[2] == 0 for c in cells[2:] if c[1] and c[1] != "社区办"), "nothing was stored"
+
+
+async def test_indicators_per_area_in_scope(demo):
+    h = await demo.token_for("street", DEMO_PASSWORD)
+    r = await demo.get("/api/v1/indicators?under=610202004000&year=2016", headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    names = {a["name"] for a in body["areas"]}
+    assert names == {"青年路社区", "川口社区", "建工路社区", "小街社区"}
+    chuankou = next(a for a in body["areas"] if a["name"] == "川口社区")
+    assert chuankou["reports"]["total"] == 8 and chuankou["reports"]["ratings"] == {"优": 0, "良": 0, "差": 1}
+    assert chuankou["staff"]["required"] > 0 and 0 <= chuankou["staff"]["coverage"] <= 1
+    assert {c["code"][:9] for c in body["communities"]} == {"610202004"}
+    r = await demo.get("/api/v1/indicators?under=610204&year=2016", headers=h)
+    assert r.status_code == 403
+    # the district view rolls up: 新区's communities counted in 耀州区's streets
+    h = await demo.token_for("admin", DEMO_PASSWORD)
+    r = await demo.get("/api/v1/indicators?under=610204&year=2016", headers=h)
+    streets = {a["name"]: a for a in r.json()["areas"]}
+    assert streets["锦阳路街道"]["reports"]["total"] == 17 + 24 + 28 + 32 + 11 + 14
