@@ -4,7 +4,6 @@ declare-zone (a functional zone such as 新区)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -19,7 +18,7 @@ def import_reports(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                                                help="信息上报统计表 .xlsx (the table in seed 000's layout)"),
                    year: int = typer.Option(..., "--year", help="年份 (the year the counts are for)"),
                    dry_run: bool = typer.Option(False, "--dry-run", help="只检查,不存储 (check only)"),
-                   db_url: Optional[str] = DbOpt) -> None:
+                   db_url: str | None = DbOpt) -> None:
     """导入某年各社区信息上报数,全部成功或全部不存;逐行报告问题 (all or nothing, every bad row named)."""
     from ..store.governance import sheets
 
@@ -42,8 +41,8 @@ def import_reports(file: Path = typer.Argument(..., exists=True, dir_okay=False,
 @app.command("export-reports")
 def export_reports(file: Path = typer.Argument(..., dir_okay=False, help="输出文件 .xlsx (output file)"),
                    year: int = typer.Option(..., "--year", help="年份 (year)"),
-                   under: Optional[str] = typer.Option(None, "--under", help="只导出该区域 (only this area)"),
-                   db_url: Optional[str] = DbOpt) -> None:
+                   under: str | None = typer.Option(None, "--under", help="只导出该区域 (only this area)"),
+                   db_url: str | None = DbOpt) -> None:
     """导出信息上报统计表,按区县和功能区分组,评 优/良/差 (export the table, rated)."""
     from ..store.governance import reports, sheets
 
@@ -68,8 +67,8 @@ def export_reports(file: Path = typer.Argument(..., dir_okay=False, help="输出
 
 @app.command("declare-zone")
 def declare_zone(name: str = typer.Argument(..., help="功能区名称,如 新区 (the zone's name)"),
-                 areas: List[str] = typer.Argument(..., help="所管理的街道或社区代码 (street or community codes)"),
-                 db_url: Optional[str] = DbOpt) -> None:
+                 areas: list[str] = typer.Argument(..., help="所管理的街道或社区代码 (street or community codes)"),
+                 db_url: str | None = DbOpt) -> None:
     """设立或修改功能区 (declare a zone over streets or communities; replaces its areas)."""
     from ..store.governance import zones
 

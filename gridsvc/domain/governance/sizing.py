@@ -6,9 +6,9 @@ geometry (two communities touching at one corner, or only sharing a name, are no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import pstdev
-from typing import Iterable
 
 from shapely import STRtree
 from shapely.geometry.base import BaseGeometry

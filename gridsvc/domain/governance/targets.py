@@ -8,8 +8,8 @@ members and 20 for other staff (002 §19); 30 m² of service rooms per 100 house
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 
 @dataclass(frozen=True)

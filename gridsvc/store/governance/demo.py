@@ -18,7 +18,7 @@ NEW_DISTRICT = ("阳光社区", "华阳社区", "秦岭社区", "朝阳社区", 
 async def load(settings=None) -> dict:
     codes = await Area.filter(level="community", name__in=NEW_DISTRICT).values_list("code", flat=True)
     if codes:
-        await declare_zone("新区", list(codes))
+        await declare_zone("新区", [str(c) for c in codes])
     chuankou = await Area.filter(level="community", name="川口社区").first()
     if chuankou is not None:
         today = clock.today()

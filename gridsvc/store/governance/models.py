@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:  # only for the annotations: imported here, Tortoise would count them in this app
+    from ..models import Area, User
 
 
 class Zone(Model):
@@ -25,7 +30,8 @@ class ZoneMember(Model):
     id = fields.IntField(primary_key=True)
     zone: fields.ForeignKeyRelation[Zone] = fields.ForeignKeyField(
         "governance.Zone", related_name="members", on_delete=fields.CASCADE)
-    area = fields.ForeignKeyField("core.Area", related_name="zone_links", on_delete=fields.CASCADE, unique=True)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="zone_links", on_delete=fields.CASCADE, unique=True)
 
     class Meta:
         app = "governance"
@@ -49,8 +55,8 @@ class InformationReport(Model):
     """One information report (信息报送) filed by a community (or an office)."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField("core.Area", related_name="information_reports", null=True,
-                                       on_delete=fields.RESTRICT)
+    community: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="information_reports", null=True, on_delete=fields.RESTRICT)
     office: fields.ForeignKeyNullableRelation[ReportOffice] = fields.ForeignKeyField(
         "governance.ReportOffice", related_name="reports", null=True, on_delete=fields.RESTRICT)
     title = fields.CharField(max_length=200)
@@ -59,8 +65,8 @@ class InformationReport(Model):
     filed_on = fields.DateField(db_index=True)
     pushed = fields.BooleanField(default=False)  # pushed to the WeChat account (微信平台)
     pushed_on = fields.DateField(null=True)
-    filed_by = fields.ForeignKeyField("core.User", related_name="information_reports", null=True,
-                                      on_delete=fields.SET_NULL)
+    filed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="information_reports", null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -103,21 +103,22 @@ async def ratings(year: int, targets: Targets, *, within: Area | None = None, pr
 async def office_counts(year: int) -> dict[str, tuple[str, int, int]]:
     """holder ("area:<code>", "zone:<id>") -> (office name, reports, pushed) of the year."""
     offices = {o.id: o for o in await ReportOffice.all()}
-    counts = {o.holder: [o.name, 0, 0] for o in offices.values()}
+    counts: dict[str, list[int]] = {o.holder: [0, 0] for o in offices.values()}
     first, last = _year_range(year)
     for office_id, pushed in await InformationReport.filter(office_id__isnull=False, filed_on__gte=first,
                                                             filed_on__lte=last).values_list("office_id", "pushed"):
         c = counts[offices[office_id].holder]
-        c[1] += 1
-        c[2] += int(bool(pushed))
+        c[0] += 1
+        c[1] += int(bool(pushed))
     by_id = {f"office:{o.id}": o.holder for o in offices.values()}
     for holder, reports, pushed in await ReportTally.filter(year=year, holder__startswith="office:") \
             .values_list("holder", "reports", "pushed"):
         if holder in by_id:
             c = counts[by_id[holder]]
-            c[1] += reports
-            c[2] += pushed
-    return {h: (str(v[0]), int(v[1]), int(v[2])) for h, v in counts.items()}
+            c[0] += reports
+            c[1] += pushed
+    names = {o.holder: o.name for o in offices.values()}
+    return {h: (names[h], v[0], v[1]) for h, v in counts.items()}
 
 
 async def table(year: int, targets: Targets, *, within: Area | None = None,
@@ -133,15 +134,14 @@ async def table(year: int, targets: Targets, *, within: Area | None = None,
         groups.append(TableGroup(CITY_GROUP, [offices[f"area:{city.code}"]], [], show_count=False))
     by_group: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for r in rows:
-        key = (1, str(r["zone"])) if r["zone"] else (0, r["code"][:6])
-        by_group[key].append(r)
+        by_group[(1, str(r["zone"])) if r["zone"] else (0, r["code"][:6])].append(r)
     zone_ids = {r["zone"]: r["zone_id"] for r in await communities() if r["zone"]} if any(
         k[0] for k in by_group) else {}
     districts = dict(await Area.filter(level="district").values_list("code", "name"))
-    for kind, key in sorted(by_group):
-        members = by_group[(kind, key)]
-        holder = f"zone:{zone_ids.get(key)}" if kind else f"area:{key}"
-        name = key if kind else districts.get(key, key)
+    for kind, group in sorted(by_group):
+        members = by_group[(kind, group)]
+        holder = f"zone:{zone_ids.get(group)}" if kind else f"area:{group}"
+        name = group if kind else districts.get(group, group)
         office = [offices[holder]] if holder in offices else []
         groups.append(TableGroup(name, office, [(r["name"], r["reports"], r["pushed"], r["rating"])
                                                 for r in members]))

@@ -11,7 +11,15 @@ from tortoise.transactions import in_transaction
 from ...domain.catalog_io import RowProblem
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import ValidationError
-from ...domain.governance.report_table import CITY_GROUP, HEADERS, TITLE, TableGroup, clean, parse_table, table_cells
+from ...domain.governance.report_table import (
+    CITY_GROUP,
+    HEADERS,
+    TITLE,
+    TableGroup,
+    clean,
+    parse_table,
+    table_cells,
+)
 from ...domain.governance.reports import rule_text
 from ...domain.governance.targets import Targets
 from ..catalog_sheets import read_rows, rejected
@@ -66,8 +74,8 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
             if len(found) != 1:
                 why = "没有这个社区 (matches no community)" if not found else \
                     f"对应 {len(found)} 个社区 (matches {len(found)} communities)"
-                problems.append(RowProblem(r.row, HEADERS[1], "unknown_community" if not found else "ambiguous_community",
-                                           f"{r.group}「{r.name}」{why}"))
+                code = "unknown_community" if not found else "ambiguous_community"
+                problems.append(RowProblem(r.row, HEADERS[1], code, f"{r.group}「{r.name}」{why}"))
                 continue
             target = f"community:{found[0]}"
         if target in tallies:
@@ -91,7 +99,8 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
             row, reports, pushed = tallies.pop(f"officeholder:{holder}")
             tallies[f"office:{office.id}"] = (row, reports, pushed)
         for holder, (_, reports, pushed) in tallies.items():
-            await ReportTally.update_or_create(year=year, holder=holder, defaults={"reports": reports, "pushed": pushed})
+            await ReportTally.update_or_create(year=year, holder=holder,
+                                               defaults={"reports": reports, "pushed": pushed})
     return report
 
 

@@ -37,7 +37,8 @@ async def declare_zone(name: str, area_codes: list[str]) -> dict:
         taken = await ZoneMember.filter(area_id__in=[a.id for a in areas.values()]).prefetch_related("zone", "area")
         for m in taken:
             if zone is None or m.zone.id != zone.id:
-                problems.append({"area": m.area.code, "message": f"{m.area.name} 已属于功能区 {m.zone.name} (in another zone)"})
+                problems.append({"area": m.area.code,
+                                 "message": f"{m.area.name} 已属于功能区 {m.zone.name} (in another zone)"})
         if problems:
             raise ValidationError("功能区定义有误,未保存", "the zone was not saved", code=ErrorCode.BAD_ZONE,
                                   details={"problems": problems})
