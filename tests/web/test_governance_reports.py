@@ -204,3 +204,21 @@ async def test_indicators_per_area_in_scope(demo):
     r = await demo.get("/api/v1/indicators?under=610204&year=2016", headers=h)
     streets = {a["name"]: a for a in r.json()["areas"]}
     assert streets["锦阳路街道"]["reports"]["total"] == 17 + 24 + 28 + 32 + 11 + 14
+
+
+async def test_the_table_on_screen_agrees_with_the_seed(demo):
+    await demo.login("admin", DEMO_PASSWORD)
+    r = await demo.get("/governance/reports?year=2016")
+    assert r.status_code == 200 and "上报信息0—9篇为差;10—19为良;20篇以上为优" in r.text
+    html = r.text
+    for (group, name), (reports, pushed, rating) in expected().items():
+        if group == "市局" or rating is None:
+            continue
+        assert re.search(rf"<td>{name}</td><td>{reports}</td><td>{pushed}</td><td class=\"r-{rating}\">{rating}</td>",
+                         html), name
+    assert '>新区(16)</td>' in html and ">耀州区(12)</td>" in html
+    # a street official's page holds their street only
+    demo.cookies.clear()
+    await demo.login("street", DEMO_PASSWORD)
+    html = (await demo.get("/governance/reports?year=2016")).text
+    assert "川口社区" in html and "邻德社区" not in html and "王益区(4)" in html
