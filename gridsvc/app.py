@@ -36,8 +36,9 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import accounts, areas, auth, catalog, community, compounds, open311, staff, wishes
+    from .web.api import accounts, areas, auth, catalog, community, compounds, governance, open311, staff, wishes
     from .web.pages import catalog as catalog_pages
+    from .web.pages import governance as governance_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
     from .web.pages import wishes as wish_pages
@@ -51,12 +52,14 @@ def routes() -> list:
         *compounds.ROUTES,
         *staff.ROUTES,
         *catalog.ROUTES,
+        *governance.ROUTES,
         *community.ROUTES,
         *open311.ROUTES,
         *wishes.ROUTES,
         *pages.ROUTES,
         *map_pages.ROUTES,
         *catalog_pages.ROUTES,
+        *governance_pages.ROUTES,
         *wish_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]

@@ -269,7 +269,7 @@ def application() -> typer.Typer:
     # gridsvc.cli` this module runs as __main__, so use the imported module's app.
     from gridsvc import cli
 
-    from .commands import catalog, maps, wishes  # noqa: F401  (they register their commands)
+    from .commands import catalog, maps, reports, wishes  # noqa: F401  (they register their commands)
 
     return cli.app
 

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .domain.governance.targets import Targets
+
 DEFAULT_DB_URL = "sqlite://var/gridsvc.sqlite3"
 
 
@@ -58,6 +60,7 @@ class Settings:
     # revision in the database; 0 checks before every lookup
     index_check_seconds: float = 0.0
     max_body_bytes: int = 50 * 1024 * 1024
+    governance: Targets = field(default_factory=Targets)  # GRIDSVC_GOV_* (domain/governance/targets.py)
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -77,6 +80,7 @@ class Settings:
             volunteer_star_hours=_ints(env.get("GRIDSVC_VOLUNTEER_STAR_HOURS", "100,300,600,1000,1500")),
             index_check_seconds=float(env.get("GRIDSVC_INDEX_CHECK_SECONDS", "0")),
             trusted_proxies=trusted_proxies(env.get("GRIDSVC_TRUSTED_PROXIES", "")),
+            governance=Targets.from_env(env),
         )
         if overrides:
             s = replace(s, **overrides)

@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     # -- 404: not there
     NOT_FOUND = "not_found", 404, "找不到该页面或记录", "not found"
     COMPOUND_NOT_FOUND = "compound_not_found", 404, "小区不存在", "no such compound"
+    ZONE_NOT_FOUND = "zone_not_found", 404, "功能区不存在", "no such zone"
     USER_NOT_FOUND = "user_not_found", 404, "账号不存在", "no such account"
     TOKEN_NOT_FOUND = "token_not_found", 404, "令牌不存在", "no such token"
     ITEM_NOT_FOUND = "item_not_found", 404, "事项不存在", "no such catalog item"
@@ -166,6 +167,8 @@ class ErrorCode(StrEnum):
     BAD_FILE = "bad_file", 422, "文件无法读取", "the file cannot be read"
     TOO_MANY_ROWS = "too_many_rows", 422, "文件行数过多,请分批导入", "too many rows; import in parts"
     IMPORT_REJECTED = "import_rejected", 422, "导入被拒绝,未存入任何数据", "import rejected; nothing was stored"
+    BAD_ZONE = "bad_zone", 422, "功能区定义有误", "invalid zone"
+    BAD_YEAR = "bad_year", 422, "年份无效", "invalid year"
     UNKNOWN_ROLE = "unknown_role", 422, "未知角色", "unknown role"
     BAD_ASSIGNMENT_LEVEL = "bad_assignment_level", 422, "该角色不能分配到此层级", "the role cannot be assigned at this level"
     BAD_SUPERVISOR = "bad_supervisor", 422, "上级无效", "invalid supervisor"

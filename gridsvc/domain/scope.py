@@ -117,6 +117,12 @@ RULES: dict[str, dict[str, Reach]] = {
     "wish.post_own": {"resident": AUTH},
     # staff manage only the tiers below their own (`can_manage_tier`); these manage every tier
     "staff.manage_every_tier": {"admin": ANY, "official": WITHIN},
+    # governance (issue 12): a community files its information reports; officials read the
+    # tables and dashboards of their areas; zones (新区) are declared at the county level
+    "report.file": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    "report.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    "zone.manage": {"admin": ANY, "official": COUNTY},
+    "indicator.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     # the whole city is the home map of those who reach everywhere
     "map.city_home": {"admin": ANY},
 }

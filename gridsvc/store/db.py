@@ -18,6 +18,7 @@ APPS: dict[str, str] = {
     "core": "gridsvc.store.models",
     "catalog": "gridsvc.store.catalog_models",
     "wishes": "gridsvc.store.wish_models",
+    "governance": "gridsvc.store.governance.models",
 }
 
 

@@ -52,9 +52,10 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
                 await User.filter(id=ids[p["username"]]).update(supervisor_id=ids[p["supervisor"]])
     # each feature adds its own demo data once the areas and people are in
     from . import catalog_demo, compounds_demo, wishes_demo
+    from .governance import demo as governance_demo
 
     extra: dict = {}
-    for feature in (catalog_demo, compounds_demo, wishes_demo):
+    for feature in (catalog_demo, compounds_demo, wishes_demo, governance_demo):
         extra.update(await feature.load(settings=settings) or {})
     return {
         "areas": report.stored,

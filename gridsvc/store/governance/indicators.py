@@ -1,0 +1,128 @@
+"""The indicators of the dashboards (issue 12 item 8), per area: information reports and their
+ratings, community sizing (with the neighbours to merge with), grid sizes, and staff coverage.
+
+Figures are computed per community from a few queries over the subtree (gridsvc.store.subtree)
+and rolled up by code prefix, so a district of 10,000 grids costs the same handful of queries
+as a street."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from shapely import from_wkb
+from tortoise.expressions import Q
+
+from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
+from ...domain.governance.sizing import Community, community_flags, grid_spread
+from ...domain.governance.targets import Targets
+from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
+from ...domain.sizing import SizeBand
+from ..models import Area, UserArea
+from ..subtree import under_any
+from .reports import communities, ratings
+
+
+def bands(settings) -> tuple[SizeBand, SizeBand]:
+    low, high = settings.community_households
+    glow, ghigh = settings.grid_households
+    return SizeBand(low, high, settings.community_split_households), SizeBand(glow, ghigh)
+
+
+async def _sizing(rows: list[dict], band: SizeBand) -> dict[str, dict]:
+    """code -> flag of each community; geometry is read only for the streets where a community
+    is too small, since only a merge needs the neighbours."""
+    small = {r["street"] for r in rows if r["households"] is not None and r["households"] < band.low}
+    shapes: dict[str, bytes] = {}
+    if small:
+        shapes = dict(await Area.filter(level="community", parent__code__in=sorted(small))
+                      .values_list("code", "geometry"))
+    items = [Community(r["code"], r["name"], r["street"], r["households"],
+                       from_wkb(shapes[r["code"]]) if r["code"] in shapes else None) for r in rows]
+    return {f["code"]: f for f in community_flags(items, band)}
+
+
+async def dashboard(year: int, targets: Targets, settings, *, within: Area | None = None,
+                    prefixes: list[str] | None = None) -> dict:
+    """Every indicator per area one level below `within` (or per area of the caller's scope),
+    with the communities behind each figure."""
+    band, grid_band = bands(settings)
+    scope_prefixes = [code_prefix(within.code, within.level)] if within is not None else prefixes
+    if scope_prefixes is None:
+        tops = await Area.filter(parent_id=None).values("code", "name", "level")
+        scope_prefixes = [code_prefix(t["code"], t["level"]) for t in tops]
+    if not scope_prefixes:
+        return {"year": year, "areas": [], "communities": []}
+    q = under_any("code", scope_prefixes)
+    rated = {r["code"]: r for r in await ratings(year, targets, prefixes=scope_prefixes)}
+    comms = await communities(prefixes=scope_prefixes)
+    sizing = await _sizing(comms, band)
+    grids = defaultdict(list)
+    for code, households in await Area.filter(q & Q(level="grid")).values_list("code", "households"):
+        grids[code[:12]].append(households)
+    areas, staffed = await _staffing_for(scope_prefixes)
+    per_community = []
+    for c in comms:
+        code = c["code"]
+        per_community.append({
+            "code": code, "name": c["name"], "district": c["district"], "zone": c["zone"],
+            "reports": rated[code]["reports"], "pushed": rated[code]["pushed"], "rating": rated[code]["rating"],
+            "households": c["households"], "size": sizing[code]["verdict"], "neighbours": sizing[code]["neighbours"],
+            "grid_sizes": grid_spread(grids.get(code, []), grid_band),
+        })
+    vacant = _vacancies(areas, staffed)
+    # the rows: the areas one level below `within`, or the caller's top areas
+    if within is not None:
+        lvl = child_level(within.level)
+        rows = await Area.filter(parent_id=within.id).order_by("code").values("code", "name", "level") if lvl else []
+        if within.level == "community":
+            rows = [{"code": within.code, "name": within.name, "level": within.level}]
+    else:
+        rows = await Area.filter(q & Q(level__in=("city", "district", "street", "community"))) \
+            .order_by("code").values("code", "name", "level")
+        rows = [r for r in rows if code_prefix(r["code"], r["level"]) in scope_prefixes]
+    out = [_roll_up(r, per_community, areas, vacant, targets, year) for r in rows if r["level"] not in ("grid",)]
+    return {"year": year, "targets": _targets_view(targets, band), "areas": out, "communities": per_community,
+            "vacancies": vacant[:500], "vacancy_count": len(vacant)}
+
+
+async def _staffing_for(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    areas = dict(await Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED)))
+                 .values_list("code", "level"))
+    staffed: dict[str, set[str]] = defaultdict(set)
+    for code, role in await UserArea.filter(under_any("area__code", scope_prefixes), user__is_active=True,
+                                            area__level__in=tuple(REQUIRED)).values_list("area__code", "user__role"):
+        staffed[code].add(role)
+    return areas, staffed
+
+
+def _vacancies(areas: dict[str, str], staffed: dict[str, set[str]]) -> list[dict]:
+    out = []
+    for code in sorted(areas):
+        for role in vacancies(areas[code], staffed.get(code, set())):
+            out.append({"area": code, "level": areas[code], "role": role, "ask": ASK[role]})
+    return out
+
+
+def _roll_up(area: dict, per_community: list[dict], areas: dict[str, str], vacant: list[dict], targets: Targets,
+             year: int) -> dict:
+    prefix = code_prefix(area["code"], area["level"])
+    mine = [c for c in per_community if c["code"].startswith(prefix)]
+    required = sum(len(REQUIRED[lv]) for code, lv in areas.items() if code.startswith(prefix))
+    missing = sum(1 for v in vacant if v["area"].startswith(prefix))
+    ratings_count = Counter(c["rating"] for c in mine)
+    sizes = Counter(c["size"] for c in mine)
+    return {
+        "code": area["code"], "name": area["name"], "level": area["level"],
+        "level_name": LEVEL_NAMES_ZH.get(area["level"], area["level"]), "communities": len(mine),
+        "reports": {"total": sum(c["reports"] for c in mine), "pushed": sum(c["pushed"] for c in mine),
+                    "ratings": {k: ratings_count.get(k, 0) for k in ("优", "良", "差")},
+                    "target_per_community": targets.report_good_from,
+                    "below_target": [c["code"] for c in mine if c["reports"] < targets.report_good_from]},
+        "sizing": {k: sizes.get(k, 0) for k in ("ok", "merge", "large", "split", "unknown")},
+        "staff": {"required": required, "vacant": missing, "coverage": share(required - missing, required)},
+    }
+
+
+def _targets_view(targets: Targets, band: SizeBand) -> dict:
+    return {"report_good_from": targets.report_good_from, "report_excellent_from": targets.report_excellent_from,
+            "community_households": [band.low, band.high], "community_split_above": band.split_above}
