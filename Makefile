@@ -36,12 +36,16 @@ chromium:
 	@if { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; } && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
+# Tests run in one worker process per core (pytest-xdist; each worker makes its own databases):
+# on the 2-core machine that halves the SQLite run. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+
 # Every run ends with its wall time and the 15 slowest steps, so a slow test is seen when it lands.
 test: install-test pg-start chromium
-	$(VENV)/bin/python -m pytest --durations=15
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --durations=15
 
 test-fast: install-test
-	$(VENV)/bin/python -m pytest -x -q -m "not browser" --durations=15
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) -x -q -m "not browser" --durations=15
 
 # Each script prints its figures and the machine they came from (not part of `make test`).
 bench: install-test pg-start
