@@ -32,6 +32,15 @@ async def volunteer_skills(user_id: int | None) -> list[str]:
     return list(prof.skills) if prof else []
 
 
+async def place_held(d: Demand, user_id: int | None, org_id: int | None, role: str | None) -> dict | None:
+    """The caller's active take of ``d``: their sign-up, or (for a member) their organisation's claim."""
+    q = Q(user_id=user_id or -1, kind="volunteer")
+    if role == "org_member" and org_id:
+        q |= Q(org_id=org_id, kind="org")
+    t = await DemandTake.filter(q, demand_id=d.id, status="active").first()
+    return {"id": t.id, "kind": t.kind, "count": t.count} if t else None
+
+
 async def participants(d: Demand) -> list[dict]:
     """Everyone who may be given hours at ``d``: volunteers signed up, and the members of each
     organisation holding a claim, with the hours already recorded (None when not yet)."""

@@ -59,7 +59,7 @@ async def demand_list(request: Request) -> Response:
         # demands in the volunteer's skills first, otherwise soonest first as listed
         rows.sort(key=lambda d: not d["fits"])
     total = found.extra["total"]
-    return render(request, "demands/list.html", demands=rows, total=total, status=status, under=under or "",
+    return render(request, "demands/list.html", demands=rows, total=total, shown=status, under=under or "",
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), STATUSES=DEMAND_STATUSES,
                   can_publish=entitled(principal(request), "demand.publish"))
 
@@ -126,13 +126,10 @@ async def demand_page(request: Request, *, error: str | None = None, status: int
     p = principal(request)
     staff = can(request, "demand.publish", d.area_code)
     takes = await store.takes_of(d, full=staff)
-    mine = [t for t in takes if t["status"] == "active" and (
-        (t["kind"] == "volunteer" and p.user_id is not None and t["user"] and t["user"]["id"] == p.user_id)
-        or (t["kind"] == "org" and p.org_id is not None and t["org"] and t["org"]["id"] == p.org_id
-            and p.role == "org_member"))]
+    mine = await volunteering.place_held(d, p.user_id, p.org_id, p.role)
     may_take = can(request, "demand.take", d.area_code)
     return render(request, "demands/detail.html", status=status, d=await store.demand_card(d), takes=takes,
-                  staff=staff, mine=mine[0] if mine else None, error=error,
+                  staff=staff, mine=mine, error=error,
                   started=utcnow() >= d.starts_at, done=request.query_params.get("done"),
                   can_signup=may_take and entitled(p, "volunteer.act"),
                   can_claim=may_take and entitled(p, "org.act_for") and p.org_id is not None,
