@@ -6,7 +6,7 @@ certificate staff verify; each with the refused cases and the scope of who sees 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -120,7 +120,7 @@ async def test_org_member_claims_for_three_and_staff_record_hours(kit, client, p
     await client.login("worker")
     text, _ = await page_and_token(client, f"/demands/{d['id']}")
     assert "李志远" in text and "登记服务时长" not in text  # not started yet
-    start = datetime.now(timezone.utc) - timedelta(hours=2)
+    start = datetime.now(UTC) - timedelta(hours=2)
     await Demand.filter(id=d["id"]).update(starts_at=start, ends_at=start + timedelta(hours=3))
     text, _ = await page_and_token(client, f"/demands/{d['id']}")
     assert "登记服务时长" in text and 'name="hours_volunteer"' in text and 'name="hours_orgmember"' in text
@@ -142,7 +142,7 @@ async def test_service_record_and_certificate(kit, client, people, app):
     d = await publish(kit, client, people)
     await client.login("volunteer")
     await act(client, d["id"], action="signup")
-    start = datetime.now(timezone.utc) - timedelta(hours=2)
+    start = datetime.now(UTC) - timedelta(hours=2)
     await Demand.filter(id=d["id"]).update(starts_at=start, ends_at=start + timedelta(hours=3))
     r = await client.post(f"/api/v1/demands/{d['id']}/hours", headers=await kit.h("worker"),
                           json={"entries": [{"volunteer": "volunteer", "hours": 3}]})
@@ -168,7 +168,7 @@ async def test_star_level_follows_the_settings(kit, client, people, app):
     d = await publish(kit, client, people)
     await client.login("volunteer")
     await act(client, d["id"], action="signup")
-    start = datetime.now(timezone.utc) - timedelta(hours=2)
+    start = datetime.now(UTC) - timedelta(hours=2)
     await Demand.filter(id=d["id"]).update(starts_at=start, ends_at=start + timedelta(hours=3))
     await client.post(f"/api/v1/demands/{d['id']}/hours", headers=await kit.h("worker"),
                       json={"entries": [{"volunteer": "volunteer", "hours": 3}]})
@@ -210,3 +210,27 @@ async def test_org_page_for_members_shows_fitting_demands(kit, client, people):
     assert "适合本组织的志愿需求" in r.text and f"/demands/{d['id']}" in r.text and "别社区的需求" not in r.text
     assert "可由项目「暖冬助老」承接" in r.text and "赵敏" in r.text
     assert (await client.get("/orgs/999999", headers=HTML)).status_code == 404
+
+
+async def test_workbench_per_role_counts_link_to_lists(kit, client, people):
+    anon = await client.get("/", headers=HTML)
+    assert anon.status_code == 200 and "工作台" not in anon.text
+    await kit.post()  # a wish waiting for the worker
+    await publish(kit, client, people)
+    await client.login("worker")
+    r = await client.get("/", headers=HTML)
+    assert r.status_code == 200 and "工作台" in r.text
+    assert re.search(r'href="/wishes\?tab=submitted"><span class="n">1</span>待审核的心愿', r.text)
+    assert re.search(r'<span class="n">1</span>招募中的志愿需求', r.text)
+    client.cookies.clear()
+    await client.login("worker2")  # another grid: nothing of the first grid's waiting
+    r = await client.get("/", headers=HTML)
+    assert re.search(r'<span class="n">0</span>待审核的心愿', r.text)
+    client.cookies.clear()
+    await client.login("resident")
+    r = await client.get("/", headers=HTML)
+    assert re.search(r'<span class="n">1</span>我的心愿', r.text) and "待审核的心愿" not in r.text
+    client.cookies.clear()
+    await client.login("volunteer")
+    r = await client.get("/", headers=HTML)
+    assert re.search(r'<span class="n">1</span>附近招募中的志愿需求', r.text) and 'href="/me/service"' in r.text

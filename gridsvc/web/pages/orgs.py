@@ -56,8 +56,8 @@ async def org_list(request: Request) -> Response:
 async def register_org(request: Request) -> Response:
     if (r := login_redirect(request)) is not None:
         return r
-    form = dict((await request.form()).items())
-    data = {k: v for k, v in form.items() if k != "csrf_token" and v not in ("", None)}
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    data: dict = {k: v for k, v in form.items() if k != "csrf_token" and v}
     data["areas"] = [c.strip() for c in str(data.get("areas") or "").replace(",", ",").split(",") if c.strip()]
     try:
         fields = store.parse_org(data)

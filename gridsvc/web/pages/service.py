@@ -5,7 +5,7 @@ number staff verify at /certificates/{number} (see gridsvc.store.volunteering)."
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ...domain.error_codes import ErrorCode
