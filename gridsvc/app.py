@@ -41,6 +41,9 @@ def routes() -> list:
     from .web.pages import governance as governance_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages
+    from .web.pages import demands as demand_pages
+    from .web.pages import orgs as org_pages
+    from .web.pages import service as service_pages
     from .web.pages import wishes as wish_pages
 
     return [
@@ -61,6 +64,9 @@ def routes() -> list:
         *catalog_pages.ROUTES,
         *governance_pages.ROUTES,
         *wish_pages.ROUTES,
+        *demand_pages.ROUTES,
+        *org_pages.ROUTES,
+        *service_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
 

@@ -14,7 +14,9 @@ from ..csrf import PRE_COOKIE, new_token
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]),
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+# `_` in templates; the real catalogs replace these null translations when they are installed
+env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
 env.globals["ROLE_NAMES_ZH"] = ROLE_NAMES_ZH
 env.globals["version"] = __version__
 

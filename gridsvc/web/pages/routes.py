@@ -14,9 +14,12 @@ from ...store.models import Area
 from ..api.staff import my_area_data
 from ..permissions import can, principal
 from .render import render, render_login
+from .workbench import workbench
 
 
 async def home(request: Request) -> Response:
+    if principal(request).is_authenticated:
+        return await workbench(request)  # after log-in the home page is the person's workbench
     tops = await Area.filter(parent_id=None).order_by("code")
     return render(request, "home.html", tops=tops, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
