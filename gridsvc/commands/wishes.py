@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..domain import clock
 from ..cli import DbOpt, app, run, settings_for
 from ..store import db
 
@@ -15,8 +16,6 @@ from ..store import db
 def expire_claims(at: Optional[str] = typer.Option(None, "--at", help="按此时间判断超期,缺省现在 (ISO time; default now)"),
                   db_url: Optional[str] = DbOpt) -> None:
     """认领超期的心愿重新发布,保留记录并通知各方 (expire overdue claims: the wishes are published again)."""
-    from ..domain.wishes import CITY_TZ
-
     now = None
     if at:
         try:
@@ -25,8 +24,7 @@ def expire_claims(at: Optional[str] = typer.Option(None, "--at", help="按此时
             typer.secho(f"错误 error: --at 应为时间,如 2026-02-01T08:00 (must be an ISO time), 收到 got {at!r}", fg="red",
                         err=True)
             raise typer.Exit(2) from None
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=CITY_TZ)
+        now = clock.china(now)  # a time without an offset is China's time
     s = settings_for(db_url)
 
     async def body():

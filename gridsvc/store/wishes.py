@@ -24,6 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
@@ -33,7 +34,6 @@ from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_re
 from ..domain.scope import Principal, acts_for_org
 from ..domain.wishes import (
     BENEFICIARIES,
-    CITY_TZ,
     CLAIM_STATUS_AFTER,
     FINAL_STATUSES,
     MAX_EXTENSIONS,
@@ -76,7 +76,7 @@ def utcnow() -> datetime:
 
 
 def city_today(now: datetime) -> date:
-    return now.astimezone(CITY_TZ).date()
+    return now.astimezone(clock.CHINA).date()
 
 
 # ---------------------------------------------------------------------------- who is asking
@@ -368,7 +368,7 @@ async def _already_claimed(wish: Wish) -> Conflict:
     if holder is None:
         return await _changed_meanwhile(wish)
     claim = await current_claim(fresh)
-    deadline = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if claim else ""
+    deadline = claim.deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M") if claim else ""
     who = holder["name"] or "他人"
     return Conflict(f"该心愿已被「{who}」认领(期限 {deadline}),不能重复认领",
                     f"this wish is already claimed by {who} (until {deadline})", code=ErrorCode.ALREADY_CLAIMED,
@@ -554,7 +554,7 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
             await _event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
                          claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
             holder = await holder_of(wish, claim, full=True)
-            due = deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+            due = deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
             await _tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
                         "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",
                         detail_en=f"by {holder['name']}, due {due}", skip=actor.user_id)
@@ -601,7 +601,7 @@ async def _extend(wish, claim, st, data, *, now, settings):
         if n != 1:
             raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code=ErrorCode.STALE)
         await Wish.filter(id=wish.id).update(version=F("version") + 1, updated_at=now)
-        due = new.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+        due = new.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
         await _event(wish, WishAction.EXTEND.value, st.principal, Actor.CLAIMER, wish.status, wish.status,
                      note=f"新期限 new deadline {due}", claim_id=claim.id, now=now)
         await _tell("extended", [wish.resident_id], wish, "认领方申请延期", "the claimer extended the deadline",
@@ -729,7 +729,7 @@ async def expire_claims(now: datetime | None = None) -> int:
                 if claim.project_id:
                     await Project.filter(id=claim.project_id, taken__gt=0).update(taken=F("taken") - 1)
                 wish = await Wish.get(id=claim.wish_id)
-                due_at = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+                due_at = claim.deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
                 await _event(wish, WishAction.EXPIRE.value, None, Actor.SYSTEM, WishStatus.CLAIMED, WishStatus.PUBLISHED,
                              note=f"期限 deadline {due_at}", claim_id=claim.id, now=now)
                 await _tell("expired", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code),

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta, timezone
 
 import shapely
 
+from ..domain import clock
 from ..domain.orgs import make_credit_code, org_code_check_char
-from ..domain.wishes import CITY_TZ, Actor
+from ..domain.wishes import Actor
 from . import demands, orgs, users, wishes
 from .models import Area, User, UserArea
 from .wish_models import Claim, Demand, VolunteerProfile
@@ -234,7 +235,7 @@ async def _demands(now: datetime) -> int:
     recruiting, one closed, and one done last month with everyone's hours recorded."""
     worker = await _principal("worker")
     head = await _principal("head")
-    at9 = datetime.now(CITY_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    at9 = clock.now().astimezone(clock.CHINA).replace(hour=9, minute=0, second=0, microsecond=0)
     area = await Area.get(code=COMMUNITY)
     grid = await Area.get(code="610202004002001")
 
