@@ -336,7 +336,10 @@ def check_project(
     categories, a period (start date, optional end on or after it) and a capacity of 1-10,000
     wishes or demand tasks. Errors: ``bad_project_name``, ``unknown_category``,
     ``bad_categories``, ``bad_date``, ``bad_period``, ``bad_capacity``."""
-    from .wishes.content import _as_date, check_category  # the wish categories are the project categories
+    from .wishes.content import (  # the wish categories are the project categories
+        _as_date,
+        check_category,
+    )
 
     norm = " ".join(name.split()) if isinstance(name, str) else ""
     if not 2 <= len(norm) <= PROJECT_NAME_MAX:
