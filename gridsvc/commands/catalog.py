@@ -8,10 +8,10 @@ from typing import Optional
 
 import typer
 
-from ..cli import DbOpt, app, run, say_error, settings_for
 from ..domain.errors import DomainError
 from ..domain.scope import SYSTEM
 from ..store import db
+from .base import DbOpt, app, run, say_error, settings_for
 
 
 def _day(value: Optional[str], option: str) -> date | None:

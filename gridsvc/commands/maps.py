@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..cli import DbOpt, app, run, settings_for  # commands register on app
+from .base import DbOpt, app, run, settings_for
 
 
 @app.command("render-map")

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from ..domain import clock
-from ..cli import DbOpt, app, run, settings_for
 from ..store import db
+from .base import DbOpt, app, run, settings_for
 
 
 @app.command("expire-claims")
