@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import typer
 
-from .commands import boundaries, catalog, maps, server, users, wishes  # noqa: F401  (they register their commands)
-
 # Re-exported for feature modules written against `gridsvc.cli` before `commands.base` existed.
 from .commands.base import DbOpt, app, cli_language, run, say, say_error, settings_for
+
+# They register their commands; their order is the order of `gridsvc --help`: setting up first.
+# isort: off
+from .commands import server, users, boundaries, maps, catalog, wishes  # noqa: F401
+# isort: on
 
 __all__ = ["DbOpt", "app", "application", "cli_language", "main", "run", "say", "say_error", "settings_for"]
 

@@ -31,11 +31,20 @@ def say(zh: str, en: str) -> str:
     return en if cli_language() == "en" else zh
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help=say("gridsvc:社区网格化管理与居民服务。", "gridsvc: community grid management and resident services."))
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=say("gridsvc:社区网格化管理与居民服务。", "gridsvc: community grid management and resident services."),
+)
 
-DbOpt = typer.Option(None, "--db", help=say("数据库 URL;缺省为 GRIDSVC_DB_URL,再缺省 sqlite://var/gridsvc.sqlite3",
-                                            "database URL; default GRIDSVC_DB_URL, else sqlite://var/gridsvc.sqlite3"))
+DbOpt = typer.Option(
+    None,
+    "--db",
+    help=say(
+        "数据库 URL;缺省为 GRIDSVC_DB_URL,再缺省 sqlite://var/gridsvc.sqlite3",
+        "database URL; default GRIDSVC_DB_URL, else sqlite://var/gridsvc.sqlite3",
+    ),
+)
 
 
 def settings_for(db_url: str | None) -> Settings:

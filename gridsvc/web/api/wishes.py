@@ -334,19 +334,3 @@ ROUTES = [
     *inbox_api.ROUTES,
 ]
 
-
-def _register_map_layer() -> None:
-    """The published wishes as a toggle on "my area" (points rounded to about 100 m, no contact
-    data; the endpoint applies the same scope as the list)."""
-    try:
-        from ...maps import register_layer
-    except ImportError:  # pragma: no cover - maps not installed
-        return
-    register_layer("微心愿", "Micro-wishes", "/api/v1/wishes?format=geojson&status=published&bbox={bbox}&crs={crs}",
-                   key="wishes", min_zoom=12, title_field="title", link_field="url",
-                   fields=[("status_zh", "状态 Status"), ("category_zh", "类别 Category"), ("value_yuan", "预估金额(元) Value"),
-                           ("wish_by", "期望日期 Wish by")],
-                   style={"color": "#c2185b", "fillColor": "#f48fb1"})
-
-
-_register_map_layer()
