@@ -47,6 +47,7 @@ def import_boundaries(
     s = settings_for(db_url)
 
     async def body():
+        # start-up cost: shapely and the area service, loaded only by the commands that need them
         from ..store.importer import (
             import_boundaries as do_import,  # start-up cost: shapely and the area service
         )
@@ -149,6 +150,7 @@ def locate(
     s = settings_for(db_url)
 
     async def body():
+        # start-up cost: shapely and the spatial index
         from ..store.spatial import (
             build_index,  # start-up cost: shapely and the spatial index
         )

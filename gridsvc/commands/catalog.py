@@ -61,21 +61,22 @@ def export_catalog(
     ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
-    from ..store import catalog_sheets as sheets
+    from ..store import (
+        catalog_sheets as sheets,  # start-up cost: openpyxl and the catalog store
+    )
 
     s = settings_for(db_url)
     fmt = _format(file)
     day = _day(on, "--on")
 
     async def body():
+        from ..store.areas import (
+            get_area,  # start-up cost: shapely and the area service
+        )
+
         async with db.connected(s.db_url, migrate_first=True):
             if area:
-                from ..store.models import Area
-
-                if not await Area.exists(code=area):
-                    from ..domain.errors import NotFound
-
-                    raise NotFound(f"区域 {area} 不存在", f"area {area} not found")
+                await get_area(area)  # an unknown area is named, not exported as an empty catalog
             items = await sheets.export_items(on=day, area=area)
         data = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
         file.write_bytes(data)
@@ -85,7 +86,9 @@ def export_catalog(
 
 
 def _format(file: Path) -> str:
-    from ..store.catalog_sheets import format_of
+    from ..store.catalog_sheets import (
+        format_of,  # start-up cost: openpyxl and the catalog store
+    )
 
     try:
         return format_of(file.name)
@@ -116,7 +119,9 @@ def import_catalog(
     dry_run: bool = typer.Option(False, "--dry-run", help=say("只检查,不存储", "check only, store nothing")),
     db_url: Optional[str] = DbOpt,
 ) -> None:
-    from ..store import catalog_sheets as sheets
+    from ..store import (
+        catalog_sheets as sheets,  # start-up cost: openpyxl and the catalog store
+    )
 
     s = settings_for(db_url)
     fmt = _format(file)

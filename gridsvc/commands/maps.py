@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..store import db
 from .base import DbOpt, app, run, say, settings_for
 
 
@@ -38,9 +39,9 @@ def render_map(
     s = settings_for(db_url)
 
     async def body():
-        from ..maps import floorplan
-        from ..maps.basemaps import get_basemap
-        from ..store import db
+        from ..maps import (
+            floorplan,  # start-up cost: folium, loaded only by the command that draws
+        )
 
         bm = get_basemap(basemap or s.basemap)
         bm.tiles(s)  # a missing key fails here, before any work

@@ -47,7 +47,8 @@ def load_demo(db_url: Optional[str] = DbOpt) -> None:
     s = settings_for(db_url)
 
     async def body():
-        from ..store.demo import is_loaded  # start-up cost: the demo loaders
+        # start-up cost: the demo loaders
+        from ..store.demo import is_loaded
         from ..store.demo import load_demo as load
 
         async with db.connected(s.db_url, migrate_first=True):
@@ -112,7 +113,8 @@ def serve(
     s = settings_for(db_url)
 
     async def prepare():
-        from ..store.demo import (  # start-up cost: the demo loaders
+        # start-up cost: the demo loaders
+        from ..store.demo import (
             demo_files,
             is_loaded,
         )

@@ -27,7 +27,7 @@ from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
 from ..store.models import Area, UserArea
 from . import render, style
-from .basemaps import Basemap
+from .basemaps import Basemap, all_basemaps
 
 STAFF_ROLES = ("instructor", "head", "worker")
 
@@ -192,8 +192,6 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
 
 
 def _basemap_choices(settings) -> list[Basemap]:
-    from .basemaps import all_basemaps
-
     return [bm for bm in all_basemaps().values() if bm.available(settings)]
 
 
