@@ -39,9 +39,9 @@ def render_map(
     s = settings_for(db_url)
 
     async def body():
-        from ..maps import (
-            floorplan,  # start-up cost: folium, loaded only by the command that draws
-        )
+        # start-up cost: the maps package loads folium and numpy; only the command that draws needs them
+        from ..maps import floorplan
+        from ..maps.basemaps import get_basemap
 
         bm = get_basemap(basemap or s.basemap)
         bm.tiles(s)  # a missing key fails here, before any work
