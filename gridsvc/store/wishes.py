@@ -71,13 +71,6 @@ VOLUNTEER_MAX_ACTIVE_DEFAULT = 3
 LIVE_CLAIM = (ClaimStatus.ACTIVE.value, ClaimStatus.FULFILLED.value)  # the claim holds the wish
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def city_today(now: datetime) -> date:
-    return now.astimezone(clock.CHINA).date()
-
 
 # ---------------------------------------------------------------------------- who is asking
 
@@ -288,9 +281,9 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
     """A new wish, ``submitted`` for screening; grid staff posting for a resident (代办) is
     recorded as such. The contact data is a snapshot of the resident's account (or what the
     request gives for this wish)."""
-    now = now or utcnow()
+    now = now or clock.now()
     cap = await value_cap(placement.grid_code, settings)
-    content = _content(data, today=city_today(now), cap=cap)
+    content = _content(data, today=clock.china(now).date(), cap=cap)
     phone = check_phone(str(data["contact_phone"])) if data.get("contact_phone") else resident.phone
     address = data.get("address")
     if address is not None and (not isinstance(address, str) or len(address.strip()) > 200):
@@ -382,7 +375,7 @@ async def act(wish: Wish, action: str, st: Standing, data: dict, *, settings, no
     status does not allow the action (``bad_transition``; ``already_claimed`` naming the holder),
     403 ``wrong_actor`` when the status allows it but not for this user, 422 for bad fields,
     409 when someone else changed the wish meanwhile."""
-    now = now or utcnow()
+    now = now or clock.now()
     act_ = check_action(action)
     claim = await current_claim(wish)
     may_claim = act_ is WishAction.CLAIM and (st.has(Actor.ORG_MEMBER) or st.has(Actor.VOLUNTEER))
@@ -443,7 +436,7 @@ async def _return(wish, claim, st, data, *, now, settings):
 async def _resubmit(wish, claim, st, data, *, now, settings):
     edits = {k: v for k, v in data.items() if k in ("title", "category", "value_yuan", "wish_by", "beneficiary",
                                                     "description")}
-    content = _content(edits, today=city_today(now), cap=await value_cap(wish.grid_code, settings), base=wish) if edits else {}
+    content = _content(edits, today=clock.china(now).date(), cap=await value_cap(wish.grid_code, settings), base=wish) if edits else {}
     async with in_transaction():
         await _move(wish, WishAction.RESUBMIT, st, now=now, note=_note(data), extra=content)
         await _tell("resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish, "心愿已修改并重新提交",
@@ -575,7 +568,7 @@ async def _project_for_claim(wish: Wish, org_id: int | None, project: Any, *, no
 
     if org_id is None or not await Organisation.exists(id=org_id):
         raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
-    candidates = await eligible_projects(wish, org_id=org_id, today=city_today(now))
+    candidates = await eligible_projects(wish, org_id=org_id, today=clock.china(now).date())
     if project in (None, ""):
         return candidates[0] if candidates else None
     pid = record_id(project)
@@ -619,7 +612,7 @@ async def _release(wish, claim, st, data, *, now, settings):
 
 
 async def _fulfil(wish, claim, st, data, *, now, settings):
-    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or city_today(now), claim.claimed_at, city_today(now))
+    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or clock.china(now).date(), claim.claimed_at, clock.china(now).date())
     photo = data.get("photo")
     fields: dict = {"fulfilled_note": f.note, "fulfilled_on": f.fulfilled_on}
     if photo is not None:
@@ -692,7 +685,7 @@ async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *
 
 async def rate(wish: Wish, st: Standing, data: dict, *, now: datetime | None = None) -> Rating:
     """Rate a confirmed wish once (1-5 stars and a comment), by its resident or staff for them."""
-    now = now or utcnow()
+    now = now or clock.now()
     if not (st.has(Actor.RESIDENT_OWNER) or st.has(Actor.GRID_STAFF)):
         raise Forbidden("只有居民本人或网格员可以评价", "only the resident (or staff for them) rates a wish",
                         code=ErrorCode.WRONG_ACTOR)
@@ -714,7 +707,7 @@ async def expire_claims(now: datetime | None = None) -> int:
     with the history kept and everyone concerned told. Cheap when nothing is due (one
     indexed query), so reads of wishes call it; `gridsvc expire-claims` runs it from cron.
     Safe to run in several processes at once: each claim expires in one conditional update."""
-    now = now or utcnow()
+    now = now or clock.now()
     due = await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=now).order_by("id")
     done = 0
     for claim in due:
@@ -747,7 +740,7 @@ class _Skip(Exception):
 
 
 async def claims_due() -> bool:
-    return await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=utcnow()).exists()
+    return await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=clock.now()).exists()
 
 
 # ---------------------------------------------------------------------------- reading

@@ -9,7 +9,7 @@ real use; the demo account `orgmember` joins 川口社区爱心服务社, which 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import shapely
 
@@ -125,8 +125,8 @@ async def _placement(building: str) -> wishes.Placement:
 
 
 async def load(settings=None) -> dict:
-    now = datetime.now(timezone.utc)
-    today = wishes.city_today(now)
+    now = clock.now()
+    today = clock.china(now).date()
     password_hash = (await User.get(username="resident")).password_hash
     admin = await _principal("admin")
 
