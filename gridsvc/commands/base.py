@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from ..config import Settings
+from ..config import Settings, SettingsError
 from ..domain.errors import DomainError, Language, message_language
 
 
@@ -49,7 +49,11 @@ DbOpt = typer.Option(
 
 def settings_for(db_url: str | None) -> Settings:
     """The settings from the environment, with the `--db` of the command line when given."""
-    s = Settings.from_env()
+    try:
+        s = Settings.from_env()
+    except SettingsError as e:  # a bad GRIDSVC_* value: name it in one line, do nothing
+        typer.secho(f"{say('错误', 'error')}: {e}", fg="red", err=True)
+        raise typer.Exit(2) from None
     return replace(s, db_url=db_url) if db_url else s
 
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
+from ..config import DEFAULTS, Settings
 from ..domain import clock
 from ..domain.catalog import check_item
 from ..domain.scope import SYSTEM, Principal
@@ -76,7 +77,7 @@ async def _principal(username: str | None) -> Principal | None:
     return await principal_for(user)
 
 
-async def load(settings=None) -> dict:
+async def load(settings: Settings = DEFAULTS) -> dict:
     """Load the starter catalog (published from its ``published_on``) unless items exist."""
     if await ServiceItem.exists():
         return {}

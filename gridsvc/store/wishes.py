@@ -24,6 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from ..config import Settings
 from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -242,10 +243,10 @@ async def home_building(user_id: int) -> str | None:
         "area__code", flat=True)
 
 
-async def value_cap(grid_code: str, settings) -> Decimal:
+async def value_cap(grid_code: str, settings: Settings) -> Decimal:
     """The district's cap on a wish's value: ``wish_value_cap`` in the district's properties
     (PATCH /api/v1/areas/{district}), else the setting (GRIDSVC_WISH_VALUE_CAP, 500)."""
-    default = Decimal(str(getattr(settings, "wish_value_cap", 500) if settings else 500))
+    default = Decimal(settings.wish_value_cap)
     district = await Area.filter(code=grid_code[:6], level="district").first()
     raw = (district.properties or {}).get("wish_value_cap") if district else None
     if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):

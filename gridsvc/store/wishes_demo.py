@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import shapely
 
+from ..config import DEFAULTS, Settings
 from ..domain import clock
 from ..domain.orgs import make_credit_code, org_code_check_char
 from ..domain.wishes import Actor
@@ -124,7 +125,7 @@ async def _placement(building: str) -> wishes.Placement:
     return wishes.Placement(round(pt.x, 6), round(pt.y, 6), building[:15], building, chain, area.name)
 
 
-async def load(settings=None) -> dict:
+async def load(settings: Settings = DEFAULTS) -> dict:
     now = clock.now()
     today = clock.china(now).date()
     password_hash = (await User.get(username="resident")).password_hash
