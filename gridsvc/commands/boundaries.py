@@ -48,9 +48,8 @@ def import_boundaries(
 
     async def body():
         # start-up cost: shapely and the area service, loaded only by the commands that need them
-        from ..store.importer import (
-            import_boundaries as do_import,  # start-up cost: shapely and the area service
-        )
+        # start-up cost: shapely and the area service
+        from ..store.importer import import_boundaries as do_import
 
         data = file.read_bytes()
         async with db.connected(s.db_url, migrate_first=True):
@@ -104,10 +103,8 @@ def export_geojson(
     s = settings_for(db_url)
 
     async def body():
-        from ..domain.geojson import (  # start-up cost: shapely
-            feature_collection,
-            to_feature,
-        )
+        # start-up cost: shapely
+        from ..domain.geojson import feature_collection, to_feature
         from ..store import areas  # start-up cost: shapely and the area service
 
         async with db.connected(s.db_url):
@@ -151,9 +148,8 @@ def locate(
 
     async def body():
         # start-up cost: shapely and the spatial index
-        from ..store.spatial import (
-            build_index,  # start-up cost: shapely and the spatial index
-        )
+        # start-up cost: shapely and the spatial index
+        from ..store.spatial import build_index
 
         async with db.connected(s.db_url):
             index = await build_index(prepare=False)  # one point: skip building the raster

@@ -61,18 +61,16 @@ def export_catalog(
     ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
-    from ..store import (
-        catalog_sheets as sheets,  # start-up cost: openpyxl and the catalog store
-    )
+    # start-up cost: openpyxl and the catalog store
+    from ..store import catalog_sheets as sheets
 
     s = settings_for(db_url)
     fmt = _format(file)
     day = _day(on, "--on")
 
     async def body():
-        from ..store.areas import (
-            get_area,  # start-up cost: shapely and the area service
-        )
+        # start-up cost: shapely and the area service
+        from ..store.areas import get_area
 
         async with db.connected(s.db_url, migrate_first=True):
             if area:
@@ -86,9 +84,8 @@ def export_catalog(
 
 
 def _format(file: Path) -> str:
-    from ..store.catalog_sheets import (
-        format_of,  # start-up cost: openpyxl and the catalog store
-    )
+    # start-up cost: openpyxl and the catalog store
+    from ..store.catalog_sheets import format_of
 
     try:
         return format_of(file.name)
@@ -119,9 +116,8 @@ def import_catalog(
     dry_run: bool = typer.Option(False, "--dry-run", help=say("只检查,不存储", "check only, store nothing")),
     db_url: Optional[str] = DbOpt,
 ) -> None:
-    from ..store import (
-        catalog_sheets as sheets,  # start-up cost: openpyxl and the catalog store
-    )
+    # start-up cost: openpyxl and the catalog store
+    from ..store import catalog_sheets as sheets
 
     s = settings_for(db_url)
     fmt = _format(file)

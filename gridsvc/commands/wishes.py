@@ -46,9 +46,8 @@ def expire_claims(
     s = settings_for(db_url)
 
     async def body():
-        from ..store.wishes import (
-            expire_claims as expire,  # start-up cost: the wish store and its models
-        )
+        # start-up cost: the wish store and its models
+        from ..store.wishes import expire_claims as expire
 
         async with db.connected(s.db_url, migrate_first=True):
             n = await expire(now)
