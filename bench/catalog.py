@@ -40,6 +40,7 @@ from bench._machine import describe  # noqa: E402
 
 import httpx  # noqa: E402
 
+from gridsvc.domain import clock  # noqa: E402
 from gridsvc.domain.catalog import CATEGORIES, LISTS, check_item  # noqa: E402
 
 SCRATCH_DB = "gridsvc_bench_catalog"
@@ -137,7 +138,6 @@ async def prepare(db_url: str, n_items: int) -> tuple[list[str], dict]:
 async def in_process(db_url: str, mix: list[dict], communities: list[str]) -> dict:
     from gridsvc.app import create_app
     from gridsvc.config import Settings
-    from gridsvc.store import catalog as store
     from gridsvc.store.catalog_search import build_search
 
     app = create_app(Settings(db_url=db_url, secret_key="bench"))
@@ -147,7 +147,7 @@ async def in_process(db_url: str, mix: list[dict], communities: list[str]) -> di
         search = await build_search()
         out["build_s"] = time.perf_counter() - t
         out["docs"] = len(search)
-        today = store.today()
+        today = clock.today()
         times = []
         for params in mix:
             t = time.perf_counter()

@@ -17,15 +17,37 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import __version__
 from .config import Settings
+from .maps import register_feature_layers
 from .store import db
 from .store.spatial import IndexHolder
+from .web import openapi
+from .web.api import (
+    accounts,
+    areas,
+    auth,
+    catalog,
+    community,
+    compounds,
+    governance,
+    open311,
+    staff,
+    wishes,
+)
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
 from .web.headers import SecurityHeadersMiddleware
+from .web.language import LanguageMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
-from .web.language import LanguageMiddleware
+from .web.pages import catalog as catalog_pages
+from .web.pages import demands as demand_pages
+from .web.pages import governance as governance_pages
+from .web.pages import maps as map_pages
+from .web.pages import orgs as org_pages
+from .web.pages import routes as pages
+from .web.pages import service as service_pages
+from .web.pages import wishes as wish_pages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,17 +57,6 @@ async def healthz(request: Request) -> Response:
 
 
 def routes() -> list:
-    from .web import openapi
-    from .web.api import accounts, areas, auth, catalog, community, compounds, governance, open311, staff, wishes
-    from .web.pages import catalog as catalog_pages
-    from .web.pages import governance as governance_pages
-    from .web.pages import maps as map_pages
-    from .web.pages import routes as pages
-    from .web.pages import demands as demand_pages
-    from .web.pages import orgs as org_pages
-    from .web.pages import service as service_pages
-    from .web.pages import wishes as wish_pages
-
     return [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
@@ -75,6 +86,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     """Build the app. With manage_db the app connects to the database on startup and closes
     it on shutdown; tests that hold their own connection pass manage_db=False."""
     settings = (settings or Settings.from_env()).with_secret()
+    register_feature_layers()
     index = IndexHolder(db.normalise_db_url(settings.db_url), check_seconds=settings.index_check_seconds)
 
     @contextlib.asynccontextmanager

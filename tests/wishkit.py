@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from gridsvc.domain import clock
 from gridsvc.domain.orgs import make_credit_code
-from gridsvc.domain.wishes import CITY_TZ
 
 
 def today() -> date:
     """Today in the city, computed when used: a value fixed at import goes stale when a run
     crosses midnight in China, and the dates the tests send would be a day off."""
-    return datetime.now(CITY_TZ).date()
+    return clock.now().astimezone(clock.CHINA).date()
 
 
 def day(offset: int = 0) -> str:
@@ -115,7 +115,7 @@ class Kit:
 
 def demand_start() -> datetime:
     """A demand's start: three days from now, 9:00 in China (computed when used)."""
-    return (datetime.now(CITY_TZ) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return (clock.now().astimezone(clock.CHINA) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 def demand_body(where: str, **over) -> dict:

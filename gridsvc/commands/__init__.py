@@ -1,1 +1,2 @@
-"""Feature commands of `gridsvc`: each module registers its commands on `gridsvc.cli.app`."""
+"""The `gridsvc` commands by feature: each module registers its commands on the Typer app of
+`commands.base` and imports nothing but `base` from here; `gridsvc.cli` imports them all."""

@@ -8,10 +8,10 @@ from typing import Optional
 
 import typer
 
-from ..cli import DbOpt, app, run, say_error, settings_for
 from ..domain.errors import DomainError
 from ..domain.scope import SYSTEM
 from ..store import db
+from .base import DbOpt, app, run, say, say_error, settings_for
 
 
 def _day(value: Optional[str], option: str) -> date | None:
@@ -20,7 +20,9 @@ def _day(value: Optional[str], option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        typer.secho(f"错误 error: {option} 应为日期 YYYY-MM-DD (must be a date), 收到 got {value!r}", fg="red", err=True)
+        typer.secho(
+            f"错误 error: {option} 应为日期 YYYY-MM-DD (must be a date), 收到 got {value!r}", fg="red", err=True
+        )
         raise typer.Exit(2) from None
 
 
@@ -36,12 +38,30 @@ def _print_problems(e: DomainError) -> None:
     raise typer.Exit(1)
 
 
-@app.command("export-catalog")
-def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出文件 .xlsx 或 .csv (output file)"),
-                   on: Optional[str] = typer.Option(None, "--on", help="某日实施的目录,缺省今天 (the catalog in force)"),
-                   area: Optional[str] = typer.Option(None, "--area", help="只导出适用于该区域的事项 (only items for this area)"),
-                   db_url: Optional[str] = DbOpt) -> None:
-    """导出服务事项目录为 Excel 或 CSV,中文表头 (export the catalog as .xlsx or .csv)."""
+@app.command(
+    "export-catalog",
+    help=say(
+        "把服务事项目录导出为 Excel (.xlsx) 或 CSV,中文表头。",
+        "Export the service catalog as Excel (.xlsx) or CSV with Chinese headers.",
+    ),
+)
+def export_catalog(
+    file: Path = typer.Argument(..., dir_okay=False, help=say("输出文件,.xlsx 或 .csv", "output file, .xlsx or .csv")),
+    on: Optional[str] = typer.Option(
+        None,
+        "--on",
+        help=say(
+            "导出该日(YYYY-MM-DD)实施的目录,缺省今天", "the catalog in force on this day (YYYY-MM-DD); default today"
+        ),
+    ),
+    area: Optional[str] = typer.Option(
+        None,
+        "--area",
+        help=say("只导出适用于该区域的事项(区域代码)", "only the items that apply in this area (area code)"),
+    ),
+    db_url: Optional[str] = DbOpt,
+) -> None:
+    # start-up cost: openpyxl and the catalog store
     from ..store import catalog_sheets as sheets
 
     s = settings_for(db_url)
@@ -49,14 +69,12 @@ def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出
     day = _day(on, "--on")
 
     async def body():
+        # start-up cost: shapely and the area service
+        from ..store.areas import get_area
+
         async with db.connected(s.db_url, migrate_first=True):
             if area:
-                from ..store.models import Area
-
-                if not await Area.exists(code=area):
-                    from ..domain.errors import NotFound
-
-                    raise NotFound(f"区域 {area} 不存在", f"area {area} not found")
+                await get_area(area)  # an unknown area is named, not exported as an empty catalog
             items = await sheets.export_items(on=day, area=area)
         data = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
         file.write_bytes(data)
@@ -66,6 +84,7 @@ def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出
 
 
 def _format(file: Path) -> str:
+    # start-up cost: openpyxl and the catalog store
     from ..store.catalog_sheets import format_of
 
     try:
@@ -75,14 +94,29 @@ def _format(file: Path) -> str:
         raise typer.Exit(2) from None
 
 
-@app.command("import-catalog")
-def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                               help="Excel (.xlsx) 或 CSV 文件,中文表头 (with Chinese headers)"),
-                   draft: bool = typer.Option(False, "--draft", help="只存为草稿,不发布 (store drafts, do not publish)"),
-                   on: Optional[str] = typer.Option(None, "--on", help="发布日期,缺省今天 (publication date)"),
-                   dry_run: bool = typer.Option(False, "--dry-run", help="只检查,不存储 (check only)"),
-                   db_url: Optional[str] = DbOpt) -> None:
-    """导入服务事项目录,全部成功或全部不存;逐行报告问题 (import the catalog: all or nothing, every bad row named)."""
+@app.command(
+    "import-catalog",
+    help=say(
+        "导入服务事项目录:全部成功或全部不存,逐行报告问题。",
+        "Import the service catalog: all or nothing, every bad row named.",
+    ),
+)
+def import_catalog(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help=say("Excel (.xlsx) 或 CSV 文件,中文表头", "an Excel (.xlsx) or CSV file with Chinese headers"),
+    ),
+    draft: bool = typer.Option(False, "--draft", help=say("只存为草稿,不发布", "store drafts, do not publish")),
+    on: Optional[str] = typer.Option(
+        None, "--on", help=say("发布日期(YYYY-MM-DD),缺省今天", "publication date (YYYY-MM-DD); default today")
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=say("只检查,不存储", "check only, store nothing")),
+    db_url: Optional[str] = DbOpt,
+) -> None:
+    # start-up cost: openpyxl and the catalog store
     from ..store import catalog_sheets as sheets
 
     s = settings_for(db_url)
@@ -93,16 +127,23 @@ def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False,
         try:
             numbered = sheets.parse(file.read_bytes(), fmt)
             async with db.connected(s.db_url, migrate_first=True):
-                report = await sheets.import_items(numbered, actor=SYSTEM, publish_items=not draft, on=day,
-                                                   dry_run=dry_run)
+                report = await sheets.import_items(
+                    numbered, actor=SYSTEM, publish_items=not draft, on=day, dry_run=dry_run
+                )
         except DomainError as e:
             _print_problems(e)
             return
         what = "检查通过 checked" if dry_run else "已导入 imported"
-        typer.secho(f"{what} {report['rows']} 行 rows: 新建 created {report['created']}, 更新 updated {report['updated']}, "
-                    f"未变 unchanged {report['unchanged']}", fg="green")
+        typer.secho(
+            f"{what} {report['rows']} 行 rows: 新建 created {report['created']}, 更新 updated {report['updated']}, "
+            f"未变 unchanged {report['unchanged']}",
+            fg="green",
+        )
         if not dry_run and (report["created"] or report["updated"]):
-            typer.echo(f"已发布,自 {report['on']} 起实施 (published from {report['on']})" if report["published"]
-                       else "已存为草稿,发布后生效 (stored as drafts; publish them to take effect)")
+            typer.echo(
+                f"已发布,自 {report['on']} 起实施 (published from {report['on']})"
+                if report["published"]
+                else "已存为草稿,发布后生效 (stored as drafts; publish them to take effect)"
+            )
 
     run(body())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..cli import DbOpt, app, run, say_error, settings_for
+from .base import DbOpt, app, run, say_error, settings_for
 from ..domain.errors import DomainError
 from ..store import db
 from .catalog import _print_problems

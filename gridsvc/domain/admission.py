@@ -24,7 +24,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .catalog import CODE_RE, LIST_BY_ID, LISTS, _bad, _check_area, _split_list, _text
+from .catalog import CODE_RE, LIST_BY_ID, LISTS
+from .catalog.fields import _bad, _check_area, _split_list, _text
 from .error_codes import ErrorCode
 from .errors import Conflict, Forbidden, ValidationError
 

@@ -34,9 +34,9 @@ from .catalog import (
     Material,
     ServiceItemData,
     Venue,
+    check_item,
     format_fee,
     item_errors,
-    check_item,
 )
 
 FIELDS: tuple[str, ...] = (

@@ -30,6 +30,10 @@ from typing import Any
 
 from .error_codes import ErrorCode
 from .errors import ValidationError
+from .wishes.content import (  # the wish categories are the project categories
+    _as_date,
+    check_category,
+)
 
 # ---------------------------------------------------------------------------- credit code
 
@@ -336,8 +340,6 @@ def check_project(
     categories, a period (start date, optional end on or after it) and a capacity of 1-10,000
     wishes or demand tasks. Errors: ``bad_project_name``, ``unknown_category``,
     ``bad_categories``, ``bad_date``, ``bad_period``, ``bad_capacity``."""
-    from .wishes import _as_date, check_category  # the wish categories are the project categories
-
     norm = " ".join(name.split()) if isinstance(name, str) else ""
     if not 2 <= len(norm) <= PROJECT_NAME_MAX:
         raise ValidationError(

@@ -6,11 +6,14 @@ render (folium, assets, GeoJSON for Leaflet), floorplan, mine, city, choropleth 
 layers (the toggles later capabilities add). The browser half is static/maps/gridmap.js.
 
 Extension points for other capabilities:
-- `register_layer(name_zh, name_en, url_template, ...)`: a toggleable layer on "my area".
+- `register_layer(name_zh, name_en, url_template, ...)`: a toggleable layer on "my area"; the
+  features' own layers are listed in `feature_layers`, registered at start-up by `create_app`.
 - `register_indicator(name, name_zh, name_en, compute, ...)`: a figure to colour areas by.
 """
 
 from .choropleth import register_indicator, unregister_indicator
+from .feature_layers import register_feature_layers
 from .layers import register_layer, registered_layers, unregister_layer
 
-__all__ = ["register_indicator", "unregister_indicator", "register_layer", "registered_layers", "unregister_layer"]
+__all__ = ["register_feature_layers", "register_indicator", "unregister_indicator", "register_layer", "registered_layers",
+           "unregister_layer"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
-from ..store.areas import TOP_LEVELS, geom_of
+from ..store.areas import TOP_LEVELS, geom_of, get_area
 from ..store.models import Area
 from . import choropleth, render, style
 from .basemaps import Basemap, all_basemaps
@@ -58,8 +58,6 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
         levels = list(LEVELS)
         sub = f"{len(tops)} 个顶级区域 top-level areas" if len(tops) > 1 else "市、区县、街道;放大后显示社区、网格和楼栋 (zoom in for communities, grids, buildings)"
     else:
-        from ..store.areas import get_area
-
         area = await get_area(code)
         area_level = area.level
         bounds = (area.minx, area.miny, area.maxx, area.maxy)

@@ -21,13 +21,14 @@ import folium
 import shapely
 from folium.utilities import JsCode
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
 from ..store.models import Area, UserArea
 from . import render, style
-from .basemaps import Basemap
+from .basemaps import Basemap, all_basemaps
 
 STAFF_ROLES = ("instructor", "head", "worker")
 
@@ -140,7 +141,7 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
                served: bool = False, notice: str | None = None) -> str:
     """The floor plan as one HTML document. `inline`: Leaflet and our script/CSS inside the file
     (standalone); otherwise linked from /static. `served`: add the links of the web page."""
-    today = today or date.today()
+    today = today or clock.today()
     crs = render.overlay_crs(basemap)
     tiles = basemap.tiles(settings)  # raises when a key is missing: the CLI reports it
     zoom = render.fit_zoom(fp.geometry.bounds, 1400, 1000) + 3  # detail enough for A3 and a zoom or two in
@@ -192,8 +193,6 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
 
 
 def _basemap_choices(settings) -> list[Basemap]:
-    from .basemaps import all_basemaps
-
     return [bm for bm in all_basemaps().values() if bm.available(settings)]
 
 

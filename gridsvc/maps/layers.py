@@ -1,6 +1,7 @@
 """Layers that later capabilities add to "my area" (wishes, demands, organisation projects).
 
-A capability registers its layer once, at import time of its own module:
+A capability registers its layer once, at start-up (`feature_layers.register_feature_layers`,
+called by `create_app`):
 
     from gridsvc.maps import register_layer
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ import folium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from .. import __version__
 from ..domain import crs as crs_mod
 from ..domain.geojson import to_feature
 from ..domain.geometry import simplify_for_zoom
@@ -69,8 +71,6 @@ def asset_tags(*, inline: bool) -> Markup:
     """<link>/<script> tags for the map assets, or the assets themselves (standalone files)."""
     if inline:
         return Markup(f"<style>\n{_inline_css()}\n</style>\n<script>\n{_inline_js()}\n</script>")
-    from .. import __version__
-
     links = [f'<link rel="stylesheet" href="/static/{p}?v={__version__}">' for p in CSS]
     links += [f'<script src="/static/{p}?v={__version__}"></script>' for p in JS]
     return Markup("\n".join(links))
@@ -167,8 +167,6 @@ def bounds_in(bounds: tuple[float, float, float, float], crs: str) -> tuple[floa
 def fit_zoom(bounds: tuple[float, float, float, float], width_px: int = 1000, height_px: int = 700) -> int:
     """The web-mercator zoom at which `bounds` fills about a window of the given size: the
     simplification level for geometry inlined into a page."""
-    import math
-
     minx, miny, maxx, maxy = bounds
     dx = max(maxx - minx, 1e-9)
     y0 = math.log(math.tan(math.pi / 4 + math.radians(max(-85, min(85, miny))) / 2))

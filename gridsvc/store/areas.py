@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from ..config import DEFAULTS, Settings
 from ..domain import geometry as geo
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError, in_language
@@ -29,7 +30,7 @@ from ..domain.levels import (
     parent_level,
 )
 from ..domain.scope import Principal
-from ..domain.sizing import COMMUNITY_BAND, GRID_BAND, SizeBand, size_warning
+from ..domain.sizing import SizeBand, size_warning
 from . import audit
 from .models import Area, UserArea
 from .spatial import bump_revision
@@ -249,7 +250,7 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
     return items, report
 
 
-def _size_warnings(item: AreaInput, settings) -> list[dict]:
+def _size_warnings(item: AreaInput, settings: Settings) -> list[dict]:
     band = size_band(item.level, settings)
     if band is None or item.households is None or area_kind(item.level, item.code) == "village":
         return []
@@ -260,21 +261,20 @@ def _size_warnings(item: AreaInput, settings) -> list[dict]:
     return [{"feature": item.describe(), "rule": "households_band", "verdict": verdict, "message": f"{zh} ({en})"}]
 
 
-def size_band(level: str, settings) -> SizeBand | None:
+def size_band(level: str, settings: Settings) -> SizeBand | None:
     """The household band of a level from the settings (community: split above the setting's
     split threshold, seed 003; grid: a local band)."""
     if level == "community":
         # seed 003's band is for residents' committees; villages are sized by other rules
-        low, high = getattr(settings, "community_households", (COMMUNITY_BAND.low, COMMUNITY_BAND.high))
-        split = getattr(settings, "community_split_households", COMMUNITY_BAND.split_above)
-        return SizeBand(low, high, split)
+        low, high = settings.community_households
+        return SizeBand(low, high, settings.community_split_households)
     if level == "grid":
-        low, high = getattr(settings, "grid_households", (GRID_BAND.low, GRID_BAND.high))
+        low, high = settings.grid_households
         return SizeBand(low, high)
     return None
 
 
-async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False, settings=None,
+async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False, settings: Settings = DEFAULTS,
                       progress: Callable[[int], None] | None = None, audit_action: str = "area.import",
                       report_coverage: bool = True) -> BatchReport:
     """Validate and store new areas, all or nothing."""
@@ -362,7 +362,7 @@ EDITABLE = ("name", "households", "population", "properties")
 
 
 async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry | None, *, actor: Principal | None,
-                      expected_version: int | None = None, settings=None) -> Area:
+                      expected_version: int | None = None, settings: Settings = DEFAULTS) -> Area:
     area = await get_area(code)
     if expected_version is not None and expected_version != area.version:
         raise Conflict(f"区域 {code} 已被他人修改(当前版本 {area.version})",

@@ -21,13 +21,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.admission import check_admissible
 from ..domain.catalog import (
     CATEGORY_BY_ID,
@@ -61,13 +61,7 @@ from .catalog_models import Admission, ServiceItem, ServiceItemVersion
 from .catalog_search import admission_windows, bump_revision, mark_all_dirty, time_limit_text
 from .models import Area
 
-TZ = ZoneInfo("Asia/Shanghai")
 Authorize = Callable[[str, Sequence[str]], Awaitable[None]] | None
-
-
-def today() -> date:
-    """The date in China, where the catalog's days are counted."""
-    return datetime.now(TZ).date()
 
 
 def actor_name(actor: Principal | None) -> str:
@@ -388,9 +382,9 @@ async def edit_item(code: str, patch: dict[str, Any], *, actor: Principal | None
 
 
 def _check_day(on: date | None, what_zh: str, what_en: str, *, allow_past: bool) -> date:
-    day = on or today()
-    if not allow_past and day < today():
-        raise ValidationError(f"{what_zh}日期不能早于今天 ({today()}):已过去的目录不可改写",
+    day = on or clock.today()
+    if not allow_past and day < clock.today():
+        raise ValidationError(f"{what_zh}日期不能早于今天 ({clock.today()}):已过去的目录不可改写",
                               f"the {what_en} date cannot be in the past: the catalog of past days is a record",
                               code=ErrorCode.DATE_IN_PAST, details={"field": "on"})
     return day

@@ -21,6 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.admission import (
     ADMISSIBLE_LIST,
     ADMISSION_STATE_NAMES_ZH,
@@ -53,7 +54,6 @@ from .catalog import (
     check_areas_exist,
     create_item,
     record_of,
-    today,
     versions_of,
 )
 from .catalog_models import Admission, AdmissionStep, ServiceItem
@@ -90,7 +90,7 @@ async def get_admission(admission_id: int) -> Admission:
 
 
 async def admission_view(adm: Admission, *, day: date | None = None) -> dict[str, Any]:
-    day = day or today()
+    day = day or clock.today()
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     state_today = admission_state_on(rec, day)
@@ -133,7 +133,7 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
     if unknown:
         raise ValidationError(f"未知字段 {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}",
                               code=ErrorCode.UNKNOWN_FIELD, details={"field": unknown[0]})
-    day = on or today()
+    day = on or clock.today()
     new_item = data.get("item")
     if new_item is not None and not isinstance(new_item, dict):
         raise ValidationError("item 应为事项对象", "item must be an item object", code=ErrorCode.BAD_TYPE,
@@ -216,7 +216,7 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     (``papers``) and publishes the item's draft when it has no published version yet."""
     if action not in ("approve", "reject"):
         raise ValidationError(f"未知的审批动作 {action}", f"unknown decision {action}", code=ErrorCode.UNKNOWN_ACTION)
-    day = on or today()
+    day = on or clock.today()
     await sweep(day)
     adm = await get_admission(admission_id)
     await _authorize(authorize, actor, "admission.decide", adm.areas)
@@ -263,7 +263,7 @@ async def _publish_for_admission(item: ServiceItem, day: date, actor: Principal 
 async def withdraw(admission_id: int, *, reason: str = "", actor: Principal | None, authorize: Authorize = None,
                    on: date | None = None) -> dict[str, Any]:
     """The applicant (or an official over every area) takes an undecided application back."""
-    day = on or today()
+    day = on or clock.today()
     adm = await get_admission(admission_id)
     own = actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id
     if not own:
@@ -282,7 +282,7 @@ async def end(admission_id: int, *, reason: str, actor: Principal | None, author
               on: date | None = None) -> dict[str, Any]:
     """End an admission before its period is over (the work is done): the item leaves the
     lists from ``on`` (default today)."""
-    day = on or today()
+    day = on or clock.today()
     await sweep(day)
     adm = await get_admission(admission_id)
     await _authorize(authorize, actor, "admission.decide", adm.areas)
@@ -309,7 +309,7 @@ async def sweep(day: date | None = None, *, ids: list[int] | None = None) -> int
     Conditional updates, so workers sweeping at once record each step once. The lists need no
     rebuild: the index already knows the days (so no revision bump).
     """
-    day = day or today()
+    day = day or clock.today()
     qs = Admission.filter(state__in=("approved", "active"), period_start__lte=day)
     if ids is not None:
         qs = qs.filter(id__in=ids)

@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
+from ..config import DEFAULTS, Settings
+from ..domain import clock
 from ..domain.catalog import check_item
 from ..domain.scope import SYSTEM, Principal
 from . import catalog_admission
-from .catalog import authorizer_for, today
+from .catalog import authorizer_for
 from .catalog_models import ServiceItem
 from .catalog_sheets import import_items
 from .models import Area, User
@@ -75,7 +77,7 @@ async def _principal(username: str | None) -> Principal | None:
     return await principal_for(user)
 
 
-async def load(settings=None) -> dict:
+async def load(settings: Settings = DEFAULTS) -> dict:
     """Load the starter catalog (published from its ``published_on``) unless items exist."""
     if await ServiceItem.exists():
         return {}
@@ -86,7 +88,7 @@ async def load(settings=None) -> dict:
     report = await import_items(items, actor=SYSTEM, on=date.fromisoformat(data["published_on"]))
     admitted = 0
     if await Area.exists(code=DEMO_STREET):
-        start = today() - timedelta(days=30)
+        start = clock.today() - timedelta(days=30)
         for spec in ADMISSIONS:
             applicant = await _principal(spec["by"])
             body = {k: spec[k] for k in ("department", "reason", "legal_basis", "funding", "areas", "item")}

@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from ..domain import clock
 from ..domain.admission import check_refusal
 from ..domain.catalog import infer_level
 from ..domain.error_codes import ErrorCode
@@ -19,7 +20,7 @@ from ..domain.errors import Conflict, NotFound
 from ..domain.levels import is_within
 from ..domain.scope import Principal
 from . import audit
-from .catalog import Authorize, _authorize, actor_name, today
+from .catalog import Authorize, _authorize, actor_name
 from .catalog_models import Admission, AdmissionRefusal
 from .models import Area
 
@@ -30,7 +31,7 @@ def refusal_view(row: AdmissionRefusal) -> dict[str, Any]:
 
 
 async def record_refusal(data: dict[str, Any], *, actor: Principal | None, authorize: Authorize = None) -> dict:
-    day = today()
+    day = clock.today()
     refusal = check_refusal(data, on=day)
     area = await Area.filter(code=refusal.community).first()
     if area is None or area.level != "community":

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound
 from ..domain.privacy import mask_name
 from ..domain.scope import Principal
 from ..domain.seal import check_seal_item, check_seal_request, seal_record, seal_serial
 from . import audit
-from .catalog import TZ, Authorize, _authorize, actor_name, item_detail, today
+from .catalog import Authorize, _authorize, actor_name, item_detail
 from .catalog_models import SealUse
 from .models import Area
 
@@ -38,10 +38,10 @@ async def log_seal_use(data: Any, *, actor: Principal | None, authorize: Authori
         raise NotFound(f"社区 {req.community} 不存在", f"community {req.community} not found",
                        code=ErrorCode.NOT_FOUND, details={"field": "community"})
     await _authorize(authorize, actor, "seal.use", [req.community])
-    item = await item_detail(req.item_code, day=today(), area=req.community)
+    item = await item_detail(req.item_code, day=clock.today(), area=req.community)
     check_seal_item(req.item_code, item["list"], name=item["name"], responsible=item.get("responsible", ""),
                     venues=item.get("venues", []))
-    used_at = datetime.now(TZ).replace(microsecond=0)
+    used_at = clock.now().astimezone(clock.CHINA).replace(microsecond=0)
     by = actor_name(actor)
     for _ in range(5):
         number = await SealUse.filter(community=req.community).count() + 1

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain import clock
 from ..domain.admission import AdmissionApplication, AdmissionState, Funding, admission_window
 from ..domain.catalog import (
     CATEGORIES,
@@ -37,12 +38,6 @@ from ..domain.catalog import (
 from ..domain.search import CatalogIndex, SearchDoc
 from .catalog_models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
 from .freshness import RevisionCache
-
-
-def today() -> date:
-    from .catalog import today as china_today
-
-    return china_today()
 
 NOTIFY_CHANNEL = "gridsvc_catalog"
 INDEXED_STATUSES = ("published", "superseded", "revoked")
@@ -288,7 +283,7 @@ class CatalogIndexHolder(RevisionCache):
                 # the cyclic collector, every full collection walks them all (pauses of 50-150 ms
                 # at 10,000 items). Frozen, they are skipped; refcounting still frees an old index.
                 gc.freeze()
-            self.current.warm(today())
+            self.current.warm(clock.today())
             self.checked()
             return self.current
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.catalog import (
     CATEGORIES,
     LISTS,
@@ -35,7 +36,7 @@ from ..domain.error_codes import ErrorCode
 from ..domain.errors import BadRequest, Conflict, DomainError, Forbidden, Unauthenticated, ValidationError
 from ..domain.scope import Principal, is_system
 from . import audit
-from .catalog import Authorize, _authorize, _check_day, _store_publication, actor_name, record_of, scope_areas, today
+from .catalog import Authorize, _authorize, _check_day, _store_publication, actor_name, record_of, scope_areas
 from .catalog_models import ServiceItem, ServiceItemVersion
 from .catalog_search import bump_revision, mark_all_dirty
 from .models import Area
@@ -353,4 +354,4 @@ async def export_items(*, on: date | None = None, area: str | None = None, categ
                        list_: str | None = None) -> list[ServiceItemData]:
     from .catalog import items_on
 
-    return await items_on(on or today(), area=area, category=category, list_=list_)
+    return await items_on(on or clock.today(), area=area, category=category, list_=list_)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..config import DEFAULTS, Settings
 from .compounds import add_buildings, create_compound, get_compound
 from .models import Area
 
@@ -19,7 +20,7 @@ def _estate_shape(g1: BaseGeometry, g2: BaseGeometry, community: BaseGeometry) -
     return band.intersection(community).buffer(0)
 
 
-async def load(settings=None) -> dict:
+async def load(settings: Settings = DEFAULTS) -> dict:
     community = await Area.filter(code=COMMUNITY).first()
     if community is None:
         return {}

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
@@ -36,7 +37,7 @@ from ..domain.volunteers import (
     remaining_places,
     summarise_hours,
 )
-from ..domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
+from ..domain.wishes import WISH_CATEGORIES, ClaimStatus, check_category
 from . import audit, inbox, subtree
 from .models import Area, User
 from .paging import Page, PageRequest, keyset_page
@@ -54,7 +55,7 @@ def _when(value: Any, field: str) -> datetime:
         except ValueError:
             dt = None
         if dt is not None:
-            return dt if dt.tzinfo else dt.replace(tzinfo=CITY_TZ)
+            return dt if dt.tzinfo else dt.replace(tzinfo=clock.CHINA)
     raise ValidationError(f"{field} 应为日期时间(如 2026-02-01T09:00)", f"{field} must be a date-time such as 2026-02-01T09:00",
                           code=ErrorCode.BAD_DATETIME, details={"field": field, "value": str(value)})
 
@@ -117,7 +118,7 @@ async def demand_card(d: Demand, *, full: bool = False, names: dict | None = Non
         "category_zh": WISH_CATEGORIES.get(d.category, d.category),
         "area": {"code": d.area_code, "name": names.get(d.area_code, "")}, "place": d.place,
         "location": {"lon": d.lon, "lat": d.lat},
-        "starts_at": d.starts_at.astimezone(CITY_TZ).isoformat(), "ends_at": d.ends_at.astimezone(CITY_TZ).isoformat(),
+        "starts_at": d.starts_at.astimezone(clock.CHINA).isoformat(), "ends_at": d.ends_at.astimezone(clock.CHINA).isoformat(),
         "volunteers_needed": d.needed, "taken": d.taken, "remaining": remaining_places(d.needed, d.taken),
         "skills": d.skills, "status": d.status, "status_zh": DEMAND_STATUSES.get(d.status, d.status),
     }
@@ -166,7 +167,7 @@ async def list_demands(*, status: str | None = None, under: str | None = None, p
 
 def demand_need(d: Demand) -> Need:
     return Need(id=d.id, category=d.category, lon=d.lon, lat=d.lat, area_code=d.area_code,
-                date=d.starts_at.astimezone(CITY_TZ).date())
+                date=d.starts_at.astimezone(clock.CHINA).date())
 
 
 # ---------------------------------------------------------------------------- taking places
@@ -231,7 +232,7 @@ async def _project_for(d: Demand, org_id: int | None, project: Any, *, now: date
     if p is None:
         raise NotFound(f"贵组织没有编号为 {project} 的项目", f"your organisation has no project {project}",
                        details={"project": project})
-    day = d.starts_at.astimezone(CITY_TZ).date()
+    day = d.starts_at.astimezone(clock.CHINA).date()
     inside = any(d.area_code.startswith(pre) for pre in p.prefixes)
     in_period = p.period_start <= day and (p.period_end is None or day <= p.period_end)
     if p.status != "active" or not inside or not in_period:
@@ -399,12 +400,12 @@ async def volunteer_record(user: User, *, thresholds) -> dict:
         "total_hours": summary.total_hours, "star": summary.star, "next_star_at": summary.next_threshold,
         "hours_to_next_star": summary.hours_to_next, "star_thresholds": list(thresholds),
         "services": [{"demand": r["demand_id"], "title": r["demand__title"],
-                      "date": r["demand__starts_at"].astimezone(CITY_TZ).date().isoformat(),
+                      "date": r["demand__starts_at"].astimezone(clock.CHINA).date().isoformat(),
                       "area": r["demand__area_code"], "hours": float(r["hours"]),
                       "org": {"id": r["org_id"], "name": orgs.get(r["org_id"], "")} if r["org_id"] else None,
                       "note": r["note"] or None} for r in rows],
         "upcoming": [{"demand": t["demand_id"], "title": t["demand__title"], "kind": t["kind"],
-                      "starts_at": t["demand__starts_at"].astimezone(CITY_TZ).isoformat(), "status": t["demand__status"]}
+                      "starts_at": t["demand__starts_at"].astimezone(clock.CHINA).isoformat(), "status": t["demand__status"]}
                      for t in takes],
         "wishes": {"claimed": len(wishes), "confirmed": sum(1 for s in wishes if s == ClaimStatus.CONFIRMED),
                    "active": sum(1 for s in wishes if s == ClaimStatus.ACTIVE)},

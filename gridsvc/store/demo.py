@@ -8,6 +8,7 @@ from typing import Callable
 
 from tortoise.transactions import in_transaction
 
+from ..config import DEFAULTS, Settings
 from ..domain.geojson import read_features
 from ..domain.scope import SYSTEM
 from .areas import AreaInput, store_batch
@@ -25,7 +26,7 @@ async def is_loaded() -> bool:
     return await Area.exists()
 
 
-async def load_demo(*, settings=None, progress: Callable[[int], None] | None = None) -> dict:
+async def load_demo(*, settings: Settings = DEFAULTS, progress: Callable[[int], None] | None = None) -> dict:
     """Areas through the same checks as any import, then staff and the demo accounts."""
     areas_file, people_file = demo_files()
     features = read_features(areas_file.read_bytes())

@@ -6,9 +6,9 @@ claim leaves no "your wish was claimed" behind.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Iterable
 
+from ..domain import clock
 from ..domain.errors import NotFound
 from .models import User, UserArea
 from .paging import PageRequest, keyset_page
@@ -36,9 +36,6 @@ KINDS_ZH = {
     "hours": "服务时长已登记",
 }
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def notify(user_ids: Iterable[int | None], kind: str, title: str, body: str = "", *, link: str = "",
@@ -102,11 +99,11 @@ async def mark_read(user_id: int, notification_id: int) -> dict:
     if n is None:
         raise NotFound("通知不存在", "notification not found", details={"id": notification_id})
     if n.read_at is None:
-        await Notification.filter(id=n.id, read_at__isnull=True).update(read_at=_now())
+        await Notification.filter(id=n.id, read_at__isnull=True).update(read_at=clock.now())
         n = await Notification.get(id=n.id)
     return {**_entry(n), "unread": await unread_count(user_id)}
 
 
 async def mark_all_read(user_id: int) -> dict:
-    changed = await Notification.filter(user_id=user_id, read_at__isnull=True).update(read_at=_now())
+    changed = await Notification.filter(user_id=user_id, read_at__isnull=True).update(read_at=clock.now())
     return {"marked": changed, "unread": await unread_count(user_id)}

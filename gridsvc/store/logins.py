@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from tortoise.functions import Count, Max
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import TooManyRequests, Unauthenticated
 from ..domain.logins import retry_after
@@ -28,7 +29,7 @@ async def _failures(since, exclude: int, **where) -> tuple[int, datetime | None]
 
 async def _wait(username: str, ip: str, attempt_id: int, settings) -> int:
     """Seconds this (account, address) must still wait; 0 when it may try."""
-    at = users.now()
+    at = clock.now()
     since = at - timedelta(seconds=settings.login_window_seconds)
     n, last = await _failures(since, attempt_id, username=username, ip=ip)
     wait = retry_after(n, last, at, free=settings.login_max_failures, cap=settings.login_max_delay_seconds)
@@ -58,11 +59,11 @@ async def authenticate(username: str, password: str, *, ip: str, settings) -> Us
         ok = False
     if not ok or user is None or not user.password_hash or not user.is_active:
         # the attempt row stays: it is the failure; rows past the window are of no further use
-        await LoginAttempt.filter(at__lt=users.now() - timedelta(seconds=settings.login_window_seconds)).delete()
+        await LoginAttempt.filter(at__lt=clock.now() - timedelta(seconds=settings.login_window_seconds)).delete()
         raise Unauthenticated("用户名或密码错误", "wrong username or password", code=ErrorCode.BAD_CREDENTIALS)
     if hasher.check_needs_rehash(user.password_hash):
         await User.filter(id=user.id).update(password_hash=hasher.hash(password))
     # only this address's failures are forgiven: an attacker elsewhere keeps waiting
     await LoginAttempt.filter(username=username, ip=ip[:64]).delete()
-    await User.filter(id=user.id).update(last_login_at=users.now())
+    await User.filter(id=user.id).update(last_login_at=clock.now())
     return user

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
@@ -42,9 +43,6 @@ def dummy_hash() -> str:
 
 MIN_PASSWORD = 8
 
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def hash_token(token: str) -> str:
@@ -250,13 +248,13 @@ async def open_session(user: User, *, ip: str, settings) -> tuple[str, Session]:
     token = secrets.token_urlsafe(32)
     session = await Session.create(
         id=hash_token(token), user=user, csrf_token=secrets.token_urlsafe(24),
-        expires_at=now() + timedelta(hours=settings.session_hours), ip=ip,
+        expires_at=clock.now() + timedelta(hours=settings.session_hours), ip=ip,
     )
     return token, session
 
 
 async def session_user(token: str) -> tuple[User, Session] | None:
-    s = await Session.filter(id=hash_token(token), expires_at__gt=now()).select_related("user").first()
+    s = await Session.filter(id=hash_token(token), expires_at__gt=clock.now()).select_related("user").first()
     if s is None or not s.user.is_active:
         return None
     return s.user, s
@@ -269,7 +267,7 @@ async def close_session(token: str) -> None:
 async def issue_token(user: User, *, settings, label: str = "") -> tuple[str, ApiToken]:
     token = "gst_" + secrets.token_urlsafe(32)
     row = await ApiToken.create(token_hash=hash_token(token), user=user, label=label[:100],
-                                expires_at=now() + timedelta(hours=settings.token_hours))
+                                expires_at=clock.now() + timedelta(hours=settings.token_hours))
     return token, row
 
 
@@ -278,10 +276,10 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
 
 async def token_user(token: str) -> tuple[User, ApiToken] | None:
-    t = await ApiToken.filter(token_hash=hash_token(token), expires_at__gt=now()).select_related("user").first()
+    t = await ApiToken.filter(token_hash=hash_token(token), expires_at__gt=clock.now()).select_related("user").first()
     if t is None or not t.user.is_active:
         return None
-    at = now()
+    at = clock.now()
     if t.last_used_at is None or t.last_used_at < at - TOKEN_USE_RESOLUTION:
         await ApiToken.filter(id=t.id).update(last_used_at=at)
     return t.user, t
@@ -295,7 +293,7 @@ def token_card(t: ApiToken, current_id: int | None = None) -> dict:
 
 
 async def list_tokens(user_id: int, current_id: int | None = None) -> list[dict]:
-    rows = await ApiToken.filter(user_id=user_id, expires_at__gt=now()).order_by("-created_at", "-id")
+    rows = await ApiToken.filter(user_id=user_id, expires_at__gt=clock.now()).order_by("-created_at", "-id")
     return [token_card(t, current_id) for t in rows]
 
 

@@ -24,6 +24,8 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from ..config import Settings
+from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from .records import get_or_404, record_id
@@ -33,7 +35,6 @@ from ..domain.privacy import Contact, FullViewReason, contact_view, full_view_re
 from ..domain.scope import Principal, acts_for_org
 from ..domain.wishes import (
     BENEFICIARIES,
-    CITY_TZ,
     CLAIM_STATUS_AFTER,
     FINAL_STATUSES,
     MAX_EXTENSIONS,
@@ -70,13 +71,6 @@ UTC = timezone.utc
 VOLUNTEER_MAX_ACTIVE_DEFAULT = 3
 LIVE_CLAIM = (ClaimStatus.ACTIVE.value, ClaimStatus.FULFILLED.value)  # the claim holds the wish
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def city_today(now: datetime) -> date:
-    return now.astimezone(CITY_TZ).date()
 
 
 # ---------------------------------------------------------------------------- who is asking
@@ -249,10 +243,10 @@ async def home_building(user_id: int) -> str | None:
         "area__code", flat=True)
 
 
-async def value_cap(grid_code: str, settings) -> Decimal:
+async def value_cap(grid_code: str, settings: Settings) -> Decimal:
     """The district's cap on a wish's value: ``wish_value_cap`` in the district's properties
     (PATCH /api/v1/areas/{district}), else the setting (GRIDSVC_WISH_VALUE_CAP, 500)."""
-    default = Decimal(str(getattr(settings, "wish_value_cap", 500) if settings else 500))
+    default = Decimal(settings.wish_value_cap)
     district = await Area.filter(code=grid_code[:6], level="district").first()
     raw = (district.properties or {}).get("wish_value_cap") if district else None
     if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
@@ -288,9 +282,9 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
     """A new wish, ``submitted`` for screening; grid staff posting for a resident (代办) is
     recorded as such. The contact data is a snapshot of the resident's account (or what the
     request gives for this wish)."""
-    now = now or utcnow()
+    now = now or clock.now()
     cap = await value_cap(placement.grid_code, settings)
-    content = _content(data, today=city_today(now), cap=cap)
+    content = _content(data, today=clock.china(now).date(), cap=cap)
     phone = check_phone(str(data["contact_phone"])) if data.get("contact_phone") else resident.phone
     address = data.get("address")
     if address is not None and (not isinstance(address, str) or len(address.strip()) > 200):
@@ -368,7 +362,7 @@ async def _already_claimed(wish: Wish) -> Conflict:
     if holder is None:
         return await _changed_meanwhile(wish)
     claim = await current_claim(fresh)
-    deadline = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M") if claim else ""
+    deadline = claim.deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M") if claim else ""
     who = holder["name"] or "他人"
     return Conflict(f"该心愿已被「{who}」认领(期限 {deadline}),不能重复认领",
                     f"this wish is already claimed by {who} (until {deadline})", code=ErrorCode.ALREADY_CLAIMED,
@@ -382,7 +376,7 @@ async def act(wish: Wish, action: str, st: Standing, data: dict, *, settings, no
     status does not allow the action (``bad_transition``; ``already_claimed`` naming the holder),
     403 ``wrong_actor`` when the status allows it but not for this user, 422 for bad fields,
     409 when someone else changed the wish meanwhile."""
-    now = now or utcnow()
+    now = now or clock.now()
     act_ = check_action(action)
     claim = await current_claim(wish)
     may_claim = act_ is WishAction.CLAIM and (st.has(Actor.ORG_MEMBER) or st.has(Actor.VOLUNTEER))
@@ -443,7 +437,7 @@ async def _return(wish, claim, st, data, *, now, settings):
 async def _resubmit(wish, claim, st, data, *, now, settings):
     edits = {k: v for k, v in data.items() if k in ("title", "category", "value_yuan", "wish_by", "beneficiary",
                                                     "description")}
-    content = _content(edits, today=city_today(now), cap=await value_cap(wish.grid_code, settings), base=wish) if edits else {}
+    content = _content(edits, today=clock.china(now).date(), cap=await value_cap(wish.grid_code, settings), base=wish) if edits else {}
     async with in_transaction():
         await _move(wish, WishAction.RESUBMIT, st, now=now, note=_note(data), extra=content)
         await _tell("resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish, "心愿已修改并重新提交",
@@ -554,7 +548,7 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
             await _event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
                          claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
             holder = await holder_of(wish, claim, full=True)
-            due = deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+            due = deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
             await _tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
                         "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",
                         detail_en=f"by {holder['name']}, due {due}", skip=actor.user_id)
@@ -575,7 +569,7 @@ async def _project_for_claim(wish: Wish, org_id: int | None, project: Any, *, no
 
     if org_id is None or not await Organisation.exists(id=org_id):
         raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
-    candidates = await eligible_projects(wish, org_id=org_id, today=city_today(now))
+    candidates = await eligible_projects(wish, org_id=org_id, today=clock.china(now).date())
     if project in (None, ""):
         return candidates[0] if candidates else None
     pid = record_id(project)
@@ -601,7 +595,7 @@ async def _extend(wish, claim, st, data, *, now, settings):
         if n != 1:
             raise Conflict("认领已被他人处理,请刷新", "the claim was changed meanwhile; reload", code=ErrorCode.STALE)
         await Wish.filter(id=wish.id).update(version=F("version") + 1, updated_at=now)
-        due = new.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+        due = new.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
         await _event(wish, WishAction.EXTEND.value, st.principal, Actor.CLAIMER, wish.status, wish.status,
                      note=f"新期限 new deadline {due}", claim_id=claim.id, now=now)
         await _tell("extended", [wish.resident_id], wish, "认领方申请延期", "the claimer extended the deadline",
@@ -619,7 +613,7 @@ async def _release(wish, claim, st, data, *, now, settings):
 
 
 async def _fulfil(wish, claim, st, data, *, now, settings):
-    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or city_today(now), claim.claimed_at, city_today(now))
+    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or clock.china(now).date(), claim.claimed_at, clock.china(now).date())
     photo = data.get("photo")
     fields: dict = {"fulfilled_note": f.note, "fulfilled_on": f.fulfilled_on}
     if photo is not None:
@@ -692,7 +686,7 @@ async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *
 
 async def rate(wish: Wish, st: Standing, data: dict, *, now: datetime | None = None) -> Rating:
     """Rate a confirmed wish once (1-5 stars and a comment), by its resident or staff for them."""
-    now = now or utcnow()
+    now = now or clock.now()
     if not (st.has(Actor.RESIDENT_OWNER) or st.has(Actor.GRID_STAFF)):
         raise Forbidden("只有居民本人或网格员可以评价", "only the resident (or staff for them) rates a wish",
                         code=ErrorCode.WRONG_ACTOR)
@@ -714,7 +708,7 @@ async def expire_claims(now: datetime | None = None) -> int:
     with the history kept and everyone concerned told. Cheap when nothing is due (one
     indexed query), so reads of wishes call it; `gridsvc expire-claims` runs it from cron.
     Safe to run in several processes at once: each claim expires in one conditional update."""
-    now = now or utcnow()
+    now = now or clock.now()
     due = await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=now).order_by("id")
     done = 0
     for claim in due:
@@ -729,7 +723,7 @@ async def expire_claims(now: datetime | None = None) -> int:
                 if claim.project_id:
                     await Project.filter(id=claim.project_id, taken__gt=0).update(taken=F("taken") - 1)
                 wish = await Wish.get(id=claim.wish_id)
-                due_at = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
+                due_at = claim.deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
                 await _event(wish, WishAction.EXPIRE.value, None, Actor.SYSTEM, WishStatus.CLAIMED, WishStatus.PUBLISHED,
                              note=f"期限 deadline {due_at}", claim_id=claim.id, now=now)
                 await _tell("expired", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code),
@@ -747,7 +741,7 @@ class _Skip(Exception):
 
 
 async def claims_due() -> bool:
-    return await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=utcnow()).exists()
+    return await Claim.filter(status=ClaimStatus.ACTIVE.value, deadline__lte=clock.now()).exists()
 
 
 # ---------------------------------------------------------------------------- reading

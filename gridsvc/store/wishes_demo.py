@@ -9,12 +9,14 @@ real use; the demo account `orgmember` joins 川口社区爱心服务社, which 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import shapely
 
+from ..config import DEFAULTS, Settings
+from ..domain import clock
 from ..domain.orgs import make_credit_code, org_code_check_char
-from ..domain.wishes import CITY_TZ, Actor
+from ..domain.wishes import Actor
 from . import demands, orgs, users, wishes
 from .models import Area, User, UserArea
 from .wish_models import Claim, Demand, VolunteerProfile
@@ -123,9 +125,9 @@ async def _placement(building: str) -> wishes.Placement:
     return wishes.Placement(round(pt.x, 6), round(pt.y, 6), building[:15], building, chain, area.name)
 
 
-async def load(settings=None) -> dict:
-    now = datetime.now(timezone.utc)
-    today = wishes.city_today(now)
+async def load(settings: Settings = DEFAULTS) -> dict:
+    now = clock.now()
+    today = clock.china(now).date()
     password_hash = (await User.get(username="resident")).password_hash
     admin = await _principal("admin")
 
@@ -234,7 +236,7 @@ async def _demands(now: datetime) -> int:
     recruiting, one closed, and one done last month with everyone's hours recorded."""
     worker = await _principal("worker")
     head = await _principal("head")
-    at9 = datetime.now(CITY_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    at9 = clock.now().astimezone(clock.CHINA).replace(hour=9, minute=0, second=0, microsecond=0)
     area = await Area.get(code=COMMUNITY)
     grid = await Area.get(code="610202004002001")
 

@@ -12,6 +12,8 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, shap
 
 from gridsvc.domain import geometry as G
 from gridsvc.domain.errors import ValidationError
+from gridsvc.domain.geometry.checks import _STRTREE_MIN
+from gridsvc.domain.geometry.measure import _m_per_deg_lat
 from tests.kit.boundaries import boundary_file
 
 # ~85 m east-west x 111 m north-south at 39.9°N
@@ -222,7 +224,7 @@ def test_own_code_is_skipped_and_contained_sibling_found():
 def test_many_siblings_use_the_tree():
     n = 40
     siblings = [(f"{i}-{j}", cell(i, j)) for i in range(n) for j in range(n)]
-    assert len(siblings) >= G._STRTREE_MIN
+    assert len(siblings) >= _STRTREE_MIN
     geom = box(LON + 10.5 * D, LAT + 10.5 * D, LON + 11.5 * D, LAT + 11.5 * D)  # straddles four cells
     found = G.check_siblings(geom, siblings)
     assert sorted(p.details["sibling"] for p in found) == ["10-10", "10-11", "11-10", "11-11"]
@@ -307,7 +309,7 @@ def test_area_holes_multipolygons_points_and_lines():
 
 def test_area_of_small_building_is_precise():
     # 10 m x 10 m
-    g = box(LON, LAT, LON + G.meters_to_degrees(10, LAT), LAT + 10 / G._m_per_deg_lat(LAT))
+    g = box(LON, LAT, LON + G.meters_to_degrees(10, LAT), LAT + 10 / _m_per_deg_lat(LAT))
     assert G.area_m2(g) == pytest.approx(100, rel=1e-3)
 
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from gridsvc.domain import clock
 from gridsvc.domain.errors import Conflict, Forbidden, ValidationError
 from gridsvc.domain.wishes import (
     ACTOR_FOR_ACTION,
     BENEFICIARIES,
-    CITY_TZ,
     CLAIM_STATUS_AFTER,
     FINAL_STATUSES,
     TRANSITIONS,
@@ -272,7 +272,7 @@ def test_reason() -> None:
 
 # ---------------------------------------------------------------------------- claims
 
-T0 = datetime(2026, 1, 10, 9, 30, tzinfo=CITY_TZ)
+T0 = datetime(2026, 1, 10, 9, 30, tzinfo=clock.CHINA)
 
 
 def test_claim_deadline_defaults_to_14_days() -> None:
@@ -282,9 +282,9 @@ def test_claim_deadline_defaults_to_14_days() -> None:
 
 def test_claim_deadline_is_capped_by_the_wish_by_day() -> None:
     d = claim_deadline(T0, date(2026, 1, 15))
-    assert d == datetime(2026, 1, 16, 0, 0, tzinfo=CITY_TZ)
+    assert d == datetime(2026, 1, 16, 0, 0, tzinfo=clock.CHINA)
     # claimed on the wish-by day itself: until midnight
-    assert claim_deadline(T0, date(2026, 1, 10)) == datetime(2026, 1, 11, tzinfo=CITY_TZ)
+    assert claim_deadline(T0, date(2026, 1, 10)) == datetime(2026, 1, 11, tzinfo=clock.CHINA)
 
 
 def test_naive_and_utc_times_are_read_correctly() -> None:

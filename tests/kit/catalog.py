@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gridsvc.domain import clock
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
@@ -73,7 +74,7 @@ async def seed(on: date = date(2024, 1, 1)) -> None:
 async def starter_catalog(tree) -> None:
     """The starter catalog (the items for the test tree's districts) and STREET_ITEM, in force
     since yesterday."""
-    yesterday = store.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     await sheets.import_items(fixture_items({tree.district, tree.other_district}), actor=SYSTEM, on=yesterday)
     await publish_new(STREET_ITEM, yesterday)
 
@@ -89,8 +90,8 @@ def application(people, **changes) -> dict:
     data = {
         "department": "王益区卫生健康局", "reason": "需社区协助核对适龄儿童接种信息",
         "legal_basis": "《中华人民共和国疫苗管理法》", "funding": {"amount": "每社区每年 1.2 万元", "source": "区财政"},
-        "areas": [people.street], "period_start": store.today().isoformat(),
-        "period_end": (store.today() + timedelta(days=90)).isoformat(), "item": TASK,
+        "areas": [people.street], "period_start": clock.today().isoformat(),
+        "period_end": (clock.today() + timedelta(days=90)).isoformat(), "item": TASK,
     }
     data.update(changes)
     return data

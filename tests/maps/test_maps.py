@@ -503,3 +503,13 @@ def test_render_map_refuses_clearly(demo_sqlite_template, tmp_path, args, messag
     r = gridsvc("render-map", *args, "--db", f"sqlite://{demo_sqlite_template.location}", cwd=tmp_path)
     assert r.returncode == 1 and re.search(message, r.stderr), r.stderr
     assert not (tmp_path / "maps").exists()
+
+
+def test_feature_layers_are_registered_by_create_app():
+    """The features' layers come from start-up, not from whichever API module was imported first:
+    an app built after they were removed has them again."""
+    for key in ("wishes", "compounds"):
+        unregister_layer(key)
+    assert not {"wishes", "compounds"} & {x.key for x in registered_layers()}
+    create_app(Settings(secret_key="t"), manage_db=False)
+    assert {"wishes", "compounds"} <= {x.key for x in registered_layers(role="worker")}

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from gridsvc.domain import clock
 from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store import catalog as store
@@ -113,7 +114,7 @@ async def test_backdating_a_publication_is_refused_for_people(who):
         await store.publish_item("GS-SB-001", on=D("2020-01-01"), actor=admin, authorize=scoped(admin))
     assert e.value.code == "date_in_past"
     view = await store.publish_item("GS-SB-001", actor=admin, authorize=scoped(admin))
-    assert view["published_on"] == store.today().isoformat()
+    assert view["published_on"] == clock.today().isoformat()
 
 
 async def test_list_and_category_cannot_change_and_codes_are_assigned(tree):
@@ -312,19 +313,19 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
     a = CatalogIndexHolder(normalise_db_url(db_url))
     b = CatalogIndexHolder(normalise_db_url(db_url))
     try:
-        await seed(store.today() - timedelta(days=1))
+        await seed(clock.today() - timedelta(days=1))
         for h in (a, b):
-            assert [x["code"] for x in (await h.get()).search("低保", on=store.today())] == ["GS-SB-001"]
+            assert [x["code"] for x in (await h.get()).search("低保", on=clock.today())] == ["GS-SB-001"]
         first_a, first_b = await a.get(), await b.get()
         assert await a.get() is first_a  # nothing changed: no rebuild
         await store.revoke_item("GS-SB-001", reason="测试", actor=SYSTEM)
         b.dirty = False  # as if the change came from another process: only the watcher can tell b
-        assert (await a.get()).search("低保", on=store.today()) == []
+        assert (await a.get()).search("低保", on=clock.today()) == []
         for _ in range(100):  # PostgreSQL delivers the NOTIFY asynchronously: wait for b to see the revoke
-            if not (await b.get()).search("低保", on=store.today()):
+            if not (await b.get()).search("低保", on=clock.today()):
                 break
             await asyncio.sleep(0.01)
-        assert (await b.get()).search("低保", on=store.today()) == []
+        assert (await b.get()).search("低保", on=clock.today()) == []
         # b updated the revoked item in place rather than rebuilding, and agrees with a fresh build
         assert (await b.get()) is first_b and first_b.revision == (await build_search()).revision
         await store.edit_item("GS-SF-101", {"name": "老年人助餐服务预约"}, actor=SYSTEM)
@@ -333,8 +334,8 @@ async def test_every_holder_sees_a_change_made_through_another(tree, db_url):
         for h in (a, b):
             s = await h.get()
             for q, area in (("助餐", tree.community), (None, tree.community2), ("居民身份证", None), ("gs", tree.grid)):
-                assert s.search(q, area_code=area, on=store.today(), limit=None) == \
-                    fresh.search(q, area_code=area, on=store.today(), limit=None), (q, area)
+                assert s.search(q, area_code=area, on=clock.today(), limit=None) == \
+                    fresh.search(q, area_code=area, on=clock.today(), limit=None), (q, area)
     finally:
         await a.close()
         await b.close()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from gridsvc.store.models import ApiToken, Session, User
-from gridsvc.store.users import now
+from gridsvc.domain.clock import now
 from tests.conftest import PASSWORD, Client
 
 NEW = "brand-new-pass-1"

@@ -7,14 +7,14 @@ import asyncio
 import io
 from datetime import timedelta
 
-from gridsvc.store import catalog as store
 from gridsvc.store import catalog_sheets as sheets
 from gridsvc.store.catalog_models import ServiceItemVersion
 from gridsvc.store.users import create_user
 from tests.conftest import PASSWORD
 from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, application
+from gridsvc.domain import clock
 
-YESTERDAY = lambda: store.today() - timedelta(days=1)  # noqa: E731
+YESTERDAY = lambda: clock.today() - timedelta(days=1)  # noqa: E731
 
 
 
@@ -71,7 +71,7 @@ async def test_area_catalog_inherits_from_street_and_past_days(client, catalog):
     assert "老年人助餐服务登记" in await names(client, area=t.grid, limit=500)
     assert "老年人助餐服务登记" not in await names(client, area="610203001001", limit=500)
     assert "老年人助餐服务登记" not in await names(client, area=t.district, limit=500)
-    before = (store.today() - timedelta(days=2)).isoformat()
+    before = (clock.today() - timedelta(days=2)).isoformat()
     assert await names(client, on=before) == []
     assert await names(client, q="低保", on=before) == []
 
@@ -131,7 +131,7 @@ async def test_edit_publish_revoke_through_http(client, people):
     mine = {**DIBAO, "code": "GS-SB-101", "areas": [people.street]}
     assert (await client.post("/api/v1/services", json=mine, headers=h)).status_code == 201
     r = await client.post("/api/v1/services/GS-SB-101/publish", headers=h)
-    assert r.status_code == 200 and r.json()["published_on"] == store.today().isoformat()
+    assert r.status_code == 200 and r.json()["published_on"] == clock.today().isoformat()
     assert (await client.post("/api/v1/services/GS-SB-101/publish", headers=h)).status_code == 409  # no draft
     etag = (await client.get("/api/v1/services/GS-SB-101")).headers["etag"]
     r = await client.patch("/api/v1/services/GS-SB-101", json={"time_limit_days": 7}, headers={**h, "If-Match": etag})
@@ -146,7 +146,7 @@ async def test_edit_publish_revoke_through_http(client, people):
     assert r.status_code == 403
     r = await client.post("/api/v1/services/GS-SB-101/publish", json={"on": "2020-01-01"}, headers=h)
     assert r.status_code == 422 and r.json()["error"]["code"] == "date_in_past"
-    later = (store.today() + timedelta(days=10)).isoformat()
+    later = (clock.today() + timedelta(days=10)).isoformat()
     r = await client.post("/api/v1/services/GS-SB-101/publish", json={"on": later}, headers=h)
     assert r.status_code == 200  # scheduled
     assert (await client.get("/api/v1/services/GS-SB-101")).json()["time_limit_days"] == 30
@@ -229,7 +229,7 @@ async def test_admission_through_http(client, people):
     # in the lists of the street's communities for the period, nowhere else
     assert await names(client, q="疫苗", area=people.community) == ["适龄儿童疫苗补种信息核查"]
     assert await names(client, q="疫苗", area="610203001001") == []
-    after = (store.today() + timedelta(days=91)).isoformat()
+    after = (clock.today() + timedelta(days=91)).isoformat()
     assert await names(client, q="疫苗", area=people.community, on=after) == []
     r = await client.get("/api/v1/services/ZR-WJ-101", params={"area": people.grid})
     assert r.status_code == 200 and r.json()["admissions"][0]["id"] == aid

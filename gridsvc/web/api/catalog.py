@@ -14,6 +14,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationError
@@ -125,7 +126,7 @@ async def _optional_json(request: Request) -> dict:
 async def list_services(request: Request) -> Response:
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or store.today()
+    day = date_param(request) or clock.today()
     page = page_request(request)
     start = rank_start("services", page)
     search = await catalog_search(request)
@@ -143,7 +144,7 @@ async def get_service(request: Request) -> Response:
     except ValueError:
         raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "version"}) from None
-    view = await store.item_detail(code, day=date_param(request) or store.today(), area=await area_param(request),
+    view = await store.item_detail(code, day=date_param(request) or clock.today(), area=await area_param(request),
                                    version=number, may_see_drafts=await may_edit(request, code))
     return json_ok(view, headers={"ETag": view["etag"]})
 
@@ -199,7 +200,7 @@ async def export_services(request: Request) -> Response:
         raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code=ErrorCode.NOT_FOUND)
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or store.today()
+    day = date_param(request) or clock.today()
     items = await sheets.export_items(on=day, area=area, category=category, list_=list_)
     body = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
     name = f"服务事项目录-{area + '-' if area else ''}{day.isoformat()}.{fmt}"

@@ -49,19 +49,6 @@ async def add_buildings(request: Request) -> Response:
     return json_ok(await store.add_buildings(row, data.get("buildings"), actor=p))
 
 
-def _register_map_layer() -> None:
-    """Compounds as a toggle on "my area" (public, like the floor plans)."""
-    from ...maps import register_layer
-
-    register_layer("小区/院落", "Residential compounds", "/api/v1/compounds?bbox={bbox}", key="compounds",
-                   min_zoom=14, fields=[("kind_zh", "类型 Kind"), ("property_company", "物业 Property company"),
-                                        ("owners_committee", "业委会 Owners' committee"),
-                                        ("party_branch", "党支部 Party branch")],
-                   style={"color": "#00695c", "fillColor": "#80cbc4", "fillOpacity": 0.25})
-
-
-_register_map_layer()
-
 _ID = param("id", "path", type_="integer", required=True)
 ROUTES = [
     endpoint("/compounds", create_compound, "POST", "登记小区/院落 (record a residential compound)", tag="areas",

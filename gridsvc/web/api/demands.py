@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
@@ -19,7 +20,6 @@ from ...store.allocations import matches_for
 from ...store.models import User, UserArea
 from ...store.orgs import org_areas
 from ...store.wish_models import VolunteerProfile
-from ...store.wishes import utcnow
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
@@ -39,7 +39,7 @@ async def create_demand(request: Request) -> Response:
     data = await read_json(request)
     area = await store.demand_area(data)
     require(request, "demand.publish", area.code)
-    d = await store.create_demand(data, area, actor=actor, now=utcnow())
+    d = await store.create_demand(data, area, actor=actor, now=clock.now())
     return json_ok(await store.demand_card(d), 201, headers={"Location": f"/api/v1/demands/{d.id}"})
 
 
@@ -67,7 +67,7 @@ async def _take(request: Request, kind: str) -> Response:
                         else "only volunteers sign up", code=ErrorCode.WRONG_ROLE, details={"role": p.role})
     p = require(request, "demand.take", d.area_code)
     data = await body_or_empty(request)
-    take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"), now=utcnow())
+    take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"), now=clock.now())
     d = await store.get_demand(d.id)
     return json_ok({**await store.demand_card(d), "take": {"id": take.id, "kind": take.kind, "count": take.count,
                                                            "claimer_kind": take.claimer_kind}}, 201)
@@ -86,7 +86,7 @@ async def release_demand(request: Request) -> Response:
     d = await store.get_demand(path_id(request))
     data = await body_or_empty(request)
     take = await store.release(d, principal(request), take_id=data.get("take"),
-                               staff=can(request, "demand.publish", d.area_code), now=utcnow())
+                               staff=can(request, "demand.publish", d.area_code), now=clock.now())
     d = await store.get_demand(d.id)
     return json_ok({**await store.demand_card(d), "released": {"id": take.id, "count": take.count}})
 
@@ -99,7 +99,7 @@ async def demand_step(request: Request) -> Response:
     if action not in ("close", "reopen", "cancel", "complete"):
         raise NotFound(f"未知的需求操作 {action}", f"unknown demand action {action}",
                        details={"actions": ["close", "reopen", "cancel", "complete"]})
-    d = await store.step(d, action, actor=actor, now=utcnow())
+    d = await store.step(d, action, actor=actor, now=clock.now())
     return json_ok(await store.demand_card(d))
 
 
@@ -108,7 +108,7 @@ async def record_hours(request: Request) -> Response:
     d = await store.get_demand(path_id(request))
     require(request, "demand.publish", d.area_code)
     data = await read_json(request)
-    recorded = await store.record_hours(d, data.get("entries"), actor=actor, now=utcnow())
+    recorded = await store.record_hours(d, data.get("entries"), actor=actor, now=clock.now())
     return json_ok({"demand": d.id, "recorded": recorded})
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from ...domain import clock
 from ...domain.catalog import NEGATIVE_LISTS, Material, ServiceItemData, check_item
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound
@@ -55,7 +56,7 @@ async def services(request: Request) -> Response:
     try:
         area = await _jurisdiction(request)
         search = await catalog_search(request)
-        found = search.search(None, area_code=area, on=store.today(), limit=None)
+        found = search.search(None, area_code=area, on=clock.today(), limit=None)
     except DomainError as e:
         return georeport_error(e)
     return JSONResponse([service(_light_item(s)) for s in found if s["list"] not in NOT_SERVICES])
@@ -65,7 +66,7 @@ async def service_definition_json(request: Request) -> Response:
     code = request.path_params["service_code"]
     try:
         area = await _jurisdiction(request)
-        view = await store.item_detail(code, day=store.today(), area=area)
+        view = await store.item_detail(code, day=clock.today(), area=area)
         if view["list"] in NOT_SERVICES:
             raise NotFound(f"{code} 不是可申请的服务", f"{code} is not a service", code=ErrorCode.NOT_A_SERVICE)
     except DomainError as e:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
 from ...store import orgs as store
-from ...store.wishes import city_today, utcnow
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
@@ -120,7 +120,7 @@ async def create_project(request: Request) -> Response:
     else:
         codes = [c for c, _ in await store.org_areas(org.id)]
     authorize_every(actor, "project.manage", codes)
-    project = await store.create_project(org, data, actor=actor, today=city_today(utcnow()))
+    project = await store.create_project(org, data, actor=actor, today=clock.today())
     return json_ok(store.project_card(project, org=org), 201)
 
 

@@ -16,6 +16,7 @@ import binascii
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain import clock
 from ...domain.crs import transform_coords
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, ValidationError
@@ -25,7 +26,7 @@ from ...domain.scope import acts_for_org, entitled
 from ...store import allocations as plans
 from ...store import wishes as store
 from ...store.models import User
-from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
+from ...store.wishes import ListScope, Standing, holds
 from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
@@ -219,7 +220,7 @@ async def wish_matches(request: Request) -> Response:
     if kind not in (None, "project", "volunteer"):
         raise BadRequest("kind 应为 project 或 volunteer", "kind is project or volunteer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "kind"})
-    need = plans.wish_need(wish, city_today(utcnow()))
+    need = plans.wish_need(wish, clock.today())
     return json_ok({"wish": wish.id, "status": wish.status, "date": need.date.isoformat(),
                     "matches": await plans.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200), kind=kind)})
 
@@ -245,7 +246,7 @@ async def create_plan(request: Request) -> Response:
                               code=ErrorCode.UNKNOWN_CATEGORY)
     await store.expire_claims()
     plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
-                                 category=category, today=city_today(utcnow()))
+                                 category=category, today=clock.today())
     return json_ok(await plans.plan_view(plan), 201, headers={"Location": f"/api/v1/allocations/{plan.id}"})
 
 
@@ -271,20 +272,20 @@ async def get_plan(request: Request) -> Response:
 async def edit_plan(request: Request) -> Response:
     plan, actor = await _plan(request)
     data = await read_json(request)
-    plan = await plans.edit_plan(plan, data.get("items"), actor=actor, today=city_today(utcnow()))
+    plan = await plans.edit_plan(plan, data.get("items"), actor=actor, today=clock.today())
     return json_ok(await plans.plan_view(plan))
 
 
 async def accept_plan(request: Request) -> Response:
     plan, actor = await _plan(request)
     await store.expire_claims()
-    plan = await plans.accept_plan(plan, actor=actor, now=utcnow())
+    plan = await plans.accept_plan(plan, actor=actor, now=clock.now())
     return json_ok(await plans.plan_view(plan))
 
 
 async def discard_plan(request: Request) -> Response:
     plan, actor = await _plan(request)
-    plan = await plans.discard_plan(plan, actor=actor, now=utcnow())
+    plan = await plans.discard_plan(plan, actor=actor, now=clock.now())
     return json_ok(await plans.plan_view(plan))
 
 
@@ -334,19 +335,3 @@ ROUTES = [
     *inbox_api.ROUTES,
 ]
 
-
-def _register_map_layer() -> None:
-    """The published wishes as a toggle on "my area" (points rounded to about 100 m, no contact
-    data; the endpoint applies the same scope as the list)."""
-    try:
-        from ...maps import register_layer
-    except ImportError:  # pragma: no cover - maps not installed
-        return
-    register_layer("微心愿", "Micro-wishes", "/api/v1/wishes?format=geojson&status=published&bbox={bbox}&crs={crs}",
-                   key="wishes", min_zoom=12, title_field="title", link_field="url",
-                   fields=[("status_zh", "状态 Status"), ("category_zh", "类别 Category"), ("value_yuan", "预估金额(元) Value"),
-                           ("wish_by", "期望日期 Wish by")],
-                   style={"color": "#c2185b", "fillColor": "#f48fb1"})
-
-
-_register_map_layer()

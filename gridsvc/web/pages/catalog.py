@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
@@ -24,7 +25,14 @@ from ...store import catalog as store
 from ...store import catalog_admission as admission
 from ...store.models import Area
 from ...store.paging import PageRequest
-from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
+from ..api.catalog import (
+    area_param,
+    catalog_search,
+    date_param,
+    filters,
+    may_edit,
+    visible_to,
+)
 from ..permissions import can, principal
 from .render import render
 
@@ -71,7 +79,7 @@ async def services_page(request: Request) -> Response:
     area = await area_param(request)
     category, list_ = filters(request)
     q = (request.query_params.get("q") or "").strip()
-    day = date_param(request) or store.today()
+    day = date_param(request) or clock.today()
     raw_offset = request.query_params.get("offset") or "0"
     offset = int(raw_offset) if raw_offset.isdigit() else 0
     search = await catalog_search(request)
@@ -89,21 +97,21 @@ async def services_page(request: Request) -> Response:
         total=len(hits), offset=offset, page=PAGE, negative=negative, lists=LISTS, choices=choices,
         pick=request.query_params.get("pick"), LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, today=day,
         query=lambda **kw: urlencode({k: v for k, v in {**base, **kw}.items() if v not in (None, "")}),
-        is_past=day != store.today(), show_admissions=can(request, "admission.read"),
+        is_past=day != clock.today(), show_admissions=can(request, "admission.read"),
     )
 
 
 async def item_page(request: Request) -> Response:
     code = request.path_params["code"]
     area = await area_param(request)
-    day = date_param(request) or store.today()
+    day = date_param(request) or clock.today()
     editor = await may_edit(request, code)
     item = await store.item_detail(code, day=day, area=area, may_see_drafts=editor)
     codes = set(item["areas"]) | ({area} if area else set())
     names = dict(await Area.filter(code__in=list(codes)).values_list("code", "name"))
     chain = await _chain(area) if area else []
     return render(request, "catalog/item.html", item=item, area=chain[-1] if chain else None, chain=chain,
-                  names=names, editor=editor, day=day, is_past=day != store.today(),
+                  names=names, editor=editor, day=day, is_past=day != clock.today(),
                   level_of=lambda c: LEVEL_NAMES_ZH.get(infer_level(c), ""),
                   back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
 

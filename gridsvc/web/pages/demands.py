@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, Forbidden, ValidationError
 from ...domain.scope import entitled
@@ -20,7 +21,6 @@ from ...domain.wishes import WISH_CATEGORIES
 from ...store import demands as store
 from ...store import volunteering
 from ...store.paging import PageRequest
-from ...store.wishes import utcnow
 from ..permissions import can, principal, require
 from .render import render
 
@@ -114,7 +114,7 @@ async def post_demand(request: Request) -> Response:
         data = demand_fields(form)
         area = await store.demand_area(data)
         require(request, "demand.publish", area.code)
-        d = await store.create_demand(data, area, actor=principal(request), now=utcnow())
+        d = await store.create_demand(data, area, actor=principal(request), now=clock.now())
     except DomainError as e:
         return _new_form(request, form, e.message, status=e.status)
     return RedirectResponse(f"/demands/{d.id}?done=publish", status_code=303)
@@ -130,7 +130,7 @@ async def demand_page(request: Request, *, error: str | None = None, status: int
     may_take = can(request, "demand.take", d.area_code)
     return render(request, "demands/detail.html", status=status, d=await store.demand_card(d), takes=takes,
                   staff=staff, mine=mine, error=error,
-                  started=utcnow() >= d.starts_at, done=request.query_params.get("done"),
+                  started=clock.now() >= d.starts_at, done=request.query_params.get("done"),
                   can_signup=may_take and entitled(p, "volunteer.act"),
                   can_claim=may_take and entitled(p, "org.act_for") and p.org_id is not None,
                   people=await volunteering.participants(d) if staff else [])
@@ -170,16 +170,16 @@ async def demand_act(request: Request) -> Response:
             count = form.get("count")
             project = form.get("project")
             await store.take(d, p, kind=kind, count=int(str(count)) if str(count or "").isdigit() else None,
-                             project=project or None, now=utcnow())
+                             project=project or None, now=clock.now())
         elif action == "release":
             await store.release(d, p, take_id=form.get("take") or None,
-                                staff=can(request, "demand.publish", d.area_code), now=utcnow())
+                                staff=can(request, "demand.publish", d.area_code), now=clock.now())
         elif action in STEPS:
             require(request, "demand.publish", d.area_code)
-            await store.step(d, action, actor=p, now=utcnow())
+            await store.step(d, action, actor=p, now=clock.now())
         elif action == "hours":
             require(request, "demand.publish", d.area_code)
-            await store.record_hours(d, hours_entries(form), actor=p, now=utcnow())
+            await store.record_hours(d, hours_entries(form), actor=p, now=clock.now())
         else:
             raise ValidationError(f"未知的操作 {action[:20]}", f"unknown action {action[:20]}",
                                   code=ErrorCode.BAD_FIELD, details={"field": "action"})

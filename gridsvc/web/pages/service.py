@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound
 from ...domain.scope import entitled
 from ...store import demands as store
 from ...store import volunteering
-from ...store.wishes import city_today, utcnow
 from ..permissions import principal, require_entitled
 from .demands import login_redirect
 from .render import render
@@ -37,7 +37,7 @@ async def my_service(request: Request) -> Response:
     record = await store.volunteer_record(user, thresholds=settings.volunteer_star_hours)
     return render(request, "service/record.html", r=record, tasks=_by_task(record),
                   number=volunteering.certificate_number(user.id, settings.secret_key),
-                  today=city_today(utcnow()).isoformat(), section="service")
+                  today=clock.today().isoformat(), section="service")
 
 
 async def certificate(request: Request) -> Response:
@@ -52,7 +52,7 @@ async def certificate(request: Request) -> Response:
                        details={"number": number[:40]})
     record = await store.volunteer_record(user, thresholds=settings.volunteer_star_hours)
     return render(request, "service/certificate.html", r=record, tasks=_by_task(record), number=number.upper(),
-                  today=city_today(utcnow()).isoformat(), verified=True,
+                  today=clock.today().isoformat(), verified=True,
                   staff=entitled(principal(request), "volunteer.read"))
 
 

@@ -17,15 +17,22 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
+from ...domain import clock
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
-from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
+from ...domain.wishes import (
+    BENEFICIARIES,
+    MAX_EXTENSIONS,
+    TRANSITIONS,
+    WISH_CATEGORIES,
+    WISH_STATUSES,
+    WishAction,
+)
 from ...store import inbox
 from ...store import wishes as store
 from ...store.models import Area
 from ...store.paging import PageRequest
-from ...store.wishes import city_today, utcnow
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
 from .render import render
@@ -123,7 +130,7 @@ async def _buildings(request: Request, home: dict | None) -> list[dict]:
 
 async def _new_form(request: Request, form: dict, error: str | None, status: int = 200) -> Response:
     p = principal(request)
-    today = city_today(utcnow())
+    today = clock.today()
     home = await _home_building(p.user_id) if p.is_authenticated else None
     return render(request, "wishes/new.html", status=status, form=form, error=error, home=home,
                   buildings=await _buildings(request, home),
@@ -152,7 +159,7 @@ async def wish_page(request: Request, *, error: str | None = None, status: int =
     st = standing(request, wish, await store.current_claim(wish))
     detail = await store.detail(wish, st)
     return render(request, "wishes/detail.html", status=status, w=detail, error=error,
-                  done=_done_zh(request.query_params.get("done")), today=city_today(utcnow()).isoformat(),
+                  done=_done_zh(request.query_params.get("done")), today=clock.today().isoformat(),
                   max_extensions=MAX_EXTENSIONS, **await _common(request))
 
 

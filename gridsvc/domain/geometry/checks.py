@@ -1,12 +1,6 @@
-"""Geometry rules for area boundaries: shape, containment, overlap, area, repair.
+"""The rules a boundary must meet: its shape, inside its parent, no overlap with its siblings.
 
-Coordinates are longitude/latitude in degrees (WGS-84 / CGCS2000). Areas and tolerances are
-in metres, computed on the WGS-84 ellipsoid, so rules read the same in Harbin and Sanya.
-
-The checks return `GeometryProblem`s rather than raising: an import reports every problem of
-every feature at once, and the caller decides what blocks. They are built to check a whole
-city's grids in seconds: per-geometry work is a few GEOS calls, and anything that loops over
-many geometries (areas, sibling overlaps) goes through shapely's vectorised functions.
+They return `GeometryProblem`s rather than raising, so an import reports every problem at once.
 """
 
 from __future__ import annotations
@@ -21,16 +15,26 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .errors import in_language
-from .levels import LEVEL_NAMES_ZH, check_level
+from ..errors import in_language
+from ..levels import LEVEL_NAMES_ZH, check_level
+from .measure import (
+    _A,
+    _POLYGONAL,
+    _fmt_m2,
+    _fmt_point,
+    _from_local_metres,
+    _local_metres,
+    _m_per_deg_lat,
+    _m_per_deg_lon,
+    _polygonal,
+    _valid,
+    _valid_many,
+    area_m2,
+    areas_m2,
+    meters_to_degrees,
+)
 
 CHINA_BOUNDS = (73.0, 3.0, 136.0, 54.0)  # lon_min, lat_min, lon_max, lat_max
-
-# WGS-84 ellipsoid
-_A = 6378137.0
-_F = 1 / 298.257223563
-_E2 = _F * (2 - _F)
-_E = math.sqrt(_E2)
 
 # Below these a boundary is almost surely a digitising slip (a stray click, metres typed as
 # degrees), not a real area; each is one to two orders below the smallest real ones.
@@ -46,8 +50,6 @@ MIN_AREA_M2 = {
 
 # Part of a geometry outside its parent that is ignored whatever its distance (digitising noise).
 OUTSIDE_NOISE_RATIO = 1e-3
-
-_POLYGONAL = ("Polygon", "MultiPolygon")
 
 # GEOS validity reasons, for the Chinese half of the message.
 _REASONS_ZH = {
@@ -88,146 +90,6 @@ class GeometryProblem:
         }
 
 
-# --------------------------------------------------------------------------- units
-
-
-def meters_to_degrees(m: float, lat: float) -> float:
-    """Degrees of longitude that span `m` metres at latitude `lat` (WGS-84).
-
-    A degree of longitude is the shorter of the two, so a tolerance converted with this is
-    never tighter than asked in any direction.
-    """
-    return m / _m_per_deg_lon(lat)
-
-
-def _m_per_deg_lon(lat: float) -> float:
-    phi = math.radians(max(-89.9, min(89.9, lat)))  # keep finite near the poles
-    s = math.sin(phi)
-    return math.radians(1) * _A * math.cos(phi) / math.sqrt(1 - _E2 * s * s)
-
-
-def _m_per_deg_lat(lat: float) -> float:
-    s = math.sin(math.radians(lat))
-    return math.radians(1) * _A * (1 - _E2) / (1 - _E2 * s * s) ** 1.5
-
-
-def _fmt_point(p: tuple[float, float] | None) -> str:
-    return f"({p[0]:.6f}, {p[1]:.6f})" if p else ""
-
-
-def _fmt_m2(x: float) -> str:
-    return f"{x:,.1f} m²"
-
-
-# --------------------------------------------------------------------------- area
-
-
-def _authalic_q(lat_deg: np.ndarray) -> np.ndarray:
-    """Half of q(φ): with it, a²·Δλ·Δ(q/2) is the exact ellipsoidal area of a lon/lat cell."""
-    s = np.sin(np.radians(lat_deg))
-    return 0.5 * (1 - _E2) * (s / (1 - _E2 * s * s) + np.arctanh(_E * s) / _E)
-
-
-def _polygon_parts(geoms: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All polygons inside `geoms` (through multi-parts and collections) and whose they are."""
-    polys, owners = [], []
-    while len(geoms):
-        types = shapely.get_type_id(geoms)
-        keep = types == 3
-        polys.append(geoms[keep])
-        owners.append(index[keep])
-        nested = (types == 6) | (types == 7)  # MultiPolygon, GeometryCollection
-        geoms, sub = shapely.get_parts(geoms[nested], return_index=True)
-        index = index[nested][sub]
-    return np.concatenate(polys), np.concatenate(owners)
-
-
-def areas_m2(geoms: Sequence | np.ndarray) -> np.ndarray:
-    """Vectorised `area_m2`: the ellipsoidal area of each geometry, in m².
-
-    Each ring's area is the shoelace formula in the cylindrical equal-area projection of the
-    WGS-84 ellipsoid (x = λ, y = q(φ)/2): the spherical-excess method of turf/mapbox `area`,
-    with the authalic latitude instead of a sphere, so a 1°×1° cell at the equator is the
-    ellipsoid's 12,308 km² (the R=6378137 sphere says 12,391 km², 0.7% too much). Edges are
-    straight in that projection; on grids and districts the difference from geodesic edges is
-    far below digitising error.
-    """
-    arr = np.asarray(geoms, dtype=object).reshape(-1)
-    out = np.zeros(len(arr))
-    if not len(arr):
-        return out
-    types = shapely.get_type_id(arr)  # -1 for None
-    if (types == 3).all():
-        polys, owners = arr, np.arange(len(arr))
-    else:
-        present = np.flatnonzero(types >= 0)
-        polys, owners = _polygon_parts(arr[present], present)
-        if not len(polys):
-            return out
-    rings, ring_poly = shapely.get_rings(polys, return_index=True)
-    if not len(rings):
-        return out
-    exterior = np.ones(len(rings), dtype=bool)  # get_rings lists each polygon's shell first
-    exterior[1:] = ring_poly[1:] != ring_poly[:-1]
-    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
-    x = np.radians(xy[:, 0])
-    y = _authalic_q(xy[:, 1])
-    same = ring_of[1:] == ring_of[:-1]  # consecutive vertices of one (closed) ring
-    # trapezoids Δx·(y0+y1)/2: differences of x and sums of y, so no cancellation on small rings
-    seg = (x[1:] - x[:-1]) * (y[1:] + y[:-1])
-    ring_area = np.abs(np.bincount(ring_of[:-1][same], weights=seg[same], minlength=len(rings))) * (0.5 * _A * _A)
-    ring_area[~exterior] *= -1
-    poly_area = np.maximum(np.bincount(ring_poly, weights=ring_area, minlength=len(polys)), 0.0)
-    out += np.bincount(owners, weights=poly_area, minlength=len(arr))
-    return out
-
-
-def area_m2(geom) -> float:
-    """Ellipsoidal area in m² of a Polygon/MultiPolygon (its polygons in a collection); 0 for
-    points and lines. See `areas_m2`."""
-    if geom is None:
-        return 0.0
-    return float(areas_m2([geom])[0])
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _polygonal(geom) -> BaseGeometry:
-    """The polygonal part of a geometry as a Polygon or MultiPolygon (possibly empty)."""
-    if geom is None or geom.is_empty:
-        return shapely.Polygon()
-    if geom.geom_type in _POLYGONAL:
-        return geom
-    polys, _ = _polygon_parts(np.array([geom], dtype=object), np.zeros(1, dtype=int))
-    polys = [p for p in polys if not p.is_empty]
-    if not polys:
-        return shapely.Polygon()
-    if len(polys) == 1:
-        return polys[0]
-    return shapely.union_all(polys)  # parts of a valid collection may touch: merge them
-
-
-def _valid(geom) -> BaseGeometry:
-    """`geom` itself when valid, else its repaired polygonal part (GEOS overlay needs valid input)."""
-    if geom is None:
-        return shapely.Polygon()
-    if shapely.is_valid(geom):
-        return geom
-    if geom.geom_type == "Point":
-        return geom
-    return _polygonal(shapely.make_valid(geom))
-
-
-def _valid_many(arr: np.ndarray) -> np.ndarray:
-    bad = ~shapely.is_valid(arr)
-    if bad.any():
-        arr = arr.copy()
-        for i in np.flatnonzero(bad):
-            arr[i] = _valid(arr[i])
-    return arr
-
-
 def _representative(geom) -> tuple[float, float] | None:
     """A point inside the largest piece of `geom`, to show where a problem is."""
     if geom is None or geom.is_empty:
@@ -240,25 +102,6 @@ def _representative(geom) -> tuple[float, float] | None:
     p = shapely.point_on_surface(geom)
     return (float(p.x), float(p.y))
 
-
-def _local_metres(geoms, lon0: float, lat0: float):
-    """Geometries in a local equirectangular plane in metres around (lon0, lat0).
-
-    Good to well below a metre over the few kilometres a tolerance check looks at.
-    """
-    kx, ky = _m_per_deg_lon(lat0), _m_per_deg_lat(lat0)
-
-    def fn(c: np.ndarray) -> np.ndarray:
-        return np.column_stack(((c[:, 0] - lon0) * kx, (c[:, 1] - lat0) * ky))
-
-    return shapely.transform(geoms, fn)
-
-
-def _from_local_metres(p: tuple[float, float], lon0: float, lat0: float) -> tuple[float, float]:
-    return (lon0 + p[0] / _m_per_deg_lon(lat0), lat0 + p[1] / _m_per_deg_lat(lat0))
-
-
-# --------------------------------------------------------------------------- checks
 
 
 def _parse_reason(reason: str) -> tuple[str, tuple[float, float] | None]:
@@ -552,104 +395,4 @@ def check_overlaps(
         a, b = codes[i[k]], codes[j[k]]
         out[a].append(_overlap_problem(b, inter[k], float(overlap[k]), float(smaller[k])))
         out[b].append(_overlap_problem(a, inter[k], float(overlap[k]), float(smaller[k])))
-    return out
-
-
-# --------------------------------------------------------------------------- repair & transforms
-
-
-def _describe(geom) -> tuple[int, float]:
-    return len(shapely.get_parts(_polygonal(geom))), area_m2(geom)
-
-
-def repair(geom) -> tuple[BaseGeometry, str | None]:
-    """Make a geometry valid, keeping only its polygonal part; report what changed.
-
-    Returns (geom, None) when it is valid already. A MultiPolygon stays a MultiPolygon.
-    """
-    if geom is None or shapely.is_valid(geom):
-        return geom, None
-    reason_text, loc = _parse_reason(shapely.is_valid_reason(geom))
-    made = shapely.make_valid(geom)
-    fixed = _polygonal(made)
-    if geom.geom_type == "MultiPolygon" and fixed.geom_type == "Polygon":
-        fixed = shapely.MultiPolygon([fixed]) if not fixed.is_empty else shapely.MultiPolygon()
-    dropped = sum(1 for p in shapely.get_parts(made) if p.geom_type not in _POLYGONAL)
-    parts0, area0 = _describe(geom)
-    parts1, area1 = _describe(fixed)
-    change = area1 - area0
-    pct_zh = pct_en = ""
-    if area0 > 0:
-        pct = change / area0
-        pct_zh = pct_en = f", {pct:+.3%}"
-    where_zh = f"(位于 {_fmt_point(loc)})" if loc else ""
-    where_en = f" at {_fmt_point(loc)}" if loc else ""
-    drop_zh = f";丢弃 {dropped} 个线/点部分" if dropped else ""
-    drop_en = f"; dropped {dropped} line/point part(s)" if dropped else ""
-    report = (
-        f"已修复无效几何:{_REASONS_ZH.get(reason_text, reason_text)}{where_zh};"
-        f"部分数 {parts0} → {parts1};面积 {_fmt_m2(area0)} → {_fmt_m2(area1)}"
-        f"(变化 {change:+,.1f} m²{pct_zh}){drop_zh}"
-        f" (repaired invalid geometry: {reason_text}{where_en}; parts {parts0} -> {parts1}; "
-        f"area {_fmt_m2(area0)} -> {_fmt_m2(area1)} (change {change:+,.1f} m²{pct_en}){drop_en})"
-    )
-    return fixed, report
-
-
-def coverage(parent_geom, child_geoms: Sequence) -> float:
-    """Fraction (0..1) of the parent's area covered by the union of the children."""
-    parent = _valid(parent_geom)
-    total = area_m2(parent)
-    kids = [g for g in child_geoms if g is not None and not g.is_empty]
-    if total <= 0 or not kids:
-        return 0.0
-    arr = np.empty(len(kids), dtype=object)
-    arr[:] = kids
-    union = shapely.union_all(_valid_many(arr))
-    covered = area_m2(shapely.intersection(union, parent))
-    return float(min(1.0, max(0.0, covered / total)))
-
-
-def round_coords(geom, ndigits: int = 6):
-    """Every coordinate rounded to `ndigits` decimals (6 ≈ 0.1 m), repeated points dropped.
-
-    Rounding can fold a thin spike onto itself; a polygon valid before and invalid after
-    comes back as its repaired polygonal part. An already invalid input stays as it is:
-    repairing is the caller's decision (`repair`).
-    """
-    if geom is None or geom.is_empty:
-        return geom
-    was_valid = shapely.is_valid(geom)
-    out = shapely.transform(geom, lambda c: np.round(c, ndigits))
-    out = shapely.remove_repeated_points(out)
-    if was_valid and not shapely.is_valid(out) and out.geom_type in _POLYGONAL:
-        fixed = _polygonal(shapely.make_valid(out))
-        # make_valid adds nodes at unrounded intersections: round once more if that stays valid
-        again = shapely.transform(fixed, lambda c: np.round(c, ndigits))
-        out = again if shapely.is_valid(again) else fixed
-    return out
-
-
-def simplify_for_zoom(geom, zoom: int):
-    """Simplified for drawing at a web-mercator zoom: tolerance about half a pixel there.
-
-    Topology-preserving (no self-intersections, holes stay inside); never empty for a
-    non-empty input, and never a changed type. Plain Douglas-Peucker is tried first: it is ten
-    times faster on long boundaries (maps ask for hundreds of outlines per view), and a valid
-    result of the same type keeps those promises; the topology-preserving pass runs only when it
-    does not.
-    """
-    if geom is None or geom.is_empty or geom.geom_type == "Point":
-        return geom
-    zoom = max(0, min(30, int(zoom)))
-    y0, y1 = geom.bounds[1], geom.bounds[3]
-    lat = max(-85.0, min(85.0, (y0 + y1) / 2))
-    # a 256-px tile spans 360/2^z degrees of longitude; a pixel in latitude degrees is cos(lat) of that
-    tol = 0.5 * 360.0 / (256 * 2**zoom) * math.cos(math.radians(lat))
-    fast = shapely.simplify(geom, tol, preserve_topology=False)
-    if not fast.is_empty and fast.geom_type == geom.geom_type and shapely.is_valid(fast):
-        return fast
-    out = shapely.simplify(geom, tol, preserve_topology=True)
-    if out.is_empty or out.geom_type != geom.geom_type or not shapely.is_valid(out) and shapely.is_valid(geom):
-        return geom
     return out

@@ -1,213 +1,35 @@
-"""Chinese full-text search over the catalog, in memory, without external services.
-
-Text is normalised (NFKC, which also turns full-width letters, digits and spaces into
-half-width ones; lower case) and cut into runs of CJK characters and of latin letters and
-digits. A CJK run is indexed as unigrams and bigrams, a latin word as its prefixes (so "gs"
-finds GS-SB-001). The inverted index proposes candidates; each candidate is then checked on
-the real text, so a hit is always a true substring (or, for abbreviations, a subsequence).
-
-Ranking, best first (a score is its tier plus a bonus of at most 80 for how much of the
-field the query covers; a match through the abbreviation table loses 10, so it stays in its
-tier)::
-
-    1000 exact name (or exact code)     700 keyword           400 summary
-     900 name starts with the query     600 code prefix (*)   300 query's characters in
-     800 name contains the query        500 material              order in the name
-
-    (*) codes are matched by prefix ("gs-sb" finds GS-SB-*), or contain the query when no
-        code starts with it.
-
-Ties go to catalog order (the order of `build`). Documents may carry a validity window
-(``valid_from`` inclusive, ``valid_to`` exclusive): a search ``on`` a day sees only the
-documents in force that day, and one document per code, so an index built over every
-published version answers for any past day. Abbreviations: "低保" is not a substring of
-"最低生活保障金申请" (低 and 保 are apart), so the query also runs as its expansions from
-`ABBREVIATIONS` (低保 -> 最低生活保障) and as a subsequence of the name. Several words
-separated by spaces must all match (AND); the score is their mean.
-"""
+"""The catalog's inverted index: adding and removing versions, and ranked search as of a day."""
 
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from .error_codes import ErrorCode
-from .errors import ValidationError
+from ..error_codes import ErrorCode
+from ..errors import ValidationError
+from .documents import (
+    Hit,
+    SearchDoc,
+    _as_list,
+    _discard_sorted,
+    _Field,
+    _in_window,
+    _subsequence_span,
+)
+from .text import (
+    _RUN_RE,
+    _TERM_SPLIT,
+    MAX_QUERY,
+    SYNONYM_PENALTY,
+    expansions,
+    normalize,
+)
 
-# Common civil-affairs abbreviations and old names -> the words catalogs use. Matching runs
-# both ways: a query for the full words also finds items named by the abbreviation.
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "低保": ("最低生活保障",),
-    "低边": ("低保边缘", "最低生活保障边缘"),
-    "五保": ("特困人员救助供养", "特困供养"),
-    "医保": ("医疗保险", "医疗保障"),
-    "社保": ("社会保险", "社会保障"),
-    "新农合": ("城乡居民基本医疗保险", "居民医保"),
-    "城居保": ("城乡居民基本养老保险", "城乡居民养老保险"),
-    "残疾证": ("残疾人证",),
-    "两项补贴": ("困难残疾人生活补贴", "重度残疾人护理补贴"),
-    "准生证": ("生育服务登记", "生育登记", "生育服务证"),
-    "计生": ("计划生育",),
-    "独生子女证": ("独生子女父母光荣证",),
-    "老年证": ("老年优待证", "老年人优待证"),
-    "高龄补贴": ("高龄津贴",),
-    "临救": ("临时救助",),
-    "失业证": ("就业失业登记", "就业创业证"),
-    "公租房": ("公共租赁住房",),
-    "廉租房": ("廉租住房", "公共租赁住房"),
-    "户口本": ("户口簿",),
-    "暂住证": ("居住证",),
-    "法援": ("法律援助",),
-    "家医": ("家庭医生",),
-    "打疫苗": ("预防接种",),
-    "结婚证": ("结婚登记",),
-}
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_RUN_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
-_TERM_SPLIT = re.compile(r"[\s,，、;；。!！?？/|]+")
-_MAX_PREFIX = 12
-
+# Score tiers of a hit, best first: a hit of a better tier always ranks above a worse one.
 EXACT, PREFIX, NAME, KEYWORD, CODE, MATERIAL, SUMMARY, SUBSEQ = 1000, 900, 800, 700, 600, 500, 400, 300
-SYNONYM_PENALTY = 10
-MAX_QUERY = 100  # characters of a query that are searched
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width) and lower case."""
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-def tokens(text: str) -> list[str]:
-    """Index terms of a text: CJK unigrams and bigrams, latin/digit words and their prefixes."""
-    out: list[str] = []
-    for m in _RUN_RE.finditer(normalize(text)):
-        cjk, word = m.groups()
-        if cjk:
-            out.extend(cjk)
-            out.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
-        else:
-            out.extend(word[:n] for n in range(1, min(len(word), _MAX_PREFIX) + 1))
-            if len(word) > _MAX_PREFIX:
-                out.append(word)
-    return out
-
-
-def _query_tokens(term: str) -> list[str]:
-    """The index terms every doc containing ``term`` must have."""
-    out: list[str] = []
-    for m in _RUN_RE.finditer(term):
-        cjk, word = m.groups()
-        if cjk:
-            out.extend([cjk] if len(cjk) == 1 else [cjk[i : i + 2] for i in range(len(cjk) - 1)])
-        else:
-            out.append(word[:_MAX_PREFIX])
-    return out
-
-
-_FORWARD = {normalize(k): tuple(normalize(v) for v in vs) for k, vs in ABBREVIATIONS.items()}
-_BACKWARD: dict[str, tuple[str, ...]] = {}
-for _k, _vs in _FORWARD.items():
-    for _v in _vs:
-        _BACKWARD[_v] = _BACKWARD.get(_v, ()) + (_k,)
-
-
-def expansions(term: str) -> list[str]:
-    """Other spellings of a normalised term through the abbreviation table (both ways)."""
-    out: list[str] = []
-    for table in (_FORWARD, _BACKWARD):
-        for short, longs in table.items():
-            if short in term:
-                out.extend(term.replace(short, long) for long in longs)
-    return [t for t in dict.fromkeys(out) if t != term]
-
-
-def abbreviations_for(text: str) -> list[str]:
-    """The abbreviations whose full words occur in ``text`` (e.g. 低保 for 最低生活保障金申请)."""
-    norm = normalize(text)
-    return [short for short, longs in _FORWARD.items() if any(long in norm for long in longs) and short not in norm]
-
-
-@dataclass(frozen=True)
-class SearchDoc:
-    """What the index knows of an item. ``area_prefixes``: code prefixes; empty = everywhere."""
-
-    id: Any
-    code: str
-    name: str
-    materials: Sequence[str] = ()
-    summary: str = ""
-    keywords: Sequence[str] = ()
-    category: str = ""
-    list: str = ""  # noqa: A003
-    area_prefixes: tuple[str, ...] = ()
-    valid_from: date | None = None  # in force from this day (None: always)
-    valid_to: date | None = None  # no longer in force from this day (None: open-ended)
-    order: Any = None  # catalog order (sortable; on every doc or on none): ties and listings
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: Any
-    score: float
-
-
-class _Field:
-    """The distinct values of one field, each indexed once and mapped to the docs holding it."""
-
-    __slots__ = ("entries", "docs", "post", "_ids")
-
-    def __init__(self) -> None:
-        self.entries: list[str] = []
-        self.docs: list[set[int]] = []
-        self.post: dict[str, set[int]] = {}
-        self._ids: dict[str, int] = {}
-
-    def add(self, text: str, doc: int) -> None:
-        if not text:
-            return
-        e = self._ids.get(text)
-        if e is None:
-            e = self._ids[text] = len(self.entries)
-            self.entries.append(text)
-            self.docs.append(set())
-            for t in set(tokens(text)):
-                self.post.setdefault(t, set()).add(e)
-        self.docs[e].add(doc)
-
-    def containing(self, v: str) -> list[tuple[int, int]]:
-        """(entry, position) of the entries that contain ``v`` as a substring."""
-        sets = []
-        for t in _query_tokens(v):
-            s = self.post.get(t)
-            if not s:
-                return []
-            sets.append(s)
-        if not sets:
-            return []
-        sets.sort(key=len)
-        cands = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-        entries = self.entries
-        found = [(e, entries[e].find(v)) for e in cands]
-        return [ep for ep in found if ep[1] >= 0]
-
-    def having_chars(self, chars: str) -> list[int]:
-        """Entries holding every character of ``chars`` (a superset of subsequence matches)."""
-        sets = []
-        for ch in dict.fromkeys(chars):
-            s = self.post.get(ch)
-            if not s:
-                return []
-            sets.append(s)
-        sets.sort(key=len)
-        return list(sets[0].intersection(*sets[1:]))
-
 
 _NEVER = (date.max, date.min)  # the window of a removed document
 
@@ -531,36 +353,3 @@ class CatalogIndex:
                     groups.setdefault(SUBSEQ + 80 * len(chars) / span - penalty, []).append(docs[e])
         place(groups)
         return scores
-
-
-def _in_window(start: date | None, end: date | None, on: date) -> bool:
-    return (start is None or start <= on) and (end is None or on < end)
-
-
-def _discard_sorted(items: list, item: Any) -> None:
-    j = bisect_left(items, item)
-    if j < len(items) and items[j] == item:
-        del items[j]
-
-
-def _as_list(value: str | Sequence[str]) -> list[str]:
-    if isinstance(value, str):
-        return [p for p in re.split(r"[,，、;；]+", value) if p.strip()]
-    return list(value)
-
-
-def _subsequence_span(text: str, chars: str) -> int | None:
-    """Length of the shortest window of ``text`` holding ``chars`` in order (None if absent)."""
-    best: int | None = None
-    start = text.find(chars[0])
-    while start >= 0:
-        pos = start
-        for ch in chars[1:]:
-            pos = text.find(ch, pos + 1)
-            if pos < 0:
-                return best
-        span = pos - start + 1
-        if best is None or span < best:
-            best = span
-        start = text.find(chars[0], start + 1)
-    return best
