@@ -79,6 +79,15 @@ class _PgWatcher:
         self.conn = None
 
 
+async def _let_notifications_in() -> None:
+    """Yield to the event loop long enough for a NOTIFY already in the socket to reach the
+    watcher: the next loop iteration reads the socket (asyncpg's data_received), the one after
+    runs the listener it schedules with call_soon. Without this a request that arrives right
+    after another server's commit could be answered before its notification is read."""
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
 class _AlwaysWatcher:
     def maybe_changed(self) -> bool:
         return True
@@ -144,6 +153,8 @@ class RevisionCache:
         now = time.monotonic()
         if self.check_seconds and now - self._checked_at < self.check_seconds:
             return False
+        if isinstance(self._watcher, _PgWatcher):
+            await _let_notifications_in()
         if not self._watcher.maybe_changed():
             return False
         self._checked_at = now
