@@ -13,6 +13,7 @@ from shapely import from_wkb
 from tortoise.expressions import Q
 
 from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
+from ...domain.governance.dashboard import figures
 from ...domain.governance.sizing import Community, community_flags, grid_spread
 from ...domain.governance.targets import Targets
 from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
@@ -51,7 +52,8 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
         tops = await Area.filter(parent_id=None).values("code", "name", "level")
         scope_prefixes = [code_prefix(t["code"], t["level"]) for t in tops]
     if not scope_prefixes:
-        return {"year": year, "areas": [], "communities": []}
+        return {"year": year, "targets": _targets_view(targets, band), "areas": [], "total": None, "communities": [],
+                "vacancies": [], "vacancy_count": 0}
     q = under_any("code", scope_prefixes)
     rated = {r["code"]: r for r in await ratings(year, targets, prefixes=scope_prefixes)}
     comms = await communities(prefixes=scope_prefixes)
@@ -80,8 +82,15 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
         rows = await Area.filter(q & Q(level__in=("city", "district", "street", "community"))) \
             .order_by("code").values("code", "name", "level")
         rows = [r for r in rows if code_prefix(r["code"], r["level"]) in scope_prefixes]
-    out = [_roll_up(r, per_community, areas, vacant, targets, year) for r in rows if r["level"] not in ("grid",)]
-    return {"year": year, "targets": _targets_view(targets, band), "areas": out, "communities": per_community,
+    rows = [r for r in rows if r["level"] != "grid"]
+    whole = [{"code": within.code, "name": within.name, "level": within.level}] if within is not None else []
+    groups = _Groups({len(code_prefix(r["code"], r["level"])) for r in rows + whole}, per_community, areas, vacant)
+    out = [_roll_up(r, groups, targets) for r in rows]
+    total = [_roll_up(r, groups, targets) for r in whole]
+    for a in out + total:
+        a["figures"] = [f.view() for f in figures(a, targets, (band.low, band.high))]
+    return {"year": year, "targets": _targets_view(targets, band), "areas": out, "total": total[0] if total else None,
+            "communities": per_community,
             "vacancies": vacant[:500], "vacancy_count": len(vacant)}
 
 
@@ -103,12 +112,29 @@ def _vacancies(areas: dict[str, str], staffed: dict[str, set[str]]) -> list[dict
     return out
 
 
-def _roll_up(area: dict, per_community: list[dict], areas: dict[str, str], vacant: list[dict], targets: Targets,
-             year: int) -> dict:
+class _Groups:
+    """The communities, required posts and vacancies grouped once by code prefix, for every
+    prefix length the rows need, so rolling up N rows costs one pass over the subtree instead of
+    a scan per row (a district of 10,000 grids has 40 streets)."""
+
+    def __init__(self, lengths: set[int], per_community: list[dict], areas: dict[str, str], vacant: list[dict]):
+        self.communities: dict[str, list[dict]] = defaultdict(list)
+        self.required: Counter[str] = Counter()
+        self.vacant: Counter[str] = Counter()
+        for n in lengths:
+            for c in per_community:
+                self.communities[c["code"][:n]].append(c)
+            for code, lv in areas.items():
+                self.required[code[:n]] += len(REQUIRED[lv])
+            for v in vacant:
+                self.vacant[v["area"][:n]] += 1
+
+
+def _roll_up(area: dict, groups: _Groups, targets: Targets) -> dict:
     prefix = code_prefix(area["code"], area["level"])
-    mine = [c for c in per_community if c["code"].startswith(prefix)]
-    required = sum(len(REQUIRED[lv]) for code, lv in areas.items() if code.startswith(prefix))
-    missing = sum(1 for v in vacant if v["area"].startswith(prefix))
+    mine = groups.communities.get(prefix, [])
+    required = groups.required.get(prefix, 0)
+    missing = groups.vacant.get(prefix, 0)
     ratings_count = Counter(c["rating"] for c in mine)
     sizes = Counter(c["size"] for c in mine)
     return {
