@@ -8,7 +8,7 @@ from collections import Counter
 
 from ...domain.governance.coverage import REQUIRED
 from ...domain.levels import code_prefix
-from .indicators import _staffing_for, _vacancies
+from .indicators import staffing_for, vacant_posts
 from .reports import communities, yearly_counts
 
 
@@ -38,12 +38,12 @@ async def posts_filled_by_area(rows: list[dict]) -> dict[str, float | None]:
     if not rows:
         return {}
     own, common = _prefixes(rows)
-    areas, staffed = await _staffing_for([common])
+    areas, staffed = await staffing_for([common])
     n = len(next(iter(own.values())))
     required: Counter[str] = Counter()
     vacant: Counter[str] = Counter()
     for code, level in areas.items():
         required[code[:n]] += len(REQUIRED[level])
-    for v in _vacancies(areas, staffed):
-        vacant[v["area"][:n]] += 1
+    for code, _level, _role in vacant_posts(areas, staffed):
+        vacant[code[:n]] += 1
     return {code: (required[p] - vacant[p]) / required[p] if required[p] else None for code, p in own.items()}
