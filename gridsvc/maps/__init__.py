@@ -11,6 +11,8 @@ Extension points for other capabilities:
 - `register_indicator(name, name_zh, name_en, compute, ...)`: a figure to colour areas by.
 """
 
+# the governance indicators register themselves on import (issue 12 item 8)
+from . import governance as _governance  # noqa: E402,F401,I001
 from .choropleth import register_indicator, unregister_indicator
 from .feature_layers import register_feature_layers
 from .layers import register_layer, registered_layers, unregister_layer

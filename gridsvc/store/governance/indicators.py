@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from shapely import from_wkb
+from tortoise import connections
 from tortoise.expressions import Q
 
 from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
+from ...domain.governance.dashboard import figures
+from ...domain.governance.reports import rate
 from ...domain.governance.sizing import Community, community_flags, grid_spread
 from ...domain.governance.targets import Targets
 from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
 from ...domain.sizing import SizeBand
 from ..models import Area, UserArea
 from ..subtree import under_any
-from .reports import communities, ratings
+from .reports import communities, yearly_counts
 
 
 def bands(settings) -> tuple[SizeBand, SizeBand]:
@@ -51,25 +54,25 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
         tops = await Area.filter(parent_id=None).values("code", "name", "level")
         scope_prefixes = [code_prefix(t["code"], t["level"]) for t in tops]
     if not scope_prefixes:
-        return {"year": year, "areas": [], "communities": []}
+        return {"year": year, "targets": _targets_view(targets, band), "areas": [], "total": None, "communities": [],
+                "vacancies": [], "vacancy_count": 0}
     q = under_any("code", scope_prefixes)
-    rated = {r["code"]: r for r in await ratings(year, targets, prefixes=scope_prefixes)}
     comms = await communities(prefixes=scope_prefixes)
+    counts = await yearly_counts(year, [c["code"] for c in comms])
     sizing = await _sizing(comms, band)
-    grids = defaultdict(list)
-    for code, households in await Area.filter(q & Q(level="grid")).values_list("code", "households"):
-        grids[code[:12]].append(households)
-    areas, staffed = await _staffing_for(scope_prefixes)
+    # one read of the subtree's posts serves the staffing and the grid sizes (40,000 grids in a city)
+    areas, grids, staffed = await _posts(scope_prefixes)
     per_community = []
     for c in comms:
         code = c["code"]
+        reports, pushed = counts[code]
         per_community.append({
             "code": code, "name": c["name"], "district": c["district"], "zone": c["zone"],
-            "reports": rated[code]["reports"], "pushed": rated[code]["pushed"], "rating": rated[code]["rating"],
+            "reports": reports, "pushed": pushed, "rating": rate(reports, targets),
             "households": c["households"], "size": sizing[code]["verdict"], "neighbours": sizing[code]["neighbours"],
             "grid_sizes": grid_spread(grids.get(code, []), grid_band),
         })
-    vacant = _vacancies(areas, staffed)
+    vacant = vacant_posts(areas, staffed)
     # the rows: the areas one level below `within`, or the caller's top areas
     if within is not None:
         lvl = child_level(within.level)
@@ -80,35 +83,85 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
         rows = await Area.filter(q & Q(level__in=("city", "district", "street", "community"))) \
             .order_by("code").values("code", "name", "level")
         rows = [r for r in rows if code_prefix(r["code"], r["level"]) in scope_prefixes]
-    out = [_roll_up(r, per_community, areas, vacant, targets, year) for r in rows if r["level"] not in ("grid",)]
-    return {"year": year, "targets": _targets_view(targets, band), "areas": out, "communities": per_community,
-            "vacancies": vacant[:500], "vacancy_count": len(vacant)}
+    rows = [r for r in rows if r["level"] != "grid"]
+    whole = [{"code": within.code, "name": within.name, "level": within.level}] if within is not None else []
+    groups = _Groups({len(code_prefix(r["code"], r["level"])) for r in rows + whole}, per_community, areas, vacant)
+    out = [_roll_up(r, groups, targets) for r in rows]
+    total = [_roll_up(r, groups, targets) for r in whole]
+    for a in out + total:
+        a["figures"] = [f.view() for f in figures(a, targets, (band.low, band.high))]
+    return {"year": year, "targets": _targets_view(targets, band), "areas": out, "total": total[0] if total else None,
+            "communities": per_community,
+            "vacancies": [_vacancy_view(v) for v in vacant[:500]], "vacancy_count": len(vacant)}
 
 
-async def _staffing_for(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
-    areas = dict(await Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED)))
-                 .values_list("code", "level"))
+async def _posts(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, list[int | None]],
+                                                   dict[str, set[str]]]:
+    """The areas that must be staffed (code -> level), the households of the grids per community,
+    and the roles staffed per area."""
+    areas: dict[str, str] = {}
+    grids: dict[str, list[int | None]] = defaultdict(list)
+    posts = Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED))) \
+        .values_list("code", "level", "households")
+    # a city has tens of thousands of grids: the rows are read as the driver gives them, without
+    # building Tortoise's per-row values (two thirds of the time); the SQL is still Tortoise's own
+    _n, rows = await connections.get("default").execute_query(posts.sql(params_inline=True))
+    for code, level, households in (tuple(r) for r in rows):
+        areas[code] = level
+        if level == "grid":
+            grids[code[:12]].append(households)
+    return areas, grids, await _staffed(scope_prefixes)
+
+
+async def _staffed(scope_prefixes: list[str]) -> dict[str, set[str]]:
     staffed: dict[str, set[str]] = defaultdict(set)
     for code, role in await UserArea.filter(under_any("area__code", scope_prefixes), user__is_active=True,
                                             area__level__in=tuple(REQUIRED)).values_list("area__code", "user__role"):
         staffed[code].add(role)
+    return staffed
+
+
+async def staffing_for(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    areas, _grids, staffed = await _posts(scope_prefixes)
     return areas, staffed
 
 
-def _vacancies(areas: dict[str, str], staffed: dict[str, set[str]]) -> list[dict]:
-    out = []
-    for code in sorted(areas):
-        for role in vacancies(areas[code], staffed.get(code, set())):
-            out.append({"area": code, "level": areas[code], "role": role, "ask": ASK[role]})
-    return out
+def vacant_posts(areas: dict[str, str], staffed: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """(area code, level, role) of every post nobody holds, by code; tuples, since a city without
+    staff has one per grid and only the first few hundred are shown."""
+    none: set[str] = set()
+    return [(code, areas[code], role) for code in sorted(areas)
+            for role in vacancies(areas[code], staffed.get(code, none))]
 
 
-def _roll_up(area: dict, per_community: list[dict], areas: dict[str, str], vacant: list[dict], targets: Targets,
-             year: int) -> dict:
+def _vacancy_view(v: tuple[str, str, str]) -> dict:
+    return {"area": v[0], "level": v[1], "role": v[2], "ask": ASK[v[2]]}
+
+
+class _Groups:
+    """The communities, required posts and vacancies grouped once by code prefix, for every
+    prefix length the rows need, so rolling up N rows costs one pass over the subtree instead of
+    a scan per row (a district of 10,000 grids has 40 streets)."""
+
+    def __init__(self, lengths: set[int], per_community: list[dict], areas: dict[str, str],
+                 vacant: list[tuple[str, str, str]]):
+        self.communities: dict[str, list[dict]] = defaultdict(list)
+        self.required: Counter[str] = Counter()
+        self.vacant: Counter[str] = Counter()
+        for n in lengths:
+            for c in per_community:
+                self.communities[c["code"][:n]].append(c)
+            for code, lv in areas.items():
+                self.required[code[:n]] += len(REQUIRED[lv])
+            for v in vacant:
+                self.vacant[v[0][:n]] += 1
+
+
+def _roll_up(area: dict, groups: _Groups, targets: Targets) -> dict:
     prefix = code_prefix(area["code"], area["level"])
-    mine = [c for c in per_community if c["code"].startswith(prefix)]
-    required = sum(len(REQUIRED[lv]) for code, lv in areas.items() if code.startswith(prefix))
-    missing = sum(1 for v in vacant if v["area"].startswith(prefix))
+    mine = groups.communities.get(prefix, [])
+    required = groups.required.get(prefix, 0)
+    missing = groups.vacant.get(prefix, 0)
     ratings_count = Counter(c["rating"] for c in mine)
     sizes = Counter(c["size"] for c in mine)
     return {
