@@ -59,3 +59,13 @@ async def test_official_tiles(client, people):
     assert tile(await home_as(client, "official"), "未满员的志愿需求") == 1
     assert tile(await home_as(client, "official2"), "未满员的志愿需求") == 0
     assert tile(await home_as(client, "resident"), "待决定的准入申请") is None
+
+
+async def test_which_grid_am_i_in_answers_in_the_page(client, people):
+    r = await client.get("/", params={"lon": 109.02, "lat": 35.02}, headers=HTML)
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert f'href="/areas/{people.grid}"' in r.text and 'id="locate-map"' in r.text and "data-geolocate" in r.text
+    r = await client.get("/", params={"lon": 100.0, "lat": 30.0}, headers=HTML)
+    assert r.status_code == 200 and "不在已导入的区域内" in r.text
+    r = await client.get("/", params={"lon": "x", "lat": 35}, headers=HTML)
+    assert r.status_code in (400, 422) and 'role="alert"' in r.text and "lon" in r.text
