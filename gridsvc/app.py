@@ -40,6 +40,7 @@ from .web.headers import SecurityHeadersMiddleware
 from .web.language import LanguageMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
+from .web.pages import allocations as allocation_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
@@ -78,6 +79,7 @@ def routes() -> list:
         *demand_pages.ROUTES,
         *org_pages.ROUTES,
         *service_pages.ROUTES,
+        *allocation_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ...domain.errors import Forbidden
+from ...domain.errors import DomainError, Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
 from ...domain.sizing import size_warning
 from ...store import areas as store
 from ...store.models import Area
+from ..api.areas import locate
 from ..api.staff import my_area_data
 from ..permissions import can, principal
 from .render import render, render_login
@@ -21,7 +24,15 @@ async def home(request: Request) -> Response:
     if principal(request).is_authenticated:
         return await workbench(request)  # after log-in the home page is the person's workbench
     tops = await Area.filter(parent_id=None).order_by("code")
-    return render(request, "home.html", tops=tops, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
+    found, error, status = None, None, 200
+    if "lon" in request.query_params or "lat" in request.query_params:
+        # "which grid am I in" answers in the page, through the same check and index as the API
+        try:
+            found = json.loads((await locate(request)).body)
+        except DomainError as e:
+            error, status = e.message, e.status
+    return render(request, "home.html", status=status, tops=tops, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, found=found,
+                  error=error, lon=request.query_params.get("lon", ""), lat=request.query_params.get("lat", ""))
 
 
 async def login_page(request: Request) -> Response:
@@ -42,7 +53,6 @@ async def area_page(request: Request) -> Response:
     from ..api.areas import area_staff
 
     staff = (await area_staff(request)).body
-    import json
 
     cover = await store.coverage_of(area.code) if children and len(children) <= 2000 else None
     settings = request.app.state.settings

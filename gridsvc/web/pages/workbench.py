@@ -5,22 +5,62 @@ number and the list never disagree."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...domain import clock
 from ...domain.scope import entitled
+from ...store import catalog_admission as admission_store
 from ...store import demands as demand_store
 from ...store import wishes as wish_store
+from ...store import workbench as due_store
 from ...store.paging import PageRequest
+from ..api.catalog import visible_to
 from ..api.wishes import list_scope
-from ..permissions import principal
+from ..permissions import can, prefixes, principal
 from .render import render
 
 ONE = PageRequest(limit=1)
+# "about to expire": within the reminder window the claim notices use for the claimer
+DUE_SOON = timedelta(days=3)
+STAFF = ("worker", "head", "instructor", "official", "admin")
 
 
 async def _demands(status: str, under: str | None) -> int:
     return (await demand_store.list_demands(status=status, under=under, page=ONE)).extra["total"]
+
+
+async def _admissions_to_decide(request: Request) -> int:
+    """Applications waiting for this official's decision (the admission desk's rule: in their
+    county and not applied for by themselves)."""
+    p = principal(request)
+    rows = (await admission_store.list_admissions(visible=visible_to(request), state="applied",
+                                                  page=PageRequest(limit=200))).rows
+    return sum(1 for r in rows if r["applied_by"] != p.username and all(can(request, "admission.decide", c)
+                                                                         for c in r["areas"]))
+
+
+async def _staff_tiles(request: Request, home: str | None) -> list[dict]:
+    """A worker's grids, a head's whole community, an official's area: claims near their
+    deadline, tiers without a person, and for officials admissions and unfilled demands."""
+    p = principal(request)
+    tiles = []
+    if entitled(p, "wish.read"):
+        n = await due_store.claims_due(read=prefixes(request, "wish.read"), org_id=None, until=clock.now() + DUE_SOON)
+        tiles.append({"label": "即将到期的认领", "n": n, "href": "/wishes?tab=claimed"})
+    if p.role in STAFF:
+        areas = None if p.role == "admin" else [code for code, _ in p.areas]
+        tiles.append({"label": "缺员的网格岗位", "n": await due_store.vacancy_count(areas),
+                      "href": f"/areas/{home}" if home else "/me"})
+    if entitled(p, "admission.decide"):
+        tiles.append({"label": "待决定的准入申请", "n": await _admissions_to_decide(request),
+                      "href": "/services/admissions?state=applied"})
+    if p.role in ("official", "admin", "head", "instructor"):
+        tiles.append({"label": "未满员的志愿需求", "n": await _demands("published", home),
+                      "href": f"/demands?status=published&under={home or ''}"})
+    return tiles
 
 
 async def workbench(request: Request) -> Response:
@@ -33,7 +73,8 @@ async def workbench(request: Request) -> Response:
         tiles.append({"label": "待审核的心愿", "n": counts["submitted"], "href": "/wishes?tab=submitted"})
         tiles.append({"label": "认领中的心愿", "n": counts["claimed"], "href": "/wishes?tab=claimed"})
         tiles.append({"label": "待确认的心愿", "n": counts["fulfilled"], "href": "/wishes?tab=fulfilled"})
-    if entitled(p, "demand.publish"):
+    tiles += await _staff_tiles(request, home)
+    if entitled(p, "demand.publish") and p.role not in ("official", "admin", "head", "instructor"):
         tiles.append({"label": "招募中的志愿需求", "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
     if p.role == "org_member":
@@ -41,6 +82,9 @@ async def workbench(request: Request) -> Response:
         tiles.append({"label": "服务区域内可认领的心愿", "n": (await wish_store.counts_by_status(scope))["published"],
                       "href": "/wishes?tab=published"})
         tiles.append({"label": "本组织认领中的心愿", "n": counts["claimed"], "href": "/wishes?tab=claims"})
+        if p.org_id:
+            due = await due_store.claims_due(read=None, org_id=p.org_id, until=clock.now() + DUE_SOON)
+            tiles.append({"label": "本组织即将到期的认领", "n": due, "href": "/wishes?tab=claims"})
         if p.org_id:
             tiles.append({"label": "本组织页面", "n": None, "href": f"/orgs/{p.org_id}"})
     if p.role in ("volunteer", "org_member"):
