@@ -52,10 +52,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._machine import describe, load_average  # noqa: E402
-
 from bench._city import City, make_city  # noqa: E402
-from gridsvc.store.spatial import NOTIFY_CHANNEL, SpatialIndex  # noqa: E402
+from bench._machine import describe, load_average  # noqa: E402
+from gridsvc.store.areas.spatial import NOTIFY_CHANNEL, SpatialIndex  # noqa: E402
 
 PG_SCRATCH = "gridsvc_bench"
 
@@ -229,7 +228,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def load_city(db_url: str, city: City) -> float:
     from gridsvc.store import db
-    from gridsvc.store.areas import store_batch
+    from gridsvc.store.areas.service import store_batch
 
     t = time.perf_counter()
     async with db.connected(db_url, migrate_first=True):

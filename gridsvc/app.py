@@ -15,17 +15,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from gridsvc.store.areas.spatial import IndexHolder
+
 from . import __version__
 from .config import Settings
 from .store import db
-from .store.spatial import IndexHolder
 from .web.auth import AuthMiddleware
 from .web.csrf import CSRFMiddleware
 from .web.errors import HANDLERS
 from .web.headers import SecurityHeadersMiddleware
+from .web.language import LanguageMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
-from .web.language import LanguageMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,7 +37,17 @@ async def healthz(request: Request) -> Response:
 
 def routes() -> list:
     from .web import openapi
-    from .web.api import accounts, areas, auth, catalog, community, compounds, open311, staff, wishes
+    from .web.api import (
+        accounts,
+        areas,
+        auth,
+        catalog,
+        community,
+        compounds,
+        open311,
+        staff,
+        wishes,
+    )
     from .web.pages import catalog as catalog_pages
     from .web.pages import maps as map_pages
     from .web.pages import routes as pages

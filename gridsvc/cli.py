@@ -98,7 +98,8 @@ def load_demo(db_url: Optional[str] = DbOpt) -> None:
     s = settings_for(db_url)
 
     async def body():
-        from .store.demo import is_loaded, load_demo as load
+        from .store.demo import is_loaded
+        from .store.demo import load_demo as load
 
         async with db.connected(s.db_url, migrate_first=True):
             if await is_loaded():
@@ -121,7 +122,8 @@ def serve(host: str = typer.Option("127.0.0.1", help="监听地址 (address)"), 
     s = settings_for(db_url)
 
     async def prepare():
-        from .store.demo import is_loaded, load_demo as load
+        from .store.demo import is_loaded
+        from .store.demo import load_demo as load
 
         async with db.connected(s.db_url, migrate_first=True):
             if demo and not await is_loaded():
@@ -160,7 +162,7 @@ def create_user(username: str, role: str = typer.Option(..., help="角色 role")
         password = sys.stdin.readline().rstrip("\n")
 
     async def body():
-        from .store import users
+        from .store.accounts import users
 
         async with db.connected(s.db_url, migrate_first=True):
             if org is not None:
@@ -176,7 +178,7 @@ def create_user(username: str, role: str = typer.Option(..., help="角色 role")
 async def _check_org(org_id: int) -> None:
     """When the organisations module is installed, the organisation must exist."""
     try:
-        from .store.orgs import organisation_exists  # type: ignore[attr-defined]
+        from .store.orgs.organisations import organisation_exists  # type: ignore[attr-defined]
     except ImportError:
         return
     if not await organisation_exists(org_id):
@@ -198,7 +200,7 @@ def import_boundaries(file: Path = typer.Argument(..., exists=True, dir_okay=Fal
     s = settings_for(db_url)
 
     async def body():
-        from .store.importer import import_boundaries as do_import
+        from .store.areas.importer import import_boundaries as do_import
 
         data = file.read_bytes()
         async with db.connected(s.db_url, migrate_first=True):
@@ -228,7 +230,7 @@ def export_geojson(level: Optional[str] = typer.Option(None, "--level"), under: 
 
     async def body():
         from .domain.geojson import feature_collection, to_feature
-        from .store import areas
+        from .store.areas import service as areas
 
         async with db.connected(s.db_url):
             rows = await areas.list_areas(level=level, under=under)
@@ -251,7 +253,7 @@ def locate(lon: float, lat: float, db_url: Optional[str] = DbOpt) -> None:
     s = settings_for(db_url)
 
     async def body():
-        from .store.spatial import build_index
+        from .store.areas.spatial import build_index
 
         async with db.connected(s.db_url):
             index = await build_index(prepare=False)  # one point: skip building the raster

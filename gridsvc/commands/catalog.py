@@ -42,7 +42,7 @@ def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出
                    area: Optional[str] = typer.Option(None, "--area", help="只导出适用于该区域的事项 (only items for this area)"),
                    db_url: Optional[str] = DbOpt) -> None:
     """导出服务事项目录为 Excel 或 CSV,中文表头 (export the catalog as .xlsx or .csv)."""
-    from ..store import catalog_sheets as sheets
+    from gridsvc.store.catalog import sheets
 
     s = settings_for(db_url)
     fmt = _format(file)
@@ -51,7 +51,7 @@ def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出
     async def body():
         async with db.connected(s.db_url, migrate_first=True):
             if area:
-                from ..store.models import Area
+                from gridsvc.store.areas.models import Area
 
                 if not await Area.exists(code=area):
                     from ..domain.errors import NotFound
@@ -66,7 +66,7 @@ def export_catalog(file: Path = typer.Argument(..., dir_okay=False, help="输出
 
 
 def _format(file: Path) -> str:
-    from ..store.catalog_sheets import format_of
+    from gridsvc.store.catalog.sheets import format_of
 
     try:
         return format_of(file.name)
@@ -83,7 +83,7 @@ def import_catalog(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                    dry_run: bool = typer.Option(False, "--dry-run", help="只检查,不存储 (check only)"),
                    db_url: Optional[str] = DbOpt) -> None:
     """导入服务事项目录,全部成功或全部不存;逐行报告问题 (import the catalog: all or nothing, every bad row named)."""
-    from ..store import catalog_sheets as sheets
+    from gridsvc.store.catalog import sheets
 
     s = settings_for(db_url)
     fmt = _format(file)

@@ -30,7 +30,7 @@ def expire_claims(at: Optional[str] = typer.Option(None, "--at", help="按此时
     s = settings_for(db_url)
 
     async def body():
-        from ..store.wishes import expire_claims as expire
+        from gridsvc.store.wishes.lifecycle import expire_claims as expire
 
         async with db.connected(s.db_url, migrate_first=True):
             n = await expire(now)

@@ -17,10 +17,12 @@ import os
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
+from gridsvc.store.accounts.models import UserArea
+from gridsvc.store.areas.models import Area
+
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, LEVELS, code_prefix
-from ..store.models import Area, UserArea
 from . import style
 
 Rows = list[dict]

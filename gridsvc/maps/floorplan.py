@@ -21,11 +21,13 @@ import folium
 import shapely
 from folium.utilities import JsCode
 
+from gridsvc.store.accounts.models import UserArea
+from gridsvc.store.areas.models import Area
+
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
-from ..store.models import Area, UserArea
 from . import render, style
 from .basemaps import Basemap
 

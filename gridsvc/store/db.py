@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 from tortoise import Tortoise
 
-# app label -> models module; later apps may reference earlier ones
-APPS: dict[str, str] = {
-    "core": "gridsvc.store.models",
-    "catalog": "gridsvc.store.catalog_models",
-    "wishes": "gridsvc.store.wish_models",
+# app label -> its models modules; later apps may reference earlier ones. An app's tables may be
+# kept by several features (the labels predate the feature packages; keeping them keeps the migrations).
+APPS: dict[str, list[str]] = {
+    "core": ["gridsvc.store.areas.models", "gridsvc.store.accounts.models"],
+    "catalog": ["gridsvc.store.catalog.models"],
+    "wishes": ["gridsvc.store.orgs.models", "gridsvc.store.wishes.models"],
 }
 
 
@@ -44,11 +45,11 @@ def tortoise_config(db_url: str) -> dict:
         "connections": {"default": normalise_db_url(db_url)},
         "apps": {
             label: {
-                "models": [module],
+                "models": modules,
                 "default_connection": "default",
                 "migrations": f"gridsvc.store.migrations.{label}",
             }
-            for label, module in APPS.items()
+            for label, modules in APPS.items()
         },
         "use_tz": True,
         "timezone": "Asia/Shanghai",

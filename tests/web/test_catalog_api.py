@@ -7,10 +7,10 @@ import asyncio
 import io
 from datetime import timedelta
 
-from gridsvc.store import catalog as store
-from gridsvc.store import catalog_sheets as sheets
-from gridsvc.store.catalog_models import ServiceItemVersion
-from gridsvc.store.users import create_user
+from gridsvc.store.accounts.users import create_user
+from gridsvc.store.catalog import items as store
+from gridsvc.store.catalog import sheets
+from gridsvc.store.catalog.models import ServiceItemVersion
 from tests.conftest import PASSWORD
 from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, application
 

@@ -16,7 +16,7 @@ from gridsvc.domain.privacy import (
     mask_phone,
     mask_position,
 )
-from gridsvc.store.models import AuditLog, User
+from gridsvc.store.accounts.models import AuditLog, User
 from tests.wishkit import Kit
 
 # ---------------------------------------------------------------------------- the rule

@@ -6,14 +6,15 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts import logins, users
+from gridsvc.store.accounts.models import User
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, Unauthenticated, ValidationError
-from ...store import logins, users
-from ...store.models import User
 from ..auth import client_ip
 from ..permissions import require, require_login
-from . import endpoint, json_ok, param, path_id, read_json
 from ..schemas.people import PasswordChange, PasswordReset
+from . import endpoint, json_ok, param, path_id, read_json
 from .auth import set_session_cookie
 
 

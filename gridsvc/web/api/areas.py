@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from starlette.requests import Request
 from starlette.responses import Response
+
+from gridsvc.store.accounts import staff_board
+from gridsvc.store.areas import service as store
+from gridsvc.store.areas.models import Area
 
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
@@ -15,12 +18,8 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
 from ...domain.geojson import feature_collection, to_feature
 from ...domain.levels import LEVELS
-from ...store import areas as store
-from ...store.models import Area
-from ..permissions import require
+from ..permissions import can, require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
-from ...store import staff_board
-from ..permissions import can
 from . import endpoint, json_ok, param, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
@@ -179,7 +178,7 @@ async def create_area(request: Request) -> Response:
 async def import_areas(request: Request) -> Response:
     """The same import as `gridsvc import-boundaries`, for officials in their scope: the body
     is the GeoJSON / DataV file itself."""
-    from ...store.importer import import_boundaries
+    from gridsvc.store.areas.importer import import_boundaries
 
     q = request.query_params
     parent = q.get("parent") or None

@@ -8,22 +8,23 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts.models import User, UserArea
+from gridsvc.store.orgs import demands as store
+from gridsvc.store.orgs.models import VolunteerProfile
+from gridsvc.store.orgs.organisations import org_areas
+from gridsvc.store.wishes.allocations import matches_for
+from gridsvc.store.wishes.lifecycle import utcnow
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import check_category
-from ...store import demands as store
-from ...store.allocations import matches_for
-from ...store.models import User, UserArea
-from ...store.orgs import org_areas
-from ...store.wish_models import VolunteerProfile
-from ...store.wishes import utcnow
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
-from . import path_id, endpoint, json_ok, param, query_int, read_json
+from . import endpoint, json_ok, param, path_id, query_int, read_json
 from .orgs import body_or_empty
 
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.orgs import organisations as store
+from gridsvc.store.wishes.lifecycle import city_today, utcnow
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
-from ...store import orgs as store
-from ...store.wishes import city_today, utcnow
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
-from . import path_id, endpoint, json_ok, param, read_json
+from . import endpoint, json_ok, param, path_id, read_json
 
 
 async def body_or_empty(request: Request) -> dict:

@@ -5,20 +5,19 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts import audit, staff_board, users
+from gridsvc.store.accounts.models import User, UserArea
+from gridsvc.store.areas.models import Area
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
-from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
+from ...domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 from ...domain.scope import authorize_every, can_manage_tier
-from ...store import audit, users
-from ...store.models import Area, User, UserArea
-from ..permissions import prefixes, require, require_login
-from ..schemas.people import StaffCreate, StaffPatch
-from ..permissions import principal
-from . import path_id, endpoint, json_ok, param, read_json
-from ...store import staff_board
 from ..paging import page_params, page_request
-from ..permissions import can
+from ..permissions import can, prefixes, principal, require, require_login
+from ..schemas.people import StaffCreate, StaffPatch
+from . import endpoint, json_ok, param, path_id, read_json
 
 
 async def _staff_or_404(request: Request) -> User:

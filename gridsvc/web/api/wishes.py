@@ -16,21 +16,29 @@ import binascii
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts.models import User
+from gridsvc.store.wishes import allocations as plans
+from gridsvc.store.wishes import lifecycle as store
+from gridsvc.store.wishes.lifecycle import (
+    ListScope,
+    Standing,
+    city_today,
+    holds,
+    utcnow,
+)
+
 from ...domain.crs import transform_coords
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
-from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ...domain.scope import acts_for_org, entitled
-from ...store import allocations as plans
-from ...store import wishes as store
-from ...store.models import User
-from ...store.wishes import ListScope, Standing, city_today, holds, utcnow
+from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
-from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
+from . import endpoint, json_ok, param, path_id, query_int, read_json
+from . import inbox as inbox_api
 from . import orgs as org_api
 from .orgs import body_or_empty
 

@@ -20,6 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store.areas import service as store
+from gridsvc.store.areas.models import Area
+
 from ...domain import crs as crs_mod
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
@@ -28,8 +31,6 @@ from ...domain.scope import entitled
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
-from ...store import areas as store
-from ...store.models import Area
 from ..api import endpoint, json_ok, param, query_int
 from ..api.areas import _bbox
 from ..headers import policy_for_document

@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store.areas import service as store
+from gridsvc.store.areas.models import Area
+
 from ...domain.errors import Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
 from ...domain.sizing import size_warning
-from ...store import areas as store
-from ...store.models import Area
 from ..api.staff import my_area_data
 from ..permissions import can, principal
 from .render import render, render_login

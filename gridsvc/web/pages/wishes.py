@@ -17,15 +17,23 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
+from gridsvc.store.areas.models import Area
+from gridsvc.store.wishes import inbox
+from gridsvc.store.wishes import lifecycle as store
+from gridsvc.store.wishes.lifecycle import city_today, utcnow
+
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
-from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
-from ...store import inbox
-from ...store import wishes as store
-from ...store.models import Area
+from ...domain.wishes import (
+    BENEFICIARIES,
+    MAX_EXTENSIONS,
+    TRANSITIONS,
+    WISH_CATEGORIES,
+    WISH_STATUSES,
+    WishAction,
+)
 from ...store.paging import PageRequest
-from ...store.wishes import city_today, utcnow
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
 from .render import render
