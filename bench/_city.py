@@ -68,7 +68,7 @@ class City:
         return [(a.code, a.level, a.parent, a.name, shapely.to_wkb(a.geometry)) for a in self.areas]
 
     def inputs(self) -> list:
-        from gridsvc.store.areas.service import AreaInput
+        from gridsvc.store.areas import AreaInput
 
         return [AreaInput(code=a.code, name=a.name, level=a.level, geometry=a.geometry, parent_code=a.parent,
                           households=a.households, population=a.population) for a in self.areas]

@@ -137,7 +137,7 @@ async def prepare(db_url: str, n_items: int) -> tuple[list[str], dict]:
 async def in_process(db_url: str, mix: list[dict], communities: list[str]) -> dict:
     from gridsvc.app import create_app
     from gridsvc.config import Settings
-    from gridsvc.store.catalog import items as store
+    from gridsvc.store import catalog as store
     from gridsvc.store.catalog.search import build_search
 
     app = create_app(Settings(db_url=db_url, secret_key="bench"))
@@ -176,8 +176,8 @@ def free_port() -> int:
 
 
 async def _edit_elsewhere(db_url: str, n: int) -> None:
+    from gridsvc.store import catalog as store
     from gridsvc.store import db
-    from gridsvc.store.catalog import items as store
 
     async with db.connected(db_url):
         await store.edit_item("GS-LD-001", {"summary": f"第 {n + 2} 版说明"}, actor=None)

@@ -228,7 +228,7 @@ def pct(values: list[float], q: float) -> float:
 
 async def load_city(db_url: str, city: City) -> float:
     from gridsvc.store import db
-    from gridsvc.store.areas.service import store_batch
+    from gridsvc.store.areas import store_batch
 
     t = time.perf_counter()
     async with db.connected(db_url, migrate_first=True):

@@ -180,7 +180,7 @@ async def _store_ranking(projects: list[Provider], wishes: list[Need], runs: int
     """Median and p99 (ms) of ranking one wish through the store, database reads included."""
     from gridsvc.store import db
     from gridsvc.store.orgs.models import Organisation, Project, ProjectArea
-    from gridsvc.store.wishes.allocations import matches_for
+    from gridsvc.store.wishes.matching import matches_for
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite://{tmp}/bench.sqlite3"

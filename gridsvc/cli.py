@@ -230,7 +230,7 @@ def export_geojson(level: Optional[str] = typer.Option(None, "--level"), under: 
 
     async def body():
         from .domain.geojson import feature_collection, to_feature
-        from .store.areas import service as areas
+        from .store import areas
 
         async with db.connected(s.db_url):
             rows = await areas.list_areas(level=level, under=under)

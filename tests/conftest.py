@@ -19,7 +19,7 @@ from gridsvc.app import create_app
 from gridsvc.config import Settings
 from gridsvc.store import db
 from gridsvc.store.accounts.users import create_user
-from gridsvc.store.areas.service import AreaInput, store_batch
+from gridsvc.store.areas import AreaInput, store_batch
 
 # fixtures kept in the kit, shared by the test modules that name them
 pytest_plugins = ["tests.kit.browser", "tests.kit.catalog"]

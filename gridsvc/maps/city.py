@@ -9,8 +9,8 @@ for districts and streets; communities, grids, groups and buildings come in with
 
 from __future__ import annotations
 
+from gridsvc.store.areas import TOP_LEVELS, geom_of
 from gridsvc.store.areas.models import Area
-from gridsvc.store.areas.service import TOP_LEVELS, geom_of
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
@@ -59,7 +59,7 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
         levels = list(LEVELS)
         sub = f"{len(tops)} 个顶级区域 top-level areas" if len(tops) > 1 else "市、区县、街道;放大后显示社区、网格和楼栋 (zoom in for communities, grids, buildings)"
     else:
-        from gridsvc.store.areas.service import get_area
+        from gridsvc.store.areas import get_area
 
         area = await get_area(code)
         area_level = area.level

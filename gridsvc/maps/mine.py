@@ -9,8 +9,8 @@ register (wishes, demands, projects) appear as toggles.
 
 from __future__ import annotations
 
+from gridsvc.store.areas import geom_of
 from gridsvc.store.areas.models import Area
-from gridsvc.store.areas.service import geom_of
 
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
 from ..domain.roles import ROLE_NAMES_ZH, TIER_LEVEL

@@ -12,6 +12,8 @@ from typing import AsyncIterator
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.migrations.api import migrate as run_migrations
 
 # app label -> its models modules; later apps may reference earlier ones. An app's tables may be
 # kept by several features (the labels predate the feature packages; keeping them keeps the migrations).
@@ -59,16 +61,12 @@ def tortoise_config(db_url: str) -> dict:
 async def connect(db_url: str) -> None:
     # Tortoise caches each table's INSERT/UPDATE SQL per connection *name*, so a process that
     # moves from SQLite to PostgreSQL (the test suite does) would reuse "?"-placeholder SQL.
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
 
 
 async def migrate(db_url: str) -> None:
     """Apply every pending migration (creates the schema on an empty database)."""
-    from tortoise.migrations.api import migrate as run_migrations
-
     await run_migrations(config=tortoise_config(db_url))
 
 

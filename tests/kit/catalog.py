@@ -11,7 +11,7 @@ import pytest
 
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.scope import SYSTEM
-from gridsvc.store.catalog import items as store
+from gridsvc.store import catalog as store
 from gridsvc.store.catalog import sheets
 
 FIXTURE = Path(__file__).resolve().parents[2] / "gridsvc" / "fixtures" / "catalog.json"

@@ -7,8 +7,8 @@ import asyncio
 import io
 from datetime import timedelta
 
+from gridsvc.store import catalog as store
 from gridsvc.store.accounts.users import create_user
-from gridsvc.store.catalog import items as store
 from gridsvc.store.catalog import sheets
 from gridsvc.store.catalog.models import ServiceItemVersion
 from tests.conftest import PASSWORD

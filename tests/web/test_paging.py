@@ -210,7 +210,7 @@ async def test_staff_under_an_area_whose_code_ends_in_nine(client, people):
     from shapely.geometry import box
 
     from gridsvc.store.accounts.users import create_user
-    from gridsvc.store.areas.service import AreaInput, store_batch
+    from gridsvc.store.areas import AreaInput, store_batch
 
     # a 9th community: its range ends at the next street's prefix ("610202001010"), not at a ':'
     await store_batch([AreaInput("610202001009", "九号社区", "community", box(109.4, 35.3, 109.45, 35.35),

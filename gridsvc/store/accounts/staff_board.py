@@ -1,4 +1,6 @@
-"""The staff contact board: pages of staff cards in a fixed number of queries.
+"""The staff contact board: pages of staff cards in a fixed number of queries; the staff serving an
+area, the posts under a community (for its floor plan), grids with a worker, and what a staff
+member looks after ("my area").
 
 `users.user_card` reads one person (two queries each); a board of hundreds of people built from
 it cost two queries a row. Here one page costs three: the people, their areas, their
@@ -8,7 +10,7 @@ supervisors, whatever the page size.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Subquery
 
@@ -16,9 +18,12 @@ from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import NotFound, ValidationError
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
+from gridsvc.domain.scope import Principal
 from gridsvc.store import subtree
+from gridsvc.store.accounts import users
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.areas.models import Area
+from gridsvc.store.areas.reading import areas_below, find_area
 from gridsvc.store.paging import Page, PageRequest, keyset_page
 
 # What a public contact board shows (the card on a community's notice board). Login names and
@@ -81,3 +86,45 @@ async def serving(codes: list[str], *, public: bool) -> list[dict[str, Any]]:
     out = await cards(list(people), public=public)
     out.sort(key=lambda c: (c["tier"] or 9, c["name"]))
     return out
+
+
+async def serving_area(area: Area, *, public: bool) -> list[dict[str, Any]]:
+    """Contact cards of the staff serving `area`: its own staff and, inside a community, those of
+    the areas above it (the community's instructor and head, the grid's worker), as posted on
+    notice boards."""
+    prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
+    codes = prefixes if area.level in ("community", "grid", "group", "building") else [area.code]
+    return await serving(codes, public=public)
+
+
+async def posts_under(code: str, *, levels: list[str], roles: list[str]) -> list[dict[str, Any]]:
+    """The active staff assigned to areas of `levels` under `code`, one row a post (the area's
+    code and the person's name, login, phone and role), by role."""
+    return await UserArea.filter(subtree.under("area__code", code), area__level__in=levels, user__is_active=True,
+                                 user__role__in=roles).order_by("user__role", "user_id").values(
+        "area__code", "user__display_name", "user__username", "user__phone", "user__role")
+
+
+async def staffed_grids(prefix: str) -> set[str]:
+    """Codes of the grids under `prefix` with at least one active grid worker (网格员)."""
+    codes = await UserArea.filter(subtree.under("area__code", prefix), area__level="grid", user__role="worker",
+                                  user__is_active=True).values_list("area__code", flat=True)
+    return set(cast(list[str], codes))  # flat: one column, not tuples
+
+
+async def looked_after(principal: Principal) -> dict[str, Any]:
+    """What a staff member (or official) looks after: their areas, everything below them,
+    and the people above and below them."""
+    me = await users.get_user(principal.user_id)
+    areas = []
+    for code, level in principal.areas:
+        area = await find_area(code)
+        if area is None:
+            continue
+        sub = await areas_below(area, fields=("code", "name", "level", "households", "population"))
+        areas.append({"code": area.code, "name": area.name, "level": area.level, "households": area.households,
+                      "population": area.population, "below": sub if level in ("community", "grid", "group", "building") else
+                      [s for s in sub if s["level"] in ("street", "community")]})
+    above = [await users.user_card(u) for u in await users.supervisors_of(me)]
+    below = [await users.user_card(u) for u in await users.reports_of(me)]
+    return {"user": await users.user_card(me), "areas": areas, "above": above, "below": below}

@@ -6,20 +6,14 @@ import hashlib
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound, ValidationError
-from gridsvc.domain.roles import (
-    ROLE_NAMES_ZH,
-    TIER_NUMBER,
-    check_assignment,
-    check_role,
-    is_staff,
-    supervisor_role,
-)
+from gridsvc.domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from gridsvc.domain.scope import Principal, acts_for_org
 from gridsvc.domain.text import check_name
 from gridsvc.store.accounts import audit
@@ -311,3 +305,48 @@ async def revoke_token(user_id: int, token_id: int) -> None:
     """Revoke one of the user's own tokens; another's token is as unknown as a missing one."""
     if not await ApiToken.filter(id=token_id, user_id=user_id).delete():
         raise NotFound("令牌不存在", "no such token", code=ErrorCode.TOKEN_NOT_FOUND, details={"id": token_id})
+
+
+# ---- reading people ----------------------------------------------------------------------
+
+
+async def find_user(user_id: int | None) -> User | None:
+    return await User.filter(id=user_id).first() if user_id is not None else None
+
+
+async def get_user(user_id: int | None) -> User:
+    """The signed-in user's own account (it exists while their session does)."""
+    return await User.get(id=user_id)
+
+
+async def find_resident(username: str) -> User | None:
+    return await User.filter(username=username, role="resident").first()
+
+
+async def area_codes_of(user_id: int) -> list[str]:
+    codes = await UserArea.filter(user_id=user_id).values_list("area__code", flat=True)
+    return cast(list[str], codes)  # flat: one column, not tuples
+
+
+async def area_links_of(user_id: int) -> list[tuple[str, str]]:
+    """(code, level) of the areas a person is assigned to."""
+    return [(c, lv) for c, lv in await UserArea.filter(user_id=user_id).values_list("area__code", "area__level")]
+
+
+async def supervisors_of(user: User) -> list[User]:
+    """The chain of supervisors above `user`, nearest first."""
+    chain = []
+    sup = user.supervisor_id
+    while sup:
+        u = await User.filter(id=sup).first()
+        if u is None:
+            break
+        chain.append(u)
+        sup = u.supervisor_id
+    return chain
+
+
+async def reports_of(user: User) -> list[User]:
+    """The people whose supervisor is `user`."""
+    return list(await User.filter(supervisor_id=user.id).order_by("id"))
+

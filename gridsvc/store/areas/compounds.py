@@ -15,16 +15,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from gridsvc.domain import geometry as geo
-from gridsvc.domain.compounds import (
-    COMPOUND_KINDS,
-    check_compound,
-    compound_geometry_problems,
-    grids_spanned,
-)
+from gridsvc.domain.compounds import COMPOUND_KINDS, check_compound, compound_geometry_problems, grids_spanned
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound, ValidationError
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.scope import Principal
+from gridsvc.store import subtree
 from gridsvc.store.accounts import audit
 from gridsvc.store.areas.models import Area, Compound, CompoundBuilding
 
@@ -80,7 +76,7 @@ async def compound_view(row: Compound, community: Area | None = None) -> dict[st
     geom = shapely.from_wkb(row.geometry) if row.geometry else None
     grids: list[str] = []
     if geom is not None:
-        rows = await Area.filter(level="grid", code__startswith=code_prefix(community.code, "community"),
+        rows = await Area.filter(subtree.under("code", code_prefix(community.code, "community")), level="grid",
                                  minx__lte=geom.bounds[2], maxx__gte=geom.bounds[0], miny__lte=geom.bounds[3],
                                  maxy__gte=geom.bounds[1]).values_list("code", "geometry")
         grids = grids_spanned(geom, [(code, shapely.from_wkb(wkb)) for code, wkb in rows])

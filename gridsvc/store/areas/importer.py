@@ -11,7 +11,8 @@ from gridsvc.domain.errors import ValidationError
 from gridsvc.domain.geojson import ParsedFeature, read_features
 from gridsvc.domain.levels import LEVELS
 from gridsvc.domain.scope import Principal
-from gridsvc.store.areas.service import AreaInput, BatchReport, get_area, store_batch
+from gridsvc.store.areas.changes import AreaInput, BatchReport, store_batch
+from gridsvc.store.areas.reading import get_area
 
 
 @dataclass

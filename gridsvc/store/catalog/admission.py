@@ -21,6 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from gridsvc.domain import clock
 from gridsvc.domain.admission import (
     ADMISSIBLE_LIST,
     ADMISSION_STATE_NAMES_ZH,
@@ -39,30 +40,16 @@ from gridsvc.domain.admission import (
     check_department_level,
 )
 from gridsvc.domain.admission import AdmissionStep as StepRecord
-from gridsvc.domain.catalog import ItemStatus, publish
+from gridsvc.domain.catalog import ItemStatus, infer_level, publish
 from gridsvc.domain.error_codes import ErrorCode
-from gridsvc.domain.errors import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    ValidationError,
-)
+from gridsvc.domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
+from gridsvc.domain.levels import is_within
 from gridsvc.domain.scope import Principal
 from gridsvc.store.accounts import audit
-from gridsvc.store.catalog.items import (
-    Authorize,
-    _authorize,
-    _store_publication,
-    actor_name,
-    check_areas_exist,
-    create_item,
-    granted,
-    record_of,
-    today,
-    versions_of,
-)
+from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change, granted
+from gridsvc.store.catalog.items import create_item, store_publication
 from gridsvc.store.catalog.models import Admission, AdmissionStep, ServiceItem
+from gridsvc.store.catalog.reading import check_areas_exist, record_of, versions_of
 from gridsvc.store.catalog.search import bump_revision, mark_all_dirty
 from gridsvc.store.paging import Page, PageRequest, page_of, seek
 
@@ -96,7 +83,7 @@ async def get_admission(admission_id: int) -> Admission:
 
 
 async def admission_view(adm: Admission, *, day: date | None = None) -> dict[str, Any]:
-    day = day or today()
+    day = day or clock.today()
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     state_today = admission_state_on(rec, day)
@@ -139,7 +126,7 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
     if unknown:
         raise ValidationError(f"未知字段 {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}",
                               code=ErrorCode.UNKNOWN_FIELD, details={"field": unknown[0]})
-    day = on or today()
+    day = on or clock.today()
     new_item = data.get("item")
     if new_item is not None and not isinstance(new_item, dict):
         raise ValidationError("item 应为事项对象", "item must be an item object", code=ErrorCode.BAD_TYPE,
@@ -153,7 +140,7 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         raise ValidationError(f"准入期限已于 {app.period_end} 结束", f"the period ended on {app.period_end}",
                               code=ErrorCode.PERIOD_ENDED, details={"field": "period_end"})
     await check_areas_exist(app.areas)
-    await _authorize(authorize, actor, "admission.apply", app.areas)
+    await authorize_change(authorize, actor, "admission.apply", app.areas)
     item = await ServiceItem.filter(code=app.item_code).first()
     if item is not None:
         if new_item:
@@ -222,10 +209,10 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     (``papers``) and publishes the item's draft when it has no published version yet."""
     if action not in ("approve", "reject"):
         raise ValidationError(f"未知的审批动作 {action}", f"unknown decision {action}", code=ErrorCode.UNKNOWN_ACTION)
-    day = on or today()
+    day = on or clock.today()
     await sweep(day)
     adm = await get_admission(admission_id)
-    await _authorize(authorize, actor, "admission.decide", adm.areas)
+    await authorize_change(authorize, actor, "admission.decide", adm.areas)
     if actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id:
         raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
@@ -263,17 +250,17 @@ async def _publish_for_admission(item: ServiceItem, day: date, actor: Principal 
         raise Conflict(f"事项 {item.code} 已撤销,不能批准", f"item {item.code} is revoked and cannot be admitted",
                        code=ErrorCode.ITEM_REVOKED)
     changed = publish(records, day)
-    await _store_publication(item, changed, {r.version: r for r in rows}, actor)
+    await store_publication(item, changed, {r.version: r for r in rows}, actor)
 
 
 async def withdraw(admission_id: int, *, reason: str = "", actor: Principal | None, authorize: Authorize = None,
                    on: date | None = None) -> dict[str, Any]:
     """The applicant (or an official over every area) takes an undecided application back."""
-    day = on or today()
+    day = on or clock.today()
     adm = await get_admission(admission_id)
     own = actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id
     if not own:
-        await _authorize(authorize, actor, "admission.apply", adm.areas)
+        await authorize_change(authorize, actor, "admission.apply", adm.areas)
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     new = admission_act(rec, AdmissionAction.WITHDRAW, on=day, by=actor_name(actor), reason=reason or "")
@@ -288,10 +275,10 @@ async def end(admission_id: int, *, reason: str, actor: Principal | None, author
               on: date | None = None) -> dict[str, Any]:
     """End an admission before its period is over (the work is done): the item leaves the
     lists from ``on`` (default today)."""
-    day = on or today()
+    day = on or clock.today()
     await sweep(day)
     adm = await get_admission(admission_id)
-    await _authorize(authorize, actor, "admission.decide", adm.areas)
+    await authorize_change(authorize, actor, "admission.decide", adm.areas)
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)
     if rec.state not in (AdmissionState.APPROVED, AdmissionState.ACTIVE):
@@ -315,7 +302,7 @@ async def sweep(day: date | None = None, *, ids: list[int] | None = None) -> int
     Conditional updates, so workers sweeping at once record each step once. The lists need no
     rebuild: the index already knows the days (so no revision bump).
     """
-    day = day or today()
+    day = day or clock.today()
     qs = Admission.filter(state__in=("approved", "active"), period_start__lte=day)
     if ids is not None:
         qs = qs.filter(id__in=ids)
@@ -352,9 +339,6 @@ async def list_admissions(*, visible: Callable[[list[str]], bool], state: str | 
                           item: str | None = None, area: str | None = None, page: PageRequest) -> Page:
     """Applications the caller may see (``visible(areas)``), newest first. ``area``: those
     whose areas cover it or lie inside it."""
-    from gridsvc.domain.catalog import infer_level
-    from gridsvc.domain.levels import is_within
-
     await sweep()
     qs = Admission.all().select_related("item")
     if state:

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
-
+from gridsvc.domain import clock
 from gridsvc.domain.admission import check_refusal
 from gridsvc.domain.catalog import infer_level
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound
 from gridsvc.domain.levels import is_within
 from gridsvc.domain.scope import Principal
+from gridsvc.store import subtree
 from gridsvc.store.accounts import audit
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.items import Authorize, _authorize, actor_name, today
+from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.models import Admission, AdmissionRefusal
 
 
@@ -30,13 +30,13 @@ def refusal_view(row: AdmissionRefusal) -> dict[str, Any]:
 
 
 async def record_refusal(data: dict[str, Any], *, actor: Principal | None, authorize: Authorize = None) -> dict:
-    day = today()
+    day = clock.today()
     refusal = check_refusal(data, on=day)
     area = await Area.filter(code=refusal.community).first()
     if area is None or area.level != "community":
         raise NotFound(f"社区 {refusal.community} 不存在", f"community {refusal.community} not found",
                        code=ErrorCode.NOT_FOUND, details={"field": "community"})
-    await _authorize(authorize, "refusal.record", [refusal.community])
+    await authorize_change(authorize, actor, "refusal.record", [refusal.community])
     item_code = str(data.get("item_code") or "").strip().upper()
     if item_code:
         admitted = await Admission.filter(item__code=item_code, state__in=["approved", "active"],
@@ -59,5 +59,5 @@ async def list_refusals(prefixes: list[str] | None, *, limit: int = 200, offset:
     if prefixes is not None:
         if not prefixes:
             return []
-        qs = qs.filter(Q(*[Q(community__startswith=p) for p in prefixes], join_type="OR"))
+        qs = qs.filter(subtree.under_any("community", prefixes))
     return [refusal_view(r) for r in await qs.order_by("-id").offset(offset).limit(limit)]

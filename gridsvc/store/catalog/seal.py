@@ -6,29 +6,19 @@ from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
+from gridsvc.domain import clock
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound
 from gridsvc.domain.privacy import mask_name
 from gridsvc.domain.scope import Principal
-from gridsvc.domain.seal import (
-    check_seal_item,
-    check_seal_request,
-    seal_record,
-    seal_serial,
-)
+from gridsvc.domain.seal import check_seal_item, check_seal_request, seal_record, seal_serial
+from gridsvc.store import subtree
 from gridsvc.store.accounts import audit
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.items import (
-    TZ,
-    Authorize,
-    _authorize,
-    actor_name,
-    item_detail,
-    today,
-)
+from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.models import SealUse
+from gridsvc.store.catalog.reading import item_detail
 
 
 def seal_use_view(row: SealUse, *, full: bool = False) -> dict[str, Any]:
@@ -49,11 +39,11 @@ async def log_seal_use(data: Any, *, actor: Principal | None, authorize: Authori
     if area is None or area.level != "community":
         raise NotFound(f"社区 {req.community} 不存在", f"community {req.community} not found",
                        code=ErrorCode.NOT_FOUND, details={"field": "community"})
-    await _authorize(authorize, "seal.use", [req.community])
-    item = await item_detail(req.item_code, day=today(), area=req.community)
+    await authorize_change(authorize, actor, "seal.use", [req.community])
+    item = await item_detail(req.item_code, day=clock.today(), area=req.community)
     check_seal_item(req.item_code, item["list"], name=item["name"], responsible=item.get("responsible", ""),
                     venues=item.get("venues", []))
-    used_at = datetime.now(TZ).replace(microsecond=0)
+    used_at = datetime.now(clock.CHINA).replace(microsecond=0)
     by = actor_name(actor)
     for _ in range(5):
         number = await SealUse.filter(community=req.community).count() + 1
@@ -81,7 +71,7 @@ async def seal_uses(prefixes: list[str] | None, *, community: str | None = None,
     if prefixes is not None:
         if not prefixes:
             return []
-        qs = qs.filter(Q(*[Q(community__startswith=p) for p in prefixes], join_type="OR"))
+        qs = qs.filter(subtree.under_any("community", prefixes))
     if community:
         qs = qs.filter(community=community)
     return [seal_use_view(r) for r in await qs.order_by("-id").offset(offset).limit(limit)]

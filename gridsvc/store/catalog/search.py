@@ -24,9 +24,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tortoise import connections
+from tortoise.expressions import F
+
+from gridsvc.domain import clock
 from gridsvc.domain.admission import (
+    AdmissionAction,
     AdmissionApplication,
     AdmissionState,
+    AdmissionStep,
     Funding,
     admission_window,
 )
@@ -40,19 +46,8 @@ from gridsvc.domain.catalog import (
     time_limit_text,
 )
 from gridsvc.domain.search import CatalogIndex, SearchDoc
-from gridsvc.store.catalog.models import (
-    Admission,
-    CatalogChange,
-    CatalogRevision,
-    ServiceItemVersion,
-)
+from gridsvc.store.catalog.models import Admission, CatalogChange, CatalogRevision, ServiceItemVersion
 from gridsvc.store.freshness import RevisionCache
-
-
-def today() -> date:
-    from gridsvc.store.catalog.items import today as china_today
-
-    return china_today()
 
 NOTIFY_CHANNEL = "gridsvc_catalog"
 INDEXED_STATUSES = ("published", "superseded", "revoked")
@@ -138,8 +133,6 @@ def _admission_record(row: dict) -> AdmissionApplication:
 def _ended_history(ended_on: date | None) -> tuple:
     if ended_on is None:
         return ()
-    from gridsvc.domain.admission import AdmissionAction, AdmissionStep
-
     return (AdmissionStep(AdmissionAction.EXPIRE, AdmissionState.ACTIVE, AdmissionState.EXPIRED, ended_on),)
 
 
@@ -241,9 +234,6 @@ MAX_IN_PLACE = 2000  # more changed items than this: rebuild
 async def bump_revision(item_ids: Iterable[int] | None = None) -> None:
     """Call inside the transaction that changes what the index serves, naming the items it
     changes (None: too many to name, every process rebuilds)."""
-    from tortoise import connections
-    from tortoise.expressions import F
-
     updated = await CatalogRevision.filter(id=1).update(revision=F("revision") + 1)
     if not updated:
         await CatalogRevision.create(id=1, revision=1)
@@ -298,7 +288,7 @@ class CatalogIndexHolder(RevisionCache):
                 # the cyclic collector, every full collection walks them all (pauses of 50-150 ms
                 # at 10,000 items). Frozen, they are skipped; refcounting still frees an old index.
                 gc.freeze()
-            self.current.warm(today())
+            self.current.warm(clock.today())
             self.checked()
             return self.current
 

@@ -21,39 +21,18 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from gridsvc.domain.catalog import (
-    CATEGORIES,
-    LISTS,
-    VENUE_KINDS,
-    ServiceItemData,
-    item_to_dict,
-    next_version,
-    publish,
-)
+from gridsvc.domain import clock
+from gridsvc.domain.catalog import CATEGORIES, LISTS, VENUE_KINDS, ServiceItemData, item_to_dict, next_version, publish
 from gridsvc.domain.catalog_io import HEADERS, RowProblem, item_to_row, numbered_items
 from gridsvc.domain.error_codes import ErrorCode
-from gridsvc.domain.errors import (
-    BadRequest,
-    Conflict,
-    DomainError,
-    Forbidden,
-    Unauthenticated,
-    ValidationError,
-)
+from gridsvc.domain.errors import BadRequest, Conflict, DomainError, Forbidden, Unauthenticated, ValidationError
 from gridsvc.domain.scope import Principal, is_system
 from gridsvc.store.accounts import audit
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.items import (
-    Authorize,
-    _authorize,
-    _check_day,
-    _store_publication,
-    actor_name,
-    record_of,
-    scope_areas,
-    today,
-)
+from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
+from gridsvc.store.catalog.items import check_day, items_on, store_publication
 from gridsvc.store.catalog.models import ServiceItem, ServiceItemVersion
+from gridsvc.store.catalog.reading import record_of, scope_areas
 from gridsvc.store.catalog.search import bump_revision, mark_all_dirty
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,6 +76,7 @@ INSTRUCTIONS = [
 
 
 def write_xlsx(items: Iterable[ServiceItemData]) -> bytes:
+    # openpyxl takes a while to import and only the spreadsheet commands and endpoints need it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -173,6 +153,7 @@ def read_rows(data: bytes, fmt: str) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
+    # imported when used: start-up cost (see write_xlsx)
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -254,7 +235,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
     ``publish_items``: publish every new or changed item from ``on`` (default today);
     otherwise leave them as drafts. ``dry_run``: check everything, store nothing.
     """
-    day = _check_day(on, "发布", "publication", allow_past=is_system(actor))
+    day = check_day(on, "发布", "publication", allow_past=is_system(actor))
     codes = [it.code for _, it in numbered]
     existing: dict[str, ServiceItem] = {}
     for chunk in _chunks(codes):
@@ -284,9 +265,9 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
             continue
         try:
             if ex is not None:
-                await _authorize(authorize, actor, "catalog.edit", await scope_areas(ex, rows))
+                await authorize_change(authorize, actor, "catalog.edit", await scope_areas(ex, rows))
             if ex is None or not ex.admission_required:
-                await _authorize(authorize, actor, "catalog.edit", it.areas)
+                await authorize_change(authorize, actor, "catalog.edit", it.areas)
         except (Forbidden, Unauthenticated) as e:
             problems.append(RowProblem(n, "适用区域", "forbidden", e.message))
             continue
@@ -362,11 +343,9 @@ async def _store_update(item: ServiceItem, rows: list[ServiceItemVersion], it: S
             item_id=item.id, version=draft.version, status="draft", name=it.name, data=content,
             areas=list(it.areas), edited_by=name)
     if "changed" in plan:
-        await _store_publication(item, plan["changed"], by_number, actor)
+        await store_publication(item, plan["changed"], by_number, actor)
 
 
 async def export_items(*, on: date | None = None, area: str | None = None, category: str | None = None,
                        list_: str | None = None) -> list[ServiceItemData]:
-    from gridsvc.store.catalog.items import items_on
-
-    return await items_on(on or today(), area=area, category=category, list_=list_)
+    return await items_on(on or clock.today(), area=area, category=category, list_=list_)

@@ -12,8 +12,11 @@ from gridsvc.domain.geojson import read_features
 from gridsvc.domain.scope import SYSTEM
 from gridsvc.store.accounts import users
 from gridsvc.store.accounts.models import User, UserArea
+from gridsvc.store.areas.changes import AreaInput, store_batch
 from gridsvc.store.areas.models import Area
-from gridsvc.store.areas.service import AreaInput, store_batch
+from gridsvc.store.demo import catalog as catalog_demo
+from gridsvc.store.demo import compounds as compounds_demo
+from gridsvc.store.demo import wishes as wishes_demo
 
 
 def demo_files():
@@ -51,10 +54,6 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
             if p.get("supervisor"):
                 await User.filter(id=ids[p["username"]]).update(supervisor_id=ids[p["supervisor"]])
     # each feature adds its own demo data once the areas and people are in
-    from gridsvc.store.demo import catalog as catalog_demo
-    from gridsvc.store.demo import compounds as compounds_demo
-    from gridsvc.store.demo import wishes as wishes_demo
-
     extra: dict = {}
     for feature in (catalog_demo, compounds_demo, wishes_demo):
         extra.update(await feature.load(settings=settings) or {})

@@ -9,12 +9,14 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
+from gridsvc.domain import clock
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import principal_for
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog import admission as catalog_admission
-from gridsvc.store.catalog.items import authorizer_for, today
+from gridsvc.store.catalog.authority import authorizer_for
 from gridsvc.store.catalog.models import ServiceItem
 from gridsvc.store.catalog.sheets import import_items
 
@@ -71,8 +73,6 @@ async def _principal(username: str | None) -> Principal | None:
     user = await User.filter(username=username).first() if username else None
     if user is None:
         return None
-    from gridsvc.store.accounts.users import principal_for
-
     return await principal_for(user)
 
 
@@ -87,7 +87,7 @@ async def load(settings=None) -> dict:
     report = await import_items(items, actor=SYSTEM, on=date.fromisoformat(data["published_on"]))
     admitted = 0
     if await Area.exists(code=DEMO_STREET):
-        start = today() - timedelta(days=30)
+        start = clock.today() - timedelta(days=30)
         for spec in ADMISSIONS:
             applicant = await _principal(spec["by"])
             body = {k: spec[k] for k in ("department", "reason", "legal_basis", "funding", "areas", "item")}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gridsvc.store import subtree
 from gridsvc.store.areas.compounds import add_buildings, create_compound, get_compound
 from gridsvc.store.areas.models import Area
 
@@ -23,7 +24,7 @@ async def load(settings=None) -> dict:
     community = await Area.filter(code=COMMUNITY).first()
     if community is None:
         return {}
-    grids = await Area.filter(level="grid", code__startswith=COMMUNITY).order_by("code")
+    grids = await Area.filter(subtree.under("code", COMMUNITY), level="grid").order_by("code")
     if len(grids) < 3:
         return {}
     cgeom = shapely.from_wkb(community.geometry)
@@ -43,7 +44,7 @@ async def load(settings=None) -> dict:
     for view in made:
         row = await get_compound(view["id"])
         geom = shapely.from_wkb(row.geometry)
-        inside = [b.code for b in await Area.filter(level="building", code__startswith=COMMUNITY)
+        inside = [b.code for b in await Area.filter(subtree.under("code", COMMUNITY), level="building")
                   if geom.contains(shapely.from_wkb(b.geometry))]
         if inside:
             await add_buildings(row, inside, actor=None)

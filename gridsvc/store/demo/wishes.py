@@ -21,7 +21,7 @@ from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs import demands
 from gridsvc.store.orgs import organisations as orgs
 from gridsvc.store.orgs.models import Demand, VolunteerProfile
-from gridsvc.store.wishes import lifecycle as wishes
+from gridsvc.store.wishes import access, lifecycle, placement
 from gridsvc.store.wishes.models import Claim
 
 COMMUNITY = "610202004002"  # 川口社区, where the demo worker and resident live
@@ -115,22 +115,22 @@ async def _grid_worker(grid: str) -> str:
     return "worker"
 
 
-def _standing(principal, *kinds: Actor) -> wishes.Standing:
-    return wishes.Standing(principal, frozenset(kinds), can_read=Actor.GRID_STAFF in kinds,
+def _standing(principal, *kinds: Actor) -> access.Standing:
+    return access.Standing(principal, frozenset(kinds), can_read=Actor.GRID_STAFF in kinds,
                            pii=Actor.GRID_STAFF in kinds)
 
 
-async def _placement(building: str) -> wishes.Placement:
+async def _placement(building: str) -> placement.Placement:
     area = await Area.get(code=building)
     pt = shapely.from_wkb(area.geometry).representative_point()
     community = await Area.filter(code=building[:12]).first()
     chain = ({"code": building[:12], "name": community.name if community else "", "level": "community"},)
-    return wishes.Placement(round(pt.x, 6), round(pt.y, 6), building[:15], building, chain, area.name)
+    return placement.Placement(round(pt.x, 6), round(pt.y, 6), building[:15], building, chain, area.name)
 
 
 async def load(settings=None) -> dict:
     now = datetime.now(timezone.utc)
-    today = wishes.city_today(now)
+    today = access.city_today(now)
     password_hash = (await User.get(username="resident")).password_hash
     admin = await _principal("admin")
 
@@ -192,17 +192,17 @@ async def load(settings=None) -> dict:
                 for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
-        building = await wishes.home_building(resident.id)
-        placement = await _placement(building)  # type: ignore[arg-type]
+        building = await placement.home_building(resident.id)
+        placed = await _placement(building)  # type: ignore[arg-type]
         owner = _standing(await users.principal_for(resident), Actor.RESIDENT_OWNER)
-        staff = _standing(await _principal(await _grid_worker(placement.grid_code)), Actor.GRID_STAFF)
-        wish = await wishes.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,
+        staff = _standing(await _principal(await _grid_worker(placed.grid_code)), Actor.GRID_STAFF)
+        wish = await placement.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,
                                          "wish_by": (today + timedelta(days=days)).isoformat()},
-                                        placement, resident=resident, actor=owner.principal, settings=settings, now=now)
+                                        placed, resident=resident, actor=owner.principal, settings=settings, now=now)
 
-        async def step(action: str, st: wishes.Standing, **data) -> None:
+        async def step(action: str, st: access.Standing, **data) -> None:
             nonlocal wish
-            wish = await wishes.act(wish, action, st, data, settings=settings, now=now)
+            wish = await lifecycle.act(wish, action, st, data, settings=settings, now=now)
 
         if final == "returned":
             await step("return", staff, reason="手机超出微心愿范围,建议改为老年机或生活用品")
@@ -219,8 +219,8 @@ async def load(settings=None) -> dict:
                 holder = _standing(claimers[claimer], Actor.CLAIMER)
                 if final == "expired":
                     await Claim.filter(id=wish.current_claim_id).update(deadline=now - timedelta(hours=1))
-                    await wishes.expire_claims(now)
-                    wish = await wishes.get_wish(wish.id)
+                    await lifecycle.expire_claims(now)
+                    wish = await access.get_wish(wish.id)
                 elif final in ("fulfilled", "confirmed"):
                     await step("fulfil", holder, note="已上门送达并帮助安装,老人很满意", fulfilled_on=today.isoformat())
                     if final == "confirmed":

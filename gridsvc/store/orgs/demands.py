@@ -33,25 +33,17 @@ from gridsvc.domain.volunteers import (
     demand_transition,
     org_claim_count,
     remaining_places,
-    summarise_hours,
 )
-from gridsvc.domain.wishes import CITY_TZ, WISH_CATEGORIES, ClaimStatus, check_category
+from gridsvc.domain.wishes import CITY_TZ, WISH_CATEGORIES, check_category
 from gridsvc.store import subtree
 from gridsvc.store.accounts import audit
 from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
-from gridsvc.store.orgs.models import (
-    Demand,
-    DemandTake,
-    Organisation,
-    Project,
-    ServiceHours,
-)
+from gridsvc.store.orgs.models import Demand, DemandTake, Organisation, Project, ServiceHours
 from gridsvc.store.orgs.organisations import claimer_kind_of
 from gridsvc.store.paging import Page, PageRequest, keyset_page
 from gridsvc.store.records import get_or_404, record_id
 from gridsvc.store.wishes import inbox
-from gridsvc.store.wishes.models import Claim
 
 DEMAND_AREA_LEVELS = ("street", "community", "grid", "group", "building")
 
@@ -389,33 +381,3 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
                                f"({h:g} hours recorded)", link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
             out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h, "corrected": old is not None})
     return out
-
-
-async def volunteer_record(user: User, *, thresholds) -> dict:
-    """A volunteer's record: each demand served with its hours, the total and the star level,
-    the places they hold, and the wishes they fulfilled themselves."""
-    rows = await ServiceHours.filter(volunteer_id=user.id).order_by("demand__starts_at").values(
-        "demand_id", "demand__title", "demand__starts_at", "demand__area_code", "hours", "org_id", "note")
-    orgs = dict(await Organisation.filter(id__in={r["org_id"] for r in rows if r["org_id"]}).values_list("id", "name"))
-    summary = summarise_hours([float(r["hours"]) for r in rows], thresholds)
-    takes = await DemandTake.filter(Q(user_id=user.id, kind="volunteer") | Q(org_id=user.org_id or -1, kind="org"),
-                                    status="active").values("demand_id", "demand__title", "demand__starts_at",
-                                                            "demand__status", "kind")
-    wishes = await Claim.filter(claimer_id=user.id, org_id=None).values_list("status", flat=True)
-    org = await Organisation.filter(id=user.org_id).first() if user.org_id else None
-    return {
-        "volunteer": {"id": user.id, "username": user.username, "name": user.display_name, "role": user.role,
-                      "org": {"id": org.id, "name": org.name} if org else None},
-        "total_hours": summary.total_hours, "star": summary.star, "next_star_at": summary.next_threshold,
-        "hours_to_next_star": summary.hours_to_next, "star_thresholds": list(thresholds),
-        "services": [{"demand": r["demand_id"], "title": r["demand__title"],
-                      "date": r["demand__starts_at"].astimezone(CITY_TZ).date().isoformat(),
-                      "area": r["demand__area_code"], "hours": float(r["hours"]),
-                      "org": {"id": r["org_id"], "name": orgs.get(r["org_id"], "")} if r["org_id"] else None,
-                      "note": r["note"] or None} for r in rows],
-        "upcoming": [{"demand": t["demand_id"], "title": t["demand__title"], "kind": t["kind"],
-                      "starts_at": t["demand__starts_at"].astimezone(CITY_TZ).isoformat(), "status": t["demand__status"]}
-                     for t in takes],
-        "wishes": {"claimed": len(wishes), "confirmed": sum(1 for s in wishes if s == ClaimStatus.CONFIRMED),
-                   "active": sum(1 for s in wishes if s == ClaimStatus.ACTIVE)},
-    }

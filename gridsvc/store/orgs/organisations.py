@@ -33,6 +33,7 @@ from gridsvc.domain.orgs import (
 )
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import WISH_CATEGORIES
+from gridsvc.store import subtree
 from gridsvc.store.accounts import audit
 from gridsvc.store.accounts.models import User
 from gridsvc.store.accounts.users import check_phone
@@ -43,6 +44,7 @@ from gridsvc.store.orgs.models import (
     OrgArea,
     Project,
     ProjectArea,
+    ServiceHours,
     VolunteerProfile,
 )
 from gridsvc.store.paging import PageRequest, keyset_page
@@ -54,6 +56,11 @@ SERVICE_LEVELS = ("city", "district", "street", "community", "grid")
 
 async def organisation_exists(org_id: int) -> bool:
     return await Organisation.exists(id=org_id)
+
+
+async def org_with_credit_code(code: str) -> int | None:
+    """The id of the organisation registered under a unified social credit code, if any."""
+    return await Organisation.filter(credit_code=code).first().values_list("id", flat=True)
 
 
 async def get_org(org_id: Any) -> Organisation:
@@ -238,7 +245,7 @@ async def list_orgs(*, kind: str | None = None, under: str | None = None, q: str
         if area is None:
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
         # serving somewhere inside `under`, or serving an area that contains it
-        inside = Q(area_links__area__code__startswith=code_prefix(area.code, area.level))
+        inside = subtree.under("area_links__area__code", code_prefix(area.code, area.level))
         around = await Area.filter(code__in=_ancestor_candidates(area.code)).values_list("id", flat=True)
         qs = qs.filter(inside | Q(area_links__area_id__in=list(around)))
     qs = qs.distinct()
@@ -331,8 +338,6 @@ async def get_project(project_id: Any) -> Project:
 async def org_record(org: Organisation) -> dict:
     """What an organisation took on: wishes claimed (by status), demand tasks and the places it
     committed, the ratings residents gave, and its members' hours."""
-    from gridsvc.store.orgs.models import ServiceHours
-
     claims = await Claim.filter(org_id=org.id).order_by("-id").values(
         "id", "wish_id", "wish__title", "wish__grid_code", "status", "claimed_at", "deadline", "project_id",
         "fulfilled_on")

@@ -8,8 +8,8 @@ from shapely.geometry import shape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store import areas as store
 from gridsvc.store.accounts import staff_board
-from gridsvc.store.areas import service as store
 from gridsvc.store.areas.models import Area
 
 from ...domain import crs as crs_mod

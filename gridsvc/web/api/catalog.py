@@ -14,19 +14,13 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store import catalog as store
 from gridsvc.store.catalog import admission, sheets
-from gridsvc.store.catalog import items as store
 from gridsvc.store.catalog.search import CatalogIndexHolder, CatalogSearch
 
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import (
-    BadRequest,
-    DomainError,
-    Forbidden,
-    NotFound,
-    ValidationError,
-)
+from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationError
 from ...domain.levels import is_within
 from ...store.db import normalise_db_url
 from ...store.paging import rank_start, ranked_page

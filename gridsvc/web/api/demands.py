@@ -10,10 +10,11 @@ from starlette.responses import Response
 
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.orgs import demands as store
+from gridsvc.store.orgs import volunteers
 from gridsvc.store.orgs.models import VolunteerProfile
 from gridsvc.store.orgs.organisations import org_areas
-from gridsvc.store.wishes.allocations import matches_for
-from gridsvc.store.wishes.lifecycle import utcnow
+from gridsvc.store.wishes.access import utcnow
+from gridsvc.store.wishes.matching import matches_for
 
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
@@ -136,7 +137,7 @@ async def _volunteer(request: Request) -> User:
 async def volunteer_record(request: Request) -> Response:
     user = await _volunteer(request)
     settings = request.app.state.settings
-    return json_ok(await store.volunteer_record(user, thresholds=settings.volunteer_star_hours))
+    return json_ok(await volunteers.volunteer_record(user, thresholds=settings.volunteer_star_hours))
 
 
 async def put_profile(request: Request) -> Response:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gridsvc.store.catalog import items as store
+from gridsvc.store import catalog as store
 
 from ...domain.catalog import NEGATIVE_LISTS, Material, ServiceItemData, check_item
 from ...domain.error_codes import ErrorCode

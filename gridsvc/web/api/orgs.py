@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gridsvc.store.orgs import organisations as store
-from gridsvc.store.wishes.lifecycle import city_today, utcnow
+from gridsvc.store.wishes.access import city_today, utcnow
 
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden

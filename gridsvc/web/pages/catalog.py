@@ -17,22 +17,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store import catalog as store
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog import admission
-from gridsvc.store.catalog import items as store
 
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...store.paging import PageRequest
-from ..api.catalog import (
-    area_param,
-    catalog_search,
-    date_param,
-    filters,
-    may_edit,
-    visible_to,
-)
+from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
 from ..permissions import can, principal
 from .render import render
 

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from gridsvc.store.areas import service as store
+from gridsvc.store import areas as store
 from gridsvc.store.areas.models import Area
 
 from ...domain import crs as crs_mod

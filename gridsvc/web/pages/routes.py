@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from gridsvc.store.areas import service as store
+from gridsvc.store import areas as store
 from gridsvc.store.areas.models import Area
 
 from ...domain.errors import Forbidden

@@ -18,21 +18,13 @@ from starlette.routing import Route
 from tortoise.expressions import Q
 
 from gridsvc.store.areas.models import Area
-from gridsvc.store.wishes import inbox
-from gridsvc.store.wishes import lifecycle as store
-from gridsvc.store.wishes.lifecycle import city_today, utcnow
+from gridsvc.store.wishes import access, cards, inbox, lifecycle, listing, placement
+from gridsvc.store.wishes.access import city_today, utcnow
 
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
-from ...domain.wishes import (
-    BENEFICIARIES,
-    MAX_EXTENSIONS,
-    TRANSITIONS,
-    WISH_CATEGORIES,
-    WISH_STATUSES,
-    WishAction,
-)
+from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
 from ...store.paging import PageRequest
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
@@ -67,7 +59,7 @@ def _role_view(request: Request) -> str:
 async def wish_list(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     role_view = _role_view(request)
     tab = request.query_params.get("tab") or {"mine": "mine", "wall": "published", "screen": "submitted"}[role_view]
     scope = list_scope(request)
@@ -85,16 +77,16 @@ async def wish_list(request: Request) -> Response:
     except ValueError:
         page = 1
     # numbered pages for people; the API pages by cursor
-    found = await store.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
+    found = await listing.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
     total = found.extra["total"]
-    cards = await store.cards(found.rows, lambda w, c: standing(request, w, c))
-    counts = await store.counts_by_status(scope) if role_view == "screen" else None
-    return render(request, "wishes/list.html", cards=cards, total=total, tab=tab, role_view=role_view, counts=counts,
+    shown = await cards.cards(found.rows, lambda w, c: standing(request, w, c))
+    counts = await listing.counts_by_status(scope) if role_view == "screen" else None
+    return render(request, "wishes/list.html", cards=shown, total=total, tab=tab, role_view=role_view, counts=counts,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), **await _common(request))
 
 
 async def _home_building(user_id: int) -> dict | None:
-    code = await store.home_building(user_id)
+    code = await placement.home_building(user_id)
     if not code:
         return None
     area = await Area.filter(code=code).first()
@@ -155,10 +147,10 @@ async def post_wish(request: Request) -> Response:
 async def wish_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
-    wish = await store.get_wish(request.path_params["id"])
-    st = standing(request, wish, await store.current_claim(wish))
-    detail = await store.detail(wish, st)
+    await lifecycle.expire_claims()
+    wish = await access.get_wish(request.path_params["id"])
+    st = standing(request, wish, await access.current_claim(wish))
+    detail = await cards.detail(wish, st)
     return render(request, "wishes/detail.html", status=status, w=detail, error=error,
                   done=_done_zh(request.query_params.get("done")), today=city_today(utcnow()).isoformat(),
                   max_extensions=MAX_EXTENSIONS, **await _common(request))
@@ -181,7 +173,7 @@ def _done_zh(action: str | None) -> str | None:
 async def wish_act(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     form = await request.form()
     data: dict = {}
     for key, value in form.items():
@@ -197,13 +189,13 @@ async def wish_act(request: Request) -> Response:
         if key in data and isinstance(data[key], str) and data[key].isdigit():
             data[key] = int(data[key])
     action = str(form.get("action") or "")
-    wish = await store.get_wish(request.path_params["id"])
-    st = standing(request, wish, await store.current_claim(wish))
+    wish = await access.get_wish(request.path_params["id"])
+    st = standing(request, wish, await access.current_claim(wish))
     try:
         if action == "rate":
-            await store.rate(wish, st, data)
+            await lifecycle.rate(wish, st, data)
         else:
-            await store.act(wish, action, st, data, settings=request.app.state.settings)
+            await lifecycle.act(wish, action, st, data, settings=request.app.state.settings)
     except DomainError as e:
         return await wish_page(request, error=e.message, status=e.status)
     return RedirectResponse(f"/wishes/{wish.id}?done={action}", status_code=303)

@@ -1,8 +1,8 @@
-"""The area tree in the store: create, edit, delete, import, export, coverage.
+"""Changing the area tree: batches of new or replaced areas (all or nothing), edits and deletions.
 
 Every entry point (API, CLI import, demo loader) goes through `validate_batch`, so the
 geometry rules of `gridsvc.domain.geometry` are applied the same way everywhere: the shape
-itself, inside the parent, no overlap with siblings. A batch is all or nothing.
+itself, inside the parent, no overlap with siblings; an edit of a geometry is a batch of one.
 """
 
 from __future__ import annotations
@@ -12,27 +12,18 @@ from typing import Any, Callable, Iterable
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from gridsvc.domain import geometry as geo
 from gridsvc.domain.error_codes import ErrorCode
-from gridsvc.domain.errors import Conflict, NotFound, ValidationError, in_language
-from gridsvc.domain.levels import (
-    LEVEL_INDEX,
-    LEVEL_NAMES_ZH,
-    area_kind,
-    area_level_name_zh,
-    check_code,
-    check_level,
-    code_prefix,
-    parent_level,
-)
+from gridsvc.domain.errors import Conflict, ValidationError, in_language
+from gridsvc.domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, area_kind, check_code, check_level
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.sizing import COMMUNITY_BAND, GRID_BAND, SizeBand, size_warning
 from gridsvc.store.accounts import audit
 from gridsvc.store.accounts.models import UserArea
 from gridsvc.store.areas.models import Area
+from gridsvc.store.areas.reading import area_summary, coverage_of, geom_of, get_area
 from gridsvc.store.areas.spatial import bump_revision
 
 # DataV/GeoJSON levels that start a deployment: these may stand without a parent in the store
@@ -80,26 +71,6 @@ class BatchReport:
 
     def to_dict(self) -> dict:
         return {"stored": self.stored, "repaired": self.repaired, "warnings": self.warnings, "coverage": self.coverage}
-
-
-def geom_of(area: Area) -> BaseGeometry:
-    return shapely.from_wkb(area.geometry)
-
-
-def area_summary(area: Area, parent_code: str | None = None) -> dict:
-    return {
-        "code": area.code,
-        "name": area.name,
-        "level": area.level,
-        # 街道/镇/乡 and 社区/村 are read from the code; a village's groups are 村民小组
-        "kind": area_kind(area.level, area.code),
-        "level_name": area_level_name_zh(area.level, area.code),
-        "parent": parent_code,
-        "households": area.households,
-        "population": area.population,
-        "area_m2": round(area.area_m2, 1),
-        "version": area.version,
-    }
 
 
 def _problem(item: AreaInput, rule: str, zh: str, en: str, location=None, details=None) -> dict:
@@ -333,32 +304,6 @@ def _common_prefix(codes: list[str]) -> str:
     return a[:n]
 
 
-async def get_area(code: str) -> Area:
-    area = await Area.filter(code=code).select_related("parent").first()
-    if area is None:
-        raise NotFound(f"区域 {code} 不存在", f"area {code} not found", details={"code": code})
-    return area
-
-
-async def coverage_of(code: str) -> dict:
-    """How much of an area its children cover (reported, not required)."""
-    area = await get_area(code)
-    kids = await Area.filter(parent_id=area.id).values_list("geometry", "level")
-    polys = [shapely.from_wkb(w) for w, lv in kids]
-    polys = [g for g in polys if g.geom_type in ("Polygon", "MultiPolygon")]
-    frac = geo.coverage(geom_of(area), polys) if polys else 0.0
-    return {"code": area.code, "name": area.name, "children": len(kids), "coverage": round(frac, 4)}
-
-
-async def children_stats(area: Area) -> dict:
-    kids = await Area.filter(parent_id=area.id).values("level", "households", "population")
-    return {
-        "count": len(kids),
-        "households": sum(k["households"] or 0 for k in kids),
-        "population": sum(k["population"] or 0 for k in kids),
-    }
-
-
 EDITABLE = ("name", "households", "population", "properties")
 
 
@@ -437,42 +382,3 @@ async def delete_area(code: str, *, actor: Principal | None) -> None:
         await Area.filter(id=area.id).delete()
         await bump_revision()
         await audit.record(actor, "area.delete", "area", code, area_code=code, before=before)
-
-
-def subtree_filter(code: str, level: str) -> Q:
-    prefix = code_prefix(code, level)
-    return Q(code__startswith=prefix)
-
-
-async def list_areas(*, level: str | None = None, under: str | None = None,
-                     bbox: tuple[float, float, float, float] | None = None, limit: int | None = None,
-                     with_parent: bool = True) -> list[Area]:
-    """Areas in code order. `with_parent=False` skips loading each row's parent (a join that
-    copies the parent's whole geometry for every row: megabytes for the streets of a city);
-    `parent_codes` then names the parents in one small query."""
-    qs = Area.all()
-    if level:
-        check_level(level)
-        qs = qs.filter(level=level)
-    if under:
-        anc = await get_area(under)
-        qs = qs.filter(subtree_filter(anc.code, anc.level)).exclude(id=anc.id)
-    if bbox:
-        minx, miny, maxx, maxy = bbox
-        qs = qs.filter(minx__lte=maxx, maxx__gte=minx, miny__lte=maxy, maxy__gte=miny)
-    qs = qs.order_by("code")
-    if with_parent:
-        qs = qs.select_related("parent")
-    if limit:
-        qs = qs.limit(limit)
-    return await qs
-
-
-async def parent_codes(rows: list[Area]) -> dict[int, str]:
-    """id -> code of the parents of `rows`, without loading the parents' geometries."""
-    ids = list({a.parent_id for a in rows if a.parent_id})
-    return dict(await Area.filter(id__in=ids).values_list("id", "code")) if ids else {}
-
-
-def expected_parent_level(level: str) -> str | None:
-    return parent_level(level)
