@@ -10,7 +10,6 @@ from starlette.responses import Response
 
 from gridsvc.store import areas as store
 from gridsvc.store.accounts import staff_board
-from gridsvc.store.areas.models import Area
 
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
@@ -57,7 +56,7 @@ def _clipped(g, box: tuple[float, float, float, float]):
 _PARENT = object()
 
 
-def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
+def area_feature(area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
                  clip: tuple[float, float, float, float] | None = None, parent_code=_PARENT) -> dict | None:
     g = store.geom_of(area)
     if clip is not None:
@@ -107,14 +106,7 @@ async def list_areas(request: Request) -> Response:
 
 async def get_area(request: Request) -> Response:
     area = await store.get_area(request.path_params["code"])
-    chain = []
-    node = area
-    while node.parent_id:
-        node = await Area.filter(id=node.parent_id).select_related("parent").first()
-        if node is None:
-            break
-        chain.append({"code": node.code, "name": node.name, "level": node.level})
-    chain.reverse()
+    chain = [{"code": a.code, "name": a.name, "level": a.level} for a in await store.ancestors(area)]
     stats = await store.children_stats(area)
     feat = area_feature(area, extra={"ancestors": chain, "children": stats})
     return json_ok(feat)
@@ -243,13 +235,10 @@ async def coverage(request: Request) -> Response:
 
 
 async def area_staff(request: Request) -> Response:
-    """Contact cards of the staff serving an area: its own staff and those of the areas above
-    it (the community's instructor and head, the grid's worker), as posted on notice boards."""
+    """Contact cards of the staff serving an area (staff_board.serving_area)."""
     area = await store.get_area(request.path_params["code"])
     require(request, "staff.read", area.code)
-    prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
-    codes = prefixes if area.level in ("community", "grid", "group", "building") else [area.code]
-    cards = await staff_board.serving(codes, public=not can(request, "staff.manage"))
+    cards = await staff_board.serving_area(area, public=not can(request, "staff.manage"))
     return json_ok({"area": {"code": area.code, "name": area.name, "level": area.level}, "staff": cards})
 
 

@@ -103,7 +103,7 @@ async def token_label(request: Request) -> str:
 
 async def me(request: Request) -> Response:
     p = require_login(request)
-    user = await users.User.get(id=p.user_id)
+    user = await users.get_user(p.user_id)
     card = await users.user_card(user, full=True)
     session = request.state.session
     if session is not None:

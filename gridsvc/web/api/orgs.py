@@ -65,7 +65,7 @@ async def check_code(request: Request) -> Response:
         raise BadRequest("缺少参数 code", "missing query parameter code", code=ErrorCode.MISSING_PARAMETER,
                          details={"parameter": "code"})
     info = describe_credit_code(code)
-    taken = await store.Organisation.filter(credit_code=info["code"]).first().values_list("id", flat=True)
+    taken = await store.org_with_credit_code(info["code"])
     return json_ok({"valid": True, **info, "registered_org": taken})
 
 

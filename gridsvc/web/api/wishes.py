@@ -16,7 +16,7 @@ import binascii
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts import users
 from gridsvc.store.wishes import access, cards, lifecycle, listing, matching, placement
 from gridsvc.store.wishes import allocations as plans
 from gridsvc.store.wishes.access import Standing, city_today, holds, utcnow
@@ -75,14 +75,14 @@ async def create_wish_from(request: Request, data: dict):
     placed by the point lookup, then checked against the scope of the grid it lands in."""
     p = require_login(request)
     require(request, "wish.post")
-    resident = await User.get(id=p.user_id)
+    resident = await users.get_user(p.user_id)
     if not entitled(p, "wish.post_own"):
         # staff post for a resident who does not use a phone (代办): name the resident
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
                                   code=ErrorCode.REQUIRED, details={"field": "resident"})
-        resident = await User.filter(username=name.strip(), role="resident").first()
+        resident = await users.find_resident(name.strip())
         if resident is None:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
     placed = await placement.place(request.app.state.index, data, home_building=await placement.home_building(resident.id))

@@ -7,18 +7,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store import areas as store
-from gridsvc.store.areas.models import Area
+from gridsvc.store.accounts import staff_board
 
 from ...domain.errors import Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
 from ...domain.sizing import size_warning
-from ..api.staff import my_area_data
-from ..permissions import can, principal
+from ..permissions import can, principal, require
 from .render import render, render_login
 
 
 async def home(request: Request) -> Response:
-    tops = await Area.filter(parent_id=None).order_by("code")
+    tops = await store.top_areas()
     return render(request, "home.html", tops=tops, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
 
@@ -30,23 +29,15 @@ async def login_page(request: Request) -> Response:
 
 async def area_page(request: Request) -> Response:
     area = await store.get_area(request.path_params["code"])
-    chain = []
-    node = area
-    while node.parent_id:
-        node = await Area.get(id=node.parent_id)
-        chain.append(node)
-    chain.reverse()
-    children = await Area.filter(parent_id=area.id).order_by("code")
-    from ..api.areas import area_staff
-
-    staff = (await area_staff(request)).body
-    import json
-
+    chain = await store.ancestors(area)
+    children = await store.children_of(area)
+    require(request, "staff.read", area.code)
+    staff = await staff_board.serving_area(area, public=not can(request, "staff.manage"))
     cover = await store.coverage_of(area.code) if children and len(children) <= 2000 else None
     settings = request.app.state.settings
     band = store.size_band(area.level, settings) if area_kind(area.level, area.code) != "village" else None
     size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
-    return render(request, "area.html", area=area, chain=chain, children=children, staff=json.loads(staff)["staff"],
+    return render(request, "area.html", area=area, chain=chain, children=children, staff=staff,
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
                   level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code))
 
@@ -57,7 +48,7 @@ async def my_area_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/me", status_code=303)
     if not can(request, "myarea.read"):
         raise Forbidden("只有网格人员和民政干部有“我的网格”", "my area is for staff and officials")
-    data = await my_area_data(p)
+    data = await staff_board.looked_after(p)
     return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
 

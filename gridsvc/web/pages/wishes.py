@@ -15,9 +15,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from tortoise.expressions import Q
 
-from gridsvc.store.areas.models import Area
+from gridsvc.store import areas
 from gridsvc.store.wishes import access, cards, inbox, lifecycle, listing, placement
 from gridsvc.store.wishes.access import city_today, utcnow
 
@@ -89,7 +88,7 @@ async def _home_building(user_id: int) -> dict | None:
     code = await placement.home_building(user_id)
     if not code:
         return None
-    area = await Area.filter(code=code).first()
+    area = await areas.find_area(code)
     return {"code": code, "name": area.name if area else code}
 
 
@@ -112,10 +111,7 @@ async def _buildings(request: Request, home: dict | None) -> list[dict]:
         prefixes = [code_prefix(c, lv) for c, lv in p.areas if lv in ("community", "grid", "group")]
     if not prefixes:
         return []
-    q = Q(code__startswith=prefixes[0])
-    for pre in prefixes[1:]:
-        q |= Q(code__startswith=pre)
-    rows = await Area.filter(q, level="building").order_by("code").limit(BUILDINGS_MAX + 1).values("code", "name", "parent__name")
+    rows = await areas.buildings_under(prefixes, limit=BUILDINGS_MAX + 1)
     if len(rows) > BUILDINGS_MAX:
         return []
     return [{"code": r["code"], "label": f"{r['name']}({r['parent__name']})"} for r in rows]
