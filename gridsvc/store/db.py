@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import AsyncIterator
 from urllib.parse import urlsplit
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -95,8 +95,6 @@ async def refresh_statistics(db_url: str) -> None:
     rows (a demo city, an import). Without statistics SQLite sorts all 10k staff for the first
     page of the board instead of walking the id order, and PostgreSQL guesses until autovacuum
     comes by. analysis_limit keeps SQLite's ANALYZE to a sample, so it stays cheap."""
-    from tortoise import connections
-
     conn = connections.get("default")
     await conn.execute_script("PRAGMA analysis_limit=400; ANALYZE;" if is_sqlite(db_url) else "ANALYZE")
 

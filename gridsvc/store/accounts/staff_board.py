@@ -122,9 +122,10 @@ async def looked_after(principal: Principal) -> dict[str, Any]:
         if area is None:
             continue
         sub = await areas_below(area, fields=("code", "name", "level", "households", "population"))
+        if level not in ("community", "grid", "group", "building"):
+            sub = [s for s in sub if s["level"] in ("street", "community")]
         areas.append({"code": area.code, "name": area.name, "level": area.level, "households": area.households,
-                      "population": area.population, "below": sub if level in ("community", "grid", "group", "building") else
-                      [s for s in sub if s["level"] in ("street", "community")]})
+                      "population": area.population, "below": sub})
     above = [await users.user_card(u) for u in await users.supervisors_of(me)]
     below = [await users.user_card(u) for u in await users.reports_of(me)]
     return {"user": await users.user_card(me), "areas": areas, "above": above, "below": below}

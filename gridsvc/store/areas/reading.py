@@ -201,8 +201,8 @@ async def codes_of_level(level: str, prefix: str = "") -> list[str]:
 async def buildings_under(prefixes: list[str], *, limit: int) -> list[dict]:
     """Code, name and grid name of the buildings under any of `prefixes`, in code order; at most
     `limit`."""
-    return await Area.filter(subtree.under_any("code", prefixes), level="building").order_by("code").limit(limit).values(
-        "code", "name", "parent__name")
+    qs = Area.filter(subtree.under_any("code", prefixes), level="building").order_by("code").limit(limit)
+    return await qs.values("code", "name", "parent__name")
 
 
 async def top_area_extents(levels: tuple[str, ...]) -> list[dict]:

@@ -344,7 +344,7 @@ async def list_admissions(*, visible: Callable[[list[str]], bool], state: str | 
     if state:
         if state not in ADMISSION_STATE_NAMES_ZH:
             raise BadRequest(f"未知的状态 {state}", f"unknown state {state}", code=ErrorCode.BAD_PARAMETER,
-                                  details={"parameter": "state", "allowed": list(ADMISSION_STATE_NAMES_ZH)})
+                             details={"parameter": "state", "allowed": list(ADMISSION_STATE_NAMES_ZH)})
         qs = qs.filter(state=state)
     if item:
         qs = qs.filter(item__code=item.strip().upper())

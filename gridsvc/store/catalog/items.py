@@ -211,7 +211,7 @@ async def publish_item(code: str, *, on: date | None = None, actor: Principal | 
 
 
 async def store_publication(item: ServiceItem, changed: list[ItemVersion], by_number: dict[int, ServiceItemVersion],
-                             actor: Principal | None) -> None:
+                            actor: Principal | None) -> None:
     for rec in changed:
         row = by_number[rec.version]
         if rec.status is ItemStatus.PUBLISHED:

@@ -36,7 +36,7 @@ async def load_demo(*, settings=None, progress: Callable[[int], None] | None = N
                        parent_code=f.parent_code, households=f.households, population=f.population, label=f.label)
              for f in features]
     report = await store_batch(items, actor=SYSTEM, settings=settings, progress=progress, audit_action="demo.load",
-                                report_coverage=False)
+                               report_coverage=False)
     people = json.loads(people_file.read_text(encoding="utf-8"))
     password_hash = users._hasher.hash(people["password"])
     area_ids = dict(await Area.all().values_list("code", "id"))

@@ -197,8 +197,8 @@ async def load(settings=None) -> dict:
         owner = _standing(await users.principal_for(resident), Actor.RESIDENT_OWNER)
         staff = _standing(await _principal(await _grid_worker(placed.grid_code)), Actor.GRID_STAFF)
         wish = await placement.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,
-                                         "wish_by": (today + timedelta(days=days)).isoformat()},
-                                        placed, resident=resident, actor=owner.principal, settings=settings, now=now)
+                                            "wish_by": (today + timedelta(days=days)).isoformat()},
+                                           placed, resident=resident, actor=owner.principal, settings=settings, now=now)
 
         async def step(action: str, st: access.Standing, **data) -> None:
             nonlocal wish

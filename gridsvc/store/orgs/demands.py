@@ -330,7 +330,7 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
                        details={"starts_at": d.starts_at.isoformat()})
     if not isinstance(entries, list) or not entries:
         raise ValidationError("entries 应为 [{volunteer, hours}] 列表", "entries must be a list of {volunteer, hours}",
-                         code=ErrorCode.BAD_ENTRIES, details={"field": "entries"})
+                              code=ErrorCode.BAD_ENTRIES, details={"field": "entries"})
     problems, rows = [], []
     seen: set[int] = set()
     for n, e in enumerate(entries, start=1):

@@ -22,8 +22,8 @@ async def find_volunteer(user_id: int | None) -> User | None:
     return await User.filter(id=user_id, role__in=list(VOLUNTEER_ROLES)).first() if user_id is not None else None
 
 
-async def save_profile(user_id: int | None, *, categories: list[str], skills: list[str], max_active: int, party_member: bool,
-                       workplace: str) -> VolunteerProfile:
+async def save_profile(user_id: int | None, *, categories: list[str], skills: list[str], max_active: int,
+                       party_member: bool, workplace: str) -> VolunteerProfile:
     """Create or replace a volunteer's profile (checked by the caller)."""
     prof, _ = await VolunteerProfile.update_or_create(defaults={
         "categories": categories, "skills": skills, "max_active": max_active, "party_member": party_member,

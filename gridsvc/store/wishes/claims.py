@@ -119,16 +119,16 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                     raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code=ErrorCode.PROJECT_FULL,
                                    details={"project": project_id})
             await record_event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
-                         claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
+                               claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
             holder = await holder_of(wish, claim, full=True)
             due = deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
             await tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                        "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",
-                        detail_en=f"by {holder['name']}, due {due}", skip=actor.user_id)
+                       "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",
+                       detail_en=f"by {holder['name']}, due {due}", skip=actor.user_id)
             if via == "allocation" and org_id is not None:
                 await tell("allocated", await inbox.org_member_ids(org_id), wish, "分配方案将该心愿指派给贵组织",
-                            "an allocation plan assigned this wish to your organisation",
-                            detail_zh=f"完成期限 {due}", skip=actor.user_id)
+                           "an allocation plan assigned this wish to your organisation",
+                           detail_zh=f"完成期限 {due}", skip=actor.user_id)
     except _Lost:
         raise await already_claimed(wish) from None
     return claim

@@ -13,8 +13,8 @@ from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 
 
 async def record_event(wish: Wish, action: str, actor: Principal | None, actor_kind: Actor | None, from_status: str,
-                 to_status: str, *, reason: str = "", note: str = "", claim_id: int | None = None,
-                 on_behalf: bool = False, now: datetime | None = None) -> None:
+                       to_status: str, *, reason: str = "", note: str = "", claim_id: int | None = None,
+                       on_behalf: bool = False, now: datetime | None = None) -> None:
     await WishEvent.create(
         wish_id=wish.id, actor_id=actor.user_id if actor else None,
         actor_name=(actor.display_name or actor.username) if actor else "系统 system",
@@ -25,7 +25,7 @@ async def record_event(wish: Wish, action: str, actor: Principal | None, actor_k
 
 
 async def tell(kind: str, user_ids, wish: Wish, zh: str, en: str, *, detail_zh: str = "", detail_en: str = "",
-                skip: int | None = None) -> None:
+               skip: int | None = None) -> None:
     title = f"{zh}:「{wish.title}」"
     body = " ".join(x for x in (detail_zh, f"({en}{': ' + detail_en if detail_en else ''})") if x)
     await inbox.notify(user_ids, kind, title, body, link=f"/wishes/{wish.id}", wish_id=wish.id, skip=skip)

@@ -93,7 +93,7 @@ async def _move(wish: Wish, action: WishAction, st: Standing, *, now: datetime, 
     kind = acting_as(action, st)
     on_behalf = kind is Actor.GRID_STAFF and Actor.RESIDENT_OWNER in TRANSITIONS[action].actors
     await record_event(wish, action.value, st.principal, kind, wish.status, target, reason=reason, note=note,
-                 claim_id=claim.id if claim else None, on_behalf=on_behalf, now=now)
+                       claim_id=claim.id if claim else None, on_behalf=on_behalf, now=now)
     return target
 
 
@@ -113,7 +113,7 @@ async def _publish(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.PUBLISH, st, now=now, note=_note(data), extra={"published_at": now})
         await tell("published", [wish.resident_id], wish, "您的心愿已审核发布", "your wish is published",
-                    skip=st.user_id)
+                   skip=st.user_id)
 
 
 async def _return(wish, claim, st, data, *, now, settings):
@@ -121,17 +121,19 @@ async def _return(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.RETURN, st, now=now, reason=reason)
         await tell("returned", [wish.resident_id], wish, "您的心愿被退回,请修改后重新提交",
-                    "your wish was returned; edit and resubmit it", detail_zh=f"原因:{reason}", skip=st.user_id)
+                   "your wish was returned; edit and resubmit it", detail_zh=f"原因:{reason}", skip=st.user_id)
 
 
 async def _resubmit(wish, claim, st, data, *, now, settings):
     edits = {k: v for k, v in data.items() if k in ("title", "category", "value_yuan", "wish_by", "beneficiary",
                                                     "description")}
-    content = wish_content(edits, today=city_today(now), cap=await value_cap(wish.grid_code, settings), base=wish) if edits else {}
+    content = {}
+    if edits:
+        content = wish_content(edits, today=city_today(now), cap=await value_cap(wish.grid_code, settings), base=wish)
     async with in_transaction():
         await _move(wish, WishAction.RESUBMIT, st, now=now, note=_note(data), extra=content)
         await tell("resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish, "心愿已修改并重新提交",
-                    "a returned wish was resubmitted", skip=st.user_id)
+                   "a returned wish was resubmitted", skip=st.user_id)
 
 
 async def _withdraw(wish, claim, st, data, *, now, settings):
@@ -140,10 +142,10 @@ async def _withdraw(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.WITHDRAW, st, now=now, reason=reason[:200])
         if acting_as(WishAction.WITHDRAW, st) is Actor.GRID_STAFF:
             await tell("withdrawn", [wish.resident_id], wish, "网格员已代您撤回心愿", "staff withdrew your wish for you",
-                        detail_zh=reason, skip=st.user_id)
+                       detail_zh=reason, skip=st.user_id)
         else:
             await tell("withdrawn", await inbox.grid_staff_ids(wish.grid_code), wish, "居民撤回了心愿",
-                        "the resident withdrew the wish", skip=st.user_id)
+                       "the resident withdrew the wish", skip=st.user_id)
 
 
 async def _merge(wish, claim, st, data, *, now, settings):
@@ -166,7 +168,7 @@ async def _merge(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.MERGE, st, now=now, note=f"→ #{into.id}", reason=_note(data),
                     extra={"merged_into_id": into.id})
         await tell("merged", [wish.resident_id], wish, f"您的心愿与重复心愿 #{into.id} 合并办理",
-                    f"your wish was merged into wish #{into.id}", skip=st.user_id)
+                   f"your wish was merged into wish #{into.id}", skip=st.user_id)
 
 
 def _note(data: dict) -> str:
@@ -184,9 +186,9 @@ async def _extend(wish, claim, st, data, *, now, settings):
         await Wish.filter(id=wish.id).update(version=F("version") + 1, updated_at=now)
         due = new.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
         await record_event(wish, WishAction.EXTEND.value, st.principal, Actor.CLAIMER, wish.status, wish.status,
-                     note=f"新期限 new deadline {due}", claim_id=claim.id, now=now)
+                           note=f"新期限 new deadline {due}", claim_id=claim.id, now=now)
         await tell("extended", [wish.resident_id], wish, "认领方申请延期", "the claimer extended the deadline",
-                    detail_zh=f"新的完成期限 {due}", detail_en=f"new deadline {due}", skip=st.user_id)
+                   detail_zh=f"新的完成期限 {due}", detail_en=f"new deadline {due}", skip=st.user_id)
 
 
 async def _release(wish, claim, st, data, *, now, settings):
@@ -194,9 +196,9 @@ async def _release(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.RELEASE, st, now=now, reason=reason, claim=claim, extra={"current_claim_id": None})
         await _end_claim(claim, WishAction.RELEASE, now=now)
-        await tell("released", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code), *await claimer_ids(claim)],
-                    wish, "认领已取消,心愿重新发布", "the claim was given up; the wish is published again",
-                    detail_zh=reason, skip=st.user_id)
+        told = [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code), *await claimer_ids(claim)]
+        await tell("released", told, wish, "认领已取消,心愿重新发布", "the claim was given up; the wish is published again",
+                   detail_zh=reason, skip=st.user_id)
 
 
 async def _fulfil(wish, claim, st, data, *, now, settings):
@@ -211,8 +213,8 @@ async def _fulfil(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
         await _end_claim(claim, WishAction.FULFIL, now=now, fields=fields)
         await tell("fulfilled", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                    "心愿已完成,请确认并评价", "the wish was fulfilled; please confirm and rate it",
-                    detail_zh=f"{f.fulfilled_on}:{f.note}", skip=st.user_id)
+                   "心愿已完成,请确认并评价", "the wish was fulfilled; please confirm and rate it",
+                   detail_zh=f"{f.fulfilled_on}:{f.note}", skip=st.user_id)
 
 
 async def _confirm(wish, claim, st, data, *, now, settings):
@@ -221,7 +223,7 @@ async def _confirm(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.CONFIRM, st, now=now, note=_note(data), claim=claim)
         await _end_claim(claim, WishAction.CONFIRM, now=now, from_status=ClaimStatus.FULFILLED.value)
         await tell("confirmed", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                    "居民已确认心愿完成", "the resident confirmed the wish is fulfilled", skip=st.user_id)
+                   "居民已确认心愿完成", "the resident confirmed the wish is fulfilled", skip=st.user_id)
         if rating:
             await _store_rating(wish, claim, st, rating, now=now)
 
@@ -234,17 +236,17 @@ async def _reopen(wish, claim, st, data, *, now, settings):
         await _end_claim(claim, WishAction.REOPEN, now=now, from_status=ClaimStatus.FULFILLED.value)
         # the claimer learns it was not accepted; the grid's staff follow it up
         await tell("reopened", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                    "居民反映心愿未完成,已重新发布", "the resident says the wish was not fulfilled; it is published again",
-                    detail_zh=f"原因:{reason}", skip=st.user_id)
+                   "居民反映心愿未完成,已重新发布", "the resident says the wish was not fulfilled; it is published again",
+                   detail_zh=f"原因:{reason}", skip=st.user_id)
         if st.user_id != wish.resident_id:
             await tell("reopened", [wish.resident_id], wish, "网格员已代您反映未完成,心愿重新发布",
-                        "staff reopened your wish for you", detail_zh=reason)
+                       "staff reopened your wish for you", detail_zh=reason)
 
 
 _HANDLERS: dict[WishAction, Callable[..., Awaitable[None]]] = {
     WishAction.PUBLISH: _publish, WishAction.RETURN: _return, WishAction.RESUBMIT: _resubmit,
-    WishAction.WITHDRAW: _withdraw, WishAction.MERGE: _merge, WishAction.CLAIM: claim_action, WishAction.EXTEND: _extend,
-    WishAction.RELEASE: _release, WishAction.FULFIL: _fulfil, WishAction.CONFIRM: _confirm, WishAction.REOPEN: _reopen,
+    WishAction.WITHDRAW: _withdraw, WishAction.MERGE: _merge, WishAction.CLAIM: claim_action,
+    WishAction.EXTEND: _extend, WishAction.RELEASE: _release, WishAction.FULFIL: _fulfil, WishAction.CONFIRM: _confirm, WishAction.REOPEN: _reopen,
 }
 
 # ``expire`` has no handler: only the system may expire a claim (check_actor refuses everyone
@@ -262,12 +264,13 @@ async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *
         project_id=claim.project_id if claim else None,
         claimer_id=claim.claimer_id if claim and claim.org_id is None else None, stars=rating.stars,
         comment=rating.comment or "", by_id=st.user_id, on_behalf=not st.has(Actor.RESIDENT_OWNER))
-    await record_event(wish, "rate", st.principal, Actor.RESIDENT_OWNER if st.has(Actor.RESIDENT_OWNER) else Actor.GRID_STAFF,
-                 wish.status, wish.status, note=f"{rating.stars} 星 stars" + (f":{rating.comment}" if rating.comment else ""),
-                 on_behalf=not st.has(Actor.RESIDENT_OWNER), claim_id=claim.id if claim else None, now=now)
+    kind = Actor.RESIDENT_OWNER if st.has(Actor.RESIDENT_OWNER) else Actor.GRID_STAFF
+    note = f"{rating.stars} 星 stars" + (f":{rating.comment}" if rating.comment else "")
+    await record_event(wish, "rate", st.principal, kind, wish.status, wish.status, note=note,
+                       on_behalf=not st.has(Actor.RESIDENT_OWNER), claim_id=claim.id if claim else None, now=now)
     if claim is not None:
         await tell("rated", await claimer_ids(claim), wish, f"居民评价 {rating.stars} 星", f"rated {rating.stars} stars",
-                    detail_zh=rating.comment or "")
+                   detail_zh=rating.comment or "")
     return row
 
 
@@ -311,12 +314,12 @@ async def expire_claims(now: datetime | None = None) -> int:
                     await Project.filter(id=claim.project_id, taken__gt=0).update(taken=F("taken") - 1)
                 wish = await Wish.get(id=claim.wish_id)
                 due_at = claim.deadline.astimezone(CITY_TZ).strftime("%Y-%m-%d %H:%M")
-                await record_event(wish, WishAction.EXPIRE.value, None, Actor.SYSTEM, WishStatus.CLAIMED, WishStatus.PUBLISHED,
-                             note=f"期限 deadline {due_at}", claim_id=claim.id, now=now)
+                await record_event(wish, WishAction.EXPIRE.value, None, Actor.SYSTEM, WishStatus.CLAIMED,
+                                   WishStatus.PUBLISHED, note=f"期限 deadline {due_at}", claim_id=claim.id, now=now)
                 await tell("expired", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code),
-                                        *await claimer_ids(claim)], wish,
-                            "认领超期未完成,心愿重新发布", "the claim expired; the wish is published again",
-                            detail_zh=f"原期限 {due_at}", detail_en=f"deadline was {due_at}")
+                                       *await claimer_ids(claim)], wish,
+                           "认领超期未完成,心愿重新发布", "the claim expired; the wish is published again",
+                           detail_zh=f"原期限 {due_at}", detail_en=f"deadline was {due_at}")
             done += 1
         except _Skip:
             continue  # fulfilled, released or expired by someone else meanwhile

@@ -163,7 +163,7 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
             contact_name=resident.display_name or resident.username, contact_phone=phone or "", contact_address=address,
         )
         await record_event(wish, "submit", actor, Actor.GRID_STAFF if on_behalf else Actor.RESIDENT_OWNER, "",
-                     WishStatus.SUBMITTED, on_behalf=on_behalf, now=now)
+                           WishStatus.SUBMITTED, on_behalf=on_behalf, now=now)
         await tell("submitted", await inbox.grid_staff_ids(wish.grid_code), wish, "新心愿待审核", "a new wish to screen",
-                    skip=actor.user_id)
+                   skip=actor.user_id)
     return wish
