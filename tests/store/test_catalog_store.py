@@ -12,8 +12,9 @@ import pytest
 from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store import catalog as store
-from gridsvc.store.accounts.models import AuditLog, User
+from gridsvc.store.accounts.models import User
 from gridsvc.store.accounts.users import create_user, principal_for
+from gridsvc.store.audit.models import AuditLog
 from gridsvc.store.catalog import admission, sheets
 from gridsvc.store.catalog.models import AdmissionStep, ServiceItem, ServiceItemVersion
 from gridsvc.store.catalog.search import CatalogIndexHolder, build_search

@@ -10,7 +10,7 @@ import pytest
 from tortoise import connections
 
 from gridsvc.domain.paging import MAX_PAGE, encode_cursor
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.accounts.staff_board import PUBLIC_FIELDS
 

@@ -1,4 +1,4 @@
-"""Tables of people: accounts and their areas, sessions, API tokens, login attempts, the audit log.
+"""Tables of people: accounts and their areas, sessions, API tokens, login attempts.
 
 Feature modules (catalog, wishes) keep their tables in their own Tortoise apps with their own
 migrations, so each can evolve without touching this one.
@@ -114,28 +114,3 @@ class LoginAttempt(Model):
         app = "core"
         table = "login_attempt"
         indexes = (("username", "ip", "at"),)
-
-
-class AuditLog(Model):
-    """Who changed or saw what, and when.
-
-    Every change to areas and staff, and every full view of a resident's personal data."""
-
-    id = fields.IntField(primary_key=True)
-    at = fields.DatetimeField(auto_now_add=True, db_index=True)
-    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "core.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
-    )
-    actor_name = fields.CharField(max_length=64, default="")
-    action = fields.CharField(max_length=40, db_index=True)
-    target_type = fields.CharField(max_length=30)
-    target_id = fields.CharField(max_length=40, db_index=True)
-    area_code = fields.CharField(max_length=24, default="", db_index=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
-    ip = fields.CharField(max_length=64, default="")
-
-    class Meta:
-        app = "core"
-        table = "audit_log"
-        indexes = (("area_code", "id"),)  # an area's log newest first (core/0003_list_indexes)

@@ -16,7 +16,7 @@ from gridsvc.domain.errors import Conflict, NotFound, ValidationError
 from gridsvc.domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
 from gridsvc.domain.scope import Principal, acts_for_org
 from gridsvc.domain.text import check_name
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.accounts.models import ApiToken, Session, User, UserArea
 from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs.models import OrgArea

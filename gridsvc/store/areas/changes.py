@@ -20,7 +20,7 @@ from gridsvc.domain.errors import Conflict, ValidationError, in_language
 from gridsvc.domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, area_kind, check_code, check_level
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.sizing import COMMUNITY_BAND, GRID_BAND, SizeBand, size_warning
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.accounts.models import UserArea
 from gridsvc.store.areas.models import Area
 from gridsvc.store.areas.reading import area_summary, coverage_of, geom_of, get_area

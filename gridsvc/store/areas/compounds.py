@@ -20,8 +20,7 @@ from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound, ValidationError
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.scope import Principal
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.areas.models import Area, Compound, CompoundBuilding
 
 Authorize = Callable[[str, str], object]

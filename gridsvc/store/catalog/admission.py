@@ -45,7 +45,7 @@ from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from gridsvc.domain.levels import is_within
 from gridsvc.domain.scope import Principal
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change, granted
 from gridsvc.store.catalog.items import create_item, store_publication
 from gridsvc.store.catalog.models import Admission, AdmissionStep, ServiceItem

@@ -46,7 +46,7 @@ from gridsvc.domain.catalog import (
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, ValidationError
 from gridsvc.domain.scope import Principal, is_system
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.models import Admission, ServiceItem, ServiceItemVersion
 from gridsvc.store.catalog.reading import (

@@ -17,8 +17,7 @@ from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound
 from gridsvc.domain.levels import is_within
 from gridsvc.domain.scope import Principal
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.models import Admission, AdmissionRefusal

@@ -13,8 +13,7 @@ from gridsvc.domain.errors import Conflict, NotFound
 from gridsvc.domain.privacy import mask_name
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.seal import check_seal_item, check_seal_request, seal_record, seal_serial
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.models import SealUse

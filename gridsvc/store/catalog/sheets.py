@@ -27,7 +27,7 @@ from gridsvc.domain.catalog_io import HEADERS, RowProblem, item_to_row, numbered
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import BadRequest, Conflict, DomainError, Forbidden, Unauthenticated, ValidationError
 from gridsvc.domain.scope import Principal, is_system
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.items import check_day, items_on, store_publication

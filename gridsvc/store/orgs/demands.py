@@ -35,8 +35,7 @@ from gridsvc.domain.volunteers import (
     remaining_places,
 )
 from gridsvc.domain.wishes import CITY_TZ, WISH_CATEGORIES, check_category
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs.models import Demand, DemandTake, Organisation, Project, ServiceHours

@@ -33,8 +33,7 @@ from gridsvc.domain.orgs import (
 )
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import WISH_CATEGORIES
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.accounts.models import User
 from gridsvc.store.accounts.users import check_phone
 from gridsvc.store.areas.models import Area

@@ -19,8 +19,7 @@ from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.matching import Need, ProviderIndex, allocate, allocate_greedy
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import Actor, WishStatus
-from gridsvc.store import subtree
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit, subtree
 from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs.models import Organisation, Project
 from gridsvc.store.paging import Page, PageRequest, keyset_page

@@ -21,7 +21,7 @@ from gridsvc.domain.wishes import (
     WishAction,
     allowed_actions,
 )
-from gridsvc.store.accounts import audit
+from gridsvc.store import audit
 from gridsvc.store.areas.reading import area_names
 from gridsvc.store.orgs.models import Organisation
 from gridsvc.store.wishes.access import Standing, StandingOf, can_view, current_claim, holder_of, holds

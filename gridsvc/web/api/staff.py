@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store.accounts import audit, staff_board, users
+from gridsvc.store import audit
+from gridsvc.store.accounts import staff_board, users
 
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError

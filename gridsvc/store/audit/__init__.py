@@ -8,7 +8,7 @@ from typing import Any
 from gridsvc.domain.privacy import FullViewReason, holds_private_person, mask_people
 from gridsvc.domain.scope import Principal, allows
 from gridsvc.store import subtree
-from gridsvc.store.accounts.models import AuditLog
+from gridsvc.store.audit.models import AuditLog
 from gridsvc.store.paging import Page, PageRequest, keyset_page
 
 
