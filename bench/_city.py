@@ -2,7 +2,7 @@
 
     from bench._city import make_city
     city = make_city(n_grids=10_000, vertices=40, seed=7)
-    city.inputs()      # [AreaInput], top level first, for gridsvc.store.areas.store_batch
+    city.inputs()      # [AreaInput], top level first, for gridsvc.store.areas.service.store_batch
     city.rows()        # (code, level, parent, name, wkb) rows, for SpatialIndex(revision, rows)
     city.points(n)     # n random (lon, lat) inside the city's bounding box
 

@@ -36,10 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._machine import describe  # noqa: E402
-
 import httpx  # noqa: E402
 
+from bench._machine import describe  # noqa: E402
 from gridsvc.domain import clock  # noqa: E402
 from gridsvc.domain.catalog import CATEGORIES, LISTS, check_item  # noqa: E402
 
@@ -115,9 +114,10 @@ def stats(times: list[float]) -> str:
 
 async def prepare(db_url: str, n_items: int) -> tuple[list[str], dict]:
     """Schema, demo city, starter catalog and ``n_items`` synthetic items; returns the communities."""
-    from gridsvc.store import catalog_sheets, db
+    from gridsvc.store import db
+    from gridsvc.store.areas.models import Area
+    from gridsvc.store.catalog import sheets as catalog_sheets
     from gridsvc.store.demo import load_demo
-    from gridsvc.store.models import Area
 
     async with db.connected(db_url, migrate_first=True):
         t = time.perf_counter()
@@ -129,7 +129,7 @@ async def prepare(db_url: str, n_items: int) -> tuple[list[str], dict]:
         t = time.perf_counter()
         await catalog_sheets.import_items(items, actor=None)
         import_s = time.perf_counter() - t
-        from gridsvc.store.catalog_models import ServiceItem
+        from gridsvc.store.catalog.models import ServiceItem
 
         total = await ServiceItem.all().count()
     return list(areas["community"]), {"demo_s": demo_s, "import_s": import_s, "total": total}
@@ -138,7 +138,7 @@ async def prepare(db_url: str, n_items: int) -> tuple[list[str], dict]:
 async def in_process(db_url: str, mix: list[dict], communities: list[str]) -> dict:
     from gridsvc.app import create_app
     from gridsvc.config import Settings
-    from gridsvc.store.catalog_search import build_search
+    from gridsvc.store.catalog.search import build_search
 
     app = create_app(Settings(db_url=db_url, secret_key="bench"))
     out: dict = {}

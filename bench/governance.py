@@ -28,8 +28,8 @@ from bench.maps import city_db  # noqa: E402
 from gridsvc.app import create_app  # noqa: E402
 from gridsvc.config import Settings  # noqa: E402
 from gridsvc.store import db  # noqa: E402
-from gridsvc.store.models import Area  # noqa: E402
-from gridsvc.store.users import create_user  # noqa: E402
+from gridsvc.store.accounts.users import create_user  # noqa: E402
+from gridsvc.store.areas.models import Area  # noqa: E402
 
 PASSWORD = "bench-password-1"
 

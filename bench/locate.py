@@ -52,10 +52,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._machine import describe, load_average  # noqa: E402
-
 from bench._city import City, make_city  # noqa: E402
-from gridsvc.store.spatial import NOTIFY_CHANNEL, SpatialIndex  # noqa: E402
+from bench._machine import describe, load_average  # noqa: E402
+from gridsvc.store.areas.spatial import NOTIFY_CHANNEL, SpatialIndex  # noqa: E402
 
 PG_SCRATCH = "gridsvc_bench"
 

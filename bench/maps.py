@@ -38,10 +38,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._machine import describe  # noqa: E402
-
 import httpx  # noqa: E402
 
+from bench._machine import describe  # noqa: E402
 from gridsvc.app import create_app  # noqa: E402
 from gridsvc.config import Settings  # noqa: E402
 from gridsvc.domain import geometry as geo  # noqa: E402
@@ -49,7 +48,7 @@ from gridsvc.maps import floorplan, style  # noqa: E402
 from gridsvc.maps.basemaps import get_basemap  # noqa: E402
 from gridsvc.maps.page import PAGE_LIMIT  # noqa: E402
 from gridsvc.store import db  # noqa: E402
-from gridsvc.store.models import Area  # noqa: E402
+from gridsvc.store.areas.models import Area  # noqa: E402
 
 KB = 1024
 

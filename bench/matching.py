@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import statistics
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,8 +30,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._machine import describe  # noqa: E402
-
-from gridsvc.domain.matching import Need, Provider, ProviderIndex, allocate, allocate_greedy, candidate_edges, rank  # noqa: E402
+from gridsvc.domain.matching import (  # noqa: E402
+    Need,
+    Provider,
+    ProviderIndex,
+    allocate,
+    allocate_greedy,
+    candidate_edges,
+    rank,
+)
 
 DISTRICTS = {  # code: (name, lon, lat of the centre)
     "610202": ("王益区", 109.075, 35.069),
@@ -172,8 +179,8 @@ def main() -> None:
 async def _store_ranking(projects: list[Provider], wishes: list[Need], runs: int) -> tuple[float, float]:
     """Median and p99 (ms) of ranking one wish through the store, database reads included."""
     from gridsvc.store import db
-    from gridsvc.store.allocations import matches_for
-    from gridsvc.store.wish_models import Organisation, Project, ProjectArea
+    from gridsvc.store.orgs.models import Organisation, Project, ProjectArea
+    from gridsvc.store.wishes.matching import matches_for
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite://{tmp}/bench.sqlite3"

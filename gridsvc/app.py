@@ -15,11 +15,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from gridsvc.store import db
+
 from . import __version__
 from .config import Settings
 from .maps import register_feature_layers
-from .store import db
-from .store.spatial import IndexHolder
+from .store.areas.spatial import IndexHolder
 from .web import openapi
 from .web.api import (
     accounts,

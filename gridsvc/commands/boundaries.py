@@ -9,8 +9,9 @@ from typing import Optional
 
 import typer
 
+from gridsvc.store import db
+
 from ..domain.scope import SYSTEM
-from ..store import db
 from .base import DbOpt, app, run, say, settings_for
 
 LEVELS = "city district street community grid group building"

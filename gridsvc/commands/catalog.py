@@ -8,9 +8,10 @@ from typing import Optional
 
 import typer
 
+from gridsvc.store import db
+
 from ..domain.errors import DomainError
 from ..domain.scope import SYSTEM
-from ..store import db
 from .base import DbOpt, app, run, say, say_error, settings_for
 
 

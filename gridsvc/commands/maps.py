@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from ..store import db
+from gridsvc.store import db
+
 from .base import DbOpt, app, run, say, settings_for
 
 

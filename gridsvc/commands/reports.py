@@ -7,9 +7,10 @@ from pathlib import Path
 
 import typer
 
-from .base import DbOpt, app, run, say_error, settings_for
+from gridsvc.store import db
+
 from ..domain.errors import DomainError
-from ..store import db
+from .base import DbOpt, app, run, say_error, settings_for
 from .catalog import _print_problems
 
 

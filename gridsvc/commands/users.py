@@ -8,9 +8,10 @@ from typing import List, Optional
 
 import typer
 
+from gridsvc.store import db
+
 from ..domain.errors import NotFound
 from ..domain.scope import SYSTEM
-from ..store import db
 from .base import DbOpt, app, run, say, settings_for
 
 

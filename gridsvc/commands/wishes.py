@@ -7,8 +7,9 @@ from typing import Optional
 
 import typer
 
+from gridsvc.store import db
+
 from ..domain import clock
-from ..store import db
 from .base import DbOpt, app, run, say, settings_for
 
 
@@ -47,7 +48,7 @@ def expire_claims(
 
     async def body():
         # start-up cost: the wish store and its models
-        from ..store.wishes import expire_claims as expire
+        from ..store.wishes.lifecycle import expire_claims as expire
 
         async with db.connected(s.db_url, migrate_first=True):
             n = await expire(now)

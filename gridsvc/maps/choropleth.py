@@ -17,10 +17,12 @@ import os
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
+from gridsvc.store import areas
+from gridsvc.store.accounts import staff_board
+
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, LEVELS, code_prefix
-from ..store.models import Area, UserArea
 from . import style
 
 Rows = list[dict]
@@ -117,11 +119,10 @@ async def _staff_coverage(rows: Rows) -> dict[str, float | None]:
         return {}
     level = rows[0]["level"]
     common = os.path.commonprefix([code_prefix(r["code"], level) for r in rows])
-    staffed = set(await UserArea.filter(area__level="grid", area__code__startswith=common, user__role="worker",
-                                        user__is_active=True).values_list("area__code", flat=True))
+    staffed = await staff_board.staffed_grids(common)
     if level == "grid":
         return {r["code"]: 1.0 if r["code"] in staffed else 0.0 for r in rows}
-    grids = await Area.filter(level="grid", code__startswith=common).values_list("code", flat=True)
+    grids = await areas.codes_of_level("grid", common)
     prefixes = {r["code"]: code_prefix(r["code"], level) for r in rows}
     total: dict[str, int] = {}
     have: dict[str, int] = {}
@@ -148,10 +149,7 @@ register_indicator("staff_coverage", "网格员覆盖率", "Staff coverage", _st
 
 async def figure_rows(level: str, prefix: str = "") -> Rows:
     """The figures (no geometry) of every area of `level` whose code starts with `prefix`."""
-    qs = Area.filter(level=level)
-    if prefix:
-        qs = qs.filter(code__startswith=prefix)
-    return await qs.order_by("code").values(*FIGURE_FIELDS)
+    return await areas.areas_of_level(level, prefix=prefix, fields=FIGURE_FIELDS)
 
 
 async def values_for(ind: Indicator, rows: Rows) -> dict[str, float | None]:

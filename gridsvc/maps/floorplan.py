@@ -21,12 +21,14 @@ import folium
 import shapely
 from folium.utilities import JsCode
 
+from gridsvc.store import areas
+from gridsvc.store.accounts import staff_board
+
 from ..domain import clock
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
-from ..store.models import Area, UserArea
 from . import render, style
 from .basemaps import Basemap, all_basemaps
 
@@ -90,7 +92,7 @@ def short_label(name: str, community_name: str) -> str:
 
 
 async def gather(code: str) -> FloorPlanData:
-    area = await Area.filter(code=code).first()
+    area = await areas.find_area(code)
     if area is None:
         raise NotFound(f"社区 {code} 不存在", f"community {code} not found", details={"code": code})
     if area.level != "community":
@@ -102,15 +104,13 @@ async def gather(code: str) -> FloorPlanData:
                               f"floor plans are drawn per community; {code} is a {area.level}{hint_en}",
                               code=ErrorCode.NOT_A_COMMUNITY, details=details)
     above = [c for _, c in ancestor_codes(area.code, "community")]
-    chain = await Area.filter(code__in=above).order_by("code").values("code", "name", "level")
+    chain = await areas.area_rows(above, fields=("code", "name", "level"))
     chain.sort(key=lambda a: len(a["code"].rstrip("0")))
-    grids = await Area.filter(parent_id=area.id, level="grid").order_by("code").values(
-        "code", "name", "households", "population", "area_m2", "geometry")
-    buildings = await Area.filter(level="building", code__startswith=area.code).order_by("code").values(
-        "code", "name", "households", "population", "geometry")
-    staff = await UserArea.filter(area__code__startswith=area.code, area__level__in=["community", "grid"],
-                                  user__is_active=True, user__role__in=list(STAFF_ROLES)).order_by("user__role", "user_id").values(
-        "area__code", "user__display_name", "user__username", "user__phone", "user__role")
+    grids = await areas.child_rows(area, level="grid",
+                                   fields=("code", "name", "households", "population", "area_m2", "geometry"))
+    buildings = await areas.areas_of_level("building", prefix=area.code,
+                                           fields=("code", "name", "households", "population", "geometry"))
+    staff = await staff_board.posts_under(area.code, levels=["community", "grid"], roles=list(STAFF_ROLES))
     by_grid: dict[str, list[dict]] = {}
     community_staff = []
     for s in staff:

@@ -9,11 +9,11 @@ register (wishes, demands, projects) appear as toggles.
 
 from __future__ import annotations
 
+from gridsvc.store.areas import areas_by_code, geom_of
+
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
 from ..domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from ..domain.scope import Principal
-from ..store.areas import geom_of
-from ..store.models import Area
 from . import render
 from .basemaps import Basemap, all_basemaps
 from .layers import registered_layers
@@ -22,7 +22,7 @@ from .page import MapPage, area_layer, external_layer, scope_spec, viewport_map
 
 async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice: str | None = None) -> MapPage:
     codes = [code for code, _ in principal.areas]
-    areas = await Area.filter(code__in=codes).order_by("code") if codes else []
+    areas = await areas_by_code(codes)
     crs = render.overlay_crs(basemap)
     bounds = None
     features = []

@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import AsyncIterator
 from urllib.parse import urlsplit
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.migrations.api import migrate as run_migrations
 
-# app label -> models module; later apps may reference earlier ones
-APPS: dict[str, str] = {
-    "core": "gridsvc.store.models",
-    "catalog": "gridsvc.store.catalog_models",
-    "wishes": "gridsvc.store.wish_models",
-    "governance": "gridsvc.store.governance.models",
+# app label -> its models modules; later apps may reference earlier ones. An app's tables may be
+# kept by several features (the labels predate the feature packages; keeping them keeps the migrations).
+APPS: dict[str, list[str]] = {
+    "core": ["gridsvc.store.areas.models", "gridsvc.store.accounts.models", "gridsvc.store.audit.models"],
+    "catalog": ["gridsvc.store.catalog.models"],
+    "wishes": ["gridsvc.store.orgs.models", "gridsvc.store.wishes.models"],
+    "governance": ["gridsvc.store.governance.models"],
 }
 
 
@@ -45,11 +48,11 @@ def tortoise_config(db_url: str) -> dict:
         "connections": {"default": normalise_db_url(db_url)},
         "apps": {
             label: {
-                "models": [module],
+                "models": modules,
                 "default_connection": "default",
                 "migrations": f"gridsvc.store.migrations.{label}",
             }
-            for label, module in APPS.items()
+            for label, modules in APPS.items()
         },
         "use_tz": True,
         "timezone": "Asia/Shanghai",
@@ -59,16 +62,12 @@ def tortoise_config(db_url: str) -> dict:
 async def connect(db_url: str) -> None:
     # Tortoise caches each table's INSERT/UPDATE SQL per connection *name*, so a process that
     # moves from SQLite to PostgreSQL (the test suite does) would reuse "?"-placeholder SQL.
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
 
 
 async def migrate(db_url: str) -> None:
     """Apply every pending migration (creates the schema on an empty database)."""
-    from tortoise.migrations.api import migrate as run_migrations
-
     await run_migrations(config=tortoise_config(db_url))
 
 
@@ -97,8 +96,6 @@ async def refresh_statistics(db_url: str) -> None:
     rows (a demo city, an import). Without statistics SQLite sorts all 10k staff for the first
     page of the board instead of walking the id order, and PostgreSQL guesses until autovacuum
     comes by. analysis_limit keeps SQLite's ANALYZE to a sample, so it stays cheap."""
-    from tortoise import connections
-
     conn = connections.get("default")
     await conn.execute_script("PRAGMA analysis_limit=400; ANALYZE;" if is_sqlite(db_url) else "ANALYZE")
 

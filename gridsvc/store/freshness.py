@@ -50,7 +50,7 @@ class _PgWatcher:
         self.flag = True
 
     async def start(self) -> None:
-        import asyncpg
+        import asyncpg  # only a PostgreSQL deployment listens, so SQLite ones never load the driver
 
         try:
             self.conn = await asyncpg.connect(self.dsn)

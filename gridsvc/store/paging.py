@@ -11,7 +11,7 @@ from tortoise import fields as tfields
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from ..domain.paging import bad_cursor, decode_cursor, encode_cursor
+from gridsvc.domain.paging import bad_cursor, decode_cursor, encode_cursor
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from tortoise.models import Model
 
-from ..domain.errors import NotFound
+from gridsvc.domain.errors import NotFound
 
 MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
 

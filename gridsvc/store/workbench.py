@@ -11,9 +11,10 @@ from tortoise.expressions import Q
 
 from ..domain.governance.coverage import REQUIRED, vacancies
 from ..domain.wishes import ClaimStatus
-from .models import Area, UserArea
+from .accounts.models import UserArea
+from .areas.models import Area
 from .subtree import under_any
-from .wish_models import Claim
+from .wishes.models import Claim
 
 
 async def claims_due(*, read: list[str] | None, org_id: int | None, until: datetime) -> int:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gridsvc.store.accounts import users
+
 from ..domain.scope import ANONYMOUS
-from ..store import users
 
 SESSION_COOKIE = "gridsvc_session"
 

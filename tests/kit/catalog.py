@@ -13,7 +13,7 @@ from gridsvc.domain import clock
 from gridsvc.domain.catalog import check_item
 from gridsvc.domain.scope import SYSTEM
 from gridsvc.store import catalog as store
-from gridsvc.store import catalog_sheets as sheets
+from gridsvc.store.catalog import sheets
 
 FIXTURE = Path(__file__).resolve().parents[2] / "gridsvc" / "fixtures" / "catalog.json"
 DIBAO = {

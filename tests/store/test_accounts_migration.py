@@ -35,7 +35,7 @@ async def steps():
     await db.migrate(url)
     await db.close()
     await db.connect(url)
-    from gridsvc.store.users import token_user, list_tokens
+    from gridsvc.store.accounts.users import token_user, list_tokens
     found = await token_user("gst_before")
     assert found is not None and found[0].username == "old", found
     tokens = await list_tokens(found[0].id)

@@ -13,13 +13,13 @@ from gridsvc.domain import clock
 from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from gridsvc.domain.scope import SYSTEM, Principal
 from gridsvc.store import catalog as store
-from gridsvc.store import catalog_admission as admission
-from gridsvc.store import catalog_sheets as sheets
-from gridsvc.store.catalog_models import AdmissionStep, ServiceItem, ServiceItemVersion
-from gridsvc.store.catalog_search import CatalogIndexHolder, build_search
+from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import create_user, principal_for
+from gridsvc.store.audit.models import AuditLog
+from gridsvc.store.catalog import admission, sheets
+from gridsvc.store.catalog.models import AdmissionStep, ServiceItem, ServiceItemVersion
+from gridsvc.store.catalog.search import CatalogIndexHolder, build_search
 from gridsvc.store.db import normalise_db_url
-from gridsvc.store.models import AuditLog, User
-from gridsvc.store.users import create_user, principal_for
 from tests.conftest import PASSWORD
 from tests.kit.catalog import (
     DIBAO,

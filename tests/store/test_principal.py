@@ -9,8 +9,8 @@ import pytest
 from gridsvc.domain.errors import Forbidden
 from gridsvc.domain.scope import SYSTEM, acts_for_org, allows, can_manage_tier, entitled
 from gridsvc.store import catalog as store
-from gridsvc.store.models import User
-from gridsvc.store.users import principal_for
+from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import principal_for
 from tests.kit.catalog import DIBAO
 from tests.wishkit import Kit
 

@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
-from gridsvc.store.spatial import LevelIndex, SpatialIndex
+from gridsvc.store.areas.spatial import LevelIndex, SpatialIndex
 from tests.conftest import PASSWORD
 
 # a district > street > community > two grids, side by side; P lies in the west grid, 50 m from

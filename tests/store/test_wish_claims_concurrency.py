@@ -16,8 +16,8 @@ import httpx
 
 from gridsvc.domain.privacy import mask_name
 from gridsvc.store import db
-from gridsvc.store.users import create_user, issue_token
-from gridsvc.store.wish_models import Claim, Wish, WishEvent
+from gridsvc.store.accounts.users import create_user, issue_token
+from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 from tests.conftest import PASSWORD, build_tree
 from tests.kit.commands import gridsvc_async
 from tests.servers import serve
@@ -101,7 +101,7 @@ async def test_fifty_concurrent_claims_over_http_two_workers(scratch_db, tmp_pat
     await db.connect(served_db)
     try:
         t, heads = await _prepare()
-        from gridsvc.store.models import User
+        from gridsvc.store.accounts.models import User
 
         resident = (await issue_token(await User.get(username="resident"), settings=_Settings))[0]
         worker = (await issue_token(await User.get(username="worker"), settings=_Settings))[0]
@@ -148,7 +148,7 @@ async def _prepare_limit():
     await create_user("resident", role="resident", password=PASSWORD, areas=[t.building], phone="13812341234")
     await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid])
     await create_user("eager", role="volunteer", areas=[t.district], display_name="热心志愿者")
-    from gridsvc.store.models import User
+    from gridsvc.store.accounts.models import User
 
     return t, {name: (await issue_token(await User.get(username=name), settings=_Settings))[0]
                for name in ("resident", "worker", "eager")}
@@ -176,7 +176,7 @@ async def _check_limit(responses: list[httpx.Response]) -> None:
     for r in responses:
         if r.status_code == 409:
             assert r.json()["error"]["code"] == "too_many_claims", r.text
-    from gridsvc.store.models import User
+    from gridsvc.store.accounts.models import User
 
     eager = await User.get(username="eager")
     assert await Claim.filter(claimer_id=eager.id, status="active").count() == LIMIT

@@ -13,9 +13,10 @@ from gridsvc.config import Settings
 from gridsvc.domain.orgs import ORG_KINDS, check_credit_code
 from gridsvc.domain.wishes import WISH_STATUSES
 from gridsvc.store import db
+from gridsvc.store.accounts.models import User
 from gridsvc.store.demo import load_demo
-from gridsvc.store.models import User
-from gridsvc.store.wish_models import Demand, Organisation, Project, ServiceHours, Wish
+from gridsvc.store.orgs.models import Demand, Organisation, Project, ServiceHours
+from gridsvc.store.wishes.models import Wish
 
 
 async def test_demo_resident_services(tmp_path, demo_sqlite_template):
@@ -63,8 +64,8 @@ async def test_demo_has_units_party_members_and_compounds(tmp_path, sqlite_templ
     companies and span grids."""
     import shutil
 
-    from gridsvc.store.compounds import compounds_of
-    from gridsvc.store.wish_models import Claim
+    from gridsvc.store.areas.compounds import compounds_of
+    from gridsvc.store.wishes.models import Claim
 
     shutil.copy(sqlite_template, tmp_path / "demo.sqlite3")
     await db.connect(f"sqlite://{tmp_path / 'demo.sqlite3'}")

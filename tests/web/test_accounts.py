@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import httpx
 
-from gridsvc.store.models import ApiToken, Session, User
 from gridsvc.domain.clock import now
+from gridsvc.store.accounts.models import ApiToken, Session, User
 from tests.conftest import PASSWORD, Client
 
 NEW = "brand-new-pass-1"

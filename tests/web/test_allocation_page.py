@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from gridsvc.store.wish_models import Wish
+from gridsvc.store.wishes.models import Wish
 from tests.wishkit import Kit
 
 HTML = {"accept": "text/html"}

@@ -73,8 +73,8 @@ async def test_logout_ends_the_session_server_side(client, people):
 
 
 async def test_password_change_ends_sessions_and_tokens(client, people):
-    from gridsvc.store.models import User
-    from gridsvc.store.users import set_password
+    from gridsvc.store.accounts.models import User
+    from gridsvc.store.accounts.users import set_password
 
     headers = await client.token_for("worker")
     await client.login("worker")

@@ -7,12 +7,12 @@ import asyncio
 import io
 from datetime import timedelta
 
-from gridsvc.store import catalog_sheets as sheets
-from gridsvc.store.catalog_models import ServiceItemVersion
-from gridsvc.store.users import create_user
+from gridsvc.domain import clock
+from gridsvc.store.accounts.users import create_user
+from gridsvc.store.catalog import sheets
+from gridsvc.store.catalog.models import ServiceItemVersion
 from tests.conftest import PASSWORD
 from tests.kit.catalog import DIBAO, PAPERS, STREET_ITEM, application
-from gridsvc.domain import clock
 
 YESTERDAY = lambda: clock.today() - timedelta(days=1)  # noqa: E731
 

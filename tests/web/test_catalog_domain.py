@@ -3,7 +3,7 @@ over HTTP against the starter catalog."""
 
 from __future__ import annotations
 
-from gridsvc.store.users import create_user
+from gridsvc.store.accounts.users import create_user
 from tests.conftest import PASSWORD
 from tests.kit.catalog import PAPERS, TASK, application
 

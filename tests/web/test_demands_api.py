@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gridsvc.store.users import create_user
-from gridsvc.store.wish_models import Demand, DemandTake
+from gridsvc.store.accounts.users import create_user
+from gridsvc.store.orgs.models import Demand, DemandTake
 from tests.conftest import PASSWORD
 from tests.wishkit import Kit, demand_body, demand_start, publish
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from gridsvc.store.wish_models import Claim, Notification
+from gridsvc.store.wishes.models import Claim, Notification
 from tests.wishkit import Kit
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from gridsvc.app import create_app
-from gridsvc.store.models import LoginAttempt
+from gridsvc.store.accounts.models import LoginAttempt
 from tests.conftest import PASSWORD, Client
 
 

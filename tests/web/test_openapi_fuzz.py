@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from gridsvc.store import db
-from gridsvc.store.users import create_user
+from gridsvc.store.accounts.users import create_user
 from tests.conftest import PASSWORD, build_tree, scratch_database
 from tests.servers import serve
 

@@ -9,8 +9,8 @@ import asyncio
 import pytest
 
 from gridsvc.domain.orgs import ORG_KINDS, credit_check_char
-from gridsvc.store.models import User
-from gridsvc.store.wish_models import Organisation
+from gridsvc.store.accounts.models import User
+from gridsvc.store.orgs.models import Organisation
 from tests.kit.commands import gridsvc
 from tests.wishkit import Kit, credit_code, day
 
@@ -257,7 +257,7 @@ async def test_filing_is_the_default_and_registration_is_county_civil_affairs(ki
     """Issue 14 §6: community organisations are mostly filed (备案) with the street; registration
     (登记) is county-level civil affairs' act, with a credit code starting with 5."""
     from gridsvc.domain.orgs import make_credit_code, org_code_check_char
-    from gridsvc.store.users import create_user
+    from gridsvc.store.accounts.users import create_user
     from tests.conftest import PASSWORD
 
     await create_user("street", role="official", password=PASSWORD, areas=[people.street])

@@ -11,13 +11,13 @@ from tortoise import connections
 
 from gridsvc.domain.paging import MAX_PAGE, encode_cursor
 from gridsvc.store import audit
-from gridsvc.store.models import User, UserArea
-from gridsvc.store.staff_board import PUBLIC_FIELDS
+from gridsvc.store.accounts.models import User, UserArea
+from gridsvc.store.accounts.staff_board import PUBLIC_FIELDS
 
 
 async def add_workers(grid: str, n: int, start: int = 0) -> list[int]:
     """n grid workers on the board (no login), in bulk: the board is what is measured, not this."""
-    from gridsvc.store.models import Area
+    from gridsvc.store.areas.models import Area
 
     area = await Area.get(code=grid)
     users = [User(username=f"bulk{start + i}", role="worker", display_name=f"网格员{start + i}",
@@ -126,7 +126,7 @@ async def test_every_list_refuses_a_forged_cursor(client, people, url, who):
 
 
 async def test_catalog_search_pages_by_header_cursor(client, people):
-    from gridsvc.store import catalog_demo
+    from gridsvc.store.demo import catalog as catalog_demo
 
     await catalog_demo.load()  # items without areas apply everywhere
     r = await client.get("/api/v1/services", params={"limit": 10})
@@ -209,8 +209,8 @@ def test_subtree_range_covers_exactly_the_prefix():
 async def test_staff_under_an_area_whose_code_ends_in_nine(client, people):
     from shapely.geometry import box
 
+    from gridsvc.store.accounts.users import create_user
     from gridsvc.store.areas import AreaInput, store_batch
-    from gridsvc.store.users import create_user
 
     # a 9th community: its range ends at the next street's prefix ("610202001010"), not at a ':'
     await store_batch([AreaInput("610202001009", "九号社区", "community", box(109.4, 35.3, 109.45, 35.35),

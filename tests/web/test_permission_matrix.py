@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from gridsvc.domain.scope import ANONYMOUS, Reach, allows, can_manage_tier, reach
-from gridsvc.store.models import User
-from gridsvc.store.users import create_user, principal_for
+from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import create_user, principal_for
 from gridsvc.web.api import OPERATIONS
 from tests.conftest import PASSWORD
 from tests.wishkit import Kit

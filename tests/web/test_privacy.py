@@ -16,7 +16,8 @@ from gridsvc.domain.privacy import (
     mask_phone,
     mask_position,
 )
-from gridsvc.store.models import AuditLog, User
+from gridsvc.store.accounts.models import User
+from gridsvc.store.audit.models import AuditLog
 from tests.wishkit import Kit
 
 # ---------------------------------------------------------------------------- the rule

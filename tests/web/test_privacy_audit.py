@@ -5,8 +5,9 @@ shown to the admin only."""
 
 from __future__ import annotations
 
-from gridsvc.store.models import AuditLog, User
-from gridsvc.store.users import create_user, principal_for
+from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import create_user, principal_for
+from gridsvc.store.audit.models import AuditLog
 from tests.conftest import PASSWORD
 
 NAME, PHONE, ADDRESS = "欧阳娜娜", "13787654321", "川口社区1号楼3单元502"

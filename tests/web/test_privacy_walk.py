@@ -20,8 +20,8 @@ from starlette.routing import Mount, Route
 
 from gridsvc.domain.roles import STAFF_TIERS
 from gridsvc.store import db
-from gridsvc.store.models import User
-from gridsvc.store.users import create_user, issue_token, principal_for
+from gridsvc.store.accounts.models import User
+from gridsvc.store.accounts.users import create_user, issue_token, principal_for
 from tests.conftest import PASSWORD, build_tree
 from tests.servers import serve
 from tests.wishkit import Kit, wish_body

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from gridsvc.app import create_app
 from gridsvc.domain.errors import ValidationError
-from gridsvc.store.users import create_user
+from gridsvc.store.accounts.users import create_user
 from tests.conftest import feature, square
 
 DEEP = b'{"points": ' + b"[" * 1000 + b"]" * 1000 + b"}"

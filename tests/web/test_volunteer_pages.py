@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gridsvc.store.models import User
-from gridsvc.store.wish_models import Demand
+from gridsvc.store.accounts.models import User
+from gridsvc.store.orgs.models import Demand
 from tests.wishkit import Kit, credit_code, demand_body, publish
 
 HTML = {"accept": "text/html"}

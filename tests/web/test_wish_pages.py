@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from gridsvc.store.models import User
-from gridsvc.store.wish_models import Wish
+from gridsvc.store.accounts.models import User
+from gridsvc.store.wishes.models import Wish
 from tests.wishkit import Kit, wish_by
 
 HTML = {"accept": "text/html"}

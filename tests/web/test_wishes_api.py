@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from gridsvc.domain.wishes import TRANSITIONS, WishAction, WishStatus
-from gridsvc.store.wish_models import Claim, Wish, WishEvent
+from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 from tests.kit.commands import gridsvc_process
 from tests.wishkit import Kit, day, today, wish_body
 
@@ -53,7 +53,7 @@ async def test_post_place_errors(kit, client, people):
         assert (r.status_code, r.json()["error"]["code"]) == (status, code), (over, r.text)
     assert await Wish.all().count() == 0
     # a resident without a home building must say where
-    from gridsvc.store.users import create_user
+    from gridsvc.store.accounts.users import create_user
     from tests.conftest import PASSWORD
 
     await create_user("nohome", role="resident", password=PASSWORD)
@@ -272,7 +272,7 @@ async def test_second_claim_is_409_naming_the_holder(kit, client):
 
 
 async def test_volunteer_holder_is_named_masked(kit, client, people):
-    from gridsvc.store.models import User
+    from gridsvc.store.accounts.models import User
 
     await User.filter(username="volunteer").update(display_name="薛红博")
     await kit.org("川口爱心社")
@@ -362,7 +362,7 @@ async def test_expiry_on_read_keeps_the_history(kit, client, people):
 
 
 async def test_expire_claims_function(kit, client):
-    from gridsvc.store.wishes import expire_claims
+    from gridsvc.store.wishes.lifecycle import expire_claims
 
     w = await kit.wish_in("claimed")
     w2 = await kit.wish_in("claimed")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from gridsvc.store.models import User
-from gridsvc.store.wish_models import Claim
+from gridsvc.store.accounts.models import User
+from gridsvc.store.wishes.models import Claim
 from tests.wishkit import Kit, day, publish
 
 HTML = {"accept": "text/html"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from gridsvc.store.areas.models import Area
+
 from ...domain import clock
-from ..models import Area
 from .models import InformationReport
 from .zones import declare_zone
 

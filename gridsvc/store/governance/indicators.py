@@ -13,6 +13,9 @@ from shapely import from_wkb
 from tortoise import connections
 from tortoise.expressions import Q
 
+from gridsvc.store.accounts.models import UserArea
+from gridsvc.store.areas.models import Area
+
 from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
 from ...domain.governance.dashboard import figures
 from ...domain.governance.reports import rate
@@ -20,7 +23,6 @@ from ...domain.governance.sizing import Community, community_flags, grid_spread
 from ...domain.governance.targets import Targets
 from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
 from ...domain.sizing import SizeBand
-from ..models import Area, UserArea
 from ..subtree import under_any
 from .reports import communities, yearly_counts
 

@@ -13,13 +13,14 @@ from datetime import date
 
 from tortoise.expressions import Q
 
+from gridsvc.store.areas.models import Area
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import NotFound, ValidationError
 from ...domain.governance.report_table import CITY_GROUP, TableGroup
 from ...domain.governance.reports import check_report, rate
 from ...domain.governance.targets import Targets
 from ...domain.levels import code_prefix, community_kind
-from ..models import Area
 from ..subtree import under, under_any
 from .models import InformationReport, ReportOffice, ReportTally
 from .zones import zone_by_name, zone_members, zone_of

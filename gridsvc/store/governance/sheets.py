@@ -8,6 +8,9 @@ from collections import defaultdict
 
 from tortoise.transactions import in_transaction
 
+from gridsvc.store.areas.models import Area
+from gridsvc.store.catalog.sheets import read_rows, rejected
+
 from ...domain.catalog_io import RowProblem
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import ValidationError
@@ -22,8 +25,6 @@ from ...domain.governance.report_table import (
 )
 from ...domain.governance.reports import rule_text
 from ...domain.governance.targets import Targets
-from ..catalog_sheets import read_rows, rejected
-from ..models import Area
 from .models import ReportOffice, ReportTally, Zone
 from .reports import communities
 

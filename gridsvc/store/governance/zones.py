@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from gridsvc.store.areas.models import Area
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import ValidationError
-from ..models import Area
 from .models import Zone, ZoneMember
 
 NAME_MAX = 50

@@ -6,14 +6,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts import logins, users
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, Unauthenticated, ValidationError
-from ...store import logins, users
-from ...store.models import User
 from ..auth import client_ip
 from ..permissions import require, require_login
-from . import endpoint, json_ok, param, path_id, read_json
 from ..schemas.people import PasswordChange, PasswordReset
+from . import endpoint, json_ok, param, path_id, read_json
 from .auth import set_session_cookie
 
 
@@ -62,8 +62,8 @@ async def revoke_token(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def _account(request: Request) -> User:
-    user = await User.filter(id=path_id(request)).first()
+async def _account(request: Request):
+    user = await users.find_user(path_id(request))
     if user is None:
         raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND, details={"id": request.path_params["id"]})
     return user

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from starlette.requests import Request
 from starlette.responses import Response
+
+from gridsvc.store import areas as store
+from gridsvc.store.accounts import staff_board
 
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
@@ -15,12 +17,9 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
 from ...domain.geojson import feature_collection, to_feature
 from ...domain.levels import LEVELS
-from ...store import areas as store
-from ...store.models import Area
-from ..permissions import require
+from ...domain.locate import answer, check_point
+from ..permissions import can, require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
-from ...store import staff_board
-from ..permissions import can
 from . import endpoint, json_ok, param, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
@@ -58,7 +57,7 @@ def _clipped(g, box: tuple[float, float, float, float]):
 _PARENT = object()
 
 
-def area_feature(area: Area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
+def area_feature(area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
                  clip: tuple[float, float, float, float] | None = None, parent_code=_PARENT) -> dict | None:
     g = store.geom_of(area)
     if clip is not None:
@@ -108,14 +107,7 @@ async def list_areas(request: Request) -> Response:
 
 async def get_area(request: Request) -> Response:
     area = await store.get_area(request.path_params["code"])
-    chain = []
-    node = area
-    while node.parent_id:
-        node = await Area.filter(id=node.parent_id).select_related("parent").first()
-        if node is None:
-            break
-        chain.append({"code": node.code, "name": node.name, "level": node.level})
-    chain.reverse()
+    chain = [{"code": a.code, "name": a.name, "level": a.level} for a in await store.ancestors(area)]
     stats = await store.children_stats(area)
     feat = area_feature(area, extra={"ancestors": chain, "children": stats})
     return json_ok(feat)
@@ -179,7 +171,7 @@ async def create_area(request: Request) -> Response:
 async def import_areas(request: Request) -> Response:
     """The same import as `gridsvc import-boundaries`, for officials in their scope: the body
     is the GeoJSON / DataV file itself."""
-    from ...store.importer import import_boundaries
+    from gridsvc.store.areas.importer import import_boundaries
 
     q = request.query_params
     parent = q.get("parent") or None
@@ -244,39 +236,23 @@ async def coverage(request: Request) -> Response:
 
 
 async def area_staff(request: Request) -> Response:
-    """Contact cards of the staff serving an area: its own staff and those of the areas above
-    it (the community's instructor and head, the grid's worker), as posted on notice boards."""
+    """Contact cards of the staff serving an area (staff_board.serving_area)."""
     area = await store.get_area(request.path_params["code"])
     require(request, "staff.read", area.code)
-    prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
-    codes = prefixes if area.level in ("community", "grid", "group", "building") else [area.code]
-    cards = await staff_board.serving(codes, public=not can(request, "staff.manage"))
+    cards = await staff_board.serving_area(area, public=not can(request, "staff.manage"))
     return json_ok({"area": {"code": area.code, "name": area.name, "level": area.level}, "staff": cards})
 
 
 # ---- locate ------------------------------------------------------------------------------
 
 
-def _check_point(lon: float, lat: float, where: str = "") -> None:
-    if -180 <= lon <= 180 and -90 <= lat <= 90:
-        return
-    hint_zh, hint_en = "", ""
-    if -90 <= lon <= 90 and -180 <= lat <= 180:
-        hint_zh, hint_en = ",经纬度可能写反了(先经度后纬度)", "; longitude and latitude look swapped (lon first)"
-    raise ValidationError(f"{where}坐标 ({lon}, {lat}) 超出范围{hint_zh}", f"{where}coordinates ({lon}, {lat}) out of range{hint_en}",
-                          code=ErrorCode.BAD_COORDINATES, details={"lon": lon, "lat": lat})
-
-
 async def locate(request: Request) -> Response:
     lon = query_float(request, "lon")
     lat = query_float(request, "lat")
-    _check_point(lon, lat)  # type: ignore[arg-type]
+    assert lon is not None and lat is not None  # required parameters
+    check_point(lon, lat)
     index = await request.app.state.index.get()
-    chain = index.locate(lon, lat)
-    body = {"lon": lon, "lat": lat, "found": bool(chain), "areas": chain}
-    if not chain and geo.CHINA_BOUNDS[0] <= lat <= geo.CHINA_BOUNDS[2] and geo.CHINA_BOUNDS[1] <= lon <= geo.CHINA_BOUNDS[3]:  # type: ignore[operator]
-        body["hint"] = "经纬度可能写反了 (lon and lat may be swapped)"
-    return json_ok(body)
+    return json_ok(answer(index.locate(lon, lat), lon, lat))
 
 
 async def locate_batch(request: Request) -> Response:
@@ -298,7 +274,7 @@ async def locate_batch(request: Request) -> Response:
     bad = np.nonzero((np.abs(arr[:, 0]) > 180) | (np.abs(arr[:, 1]) > 90))[0]
     if len(bad):
         i = int(bad[0])
-        _check_point(float(arr[i, 0]), float(arr[i, 1]), f"points[{i}] ")
+        check_point(float(arr[i, 0]), float(arr[i, 1]), f"points[{i}] ")
     index = await request.app.state.index.get()
     finest = index.locate_many(arr[:, 0], arr[:, 1])
     cache: dict = {}

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from gridsvc.store.accounts import logins, users
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
-from ...store import logins, users
 from ..auth import SESSION_COOKIE, client_ip
-from ..permissions import require_login
 from ..body import validate
+from ..permissions import require_login
 from ..schemas.people import Credentials, TokenRequest
 from . import endpoint, json_ok, read_json
 
@@ -103,7 +103,7 @@ async def token_label(request: Request) -> str:
 
 async def me(request: Request) -> Response:
     p = require_login(request)
-    user = await users.User.get(id=p.user_id)
+    user = await users.get_user(p.user_id)
     card = await users.user_card(user, full=True)
     session = request.state.session
     if session is not None:

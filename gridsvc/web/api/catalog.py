@@ -14,21 +14,27 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store import catalog as store
+from gridsvc.store.catalog import admission, sheets
+from gridsvc.store.catalog.search import CatalogIndexHolder, CatalogSearch
+
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationError
+from ...domain.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationError,
+)
 from ...domain.levels import is_within
-from ...store import catalog as store
-from ...store import catalog_admission as admission
-from ...store import catalog_sheets as sheets
-from ...store.catalog_search import CatalogIndexHolder, CatalogSearch
 from ...store.db import normalise_db_url
 from ...store.paging import rank_start, ranked_page
 from ..paging import next_headers, page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Decision, Item, Publish, Reason, Revoke
-from . import path_id, endpoint, json_ok, param, read_json
+from . import endpoint, json_ok, param, path_id, read_json
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...store import catalog_refusals as refusals
-from ...store import catalog_seal as seal
+from gridsvc.store.catalog import refusals, seal
+
 from ..permissions import prefixes, require, require_login
 from ..schemas.catalog import Refusal, SealUse
 from . import endpoint, json_ok, param, query_int, read_json
 from .catalog import authorizer
-
 
 
 async def record_refusal(request: Request) -> Response:

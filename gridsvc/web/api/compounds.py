@@ -5,14 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.areas import compounds as store
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
-from ...store import compounds as store
 from ..permissions import require
 from ..schemas.compounds import CompoundBuildings, CompoundCreate
 from . import endpoint, json_ok, param, path_id, read_json
 from .areas import _bbox, _parse_geometry
-
 
 
 async def create_compound(request: Request) -> Response:

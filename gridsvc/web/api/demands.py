@@ -8,6 +8,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts import users
+from gridsvc.store.orgs import demands as store
+from gridsvc.store.orgs import volunteers
+from gridsvc.store.orgs.organisations import org_areas
+from gridsvc.store.wishes.matching import matches_for
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
@@ -15,15 +21,10 @@ from ...domain.levels import is_within
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import check_category
-from ...store import demands as store
-from ...store.allocations import matches_for
-from ...store.models import User, UserArea
-from ...store.orgs import org_areas
-from ...store.wish_models import VolunteerProfile
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
-from . import path_id, endpoint, json_ok, param, query_int, read_json
+from . import endpoint, json_ok, param, path_id, query_int, read_json
 from .orgs import body_or_empty
 
 
@@ -112,16 +113,16 @@ async def record_hours(request: Request) -> Response:
     return json_ok({"demand": d.id, "recorded": recorded})
 
 
-async def _volunteer(request: Request) -> User:
+async def _volunteer(request: Request):
     p = require_login(request)
     raw = request.path_params["id"]
     uid = p.user_id if raw == "me" else path_id(request)
-    user = await User.filter(id=uid, role__in=["volunteer", "org_member"]).first()
+    user = await volunteers.find_volunteer(uid)
     if user is None:
         raise NotFound(f"志愿者 {raw} 不存在", f"volunteer {raw} not found", details={"id": raw})
     if user.id != p.user_id:
         # staff see the volunteers of their areas, and those who serve where they work
-        areas = [tuple(a) for a in await UserArea.filter(user_id=user.id).values_list("area__code", "area__level")]
+        areas = await users.area_links_of(user.id)
         if user.org_id:
             areas += await org_areas(user.org_id)
         inside = any(can(request, "volunteer.read", c) for c, _ in areas)
@@ -135,7 +136,7 @@ async def _volunteer(request: Request) -> User:
 async def volunteer_record(request: Request) -> Response:
     user = await _volunteer(request)
     settings = request.app.state.settings
-    return json_ok(await store.volunteer_record(user, thresholds=settings.volunteer_star_hours))
+    return json_ok(await volunteers.volunteer_record(user, thresholds=settings.volunteer_star_hours))
 
 
 async def put_profile(request: Request) -> Response:
@@ -162,9 +163,8 @@ async def put_profile(request: Request) -> Response:
     if not isinstance(workplace, str) or len(workplace.strip()) > 100:
         raise ValidationError("工作单位应为不超过 100 字的文本", "workplace must be text up to 100 characters",
                               code=ErrorCode.BAD_FIELD, details={"field": "workplace"})
-    prof, _ = await VolunteerProfile.update_or_create(defaults={
-        "categories": cats, "skills": skills, "max_active": max_active, "party_member": party_member,
-        "workplace": workplace.strip()}, user_id=p.user_id)
+    prof = await volunteers.save_profile(p.user_id, categories=cats, skills=skills, max_active=max_active,
+                                         party_member=party_member, workplace=workplace.strip())
     return json_ok({"user": p.user_id, "categories": prof.categories, "skills": prof.skills,
                     "max_active": prof.max_active, "party_member": prof.party_member, "workplace": prof.workplace})
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.areas.models import Area
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ...store.governance import indicators as indicator_store
 from ...store.governance import reports as store
 from ...store.governance import sheets, zones
-from ...store.models import Area
 from ..permissions import prefixes, principal, require
 from ..schemas.governance import InformationReportBody, ZoneBody
 from . import endpoint, json_ok, param, read_json

@@ -5,7 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...store import inbox as store
+from gridsvc.store.wishes import inbox as store
+
 from ..paging import page_params, page_request
 from ..permissions import require_login
 from . import endpoint, json_ok, param, path_id

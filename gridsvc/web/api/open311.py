@@ -17,12 +17,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from gridsvc.store import catalog as store
+
 from ...domain import clock
 from ...domain.catalog import NEGATIVE_LISTS, Material, ServiceItemData, check_item
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound
 from ...domain.open311 import service, service_definition
-from ...store import catalog as store
 from . import endpoint, param
 from .catalog import catalog_search
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.orgs import organisations as store
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
-from ...store import orgs as store
 from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
-from . import path_id, endpoint, json_ok, param, read_json
+from . import endpoint, json_ok, param, path_id, read_json
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -64,7 +65,7 @@ async def check_code(request: Request) -> Response:
         raise BadRequest("缺少参数 code", "missing query parameter code", code=ErrorCode.MISSING_PARAMETER,
                          details={"parameter": "code"})
     info = describe_credit_code(code)
-    taken = await store.Organisation.filter(credit_code=info["code"]).first().values_list("id", flat=True)
+    taken = await store.org_with_credit_code(info["code"])
     return json_ok({"valid": True, **info, "registered_org": taken})
 
 

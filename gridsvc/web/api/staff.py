@@ -5,24 +5,21 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store import audit
+from gridsvc.store.accounts import staff_board, users
+
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
-from ...domain.levels import code_prefix
-from ...domain.roles import STAFF_TIERS, TIER_NUMBER, ROLE_NAMES_ZH
+from ...domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 from ...domain.scope import authorize_every, can_manage_tier
-from ...store import audit, users
-from ...store.models import Area, User, UserArea
-from ..permissions import prefixes, require, require_login
-from ..schemas.people import StaffCreate, StaffPatch
-from ..permissions import principal
-from . import path_id, endpoint, json_ok, param, read_json
-from ...store import staff_board
 from ..paging import page_params, page_request
-from ..permissions import can
+from ..permissions import can, prefixes, principal, require, require_login
+from ..schemas.people import StaffCreate, StaffPatch
+from . import endpoint, json_ok, param, path_id, read_json
 
 
-async def _staff_or_404(request: Request) -> User:
-    user = await User.filter(id=path_id(request)).first()
+async def _staff_or_404(request: Request):
+    user = await users.find_user(path_id(request))
     if user is None or user.role not in TIER_NUMBER:
         raise NotFound("人员不存在", "staff member not found", details={"id": request.path_params["id"]})
     return user
@@ -75,7 +72,7 @@ async def create_staff(request: Request) -> Response:
 
 async def patch_staff(request: Request) -> Response:
     user = await _staff_or_404(request)
-    current = await UserArea.filter(user_id=user.id).values_list("area__code", flat=True)
+    current = await users.area_codes_of(user.id)
     data = await read_json(request)
     actor = await _require_manage(request, user.role, list(current))
     if "areas" in data:
@@ -86,42 +83,16 @@ async def patch_staff(request: Request) -> Response:
 
 async def delete_staff(request: Request) -> Response:
     user = await _staff_or_404(request)
-    current = await UserArea.filter(user_id=user.id).values_list("area__code", flat=True)
+    current = await users.area_codes_of(user.id)
     actor = await _require_manage(request, user.role, list(current))
     await users.delete_user(user, actor=actor)
     return Response(status_code=204)
 
 
-async def my_area_data(principal) -> dict:
-    """What a staff member (or official) looks after: their areas, everything below them,
-    and the people above and below them."""
-    me = await User.get(id=principal.user_id)
-    areas = []
-    for code, level in principal.areas:
-        area = await Area.filter(code=code).first()
-        if area is None:
-            continue
-        sub = await Area.filter(code__startswith=code_prefix(code, level)).exclude(id=area.id).order_by("code").values(
-            "code", "name", "level", "households", "population")
-        areas.append({"code": area.code, "name": area.name, "level": area.level, "households": area.households,
-                      "population": area.population, "below": sub if level in ("community", "grid", "group", "building") else
-                      [s for s in sub if s["level"] in ("street", "community")]})
-    above = []
-    sup = me.supervisor_id
-    while sup:
-        u = await User.filter(id=sup).first()
-        if u is None:
-            break
-        above.append(await users.user_card(u))
-        sup = u.supervisor_id
-    below = [await users.user_card(u) for u in await User.filter(supervisor_id=me.id).order_by("id")]
-    return {"user": await users.user_card(me), "areas": areas, "above": above, "below": below}
-
-
 async def my_area(request: Request) -> Response:
     p = require_login(request)
     require(request, "myarea.read")
-    return json_ok(await my_area_data(p))
+    return json_ok(await staff_board.looked_after(p))
 
 
 async def audit_log(request: Request) -> Response:

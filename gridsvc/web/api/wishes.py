@@ -16,22 +16,25 @@ import binascii
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.accounts import users
+from gridsvc.store.wishes import access, cards, lifecycle, listing, matching, placement
+from gridsvc.store.wishes import allocations as plans
+from gridsvc.store.wishes.access import Standing, holds
+from gridsvc.store.wishes.listing import ListScope
+
 from ...domain import clock
 from ...domain.crs import transform_coords
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
-from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ...domain.scope import acts_for_org, entitled
-from ...store import allocations as plans
-from ...store import wishes as store
-from ...store.models import User
-from ...store.wishes import ListScope, Standing, holds
+from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
-from . import endpoint, inbox as inbox_api, json_ok, param, path_id, query_int, read_json
+from . import endpoint, json_ok, param, path_id, query_int, read_json
+from . import inbox as inbox_api
 from . import orgs as org_api
 from .orgs import body_or_empty
 
@@ -60,9 +63,9 @@ def standing(request: Request, wish, claim) -> Standing:
 
 async def _wish_and_standing(request: Request):
     require_login(request)
-    await store.expire_claims()
-    wish = await store.get_wish(path_id(request))
-    return wish, standing(request, wish, await store.current_claim(wish))
+    await lifecycle.expire_claims()
+    wish = await access.get_wish(path_id(request))
+    return wish, standing(request, wish, await access.current_claim(wish))
 
 
 # ---------------------------------------------------------------------------- posting and reading
@@ -73,25 +76,25 @@ async def create_wish_from(request: Request, data: dict):
     placed by the point lookup, then checked against the scope of the grid it lands in."""
     p = require_login(request)
     require(request, "wish.post")
-    resident = await User.get(id=p.user_id)
+    resident = await users.get_user(p.user_id)
     if not entitled(p, "wish.post_own"):
         # staff post for a resident who does not use a phone (代办): name the resident
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
                                   code=ErrorCode.REQUIRED, details={"field": "resident"})
-        resident = await User.filter(username=name.strip(), role="resident").first()
+        resident = await users.find_resident(name.strip())
         if resident is None:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
-    placement = await store.place(request.app.state.index, data, home_building=await store.home_building(resident.id))
-    require(request, "wish.post", placement.grid_code)
-    return await store.create_wish(data, placement, resident=resident, actor=p, settings=request.app.state.settings)
+    placed = await placement.place(request.app.state.index, data, home_building=await placement.home_building(resident.id))
+    require(request, "wish.post", placed.grid_code)
+    return await placement.create_wish(data, placed, resident=resident, actor=p, settings=request.app.state.settings)
 
 
 async def create_wish(request: Request) -> Response:
     require_login(request)
     wish = await create_wish_from(request, await read_json(request))
-    body = await store.card(wish, standing(request, wish, None))
+    body = await cards.card(wish, standing(request, wish, None))
     return json_ok(body, 201, headers={"Location": f"/api/v1/wishes/{wish.id}"})
 
 
@@ -118,7 +121,7 @@ def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | Non
 
 async def list_wishes(request: Request) -> Response:
     require_login(request)
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     view = request.query_params.get("view") or "all"
     if view not in ("all", "mine", "claims"):
         raise BadRequest("view 应为 all、mine 或 claims", "view is all, mine or claims", code=ErrorCode.BAD_PARAMETER,
@@ -138,10 +141,10 @@ async def list_wishes(request: Request) -> Response:
                    bbox=_bbox(request, crs))
     # the map layer asks for a viewport's worth at once; a list a page at a time
     page = page_request(request, default=GEOJSON_PAGE, maximum=GEOJSON_PAGE) if fmt == "geojson" else page_request(request)
-    result = await store.listing(list_scope(request), page=page, **filters)
+    result = await listing.listing(list_scope(request), page=page, **filters)
     if fmt == "geojson":
         return json_ok({**_geojson(result.rows, crs), "next_cursor": result.next_cursor})
-    return json_ok({**result.body("wishes", await store.cards(result.rows, lambda w, c: standing(request, w, c))),
+    return json_ok({**result.body("wishes", await cards.cards(result.rows, lambda w, c: standing(request, w, c))),
                     "offset": page.offset})
 
 
@@ -161,16 +164,16 @@ def _geojson(rows, crs: str) -> dict:
 
 async def wish_stats(request: Request) -> Response:
     require_login(request)
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     under = request.query_params.get("under") or None
-    counts = await store.counts_by_status(list_scope(request), under=under)
+    counts = await listing.counts_by_status(list_scope(request), under=under)
     return json_ok({"under": under, "by_status": counts, "total": sum(counts.values()),
                     "labels": WISH_STATUSES})
 
 
 async def get_wish(request: Request) -> Response:
     wish, st = await _wish_and_standing(request)
-    return json_ok(await store.detail(wish, st))
+    return json_ok(await cards.detail(wish, st))
 
 
 def _photo(data: dict) -> dict:
@@ -194,21 +197,21 @@ async def wish_action(request: Request) -> Response:
     action = request.path_params["action"]
     if action == WishAction.FULFIL:
         data = _photo(data)
-    wish = await store.act(wish, action, st, data, settings=request.app.state.settings)
-    claim = await store.current_claim(wish)
+    wish = await lifecycle.act(wish, action, st, data, settings=request.app.state.settings)
+    claim = await access.current_claim(wish)
     st = standing(request, wish, claim)
-    return json_ok(await store.card(wish, st, claim=claim, holder=await store.holder_of(wish, claim)))
+    return json_ok(await cards.card(wish, st, claim=claim, holder=await access.holder_of(wish, claim)))
 
 
 async def rate_wish(request: Request) -> Response:
     wish, st = await _wish_and_standing(request)
-    rating = await store.rate(wish, st, await read_json(request))
+    rating = await lifecycle.rate(wish, st, await read_json(request))
     return json_ok({"wish": wish.id, "stars": rating.stars, "comment": rating.comment or None}, 201)
 
 
 async def wish_photo(request: Request) -> Response:
     wish, st = await _wish_and_standing(request)
-    data, media = await store.photo_of(wish, st)
+    data, media = await cards.photo_of(wish, st)
     return Response(data, media_type=media, headers={"Cache-Control": "private, max-age=300",
                                                      "X-Content-Type-Options": "nosniff"})
 
@@ -220,9 +223,9 @@ async def wish_matches(request: Request) -> Response:
     if kind not in (None, "project", "volunteer"):
         raise BadRequest("kind 应为 project 或 volunteer", "kind is project or volunteer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "kind"})
-    need = plans.wish_need(wish, clock.today())
+    need = matching.wish_need(wish, clock.today())
     return json_ok({"wish": wish.id, "status": wish.status, "date": need.date.isoformat(),
-                    "matches": await plans.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200), kind=kind)})
+                    "matches": await matching.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200), kind=kind)})
 
 
 # ---------------------------------------------------------------------------- allocation plans
@@ -244,7 +247,7 @@ async def create_plan(request: Request) -> Response:
     if category is not None and category not in WISH_CATEGORIES:
         raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
                               code=ErrorCode.UNKNOWN_CATEGORY)
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
                                  category=category, today=clock.today())
     return json_ok(await plans.plan_view(plan), 201, headers={"Location": f"/api/v1/allocations/{plan.id}"})
@@ -278,7 +281,7 @@ async def edit_plan(request: Request) -> Response:
 
 async def accept_plan(request: Request) -> Response:
     plan, actor = await _plan(request)
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     plan = await plans.accept_plan(plan, actor=actor, now=clock.now())
     return json_ok(await plans.plan_view(plan))
 

@@ -12,13 +12,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store import wishes as wish_store
+from gridsvc.store.wishes import allocations as plans
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, ValidationError
 from ...domain.wishes import WISH_CATEGORIES
-from ...store import allocations as plans
-from ...store import wishes as wish_store
-from ...store.plan_review import plan_choices
+from ...store.wishes.plan_review import plan_choices
 from ..permissions import require
 from .demands import login_redirect
 from .render import render

@@ -17,13 +17,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store import areas
+from gridsvc.store import catalog as store
+from gridsvc.store.catalog import admission
+
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
-from ...store import catalog as store
-from ...store import catalog_admission as admission
-from ...store.models import Area
 from ...store.paging import PageRequest
 from ..api.catalog import (
     area_param,
@@ -41,16 +42,6 @@ RESIDENT_LISTS = [x for x in LISTS if x.id not in NEGATIVE_LIST_IDS]
 NEGATIVE_LISTS = [x for x in LISTS if x.id in NEGATIVE_LIST_IDS]
 
 
-async def _chain(code: str) -> list[Area]:
-    """The area and its ancestors, top down (by code prefix, one query)."""
-    area = await Area.filter(code=code).first()
-    chain = []
-    while area is not None:
-        chain.append(area)
-        area = await Area.filter(id=area.parent_id).first() if area.parent_id else None
-    return list(reversed(chain))
-
-
 def _home_community(request: Request) -> str | None:
     """A resident's or staff member's community, from their assigned area's code."""
     for code, level in principal(request).areas:
@@ -59,22 +50,10 @@ def _home_community(request: Request) -> str | None:
     return None
 
 
-async def _picker(request: Request, pick: str | None) -> list[Area]:
-    if pick:
-        parent = await Area.filter(code=pick).first()
-        if parent is not None:
-            return list(await Area.filter(parent_id=parent.id, level__in=("district", "street", "community"))
-                        .order_by("code"))
-    tops = list(await Area.filter(parent_id=None).order_by("code"))
-    if len(tops) == 1 and tops[0].level == "city":
-        return list(await Area.filter(parent_id=tops[0].id).order_by("code"))
-    return tops
-
-
 async def services_page(request: Request) -> Response:
     if "area" not in request.query_params and "pick" not in request.query_params and "all" not in request.query_params:
         home = _home_community(request)
-        if home and await Area.exists(code=home):
+        if home and await areas.area_exists(home):
             return RedirectResponse(f"/services?{urlencode({'area': home})}", status_code=303)
     area = await area_param(request)
     category, list_ = filters(request)
@@ -83,13 +62,13 @@ async def services_page(request: Request) -> Response:
     raw_offset = request.query_params.get("offset") or "0"
     offset = int(raw_offset) if raw_offset.isdigit() else 0
     search = await catalog_search(request)
-    chain = await _chain(area) if area else []
+    chain = await areas.chain_to(area) if area else []
     everything = search.search(q or None, area_code=area, on=day, limit=None)
     by_category = Counter(x["category"] for x in everything if x["list"] not in NEGATIVE_LIST_IDS)
     shown_lists = {list_} if list_ else {x.id for x in RESIDENT_LISTS}
     hits = [x for x in everything if x["list"] in shown_lists and (category is None or x["category"] == category)]
     negative = [] if (q or category or list_) else [x for x in everything if x["list"] in NEGATIVE_LIST_IDS]
-    choices = await _picker(request, request.query_params.get("pick")) if not area else []
+    choices = await areas.areas_to_pick(request.query_params.get("pick")) if not area else []
     base = {k: v for k, v in (("area", area), ("q", q), ("category", category), ("list", list_)) if v}
     return render(
         request, "catalog/index.html", area=chain[-1] if chain else None, chain=chain, q=q, category=category,
@@ -108,8 +87,8 @@ async def item_page(request: Request) -> Response:
     editor = await may_edit(request, code)
     item = await store.item_detail(code, day=day, area=area, may_see_drafts=editor)
     codes = set(item["areas"]) | ({area} if area else set())
-    names = dict(await Area.filter(code__in=list(codes)).values_list("code", "name"))
-    chain = await _chain(area) if area else []
+    names = await areas.area_names(codes)
+    chain = await areas.chain_to(area) if area else []
     return render(request, "catalog/item.html", item=item, area=chain[-1] if chain else None, chain=chain,
                   names=names, editor=editor, day=day, is_past=day != clock.today(),
                   level_of=lambda c: LEVEL_NAMES_ZH.get(infer_level(c), ""),
@@ -126,7 +105,7 @@ async def admissions_page(request: Request) -> Response:
     for r in rows:
         r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
             and r["applied_by"] != p.username
-    names = dict(await Area.filter(code__in=sorted({c for r in rows for c in r["areas"]})).values_list("code", "name"))
+    names = await areas.area_names({c for r in rows for c in r["areas"]})
     return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
 
 

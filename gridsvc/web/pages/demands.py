@@ -12,14 +12,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store.orgs import demands as store
+from gridsvc.store.orgs import volunteering
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, Forbidden, ValidationError
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES
 from ...domain.wishes import WISH_CATEGORIES
-from ...store import demands as store
-from ...store import volunteering
 from ...store.paging import PageRequest
 from ..permissions import can, principal, require
 from .render import render

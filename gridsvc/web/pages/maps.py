@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store import areas as store
+
 from ...domain import crs as crs_mod
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
@@ -28,8 +30,6 @@ from ...domain.scope import entitled
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
-from ...store import areas as store
-from ...store.models import Area
 from ..api import endpoint, json_ok, param, query_int
 from ..api.areas import _bbox
 from ..headers import policy_for_document
@@ -127,12 +127,8 @@ async def choropleth_json(request: Request) -> Response:
     rows = await choropleth.figure_rows(level, prefix)
     values = await choropleth.values_for(ind, rows)
     legend = choropleth.legend(ind, level, values)
-    qs = Area.filter(level=level)
-    if prefix:
-        qs = qs.filter(code__startswith=prefix)
-    if bbox:
-        qs = qs.filter(minx__lte=bbox[2], maxx__gte=bbox[0], miny__lte=bbox[3], maxy__gte=bbox[1])
-    found = await qs.order_by("code").limit(limit + 1).values("code", "name", "level", "households", "population", "area_m2", "geometry")
+    found = await store.areas_of_level(level, prefix=prefix, bbox=bbox, limit=limit + 1,
+                                       fields=(*choropleth.FIGURE_FIELDS, "geometry"))
     feats = []
     for a in found[:limit]:
         v = values.get(a["code"])

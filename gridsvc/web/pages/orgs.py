@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store.orgs import demands as demand_store
+from gridsvc.store.orgs import organisations as store
+from gridsvc.store.wishes.matching import matches_for
+
 from ...domain.errors import DomainError
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES
 from ...domain.scope import entitled
-from ...store import demands as demand_store
-from ...store import orgs as store
-from ...store.allocations import matches_for
 from ...store.paging import PageRequest
 from ..permissions import can, principal, require
 from .demands import login_redirect

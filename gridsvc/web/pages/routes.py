@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store import areas as store
+from gridsvc.store.accounts import staff_board
+
 from ...domain.errors import DomainError, Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
+from ...domain.locate import answer, check_point
 from ...domain.sizing import size_warning
-from ...store import areas as store
-from ...store.models import Area
-from ..api.areas import locate
-from ..api.staff import my_area_data
-from ..permissions import can, principal
+from ..api import query_float
+from ..permissions import can, principal, require
 from .render import render, render_login
 from .workbench import workbench
 
@@ -23,12 +22,15 @@ from .workbench import workbench
 async def home(request: Request) -> Response:
     if principal(request).is_authenticated:
         return await workbench(request)  # after log-in the home page is the person's workbench
-    tops = await Area.filter(parent_id=None).order_by("code")
+    tops = await store.top_areas()
     found, error, status = None, None, 200
     if "lon" in request.query_params or "lat" in request.query_params:
-        # "which grid am I in" answers in the page, through the same check and index as the API
+        # "which grid am I in" answers in the page, with the same check and index as the API
         try:
-            found = json.loads((await locate(request)).body)
+            lon, lat = query_float(request, "lon"), query_float(request, "lat")
+            assert lon is not None and lat is not None  # required parameters
+            check_point(lon, lat)
+            found = answer((await request.app.state.index.get()).locate(lon, lat), lon, lat)
         except DomainError as e:
             error, status = e.message, e.status
     return render(request, "home.html", status=status, tops=tops, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, found=found,
@@ -43,22 +45,15 @@ async def login_page(request: Request) -> Response:
 
 async def area_page(request: Request) -> Response:
     area = await store.get_area(request.path_params["code"])
-    chain = []
-    node = area
-    while node.parent_id:
-        node = await Area.get(id=node.parent_id)
-        chain.append(node)
-    chain.reverse()
-    children = await Area.filter(parent_id=area.id).order_by("code")
-    from ..api.areas import area_staff
-
-    staff = (await area_staff(request)).body
-
+    chain = await store.ancestors(area)
+    children = await store.children_of(area)
+    require(request, "staff.read", area.code)
+    staff = await staff_board.serving_area(area, public=not can(request, "staff.manage"))
     cover = await store.coverage_of(area.code) if children and len(children) <= 2000 else None
     settings = request.app.state.settings
     band = store.size_band(area.level, settings) if area_kind(area.level, area.code) != "village" else None
     size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
-    return render(request, "area.html", area=area, chain=chain, children=children, staff=json.loads(staff)["staff"],
+    return render(request, "area.html", area=area, chain=chain, children=children, staff=staff,
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
                   level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code))
 
@@ -69,7 +64,7 @@ async def my_area_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/me", status_code=303)
     if not can(request, "myarea.read"):
         raise Forbidden("只有网格人员和民政干部有“我的网格”", "my area is for staff and officials")
-    data = await my_area_data(p)
+    data = await staff_board.looked_after(p)
     return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
 

@@ -1,6 +1,6 @@
 """A volunteer's service record (/me/service): tasks, hours and star level per
 ``Settings.volunteer_star_hours``, and a printable service certificate (志愿服务证明) whose
-number staff verify at /certificates/{number} (see gridsvc.store.volunteering)."""
+number staff verify at /certificates/{number} (see gridsvc.store.orgs.volunteering)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gridsvc.store.orgs import demands as store
+from gridsvc.store.orgs import volunteering
+
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound
 from ...domain.scope import entitled
-from ...store import demands as store
-from ...store import volunteering
 from ..permissions import principal, require_entitled
 from .demands import login_redirect
 from .render import render

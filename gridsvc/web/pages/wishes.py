@@ -15,7 +15,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from tortoise.expressions import Q
+
+from gridsvc.store import areas
+from gridsvc.store.wishes import access, cards, inbox, lifecycle, listing, placement
 
 from ...domain import clock
 from ...domain.errors import DomainError
@@ -29,9 +31,6 @@ from ...domain.wishes import (
     WISH_STATUSES,
     WishAction,
 )
-from ...store import inbox
-from ...store import wishes as store
-from ...store.models import Area
 from ...store.paging import PageRequest
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
@@ -66,7 +65,7 @@ def _role_view(request: Request) -> str:
 async def wish_list(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     role_view = _role_view(request)
     tab = request.query_params.get("tab") or {"mine": "mine", "wall": "published", "screen": "submitted"}[role_view]
     scope = list_scope(request)
@@ -84,19 +83,19 @@ async def wish_list(request: Request) -> Response:
     except ValueError:
         page = 1
     # numbered pages for people; the API pages by cursor
-    found = await store.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
+    found = await listing.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
     total = found.extra["total"]
-    cards = await store.cards(found.rows, lambda w, c: standing(request, w, c))
-    counts = await store.counts_by_status(scope) if role_view == "screen" else None
-    return render(request, "wishes/list.html", cards=cards, total=total, tab=tab, role_view=role_view, counts=counts,
+    shown = await cards.cards(found.rows, lambda w, c: standing(request, w, c))
+    counts = await listing.counts_by_status(scope) if role_view == "screen" else None
+    return render(request, "wishes/list.html", cards=shown, total=total, tab=tab, role_view=role_view, counts=counts,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), **await _common(request))
 
 
 async def _home_building(user_id: int) -> dict | None:
-    code = await store.home_building(user_id)
+    code = await placement.home_building(user_id)
     if not code:
         return None
-    area = await Area.filter(code=code).first()
+    area = await areas.find_area(code)
     return {"code": code, "name": area.name if area else code}
 
 
@@ -119,10 +118,7 @@ async def _buildings(request: Request, home: dict | None) -> list[dict]:
         prefixes = [code_prefix(c, lv) for c, lv in p.areas if lv in ("community", "grid", "group")]
     if not prefixes:
         return []
-    q = Q(code__startswith=prefixes[0])
-    for pre in prefixes[1:]:
-        q |= Q(code__startswith=pre)
-    rows = await Area.filter(q, level="building").order_by("code").limit(BUILDINGS_MAX + 1).values("code", "name", "parent__name")
+    rows = await areas.buildings_under(prefixes, limit=BUILDINGS_MAX + 1)
     if len(rows) > BUILDINGS_MAX:
         return []
     return [{"code": r["code"], "label": f"{r['name']}({r['parent__name']})"} for r in rows]
@@ -154,10 +150,10 @@ async def post_wish(request: Request) -> Response:
 async def wish_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
-    wish = await store.get_wish(request.path_params["id"])
-    st = standing(request, wish, await store.current_claim(wish))
-    detail = await store.detail(wish, st)
+    await lifecycle.expire_claims()
+    wish = await access.get_wish(request.path_params["id"])
+    st = standing(request, wish, await access.current_claim(wish))
+    detail = await cards.detail(wish, st)
     return render(request, "wishes/detail.html", status=status, w=detail, error=error,
                   done=_done_zh(request.query_params.get("done")), today=clock.today().isoformat(),
                   max_extensions=MAX_EXTENSIONS, **await _common(request))
@@ -180,7 +176,7 @@ def _done_zh(action: str | None) -> str | None:
 async def wish_act(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await store.expire_claims()
+    await lifecycle.expire_claims()
     form = await request.form()
     data: dict = {}
     for key, value in form.items():
@@ -196,13 +192,13 @@ async def wish_act(request: Request) -> Response:
         if key in data and isinstance(data[key], str) and data[key].isdigit():
             data[key] = int(data[key])
     action = str(form.get("action") or "")
-    wish = await store.get_wish(request.path_params["id"])
-    st = standing(request, wish, await store.current_claim(wish))
+    wish = await access.get_wish(request.path_params["id"])
+    st = standing(request, wish, await access.current_claim(wish))
     try:
         if action == "rate":
-            await store.rate(wish, st, data)
+            await lifecycle.rate(wish, st, data)
         else:
-            await store.act(wish, action, st, data, settings=request.app.state.settings)
+            await lifecycle.act(wish, action, st, data, settings=request.app.state.settings)
     except DomainError as e:
         return await wish_page(request, error=e.message, status=e.status)
     return RedirectResponse(f"/wishes/{wish.id}?done={action}", status_code=303)

@@ -10,12 +10,13 @@ from datetime import timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store import wishes as wish_store
+from gridsvc.store import workbench as due_store
+from gridsvc.store.catalog import admission as admission_store
+from gridsvc.store.orgs import demands as demand_store
+
 from ...domain import clock
 from ...domain.scope import entitled
-from ...store import catalog_admission as admission_store
-from ...store import demands as demand_store
-from ...store import wishes as wish_store
-from ...store import workbench as due_store
 from ...store.paging import PageRequest
 from ..api.catalog import visible_to
 from ..api.wishes import list_scope

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from . import Body, Scalar, Code
+from . import Body, Code, Scalar
 
 Day = Annotated[str, Field(max_length=40, description="YYYY-MM-DD")]
 Many = Annotated[list[Scalar], Field(max_length=1000)]

@@ -1,8 +1,8 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
 
 class Migration(migrations.Migration):
     dependencies = [('core', '0004_domain')]

@@ -1,8 +1,8 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from tortoise.fields.base import OnDelete
-from tortoise import fields
 import json
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.migrations import operations as ops
 
 
 async def fill_project_areas(apps, schema_editor) -> None:

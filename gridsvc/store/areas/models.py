@@ -1,0 +1,99 @@
+"""Tables of the area tree: areas, residential compounds and their buildings, the boundary revision.
+
+Feature modules (catalog, wishes) keep their tables in their own Tortoise apps with their own
+migrations, so each can evolve without touching this one.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Area(Model):
+    """One node of the administrative tree (city > ... > building).
+
+    `code` extends the parent's significant prefix (gridsvc.domain.levels), so a subtree is a
+    prefix query on an indexed column. The geometry is stored as WKB (lon/lat, WGS-84) with its
+    bounding box in plain columns for viewport queries; the spatial index is built in process.
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=24, unique=True)
+    name = fields.CharField(max_length=100)
+    level = fields.CharField(max_length=12, db_index=True)
+    parent: fields.ForeignKeyNullableRelation["Area"] = fields.ForeignKeyField(
+        "core.Area", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    households = fields.IntField(null=True)
+    population = fields.IntField(null=True)
+    geometry = fields.BinaryField()
+    minx = fields.FloatField()
+    miny = fields.FloatField()
+    maxx = fields.FloatField()
+    maxy = fields.FloatField()
+    area_m2 = fields.FloatField(default=0)
+    properties = fields.JSONField(default=dict)
+    # bumped on every change: PATCH with If-Match / "version" refuses to overwrite a newer edit
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "core"
+        table = "area"
+        indexes = (("level", "minx", "maxx"),)
+
+
+class Compound(Model):
+    """A residential compound (小区/院落) inside one community: an overlay, not a tree level,
+    so it may span grids (see gridsvc.domain.compounds)."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="compounds", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=100)
+    kind = fields.CharField(max_length=12, default="estate")  # estate 小区 | courtyard 院落
+    property_company = fields.CharField(max_length=100, default="")  # 物业服务企业
+    owners_committee = fields.CharField(max_length=100, default="")  # 业主委员会
+    party_branch = fields.CharField(max_length=100, default="")  # 小区党支部
+    households = fields.IntField(null=True)
+    geometry = fields.BinaryField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        app = "core"
+        table = "compound"
+
+
+class CompoundBuilding(Model):
+    """A building's compound: a building belongs to at most one (unique building)."""
+
+    id = fields.IntField(primary_key=True)
+    compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
+        "core.Compound", related_name="buildings", on_delete=fields.CASCADE
+    )
+    building: fields.OneToOneRelation[Area] = fields.OneToOneField(
+        "core.Area", related_name="compound_link", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        app = "core"
+        table = "compound_building"
+
+
+class BoundaryRevision(Model):
+    """One row counting boundary changes.
+
+    Every process caches its spatial index together with the revision it was built from and
+    rebuilds when the database holds a newer one, so several workers or servers sharing a
+    database never answer from stale boundaries."""
+
+    id = fields.IntField(primary_key=True)
+    revision = fields.BigIntField(default=0)
+
+    class Meta:
+        app = "core"
+        table = "boundary_revision"
