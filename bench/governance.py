@@ -49,7 +49,7 @@ async def run(url: str, runs: int) -> None:
     async with db.connected(url):
         if not await Area.filter(level="district").exists():
             raise SystemExit("no districts in the bench city")
-        from gridsvc.store.models import User
+        from gridsvc.store.accounts.models import User
 
         if not await User.filter(username="bench-admin").exists():
             await create_user("bench-admin", role="admin", password=PASSWORD)

@@ -50,7 +50,7 @@ def import_boundaries(
     async def body():
         # start-up cost: shapely and the area service, loaded only by the commands that need them
         # start-up cost: shapely and the area service
-        from ..store.importer import import_boundaries as do_import
+        from gridsvc.store.areas.importer import import_boundaries as do_import
 
         data = file.read_bytes()
         async with db.connected(s.db_url, migrate_first=True):
@@ -105,8 +105,9 @@ def export_geojson(
 
     async def body():
         # start-up cost: shapely
+        from gridsvc.store import areas  # start-up cost: shapely and the area service
+
         from ..domain.geojson import feature_collection, to_feature
-        from ..store import areas  # start-up cost: shapely and the area service
 
         async with db.connected(s.db_url):
             rows = await areas.list_areas(level=level, under=under)
@@ -150,7 +151,7 @@ def locate(
     async def body():
         # start-up cost: shapely and the spatial index
         # start-up cost: shapely and the spatial index
-        from ..store.spatial import build_index
+        from gridsvc.store.areas.spatial import build_index
 
         async with db.connected(s.db_url):
             index = await build_index(prepare=False)  # one point: skip building the raster

@@ -63,7 +63,7 @@ def export_catalog(
     db_url: Optional[str] = DbOpt,
 ) -> None:
     # start-up cost: openpyxl and the catalog store
-    from ..store import catalog_sheets as sheets
+    from gridsvc.store.catalog import sheets as sheets
 
     s = settings_for(db_url)
     fmt = _format(file)
@@ -86,7 +86,7 @@ def export_catalog(
 
 def _format(file: Path) -> str:
     # start-up cost: openpyxl and the catalog store
-    from ..store.catalog_sheets import format_of
+    from gridsvc.store.catalog.sheets import format_of
 
     try:
         return format_of(file.name)
@@ -118,7 +118,7 @@ def import_catalog(
     db_url: Optional[str] = DbOpt,
 ) -> None:
     # start-up cost: openpyxl and the catalog store
-    from ..store import catalog_sheets as sheets
+    from gridsvc.store.catalog import sheets as sheets
 
     s = settings_for(db_url)
     fmt = _format(file)

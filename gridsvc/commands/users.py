@@ -42,7 +42,9 @@ def create_user(
         password = sys.stdin.readline().rstrip("\n")
 
     async def body():
-        from ..store import users  # start-up cost: argon2 and the account models
+        from gridsvc.store.accounts import (
+            users,  # start-up cost: argon2 and the account models
+        )
 
         async with db.connected(s.db_url, migrate_first=True):
             if org is not None:
@@ -65,7 +67,7 @@ def create_user(
 
 async def _check_org(org_id: int) -> None:
     """The organisation named by --org must exist."""
-    from ..store.orgs import organisation_exists  # start-up cost, as above
+    from ..store.orgs.organisations import organisation_exists  # start-up cost, as above
 
     if not await organisation_exists(org_id):
         raise NotFound(f"社会组织 {org_id} 不存在", f"organisation {org_id} not found")

@@ -8,7 +8,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 if TYPE_CHECKING:  # only for the annotations: imported here, Tortoise would count them in this app
-    from ..models import Area, User
+    from gridsvc.store.accounts.models import User
+    from gridsvc.store.areas.models import Area
 
 
 class Zone(Model):

@@ -107,6 +107,7 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
 
 def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name: str = "") -> bytes:
     """The table with the first column merged over each group, as the attachment of seed 000."""
+    # start-up cost: openpyxl loads only when a table is written or read
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

@@ -4,10 +4,10 @@ caller's areas (a street official sees their street's communities only)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
-
-from gridsvc.store.areas.models import Area
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
@@ -30,7 +30,7 @@ def year_param(request: Request) -> int:
     return sheets.check_year(int(raw))
 
 
-async def scope(request: Request, action: str) -> tuple[Area | None, list[str] | None]:
+async def scope(request: Request, action: str) -> tuple[Any, list[str] | None]:
     """The `under` area (checked against the caller's areas) or, without one, the caller's scope."""
     code = (request.query_params.get("under") or "").strip()
     if code:

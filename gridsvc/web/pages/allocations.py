@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from gridsvc.store import wishes as wish_store
 from gridsvc.store.wishes import allocations as plans
+from gridsvc.store.wishes import lifecycle as wish_store
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode

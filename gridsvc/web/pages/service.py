@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gridsvc.store.orgs import demands as store
 from gridsvc.store.orgs import volunteering
+from gridsvc.store.orgs import volunteers as store
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode

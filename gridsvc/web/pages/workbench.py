@@ -10,10 +10,10 @@ from datetime import timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store import wishes as wish_store
 from gridsvc.store import workbench as due_store
 from gridsvc.store.catalog import admission as admission_store
 from gridsvc.store.orgs import demands as demand_store
+from gridsvc.store.wishes import listing as wish_store
 
 from ...domain import clock
 from ...domain.scope import entitled
