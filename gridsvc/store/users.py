@@ -262,6 +262,11 @@ async def session_user(token: str) -> tuple[User, Session] | None:
     return s.user, s
 
 
+async def set_language(user_id: int, language: str) -> None:
+    """Keep the interface language the person picked; a no-op write when it is already theirs."""
+    await User.filter(id=user_id).exclude(language=language).update(language=language)
+
+
 async def close_session(token: str) -> None:
     await Session.filter(id=hash_token(token)).delete()
 
