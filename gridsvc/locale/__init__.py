@@ -8,7 +8,7 @@ so templates rendered concurrently each read their own."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from gettext import NullTranslations
 from pathlib import Path
 
@@ -22,7 +22,7 @@ LOCALE_DIR = Path(__file__).resolve().parent
 HTML_LANG: dict[Language, str] = {"zh": "zh-CN", "en": "en"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: Language) -> NullTranslations:
     if language == "zh":
         return NullTranslations()
@@ -35,6 +35,11 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(message_language.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; `_()` translates it where shown."""
+    return message
 
 
 def install(env: Environment) -> None:

@@ -14,6 +14,9 @@ from typing import Any
 # (module, name): a dict of words, or a dict/sequence of objects with a `.zh` attribute.
 TABLES = [
     ("gridsvc.domain.levels", "LEVEL_NAMES_ZH"),
+    ("gridsvc.domain.levels", "STREET_KIND_NAMES_ZH"),
+    ("gridsvc.domain.levels", "COMMUNITY_KIND_NAMES_ZH"),
+    ("gridsvc.domain.levels", "GROUP_NAMES_ZH"),
     ("gridsvc.domain.roles", "ROLE_NAMES_ZH"),
     ("gridsvc.domain.wishes", "WISH_CATEGORIES"),
     ("gridsvc.domain.wishes", "_BENEFICIARY_ZH"),

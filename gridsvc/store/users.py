@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import Conflict, NotFound, ValidationError
-from ..domain.roles import ROLE_NAMES_ZH, TIER_NUMBER, check_assignment, check_role, is_staff, supervisor_role
+from ..domain.roles import (
+    ROLE_NAMES_ZH,
+    TIER_NUMBER,
+    check_assignment,
+    check_role,
+    is_staff,
+    supervisor_role,
+)
 from ..domain.scope import Principal, acts_for_org
 from ..domain.text import check_name
 from . import audit
@@ -44,7 +52,7 @@ MIN_PASSWORD = 8
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def hash_token(token: str) -> str:
@@ -260,6 +268,12 @@ async def session_user(token: str) -> tuple[User, Session] | None:
     if s is None or not s.user.is_active:
         return None
     return s.user, s
+
+
+async def display_names(usernames: Iterable[str]) -> dict[str, str]:
+    """Login name -> the name people know them by, for the pages (no login names on a page)."""
+    rows = await User.filter(username__in=sorted(set(usernames))).values_list("username", "display_name")
+    return {u: d or u for u, d in rows}
 
 
 async def set_language(user_id: int, language: str) -> None:

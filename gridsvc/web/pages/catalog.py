@@ -20,11 +20,20 @@ from starlette.routing import Route
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
+from ...locale import N_, gettext
 from ...store import catalog as store
 from ...store import catalog_admission as admission
+from ...store import users
 from ...store.models import Area
 from ...store.paging import PageRequest
-from ..api.catalog import area_param, catalog_search, date_param, filters, may_edit, visible_to
+from ..api.catalog import (
+    area_param,
+    catalog_search,
+    date_param,
+    filters,
+    may_edit,
+    visible_to,
+)
 from ..permissions import can, principal
 from .render import render
 
@@ -108,6 +117,11 @@ async def item_page(request: Request) -> Response:
                   back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
 
 
+# the steps of an admission in words, as the history reads them ("王芳 批准 2026-11-29")
+ADMISSION_ACTION_WORDS = {"apply": N_("申请"), "approve": N_("批准"), "reject": N_("驳回"), "withdraw": N_("撤回"),
+                          "activate": N_("开始执行"), "expire": N_("到期退出")}
+
+
 async def admissions_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
@@ -119,6 +133,15 @@ async def admissions_page(request: Request) -> Response:
         r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
             and r["applied_by"] != p.username
     names = dict(await Area.filter(code__in=sorted({c for r in rows for c in r["areas"]})).values_list("code", "name"))
+    people = await users.display_names([r["applied_by"] for r in rows] + [r["decided_by"] or "" for r in rows]
+                                       + [s["by"] for r in rows for s in r["steps"]])
+    people["system"] = gettext("系统")  # the calendar's steps (activate, expire)
+    for r in rows:
+        r["applied_by_name"] = people.get(r["applied_by"], r["applied_by"])
+        r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
+        for step in r["steps"]:
+            step["by_name"] = people.get(step["by"], step["by"])
+            step["action_zh"] = ADMISSION_ACTION_WORDS.get(step["action"], step["action"])
     return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
 
 

@@ -8,10 +8,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from ... import __version__
-from ... import locale
-from ...domain.roles import ROLE_NAMES_ZH
+from ... import __version__, locale
 from ...domain.errors import message_language
+from ...domain.roles import ROLE_NAMES_ZH
 from ...locale import gettext as _
 from ..csrf import PRE_COOKIE, new_token
 from ..permissions import can
