@@ -24,6 +24,7 @@ install-test: $(VENV)/bin/activate
 LOCALE = gridsvc/locale
 messages: install-test
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/messages.pot .
+	test -f $(LOCALE)/en/LC_MESSAGES/messages.po || $(VENV)/bin/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -l en
 	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l en --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d $(LOCALE) -l en --statistics
 

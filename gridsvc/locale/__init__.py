@@ -37,6 +37,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(message_language.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A message whose English depends on where it stands (a button "Approve", a history "approved")."""
+    return translations(message_language.get()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; `_()` translates it where shown."""
     return message
@@ -46,6 +51,6 @@ def install(env: Environment) -> None:
     """`_()`, `gettext()` and `ngettext()` in templates, looked up per render (newstyle: the
     template's `_("…%(n)s", n=…)` formats after translating and escapes its arguments)."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     env.globals["html_lang"] = lambda: HTML_LANG[message_language.get()]
     env.globals["language"] = lambda: message_language.get()

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
-from ...locale import N_, gettext
+from ...locale import gettext, pgettext
 from ...store import catalog as store
 from ...store import catalog_admission as admission
 from ...store import users
@@ -117,9 +117,12 @@ async def item_page(request: Request) -> Response:
                   back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
 
 
-# the steps of an admission in words, as the history reads them ("王芳 批准 2026-11-29")
-ADMISSION_ACTION_WORDS = {"apply": N_("申请"), "approve": N_("批准"), "reject": N_("驳回"), "withdraw": N_("撤回"),
-                          "activate": N_("开始执行"), "expire": N_("到期退出")}
+def admission_step_word(action: str) -> str:
+    """A step of an admission in words, as its history reads ("王芳 批准 2026-11-29")."""
+    words = {"apply": pgettext("admission step", "申请"), "approve": pgettext("admission step", "批准"),
+             "reject": pgettext("admission step", "驳回"), "withdraw": pgettext("admission step", "撤回"),
+             "activate": pgettext("admission step", "开始执行"), "expire": pgettext("admission step", "到期退出")}
+    return words.get(action, action)
 
 
 async def admissions_page(request: Request) -> Response:
@@ -141,7 +144,7 @@ async def admissions_page(request: Request) -> Response:
         r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
         for step in r["steps"]:
             step["by_name"] = people.get(step["by"], step["by"])
-            step["action_zh"] = ADMISSION_ACTION_WORDS.get(step["action"], step["action"])
+            step["action_word"] = admission_step_word(step["action"])
     return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
 
 
