@@ -21,6 +21,7 @@ from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
 from ...domain.wishes import BENEFICIARIES, MAX_EXTENSIONS, TRANSITIONS, WISH_CATEGORIES, WISH_STATUSES, WishAction
+from ...locale import gettext
 from ...store import inbox
 from ...store import wishes as store
 from ...store.models import Area
@@ -161,11 +162,11 @@ def _done_zh(action: str | None) -> str | None:
     if not action:
         return None
     if action == "submitted":
-        return "心愿已提交,等待网格员审核 (submitted; grid staff will screen it)"
+        return gettext("心愿已提交,等待网格员审核")
     if action == "rate":
-        return "评价已提交 (rated)"
+        return gettext("评价已提交")
     try:
-        return f"{TRANSITIONS[WishAction(action)].zh} ({action})"
+        return gettext("已办理:%(step)s") % {"step": gettext(TRANSITIONS[WishAction(action)].zh)}
     except ValueError:
         return None
 
