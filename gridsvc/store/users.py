@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from ..domain.error_codes import ErrorCode
@@ -278,7 +279,8 @@ async def display_names(usernames: Iterable[str]) -> dict[str, str]:
 
 async def set_language(user_id: int, language: str) -> None:
     """Keep the interface language the person picked; a no-op write when it is already theirs."""
-    await User.filter(id=user_id).exclude(language=language).update(language=language)
+    # "not equal" alone would skip a NULL (no choice yet): SQL's NOT (NULL = 'en') is not true
+    await User.filter(Q(language__isnull=True) | ~Q(language=language), id=user_id).update(language=language)
 
 
 async def close_session(token: str) -> None:

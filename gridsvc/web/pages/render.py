@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -21,6 +22,27 @@ env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesca
 env.globals["ROLE_NAMES_ZH"] = ROLE_NAMES_ZH
 env.globals["version"] = __version__
 locale.install(env)
+
+
+def time_limit_words(days: int | None, unit: str = "working_days") -> str:
+    """A catalog item's time limit in the reader's language (the store words it in Chinese)."""
+    if days is None:
+        return _("未规定")
+    if days == 0:
+        return _("即办")
+    return (_("%(n)s 个工作日") if unit == "working_days" else _("%(n)s 日")) % {"n": days}
+
+
+def fee_words(text: str) -> str:
+    """不收费 or "12元" in the reader's language; a fee described in words stays as written."""
+    if text == "不收费":
+        return _("不收费")
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)元", text or ""):
+        return _("%(amount)s 元") % {"amount": m.group(1)}
+    return text
+
+
+env.globals.update(time_limit_words=time_limit_words, fee_words=fee_words)
 
 
 def nav_items(request: Request) -> list[tuple[str, str]]:
