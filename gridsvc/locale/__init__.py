@@ -8,7 +8,7 @@ so templates rendered concurrently each read their own."""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..domain.errors import message_language
+from ..domain.errors import Language, message_language
 from ..domain.scope import ANONYMOUS
 from ..store import users
 from ..store.models import User
@@ -61,14 +61,14 @@ class AuthMiddleware:
         if found_user is None:
             await self.app(scope, receive, send)
             return
-        token = message_language.set(await _account_language(conn, found_user))
+        lang_token = message_language.set(await _account_language(conn, found_user))
         try:
             await self.app(scope, receive, send)
         finally:
-            message_language.reset(token)
+            message_language.reset(lang_token)
 
 
-async def _account_language(conn: HTTPConnection, user: User):
+async def _account_language(conn: HTTPConnection, user: User) -> Language:
     """A language picked now is kept on the account; one picked before applies where this
     browser has no choice of its own (a new device), before Accept-Language."""
     if (chosen := chosen_language(conn)) is not None:

@@ -12,8 +12,8 @@ from babel.messages.pofile import read_po
 
 from gridsvc import locale
 from gridsvc.store.models import Area, User
-from gridsvc.store.wish_models import Notification
 from gridsvc.store.users import create_user
+from gridsvc.store.wish_models import Notification
 from tests.kit.catalog import FIXTURE, STREET_ITEM, TASK, application
 from tests.wishkit import Kit
 
@@ -27,9 +27,9 @@ PASSWORD = "pw-123456-long"
 
 
 def visible_text(html: str, *, scripts: bool) -> str:
-    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.DOTALL)
     if not scripts:
-        html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+        html = re.sub(r"<script.*?</script>", " ", html, flags=re.DOTALL)
     # what people read: text and the words in placeholder, alt, aria-label and title
     attrs = " ".join(re.findall(r'(?:placeholder|alt|aria-label|title)="([^"]*)"', html))
     return unescape(re.sub(r"<[^>]+>", " ", html) + " " + attrs)
@@ -145,7 +145,7 @@ async def test_admission_history_reads_person_action_day(client, people):
     assert r.status_code == 200, r.text
     await client.login("official")
     page = visible_text((await client.get("/services/admissions", headers=HTML)).text, scripts=False)
-    history = re.search(r"审批记录.*", page, flags=re.S).group(0)
+    history = re.search(r"审批记录.*", page, flags=re.DOTALL).group(0)
     assert re.search(r"李明 驳回 \d{4}-\d\d-\d\d", history), history
     assert "official" not in history and "street" not in history and "reject" not in history and "→" not in history
     page = visible_text((await client.get("/services/admissions?lang=en", headers=HTML)).text, scripts=False)

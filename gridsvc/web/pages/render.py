@@ -64,10 +64,10 @@ def _current_section(path: str, items: list[tuple[str, str]]) -> str | None:
     """The tab of the page shown: the longest section path the page's path starts with."""
     best = None
     for href, _label in items:
-        if path == href or (href != "/" and path.startswith(href.rstrip("/") + "/")) or \
-                (href.startswith("/maps") and path.startswith("/maps")):
-            if best is None or len(href) > len(best):
-                best = href
+        within = path == href or (href != "/" and path.startswith(href + "/")) or \
+            (href.startswith("/maps") and path.startswith("/maps"))
+        if within and (best is None or len(href) > len(best)):
+            best = href
     return best
 
 
