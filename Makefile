@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo serve install install-test test test-fast bench clean pg-start chromium
+.PHONY: messages demo serve install install-test test test-fast bench clean pg-start chromium
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,16 @@ install: $(VENV)/bin/activate
 
 install-test: $(VENV)/bin/activate
 	$(PIP) install -q -e '.[test]'
+
+# The English catalog: extract the Chinese source strings, merge them into messages.po (translate
+# the new entries there), compile the .mo. The .mo is committed so a wheel or a checkout serves
+# English without a build step; tests/locale checks both are current.
+LOCALE = gridsvc/locale
+messages: install-test
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/messages.pot .
+	test -f $(LOCALE)/en/LC_MESSAGES/messages.po || $(VENV)/bin/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -l en
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l en --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -l en --statistics
 
 # Creates var/gridsvc.sqlite3, loads the demo city on first run, prints the demo accounts and serves.
 demo: install

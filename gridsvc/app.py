@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
 
     # the headers middleware is outermost: error pages rendered by the handlers get them too
     middleware = [Middleware(SecurityHeadersMiddleware, settings=settings),
-                  Middleware(LanguageMiddleware),
+                  Middleware(LanguageMiddleware, secure_cookie=settings.cookie_secure),
                   Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),
                   Middleware(GZipMiddleware, minimum_size=2048)]
     if settings.trusted_proxies:

@@ -67,7 +67,9 @@ def create_user(
 
 async def _check_org(org_id: int) -> None:
     """The organisation named by --org must exist."""
-    from ..store.orgs.organisations import organisation_exists  # start-up cost, as above
+    from ..store.orgs.organisations import (
+        organisation_exists,  # start-up cost, as above
+    )
 
     if not await organisation_exists(org_id):
         raise NotFound(f"社会组织 {org_id} 不存在", f"organisation {org_id} not found")

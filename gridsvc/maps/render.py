@@ -24,7 +24,7 @@ import folium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import __version__
+from .. import __version__, locale
 from ..domain import crs as crs_mod
 from ..domain.geojson import to_feature
 from ..domain.geometry import simplify_for_zoom
@@ -39,6 +39,7 @@ CSS = ("vendor/leaflet/leaflet.css", "maps/maps.css")
 
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "xml"]),
                   trim_blocks=True, lstrip_blocks=True)
+locale.install(env)
 
 
 def _static(path: str) -> str:

@@ -12,7 +12,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gridsvc.store.accounts import users
 
+from ..domain.errors import Language, message_language
 from ..domain.scope import ANONYMOUS
+from .language import account_language, chosen_language
 
 SESSION_COOKIE = "gridsvc_session"
 
@@ -36,11 +38,13 @@ class AuthMiddleware:
         state["auth_via"] = None
         state["token"] = None
         ip = client_ip(conn)
+        found_user: users.User | None = None
         header = conn.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             found_token = await users.token_user(header[7:].strip())
             if found_token is not None:
                 user, token_row = found_token
+                found_user = user
                 state["principal"] = await users.principal_for(user, ip)
                 state["auth_via"] = "token"
                 state["token"] = token_row
@@ -50,7 +54,25 @@ class AuthMiddleware:
                 found = await users.session_user(token)
                 if found is not None:
                     user, session = found
+                    found_user = user
                     state["principal"] = await users.principal_for(user, ip)
                     state["session"] = session
                     state["auth_via"] = "session"
-        await self.app(scope, receive, send)
+        if found_user is None:
+            await self.app(scope, receive, send)
+            return
+        lang_token = message_language.set(await _account_language(conn, found_user))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            message_language.reset(lang_token)
+
+
+async def _account_language(conn: HTTPConnection, user: users.User) -> Language:
+    """A language picked now is kept on the account; one picked before applies where this
+    browser has no choice of its own (a new device), before Accept-Language."""
+    if (chosen := chosen_language(conn)) is not None:
+        if chosen != user.language:
+            await users.set_language(user.id, chosen)
+        return chosen
+    return account_language(conn, user.language) or message_language.get()

@@ -15,7 +15,7 @@ from tortoise.exceptions import ValidationError as FieldValidationError
 
 from ..domain.action_words import refusal
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import DomainError, Language, ValidationError
+from ..domain.errors import DomainError, Language, ValidationError, message_language
 from .language import request_language
 
 log = logging.getLogger("gridsvc.web")
@@ -40,7 +40,8 @@ def wants_html(request: Request) -> bool:
 def error_response(request: Request, exc: DomainError, status: int | None = None) -> Response:
     """The response for `exc`; middleware calls this too (`await error_response(...)(scope, receive, send)`)."""
     status = status or exc.status
-    lang = request_language(request)
+    # the language the middlewares settled for this request (?lang, cookie, account, Accept-Language)
+    lang = message_language.get()
     if wants_html(request) and hasattr(request.state, "principal"):
         return _page(request, exc, status, lang)
     headers = {}

@@ -33,6 +33,8 @@ class User(Model):
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
+    # the interface language the person last picked (`?lang=`), "zh" or "en"; none: not picked
+    language = fields.CharField(max_length=8, null=True)
 
     class Meta:
         app = "core"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 from typing import cast
 
 from argon2 import PasswordHasher
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from gridsvc.domain import clock
@@ -267,6 +269,18 @@ async def session_user(token: str) -> tuple[User, Session] | None:
     if s is None or not s.user.is_active:
         return None
     return s.user, s
+
+
+async def display_names(usernames: Iterable[str]) -> dict[str, str]:
+    """Login name -> the name people know them by, for the pages (no login names on a page)."""
+    rows = await User.filter(username__in=sorted(set(usernames))).values_list("username", "display_name")
+    return {u: d or u for u, d in rows}
+
+
+async def set_language(user_id: int, language: str) -> None:
+    """Keep the interface language the person picked; a no-op write when it is already theirs."""
+    # "not equal" alone would skip a NULL (no choice yet): SQL's NOT (NULL = 'en') is not true
+    await User.filter(Q(language__isnull=True) | ~Q(language=language), id=user_id).update(language=language)
 
 
 async def close_session(token: str) -> None:

@@ -19,12 +19,14 @@ from starlette.routing import Route
 
 from gridsvc.store import areas
 from gridsvc.store import catalog as store
+from gridsvc.store.accounts import users
 from gridsvc.store.catalog import admission
 
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, infer_level
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
+from ...locale import gettext, pgettext
 from ...store.paging import PageRequest
 from ..api.catalog import (
     area_param,
@@ -95,6 +97,14 @@ async def item_page(request: Request) -> Response:
                   back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
 
 
+def admission_step_word(action: str) -> str:
+    """A step of an admission in words, as its history reads ("王芳 批准 2026-11-29")."""
+    words = {"apply": pgettext("admission step", "申请"), "approve": pgettext("admission step", "批准"),
+             "reject": pgettext("admission step", "驳回"), "withdraw": pgettext("admission step", "撤回"),
+             "activate": pgettext("admission step", "开始执行"), "expire": pgettext("admission step", "到期退出")}
+    return words.get(action, action)
+
+
 async def admissions_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
@@ -106,6 +116,15 @@ async def admissions_page(request: Request) -> Response:
         r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
             and r["applied_by"] != p.username
     names = await areas.area_names({c for r in rows for c in r["areas"]})
+    people = await users.display_names([r["applied_by"] for r in rows] + [r["decided_by"] or "" for r in rows]
+                                       + [s["by"] for r in rows for s in r["steps"]])
+    people["system"] = gettext("系统")  # the calendar's steps (activate, expire)
+    for r in rows:
+        r["applied_by_name"] = people.get(r["applied_by"], r["applied_by"])
+        r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
+        for step in r["steps"]:
+            step["by_name"] = people.get(step["by"], step["by"])
+            step["action_word"] = admission_step_word(step["action"])
     return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
 
 

@@ -65,7 +65,8 @@ async def my_area_page(request: Request) -> Response:
     if not can(request, "myarea.read"):
         raise Forbidden("只有网格人员和民政干部有“我的网格”", "my area is for staff and officials")
     data = await staff_board.looked_after(p)
-    return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
+    return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH,
+                  officer=can(request, "staff.manage_every_tier"))
 
 
 ROUTES = [

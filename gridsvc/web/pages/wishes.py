@@ -31,6 +31,7 @@ from ...domain.wishes import (
     WISH_STATUSES,
     WishAction,
 )
+from ...locale import gettext
 from ...store.paging import PageRequest
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
@@ -164,11 +165,11 @@ def _done_zh(action: str | None) -> str | None:
     if not action:
         return None
     if action == "submitted":
-        return "心愿已提交,等待网格员审核 (submitted; grid staff will screen it)"
+        return gettext("心愿已提交,等待网格员审核")
     if action == "rate":
-        return "评价已提交 (rated)"
+        return gettext("评价已提交")
     try:
-        return f"{TRANSITIONS[WishAction(action)].zh} ({action})"
+        return gettext("已办理:%(step)s") % {"step": gettext(TRANSITIONS[WishAction(action)].zh)}
     except ValueError:
         return None
 
