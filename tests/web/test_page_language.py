@@ -73,7 +73,8 @@ async def pages_to_visit(client, people) -> list[tuple[str, str | None]]:
             (f"/wishes/{wish['id']}", "worker"), ("/inbox", "worker"), ("/wishes", "resident"),
             ("/governance/reports", "official"), ("/areas/999999", None),
             # the pages of organisations, demands, service records, plans and governance, and the workbench
-            ("/", "worker"), ("/", "orgmember"), ("/", "official"), ("/orgs", "official"), (f"/orgs/{org['id']}", "orgmember"),
+            ("/", "worker"), ("/", "orgmember"), ("/", "official"), ("/orgs", "official"),
+            (f"/orgs/{org['id']}", "orgmember"),
             ("/demands", "volunteer"), (f"/demands/{demand['id']}", "worker"), ("/me/service", "volunteer"),
             (f"/allocations/{plan['id']}", "head"), ("/governance", "official")]
 
