@@ -29,6 +29,9 @@ TABLES = [
     ("gridsvc.domain.catalog", "VENUE_KINDS"),
     ("gridsvc.domain.catalog", "STATUS_NAMES_ZH"),
     ("gridsvc.store.wishes.inbox", "KINDS_ZH"),
+    ("gridsvc.domain.orgs", "ORG_KINDS"),
+    ("gridsvc.domain.orgs", "ORG_STATUSES"),
+    ("gridsvc.domain.orgs", "ORG_TYPES"),
 ]
 
 

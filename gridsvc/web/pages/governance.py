@@ -12,7 +12,6 @@ from starlette.routing import Route
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ...domain.governance.dashboard import FIGURES
-from ...domain.governance.reports import rule_text
 from ...store.governance import indicators
 from ...store.governance import reports as store
 from ..api.governance import scope, targets, year_param
@@ -25,7 +24,7 @@ async def reports_page(request: Request) -> Response:
     within, scoped = await scope(request, "report.read")
     year = year_param(request)
     groups = await store.table(year, targets(request), within=within, prefixes=scoped)
-    return render(request, "governance/reports.html", groups=groups, year=year, rule=rule_text(targets(request)),
+    return render(request, "governance/reports.html", groups=groups, year=year, targets=targets(request),
                   under=within.code if within else "", city=await store.city_name())
 
 

@@ -17,6 +17,7 @@ from gridsvc.store.wishes import listing as wish_store
 
 from ...domain import clock
 from ...domain.scope import entitled
+from ...locale import N_
 from ...store.paging import PageRequest
 from ..api.catalog import visible_to
 from ..api.wishes import list_scope
@@ -50,16 +51,16 @@ async def _staff_tiles(request: Request, home: str | None) -> list[dict]:
     tiles = []
     if entitled(p, "wish.read"):
         n = await due_store.claims_due(read=prefixes(request, "wish.read"), org_id=None, until=clock.now() + DUE_SOON)
-        tiles.append({"label": "即将到期的认领", "n": n, "href": "/wishes?tab=claimed"})
+        tiles.append({"label": N_("即将到期的认领"), "n": n, "href": "/wishes?tab=claimed"})
     if p.role in STAFF:
         areas = None if p.role == "admin" else [code for code, _ in p.areas]
-        tiles.append({"label": "缺员的网格岗位", "n": await due_store.vacancy_count(areas),
+        tiles.append({"label": N_("缺员的网格岗位"), "n": await due_store.vacancy_count(areas),
                       "href": f"/areas/{home}" if home else "/me"})
     if entitled(p, "admission.decide"):
-        tiles.append({"label": "待决定的准入申请", "n": await _admissions_to_decide(request),
+        tiles.append({"label": N_("待决定的准入申请"), "n": await _admissions_to_decide(request),
                       "href": "/services/admissions?state=applied"})
     if p.role in ("official", "admin", "head", "instructor"):
-        tiles.append({"label": "未满员的志愿需求", "n": await _demands("published", home),
+        tiles.append({"label": N_("未满员的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
     return tiles
 
@@ -71,31 +72,31 @@ async def workbench(request: Request) -> Response:
     tiles: list[dict] = []
     if entitled(p, "wish.read"):
         counts = await wish_store.counts_by_status(scope)
-        tiles.append({"label": "待审核的心愿", "n": counts["submitted"], "href": "/wishes?tab=submitted"})
-        tiles.append({"label": "认领中的心愿", "n": counts["claimed"], "href": "/wishes?tab=claimed"})
-        tiles.append({"label": "待确认的心愿", "n": counts["fulfilled"], "href": "/wishes?tab=fulfilled"})
+        tiles.append({"label": N_("待审核的心愿"), "n": counts["submitted"], "href": "/wishes?tab=submitted"})
+        tiles.append({"label": N_("认领中的心愿"), "n": counts["claimed"], "href": "/wishes?tab=claimed"})
+        tiles.append({"label": N_("待确认的心愿"), "n": counts["fulfilled"], "href": "/wishes?tab=fulfilled"})
     tiles += await _staff_tiles(request, home)
     if entitled(p, "demand.publish") and p.role not in ("official", "admin", "head", "instructor"):
-        tiles.append({"label": "招募中的志愿需求", "n": await _demands("published", home),
+        tiles.append({"label": N_("招募中的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
     if p.role == "org_member":
         counts = await wish_store.counts_by_status(scope, view="claims")
-        tiles.append({"label": "服务区域内可认领的心愿", "n": (await wish_store.counts_by_status(scope))["published"],
+        tiles.append({"label": N_("服务区域内可认领的心愿"), "n": (await wish_store.counts_by_status(scope))["published"],
                       "href": "/wishes?tab=published"})
-        tiles.append({"label": "本组织认领中的心愿", "n": counts["claimed"], "href": "/wishes?tab=claims"})
+        tiles.append({"label": N_("本组织认领中的心愿"), "n": counts["claimed"], "href": "/wishes?tab=claims"})
         if p.org_id:
             due = await due_store.claims_due(read=None, org_id=p.org_id, until=clock.now() + DUE_SOON)
-            tiles.append({"label": "本组织即将到期的认领", "n": due, "href": "/wishes?tab=claims"})
+            tiles.append({"label": N_("本组织即将到期的认领"), "n": due, "href": "/wishes?tab=claims"})
         if p.org_id:
-            tiles.append({"label": "本组织页面", "n": None, "href": f"/orgs/{p.org_id}"})
+            tiles.append({"label": N_("本组织页面"), "n": None, "href": f"/orgs/{p.org_id}"})
     if p.role in ("volunteer", "org_member"):
-        tiles.append({"label": "附近招募中的志愿需求", "n": await _demands("published", home),
+        tiles.append({"label": N_("附近招募中的志愿需求"), "n": await _demands("published", home),
                       "href": "/demands?status=published"})
-        tiles.append({"label": "我的志愿服务记录", "n": None, "href": "/me/service"})
+        tiles.append({"label": N_("我的志愿服务记录"), "n": None, "href": "/me/service"})
     if p.role == "resident":
         counts = await wish_store.counts_by_status(scope, view="mine")
-        tiles.append({"label": "我的心愿", "n": sum(counts.values()), "href": "/wishes"})
-        tiles.append({"label": "待我确认", "n": counts["fulfilled"], "href": "/wishes"})
-        tiles.append({"label": "附近的志愿活动", "n": await _demands("published", home), "href": "/demands"})
-        tiles.append({"label": "办事指南", "n": None, "href": "/services"})
+        tiles.append({"label": N_("我的心愿"), "n": sum(counts.values()), "href": "/wishes"})
+        tiles.append({"label": N_("待我确认"), "n": counts["fulfilled"], "href": "/wishes"})
+        tiles.append({"label": N_("附近的志愿活动"), "n": await _demands("published", home), "href": "/demands"})
+        tiles.append({"label": N_("办事指南"), "n": None, "href": "/services"})
     return render(request, "workbench/index.html", tiles=tiles)
