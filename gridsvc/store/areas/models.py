@@ -25,6 +25,7 @@ class Area(Model):
     parent: fields.ForeignKeyNullableRelation["Area"] = fields.ForeignKeyField(
         "core.Area", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     households = fields.IntField(null=True)
     population = fields.IntField(null=True)
     geometry = fields.BinaryField()
@@ -53,6 +54,7 @@ class Compound(Model):
     community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
         "core.Area", related_name="compounds", on_delete=fields.RESTRICT
     )
+    community_id: int
     name = fields.CharField(max_length=100)
     kind = fields.CharField(max_length=12, default="estate")  # estate 小区 | courtyard 院落
     property_company = fields.CharField(max_length=100, default="")  # 物业服务企业
@@ -75,9 +77,11 @@ class CompoundBuilding(Model):
     compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
         "core.Compound", related_name="buildings", on_delete=fields.CASCADE
     )
+    compound_id: int
     building: fields.OneToOneRelation[Area] = fields.OneToOneField(
         "core.Area", related_name="compound_link", on_delete=fields.CASCADE
     )
+    building_id: int
 
     class Meta:
         app = "core"

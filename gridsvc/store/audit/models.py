@@ -21,6 +21,7 @@ class AuditLog(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     actor_name = fields.CharField(max_length=64, default="")
     action = fields.CharField(max_length=40, db_index=True)
     target_type = fields.CharField(max_length=30)

@@ -41,6 +41,7 @@ class ServiceItemVersion(Model):
     item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
         "catalog.ServiceItem", related_name="versions", on_delete=fields.RESTRICT
     )
+    item_id: int
     version = fields.IntField()
     status = fields.CharField(max_length=12, db_index=True)  # draft published superseded revoked
     name = fields.CharField(max_length=100)
@@ -73,6 +74,7 @@ class Admission(Model):
     item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
         "catalog.ServiceItem", related_name="admissions", on_delete=fields.RESTRICT
     )
+    item_id: int
     department = fields.CharField(max_length=200)
     reason = fields.TextField()
     legal_basis = fields.TextField()
@@ -86,6 +88,7 @@ class Admission(Model):
     applied_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="admission_applications", null=True, on_delete=fields.SET_NULL
     )
+    applied_by_id: int | None
     applied_by_name = fields.CharField(max_length=64, default="")
     decided_on = fields.DateField(null=True)
     decided_by_name = fields.CharField(max_length=64, default="")
@@ -128,6 +131,7 @@ class AdmissionStep(Model):
     admission: fields.ForeignKeyRelation[Admission] = fields.ForeignKeyField(
         "catalog.Admission", related_name="steps", on_delete=fields.CASCADE
     )
+    admission_id: int
     action = fields.CharField(max_length=12)
     from_state = fields.CharField(max_length=12, default="")
     to_state = fields.CharField(max_length=12)
@@ -182,6 +186,7 @@ class SealUse(Model):
     used_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="seal_uses", null=True, on_delete=fields.SET_NULL
     )
+    used_by_id: int | None
     used_by_name = fields.CharField(max_length=64, default="")
     used_at = fields.DatetimeField()
     serial = fields.CharField(max_length=40, unique=True)
