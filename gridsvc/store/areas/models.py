@@ -6,6 +6,8 @@ migrations, so each can evolve without touching this one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -34,7 +36,7 @@ class Area(Model):
     maxx = fields.FloatField()
     maxy = fields.FloatField()
     area_m2 = fields.FloatField(default=0)
-    properties = fields.JSONField(default=dict)
+    properties: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # bumped on every change: PATCH with If-Match / "version" refuses to overwrite a newer edit
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -27,8 +27,8 @@ class AuditLog(Model):
     target_type = fields.CharField(max_length=30)
     target_id = fields.CharField(max_length=40, db_index=True)
     area_code = fields.CharField(max_length=24, default="", db_index=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    after: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     ip = fields.CharField(max_length=64, default="")
 
     class Meta:

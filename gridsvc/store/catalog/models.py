@@ -8,6 +8,8 @@ these rows (see gridsvc.domain.catalog, "Lifecycle").
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -45,8 +47,8 @@ class ServiceItemVersion(Model):
     version = fields.IntField()
     status = fields.CharField(max_length=12, db_index=True)  # draft published superseded revoked
     name = fields.CharField(max_length=100)
-    data = fields.JSONField()
-    areas = fields.JSONField(default=list)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     published_on = fields.DateField(null=True)
     superseded_on = fields.DateField(null=True)
     revoked_on = fields.DateField(null=True)
@@ -80,7 +82,7 @@ class Admission(Model):
     legal_basis = fields.TextField()
     funding_amount = fields.CharField(max_length=200)
     funding_source = fields.CharField(max_length=200)
-    areas = fields.JSONField()
+    areas: fields.JSONField[list[str]] = fields.JSONField()
     period_start = fields.DateField()
     period_end = fields.DateField()  # the last day in force (inclusive)
     state = fields.CharField(max_length=12, db_index=True)

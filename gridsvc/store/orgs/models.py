@@ -74,9 +74,9 @@ class Project(Model):
     org_id: int
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
-    categories = fields.JSONField(default=list)
-    areas = fields.JSONField(default=list)
-    prefixes = fields.JSONField(default=list)
+    categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    prefixes: fields.JSONField[list[str]] = fields.JSONField(default=list)
     period_start = fields.DateField()
     period_end = fields.DateField(null=True)
     capacity = fields.IntField()
@@ -118,8 +118,8 @@ class VolunteerProfile(Model):
         "core.User", related_name="volunteer_profile", on_delete=fields.CASCADE
     )
     user_id: int
-    categories = fields.JSONField(default=list)
-    skills = fields.JSONField(default=list)
+    categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     max_active = fields.IntField(default=3)
     # a party member working in the community (在职党员), who reports to it and claims as such
     party_member = fields.BooleanField(default=False)
@@ -151,7 +151,7 @@ class Demand(Model):
     ends_at = fields.DatetimeField()
     needed = fields.IntField()
     taken = fields.IntField(default=0)
-    skills = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     status = fields.CharField(max_length=12, db_index=True)
     published_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="demands", null=True, on_delete=fields.SET_NULL

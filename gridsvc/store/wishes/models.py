@@ -7,7 +7,7 @@ facts. A claim is a conditional update on the status of the row, see gridsvc.sto
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -194,7 +194,7 @@ class AllocationPlan(Model):
     )
     decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
-    result = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
 
     class Meta:
         app = "wishes"
