@@ -284,4 +284,4 @@ async def build_index(*, prepare: bool = True) -> SpatialIndex:
     `SpatialIndex.prepare`)."""
     revision = await current_revision()
     rows = await Area.all().values_list("code", "level", "parent__code", "name", "geometry")
-    return await asyncio.to_thread(SpatialIndex, revision, [tuple(r) for r in rows], prepare=prepare)  # type: ignore[misc]
+    return await asyncio.to_thread(SpatialIndex, revision, [tuple(r) for r in rows], prepare=prepare)
