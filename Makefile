@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: messages demo serve install install-test test test-fast bench clean pg-start chromium
+.PHONY: messages demo serve install install-test lint test test-fast bench clean pg-start chromium
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ chromium:
 # Tests run in one worker process per core (pytest-xdist; each worker makes its own databases):
 # on the 2-core machine that halves the SQLite run. TEST_WORKERS=0 runs them in this process.
 TEST_WORKERS ?= auto
+
+# ruff (pyflakes, imports, bugbear, 120 columns) and mypy, configured in pyproject.toml; `make test` runs them first.
+lint: install-test
+	$(VENV)/bin/ruff check gridsvc tests bench tools
+	$(VENV)/bin/mypy
 
 # Every run ends with its wall time and the 15 slowest steps, so a slow test is seen when it lands.
 test: install-test pg-start chromium

@@ -136,14 +136,14 @@ def bench_batch(city: City, n_points: int, runs: int) -> None:
     sy = np.concatenate([y[pick], grid_xy[:500, 1], mid[:500, 1]])
     got = index.locate_many(sx, sy)
     truth = brute_force(city, sx, sy)
-    ok = sum((g is None and not s) or (g in s) for g, s in zip(got, truth))
+    ok = sum((g is None and not s) or (g in s) for g, s in zip(got, truth, strict=True))
     shared = sum(len(s) > 1 for s in truth)
-    singles = [index.finest(a, b) for a, b in zip(sx, sy)]
+    singles = [index.finest(a, b) for a, b in zip(sx, sy, strict=True)]
     print(f"brute-force check: {ok} of {len(sx)} sample points right (2,000 random, 500 vertices, 500 edge midpoints; "
           f"{shared} lie on a shared edge, where any area touching the point is right); "
           f"single-point path agrees with the batch: {'yes' if singles == list(got) else 'NO'}")
     t = time.perf_counter()
-    for a, b in zip(x[:20_000], y[:20_000]):
+    for a, b in zip(x[:20_000], y[:20_000], strict=True):
         index.locate(a, b)
     print(f"single lookups (SpatialIndex.locate, chain included): {(time.perf_counter() - t) / 20_000 * 1e6:.1f} µs each")
 
@@ -207,7 +207,7 @@ def time_requests(port: int, paths: dict[str, list[str]], n: int, rounds: int = 
             raise RuntimeError(f"GET {path}: {r.status} {body[:200]!r}")
         return body
 
-    for name, ps in paths.items():  # warm up: connection, index build, code paths
+    for ps in paths.values():  # warm up: connection, index build, code paths
         for p in ps[:200]:
             get(p)
     per_round = max(1, n // rounds)

@@ -47,7 +47,7 @@ HEADERS: tuple[str, ...] = tuple(FIELD_LABELS[f] for f in FIELDS)
 REQUIRED_HEADERS = ("代码", "名称", "类别", "清单")
 HEADER_ALIASES = {"办理时限": "办理时限(工作日)", "事项代码": "代码", "事项名称": "名称", "材料": "所需材料",
                   "依据": "设定依据", "地点": "办理地点"}
-_FIELD_BY_HEADER = dict(zip(HEADERS, FIELDS))
+_FIELD_BY_HEADER = dict(zip(HEADERS, FIELDS, strict=True))
 
 ELECTRONIC_MARK = "电子证照可"
 _ELECTRONIC_WORDS = ("电子证照可用", "可用电子证照", "电子证照可", "电子件可", "电子证照")
@@ -140,7 +140,7 @@ def parse_venues(cell: str) -> list[dict[str, Any]]:
         if len(parts) > 5:
             raise ValueError(f"第 {n + 1} 个地点多于 5 段(类型|名称|地址|办理时间|网址)")
         parts += [""] * (5 - len(parts))
-        out.append(dict(zip(("kind", "name", "address", "hours", "url"), parts)))
+        out.append(dict(zip(("kind", "name", "address", "hours", "url"), parts, strict=True)))
     return out
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from typing import Iterable, Sequence
 
 from .error_codes import ErrorCode
@@ -44,7 +45,7 @@ def check_thresholds(thresholds: Sequence[float]) -> tuple[float, ...]:
     """Star thresholds are positive and strictly increasing (``bad_thresholds``)."""
     t = tuple(thresholds)
     if not t or any(isinstance(x, bool) or not isinstance(x, (int, float, Decimal)) for x in t) or t[0] <= 0 or any(
-        b <= a for a, b in zip(t, t[1:])
+        b <= a for a, b in pairwise(t)
     ):
         raise ValidationError(
             "星级时长门槛应为递增的正数", "star thresholds are positive and strictly increasing",

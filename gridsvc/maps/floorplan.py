@@ -122,7 +122,7 @@ async def gather(code: str) -> FloorPlanData:
     entries = [GridEntry(g["code"], g["name"], short_label(g["name"], area.name), g["households"], g["population"],
                          g["area_m2"] or 0.0, shapely.from_wkb(g["geometry"]), workers=by_grid.get(g["code"], []))
                for g in grids]
-    for g, colour in zip(entries, style.assign_colours([g.geometry for g in entries])):
+    for g, colour in zip(entries, style.assign_colours([g.geometry for g in entries]), strict=True):
         g.colour = colour
     return FloorPlanData(area.code, area.name, area.households, area.population, area.area_m2 or 0.0,
                          shapely.from_wkb(area.geometry), chain, entries,

@@ -54,7 +54,7 @@ def _inline_css() -> str:
         css = _static(path)
         folder = path.rsplit("/", 1)[0]
 
-        def data_uri(m: re.Match) -> str:
+        def data_uri(m: re.Match, folder: str = folder) -> str:  # this loop's folder, not the last one
             img = PACKAGE / "static" / folder / m.group(1)
             return f"url(data:image/png;base64,{base64.b64encode(img.read_bytes()).decode()})"
 

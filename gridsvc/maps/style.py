@@ -62,7 +62,7 @@ def neighbours(geoms: Sequence) -> list[set[int]]:
         return adj
     tree = shapely.STRtree(arr)
     left, right = tree.query(arr, predicate="dwithin", distance=NEIGHBOUR_TOLERANCE_DEG)
-    for a, b in zip(left.tolist(), right.tolist()):
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
         if a != b:
             adj[a].add(b)
             adj[b].add(a)

@@ -30,7 +30,7 @@ def fixture_items():
 
 
 def good_row(code="GS-SB-001", **cells):
-    row = dict(zip(HEADERS, [""] * len(HEADERS)))
+    row = dict(zip(HEADERS, [""] * len(HEADERS), strict=True))
     row.update({
         "代码": code, "名称": "最低生活保障金申请", "类别": "社会保障", "清单": "公共服务事项",
         "设定依据": "《社会救助暂行办法》", "所需材料": "居民身份证(1份,电子证照可);户口簿(1份)",
@@ -126,7 +126,7 @@ def test_row_values_are_readable():
     item = check_item({**_base(), "fee": "15", "time_limit_days": None, "areas": ["610202", "610222"],
                        "materials": [{"name": "身份证", "electronic_ok": True}],
                        "venues": [{"kind": "online", "name": "网办", "url": "https://zwfw.shaanxi.gov.cn"}]})
-    row = dict(zip(HEADERS, item_to_row(item)))
+    row = dict(zip(HEADERS, item_to_row(item), strict=True))
     assert row["收费"] == "15元" and item.fee == Decimal("15.00")
     assert row["办理时限(工作日)"] == ""
     assert row["适用区域"] == "610202,610222"

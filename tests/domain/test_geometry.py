@@ -420,7 +420,7 @@ def test_tongchuan_city_outline_against_its_districts():
     # two generalisations of one line: the districts cover the city outline to within 1%
     assert G.coverage(city, list(districts.values())) > 0.99
     # ... and stick out of it by up to ~1%: more than noise, so reported, each with a place
-    for code, g in districts.items():
+    for g in districts.values():
         p = G.check_within_parent(g, city, parent_code="610200")
         assert p is not None and p.details["outside_ratio"] < 0.01
         assert G.check_within_parent(g, city, parent_code="610200", tolerance_m=2_000) is None

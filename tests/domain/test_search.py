@@ -171,7 +171,7 @@ def test_ranking_order():
     hits = CatalogIndex(docs).search("居住证")
     assert ids(hits) == [6, 4, 2, 7, 5, 1, 3]
     tiers = [EXACT, PREFIX, NAME, KEYWORD, MATERIAL, SUMMARY, SUBSEQ]
-    for hit, tier in zip(hits, tiers):
+    for hit, tier in zip(hits, tiers, strict=True):
         assert tier - 10 <= hit.score <= tier + 80, (hit, tier)
     assert CODE < KEYWORD and SUBSEQ < SUMMARY
 

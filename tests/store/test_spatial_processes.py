@@ -111,7 +111,7 @@ def test_raster_answers_as_the_strtree():
         assert level.raster is not None
         got = level.hits(x, y)
         assert np.array_equal(got, expected), f"{name}: {np.count_nonzero(got != expected)} points differ"
-        assert [level.hit(float(a), float(b)) for a, b in zip(x[:2000], y[:2000])] == list(expected[:2000]), name
+        assert [level.hit(float(a), float(b)) for a, b in zip(x[:2000], y[:2000], strict=True)] == list(expected[:2000]), name
     # the whole index: finest level first, codes and chains, batch and single, with and without rasters
     rows = [(c, lv, p, c, shapely.to_wkb(g)) for c, lv, p, g in (
         (DISTRICT, "district", None, box(109.0, 35.0, 109.02, 35.01)),

@@ -59,7 +59,7 @@ def _check(results: list[tuple[str, httpx.Response]]) -> str:
     assert codes == [200] + [409] * (N - 1), codes
     winner = next(name for name, r in results if r.status_code == 200)
     expected = mask_name(f"志愿者{winner[-2:]}")
-    for name, r in results:
+    for _name, r in results:
         if r.status_code == 409:
             err = r.json()["error"]
             assert err["code"] == "already_claimed", err
@@ -86,7 +86,7 @@ async def test_fifty_concurrent_claims_in_process(client, database):
     wid = await _seed_wish(t, resident_token=resident, worker_token=worker, post=client.post)
     names = list(heads)
     responses = await asyncio.gather(*[client.post(f"/api/v1/wishes/{wid}/claim", headers=heads[n]) for n in names])
-    _check(list(zip(names, responses)))
+    _check(list(zip(names, responses, strict=True)))
     await _check_store(wid)
 
 

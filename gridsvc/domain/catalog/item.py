@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,16 +43,16 @@ class ServiceItemData:
     code: str
     name: str
     category: str
-    list: str  # noqa: A003 - the domain word; annotation only, so `list` below stays the builtin
+    list: str  # noqa: A003 - the domain word; the fields below name builtins.list so no checker confuses the two
     summary: str = ""
     legal_basis: str = ""
-    materials: list[Material] = field(default_factory=list)
+    materials: builtins.list[Material] = field(default_factory=builtins.list)
     time_limit_days: int | None = None
     fee: Decimal | str = "不收费"
-    venues: list[Venue] = field(default_factory=list)
+    venues: builtins.list[Venue] = field(default_factory=builtins.list)
     contact: str = ""
-    areas: list[str] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
+    areas: builtins.list[str] = field(default_factory=builtins.list)
+    keywords: builtins.list[str] = field(default_factory=builtins.list)
     time_limit_unit: str = "working_days"  # or "days" (calendar days), as the legal basis counts
     responsible: str = ""  # 责任主体: the department whose work it is (assist and negative lists)
 

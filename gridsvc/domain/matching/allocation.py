@@ -66,11 +66,11 @@ def _plan(needs: Sequence[Need], index: ProviderIndex, edges: _Edges, chosen: np
     """A Plan from the indices of the chosen edges."""
     ni, pj, sc = edges.need[chosen], edges.prov[chosen], edges.score[chosen]
     order = np.argsort(ni, kind="stable")
-    assignments = {needs[i].id: index.ids[j] for i, j in zip(ni[order].tolist(), pj[order].tolist())}
-    scores = {needs[i].id: s for i, s in zip(ni[order].tolist(), sc[order].tolist())}
+    assignments = {needs[i].id: index.ids[j] for i, j in zip(ni[order].tolist(), pj[order].tolist(), strict=True)}
+    scores = {needs[i].id: s for i, s in zip(ni[order].tolist(), sc[order].tolist(), strict=True)}
     taken = np.zeros(len(needs), dtype=bool)
     taken[ni] = True
-    return Plan(assignments, math.fsum(sc.tolist()), [nd.id for nd, t in zip(needs, taken) if not t], scores)
+    return Plan(assignments, math.fsum(sc.tolist()), [nd.id for nd, t in zip(needs, taken, strict=True) if not t], scores)
 
 
 def allocate_greedy(needs: Sequence[Need], providers: ProviderIndex | Iterable[Provider]) -> Plan:

@@ -84,7 +84,7 @@ class Transition:
 S, A, R = WishStatus, WishAction, Actor
 
 
-def _t(action, sources, target, actors, zh, requires=()):  # type: ignore[no-untyped-def]
+def _t(action, sources, target, actors, zh, requires=()):
     return Transition(action, frozenset(sources), target, frozenset(actors), zh, tuple(requires))
 
 

@@ -50,9 +50,11 @@ class UserArea(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="area_links", on_delete=fields.CASCADE
     )
+    user_id: int
     area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
         "core.Area", related_name="user_links", on_delete=fields.RESTRICT
     )
+    area_id: int
 
     class Meta:
         app = "core"
@@ -71,6 +73,7 @@ class Session(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="sessions", on_delete=fields.CASCADE
     )
+    user_id: int
     csrf_token = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(db_index=True)
@@ -92,6 +95,7 @@ class ApiToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     label = fields.CharField(max_length=100, null=True)  # null: tokens made before labels existed

@@ -66,7 +66,7 @@ class _Parent:
     def geometry(self) -> BaseGeometry:
         if self._geometry is None and self.area is not None:
             self._geometry = geom_of(self.area)
-        return self._geometry  # type: ignore[return-value]
+        return self._geometry
 
 
 @dataclass

@@ -76,7 +76,7 @@ async def get_compound(compound_id: int) -> Compound:
 
 
 async def compound_view(row: Compound, community: Area | None = None) -> dict[str, Any]:
-    community = community or await Area.get(id=row.community_id)  # type: ignore[attr-defined]
+    community = community or await Area.get(id=row.community_id)
     geom = shapely.from_wkb(row.geometry) if row.geometry else None
     grids: list[str] = []
     if geom is not None:
@@ -127,7 +127,7 @@ async def add_buildings(row: Compound, codes: Any, *, actor: Principal | None) -
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
         raise ValidationError("buildings 应为楼栋代码列表", "buildings must be a list of building codes",
                               code=ErrorCode.BAD_BUILDINGS, details={"field": "buildings"})
-    community = await Area.get(id=row.community_id)  # type: ignore[attr-defined]
+    community = await Area.get(id=row.community_id)
     prefix = code_prefix(community.code, "community")
     found = {a.code: a for a in await Area.filter(code__in=codes, level="building")}
     geom = shapely.from_wkb(row.geometry) if row.geometry else None

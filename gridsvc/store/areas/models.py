@@ -6,6 +6,8 @@ migrations, so each can evolve without touching this one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -25,6 +27,7 @@ class Area(Model):
     parent: fields.ForeignKeyNullableRelation["Area"] = fields.ForeignKeyField(
         "core.Area", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     households = fields.IntField(null=True)
     population = fields.IntField(null=True)
     geometry = fields.BinaryField()
@@ -33,7 +36,7 @@ class Area(Model):
     maxx = fields.FloatField()
     maxy = fields.FloatField()
     area_m2 = fields.FloatField(default=0)
-    properties = fields.JSONField(default=dict)
+    properties: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # bumped on every change: PATCH with If-Match / "version" refuses to overwrite a newer edit
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -53,6 +56,7 @@ class Compound(Model):
     community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
         "core.Area", related_name="compounds", on_delete=fields.RESTRICT
     )
+    community_id: int
     name = fields.CharField(max_length=100)
     kind = fields.CharField(max_length=12, default="estate")  # estate 小区 | courtyard 院落
     property_company = fields.CharField(max_length=100, default="")  # 物业服务企业
@@ -75,9 +79,11 @@ class CompoundBuilding(Model):
     compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
         "core.Compound", related_name="buildings", on_delete=fields.CASCADE
     )
+    compound_id: int
     building: fields.OneToOneRelation[Area] = fields.OneToOneField(
         "core.Area", related_name="compound_link", on_delete=fields.CASCADE
     )
+    building_id: int
 
     class Meta:
         app = "core"

@@ -152,7 +152,7 @@ class SpatialIndex:
         Integers until the end: object arrays hold the GIL."""
         result = np.full(len(x), -1, dtype=np.intp)
         todo: np.ndarray | None = None  # None: every point (no copy for the finest level)
-        for li, offset in zip(self.levels, self._offsets):
+        for li, offset in zip(self.levels, self._offsets, strict=True):
             h = li.hits(x, y) if todo is None else li.hits(x[todo], y[todo])
             found = h >= 0
             if todo is None:
@@ -284,4 +284,4 @@ async def build_index(*, prepare: bool = True) -> SpatialIndex:
     `SpatialIndex.prepare`)."""
     revision = await current_revision()
     rows = await Area.all().values_list("code", "level", "parent__code", "name", "geometry")
-    return await asyncio.to_thread(SpatialIndex, revision, [tuple(r) for r in rows], prepare=prepare)  # type: ignore[misc]
+    return await asyncio.to_thread(SpatialIndex, revision, [tuple(r) for r in rows], prepare=prepare)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -21,13 +21,14 @@ class AuditLog(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     actor_name = fields.CharField(max_length=64, default="")
     action = fields.CharField(max_length=40, db_index=True)
     target_type = fields.CharField(max_length=30)
     target_id = fields.CharField(max_length=40, db_index=True)
     area_code = fields.CharField(max_length=24, default="", db_index=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    after: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     ip = fields.CharField(max_length=64, default="")
 
     class Meta:

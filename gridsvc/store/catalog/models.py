@@ -8,6 +8,8 @@ these rows (see gridsvc.domain.catalog, "Lifecycle").
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -41,11 +43,12 @@ class ServiceItemVersion(Model):
     item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
         "catalog.ServiceItem", related_name="versions", on_delete=fields.RESTRICT
     )
+    item_id: int
     version = fields.IntField()
     status = fields.CharField(max_length=12, db_index=True)  # draft published superseded revoked
     name = fields.CharField(max_length=100)
-    data = fields.JSONField()
-    areas = fields.JSONField(default=list)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
     published_on = fields.DateField(null=True)
     superseded_on = fields.DateField(null=True)
     revoked_on = fields.DateField(null=True)
@@ -73,12 +76,13 @@ class Admission(Model):
     item: fields.ForeignKeyRelation[ServiceItem] = fields.ForeignKeyField(
         "catalog.ServiceItem", related_name="admissions", on_delete=fields.RESTRICT
     )
+    item_id: int
     department = fields.CharField(max_length=200)
     reason = fields.TextField()
     legal_basis = fields.TextField()
     funding_amount = fields.CharField(max_length=200)
     funding_source = fields.CharField(max_length=200)
-    areas = fields.JSONField()
+    areas: fields.JSONField[list[str]] = fields.JSONField()
     period_start = fields.DateField()
     period_end = fields.DateField()  # the last day in force (inclusive)
     state = fields.CharField(max_length=12, db_index=True)
@@ -86,6 +90,7 @@ class Admission(Model):
     applied_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="admission_applications", null=True, on_delete=fields.SET_NULL
     )
+    applied_by_id: int | None
     applied_by_name = fields.CharField(max_length=64, default="")
     decided_on = fields.DateField(null=True)
     decided_by_name = fields.CharField(max_length=64, default="")
@@ -128,6 +133,7 @@ class AdmissionStep(Model):
     admission: fields.ForeignKeyRelation[Admission] = fields.ForeignKeyField(
         "catalog.Admission", related_name="steps", on_delete=fields.CASCADE
     )
+    admission_id: int
     action = fields.CharField(max_length=12)
     from_state = fields.CharField(max_length=12, default="")
     to_state = fields.CharField(max_length=12)
@@ -182,6 +188,7 @@ class SealUse(Model):
     used_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="seal_uses", null=True, on_delete=fields.SET_NULL
     )
+    used_by_id: int | None
     used_by_name = fields.CharField(max_length=64, default="")
     used_at = fields.DatetimeField()
     serial = fields.CharField(max_length=40, unique=True)

@@ -195,7 +195,7 @@ async def load(settings: Settings = DEFAULTS) -> dict:
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
         building = await placement.home_building(resident.id)
-        placed = await _placement(building)  # type: ignore[arg-type]
+        placed = await _placement(building)
         owner = _standing(await users.principal_for(resident), Actor.RESIDENT_OWNER)
         staff = _standing(await _principal(await _grid_worker(placed.grid_code)), Actor.GRID_STAFF)
         wish = await placement.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,

@@ -31,8 +31,10 @@ class ZoneMember(Model):
     id = fields.IntField(primary_key=True)
     zone: fields.ForeignKeyRelation[Zone] = fields.ForeignKeyField(
         "governance.Zone", related_name="members", on_delete=fields.CASCADE)
+    zone_id: int
     area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
         "core.Area", related_name="zone_links", on_delete=fields.CASCADE, unique=True)
+    area_id: int
 
     class Meta:
         app = "governance"
@@ -58,8 +60,10 @@ class InformationReport(Model):
     id = fields.IntField(primary_key=True)
     community: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
         "core.Area", related_name="information_reports", null=True, on_delete=fields.RESTRICT)
+    community_id: int | None
     office: fields.ForeignKeyNullableRelation[ReportOffice] = fields.ForeignKeyField(
         "governance.ReportOffice", related_name="reports", null=True, on_delete=fields.RESTRICT)
+    office_id: int | None
     title = fields.CharField(max_length=200)
     body = fields.TextField(default="")
     attachment = fields.CharField(max_length=200, default="")  # the file's name as filed
@@ -68,6 +72,7 @@ class InformationReport(Model):
     pushed_on = fields.DateField(null=True)
     filed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="information_reports", null=True, on_delete=fields.SET_NULL)
+    filed_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

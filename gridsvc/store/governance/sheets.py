@@ -129,7 +129,7 @@ def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name:
             start = i
     if start is not None and len(cells) > start:
         ws.merge_cells(start_row=start, start_column=1, end_row=len(cells), end_column=1)
-    for col, width in zip("ABCDE", (14, 18, 16, 24, 40)):
+    for col, width in zip("ABCDE", (14, 18, 16, 24, 40), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)

@@ -31,6 +31,7 @@ class Organisation(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="created_orgs", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -46,9 +47,11 @@ class OrgArea(Model):
     org: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "wishes.Organisation", related_name="area_links", on_delete=fields.CASCADE
     )
+    org_id: int
     area: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Area", related_name="org_links", on_delete=fields.RESTRICT
     )
+    area_id: int
 
     class Meta:
         app = "wishes"
@@ -68,11 +71,12 @@ class Project(Model):
     org: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "wishes.Organisation", related_name="projects", on_delete=fields.CASCADE
     )
+    org_id: int
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
-    categories = fields.JSONField(default=list)
-    areas = fields.JSONField(default=list)
-    prefixes = fields.JSONField(default=list)
+    categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    areas: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    prefixes: fields.JSONField[list[str]] = fields.JSONField(default=list)
     period_start = fields.DateField()
     period_end = fields.DateField(null=True)
     capacity = fields.IntField()
@@ -95,6 +99,7 @@ class ProjectArea(Model):
     project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
         "wishes.Project", related_name="area_links", on_delete=fields.CASCADE
     )
+    project_id: int
     prefix = fields.CharField(max_length=24, db_index=True)
 
     class Meta:
@@ -112,8 +117,9 @@ class VolunteerProfile(Model):
     user: fields.OneToOneRelation = fields.OneToOneField(
         "core.User", related_name="volunteer_profile", on_delete=fields.CASCADE
     )
-    categories = fields.JSONField(default=list)
-    skills = fields.JSONField(default=list)
+    user_id: int
+    categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     max_active = fields.IntField(default=3)
     # a party member working in the community (在职党员), who reports to it and claims as such
     party_member = fields.BooleanField(default=False)
@@ -145,11 +151,12 @@ class Demand(Model):
     ends_at = fields.DatetimeField()
     needed = fields.IntField()
     taken = fields.IntField(default=0)
-    skills = fields.JSONField(default=list)
+    skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     status = fields.CharField(max_length=12, db_index=True)
     published_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="demands", null=True, on_delete=fields.SET_NULL
     )
+    published_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -169,17 +176,21 @@ class DemandTake(Model):
     demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
         "wishes.Demand", related_name="takes", on_delete=fields.CASCADE
     )
+    demand_id: int
     kind = fields.CharField(max_length=12)  # org | volunteer
     claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS
     user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
     )
+    user_id: int | None
     org: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "wishes.Organisation", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
     )
+    org_id: int | None
     project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
         "wishes.Project", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
     )
+    project_id: int | None
     count = fields.IntField(default=1)
     status = fields.CharField(max_length=12, default="active", db_index=True)
     active_key = fields.CharField(max_length=40, null=True, unique=True)
@@ -198,15 +209,18 @@ class ServiceHours(Model):
     volunteer: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.User", related_name="service_hours", on_delete=fields.CASCADE
     )
+    volunteer_id: int
     demand: fields.ForeignKeyRelation[Demand] = fields.ForeignKeyField(
         "wishes.Demand", related_name="hours", on_delete=fields.CASCADE
     )
+    demand_id: int
     org_id = fields.IntField(null=True, db_index=True)
     hours = fields.DecimalField(max_digits=6, decimal_places=2)
     note = fields.CharField(max_length=200, default="")
     recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="hours_recorded", null=True, on_delete=fields.SET_NULL
     )
+    recorded_by_id: int | None
     recorded_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

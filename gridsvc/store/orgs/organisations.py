@@ -69,7 +69,7 @@ async def get_org(org_id: Any) -> Organisation:
 async def org_areas(org_id: int) -> list[tuple[str, str]]:
     """(code, level) of the organisation's service areas: the reach of its members."""
     return [tuple(r) for r in await OrgArea.filter(org_id=org_id).order_by("area__code").values_list(
-        "area__code", "area__level")]  # type: ignore[misc]
+        "area__code", "area__level")]
 
 
 async def check_service_areas(codes: Any, *, field: str = "areas") -> list[Area]:

@@ -7,7 +7,7 @@ facts. A claim is a conditional update on the status of the row, see gridsvc.sto
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -29,9 +29,11 @@ class Wish(Model):
     resident: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="wishes", null=True, on_delete=fields.SET_NULL
     )
+    resident_id: int | None
     posted_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="posted_wishes", null=True, on_delete=fields.SET_NULL
     )
+    posted_by_id: int | None
     title = fields.CharField(max_length=50)
     description = fields.TextField(default="")
     category = fields.CharField(max_length=24, db_index=True)
@@ -49,6 +51,7 @@ class Wish(Model):
     merged_into: fields.ForeignKeyNullableRelation["Wish"] = fields.ForeignKeyField(
         "wishes.Wish", related_name="merged", null=True, on_delete=fields.SET_NULL
     )
+    merged_into_id: int | None
     current_claim_id = fields.IntField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -71,10 +74,12 @@ class WishEvent(Model):
     wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
         "wishes.Wish", related_name="events", on_delete=fields.CASCADE
     )
+    wish_id: int
     at = fields.DatetimeField(auto_now_add=True)
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="wish_events", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     actor_name = fields.CharField(max_length=100, default="")
     actor_kind = fields.CharField(max_length=20, default="")
     on_behalf = fields.BooleanField(default=False)
@@ -100,15 +105,19 @@ class Claim(Model):
     wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
         "wishes.Wish", related_name="claims", on_delete=fields.CASCADE
     )
+    wish_id: int
     claimer: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="claims", null=True, on_delete=fields.SET_NULL
     )
+    claimer_id: int | None
     org: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "wishes.Organisation", related_name="claims", null=True, on_delete=fields.SET_NULL
     )
+    org_id: int | None
     project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
         "wishes.Project", related_name="claims", null=True, on_delete=fields.SET_NULL
     )
+    project_id: int | None
     via = fields.CharField(max_length=12, default="claim")  # claim | allocation
     claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS, at claim time
     status = fields.CharField(max_length=12, db_index=True)
@@ -136,9 +145,11 @@ class Rating(Model):
     wish: fields.OneToOneRelation[Wish] = fields.OneToOneField(
         "wishes.Wish", related_name="rating", on_delete=fields.CASCADE
     )
+    wish_id: int
     claim: fields.ForeignKeyNullableRelation[Claim] = fields.ForeignKeyField(
         "wishes.Claim", related_name="ratings", null=True, on_delete=fields.SET_NULL
     )
+    claim_id: int | None
     org_id = fields.IntField(null=True, db_index=True)
     project_id = fields.IntField(null=True, db_index=True)
     claimer_id = fields.IntField(null=True, db_index=True)
@@ -147,6 +158,7 @@ class Rating(Model):
     by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="ratings_given", null=True, on_delete=fields.SET_NULL
     )
+    by_id: int | None
     on_behalf = fields.BooleanField(default=False)
     at = fields.DatetimeField(auto_now_add=True)
 
@@ -175,12 +187,14 @@ class AllocationPlan(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="allocation_plans", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="allocation_decisions", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
-    result = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
 
     class Meta:
         app = "wishes"
@@ -194,12 +208,15 @@ class AllocationItem(Model):
     plan: fields.ForeignKeyRelation[AllocationPlan] = fields.ForeignKeyField(
         "wishes.AllocationPlan", related_name="items", on_delete=fields.CASCADE
     )
+    plan_id: int
     wish: fields.ForeignKeyRelation[Wish] = fields.ForeignKeyField(
         "wishes.Wish", related_name="allocation_items", on_delete=fields.CASCADE
     )
+    wish_id: int
     project: fields.ForeignKeyNullableRelation[Project] = fields.ForeignKeyField(
         "wishes.Project", related_name="allocation_items", null=True, on_delete=fields.SET_NULL
     )
+    project_id: int | None
     score = fields.FloatField(default=0)
     edited = fields.BooleanField(default=False)
 
@@ -219,6 +236,7 @@ class Notification(Model):
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.User", related_name="notifications", on_delete=fields.CASCADE
     )
+    user_id: int
     kind = fields.CharField(max_length=24)
     title = fields.CharField(max_length=200)
     body = fields.TextField(default="")
