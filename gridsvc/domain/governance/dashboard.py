@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from .targets import Targets
 
 # the keys of the figures, in the order of the page; each is also the `figure=` of the rows page
-FIGURES = ("reports", "sizing", "staff")
+FIGURES = ("reports", "sizing", "staff", "orgs")
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,6 @@ def figures(area: dict, targets: Targets, community_band: tuple[int, int]) -> li
                f"户数 {community_band[0]:,}–{community_band[1]:,} 户"),
         Figure("staff", "已配备的网格岗位", "Grid posts filled", staff["required"] - staff["vacant"], staff["required"],
                "个岗位", "网格员、楼栋长、小组长、社区网格长与指导员均到位"),
+        Figure("orgs", "社会组织达标社区", "Communities with enough organisations", n - len(area["orgs"]["short"]), n,
+               "个社区", f"登记或备案的社区社会组织 {targets.orgs[0]}–{targets.orgs[1]} 个"),
     ]

@@ -45,7 +45,9 @@ class Area(Model):
     class Meta:
         app = "core"
         table = "area"
-        indexes = (("level", "minx", "maxx"),)
+        # (code, level, households) covers the governance roll-up: a subtree's communities and
+        # grids with their households are read from the index alone, never the wide geometry rows
+        indexes = (("level", "minx", "maxx"), ("code", "level", "households"))
 
 
 class Compound(Model):

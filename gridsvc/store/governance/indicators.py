@@ -18,12 +18,15 @@ from gridsvc.store.areas.models import Area
 
 from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
 from ...domain.governance.dashboard import figures
+from ...domain.governance.orgs import org_verdict
 from ...domain.governance.reports import rate
 from ...domain.governance.sizing import Community, community_flags, grid_spread
 from ...domain.governance.targets import Targets
 from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
+from ...domain.orgs import OrgKind
 from ...domain.sizing import SizeBand
 from ..subtree import under_any
+from .orgs import organisations_per_community
 from .reports import communities, yearly_counts
 
 
@@ -64,6 +67,7 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
     sizing = await _sizing(comms, band)
     # one read of the subtree's posts serves the staffing and the grid sizes (40,000 grids in a city)
     areas, grids, staffed = await _posts(scope_prefixes)
+    orgs = await organisations_per_community(scope_prefixes)
     per_community = []
     for c in comms:
         code = c["code"]
@@ -73,6 +77,7 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
             "reports": reports, "pushed": pushed, "rating": rate(reports, targets),
             "households": c["households"], "size": sizing[code]["verdict"], "neighbours": sizing[code]["neighbours"],
             "grid_sizes": grid_spread(grids.get(code, []), grid_band),
+            "orgs": _orgs_view(orgs.get(code), targets),
         })
     vacant = vacant_posts(areas, staffed)
     # the rows: the areas one level below `within`, or the caller's top areas
@@ -175,9 +180,22 @@ def _roll_up(area: dict, groups: _Groups, targets: Targets) -> dict:
                     "below_target": [c["code"] for c in mine if c["reports"] < targets.report_good_from]},
         "sizing": {k: sizes.get(k, 0) for k in ("ok", "merge", "large", "split", "unknown")},
         "staff": {"required": required, "vacant": missing, "coverage": share(required - missing, required)},
+        "orgs": {"total": sum(c["orgs"]["count"] for c in mine), "target_per_community": list(targets.orgs),
+                 "short": [c["code"] for c in mine if c["orgs"]["verdict"] == "short"]},
     }
+
+
+def _orgs_view(counts: dict[str, Counter[str]] | None, targets: Targets) -> dict:
+    kinds = counts["kind"] if counts else Counter()
+    statuses = counts["status"] if counts else Counter()
+    n = sum(kinds.values())
+    return {"count": n, "registered": statuses.get("registered", 0), "filed": statuses.get("filed", 0),
+            "by_kind": dict(sorted(kinds.items())),
+            "kind_names": {k: OrgKind(k).zh if k in OrgKind.__members__.values() else k for k in kinds},
+            "verdict": org_verdict(n, targets.orgs)}
 
 
 def _targets_view(targets: Targets, band: SizeBand) -> dict:
     return {"report_good_from": targets.report_good_from, "report_excellent_from": targets.report_excellent_from,
-            "community_households": [band.low, band.high], "community_split_above": band.split_above}
+            "community_households": [band.low, band.high], "community_split_above": band.split_above,
+            "orgs": list(targets.orgs)}
