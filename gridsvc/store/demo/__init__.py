@@ -17,6 +17,7 @@ from gridsvc.store.areas.changes import AreaInput, store_batch
 from gridsvc.store.areas.models import Area
 from gridsvc.store.demo import catalog as catalog_demo
 from gridsvc.store.demo import compounds as compounds_demo
+from gridsvc.store.demo import volunteering as volunteering_demo
 from gridsvc.store.demo import wishes as wishes_demo
 from gridsvc.store.governance import demo as governance_demo
 
@@ -57,7 +58,7 @@ async def load_demo(*, settings: Settings = DEFAULTS, progress: Callable[[int], 
                 await User.filter(id=ids[p["username"]]).update(supervisor_id=ids[p["supervisor"]])
     # each feature adds its own demo data once the areas and people are in
     extra: dict = {}
-    for feature in (catalog_demo, compounds_demo, wishes_demo, governance_demo):
+    for feature in (catalog_demo, compounds_demo, wishes_demo, volunteering_demo, governance_demo):
         extra.update(await feature.load(settings=settings) or {})
     return {
         "areas": report.stored,

@@ -47,7 +47,9 @@ def _home_area(request: Request) -> str | None:
 async def demand_list(request: Request) -> Response:
     require(request, "demand.read")
     status = request.query_params.get("status") or OPEN
-    under = request.query_params.get("under") or _home_area(request)
+    # an empty ``under`` is the "every area" link; only its absence means "near me"
+    asked = request.query_params.get("under")
+    under = (asked if asked is not None else _home_area(request)) or None
     try:
         page = max(1, int(request.query_params.get("page") or 1))
     except ValueError:
