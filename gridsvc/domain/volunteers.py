@@ -153,10 +153,10 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def check_demand(
-    title: str,
+    title: object,  # as posted: anything but a string is a bad title
     starts_at: datetime,
     ends_at: datetime,
-    volunteers_needed: int,
+    volunteers_needed: object,  # as posted: checked to be a whole number below
     skills: Iterable[str] | None = (),
     *,
     now: datetime | None = None,

@@ -154,7 +154,7 @@ async def figure_rows(level: str, prefix: str = "") -> Rows:
 
 async def values_for(ind: Indicator, rows: Rows) -> dict[str, float | None]:
     vals = await ind.compute(rows) if rows else {}
-    return {r["code"]: (float(vals[r["code"]]) if vals.get(r["code"]) is not None else None) for r in rows}
+    return {r["code"]: (float(v) if (v := vals.get(r["code"])) is not None else None) for r in rows}
 
 
 def legend(ind: Indicator, level: str, values: dict[str, float | None]) -> dict:

@@ -71,13 +71,13 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
     layers = []
     coloured = choropleth_level(area_level, level, ind) if ind else None
     for lv in levels:
-        if lv == coloured:
+        if ind and lv == coloured:
             fit = render.fit_zoom(bounds) if bounds else 10
             layers.append(area_layer(lv, under=scope, by=ind.name, min_zoom=max(0, min(style.MIN_ZOOM[lv], max(fit, style.MIN_ZOOM[lv] - 3)))))
         else:
             layers.append(area_layer(lv, under=scope))
     parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=inline, layers=layers, scope=scope)
-    if ind:
+    if ind and coloured:
         title_zh = f"{title_zh} · {LEVEL_NAMES_ZH[coloured]}{ind.name_zh}"
         title_en = f"{title_en} · {ind.name_en} by {coloured}"
     links = []

@@ -15,10 +15,11 @@ import base64
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import folium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -87,7 +88,7 @@ def safe_json(obj: Any) -> str:
 
 
 def new_map(basemap: Basemap, settings, *, bounds: tuple[float, float, float, float] | None = None,
-            alternatives: list[Basemap] = (), **options) -> folium.Map:
+            alternatives: Sequence[Basemap] = (), **options) -> folium.Map:
     """A folium map showing `basemap` (and, in its layer switcher, `alternatives` of the same
     coordinate system). `bounds` (minlon, minlat, maxlon, maxlat) already in that system."""
     center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2] if bounds else [35.0, 109.0]
@@ -124,7 +125,7 @@ class MapParts:
 
 
 def parts(m: folium.Map) -> MapParts:
-    fig = m.get_root()
+    fig = cast(folium.Figure, m.get_root())  # a Map's root is the Figure it was created in
     for child in fig._children.values():
         child.render()
     for name in list(fig.header._children):

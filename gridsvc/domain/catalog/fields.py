@@ -241,7 +241,7 @@ def _check_time_limit_unit(raw: Mapping[str, Any]) -> str:
         return "days" if re.search(r"\d\s*(日|天)$", limit) and not limit.endswith("工作日") else "working_days"
     aliases = {"自然日": "days", "天": "days", "个工作日": "working_days"}
     return aliases.get(value) or _lookup(value, "time_limit_unit", TIME_LIMIT_UNITS, "时限单位", "time-limit unit",
-                                         "bad_time_limit")
+                                         ErrorCode.BAD_TIME_LIMIT)
 
 
 def _check_keyword(value: Any, f: str) -> str:

@@ -171,7 +171,8 @@ def check_shape(geom, level: str, *, min_area_m2: float | None = None) -> list[G
     inside = _in_bounds(xy)
     if not inside.all():
         n_out = len(np.unique(xy[~inside], axis=0))  # a ring's closing point is not another one
-        first = tuple(float(v) for v in xy[np.argmin(inside)])
+        lon, lat = xy[np.argmin(inside)]
+        first = (float(lon), float(lat))
         if _in_bounds(xy[:, ::-1]).all():
             problems.append(
                 GeometryProblem(

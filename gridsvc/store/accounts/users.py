@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import cast
@@ -99,7 +99,7 @@ async def _areas_for(codes: list[str], role: str) -> list[Area]:
     return areas
 
 
-async def create_user(username: str, *, role: str, password: str | None = None, areas: list[str] = (),
+async def create_user(username: str, *, role: str, password: str | None = None, areas: Sequence[str] = (),
                       display_name: str = "", phone: str = "", org_id: int | None = None,
                       supervisor: str | None = None, actor: Principal | None = None, address: str = "") -> User:
     username = (username or "").strip()

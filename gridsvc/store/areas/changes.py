@@ -194,9 +194,10 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                                                  f"the building point lies outside its parent {parent.code}",
                                                  (item.geometry.x, item.geometry.y)))
                     continue
-                p = geo.check_within_parent(item.geometry, pgeom, parent_code=parent.code)
-                if p:
-                    problems.append(_problem(item, p.rule, p.message_zh, p.message_en, p.location, p.details))
+                beyond = geo.check_within_parent(item.geometry, pgeom, parent_code=parent.code)
+                if beyond:
+                    problems.append(_problem(item, beyond.rule, beyond.message_zh, beyond.message_en,
+                                             beyond.location, beyond.details))
         polys = [(i.code, i.geometry) for i in members if i.geometry.geom_type != "Point"]
         if not polys:
             continue
@@ -215,9 +216,10 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
 
     if problems:
         rejected: dict[str, dict] = {}
-        for p in problems:
-            entry = rejected.setdefault(p["feature"], {"feature": p["feature"], "code": p["code"], "name": p["name"], "problems": []})
-            entry["problems"].append({k: p[k] for k in ("rule", "message", "location", "details")})
+        for problem in problems:
+            entry = rejected.setdefault(problem["feature"], {"feature": problem["feature"], "code": problem["code"],
+                                                             "name": problem["name"], "problems": []})
+            entry["problems"].append({k: problem[k] for k in ("rule", "message", "location", "details")})
         names = "、".join(list(rejected)[:5]) + (" 等" if len(rejected) > 5 else "")
         raise ValidationError(
             f"{len(rejected)} 个区域未通过检查,未保存任何数据:{names}",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -79,7 +79,7 @@ async def _codes_like(data: dict[str, Any]) -> list[str]:
         head = f"{LIST_BY_ID[list_id(data.get('list'))].prefix}-{CATEGORY_BY_ID[category_id(data.get('category'))].prefix}-"
     except ValidationError:
         return []
-    return list(await ServiceItem.filter(code__startswith=head).values_list("code", flat=True))
+    return cast(list[str], await ServiceItem.filter(code__startswith=head).values_list("code", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
 
 
 async def create_item(data: dict[str, Any], *, actor: Principal | None, authorize: Authorize = None,

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -262,7 +262,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
     wanted_areas = sorted({c for _, it in numbered for c in it.areas})
     known: set[str] = set()
     for chunk in _chunks(wanted_areas):
-        known.update(await Area.filter(code__in=list(chunk)).values_list("code", flat=True))
+        known.update(cast(list[str], await Area.filter(code__in=list(chunk)).values_list("code", flat=True)))
 
     problems: list[RowProblem] = []
     creates: list[ServiceItemData] = []
@@ -307,7 +307,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
         updates.append((ex, rows, it, plan))
     if problems:
         raise rejected(problems)
-    report = {
+    report: dict[str, Any] = {
         "rows": len(numbered), "created": len(creates), "updated": len(updates), "unchanged": unchanged,
         "published": publish_items, "on": day.isoformat() if publish_items else None, "dry_run": dry_run,
         "codes": {"created": [i.code for i in creates][:1000], "updated": [u[0].code for u in updates][:1000]},

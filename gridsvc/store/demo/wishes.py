@@ -10,6 +10,7 @@ real use; the demo account `orgmember` joins 川口社区爱心服务社, which 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 import shapely
 
@@ -111,10 +112,9 @@ async def _principal(username: str):
 
 
 async def _grid_worker(grid: str) -> str:
-    uid = await UserArea.filter(area__code=grid, user__role="worker").first().values_list("user__username", flat=True)
-    if uid:
-        return uid
-    return "worker"
+    link = UserArea.filter(area__code=grid, user__role="worker").first()
+    username = cast(str | None, await link.values_list("user__username", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    return username or "worker"
 
 
 def _standing(principal, *kinds: Actor) -> access.Standing:
@@ -181,10 +181,10 @@ async def load(settings: Settings = DEFAULTS) -> dict:
     # residents: the demo account gets an address; neighbours post wishes too
     await User.filter(username="resident").update(address="川口社区1号楼2单元301")
     for username, name, building, phone, door in RESIDENTS:
-        area = await Area.get(code=building)
+        home = await Area.get(code=building)
         community = await Area.get(code=building[:12])
         await users.create_user(username, role="resident", display_name=name, phone=phone, areas=[building],
-                                address=f"{community.name}{area.name}{door}")
+                                address=f"{community.name}{home.name}{door}")
     await User.filter(username__in=[r[0] for r in RESIDENTS]).update(password_hash=password_hash)
 
     # wishes in every state, through the store's own steps
@@ -194,8 +194,8 @@ async def load(settings: Settings = DEFAULTS) -> dict:
                 for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
-        building = await placement.home_building(resident.id)
-        placed = await _placement(building)
+        home_code = await placement.home_building(resident.id)
+        placed = await _placement(home_code or "")
         owner = _standing(await users.principal_for(resident), Actor.RESIDENT_OWNER)
         staff = _standing(await _principal(await _grid_worker(placed.grid_code)), Actor.GRID_STAFF)
         wish = await placement.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,

@@ -89,7 +89,7 @@ async def demand_area(data: dict) -> Area:
 async def create_demand(data: dict, area: Area, *, actor: Principal, now: datetime) -> Demand:
     needed = data.get("volunteers_needed", data.get("needed"))
     d = check_demand(data.get("title"), _when(data.get("starts_at"), "starts_at"), _when(data.get("ends_at"), "ends_at"),
-                     needed, data.get("skills") or (), now=now)  # type: ignore[arg-type]
+                     needed, data.get("skills") or (), now=now)
     category = check_category(data.get("category") or "other").value
     place = data.get("place") or ""
     if not isinstance(place, str) or len(place) > 200:
@@ -138,7 +138,7 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
     orgs = dict(await Organisation.filter(id__in=[t.org_id for t in rows if t.org_id]).values_list("id", "name"))
     out = []
     for t in rows:
-        u = users.get(t.user_id)
+        u = users.get(t.user_id) if t.user_id is not None else None
         name = (u.display_name or u.username) if u else ""
         out.append({"id": t.id, "kind": t.kind, "claimer_kind": t.claimer_kind, "count": t.count, "status": t.status,
                     "org": {"id": t.org_id, "name": orgs.get(t.org_id, "")} if t.org_id else None,

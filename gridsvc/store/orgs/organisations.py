@@ -8,7 +8,8 @@ functions run.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 import shapely
 from tortoise.expressions import Q
@@ -59,7 +60,8 @@ async def organisation_exists(org_id: int) -> bool:
 
 async def org_with_credit_code(code: str) -> int | None:
     """The id of the organisation registered under a unified social credit code, if any."""
-    return await Organisation.filter(credit_code=code).first().values_list("id", flat=True)
+    org = Organisation.filter(credit_code=code).first()
+    return cast(int | None, await org.values_list("id", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
 
 
 async def get_org(org_id: Any) -> Organisation:
@@ -119,7 +121,7 @@ def parse_org(data: dict) -> dict:
     if org_type != "social_organisation":
         # a unit or enterprise based in the community: recorded by it (备案), any credit code
         return {
-            "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+            "name": check_org_name(data.get("name")),
             "org_type": org_type, "kind": check_org_kind(kind).value if kind else "",
             "credit_code": check_credit_code(code) if code and code.strip() else None, "status": "filed",
             "phone": check_phone(_text(data, "phone", 20)), "address": _text(data, "address", 200),
@@ -128,7 +130,7 @@ def parse_org(data: dict) -> dict:
         raise ValidationError("请选择社会组织类别 kind", "kind is required", code=ErrorCode.UNKNOWN_ORG_KIND,
                               details={"field": "kind", "kinds": list(ORG_KINDS)})
     return {
-        "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+        "name": check_org_name(data.get("name")),
         "org_type": org_type,
         "kind": check_org_kind(kind).value,
         "credit_code": check_registration(status, code),
@@ -345,8 +347,8 @@ async def org_record(org: Organisation) -> dict:
         by_status[c["status"]] = by_status.get(c["status"], 0) + 1
     takes = await DemandTake.filter(org_id=org.id).order_by("-id").values(
         "id", "demand_id", "demand__title", "demand__starts_at", "demand__status", "count", "status")
-    stars = await Rating.filter(org_id=org.id).values_list("stars", flat=True)
-    hours = await ServiceHours.filter(org_id=org.id).values_list("hours", flat=True)
+    stars = cast(list[int], await Rating.filter(org_id=org.id).values_list("stars", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    hours = cast(list[Decimal], await ServiceHours.filter(org_id=org.id).values_list("hours", flat=True))
     demand_ids = {t["demand_id"] for t in takes}
     return {
         "org": await org_card(org, projects=True),

@@ -6,7 +6,7 @@ active claims are counted inside the same transaction; a member's claim counts a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -124,7 +124,7 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                                    details={"project": project_id})
             await record_event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
                                claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
-            holder = await holder_of(wish, claim, full=True)
+            holder = cast(dict, await holder_of(wish, claim, full=True))  # the claim just made holds the wish
             due = deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
             await tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
                        "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",

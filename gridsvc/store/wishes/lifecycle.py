@@ -208,7 +208,7 @@ async def _fulfil(wish, claim, st, data, *, now, settings):
     if photo is not None:
         if not isinstance(photo, (bytes, bytearray)):
             raise ValidationError("照片应为图片数据", "photo must be image bytes", code=ErrorCode.BAD_PHOTO)
-        fields.update(photo=bytes(photo), photo_type=check_photo(photo))
+        fields.update(photo=bytes(photo), photo_type=check_photo(bytes(photo)))
     async with in_transaction():
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
         await _end_claim(claim, WishAction.FULFIL, now=now, fields=fields)

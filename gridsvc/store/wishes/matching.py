@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from typing import cast
 
 from tortoise.expressions import F, Q
 
@@ -63,7 +64,8 @@ async def project_providers(*, org_id: int | None = None, need: Need | None = No
     stars: dict[int, list[int]] = defaultdict(list)
     for pid, s in await Rating.filter(project_id__in=ids).values_list("project_id", "stars"):
         stars[pid].append(s)
-    load = Counter(await Claim.filter(project_id__in=ids, status=ClaimStatus.ACTIVE.value).values_list("project_id", flat=True))
+    load = Counter(cast(list[int], await Claim.filter(  # flat=True: bare ids, not the tuples Tortoise's stubs say
+        project_id__in=ids, status=ClaimStatus.ACTIVE.value).values_list("project_id", flat=True)))
     out, by_id = [], {}
     for p in projects:
         if not p.categories or not p.prefixes:
@@ -91,8 +93,8 @@ async def volunteer_providers(*, need: Need | None = None, id_of=lambda u: u.id)
     for uid, code, level, *bbox in links:
         areas[uid].append((code, level, bbox))
     profiles = {p.user_id: p for p in await VolunteerProfile.filter(user_id__in=ids)}
-    active = Counter(await Claim.filter(claimer_id__in=ids, org_id=None, status=ClaimStatus.ACTIVE.value).values_list(
-        "claimer_id", flat=True))
+    active = Counter(cast(list[int], await Claim.filter(  # flat=True: bare ids, not the tuples Tortoise's stubs say
+        claimer_id__in=ids, org_id=None, status=ClaimStatus.ACTIVE.value).values_list("claimer_id", flat=True)))
     stars: dict[int, list[int]] = defaultdict(list)
     for uid, s in await Rating.filter(claimer_id__in=ids).values_list("claimer_id", "stars"):
         stars[uid].append(s)
@@ -131,7 +133,8 @@ async def eligible_projects(wish: Wish, *, org_id: int, today: date) -> list[int
     providers, _ = await project_providers(org_id=org_id, need=need)
     if not providers:
         return []
-    return [m.provider_id for m in rank(need, ProviderIndex(providers), limit=1000)]
+    ranked = rank(need, ProviderIndex(providers), limit=1000)
+    return [cast(int, m.provider_id) for m in ranked]  # project_providers' default id_of: the project's id
 
 
 def _reason(r) -> dict:

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import shapely
 from tortoise.transactions import in_transaction
@@ -103,8 +103,8 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
 
 
 async def home_building(user_id: int) -> str | None:
-    return await UserArea.filter(user_id=user_id, area__level="building").order_by("id").first().values_list(
-        "area__code", flat=True)
+    first = UserArea.filter(user_id=user_id, area__level="building").order_by("id").first()
+    return cast(str | None, await first.values_list("area__code", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
 
 
 async def value_cap(grid_code: str, settings) -> Decimal:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import shapely
 from shapely.geometry import shape
@@ -98,7 +100,7 @@ async def list_areas(request: Request) -> Response:
     rows = await store.list_areas(level=level, under=under, bbox=bbox, limit=limit + 1, with_parent=False)
     truncated = len(rows) > limit
     parents = await store.parent_codes(rows[:limit])
-    feats = (area_feature(a, zoom=z, crs=crs, clip=clip, parent_code=parents.get(a.parent_id)) for a in rows[:limit])
+    feats = (area_feature(a, zoom=z, crs=crs, clip=clip, parent_code=parents.get(a.parent_id or 0)) for a in rows[:limit])
     fc = feature_collection([f for f in feats if f is not None])
     if truncated:
         fc["truncated"] = True
@@ -163,7 +165,7 @@ async def create_area(request: Request) -> Response:
     report = await store.store_batch([item], actor=request.state.principal, settings=request.app.state.settings,
                                      audit_action="area.create")
     area = await store.get_area(item.code)
-    feat = area_feature(area)
+    feat = cast(dict, area_feature(area))  # None only where a clip box leaves nothing of the area
     feat["properties"]["warnings"] = report.warnings
     return json_ok(feat, 201, headers={"Location": f"/api/v1/areas/{area.code}"})
 

@@ -8,6 +8,7 @@ of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from urllib.parse import quote
 
@@ -83,7 +84,7 @@ def filters(request: Request) -> tuple[str | None, str | None]:
     return (category_id(cat, "category") if cat else None), (list_id(lst, "list") if lst else None)
 
 
-def authorizer(request: Request) -> store.Authorize:
+def authorizer(request: Request) -> Callable[[str, Sequence[str]], Awaitable[None]]:
     """``authorize(action, areas)`` for the store, as the caller (the store's own check)."""
     return store.authorizer_for(principal(request))
 

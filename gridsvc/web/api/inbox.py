@@ -15,22 +15,22 @@ from . import endpoint, json_ok, param, path_id
 async def list_inbox(request: Request) -> Response:
     p = require_login(request)
     unread = request.query_params.get("unread") in ("1", "true", "yes")
-    return json_ok(await store.listing(p.user_id, unread_only=unread, page=page_request(request)))
+    return json_ok(await store.listing(p.account_id, unread_only=unread, page=page_request(request)))
 
 
 async def unread_count(request: Request) -> Response:
     p = require_login(request)
-    return json_ok({"unread": await store.unread_count(p.user_id)})
+    return json_ok({"unread": await store.unread_count(p.account_id)})
 
 
 async def mark_read(request: Request) -> Response:
     p = require_login(request)
-    return json_ok(await store.mark_read(p.user_id, path_id(request)))
+    return json_ok(await store.mark_read(p.account_id, path_id(request)))
 
 
 async def mark_all_read(request: Request) -> Response:
     p = require_login(request)
-    return json_ok(await store.mark_all_read(p.user_id))
+    return json_ok(await store.mark_all_read(p.account_id))
 
 
 ROUTES = [

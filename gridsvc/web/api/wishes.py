@@ -76,16 +76,18 @@ async def create_wish_from(request: Request, data: dict):
     placed by the point lookup, then checked against the scope of the grid it lands in."""
     p = require_login(request)
     require(request, "wish.post")
-    resident = await users.get_user(p.user_id)
-    if not entitled(p, "wish.post_own"):
+    if entitled(p, "wish.post_own"):
+        resident = await users.get_user(p.account_id)
+    else:
         # staff post for a resident who does not use a phone (代办): name the resident
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
                                   code=ErrorCode.REQUIRED, details={"field": "resident"})
-        resident = await users.find_resident(name.strip())
-        if resident is None:
+        named = await users.find_resident(name.strip())
+        if named is None:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
+        resident = named
     placed = await placement.place(request.app.state.index, data, home_building=await placement.home_building(resident.id))
     require(request, "wish.post", placed.grid_code)
     return await placement.create_wish(data, placed, resident=resident, actor=p, settings=request.app.state.settings)

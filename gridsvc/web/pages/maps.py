@@ -15,6 +15,8 @@ that one rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 import shapely
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -136,7 +138,7 @@ async def choropleth_json(request: Request) -> Response:
                  "population": a["population"], "area_m2": round(a["area_m2"] or 0, 1), "value": v,
                  "value_label": f"{ind.name_zh} {ind.format(v)}", "color": choropleth.colour_of(v, legend)}
         feats.append(render.feature(shapely.from_wkb(a["geometry"]), props, zoom=z, crs=crs))
-    fc = {"type": "FeatureCollection", "features": feats, "legend": legend}
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": feats, "legend": legend}
     if len(found) > limit:
         fc["truncated"] = True
     return json_ok(fc)
