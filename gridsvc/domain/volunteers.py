@@ -86,9 +86,8 @@ def check_hours(
 ) -> float:
     """Hours of service in one record: 0 < h <= 24, at most two decimals (``bad_hours``); when
     the demand's window is given, no more than its length (``hours_exceed_window``)."""
-    ok = not isinstance(hours, bool) and isinstance(hours, (int, float, Decimal))
-    h = float(hours) if ok else math.nan  # type: ignore[arg-type]
-    if not ok or not math.isfinite(h) or not 0 < h <= HOURS_MAX_PER_RECORD or round(h, 2) != h:
+    h = float(hours) if isinstance(hours, (int, float, Decimal)) and not isinstance(hours, bool) else math.nan
+    if not math.isfinite(h) or not 0 < h <= HOURS_MAX_PER_RECORD or round(h, 2) != h:
         raise ValidationError(
             f"服务时长应大于 0 且不超过 {HOURS_MAX_PER_RECORD} 小时(最多两位小数)",
             f"service hours are more than 0 and at most {HOURS_MAX_PER_RECORD} (two decimals at most)",

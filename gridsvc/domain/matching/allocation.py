@@ -55,11 +55,12 @@ def candidate_edges(needs: Sequence[Need], index: ProviderIndex, *, chunk: int =
 
 
 def _check_need_ids(needs: Sequence[Need]) -> None:
-    if len({nd.id for nd in needs}) != len(needs):
-        seen: set[Hashable] = set()
-        dup = next(nd.id for nd in needs if nd.id in seen or seen.add(nd.id))  # type: ignore[func-returns-value]
-        raise ValidationError(f"需求编号 {dup} 重复", f"duplicate need id {dup}", code=ErrorCode.DUPLICATE_ID,
-                              details={"id": str(dup)})
+    seen: set[Hashable] = set()
+    for nd in needs:
+        if nd.id in seen:
+            raise ValidationError(f"需求编号 {nd.id} 重复", f"duplicate need id {nd.id}", code=ErrorCode.DUPLICATE_ID,
+                                  details={"id": str(nd.id)})
+        seen.add(nd.id)
 
 
 def _plan(needs: Sequence[Need], index: ProviderIndex, edges: _Edges, chosen: np.ndarray) -> Plan:

@@ -195,4 +195,4 @@ def check_rating(stars: object, comment: object = None) -> Rating:
             f"评价最多 {RATING_COMMENT_MAX} 个字", f"a comment has at most {RATING_COMMENT_MAX} characters",
             code=ErrorCode.BAD_COMMENT, details={"length": len(text), "max": RATING_COMMENT_MAX},
         )
-    return Rating(int(float(stars)), text)  # type: ignore[arg-type]
+    return Rating(int(f), text)

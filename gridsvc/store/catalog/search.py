@@ -279,8 +279,8 @@ class CatalogIndexHolder(RevisionCache):
     async def get(self) -> CatalogSearch:
         if not self._started:
             await self.start()
-        if not await self.stale():
-            return self.current  # type: ignore[return-value]
+        if self.current is not None and not await self.stale():
+            return self.current
         async with self._lock:
             self.dirty = False
             self.consume_change()

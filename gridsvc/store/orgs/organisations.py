@@ -288,11 +288,11 @@ def _lonlat(data: dict) -> tuple[float, float] | None:
     lon, lat = data.get("lon"), data.get("lat")
     if lon is None and lat is None:
         return None
-    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
-    if not ok or not (-180 <= lon <= 180 and -90 <= lat <= 90):  # type: ignore[operator]
+    if (not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)) or isinstance(lon, bool)
+            or isinstance(lat, bool) or not (-180 <= lon <= 180 and -90 <= lat <= 90)):
         raise ValidationError("lon/lat 应为经纬度数字", "lon and lat must be numbers (WGS-84 degrees)",
                               code=ErrorCode.BAD_POSITION, details={"lon": lon, "lat": lat})
-    return float(lon), float(lat)  # type: ignore[arg-type]
+    return float(lon), float(lat)
 
 
 async def create_project(org: Organisation, data: dict, *, actor: Principal | None, today: date) -> Project:

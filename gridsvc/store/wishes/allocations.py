@@ -198,7 +198,7 @@ async def accept_plan(plan: AllocationPlan, *, actor: Principal, now: datetime) 
     projects = {p.id: p for p in await Project.filter(id__in=[i.project_id for i in items])}
     for item in items:
         wish = await Wish.get(id=item.wish_id)
-        project = projects[item.project_id]  # type: ignore[index]
+        project = projects[item.project_id]  # type: ignore[index]  # items without a project are excluded above
         try:
             if wish.status != WishStatus.PUBLISHED:
                 raise Conflict("心愿已不在已发布状态", f"the wish is {wish.status}", code=ErrorCode.NOT_PUBLISHED)
