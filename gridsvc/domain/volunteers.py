@@ -132,7 +132,8 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
     seen: set[str] = set()
     for s in skills:
         if not isinstance(s, str):
-            raise ValidationError("技能应为文本", "skills are text", code=ErrorCode.BAD_SKILLS, details={"skill": repr(s)})
+            raise ValidationError("技能应为文本", "skills are text", code=ErrorCode.BAD_SKILLS,
+                                  details={"skill": repr(s)})
         s = " ".join(s.split())
         if not s or s.casefold() in seen:
             continue

@@ -81,7 +81,8 @@ def asset_tags(*, inline: bool) -> Markup:
 def safe_json(obj: Any) -> str:
     """JSON for a <script> element: <, > and & escaped so no text can close the element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 # --------------------------------------------------------------------------- folium
@@ -105,7 +106,8 @@ def new_map(basemap: Basemap, settings, *, bounds: tuple[float, float, float, fl
         # a base layer is a group: Tianditu is a picture layer plus a label layer
         group = folium.FeatureGroup(name=bm.title, overlay=False, control=switcher, show=bm is basemap)
         for t in bm.tiles(settings):
-            folium.TileLayer(tiles=t.url, attr=bm.attribution, name=bm.title, max_zoom=bm.max_zoom, max_native_zoom=bm.max_zoom,
+            folium.TileLayer(tiles=t.url, attr=bm.attribution, name=bm.title, max_zoom=bm.max_zoom,
+                             max_native_zoom=bm.max_zoom,
                              subdomains=t.subdomains or "abc", overlay=False, control=False).add_to(group)
         group.add_to(m)
     return m

@@ -147,7 +147,8 @@ def check_photo(data: bytes) -> str:
         raise ValidationError("照片为空", "the photo is empty", code=ErrorCode.BAD_PHOTO, details={"field": "photo"})
     if len(data) > PHOTO_MAX_BYTES:
         raise ValidationError(
-            f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB", f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+            f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+            f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
             code=ErrorCode.BAD_PHOTO, details={"field": "photo", "bytes": len(data), "max": PHOTO_MAX_BYTES},
         )
     for magic, media in _PHOTO_MAGIC:

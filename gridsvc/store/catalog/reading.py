@@ -187,7 +187,8 @@ async def scope_areas(item: ServiceItem, rows: list[ServiceItemVersion] | None =
 
 async def top_area_codes() -> list[str]:
     """The areas an item for everywhere covers: the top of the deployment's tree."""
-    return sorted(cast(list[str], await Area.filter(parent_id=None).values_list("code", flat=True)))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return sorted(cast(list[str], await Area.filter(parent_id=None).values_list("code", flat=True)))
 
 
 async def check_areas_exist(codes: Iterable[str], field: str = "areas") -> None:

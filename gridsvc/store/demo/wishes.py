@@ -48,18 +48,24 @@ ORGS = [
         ("微心愿圆梦行动", ["daily_necessities", "study", "children", "disability"], 40)]),
     ("铜川市王益区教育发展基金会", "charity", "3", [DISTRICT], [("助学圆梦", ["study", "children"], 30)]),
     ("青年路街道人民调解志愿队", "mediation", None, [STREET], [("邻里调解", ["companionship", "other"], 10)]),
-    ("王益区秦腔文化艺术团", "culture_sports", "1", [DISTRICT], [("文艺进楼院", ["companionship", "elderly_care"], 12)]),
-    ("铜川市王益区法律援助服务中心", "legal_services", "2", [DISTRICT], [("法律咨询进社区", ["other", "elderly_care"], 20)]),
-    ("王益区耀州瓷非遗传习社", "intangible_heritage", "1", ["610202001000"], [("非遗进课堂", ["study", "children"], 8)]),
-    ("红旗街街道助残服务站", "community_service", None, ["610202002000"], [("助残帮扶", ["disability", "repairs"], 10)]),
+    ("王益区秦腔文化艺术团", "culture_sports", "1", [DISTRICT],
+     [("文艺进楼院", ["companionship", "elderly_care"], 12)]),
+    ("铜川市王益区法律援助服务中心", "legal_services", "2", [DISTRICT],
+     [("法律咨询进社区", ["other", "elderly_care"], 20)]),
+    ("王益区耀州瓷非遗传习社", "intangible_heritage", "1", ["610202001000"],
+     [("非遗进课堂", ["study", "children"], 8)]),
+    ("红旗街街道助残服务站", "community_service", None, ["610202002000"],
+     [("助残帮扶", ["disability", "repairs"], 10)]),
 ]
 
 # units based in the community and caring enterprises (驻区单位, 爱心企业; seed 002 §18): recorded
 # like organisations (their staff claim for them), not registered with civil affairs
 UNITS = [  # name, org type, kind of service, areas, member username, member name, phone, project
-    ("国网铜川供电公司川口供电所", "resident_unit", "community_service", [COMMUNITY], "u_gongdian", "马志刚", "13609190041",
+    ("国网铜川供电公司川口供电所", "resident_unit", "community_service", [COMMUNITY], "u_gongdian", "马志刚",
+     "13609190041",
      ("电力便民进楼院", ["repairs", "elderly_care"], 10)),
-    ("铜川市王益区惠民爱心超市", "caring_enterprise", "charity", [COMMUNITY, NEIGHBOUR], "u_chaoshi", "何丽", "13609190042",
+    ("铜川市王益区惠民爱心超市", "caring_enterprise", "charity", [COMMUNITY, NEIGHBOUR], "u_chaoshi", "何丽",
+     "13609190042",
      ("爱心超市圆梦", ["daily_necessities", "study", "children"], 10)),
 ]
 PARTY_MEMBER = ("p_lijun", "李军", COMMUNITY, "王益区税务局", "13709190019")  # 在职党员 reporting to the community
@@ -113,7 +119,8 @@ async def _principal(username: str):
 
 async def _grid_worker(grid: str) -> str:
     link = UserArea.filter(area__code=grid, user__role="worker").first()
-    username = cast(str | None, await link.values_list("user__username", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    username = cast(str | None, await link.values_list("user__username", flat=True))
     return username or "worker"
 
 
@@ -249,7 +256,8 @@ async def _demands(now: datetime) -> int:
         start = at9 + timedelta(days=days)
         return await demands.create_demand({
             "title": title, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat(),
-            "volunteers_needed": needed, "skills": skills, "category": category, "place": place}, area_, actor=actor, now=now)
+            "volunteers_needed": needed, "skills": skills, "category": category, "place": place}, area_, actor=actor,
+            now=now)
 
     member = await _principal("orgmember")
     volunteer = await _principal("volunteer")

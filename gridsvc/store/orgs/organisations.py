@@ -61,7 +61,8 @@ async def organisation_exists(org_id: int) -> bool:
 async def org_with_credit_code(code: str) -> int | None:
     """The id of the organisation registered under a unified social credit code, if any."""
     org = Organisation.filter(credit_code=code).first()
-    return cast(int | None, await org.values_list("id", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(int | None, await org.values_list("id", flat=True))
 
 
 async def get_org(org_id: Any) -> Organisation:
@@ -99,7 +100,8 @@ def _text(data: dict, key: str, max_len: int) -> str:
     if v is None:
         return ""
     if not isinstance(v, str) or len(v.strip()) > max_len:
-        raise ValidationError(f"{key} 应为不超过 {max_len} 个字的文本", f"{key} is text of at most {max_len} characters",
+        raise ValidationError(f"{key} 应为不超过 {max_len} 个字的文本",
+                              f"{key} is text of at most {max_len} characters",
                               code=ErrorCode.BAD_FIELD, details={"field": key})
     return v.strip()
 
@@ -116,7 +118,8 @@ def parse_org(data: dict) -> dict:
     kind = data.get("kind")
     code = data.get("credit_code")
     if code is not None and not isinstance(code, str):
-        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string", code=ErrorCode.BAD_CREDIT_CODE,
+        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string",
+                              code=ErrorCode.BAD_CREDIT_CODE,
                               details={"field": "credit_code", "position": 0})
     if org_type != "social_organisation":
         # a unit or enterprise based in the community: recorded by it (备案), any credit code
@@ -155,9 +158,11 @@ async def create_org(fields: dict, areas: list[Area], *, actor: Principal | None
     return org
 
 
-async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, *, actor: Principal | None) -> Organisation:
+async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, *,
+                     actor: Principal | None) -> Organisation:
     before = await org_card(org)
-    if fields.get("credit_code") and await Organisation.filter(credit_code=fields["credit_code"]).exclude(id=org.id).exists():
+    credit_code = fields.get("credit_code")
+    if credit_code and await Organisation.filter(credit_code=credit_code).exclude(id=org.id).exists():
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已被其他组织使用",
                        f"credit code {fields['credit_code']} belongs to another organisation",
                        code=ErrorCode.CREDIT_CODE_TAKEN)
@@ -169,7 +174,8 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
             await OrgArea.bulk_create([OrgArea(org_id=org.id, area_id=a.id) for a in areas])
         org = await Organisation.get(id=org.id)
         after = await org_card(org)
-        await audit.record(actor, "org.update", "organisation", org.id, area_code=(after["areas"] or [{}])[0].get("code", ""),
+        await audit.record(actor, "org.update", "organisation", org.id,
+                           area_code=(after["areas"] or [{}])[0].get("code", ""),
                            before=before, after=after)
     return org
 
@@ -347,7 +353,8 @@ async def org_record(org: Organisation) -> dict:
         by_status[c["status"]] = by_status.get(c["status"], 0) + 1
     takes = await DemandTake.filter(org_id=org.id).order_by("-id").values(
         "id", "demand_id", "demand__title", "demand__starts_at", "demand__status", "count", "status")
-    stars = cast(list[int], await Rating.filter(org_id=org.id).values_list("stars", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    stars = cast(list[int], await Rating.filter(org_id=org.id).values_list("stars", flat=True))
     hours = cast(list[Decimal], await ServiceHours.filter(org_id=org.id).values_list("hours", flat=True))
     demand_ids = {t["demand_id"] for t in takes}
     return {

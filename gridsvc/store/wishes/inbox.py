@@ -68,7 +68,8 @@ async def grid_staff_ids(grid_code: str) -> list[int]:
 async def org_member_ids(org_id: int | None) -> list[int]:
     if org_id is None:
         return []
-    return cast(list[int], await User.filter(org_id=org_id, is_active=True).values_list("id", flat=True))  # flat=True: bare values, not the tuples Tortoise's stubs say
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(list[int], await User.filter(org_id=org_id, is_active=True).values_list("id", flat=True))
 
 
 def _entry(n: Notification) -> dict:

@@ -71,8 +71,10 @@ async def project_providers(*, org_id: int | None = None, need: Need | None = No
         if not p.categories or not p.prefixes:
             continue
         pid = id_of(p)
-        out.append(Provider(id=pid, kind="project", categories=frozenset(p.categories), service_prefixes=tuple(p.prefixes),
-                            lon=p.lon, lat=p.lat, capacity_left=max(0, p.capacity - p.taken), period_start=p.period_start,
+        out.append(Provider(id=pid, kind="project", categories=frozenset(p.categories),
+                            service_prefixes=tuple(p.prefixes),
+                            lon=p.lon, lat=p.lat, capacity_left=max(0, p.capacity - p.taken),
+                            period_start=p.period_start,
                             period_end=p.period_end, rating=_mean(stars[p.id]), load=load[p.id]))
         by_id[pid] = p
     return out, by_id
@@ -151,7 +153,8 @@ async def matches_for(need: Need, *, limit: int = 20, kind: str | None = None) -
     for m in rank(need, index, limit=limit, kind=kind):
         if m.provider_id in p_by:
             p = p_by[m.provider_id]
-            who = {"kind": "project", "id": p.id, "name": p.name, "org": {"id": p.org_id, "name": orgs.get(p.org_id, "")},
+            who = {"kind": "project", "id": p.id, "name": p.name,
+                   "org": {"id": p.org_id, "name": orgs.get(p.org_id, "")},
                    "capacity_left": max(0, p.capacity - p.taken)}
         else:
             u = v_by[m.provider_id]

@@ -36,8 +36,10 @@ async def mark_all_read(request: Request) -> Response:
 ROUTES = [
     endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
              params=[param("unread", enum=["1", "0"]), *page_params()], action="account.use"),
-    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login", action="account.use"),
-    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login", action="account.use"),
+    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login",
+             action="account.use"),
+    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login",
+             action="account.use"),
     endpoint("/inbox/{id}/read", mark_read, "POST", "标为已读 (mark one read)", tag="inbox", auth="login",
              params=[param("id", "path", type_="integer")], action="account.use"),
 ]
