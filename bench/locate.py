@@ -172,8 +172,8 @@ def server(db_url: str, workdir: Path, timeout: float = 60.0) -> Iterator[int]:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                log = (workdir / f"server-{port}.log").read_text()[-2000:]
-                raise RuntimeError(f"server exited ({proc.returncode}): {log}")
+                tail = (workdir / f"server-{port}.log").read_text()[-2000:]
+                raise RuntimeError(f"server exited ({proc.returncode}): {tail}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 conn.request("GET", "/healthz")
