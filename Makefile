@@ -56,7 +56,7 @@ lint: install-test
 	$(VENV)/bin/mypy
 
 # Every run ends with its wall time and the 15 slowest steps, so a slow test is seen when it lands.
-test: install-test pg-start chromium
+test: install-test lint pg-start chromium
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --durations=15
 
 test-fast: install-test

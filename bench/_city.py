@@ -227,7 +227,8 @@ def make_city(n_grids: int = 10_000, vertices: int = 40, seed: int = 7, grid_m: 
     areas += [Area(c_codes[c], "community", s_codes[int(street[c])], f"第{c + 1}社区", comm_geoms[c],
                    int(hh_comm[c]) if by_comm[c] else None) for c in range(n_comm)]
     areas += grid_areas
-    counts = {"city": 1, "district": districts, "street": int(n_street), "community": int(n_comm), "grid": len(grid_areas)}
+    counts = {"city": 1, "district": districts, "street": int(n_street), "community": int(n_comm),
+              "grid": len(grid_areas)}
     return City(areas, tuple(float(v) for v in shapely.bounds(city_geom)), counts)  # type: ignore[arg-type]
 
 

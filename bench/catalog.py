@@ -48,7 +48,8 @@ QUERIES = ["低保", "医保", "残疾证", "补贴", "申请", "户口簿", "�
 WHO = ("城乡 困难 老年人 残疾人 退役军人 儿童 孕产妇 失业人员 高校毕业生 农村 流动人口 特困 低收入 独居老人 社区 "
        "计划生育家庭 重度残疾人 留守儿童 外来务工人员").split()
 WHAT = ("生活补贴 医疗救助 住房保障 养老服务 就业援助 技能培训 健康体检 法律援助 纠纷调解 文化活动 居住登记 社会保险 "
-        "教育资助 护理补贴 临时救助 最低生活保障 高龄津贴 基本医疗保险 公共租赁住房 预防接种 创业担保贷款 志愿服务").split()
+        "教育资助 护理补贴 临时救助 最低生活保障 高龄津贴 基本医疗保险 公共租赁住房 "
+        "预防接种 创业担保贷款 志愿服务").split()
 ACT = "申请 登记 认定 办理 申领 备案 变更 注销 查询 预约 补办 审核 证明".split()
 MATERIALS = [("居民身份证", True), ("户口簿", True), ("结婚证", True), ("残疾人证", True), ("社会保障卡", True),
              ("银行卡", False), ("一寸照片", False), ("申请表", False), ("承诺书", False), ("诊断证明", False),
@@ -75,13 +76,16 @@ def synthetic_items(n: int, areas: dict[str, list[str]], seed: int = 7) -> list[
         raw = {
             "code": f"{lst.prefix}-{cat.prefix}-{k:04d}", "name": f"{who}{what}{act}", "category": cat.id,
             "list": lst.id, "summary": f"{who}{what},由社区受理,街道审核,{rnd.choice(WHAT)}相关政策一并告知。",
-            "legal_basis": "" if cat.id in ("convenience", "volunteer") else f"《{rnd.choice(WHAT)}管理办法》第{rnd.randint(1, 40)}条",
+            "legal_basis": "" if cat.id in ("convenience",
+                                            "volunteer") else f"《{rnd.choice(WHAT)}管理办法》第{rnd.randint(1, 40)}条",
             "materials": [{"name": m, "copies": rnd.randint(1, 2), "electronic_ok": e} for m, e in mats],
             "time_limit_days": rnd.choice([0, 3, 5, 10, 15, 20, 30, None]), "fee": "不收费",
-            "venues": [{"kind": "community_window", "name": "社区党群服务中心综合服务窗口", "address": "各社区党群服务中心",
+            "venues": [{"kind": "community_window", "name": "社区党群服务中心综合服务窗口",
+                        "address": "各社区党群服务中心",
                         "hours": "周一至周五 8:30-12:00,14:30-18:00"},
                        {"kind": "online", "name": "陕西政务服务网", "url": "https://zwfw.shaanxi.gov.cn"}],
-            "contact": "12345", "areas": where, "keywords": rnd.sample(["低保", "医保", "社保", "补贴", "证明"], rnd.randint(0, 2)),
+            "contact": "12345", "areas": where,
+            "keywords": rnd.sample(["低保", "医保", "社保", "补贴", "证明"], rnd.randint(0, 2)),
         }
         out.append((len(out) + 2, check_item(raw)))
     return out

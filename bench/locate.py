@@ -103,7 +103,8 @@ def bench_batch(city: City, n_points: int, runs: int) -> None:
     for li in index.levels:
         r = li.raster
         print(f"  {li.level:9s} {len(li.codes):6d} areas, raster {r.nx}x{r.ny}, "
-              f"{r.boundary_cells / (r.nx * r.ny):.1%} boundary cells, {len(r.cand) / max(r.boundary_cells, 1):.2f} candidates each")
+              f"{r.boundary_cells / (r.nx * r.ny):.1%} boundary cells, "
+              f"{len(r.cand) / max(r.boundary_cells, 1):.2f} candidates each")
 
     x, y = city.points(n_points, seed=1)
     for parallel in (True, False):
@@ -145,7 +146,8 @@ def bench_batch(city: City, n_points: int, runs: int) -> None:
     t = time.perf_counter()
     for a, b in zip(x[:20_000], y[:20_000], strict=True):
         index.locate(a, b)
-    print(f"single lookups (SpatialIndex.locate, chain included): {(time.perf_counter() - t) / 20_000 * 1e6:.1f} µs each")
+    each_us = (time.perf_counter() - t) / 20_000 * 1e6
+    print(f"single lookups (SpatialIndex.locate, chain included): {each_us:.1f} µs each")
 
 
 # ---- 2. HTTP -------------------------------------------------------------------------------
@@ -170,7 +172,8 @@ def server(db_url: str, workdir: Path, timeout: float = 60.0) -> Iterator[int]:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited ({proc.returncode}): {(workdir / f'server-{port}.log').read_text()[-2000:]}")
+                tail = (workdir / f"server-{port}.log").read_text()[-2000:]
+                raise RuntimeError(f"server exited ({proc.returncode}): {tail}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -344,8 +347,10 @@ def bench_http(name: str, db_url: str, city: City, workdir: Path, n_requests: in
                  "locate": [f"/api/v1/locate?lon={lon}&lat={lat}" for lon, lat in points[:5000]]}
         t = time_requests(port, paths, n_requests)
     h, loc = t["healthz"], t["locate"]
-    print(f"  GET /healthz       : median {statistics.median(h) * 1e3:.3f} ms, p99 {pct(h, 99) * 1e3:.3f} ms ({len(h)} requests)")
-    print(f"  GET /api/v1/locate : median {statistics.median(loc) * 1e3:.3f} ms, p99 {pct(loc, 99) * 1e3:.3f} ms ({len(loc)} requests)")
+    print(f"  GET /healthz       : median {statistics.median(h) * 1e3:.3f} ms, "
+          f"p99 {pct(h, 99) * 1e3:.3f} ms ({len(h)} requests)")
+    print(f"  GET /api/v1/locate : median {statistics.median(loc) * 1e3:.3f} ms, "
+          f"p99 {pct(loc, 99) * 1e3:.3f} ms ({len(loc)} requests)")
     print(f"  ratio locate/healthz: median {statistics.median(loc) / statistics.median(h):.2f}x, "
           f"p99 {pct(loc, 99) / pct(h, 99):.2f}x (target <= 1.5x)")
 
@@ -380,7 +385,8 @@ def main() -> None:
                     help="a database to connect to for creating and dropping the scratch database")
     ap.add_argument("--no-pg", action="store_true")
     ap.add_argument("--no-http", action="store_true")
-    ap.add_argument("--budget", type=int, default=600, help="seconds; the run stops (and its server with it) after this")
+    ap.add_argument("--budget", type=int, default=600,
+                    help="seconds; the run stops (and its server with it) after this")
     args = ap.parse_args()
 
     def out_of_time(*_):

@@ -85,8 +85,8 @@ def city_db(folder: Path, n_grids: int) -> tuple[str, object]:
     url = f"sqlite://{path}"
     t = time.perf_counter()
     city = make_city(n_grids=n_grids, vertices=40, seed=7)
-    print(f"  city generated in {time.perf_counter() - t:.1f} s: {city.counts}, grid vertices {city.mean_vertices():.0f}, "
-          f"district vertices {city.mean_vertices('district'):.0f}")
+    print(f"  city generated in {time.perf_counter() - t:.1f} s: {city.counts}, "
+          f"grid vertices {city.mean_vertices():.0f}, district vertices {city.mean_vertices('district'):.0f}")
     if path.exists():
         return url, city
     t = time.perf_counter()
@@ -97,16 +97,18 @@ def city_db(folder: Path, n_grids: int) -> tuple[str, object]:
     wkb = shapely.to_wkb(geoms)
     ids = {a.code: i + 1 for i, a in enumerate(city.areas)}
     now = datetime.now(timezone.utc).isoformat(sep=" ")
-    rows = [(i + 1, a.code, a.name, a.level, ids.get(a.parent) if a.parent else None, a.households, a.population, wkb[i],
+    rows = [(i + 1, a.code, a.name, a.level, ids.get(a.parent) if a.parent else None, a.households, a.population,
+             wkb[i],
              *bounds[i].tolist(), float(areas[i]), "{}", 1, now, now) for i, a in enumerate(city.areas)]
     con = sqlite3.connect(path)
     with con:
-        con.executemany("INSERT INTO area (id, code, name, level, parent_id, households, population, geometry, minx, miny, "
-                        "maxx, maxy, area_m2, properties, version, created_at, updated_at) "
+        con.executemany("INSERT INTO area (id, code, name, level, parent_id, households, population, geometry, "
+                        "minx, miny, maxx, maxy, area_m2, properties, version, created_at, updated_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute("ANALYZE")
     con.close()
-    print(f"  {len(rows):,} areas bulk-inserted in {time.perf_counter() - t:.1f} s ({path.stat().st_size / 1024 / 1024:.0f} MB)")
+    print(f"  {len(rows):,} areas bulk-inserted in {time.perf_counter() - t:.1f} s "
+          f"({path.stat().st_size / 1024 / 1024:.0f} MB)")
     return url, city
 
 
@@ -180,7 +182,8 @@ async def _get(client: httpx.AsyncClient, url: str, **params) -> dict:
     r = await client.get(url, params=params)
     dt = time.perf_counter() - t
     assert r.status_code == 200, (url, r.status_code, r.text[:300])
-    return {"wire": r.num_bytes_downloaded, "raw": len(r.content), "seconds": dt, "json": r.json() if "json" in r.headers.get(
+    return {"wire": r.num_bytes_downloaded, "raw": len(r.content), "seconds": dt,
+            "json": r.json() if "json" in r.headers.get(
         "content-type", "") else None}
 
 
@@ -191,11 +194,13 @@ async def view(client: httpx.AsyncClient, centre: tuple[float, float], zoom: flo
     calls = []
     for level, min_zoom in style.MIN_ZOOM.items():
         if z >= min_zoom:
-            params = {"level": level, "bbox": bbox, "zoom": z, "limit": PAGE_LIMIT, **({} if level == "building" else {"clip": 1})}
+            params = {"level": level, "bbox": bbox, "zoom": z, "limit": PAGE_LIMIT,
+                      **({} if level == "building" else {"clip": 1})}
             r = await _get(client, "/api/v1/areas", **params)
             calls.append((level, len(r["json"]["features"]), r, bool(r["json"].get("truncated"))))
     return {"page": page, "calls": calls, "zoom": z, "bbox": bbox,
-            "wire": page["wire"] + sum(c[2]["wire"] for c in calls), "raw": page["raw"] + sum(c[2]["raw"] for c in calls),
+            "wire": page["wire"] + sum(c[2]["wire"] for c in calls),
+            "raw": page["raw"] + sum(c[2]["raw"] for c in calls),
             "seconds": sum(c[2]["seconds"] for c in calls)}
 
 
@@ -235,13 +240,17 @@ def ms(xs) -> str:
 
 
 def show_view(title: str, v: dict, target_kb: float | None) -> None:
-    verdict = "" if target_kb is None else (" (target < %d KB: %s)" % (target_kb, "met" if v["wire"] / KB < target_kb else "MISSED"))
+    met = target_kb is not None and v["wire"] / KB < target_kb
+    verdict = "" if target_kb is None else (" (target < %d KB: %s)" % (target_kb, "met" if met else "MISSED"))
     print(f"  {title}: zoom {v['zoom']}, bbox {v['bbox']}")
-    print(f"    page /maps/city             {v['page']['wire'] / KB:8.1f} KB sent  {v['page']['raw'] / KB:8.1f} KB html")
+    print(f"    page /maps/city             {v['page']['wire'] / KB:8.1f} KB sent  "
+          f"{v['page']['raw'] / KB:8.1f} KB html")
     for level, n, r, trunc in v["calls"]:
-        print(f"    /api/v1/areas level={level:<9} {r['wire'] / KB:8.1f} KB sent  {r['raw'] / KB:8.1f} KB json  {n:6,} features"
+        print(f"    /api/v1/areas level={level:<9} {r['wire'] / KB:8.1f} KB sent  "
+              f"{r['raw'] / KB:8.1f} KB json  {n:6,} features"
               f"  {r['seconds'] * 1000:6.0f} ms{'  TRUNCATED' if trunc else ''}")
-    print(f"    total                       {v['wire'] / KB:8.1f} KB sent  {v['raw'] / KB:8.1f} KB uncompressed{verdict};"
+    print(f"    total                       {v['wire'] / KB:8.1f} KB sent  "
+          f"{v['raw'] / KB:8.1f} KB uncompressed{verdict};"
           f" server time for the data {v['seconds'] * 1000:.0f} ms")
 
 
@@ -260,8 +269,10 @@ def main() -> None:
         fp = asyncio.run(bench_floorplans(demo, args.runs))
         for kind in ("served", "standalone"):
             times, sizes, n = fp[kind]
-            verdict = "met" if max(times) < 0.3 else ("met at the median" if statistics.median(times) < 0.3 else "MISSED")
-            print(f"  {kind:<10} {n} communities x {args.runs}: {ms(times)}; {statistics.median(sizes) / KB:.0f} KB a plan"
+            verdict = ("met" if max(times) < 0.3
+                       else "met at the median" if statistics.median(times) < 0.3 else "MISSED")
+            print(f"  {kind:<10} {n} communities x {args.runs}: {ms(times)}; "
+                  f"{statistics.median(sizes) / KB:.0f} KB a plan"
                   f" (target < 300 ms: {verdict})")
         gather, build = fp["parts"]
         print(f"  of which reading the store {statistics.median(gather) * 1000:.1f} ms, building the page "

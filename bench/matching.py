@@ -194,7 +194,8 @@ async def _store_ranking(projects: list[Provider], wishes: list[Need], runs: int
                 prefixes=list(p.service_prefixes), period_start=p.period_start, period_end=p.period_end,
                 capacity=p.capacity_left, lon=p.lon, lat=p.lat) for p in projects], batch_size=500)
             ids = await Project.all().order_by("id").values_list("id", flat=True)
-            await ProjectArea.bulk_create([ProjectArea(project_id=i, prefix=pre) for i, p in zip(ids, projects, strict=True)
+            await ProjectArea.bulk_create([ProjectArea(project_id=i, prefix=pre) for i,
+                                           p in zip(ids, projects, strict=True)
                                            for pre in p.service_prefixes], batch_size=1000)
             await matches_for(wishes[0])  # warm up
             times = []

@@ -335,11 +335,14 @@ async def people(tree):
     await create_user("official", role="official", password=PASSWORD, areas=[t.district])
     await create_user("official2", role="official", password=PASSWORD, areas=[t.other_district])
     await create_user("instructor", role="instructor", password=PASSWORD, areas=[t.community], phone="13900000001")
-    await create_user("head", role="head", password=PASSWORD, areas=[t.community], phone="13900000002", supervisor="instructor")
+    await create_user("head", role="head", password=PASSWORD, areas=[t.community], phone="13900000002",
+                      supervisor="instructor")
     await create_user("head2", role="head", password=PASSWORD, areas=[t.community2], phone="13900000012")
-    await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid], phone="13900000003", supervisor="head",
+    await create_user("worker", role="worker", password=PASSWORD, areas=[t.grid], phone="13900000003",
+                      supervisor="head",
                       display_name="张网格")
-    await create_user("worker2", role="worker", password=PASSWORD, areas=[t.grid2], phone="13900000004", supervisor="head")
+    await create_user("worker2", role="worker", password=PASSWORD, areas=[t.grid2], phone="13900000004",
+                      supervisor="head")
     await create_user("leader", role="group_leader", password=PASSWORD, areas=[t.group], supervisor="worker")
     await create_user("bhead", role="building_head", password=PASSWORD, areas=[t.building], supervisor="leader")
     await create_user("resident", role="resident", password=PASSWORD, areas=[t.building], phone="13812341234")

@@ -33,7 +33,8 @@ def serve(db: str, workdir: Path, *, workers: int = 1, environ: dict | None = No
     log_path = workdir / f"serve-{port}.log"
     full_env = {"GRIDSVC_SECRET_KEY": "processes", **(os.environ if environ is None else environ), "GRIDSVC_DB_URL": db}
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+        proc = subprocess.Popen([sys.executable, "-m", "gridsvc.cli", "serve", "--host", "127.0.0.1", "--port",
+                                 str(port),
                                  "--db", db, "--workers", str(workers)], cwd=workdir, env=full_env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -46,7 +47,8 @@ def serve(db: str, workdir: Path, *, workers: int = 1, environ: dict | None = No
                         break
                 except httpx.TransportError:
                     pass
-                assert time.monotonic() < deadline, f"no /healthz after {STARTUP_SECONDS} s: {log_path.read_text()[-3000:]}"
+                assert time.monotonic() < deadline, (
+                    f"no /healthz after {STARTUP_SECONDS} s: {log_path.read_text()[-3000:]}")
                 time.sleep(0.2)
             yield base
         finally:

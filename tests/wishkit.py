@@ -121,7 +121,8 @@ def demand_start() -> datetime:
 def demand_body(where: str, **over) -> dict:
     start = demand_start()
     body = {"title": "重阳节敬老院陪伴", "area": where, "place": "川口社区日间照料中心",
-            "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
             "volunteers_needed": 5, "skills": ["陪伴聊天", "理发"], "category": "elderly_care"}
     body.update(over)
     return body

@@ -120,7 +120,8 @@ def _as_date(value: Any, field_: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _bad(field_, ErrorCode.BAD_DATE, f"{field_} 应为日期 YYYY-MM-DD", f"{field_} must be a date YYYY-MM-DD") from None
+        raise _bad(field_, ErrorCode.BAD_DATE, f"{field_} 应为日期 YYYY-MM-DD",
+                   f"{field_} must be a date YYYY-MM-DD") from None
 
 
 def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:
@@ -133,7 +134,8 @@ def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> Admission
              for k in ("department", "reason", "legal_basis")}
     item_code = unicodedata.normalize("NFKC", str(data.get("item_code") or "")).strip().upper()
     if not CODE_RE.match(item_code):
-        raise _bad("item_code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {item_code!r} 无效", f"invalid item code {item_code!r}")
+        raise _bad("item_code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {item_code!r} 无效",
+                   f"invalid item code {item_code!r}")
     funding = data.get("funding")
     if isinstance(funding, Funding):
         funding = {"amount": funding.amount, "source": funding.source}
@@ -150,7 +152,8 @@ def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> Admission
     start = _as_date(data.get("period_start"), "period_start")
     end = _as_date(data.get("period_end"), "period_end")
     if end < start:
-        raise _bad("period_end", ErrorCode.BAD_PERIOD, "准入期限的结束日期早于开始日期", "the period ends before it starts")
+        raise _bad("period_end", ErrorCode.BAD_PERIOD, "准入期限的结束日期早于开始日期",
+                   "the period ends before it starts")
     applied = data.get("applied_on")
     return AdmissionApplication(
         department=texts["department"], item_code=item_code, reason=texts["reason"],
@@ -172,7 +175,8 @@ def admission_act(app: AdmissionApplication, action: AdmissionAction | str, *, o
     if action is _A.REJECT and not reason:
         raise _bad("reason", ErrorCode.REASON_REQUIRED, "驳回须写明理由", "a rejection needs a reason")
     if action is _A.APPROVE and on > app.period_end:
-        raise _bad("on", ErrorCode.PERIOD_ENDED, "准入期限已过,不能再批准", "the period is over; it can no longer be approved")
+        raise _bad("on", ErrorCode.PERIOD_ENDED, "准入期限已过,不能再批准",
+                   "the period is over; it can no longer be approved")
     if action is _A.ACTIVATE and not app.period_start <= on <= app.period_end:
         raise _bad("on", ErrorCode.OUTSIDE_PERIOD, f"只能在准入期限 {app.period_start} 至 {app.period_end} 内启用",
                    f"activation only within the period {app.period_start}..{app.period_end}")

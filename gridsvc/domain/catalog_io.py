@@ -233,24 +233,24 @@ def numbered_items(rows: list[list[Any]]) -> tuple[list[tuple[int, ServiceItemDa
         cells = {columns[j]: _cell(v) for j, v in enumerate(row) if j in columns}
         if all(v == "" for v in cells.values()):
             continue
-        raw: dict[str, Any] = {_FIELD_BY_HEADER[h]: v for h, v in cells.items()}
+        fields: dict[str, Any] = {_FIELD_BY_HEADER[h]: v for h, v in cells.items()}
         row_problems: list[RowProblem] = []
         for f, parse in (("materials", parse_materials), ("venues", parse_venues)):
             try:
-                raw[f] = parse(str(raw.get(f, "")))
-            except ValueError as e:
-                row_problems.append(RowProblem(n, FIELD_LABELS[f], f"bad_{f[:-1]}", str(e)))
-                raw.pop(f, None)
+                fields[f] = parse(str(fields.get(f, "")))
+            except ValueError as exc:
+                row_problems.append(RowProblem(n, FIELD_LABELS[f], f"bad_{f[:-1]}", str(exc)))
+                fields.pop(f, None)
         seen_columns = {p.column for p in row_problems}
-        for e in item_errors(raw):
-            column = _column(e.details["field"])
+        for err in item_errors(fields):
+            column = _column(err.details["field"])
             if column not in seen_columns:
                 seen_columns.add(column)
-                row_problems.append(RowProblem(n, column, e.code, e.message))
+                row_problems.append(RowProblem(n, column, err.code, err.message))
         if row_problems:
             problems.extend(row_problems)
             continue
-        item = check_item(raw)
+        item = check_item(fields)
         if item.code in first_row_of:
             problems.append(RowProblem(n, FIELD_LABELS["code"], "duplicate_code",
                                        f"代码 {item.code} 与第 {first_row_of[item.code]} 行重复 (duplicate code)"))

@@ -38,7 +38,8 @@ class CompoundData:
 def _text(data: Mapping[str, Any], key: str, label: str, *, required: bool = False, max_len: int = 100) -> str:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label}应为文本", f"{key} must be text", code=ErrorCode.BAD_TYPE, details={"field": key})
+        raise ValidationError(f"{label}应为文本", f"{key} must be text", code=ErrorCode.BAD_TYPE,
+                              details={"field": key})
     value = unicodedata.normalize("NFKC", value or "").strip()
     if required and not value:
         raise ValidationError(f"须写明{label}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})

@@ -45,13 +45,15 @@ class ErrorCode(StrEnum):
     BAD_CREDENTIALS = "bad_credentials", 401, "用户名或密码错误", "wrong username or password"
     WRONG_PASSWORD = "wrong_password", 403, "原密码不正确", "the old password is wrong"
     FORBIDDEN = "forbidden", 403, "您无权进行此操作", "you are not allowed to do this"
-    CSRF_FAILED = "csrf_failed", 403, "表单已过期或来源不明,请刷新页面后重试", "the form expired or came from elsewhere; reload and retry"
+    CSRF_FAILED = ("csrf_failed", 403, "表单已过期或来源不明,请刷新页面后重试",
+                   "the form expired or came from elsewhere; reload and retry")
     NO_ORG = "no_org", 403, "您尚未加入社会组织", "you do not belong to an organisation"
     NOT_YOUR_ORG = "not_your_org", 403, "只能为本组织办理", "only for your own organisation"
     OWN_APPLICATION = "own_application", 403, "不能审批自己提交的申请", "nobody decides their own application"
     WRONG_ACTOR = "wrong_actor", 403, "您不能执行此操作", "this step is not yours to take"
     WRONG_ROLE = "wrong_role", 403, "您的角色不能执行此操作", "your role cannot do this"
-    WRONG_APPROVAL_LEVEL = "wrong_approval_level", 403, "该准入申请应由部门所在层级的领导小组审批", "the leading group of the department's level decides this application"
+    WRONG_APPROVAL_LEVEL = ("wrong_approval_level", 403, "该准入申请应由部门所在层级的领导小组审批",
+                            "the leading group of the department's level decides this application")
     NO_ACTOR = "no_actor", 403, "没有操作人,不能执行", "no actor: the store does not act unauthorised"
 
     # -- 404: not there
@@ -79,8 +81,10 @@ class ErrorCode(StrEnum):
     # -- 409: the state or someone else's change stands in the way
     CONFLICT = "conflict", 409, "数据冲突,请刷新后重试", "conflicting change; reload and retry"
     STALE = "stale", 409, "已被他人修改或处理,请刷新后重试", "changed by someone else meanwhile; reload and retry"
-    ADMITTED_WORK = "admitted_work", 409, "该事项已准入,不能作为未准入事项拒绝", "the work was admitted; it cannot be refused as unadmitted"
-    BUILDING_IN_OTHER_COMPOUND = "building_in_other_compound", 409, "楼栋已属于其他小区", "the building belongs to another compound"
+    ADMITTED_WORK = ("admitted_work", 409, "该事项已准入,不能作为未准入事项拒绝",
+                     "the work was admitted; it cannot be refused as unadmitted")
+    BUILDING_IN_OTHER_COMPOUND = ("building_in_other_compound", 409, "楼栋已属于其他小区",
+                                  "the building belongs to another compound")
     BUSY = "busy", 409, "系统繁忙,请重试", "busy; try again"
     OWN_ACCOUNT = "own_account", 409, "不能停用自己的账号", "you cannot deactivate your own account"
     ALREADY_ACTIVE = "already_active", 409, "账号已启用", "the account is already active"
@@ -120,15 +124,21 @@ class ErrorCode(StrEnum):
     BAD_DIGEST = "bad_digest", 422, "文件摘要应为 SHA-256", "the document digest must be a SHA-256"
     BAD_HOUSEHOLDS = "bad_households", 422, "户数无效", "invalid number of households"
     BAD_KIND = "bad_kind", 422, "类型无效", "invalid kind"
-    BUILDING_NOT_IN_COMMUNITY = "building_not_in_community", 422, "楼栋不在该社区内", "the building is not in the community"
-    BUILDING_OUTSIDE_COMPOUND = "building_outside_compound", 422, "楼栋不在小区范围内", "the building lies outside the compound"
-    CERTIFICATE_NOT_ISSUED = "certificate_not_issued", 422, "社区不再出具该证明", "communities no longer issue this certificate"
-    NOT_ON_SEAL_LIST = "not_on_seal_list", 422, "该事项不在社区印章使用清单上", "the item is not on the community seal list"
+    BUILDING_NOT_IN_COMMUNITY = ("building_not_in_community", 422, "楼栋不在该社区内",
+                                 "the building is not in the community")
+    BUILDING_OUTSIDE_COMPOUND = ("building_outside_compound", 422, "楼栋不在小区范围内",
+                                 "the building lies outside the compound")
+    CERTIFICATE_NOT_ISSUED = ("certificate_not_issued", 422, "社区不再出具该证明",
+                              "communities no longer issue this certificate")
+    NOT_ON_SEAL_LIST = ("not_on_seal_list", 422, "该事项不在社区印章使用清单上",
+                        "the item is not on the community seal list")
     UNKNOWN_ORG_TYPE = "unknown_org_type", 422, "未知的组织类型", "unknown organisation type"
     WRONG_LIST = "wrong_list", 422, "事项不属于该清单", "the item does not belong to this list"
-    WRONG_ORGANIC_LAW = "wrong_organic_law", 422, "依法履职事项应引用本组织适用的组织法", "a duty item cites the organic law of its committee"
+    WRONG_ORGANIC_LAW = ("wrong_organic_law", 422, "依法履职事项应引用本组织适用的组织法",
+                         "a duty item cites the organic law of its committee")
     INVALID_BODY = "invalid_body", 422, "请求内容不符合要求", "the body does not match the operation's schema"
-    BAD_CHARACTERS = "bad_characters", 422, "含有控制字符或不可见字符", "control or invisible characters are not allowed"
+    BAD_CHARACTERS = ("bad_characters", 422, "含有控制字符或不可见字符",
+                      "control or invisible characters are not allowed")
     BAD_LABEL = "bad_label", 422, "令牌名称无效", "invalid token label"
     BAD_TYPE = "bad_type", 422, "字段类型不对", "a field has the wrong type"
     BAD_FIELD = "bad_field", 422, "字段的值无效", "a field is invalid"
@@ -153,10 +163,12 @@ class ErrorCode(StrEnum):
     BAD_AREA = "bad_area", 422, "区域无效", "invalid area"
     BAD_AREAS = "bad_areas", 422, "区域列表无效", "invalid list of areas"
     AREAS_REJECTED = "areas_rejected", 422, "区域未通过检查,未保存任何数据", "areas rejected; nothing was stored"
-    CHILDREN_OUTSIDE = "children_outside", 422, "下级区域会落在新边界外", "sub-areas would fall outside the new boundary"
+    CHILDREN_OUTSIDE = ("children_outside", 422, "下级区域会落在新边界外",
+                        "sub-areas would fall outside the new boundary")
     BAD_GEOJSON = "bad_geojson", 422, "GeoJSON 无效", "invalid GeoJSON"
     BAD_GEOMETRY = "bad_geometry", 422, "几何对象无效", "invalid geometry"
-    COMPOUND_REJECTED = "compound_rejected", 422, "小区边界不符合几何规则", "the compound's boundary breaks a geometry rule"
+    COMPOUND_REJECTED = ("compound_rejected", 422, "小区边界不符合几何规则",
+                         "the compound's boundary breaks a geometry rule")
     BAD_PROPERTIES = "bad_properties", 422, "properties 应为对象", "properties must be an object"
     BAD_COORDINATES = "bad_coordinates", 422, "坐标超出范围", "coordinates out of range"
     BAD_POSITION = "bad_position", 422, "位置无效", "invalid position"
@@ -170,7 +182,8 @@ class ErrorCode(StrEnum):
     BAD_ZONE = "bad_zone", 422, "功能区定义有误", "invalid zone"
     BAD_YEAR = "bad_year", 422, "年份无效", "invalid year"
     UNKNOWN_ROLE = "unknown_role", 422, "未知角色", "unknown role"
-    BAD_ASSIGNMENT_LEVEL = "bad_assignment_level", 422, "该角色不能分配到此层级", "the role cannot be assigned at this level"
+    BAD_ASSIGNMENT_LEVEL = ("bad_assignment_level", 422, "该角色不能分配到此层级",
+                            "the role cannot be assigned at this level")
     BAD_SUPERVISOR = "bad_supervisor", 422, "上级无效", "invalid supervisor"
     SUPERVISOR_ELSEWHERE = "supervisor_elsewhere", 422, "上级不在同一社区", "the supervisor is in another community"
     BAD_USERNAME = "bad_username", 422, "用户名无效", "invalid username"
@@ -241,7 +254,8 @@ class ErrorCode(StrEnum):
     BAD_FEE = "bad_fee", 422, "收费无效", "invalid fee"
     BAD_TIME_LIMIT = "bad_time_limit", 422, "办理时限无效", "invalid time limit"
     BAD_KEYWORD = "bad_keyword", 422, "关键词无效", "invalid keyword"
-    PUBLISH_BEFORE_CURRENT = "publish_before_current", 422, "发布日期早于现行版本", "published before the current version"
+    PUBLISH_BEFORE_CURRENT = ("publish_before_current", 422, "发布日期早于现行版本",
+                              "published before the current version")
     REVOKE_BEFORE_PUBLISH = "revoke_before_publish", 422, "撤销日期早于发布日期", "revoked before it was published"
     ADMISSION_AREAS = "admission_areas", 422, "准入事项的区域由准入批准决定", "an admission decides the areas"
     NOT_ADMISSIBLE = "not_admissible", 422, "该清单的事项不能准入", "items of this list cannot be admitted"

@@ -110,8 +110,10 @@ def _top_level(obj: Any) -> tuple[list[tuple[str, Any]], str]:
         features = obj.get("features")
         if not isinstance(features, list):
             raise _bad(
-                f"FeatureCollection 的 features 应为数组,实际为 {_type_name(features) if 'features' in obj else '缺失'}",
-                f"a FeatureCollection's features must be an array, got {_type_name(features) if 'features' in obj else 'nothing'}",
+                f"FeatureCollection 的 features 应为数组,"
+                f"实际为 {_type_name(features) if 'features' in obj else '缺失'}",
+                f"a FeatureCollection's features must be an array, "
+                f"got {_type_name(features) if 'features' in obj else 'nothing'}",
                 place="features",
             )
         return [(f"features[{i}]", f) for i, f in enumerate(features)], kind
@@ -133,14 +135,17 @@ def _structure_errors(path: str, f: Any) -> list[tuple[str, str, str]]:
         return [(path, f"应为对象,实际为 {_type_name(f)}", f"must be an object, got {_type_name(f)}")]
     errs = []
     if f.get("type") != "Feature":
-        errs.append((f"{path}.type", f'应为 "Feature",实际为 {f.get("type")!r}', f'must be "Feature", got {f.get("type")!r}'))
+        errs.append((f"{path}.type", f'应为 "Feature",实际为 {f.get("type")!r}',
+                     f'must be "Feature", got {f.get("type")!r}'))
     if "geometry" not in f:
         errs.append((f"{path}.geometry", "缺失(无几何时应写 null)", "is missing (write null for no geometry)"))
     elif f["geometry"] is not None and not isinstance(f["geometry"], dict):
-        errs.append((f"{path}.geometry", f"应为对象或 null,实际为 {_type_name(f['geometry'])}", f"must be an object or null, got {_type_name(f['geometry'])}"))
+        errs.append((f"{path}.geometry", f"应为对象或 null,实际为 {_type_name(f['geometry'])}",
+                     f"must be an object or null, got {_type_name(f['geometry'])}"))
     props = f.get("properties")
     if props is not None and not isinstance(props, dict):
-        errs.append((f"{path}.properties", f"应为对象或 null,实际为 {_type_name(props)}", f"must be an object or null, got {_type_name(props)}"))
+        errs.append((f"{path}.properties", f"应为对象或 null,实际为 {_type_name(props)}",
+                     f"must be an object or null, got {_type_name(props)}"))
     return errs
 
 
@@ -151,7 +156,8 @@ def _is_number(v: Any) -> bool:
 def _position_problem(pos: Any, path: str) -> tuple[str, str] | None:
     if not isinstance(pos, list) or not 2 <= len(pos) <= 3 or not all(_is_number(v) for v in pos):
         shown = json.dumps(pos, ensure_ascii=False)[:60]
-        return f"{path} 应为 [经度, 纬度] 数字坐标,实际为 {shown}", f"{path} must be a [lon, lat] position of numbers, got {shown}"
+        return (f"{path} 应为 [经度, 纬度] 数字坐标,实际为 {shown}",
+                f"{path} must be a [lon, lat] position of numbers, got {shown}")
     return None
 
 

@@ -103,7 +103,8 @@ def check_code(code: str, level: str, parent_code: str | None = None, parent_lev
             code=ErrorCode.BAD_CODE,
             details={"code": code, "level": level},
         )
-    own = code[PREFIX_DIGITS[parent_level(level)] if parent_level(level) else 0 : PREFIX_DIGITS[level]]
+    parent = parent_level(level)
+    own = code[PREFIX_DIGITS[parent] if parent else 0 : PREFIX_DIGITS[level]]
     if level not in ("city", "district") and set(own) == {"0"}:
         raise ValidationError(
             f"{LEVEL_NAMES_ZH[level]}代码 {code} 的本级编号不能为全 0",

@@ -311,7 +311,7 @@ def check_registration(status: str, credit_code: str | None) -> str | None:
 ORG_NAME_MAX = 100
 
 
-def check_org_name(name: str) -> str:
+def check_org_name(name: object) -> str:
     """Strip and bound an organisation's name (2-100 characters)."""
     norm = (name or "").strip() if isinstance(name, str) else ""
     if not 2 <= len(norm) <= ORG_NAME_MAX:

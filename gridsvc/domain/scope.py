@@ -148,6 +148,14 @@ class Principal:
     def tier(self) -> int | None:
         return TIER_NUMBER.get(self.role or "")
 
+    @property
+    def account_id(self) -> int:
+        """The id of the signed-in account, for what only an account has (its inbox, its home).
+        Anonymous visitors and the system principal (CLI, sweeps) have none."""
+        if self.user_id is None:
+            raise Unauthenticated("请先登录", "login required")
+        return self.user_id
+
 
 ANONYMOUS = Principal()
 # the system itself (CLI commands, the demo loader, scheduled sweeps): reaches everywhere. Its

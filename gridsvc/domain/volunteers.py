@@ -86,9 +86,8 @@ def check_hours(
 ) -> float:
     """Hours of service in one record: 0 < h <= 24, at most two decimals (``bad_hours``); when
     the demand's window is given, no more than its length (``hours_exceed_window``)."""
-    ok = not isinstance(hours, bool) and isinstance(hours, (int, float, Decimal))
-    h = float(hours) if ok else math.nan  # type: ignore[arg-type]
-    if not ok or not math.isfinite(h) or not 0 < h <= HOURS_MAX_PER_RECORD or round(h, 2) != h:
+    h = float(hours) if isinstance(hours, (int, float, Decimal)) and not isinstance(hours, bool) else math.nan
+    if not math.isfinite(h) or not 0 < h <= HOURS_MAX_PER_RECORD or round(h, 2) != h:
         raise ValidationError(
             f"服务时长应大于 0 且不超过 {HOURS_MAX_PER_RECORD} 小时(最多两位小数)",
             f"service hours are more than 0 and at most {HOURS_MAX_PER_RECORD} (two decimals at most)",
@@ -133,7 +132,8 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
     seen: set[str] = set()
     for s in skills:
         if not isinstance(s, str):
-            raise ValidationError("技能应为文本", "skills are text", code=ErrorCode.BAD_SKILLS, details={"skill": repr(s)})
+            raise ValidationError("技能应为文本", "skills are text", code=ErrorCode.BAD_SKILLS,
+                                  details={"skill": repr(s)})
         s = " ".join(s.split())
         if not s or s.casefold() in seen:
             continue
@@ -153,10 +153,10 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def check_demand(
-    title: str,
+    title: object,  # as posted: anything but a string is a bad title
     starts_at: datetime,
     ends_at: datetime,
-    volunteers_needed: int,
+    volunteers_needed: object,  # as posted: checked to be a whole number below
     skills: Iterable[str] | None = (),
     *,
     now: datetime | None = None,

@@ -51,6 +51,8 @@ def install(env: Environment) -> None:
     """`_()`, `gettext()` and `ngettext()` in templates, looked up per render (newstyle: the
     template's `_("…%(n)s", n=…)` formats after translating and escapes its arguments)."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
+    # the i18n extension adds install_gettext_callables to the Environment at run time
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext)
     env.globals["html_lang"] = lambda: HTML_LANG[message_language.get()]
     env.globals["language"] = lambda: message_language.get()

@@ -17,5 +17,6 @@ from .choropleth import register_indicator, unregister_indicator
 from .feature_layers import register_feature_layers
 from .layers import register_layer, registered_layers, unregister_layer
 
-__all__ = ["register_feature_layers", "register_indicator", "unregister_indicator", "register_layer", "registered_layers",
+__all__ = ["register_feature_layers", "register_indicator", "unregister_indicator", "register_layer",
+           "registered_layers",
            "unregister_layer"]

@@ -86,7 +86,8 @@ def _parse(name: str, data: dict) -> Basemap:
             if not all(p in t.url for p in ("{x}", "{y}", "{z}")):
                 raise ValueError(f"tile URL without {{x}} {{y}} {{z}}: {t.url}")
         bm = Basemap(
-            name=str(data["name"]), title_zh=str(data["title_zh"]), title_en=str(data.get("title_en") or data["title_zh"]),
+            name=str(data["name"]), title_zh=str(data["title_zh"]),
+            title_en=str(data.get("title_en") or data["title_zh"]),
             crs=crs_mod.check_crs(str(data.get("crs") or "wgs84")), max_zoom=int(data.get("max_zoom") or 18),
             attribution=str(data.get("attribution") or ""), layers=layers, key_setting=data.get("key_setting") or None,
             key_env=data.get("key_env") or None, background=str(data.get("background") or "#ffffff"),

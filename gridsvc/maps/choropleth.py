@@ -92,7 +92,8 @@ def get_indicator(name: str) -> Indicator:
 def check_level(ind: Indicator, level: str) -> str:
     if level not in LEVELS or level not in ind.levels:
         raise ValidationError(f"指标 {ind.name_zh} 不适用于层级 {level}",
-                              f"the indicator {ind.name} is not available for level {level!r}; use one of {', '.join(ind.levels)}",
+                              f"the indicator {ind.name} is not available for level {level!r}; "
+                              f"use one of {', '.join(ind.levels)}",
                               code=ErrorCode.BAD_LEVEL, details={"level": level, "levels": list(ind.levels)})
     return level
 
@@ -109,7 +110,8 @@ async def _population(rows: Rows) -> dict[str, float | None]:
 
 
 async def _density(rows: Rows) -> dict[str, float | None]:
-    return {r["code"]: (r["households"] / (r["area_m2"] / 1e6)) if r["households"] is not None and r["area_m2"] else None
+    return {r["code"]: (r["households"] / (r["area_m2"] / 1e6))
+            if r["households"] is not None and r["area_m2"] else None
             for r in rows}
 
 
@@ -136,7 +138,8 @@ async def _staff_coverage(rows: Rows) -> dict[str, float | None]:
     return {code: (have.get(p, 0) / total[p]) if total.get(p) else None for code, p in prefixes.items()}
 
 
-register_indicator("households", "户数", "Households", _households, unit_zh="户", unit_en="households", palette="YlOrRd")
+register_indicator("households", "户数", "Households", _households, unit_zh="户", unit_en="households",
+                   palette="YlOrRd")
 register_indicator("population", "人口", "Population", _population, unit_zh="人", unit_en="people", palette="Purples")
 register_indicator("density", "户数密度", "Household density", _density, unit_zh="户/km²", unit_en="households/km²",
                    kind="rate", palette="Blues")
@@ -154,7 +157,7 @@ async def figure_rows(level: str, prefix: str = "") -> Rows:
 
 async def values_for(ind: Indicator, rows: Rows) -> dict[str, float | None]:
     vals = await ind.compute(rows) if rows else {}
-    return {r["code"]: (float(vals[r["code"]]) if vals.get(r["code"]) is not None else None) for r in rows}
+    return {r["code"]: (float(v) if (v := vals.get(r["code"])) is not None else None) for r in rows}
 
 
 def legend(ind: Indicator, level: str, values: dict[str, float | None]) -> dict:

@@ -42,7 +42,8 @@ async def _extent() -> tuple[tuple[float, float, float, float] | None, list[dict
             max(t["maxy"] for t in tops)), tops
 
 
-async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: str | None = None, level: str | None = None,
+async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: str | None = None,
+                         level: str | None = None,
                          notice: str | None = None) -> MapPage:
     """`code` None: the whole city (every top-level area)."""
     crs = render.overlay_crs(basemap)
@@ -54,7 +55,8 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
         title_zh = ("、".join(t["name"] for t in tops[:3]) or "城市") + "地图"
         title_en = "City map"
         levels = list(LEVELS)
-        sub = f"{len(tops)} 个顶级区域 top-level areas" if len(tops) > 1 else "市、区县、街道;放大后显示社区、网格和楼栋 (zoom in for communities, grids, buildings)"
+        sub = (f"{len(tops)} 个顶级区域 top-level areas" if len(tops) > 1
+               else "市、区县、街道;放大后显示社区、网格和楼栋 (zoom in for communities, grids, buildings)")
     else:
         area = await get_area(code)
         area_level = area.level
@@ -62,7 +64,8 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
         zoom = render.fit_zoom(bounds) + 1
         props = {"code": area.code, "name": area.name, "level": area.level, "households": area.households,
                  "population": area.population, "area_m2": round(area.area_m2 or 0, 1)}
-        inline = [scope_spec([render.feature(geom_of(area), props, zoom=zoom, crs=crs)], name_zh=area.name, name_en=area.level)]
+        inline = [scope_spec([render.feature(geom_of(area), props, zoom=zoom, crs=crs)], name_zh=area.name,
+                             name_en=area.level)]
         inline[0]["style"] = {"color": "#222", "weight": 3, "fill": False}
         scope = [area.code]
         levels = list(LEVELS[LEVEL_INDEX[area.level] + 1:])
@@ -71,13 +74,15 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
     layers = []
     coloured = choropleth_level(area_level, level, ind) if ind else None
     for lv in levels:
-        if lv == coloured:
+        if ind and lv == coloured:
             fit = render.fit_zoom(bounds) if bounds else 10
-            layers.append(area_layer(lv, under=scope, by=ind.name, min_zoom=max(0, min(style.MIN_ZOOM[lv], max(fit, style.MIN_ZOOM[lv] - 3)))))
+            layers.append(area_layer(lv, under=scope, by=ind.name,
+                                     min_zoom=max(0, min(style.MIN_ZOOM[lv], max(fit, style.MIN_ZOOM[lv] - 3)))))
         else:
             layers.append(area_layer(lv, under=scope))
-    parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=inline, layers=layers, scope=scope)
-    if ind:
+    parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=inline, layers=layers,
+                                 scope=scope)
+    if ind and coloured:
         title_zh = f"{title_zh} · {LEVEL_NAMES_ZH[coloured]}{ind.name_zh}"
         title_en = f"{title_en} · {ind.name_en} by {coloured}"
     links = []
@@ -90,4 +95,5 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
     return MapPage(title_zh=title_zh, title_en=title_en, subtitle=sub, basemap=basemap, parts=parts, config=config,
                    assets=render.asset_tags(inline=False), notice=notice, links=links,
                    basemap_choices=[b for b in all_basemaps().values() if b.available(settings)],
-                   summary={"levels": [x["id"] for x in layers], "coloured": coloured, "by": by, "area_level": area_level})
+                   summary={"levels": [x["id"] for x in layers], "coloured": coloured, "by": by,
+                            "area_level": area_level})

@@ -74,13 +74,15 @@ class FloorPlanData:
     def totals(self) -> dict:
         hh = [g.households for g in self.grids if g.households is not None]
         staffed = sum(1 for g in self.grids if g.workers)
-        return {"grids": len(self.grids), "households": sum(hh) if hh else None, "households_missing": len(self.grids) - len(hh),
+        return {"grids": len(self.grids), "households": sum(hh) if hh else None,
+                "households_missing": len(self.grids) - len(hh),
                 "area_km2": f"{sum(g.area_m2 for g in self.grids) / 1e6:.2f}", "staffed": staffed}
 
 
 def _card(row: dict) -> dict:
     role = row["user__role"]
-    return {"name": row["user__display_name"] or row["user__username"], "role": role, "role_zh": ROLE_NAMES_ZH.get(role, role),
+    return {"name": row["user__display_name"] or row["user__username"], "role": role,
+            "role_zh": ROLE_NAMES_ZH.get(role, role),
             "tier": {"instructor": 1, "head": 2, "worker": 3}.get(role), "phone": row["user__phone"] or ""}
 
 
@@ -148,10 +150,12 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
 
     comm_props = {"code": fp.code, "name": fp.name, "level": "community", "households": fp.households,
                   "population": fp.population, "area_m2": round(fp.area_m2, 1), "staff": fp.community_staff}
-    community_fc = {"type": "FeatureCollection", "features": [render.feature(fp.geometry, comm_props, zoom=zoom, crs=crs)]}
+    community_fc = {"type": "FeatureCollection",
+                    "features": [render.feature(fp.geometry, comm_props, zoom=zoom, crs=crs)]}
     grid_feats, labels = [], []
     for g in fp.grids:
-        props = {"code": g.code, "name": g.name, "level": "grid", "households": g.households, "population": g.population,
+        props = {"code": g.code, "name": g.name, "level": "grid", "households": g.households,
+                 "population": g.population,
                  "area_m2": round(g.area_m2, 1), "color": g.colour, "staff": g.workers}
         grid_feats.append(render.feature(g.geometry, props, zoom=zoom, crs=crs))
         lp = style.label_point(g.geometry)
@@ -168,20 +172,24 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
     popup = JsCode("function (f, layer) { GridMap.bindArea(f, layer, {tooltip: true}); }")
     if grid_feats:
         folium.GeoJson({"type": "FeatureCollection", "features": grid_feats}, name="网格 Grids",
-                       style_function=_grid_style if not tiles else _grid_style_on_tiles, on_each_feature=popup).add_to(m)
+                       style_function=_grid_style if not tiles else _grid_style_on_tiles,
+                       on_each_feature=popup).add_to(m)
     folium.GeoJson(community_fc, name="社区边界 Community boundary",
                    style_function=lambda f: {"color": "#111", "weight": 3.5, "fill": False},
                    on_each_feature=popup if not grid_feats else None).add_to(m)
     if bld_feats:
         folium.GeoJson({"type": "FeatureCollection", "features": bld_feats}, name="楼栋 Buildings",
                        marker=folium.CircleMarker(radius=2.5),
-                       style_function=lambda f: {"color": "#37474f", "weight": 1, "fillColor": "#37474f", "fillOpacity": 0.9,
+                       style_function=lambda f: {"color": "#37474f", "weight": 1, "fillColor": "#37474f",
+                                                 "fillOpacity": 0.9,
                                                  "fill": True},
-                       on_each_feature=JsCode("function (f, layer) { GridMap.bindArea(f, layer, {staff: false}); }")).add_to(m)
+                       on_each_feature=JsCode("function (f, layer) { GridMap.bindArea(f, layer, {staff: false}); }"),
+                       ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     parts = render.parts(m)
 
-    config = {"bounds": [[b[1], b[0]], [b[3], b[2]]], "labels": labels, "blank": not tiles, "background": basemap.background}
+    config = {"bounds": [[b[1], b[0]], [b[3], b[2]]], "labels": labels, "blank": not tiles,
+              "background": basemap.background}
     chain = [a for a in fp.chain if a["level"] in ("district", "street")]
     return render.env.get_template("maps/floorplan.html").render(
         fp=fp, chain=chain, totals=fp.totals, basemap=basemap, basemaps=_basemap_choices(settings) if served else [],

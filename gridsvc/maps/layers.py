@@ -73,14 +73,17 @@ def register_layer(name_zh: str, name_en: str, url: str, *, key: str | None = No
     """Add (or replace, by key) a toggleable layer of "my area"."""
     key = key or re.sub(r"[^a-z0-9]+", "-", name_en.lower()).strip("-")
     if not key or not name_zh or not name_en:
-        raise ValidationError("图层需要中英文名称", "a layer needs a Chinese and an English name", code=ErrorCode.BAD_LAYER)
+        raise ValidationError("图层需要中英文名称", "a layer needs a Chinese and an English name",
+                              code=ErrorCode.BAD_LAYER)
     if not url.startswith("/") or url.startswith("//"):
         # same origin only: a map must not send the user's requests (or cookie) elsewhere
-        raise ValidationError(f"图层 {key} 的地址应为本站路径(以 / 开头)", f"layer {key}: the URL must be a path on this site",
+        raise ValidationError(f"图层 {key} 的地址应为本站路径(以 / 开头)",
+                              f"layer {key}: the URL must be a path on this site",
                               code=ErrorCode.BAD_LAYER, details={"url": url})
     unknown = set(_PLACEHOLDER.findall(url)) - _ALLOWED
     if unknown:
-        raise ValidationError(f"图层 {key} 的地址含未知占位符 {sorted(unknown)}", f"layer {key}: unknown placeholders {sorted(unknown)}",
+        raise ValidationError(f"图层 {key} 的地址含未知占位符 {sorted(unknown)}",
+                              f"layer {key}: unknown placeholders {sorted(unknown)}",
                               code=ErrorCode.BAD_LAYER, details={"allowed": sorted(_ALLOWED)})
     layer = MapLayer(key, name_zh, name_en, url, int(min_zoom), bool(show), dict(style or {}), title_field,
                      tuple((str(a), str(b)) for a, b in fields), link_field, tuple(roles) if roles else None)

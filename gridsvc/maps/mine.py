@@ -27,7 +27,8 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
     bounds = None
     features = []
     if areas:
-        bounds = (min(a.minx for a in areas), min(a.miny for a in areas), max(a.maxx for a in areas), max(a.maxy for a in areas))
+        bounds = (min(a.minx for a in areas), min(a.miny for a in areas), max(a.maxx for a in areas),
+                  max(a.maxy for a in areas))
         zoom = render.fit_zoom(bounds, 420, 720) + 2
         for a in areas:
             props = {"code": a.code, "name": a.name, "level": a.level, "households": a.households,
@@ -39,7 +40,8 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
         under = [a.code for a in areas if LEVEL_INDEX[a.level] < LEVEL_INDEX[level]]
         layers.append(area_layer(level, under=under))
     layers += [external_layer(x) for x in registered_layers(role=principal.role, crs=crs)]
-    parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=[scope_spec(features)] if features else [],
+    parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds,
+                                 inline=[scope_spec(features)] if features else [],
                                  layers=layers, scope=codes)
 
     role_zh = ROLE_NAMES_ZH.get(principal.role or "", principal.role or "")
@@ -58,7 +60,8 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
             f"尚未分配区域{'(应分配到' + LEVEL_NAMES_ZH[expected] + ')' if expected else ''},请联系上级 "
             "(no area is assigned to you yet; ask your supervisor)")
     return MapPage(
-        title_zh="我的网格地图", title_en="My area", subtitle=f"{principal.display_name} · {role_zh} · {names}".rstrip(" ·"),
+        title_zh="我的网格地图", title_en="My area",
+        subtitle=f"{principal.display_name} · {role_zh} · {names}".rstrip(" ·"),
         basemap=basemap, parts=parts, config=config, assets=render.asset_tags(inline=False), notice=notice, links=links,
         basemap_choices=[b for b in all_basemaps().values() if b.available(settings)],
         summary={"scope": codes, "levels": [x["id"] for x in layers]},

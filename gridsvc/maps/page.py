@@ -59,7 +59,8 @@ def area_layer(level: str, *, under: list[str] | None = None, min_zoom: int | No
     """A level loaded by viewport (kind "area"), or coloured by an indicator (kind "choropleth")."""
     return {
         "id": level, "kind": "choropleth" if by else "area", "level": level, "by": by,
-        "name_zh": LEVEL_NAMES_ZH[level] + ("(着色)" if by else ""), "name_en": LEVEL_NAMES_EN[level] + (" (coloured)" if by else ""),
+        "name_zh": LEVEL_NAMES_ZH[level] + ("(着色)" if by else ""),
+        "name_en": LEVEL_NAMES_EN[level] + (" (coloured)" if by else ""),
         "minZoom": style.MIN_ZOOM[level] if min_zoom is None else min_zoom, "labelZoom": style.LABEL_ZOOM[level],
         "label": True, "label_fields": ["name", "code"] if level == "grid" else ["name"],
         "style": style.LEVEL_STYLE[level], "show": show, "under": list(under or []), "points": level == "building",

@@ -15,10 +15,11 @@ import base64
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import folium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -80,14 +81,15 @@ def asset_tags(*, inline: bool) -> Markup:
 def safe_json(obj: Any) -> str:
     """JSON for a <script> element: <, > and & escaped so no text can close the element."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 # --------------------------------------------------------------------------- folium
 
 
 def new_map(basemap: Basemap, settings, *, bounds: tuple[float, float, float, float] | None = None,
-            alternatives: list[Basemap] = (), **options) -> folium.Map:
+            alternatives: Sequence[Basemap] = (), **options) -> folium.Map:
     """A folium map showing `basemap` (and, in its layer switcher, `alternatives` of the same
     coordinate system). `bounds` (minlon, minlat, maxlon, maxlat) already in that system."""
     center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2] if bounds else [35.0, 109.0]
@@ -104,7 +106,8 @@ def new_map(basemap: Basemap, settings, *, bounds: tuple[float, float, float, fl
         # a base layer is a group: Tianditu is a picture layer plus a label layer
         group = folium.FeatureGroup(name=bm.title, overlay=False, control=switcher, show=bm is basemap)
         for t in bm.tiles(settings):
-            folium.TileLayer(tiles=t.url, attr=bm.attribution, name=bm.title, max_zoom=bm.max_zoom, max_native_zoom=bm.max_zoom,
+            folium.TileLayer(tiles=t.url, attr=bm.attribution, name=bm.title, max_zoom=bm.max_zoom,
+                             max_native_zoom=bm.max_zoom,
                              subdomains=t.subdomains or "abc", overlay=False, control=False).add_to(group)
         group.add_to(m)
     return m
@@ -124,7 +127,7 @@ class MapParts:
 
 
 def parts(m: folium.Map) -> MapParts:
-    fig = m.get_root()
+    fig = cast(folium.Figure, m.get_root())  # a Map's root is the Figure it was created in
     for child in fig._children.values():
         child.render()
     for name in list(fig.header._children):

@@ -81,15 +81,15 @@ def assign_colours(geoms: Sequence, palette: Sequence[str] = GRID_PALETTE) -> li
     adj = neighbours(geoms)
     n = len(adj)
     order = sorted(range(n), key=lambda i: (-len(adj[i]), i))
-    chosen: list[int | None] = [None] * n
+    chosen = [-1] * n  # -1: not coloured yet
     used = [0] * len(palette)
     for i in order:
-        taken = {chosen[j] for j in adj[i] if chosen[j] is not None}
+        taken = {chosen[j] for j in adj[i] if chosen[j] >= 0}
         free = [c for c in range(len(palette)) if c not in taken] or list(range(len(palette)))
         c = min(free, key=lambda k: (used[k], k))
         chosen[i] = c
         used[c] += 1
-    return [palette[c] for c in chosen]  # type: ignore[index]
+    return [palette[c] for c in chosen]
 
 
 def label_point(geom) -> tuple[float, float] | None:

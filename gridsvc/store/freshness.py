@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class _PgWatcher:
     def __init__(self, dsn: str, channel: str):
         self.dsn = dsn
         self.channel = channel
-        self.conn = None
+        self.conn: Any = None  # an asyncpg connection; asyncpg ships no types
         self.flag = True
 
     async def start(self) -> None:

@@ -74,7 +74,8 @@ def parse_json(raw: bytes) -> Any:
         data = json.loads(raw, parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         where = f"第 {e.lineno} 行第 {e.colno} 列" if isinstance(e, json.JSONDecodeError) else ""
-        raise BadRequest(f"请求体不是有效的 JSON {where}", f"the body is not valid JSON: {e}", code=ErrorCode.BAD_JSON) from e
+        raise BadRequest(f"请求体不是有效的 JSON {where}", f"the body is not valid JSON: {e}",
+                         code=ErrorCode.BAD_JSON) from e
     if _SURROGATE_ESCAPE.search(raw):
         loc = _lone_surrogate(data, ())
         if loc is not None:
@@ -115,7 +116,8 @@ def validate(model: type[BaseModel], data: bytes | dict) -> BaseModel:
         first = found[0]
         where = first["field"] or "(body)"
         # the first problem's field on top (as every other 422 names it), then each problem
-        raise ValidationError(f"请求体不符合要求:{where}:{first['message']}", f"invalid body: {where}: {first['message']}",
+        raise ValidationError(f"请求体不符合要求:{where}:{first['message']}",
+                              f"invalid body: {where}: {first['message']}",
                               code=ErrorCode.INVALID_BODY, details={"field": first["field"], "loc": first["loc"],
                                                             "problems": found}) from None
 

@@ -127,7 +127,8 @@ class CSRFMiddleware:
             sent = _form_field(body, ctype)
             onward = _replaying(body, receive)
         if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-            err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong", code=ErrorCode.CSRF_FAILED)
+            err = Forbidden("表单已过期或来源不明,请刷新页面后重试", "CSRF token missing or wrong",
+                            code=ErrorCode.CSRF_FAILED)
             await error_response(Request(scope), err)(scope, receive, send)
             return
         await self.app(scope, onward, send)

@@ -66,4 +66,5 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         err = too_large(self.limit)
-        await JSONResponse({"error": err.to_dict()}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+        refusal = JSONResponse({"error": err.to_dict()}, status_code=413, headers={"Connection": "close"})
+        await refusal(scope, receive, send)

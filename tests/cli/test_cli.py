@@ -64,7 +64,8 @@ def test_create_user_reads_password_from_stdin(cli_db):
     assert r.returncode == 1 and "alice" in r.stderr
     r = gridsvc("create-user", "bob", "--role", "wizard", db=cli_db, stdin="s3cret-pass\n")
     assert r.returncode == 1 and "wizard" in r.stderr
-    r = gridsvc("create-user", "carol", "--role", "worker", "--area", "610202001001001", db=cli_db, stdin="s3cret-pass\n")
+    r = gridsvc("create-user", "carol", "--role", "worker", "--area", "610202001001001", db=cli_db,
+                stdin="s3cret-pass\n")
     assert r.returncode == 1 and "610202001001001" in r.stderr
 
 

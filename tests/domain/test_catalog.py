@@ -81,7 +81,8 @@ def test_categories_are_the_ten_public_services_plus_convenience_and_volunteer()
     ids = [c.id for c in CATEGORIES]
     assert ids == ["employment", "social_security", "health", "education", "social_services", "housing",
                    "culture_sports", "public_safety", "legal", "mediation", "convenience", "volunteer"]
-    assert {c.zh for c in CATEGORIES} >= {"劳动就业", "卫生计生", "公共法律服务", "调解仲裁", "便民利民服务", "志愿服务"}
+    assert {c.zh for c in CATEGORIES} >= {"劳动就业", "卫生计生", "公共法律服务", "调解仲裁", "便民利民服务",
+                                          "志愿服务"}
     assert len({c.prefix for c in CATEGORIES}) == len(CATEGORIES)
 
 
@@ -110,7 +111,8 @@ def test_check_item_normalises():
     assert item.venues[1] == Venue("online", "陕西政务服务网", "", "", "https://zwfw.shaanxi.gov.cn")
 
 
-@pytest.mark.parametrize("fee, expected", [(0, "不收费"), ("免费", "不收费"), ("0元", "不收费"), (Decimal("2.5"), Decimal("2.50")),
+@pytest.mark.parametrize("fee, expected",
+                         [(0, "不收费"), ("免费", "不收费"), ("0元", "不收费"), (Decimal("2.5"), Decimal("2.50")),
                                            ("按年度个人缴费标准缴纳", "按年度个人缴费标准缴纳")])
 def test_fee_is_an_amount_or_a_text(fee, expected):
     assert check_item(raw_item(fee=fee)).fee == expected
@@ -341,7 +343,8 @@ def test_admission_from_application_to_expiry():
     assert app.state is AdmissionState.APPLIED and app.item_code == "XZ-WJ-003"
     assert not admission_in_force(app, D("2024-09-15"))  # not approved yet
     app = admission_act(app, "approve", on=D("2024-08-10"), by="区社区建设领导小组 张三")
-    assert (app.state, app.decided_by, app.decided_on) == (AdmissionState.APPROVED, "区社区建设领导小组 张三", D("2024-08-10"))
+    assert (app.state, app.decided_by, app.decided_on) == (AdmissionState.APPROVED, "区社区建设领导小组 张三",
+                                                           D("2024-08-10"))
     assert not admission_in_force(app, D("2024-08-31"))
     assert admission_in_force(app, D("2024-09-01"))
     assert admission_in_force(app, D("2024-11-30"))  # the last day counts

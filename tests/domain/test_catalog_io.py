@@ -43,7 +43,8 @@ def good_row(code="GS-SB-001", **cells):
 
 def test_headers_are_chinese_and_in_order():
     assert HEADERS[:4] == ("代码", "名称", "类别", "清单")
-    assert set(HEADERS) >= {"设定依据", "所需材料", "办理时限(工作日)", "收费", "办理地点", "联系方式", "适用区域", "摘要"}
+    assert set(HEADERS) >= {"设定依据", "所需材料", "办理时限(工作日)", "收费", "办理地点", "联系方式", "适用区域",
+                            "摘要"}
 
 
 def test_material_cell_reads_as_people_write_it():
@@ -78,14 +79,17 @@ def test_material_cell_round_trips_exactly():
 
 
 def _base():
-    return {"code": "GS-SB-001", "name": "x", "category": "social_security", "list": "public_service", "legal_basis": "y"}
+    return {"code": "GS-SB-001", "name": "x", "category": "social_security", "list": "public_service",
+            "legal_basis": "y"}
 
 
 def test_venue_cell():
     cell = "社区窗口|七一路社区|王益区七一路88号|周一至周五 8:30-17:30\n网上办理|陕西政务服务网|||https://zwfw.shaanxi.gov.cn"
     assert parse_venues(cell) == [
-        {"kind": "社区窗口", "name": "七一路社区", "address": "王益区七一路88号", "hours": "周一至周五 8:30-17:30", "url": ""},
-        {"kind": "网上办理", "name": "陕西政务服务网", "address": "", "hours": "", "url": "https://zwfw.shaanxi.gov.cn"},
+        {"kind": "社区窗口", "name": "七一路社区", "address": "王益区七一路88号", "hours": "周一至周五 8:30-17:30",
+         "url": ""},
+        {"kind": "网上办理", "name": "陕西政务服务网", "address": "", "hours": "",
+         "url": "https://zwfw.shaanxi.gov.cn"},
     ]
     with pytest.raises(ValueError):
         parse_venues("社区窗口|a|b|c|d|e")
@@ -173,7 +177,8 @@ def test_header_problems_are_row_one():
     _, problems = rows_to_items([])
     assert [(p.row, p.code) for p in problems] == [(1, "no_header")]
     _, problems = rows_to_items([["名称", "类别", "清单", "备注"], ["a", "b", "c", "d"]])
-    assert [(p.row, p.column, p.code) for p in problems] == [(1, "备注", "unknown_column"), (1, "代码", "missing_column")]
+    assert [(p.row, p.column, p.code) for p in problems] == [(1, "备注", "unknown_column"),
+                                                             (1, "代码", "missing_column")]
     _, problems = rows_to_items([["代码", "名称", "名称", "类别", "清单"]])
     assert [(p.row, p.column, p.code) for p in problems] == [(1, "名称", "duplicate_column")]
 
@@ -183,4 +188,5 @@ def test_columns_may_come_in_any_order_and_with_full_width_brackets():
     rows = [header, ["临时救助申请", "gs-sb-004", "公共服务事项", "社会保障", 10.0, "《社会救助暂行办法》", "身份证"]]
     [item], problems = rows_to_items(rows)
     assert problems == []
-    assert (item.code, item.time_limit_days, item.fee, item.materials) == ("GS-SB-004", 10, "不收费", [Material("身份证")])
+    assert (item.code, item.time_limit_days, item.fee, item.materials) == ("GS-SB-004", 10, "不收费",
+                                                                           [Material("身份证")])

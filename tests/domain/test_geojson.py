@@ -137,13 +137,15 @@ def test_not_geojson():
 
 def test_missing_geometry_member_names_the_feature():
     broken = {"type": "Feature", "properties": {"code": "1", "name": "x"}}
-    e = bad(fc(feat({"code": "0", "name": "ok"}), feat({"code": "0", "name": "ok"}), feat({"code": "0", "name": "ok"}), broken))
+    e = bad(fc(feat({"code": "0", "name": "ok"}), feat({"code": "0", "name": "ok"}), feat({"code": "0", "name": "ok"}),
+               broken))
     assert e.details["place"] == "features[3].geometry"
     assert "features[3].geometry" in e.message_zh and "missing" in e.message_en
 
 
 def test_all_structural_errors_are_listed():
-    e = bad(fc("not a feature", {"type": "Feature", "geometry": 5}, {"type": "Feat", "geometry": None, "properties": []}))
+    e = bad(fc("not a feature", {"type": "Feature", "geometry": 5},
+               {"type": "Feat", "geometry": None, "properties": []}))
     places = [x["place"] for x in e.details["errors"]]
     assert places == ["features[0]", "features[1].geometry", "features[2].type", "features[2].properties"]
     assert e.details["count"] == 4 and "共 4 处" in e.message_zh and "4 places" in e.message_en
@@ -197,13 +199,16 @@ def test_open_ring_and_empty_geometry_are_readable():
     open_ring = [square()[:-1]]  # shapely closes it
     (f,) = read_features(fc(feat({"code": "1", "name": "a"}, open_ring)))
     assert f.problems == [] and f.geometry.equals(Polygon(square()))
-    (e,) = read_features(fc({"type": "Feature", "properties": {"code": "1", "name": "a"}, "geometry": {"type": "Polygon", "coordinates": []}}))
+    empty = {"type": "Feature", "properties": {"code": "1", "name": "a"},
+             "geometry": {"type": "Polygon", "coordinates": []}}
+    (e,) = read_features(fc(empty))
     assert e.problems == [] and e.geometry.is_empty
     assert [p.rule for p in G.check_shape(e.geometry, "grid")] == ["empty"]
 
 
 def test_nan_coordinates_are_read_for_check_shape_to_report():
-    (f,) = read_features('{"type": "Polygon", "coordinates": [[[116.4, 39.9], [NaN, 39.9], [116.5, 40.0], [116.4, 39.9]]]}')
+    (f,) = read_features('{"type": "Polygon", '
+                         '"coordinates": [[[116.4, 39.9], [NaN, 39.9], [116.5, 40.0], [116.4, 39.9]]]}')
     assert f.problems == []
     assert [p.rule for p in G.check_shape(f.geometry, "grid")] == ["not_finite"]
 
@@ -240,7 +245,8 @@ def test_to_feature_multipolygon_properties_copied_and_null_geometry():
     f["properties"]["name"] = "changed"
     assert props == {"name": "两块"}
     assert to_feature(None, {})["geometry"] is None
-    assert to_feature(Point(116.12345678, 39.9), {}, ndigits=3)["geometry"] == {"type": "Point", "coordinates": [116.123, 39.9]}
+    assert to_feature(Point(116.12345678, 39.9), {}, ndigits=3)["geometry"] == {"type": "Point",
+                                                                                "coordinates": [116.123, 39.9]}
 
 
 def test_feature_collection_bbox():
@@ -259,7 +265,8 @@ def test_round_trip():
     props = {"code": "110101001001001", "name": "一网格", "households": 200, "parent": "110101001001", "level": "grid"}
     text = json.dumps(feature_collection([to_feature(g, props)]), ensure_ascii=False)
     (f,) = read_features(text.encode("utf-8"))
-    assert (f.code, f.name, f.households, f.parent_code, f.level) == ("110101001001001", "一网格", 200, "110101001001", "grid")
+    assert (f.code, f.name, f.households, f.parent_code, f.level) == ("110101001001001", "一网格", 200, "110101001001",
+                                                                      "grid")
     assert f.problems == [] and f.geometry.is_valid
     assert f.geometry.equals_exact(g, tolerance=1e-6)
     assert G.area_m2(f.geometry) == pytest.approx(G.area_m2(g), rel=1e-3)

@@ -257,7 +257,8 @@ def test_repair_bowtie_reports_what_changed():
 
 
 def test_repair_drops_collapsed_spike():
-    spike = Polygon([(LON, LAT), (LON + D, LAT), (LON + D, LAT + D), (LON + D / 2, LAT + D), (LON + D / 2, LAT + 2 * D), (LON + D / 2, LAT + D), (LON, LAT + D)])
+    spike = Polygon([(LON, LAT), (LON + D, LAT), (LON + D, LAT + D), (LON + D / 2, LAT + D), (LON + D / 2, LAT + 2 * D),
+                     (LON + D / 2, LAT + D), (LON, LAT + D)])
     assert not spike.is_valid
     fixed, report = G.repair(spike)
     assert fixed.is_valid and fixed.geom_type == "Polygon"
@@ -321,7 +322,8 @@ def test_coverage():
     west = box(LON, LAT, LON + 5 * D, LAT + 10 * D)
     assert G.coverage(parent, [west]) == pytest.approx(0.5, abs=1e-9)
     # overlapping children are not counted twice; what sticks out is clipped
-    assert G.coverage(parent, [west, west, box(LON - 5 * D, LAT, LON + D, LAT + 10 * D)]) == pytest.approx(0.5, abs=1e-9)
+    overlapping = [west, west, box(LON - 5 * D, LAT, LON + D, LAT + 10 * D)]
+    assert G.coverage(parent, overlapping) == pytest.approx(0.5, abs=1e-9)
     assert G.coverage(parent, [box(LON - D, LAT - D, LON + 11 * D, LAT + 11 * D)]) == 1.0
     assert G.coverage(parent, []) == 0.0
     assert G.coverage(parent, [cell(50, 50)]) == 0.0
@@ -338,8 +340,10 @@ def test_round_coords_repairs_what_rounding_breaks():
     # two cells joined by a neck 2e-7° wide: rounding to 6 decimals folds the neck flat
     y = LAT + D / 2
     g = Polygon([
-        (LON, LAT), (LON + D, LAT), (LON + D, y - 1e-7), (LON + 2 * D, y - 1e-7), (LON + 2 * D, LAT), (LON + 3 * D, LAT),
-        (LON + 3 * D, LAT + D), (LON + 2 * D, LAT + D), (LON + 2 * D, y + 1e-7), (LON + D, y + 1e-7), (LON + D, LAT + D), (LON, LAT + D),
+        (LON, LAT), (LON + D, LAT), (LON + D, y - 1e-7), (LON + 2 * D, y - 1e-7), (LON + 2 * D, LAT),
+        (LON + 3 * D, LAT),
+        (LON + 3 * D, LAT + D), (LON + 2 * D, LAT + D), (LON + 2 * D, y + 1e-7), (LON + D, y + 1e-7),
+        (LON + D, LAT + D), (LON, LAT + D),
     ])
     assert g.is_valid
     plain = shapely.transform(g, lambda c: np.round(c, 6))

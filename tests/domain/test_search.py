@@ -239,10 +239,13 @@ def test_rebuild_replaces_the_catalog():
 
 def synthetic_docs(n, seed=7):
     rnd = random.Random(seed)
-    who = "城乡 困难 老年人 残疾人 退役军人 儿童 孕产妇 失业人员 高校毕业生 农村 流动人口 特困 低收入 独居老人 社区".split()
-    what = "生活补贴 医疗救助 住房保障 养老服务 就业援助 技能培训 健康体检 法律援助 纠纷调解 文化活动 居住登记 社会保险 教育资助 护理补贴 临时救助".split()
+    who = ("城乡 困难 老年人 残疾人 退役军人 儿童 孕产妇 失业人员 高校毕业生 "
+           "农村 流动人口 特困 低收入 独居老人 社区").split()
+    what = ("生活补贴 医疗救助 住房保障 养老服务 就业援助 技能培训 健康体检 法律援助 "
+            "纠纷调解 文化活动 居住登记 社会保险 教育资助 护理补贴 临时救助").split()
     act = "申请 登记 认定 办理 申领 备案 变更 注销 查询 预约 补办 审核".split()
-    mats = "居民身份证 户口簿 结婚证 残疾人证 社会保障卡 银行卡 一寸照片 申请表 承诺书 诊断证明 租赁合同 不动产权证书".split()
+    mats = ("居民身份证 户口簿 结婚证 残疾人证 社会保障卡 银行卡 一寸照片 申请表 "
+            "承诺书 诊断证明 租赁合同 不动产权证书").split()
     return [SearchDoc(id=i, code=f"GS-SB-{i:04d}", name=rnd.choice(who) + rnd.choice(what) + rnd.choice(act),
                       materials=rnd.sample(mats, rnd.randint(1, 5)),
                       summary=f"{rnd.choice(who)}{rnd.choice(what)},由社区受理,街道审核。",

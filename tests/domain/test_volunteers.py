@@ -90,7 +90,8 @@ def test_hours_within_the_demand_window() -> None:
 
 
 def test_valid_demand_is_normalised() -> None:
-    d = check_demand("  春节前 入户送温暖 ", START, END, 5, [" 驾驶 ", "医护", "驾驶", "", "医护 "], now=START - timedelta(days=1))
+    d = check_demand("  春节前 入户送温暖 ", START, END, 5, [" 驾驶 ", "医护", "驾驶", "", "医护 "],
+                     now=START - timedelta(days=1))
     assert d.title == "春节前 入户送温暖" and d.volunteers_needed == 5 and d.skills == ("驾驶", "医护")
     assert check_demand("清扫楼道", START, END, 1).skills == ()
     assert check_demand("清扫楼道", START, END, 1, None).skills == ()

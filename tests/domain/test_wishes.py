@@ -170,7 +170,8 @@ def test_claim_status_after_actions() -> None:
 
 
 def wish(**kw):  # type: ignore[no-untyped-def]
-    args = {"title": "给独居老人买一件棉衣", "category": "elderly_care", "value_yuan": 200, "wish_by": TODAY + timedelta(days=20),
+    args = {"title": "给独居老人买一件棉衣", "category": "elderly_care", "value_yuan": 200,
+            "wish_by": TODAY + timedelta(days=20),
             "today": TODAY}
     args.update(kw)
     return check_wish(**args)

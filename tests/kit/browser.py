@@ -26,7 +26,8 @@ except ImportError:  # the test extra is not installed
 # what a browser test module sets as its `pytestmark`
 BROWSER = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (`make chromium` installs Debian's package)"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"Chromium is not installed at {CHROMIUM} (`make chromium` installs Debian's package)"),
     pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e '.[test]')"),
 ]
 
@@ -63,7 +64,8 @@ def server(tmp_path_factory, demo_sqlite_template):
 def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                                                "--disable-component-update"])
         try:
             yield b

@@ -2,8 +2,8 @@
 choropleths, basemaps, the layer registry, and `gridsvc render-map`.
 
 Most tests render the demo city (铜川市), each on its own copy of the session's demo database
-(conftest's `demo_db_url`, on SQLite and, when GRIDSVC_TEST_PG_URL is set, PostgreSQL); the tests that change data (escaping, staff
-coverage) use the small canned tree of conftest."""
+(conftest's `demo_db_url`, on SQLite and, when GRIDSVC_TEST_PG_URL is set, PostgreSQL); the tests
+that change data (escaping, staff coverage) use the small canned tree of conftest."""
 
 from __future__ import annotations
 
@@ -134,7 +134,8 @@ async def test_floor_plan_download_is_standalone(demo):
     assert 'href="/areas/' not in html  # no links back into the site
 
 
-@pytest.mark.parametrize("code, status, error", [("610202999999", 404, "not_found"), (WORKER_GRID, 422, "not_a_community"),
+@pytest.mark.parametrize("code, status, error",
+                         [("610202999999", 404, "not_found"), (WORKER_GRID, 422, "not_a_community"),
                                                  ("610202004000", 422, "not_a_community")])
 async def test_floor_plan_of_what_is_not_a_community(demo, code, status, error):
     r = await demo.get(f"/maps/community/{code}")
@@ -151,8 +152,11 @@ async def test_floor_plan_on_amap_is_converted_to_gcj02(demo):
     assert r.status_code == 200
     assert "webrd0{s}.is.autonavi.com" in r.text and "高德" in r.text and "GCJ-02" in r.text
     moved = _folium_geojson(r.text)
-    g0 = shape(next(fc for fc in plain if fc["features"][0]["properties"]["level"] == "grid")["features"][0]["geometry"])
-    g1 = shape(next(fc for fc in moved if fc["features"][0]["properties"]["level"] == "grid")["features"][0]["geometry"])
+    def first_grid(layers):
+        return shape(next(fc for fc in layers if fc["features"][0]["properties"]["level"] == "grid")
+                     ["features"][0]["geometry"])
+
+    g0, g1 = first_grid(plain), first_grid(moved)
     expected = crs_mod.transform_geometry(g0, "wgs84", "gcj02")
     assert shapely.hausdorff_distance(g0, g1) > 2e-3  # a few hundred metres: GCJ-02 is not WGS-84
     assert shapely.hausdorff_distance(expected, g1) < 1e-5
@@ -305,7 +309,8 @@ async def test_viewport_requests_answer_the_visible_area_simplified(demo):
     assert len(cut.content) < len(json.dumps(whole)) / 5
     margin = shapely.box(109.0475, 35.0475, 109.0625, 35.0625).buffer(1e-6)
     assert all(margin.contains(shape(f["geometry"])) for f in got.values())
-    assert got["610202"]["properties"]["area_m2"] == next(f for f in whole if f["id"] == "610202")["properties"]["area_m2"]
+    district = next(f for f in whole if f["id"] == "610202")
+    assert got["610202"]["properties"]["area_m2"] == district["properties"]["area_m2"]
 
 
 async def test_area_map_coloured_by_households(demo):
@@ -363,7 +368,8 @@ async def test_a_registered_indicator_colours_the_map(demo):
 
     register_indicator("t-codelen", "代码长度", "Code length", grid_count, levels=["community"])
     try:
-        r = await demo.get("/api/v1/maps/choropleth", params={"by": "t-codelen", "level": "community", "under": "610202"})
+        r = await demo.get("/api/v1/maps/choropleth",
+                           params={"by": "t-codelen", "level": "community", "under": "610202"})
         assert r.status_code == 200 and {f["properties"]["value"] for f in r.json()["features"]} == {12.0}
         assert "t-codelen" in [i["name"] for i in (await demo.get("/api/v1/maps/indicators")).json()["indicators"]]
     finally:
@@ -388,7 +394,8 @@ async def test_user_text_is_escaped_on_every_map(client, people):
     for code in (people.community, people.grid):
         r = await client.patch(f"/api/v1/areas/{code}", json={"name": EVIL}, headers=h)
         assert r.status_code == 200, r.text
-    await client.patch("/api/v1/staff/" + str((await client.get("/api/v1/staff", params={"role": "worker", "under": people.grid})).json()["staff"][0]["id"]),
+    listed = await client.get("/api/v1/staff", params={"role": "worker", "under": people.grid})
+    await client.patch("/api/v1/staff/" + str(listed.json()["staff"][0]["id"]),
                        json={"name": EVIL}, headers=h)
     pages = [await client.get(f"/maps/community/{people.community}"),
              await client.get(f"/maps/community/{people.community}", params={"download": "1"})]
@@ -409,11 +416,13 @@ async def test_user_text_is_escaped_on_every_map(client, people):
 
 
 async def test_staff_coverage(client, people):
-    r = await client.get("/api/v1/maps/choropleth", params={"by": "staff_coverage", "level": "community", "under": people.street})
+    r = await client.get("/api/v1/maps/choropleth",
+                         params={"by": "staff_coverage", "level": "community", "under": people.street})
     values = {f["properties"]["code"]: f["properties"]["value"] for f in r.json()["features"]}
     assert values == {people.community: 1.0, people.community2: 0.0}  # 2 of 2 grids; 0 of 1
     assert [c["label"] for c in r.json()["legend"]["classes"]][-1] == "> 80%"
-    r = await client.get("/api/v1/maps/choropleth", params={"by": "staff_coverage", "level": "grid", "under": people.district})
+    r = await client.get("/api/v1/maps/choropleth",
+                         params={"by": "staff_coverage", "level": "grid", "under": people.district})
     values = {f["properties"]["code"]: f["properties"]["value"] for f in r.json()["features"]}
     assert values == {people.grid: 1.0, people.grid2: 1.0, people.other_grid: 0.0}
     r = await client.get("/api/v1/maps/choropleth", params={"by": "staff_coverage", "level": "district"})
@@ -423,8 +432,11 @@ async def test_staff_coverage(client, people):
 
 async def test_a_community_without_grids_still_has_a_plan(client, people):
     h = await client.token_for("admin")
-    r = await client.post("/api/v1/areas", json={"type": "Feature", "geometry": shapely.geometry.mapping(shapely.box(109.4, 35.3, 109.45, 35.35)),
-                                                 "properties": {"code": "610202001003", "name": "新社区", "level": "community",
+    r = await client.post("/api/v1/areas",
+                          json={"type": "Feature",
+                                "geometry": shapely.geometry.mapping(shapely.box(109.4, 35.3, 109.45, 35.35)),
+                                                 "properties": {"code": "610202001003", "name": "新社区",
+                                                                "level": "community",
                                                                 "parent": people.street}}, headers=h)
     assert r.status_code == 201, r.text
     r = await client.get("/maps/community/610202001003")

@@ -28,7 +28,8 @@ def _layer_count(page, layer: str) -> int:
 
 
 def test_worker_sees_own_grid_and_buildings_load_on_zoom(server, browser):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                              has_touch=True,
                               locale="zh-CN")
     page = ctx.new_page()
     watch = Watch(page)
@@ -99,14 +100,16 @@ def test_city_map_loads_levels_with_the_zoom(server, browser):
 
 
 def _token(base: str, username: str) -> str:
-    req = urllib.request.Request(base + "/api/v1/auth/token", data=json.dumps({"username": username, "password": PASSWORD}).encode(),
+    req = urllib.request.Request(base + "/api/v1/auth/token",
+                                 data=json.dumps({"username": username, "password": PASSWORD}).encode(),
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())["access_token"]
 
 
 def _rename(base: str, token: str, code: str, name: str) -> None:
-    req = urllib.request.Request(f"{base}/api/v1/areas/{code}", data=json.dumps({"name": name}).encode(), method="PATCH",
+    req = urllib.request.Request(f"{base}/api/v1/areas/{code}", data=json.dumps({"name": name}).encode(),
+                                 method="PATCH",
                                  headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.status == 200
@@ -164,7 +167,8 @@ def test_floor_plan_opens_offline_prints_and_shows_tags_as_text(server, browser)
     box = page.locator(".fp-map").bounding_box()
     assert abs(box["width"] - 189 * 96 / 25.4) < 3 and abs(box["height"] - 176 * 96 / 25.4) < 3
     inside = page.evaluate("""() => { const m = GridMap.map, b = m.getBounds(); let ok = true;
-        m.eachLayer(l => { if (l.feature && l.feature.properties.level === 'community') ok = b.contains(l.getBounds()); });
+        m.eachLayer(l => {
+            if (l.feature && l.feature.properties.level === 'community') ok = b.contains(l.getBounds()); });
         return ok; }""")
     assert inside
     page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi

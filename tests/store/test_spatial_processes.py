@@ -90,9 +90,11 @@ def test_raster_answers_as_the_strtree():
     rng = np.random.default_rng(3)
     centres = rng.uniform(0, 1, (200, 2)) + [109, 35]
     cases = {
-        "squares": [box(109 + i * 0.01, 35 + j * 0.01, 109.01 + i * 0.01, 35.01 + j * 0.01) for i in range(20) for j in range(20)],
+        "squares": [box(109 + i * 0.01, 35 + j * 0.01, 109.01 + i * 0.01,
+                        35.01 + j * 0.01) for i in range(20) for j in range(20)],
         "overlapping": list(shapely.buffer(shapely.points(centres), rng.uniform(0.005, 0.1, 200), quad_segs=4)),
-        "holes and islands": [MultiPolygon([Point(c).buffer(0.05, quad_segs=6).difference(Point(c).buffer(0.02, quad_segs=6)),
+        "holes and islands": [MultiPolygon([Point(c).buffer(0.05,
+                                                            quad_segs=6).difference(Point(c).buffer(0.02, quad_segs=6)),
                                             Point(c).buffer(0.01, quad_segs=3)]) for c in centres[:100]],
         "huge and tiny": [box(109 + i * 1e-4, 35, 109 + i * 1e-4 + 5e-5, 35 + 5e-5) for i in range(1000)]
                          + [box(100, 20, 120, 40).difference(box(108.9, 34.9, 109.5, 35.1))],
@@ -111,7 +113,8 @@ def test_raster_answers_as_the_strtree():
         assert level.raster is not None
         got = level.hits(x, y)
         assert np.array_equal(got, expected), f"{name}: {np.count_nonzero(got != expected)} points differ"
-        assert [level.hit(float(a), float(b)) for a, b in zip(x[:2000], y[:2000], strict=True)] == list(expected[:2000]), name
+        assert [level.hit(float(a), float(b)) for a,
+                b in zip(x[:2000], y[:2000], strict=True)] == list(expected[:2000]), name
     # the whole index: finest level first, codes and chains, batch and single, with and without rasters
     rows = [(c, lv, p, c, shapely.to_wkb(g)) for c, lv, p, g in (
         (DISTRICT, "district", None, box(109.0, 35.0, 109.02, 35.01)),

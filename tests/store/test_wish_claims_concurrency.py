@@ -108,7 +108,8 @@ async def test_fifty_concurrent_claims_over_http_two_workers(scratch_db, tmp_pat
     finally:
         await db.close()
 
-    with serve(served_db, tmp_path, workers=2, environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
+    with serve(served_db, tmp_path, workers=2,
+               environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
         limits = httpx.Limits(max_connections=N + 5, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as c:
             wid = await _seed_wish(t, resident_token=resident, worker_token=worker, post=c.post)
@@ -198,7 +199,8 @@ async def test_volunteer_limit_holds_over_http_two_workers(scratch_db, tmp_path)
         t, tokens = await _prepare_limit()
     finally:
         await db.close()
-    with serve(served_db, tmp_path, workers=2, environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
+    with serve(served_db, tmp_path, workers=2,
+               environ={**os.environ, "GRIDSVC_SECRET_KEY": "concurrency-test"}) as base:
         limits = httpx.Limits(max_connections=WISHES + 5, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(60.0), limits=limits) as c:
             responses = await _claim_all(c.post, t, tokens)

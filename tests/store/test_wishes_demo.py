@@ -48,7 +48,8 @@ async def test_demo_resident_services(tmp_path, demo_sqlite_template):
                     r = await c.post("/api/v1/auth/token", json={"username": name, "password": result["password"]})
                     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-                wall = (await c.get("/api/v1/wishes", params={"status": "published"}, headers=await token("orgmember"))).json()
+                wall = (await c.get("/api/v1/wishes", params={"status": "published"},
+                                    headers=await token("orgmember"))).json()
                 assert wall["total"] >= 5 and all(w["contact"]["masked"] for w in wall["wishes"])
                 queue = (await c.get("/api/v1/wishes/stats", headers=await token("worker"))).json()
                 assert queue["by_status"]["submitted"] >= 1

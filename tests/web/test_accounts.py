@@ -37,7 +37,8 @@ async def test_password_change_ends_other_sessions_and_tokens_and_keeps_this_one
         r = await client.patch(f"/api/v1/areas/{people.grid}", json={"name": "改名"}, headers={"X-CSRF-Token": csrf})
         assert r.status_code == 403  # the old session's CSRF token died with it
         assert (await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": new_csrf})).status_code == 204
-    assert (await client.post("/api/v1/auth/token", json={"username": "worker", "password": PASSWORD})).status_code == 401
+    assert (await client.post("/api/v1/auth/token",
+                              json={"username": "worker", "password": PASSWORD})).status_code == 401
     await client.token_for("worker", NEW)
 
 
@@ -72,7 +73,8 @@ async def test_admin_resets_a_password_and_others_cannot(app, client, people):
     admin = await client.token_for("admin")
     r = await client.post(f"/api/v1/users/{worker.id}/password", json={"password": "short"}, headers=admin)
     assert r.status_code == 422
-    assert (await client.post("/api/v1/users/999999/password", json={"password": NEW}, headers=admin)).status_code == 404
+    assert (await client.post("/api/v1/users/999999/password", json={"password": NEW},
+                              headers=admin)).status_code == 404
     r = await client.post(f"/api/v1/users/{worker.id}/password", json={"password": NEW}, headers=admin)
     assert r.status_code == 200 and r.json()["tokens_revoked"] >= 1
     assert await me(client, victim) == 401
@@ -96,7 +98,8 @@ async def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner(clie
     assert len(listed) == 2
     assert {t["label"] for t in listed} == {"报表脚本", ""}
     assert [t["current"] for t in listed].count(True) == 1
-    assert secret not in str(listed) and all(set(t) >= {"id", "created_at", "last_used_at", "expires_at"} for t in listed)
+    assert secret not in str(listed)
+    assert all(set(t) >= {"id", "created_at", "last_used_at", "expires_at"} for t in listed)
     script_id = next(t["id"] for t in listed if t["label"] == "报表脚本")
     assert next(t for t in listed if t["id"] == script_id)["last_used_at"] is None
     await client.get("/api/v1/auth/me", headers=script)
@@ -105,7 +108,8 @@ async def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner(clie
     # someone else's token is not found, whoever asks
     other = await client.token_for("worker")
     assert (await client.delete(f"/api/v1/auth/tokens/{script_id}", headers=other)).status_code == 404
-    assert (await client.delete(f"/api/v1/auth/tokens/{script_id}", headers=await client.token_for("admin"))).status_code == 404
+    assert (await client.delete(f"/api/v1/auth/tokens/{script_id}",
+                                headers=await client.token_for("admin"))).status_code == 404
     assert (await client.delete("/api/v1/auth/tokens/abc", headers=mine)).status_code == 404
     assert (await client.delete(f"/api/v1/auth/tokens/{script_id}")).status_code == 401
     assert (await client.delete(f"/api/v1/auth/tokens/{script_id}", headers=mine)).status_code == 204
@@ -160,8 +164,10 @@ async def test_deactivation_through_staff_patch_also_ends_sessions(client, peopl
     worker = await User.get(username="worker")
     token = await client.token_for("worker")
     admin = await client.token_for("admin")
-    assert (await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": False}, headers=admin)).status_code == 200
-    assert (await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": True}, headers=admin)).status_code == 200
+    assert (await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": False},
+                               headers=admin)).status_code == 200
+    assert (await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": True},
+                               headers=admin)).status_code == 200
     assert await me(client, token) == 401
 
 

@@ -90,7 +90,8 @@ async def test_edit_records_before_and_after(client, people):
 async def test_stale_version_is_409(client, people):
     h = await admin(client)
     v = (await client.get(f"/api/v1/areas/{people.grid}")).json()["properties"]["version"]
-    assert (await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 1, "version": v}, headers=h)).status_code == 200
+    assert (await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 1, "version": v},
+                               headers=h)).status_code == 200
     r = await client.patch(f"/api/v1/areas/{people.grid}", json={"households": 2, "version": v}, headers=h)
     assert r.status_code == 409 and r.json()["error"]["code"] == "stale"
 
@@ -118,19 +119,22 @@ async def test_rule_invalid_polygon_names_reason_and_place(client, people):
 
 
 async def test_rule_outside_parent(client, people):
-    r = await post(client, await admin(client), feature("610202001002002", "越界", "grid", square(109.35, 35.0, 0.2), people.community2))
+    r = await post(client, await admin(client),
+                   feature("610202001002002", "越界", "grid", square(109.35, 35.0, 0.2), people.community2))
     assert r.status_code == 422 and "outside_parent" in rules(r)
 
 
 async def test_rule_overlapping_sibling(client, people):
-    r = await post(client, await admin(client), feature("610202001001003", "重叠", "grid", square(109.05, 35.0, 0.1), people.community))
+    r = await post(client, await admin(client),
+                   feature("610202001001003", "重叠", "grid", square(109.05, 35.0, 0.1), people.community))
     assert r.status_code == 422 and "overlaps_sibling" in rules(r)
     details = r.json()["error"]["details"]["rejected"][0]["problems"][0]["details"]
     assert details["sibling"] == people.grid
 
 
 async def test_rule_shared_edge_is_fine(client, people):
-    r = await post(client, await admin(client), feature("610202001002002", "相邻", "grid", square(109.3, 35.0, 0.1), people.community2))
+    r = await post(client, await admin(client),
+                   feature("610202001002002", "相邻", "grid", square(109.3, 35.0, 0.1), people.community2))
     assert r.status_code == 201
 
 
@@ -147,27 +151,32 @@ async def test_rule_outside_china(client, people):
 
 
 async def test_rule_code_must_extend_parent(client, people):
-    r = await post(client, await admin(client), feature("610203001001009", "错码", "grid", square(109.3, 35.0, 0.1), people.community2))
+    r = await post(client, await admin(client),
+                   feature("610203001001009", "错码", "grid", square(109.3, 35.0, 0.1), people.community2))
     assert r.status_code == 422 and "code_not_in_parent" in rules(r)
 
 
 async def test_rule_code_digits(client, people):
-    r = await post(client, await admin(client), feature("6102020010020", "短码", "grid", square(109.3, 35.0, 0.1), people.community2))
+    r = await post(client, await admin(client),
+                   feature("6102020010020", "短码", "grid", square(109.3, 35.0, 0.1), people.community2))
     assert r.status_code == 422 and "bad_code" in rules(r)
 
 
 async def test_rule_duplicate_code(client, people):
-    r = await post(client, await admin(client), feature(people.other_grid, "重复", "grid", square(109.3, 35.0, 0.1), people.community2))
+    r = await post(client, await admin(client),
+                   feature(people.other_grid, "重复", "grid", square(109.3, 35.0, 0.1), people.community2))
     assert r.status_code == 422 and "exists" in rules(r)
 
 
 async def test_rule_missing_parent(client, people):
-    r = await post(client, await admin(client), feature("610202009001001", "孤儿", "grid", square(109.3, 35.0, 0.1), "610202009001"))
+    r = await post(client, await admin(client),
+                   feature("610202009001001", "孤儿", "grid", square(109.3, 35.0, 0.1), "610202009001"))
     assert r.status_code == 422 and "parent_missing" in rules(r)
 
 
 async def test_rule_level_must_be_below_parent(client, people):
-    r = await post(client, await admin(client), feature("610202001003", "错层", "community", square(109.05, 35.3, 0.01), people.grid))
+    r = await post(client, await admin(client),
+                   feature("610202001003", "错层", "community", square(109.05, 35.3, 0.01), people.grid))
     assert r.status_code == 422
 
 
@@ -179,12 +188,14 @@ async def test_bad_geometry_json_is_4xx(client, people):
     assert r.status_code == 422
     f["geometry"] = "nonsense"
     assert (await post(client, h, f)).status_code in (400, 422)
-    assert (await client.post("/api/v1/areas", json={"type": "Point"}, headers=h)).status_code == 422  # schema (issue 9)
+    assert (await client.post("/api/v1/areas", json={"type": "Point"},
+                              headers=h)).status_code == 422  # schema (issue 9)
 
 
 async def test_geometry_edit_must_keep_children_inside(client, people):
     h = await admin(client)
-    r = await client.patch(f"/api/v1/areas/{people.grid}", json={"geometry": mapping(square(109.06, 35.06, 0.04))}, headers=h)
+    r = await client.patch(f"/api/v1/areas/{people.grid}", json={"geometry": mapping(square(109.06, 35.06, 0.04))},
+                           headers=h)
     assert r.status_code == 422 and r.json()["error"]["code"] == "children_outside"
 
 
@@ -210,7 +221,8 @@ async def test_coverage_is_reported(client, people):
 async def test_locate_chain(client, people):
     r = await client.get("/api/v1/locate", params={"lon": 109.02, "lat": 35.02})
     assert r.status_code == 200
-    assert [a["code"] for a in r.json()["areas"]] == ["610202", "610202001000", "610202001001", people.grid, people.group]
+    assert [a["code"] for a in r.json()["areas"]] == ["610202", "610202001000", "610202001001", people.grid,
+                                                      people.group]
 
 
 async def test_locate_outside_and_bad_input(client, people):
@@ -225,8 +237,11 @@ async def test_locate_outside_and_bad_input(client, people):
 
 async def test_locate_sees_edits_at_once(client, people):
     h = await admin(client)
-    assert (await client.get("/api/v1/locate", params={"lon": 109.35, "lat": 35.05})).json()["areas"][-1]["code"] == people.community2
-    await client.post("/api/v1/areas", json=feature("610202001002002", "新网格", "grid", square(109.3, 35.0, 0.1), people.community2), headers=h)
+    assert (await client.get("/api/v1/locate",
+                             params={"lon": 109.35, "lat": 35.05})).json()["areas"][-1]["code"] == people.community2
+    await client.post("/api/v1/areas",
+                      json=feature("610202001002002", "新网格", "grid", square(109.3, 35.0, 0.1), people.community2),
+                      headers=h)
     r = await client.get("/api/v1/locate", params={"lon": 109.35, "lat": 35.05})
     assert r.json()["areas"][-1]["code"] == "610202001002002"
 
@@ -269,7 +284,8 @@ async def test_api_import_scope(client, people):
     r = await client.post("/api/v1/areas/import", params={"parent": people.community2, "level": "grid"},
                           json=_grids_file(("610202001002002", "x", square(109.3, 35.0, 0.1))), headers=h)
     assert r.status_code == 403
-    r = await client.post("/api/v1/areas/import", params={"level": "district"}, json={"type": "FeatureCollection", "features": []},
+    r = await client.post("/api/v1/areas/import", params={"level": "district"},
+                          json={"type": "FeatureCollection", "features": []},
                           headers=h)
     assert r.status_code == 403  # a top-level area is the platform admin's
 

@@ -105,7 +105,8 @@ async def test_login_redirect_only_to_local_paths(client, people):
     page = await client.get("/login", headers={"accept": "text/html"})
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     r = await client.post("/api/v1/auth/login", headers={"accept": "text/html"},
-                          data={"username": "worker", "password": PASSWORD, "next": "//evil.example/x", "csrf_token": token})
+                          data={"username": "worker", "password": PASSWORD, "next": "//evil.example/x",
+                                "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 

@@ -110,7 +110,8 @@ async def test_create_ladder(client, people):
     assert r.headers["location"] == "/api/v1/services/GS-SB-101" and r.json()["status"] == "draft"
     r = await client.post("/api/v1/services", json=mine, headers=h)
     assert r.status_code == 409 and r.json()["error"]["details"]["suggest"] == "GS-SB-102"
-    r = await client.post("/api/v1/services", json={**mine, "code": "GS-SB-103", "materials": [{"name": "身份证", "copies": 0}]},
+    r = await client.post("/api/v1/services",
+                          json={**mine, "code": "GS-SB-103", "materials": [{"name": "身份证", "copies": 0}]},
                           headers=h)
     assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "materials[0].copies"
     r = await client.post("/api/v1/services", content=b"{not json", headers=h)
@@ -118,11 +119,13 @@ async def test_create_ladder(client, people):
     # an item for everywhere: not for a district official when the deployment has two districts
     r = await client.post("/api/v1/services", json={**DIBAO, "code": "GS-SB-104"}, headers=h)
     assert r.status_code == 403
-    r = await client.post("/api/v1/services", json={**DIBAO, "code": "GS-SB-104"}, headers=await client.token_for("admin"))
+    r = await client.post("/api/v1/services", json={**DIBAO, "code": "GS-SB-104"},
+                          headers=await client.token_for("admin"))
     assert r.status_code == 201
     # a draft is not public
     assert (await client.get("/api/v1/services/GS-SB-101")).status_code == 404
-    assert (await client.get("/api/v1/services/GS-SB-101/versions", headers=h)).json()["versions"][0]["status"] == "draft"
+    assert (await client.get("/api/v1/services/GS-SB-101/versions",
+                             headers=h)).json()["versions"][0]["status"] == "draft"
     assert (await client.get("/api/v1/services/GS-SB-101/versions")).status_code == 404
 
 
@@ -142,7 +145,8 @@ async def test_edit_publish_revoke_through_http(client, people):
     assert r.status_code == 409 and r.json()["error"]["code"] == "stale"
     r = await client.patch("/api/v1/services/GS-SB-101", json={"code": "GS-SB-999"}, headers=h)
     assert r.status_code == 422
-    r = await client.patch("/api/v1/services/GS-SB-101", json={"time_limit_days": 8}, headers=await client.token_for("official2"))
+    r = await client.patch("/api/v1/services/GS-SB-101", json={"time_limit_days": 8},
+                           headers=await client.token_for("official2"))
     assert r.status_code == 403
     r = await client.post("/api/v1/services/GS-SB-101/publish", json={"on": "2020-01-01"}, headers=h)
     assert r.status_code == 422 and r.json()["error"]["code"] == "date_in_past"
@@ -210,7 +214,8 @@ async def test_admission_through_http(client, people):
     assert (await client.get("/api/v1/admissions", headers=await client.token_for("official2"))).json() == []
     assert (await client.get("/api/v1/admissions", headers=await client.token_for("worker"))).status_code == 403
     assert (await client.get("/api/v1/admissions")).status_code == 401
-    assert (await client.get(f"/api/v1/admissions/{aid}", headers=await client.token_for("official2"))).status_code == 403
+    assert (await client.get(f"/api/v1/admissions/{aid}",
+                             headers=await client.token_for("official2"))).status_code == 403
     assert (await client.get("/api/v1/admissions/9999", headers=head)).status_code == 404
 
     # deciding: not the street, not the applicant, not another district; a rejection needs a reason
@@ -247,7 +252,8 @@ async def test_applicants_withdraw_their_own(client, people):
     await create_user("street", role="official", password=PASSWORD, areas=[people.street])
     street = await client.token_for("street")
     aid = (await client.post("/api/v1/admissions", json=application(people), headers=street)).json()["id"]
-    assert (await client.post(f"/api/v1/admissions/{aid}/withdraw", headers=await client.token_for("official2"))).status_code == 403
+    assert (await client.post(f"/api/v1/admissions/{aid}/withdraw",
+                              headers=await client.token_for("official2"))).status_code == 403
     r = await client.post(f"/api/v1/admissions/{aid}/withdraw", json={"reason": "改由街道办理"}, headers=street)
     assert r.status_code == 200 and r.json()["state"] == "withdrawn"
     listed = (await client.get("/api/v1/admissions", params={"state": "withdrawn"}, headers=street)).json()
@@ -298,11 +304,14 @@ async def test_a_bad_sheet_stores_nothing_and_names_every_row(client, catalog):
     wb = Workbook()
     ws = wb.active
     ws.append(list(sheets.HEADERS))
-    good = ["GS-SB-201", "新事项", "社会保障", "公共服务事项", "《条例》", "居民身份证(1份)", 5, "不收费", "", "", "", "", ""]
+    good = ["GS-SB-201", "新事项", "社会保障", "公共服务事项", "《条例》", "居民身份证(1份)", 5, "不收费", "", "", "",
+            "", ""]
     ws.append(good)
-    ws.append(["GS-SB-202", "", "社会保障", "公共服务事项", "《条例》", "", "", "不收费", "", "", "", "", ""])  # no name
+    ws.append(["GS-SB-202", "", "社会保障", "公共服务事项", "《条例》", "", "", "不收费", "", "", "", "",
+               ""])  # no name
     ws.append(["GS-SB-203", "坏时限", "社会保障", "公共服务事项", "《条例》", "", "很快", "", "", "", "", "", ""])
-    ws.append(["GS-SB-204", "好事项", "社会保障", "公共服务事项", "《条例》", "", "", "不收费", "", "", "610202", "", ""])
+    ws.append(["GS-SB-204", "好事项", "社会保障", "公共服务事项", "《条例》", "", "", "不收费", "", "", "610202", "",
+               ""])
     buf = io.BytesIO()
     wb.save(buf)
     r = await client.post("/api/v1/services/import", params={"format": "xlsx"}, content=buf.getvalue(), headers=admin)
@@ -338,7 +347,8 @@ async def test_a_bad_sheet_stores_nothing_and_names_every_row(client, catalog):
 
 async def test_dry_run_checks_without_storing(client, people):
     admin = await client.token_for("admin")
-    csv_text = ",".join(sheets.HEADERS) + "\r\nGS-SB-301,试运行事项,社会保障,公共服务事项,《条例》,居民身份证(1份),,不收费,,,,,\r\n"
+    csv_text = (",".join(sheets.HEADERS)
+                + "\r\nGS-SB-301,试运行事项,社会保障,公共服务事项,《条例》,居民身份证(1份),,不收费,,,,,\r\n")
     r = await client.post("/api/v1/services/import", params={"format": "csv", "dry_run": "1"},
                           content=csv_text.encode("gb18030"), headers=admin)
     assert r.status_code == 200 and r.json()["created"] == 1 and r.json()["dry_run"] is True

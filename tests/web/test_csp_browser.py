@@ -37,7 +37,8 @@ def _visit(page, watch: Watch, url: str) -> list[str]:
     else:
         resp = page.goto(url)
         assert resp is not None and resp.status == 200, (url, resp and resp.status)
-        assert "nonce-" in resp.headers["content-security-policy"] or "sha256-" in resp.headers["content-security-policy"]
+        policy = resp.headers["content-security-policy"]
+        assert "nonce-" in policy or "sha256-" in policy
     page.wait_for_load_state("networkidle")
     return [e for e in watch.errors if "favicon" not in e] + violations
 

@@ -84,7 +84,8 @@ async def test_inbox_is_private(kit, client):
 async def test_actor_is_not_told_of_their_own_step(kit, client, people):
     # the worker posting for the resident (代办) is not told of the new wish; the grid's other staff would be
     r = await client.post("/api/v1/wishes", headers=await kit.h("worker"), json={
-        "title": "代居民提交", "category": "repairs", "value_yuan": 50, "wish_by": (datetime.now().date() + timedelta(days=9)).isoformat(),
+        "title": "代居民提交", "category": "repairs", "value_yuan": 50,
+        "wish_by": (datetime.now().date() + timedelta(days=9)).isoformat(),
         "resident": "resident"})
     assert r.status_code == 201
     assert await kinds(client, kit, "worker") == []

@@ -35,7 +35,8 @@ async def test_no_operation_answers_500_to_junk(client, people, who, store_kind)
         bodies = JUNK_BODIES if method in ("post", "patch", "put") else [None]
         for body in bodies:
             r = await client.request(method.upper(), url, params=params, content=body,
-                                     headers={**headers, "content-type": "application/json"} if body is not None else headers)
+                                     headers={**headers,
+                                              "content-type": "application/json"} if body is not None else headers)
             if r.status_code >= 500:
                 failures.append(f"{method.upper()} {url} {params} {body!r} -> {r.status_code} {r.text[:200]}")
             elif r.status_code >= 400 and r.headers.get("content-type", "").startswith("application/json"):

@@ -21,7 +21,8 @@ async def kit(client, people):
 
 
 def org_body(people, **over) -> dict:
-    body = {"name": "川口社区邻里互助会", "credit_code": credit_code(7), "kind": "community_service", "status": "registered",
+    body = {"name": "川口社区邻里互助会", "credit_code": credit_code(7), "kind": "community_service",
+            "status": "registered",
             "areas": [people.community], "phone": "0919-1234567"}
     body.update(over)
     return {k: v for k, v in body.items() if v is not None}
@@ -29,7 +30,8 @@ def org_body(people, **over) -> dict:
 
 async def test_register_with_a_valid_code(kit, client, people):
     code = credit_code(7)
-    r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, credit_code=code.lower()))
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"),
+                          json=org_body(people, credit_code=code.lower()))
     assert r.status_code == 201, r.text
     org = r.json()
     assert org["credit_code"] == code and org["status_zh"] == "登记" and org["kind_zh"] == "社区服务类"
@@ -105,9 +107,11 @@ async def test_register_ladder(kit, client, people):
     for who in ("resident", "orgmember", "volunteer", "worker", "head"):
         assert (await client.post("/api/v1/orgs", headers=await kit.h(who), json=body)).status_code == 403, who
     assert (await client.post("/api/v1/orgs", headers=await kit.h("official2"), json=body)).status_code == 403
-    r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, areas=["610299999999"]))
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"),
+                          json=org_body(people, areas=["610299999999"]))
     assert r.status_code == 404
-    r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, areas=[people.building]))
+    r = await client.post("/api/v1/orgs", headers=await kit.h("official"),
+                          json=org_body(people, areas=[people.building]))
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_areas"
     r = await client.post("/api/v1/orgs", headers=await kit.h("official"), json=org_body(people, areas=[]))
     assert r.status_code == 422
@@ -125,7 +129,8 @@ async def test_registry_listing(kit, client, people):
     await kit.org("印台公益基金会", areas=[people.other_district], kind="charity", n=2, members=(), projects=False)
     all_ = (await client.get("/api/v1/orgs")).json()
     assert all_["total"] == 2
-    assert [o["name"] for o in (await client.get("/api/v1/orgs", params={"kind": "charity"})).json()["orgs"]] == ["印台公益基金会"]
+    assert [o["name"] for o in (await client.get("/api/v1/orgs",
+                                                 params={"kind": "charity"})).json()["orgs"]] == ["印台公益基金会"]
     # under a grid: the organisations serving it (the community's), not the other district's
     under = (await client.get("/api/v1/orgs", params={"under": people.grid})).json()
     assert [o["name"] for o in under["orgs"]] == ["川口爱心社"]
@@ -152,7 +157,8 @@ async def test_members(kit, client, people):
     got = (await client.get(f"/api/v1/orgs/{org['id']}", headers=await kit.h("orgmember"))).json()
     assert [m["username"] for m in got["members"]] == ["orgmember"] and got["member_count"] == 1
     other = await kit.org("川口二社", n=2, members=(), projects=False)
-    r = await client.post(f"/api/v1/orgs/{other['id']}/members", headers=await kit.h("admin"), json={"username": "orgmember"})
+    r = await client.post(f"/api/v1/orgs/{other['id']}/members", headers=await kit.h("admin"),
+                          json={"username": "orgmember"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "member_elsewhere"
 
 

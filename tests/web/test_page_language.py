@@ -44,7 +44,8 @@ async def data_corpus() -> str:
     names = " ".join(await User.all().values_list("display_name", flat=True))
     # a notification is written once, in the words of its event (not yet per reader's language)
     notes = " ".join(t + " " + b for t, b in await Notification.all().values_list("title", "body"))
-    return " ".join([areas, names, notes, FIXTURE.read_text(encoding="utf-8"), json.dumps(STREET_ITEM, ensure_ascii=False),
+    return " ".join([areas, names, notes, FIXTURE.read_text(encoding="utf-8"),
+                     json.dumps(STREET_ITEM, ensure_ascii=False),
                      json.dumps(TASK, ensure_ascii=False), json.dumps(application_data, ensure_ascii=False),
                      json.dumps(demand_body(""), ensure_ascii=False), "川口爱心社 暖冬助老 春节前 陪伴聊天、理发",
                      "中文", "电暖器 给奶奶买电暖器 冬天冷", "同意"])
@@ -150,7 +151,8 @@ async def test_a_logged_in_choice_is_kept_on_the_account(client, people):
 async def test_admission_history_reads_person_action_day(client, people):
     await create_user("street", role="official", password=PASSWORD, areas=[people.street], display_name="王芳")
     await User.filter(username="official").update(display_name="李明")
-    r = await client.post("/api/v1/admissions", json=application(people), headers=await client.token_for("street", PASSWORD))
+    r = await client.post("/api/v1/admissions", json=application(people),
+                          headers=await client.token_for("street", PASSWORD))
     aid = r.json()["id"]
     r = await client.post(f"/api/v1/admissions/{aid}/reject", json={"reason": "经费不足"},
                           headers=await client.token_for("official"))

@@ -65,7 +65,8 @@ async def test_audit_walk_newest_first_does_not_repeat_rows_when_entries_are_add
     h = await client.token_for("admin")
     for i in range(12):
         await audit.record(None, "test.entry", "area", i, area_code=people.grid)
-    first = {e["id"] for e in (await client.get("/api/v1/audit", params={"limit": MAX_PAGE}, headers=h)).json()["entries"]}
+    first = {e["id"] for e in (await client.get("/api/v1/audit", params={"limit": MAX_PAGE},
+                                                headers=h)).json()["entries"]}
 
     async def add(page: int) -> None:
         # newer entries land before the cursor: with OFFSET they would push old rows onto the next page twice
@@ -203,7 +204,8 @@ def test_subtree_range_covers_exactly_the_prefix():
     codes = ["610", "6109", "61090", "610999999", "611", "6110", "6108999"]
     for prefix in ("6109", "610", "61", "6"):
         end = prefix_end(prefix)
-        assert [c for c in codes if prefix <= c and (end is None or c < end)] == [c for c in codes if c.startswith(prefix)]
+        in_range = [c for c in codes if prefix <= c and (end is None or c < end)]
+        assert in_range == [c for c in codes if c.startswith(prefix)]
 
 
 async def test_staff_under_an_area_whose_code_ends_in_nine(client, people):

@@ -57,7 +57,8 @@ async def test_inputs_that_were_500_are_4xx_naming_the_place(client, people):
     assert len(cases(people)) == 14
     for method, url, body, field in cases(people):
         content = body if isinstance(body, bytes) else _raw(body)
-        r = await client.request(method.upper(), url, content=content, headers={**h, "content-type": "application/json"})
+        r = await client.request(method.upper(), url, content=content,
+                                 headers={**h, "content-type": "application/json"})
         assert 400 <= r.status_code < 500, f"{method} {url}: {r.status_code} {r.text[:300]}"
         err = r.json()["error"]
         if field is None:
@@ -154,7 +155,8 @@ def _exchange(conn: socket.socket, request: bytes) -> bytes:
             return data
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length"))
     while len(body) < length:
         chunk = conn.recv(65536)
         if not chunk:

@@ -102,6 +102,7 @@ async def test_a_body_without_content_type_before_login_needs_the_token(client, 
     assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
     assert "gridsvc_session" not in client.cookies
     # JSON (needs a CORS preflight another site cannot pass) and empty bodies are as before
-    assert (await client.post("/api/v1/auth/login", json={"username": "worker", "password": PASSWORD})).status_code == 200
+    assert (await client.post("/api/v1/auth/login",
+                              json={"username": "worker", "password": PASSWORD})).status_code == 200
     client.cookies.clear()
     assert (await client.post("/api/v1/auth/logout")).status_code == 204

@@ -32,13 +32,15 @@ async def test_head_cannot_manage_staff_of_another_community(client, people):
 
 async def test_head_cannot_create_a_peer_or_superior_tier(client, people):
     h = await client.token_for("head")
-    r = await client.post("/api/v1/staff", json={"username": "i2", "role": "instructor", "areas": [people.community]}, headers=h)
+    r = await client.post("/api/v1/staff", json={"username": "i2", "role": "instructor", "areas": [people.community]},
+                          headers=h)
     assert r.status_code == 403
 
 
 async def test_tier_must_match_area_level_and_supervisor_tier(client, people):
     h = await client.token_for("official")
-    r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.community]}, headers=h)
+    r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.community]},
+                          headers=h)
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_assignment_level"
     r = await client.post("/api/v1/staff", json={"username": "w3", "role": "worker", "areas": [people.grid2],
                                                  "supervisor": "instructor"}, headers=h)
@@ -50,7 +52,8 @@ async def test_tier_must_match_area_level_and_supervisor_tier(client, people):
 
 async def test_worker_cannot_edit_the_head(client, people):
     h = await client.token_for("worker")
-    head = next(c for c in (await client.get("/api/v1/staff", params={"role": "head", "under": people.community})).json()["staff"])
+    head = next(c for c in (await client.get("/api/v1/staff",
+                                             params={"role": "head", "under": people.community})).json()["staff"])
     r = await client.patch(f"/api/v1/staff/{head['id']}", json={"phone": "13000000000"}, headers=h)
     assert r.status_code == 403
 

@@ -45,7 +45,8 @@ async def test_demand_list_is_public_and_near_the_volunteer(kit, client, people)
     d = await publish(kit, client, people)
     r = await client.get("/demands", headers=HTML)
     assert r.status_code == 200 and "重阳节敬老院陪伴" in r.text and f"/demands/{d['id']}" in r.text
-    assert (await client.get("/demands?under=" + people.community2, headers=HTML)).text.count("class=\"card demand") == 0
+    assert (await client.get("/demands?under=" + people.community2,
+                             headers=HTML)).text.count("class=\"card demand") == 0
     await client.login("volunteer")
     await client.put("/api/v1/volunteers/me/profile", json={"skills": ["理发"]},
                      headers={"x-csrf-token": csrf_of((await client.get("/demands", headers=HTML)).text)})
@@ -193,7 +194,8 @@ async def test_org_registry_and_registration(kit, client, people):
     client.cookies.clear()
     await client.login("official2")  # another district: not theirs to register
     text, token = await page_and_token(client, "/orgs")
-    r = await client.post("/orgs", data={**form, "name": "别处的组织", "credit_code": credit_code(8), "csrf_token": token},
+    r = await client.post("/orgs",
+                          data={**form, "name": "别处的组织", "credit_code": credit_code(8), "csrf_token": token},
                           headers=HTML)
     assert r.status_code == 403
 

@@ -44,7 +44,8 @@ async def test_the_whole_life_through_pages(kit, client, people):
             "wish_by": wish_by(), "building": people.building}
     r = await client.post("/wishes/new", data=form, headers=HTML)
     assert r.status_code == 403  # no CSRF token
-    r = await client.post("/wishes/new", data={**form, "value_yuan": "800", "csrf_token": csrf_of(page.text)}, headers=HTML)
+    r = await client.post("/wishes/new", data={**form, "value_yuan": "800", "csrf_token": csrf_of(page.text)},
+                          headers=HTML)
     assert r.status_code == 422 and "500" in r.text and "&lt;script&gt;" in r.text and evil not in r.text
     r = await client.post("/wishes/new", data={**form, "csrf_token": csrf_of(page.text)}, headers=HTML)
     assert r.status_code == 303
@@ -62,7 +63,8 @@ async def test_the_whole_life_through_pages(kit, client, people):
     assert "心愿审核" in queue.text and f"/wishes/{wid}" in queue.text and "138****1234" in queue.text
     page = await client.get(f"/wishes/{wid}", headers=HTML)
     assert "13812341234" in page.text and "审核发布" in page.text
-    r = await client.post(f"/wishes/{wid}/act", data={"action": "publish", "csrf_token": csrf_of(page.text)}, headers=HTML)
+    r = await client.post(f"/wishes/{wid}/act", data={"action": "publish", "csrf_token": csrf_of(page.text)},
+                          headers=HTML)
     assert r.status_code == 303 and (await Wish.get(id=wid)).status == "published"
     client.cookies.clear()
 
@@ -72,14 +74,16 @@ async def test_the_whole_life_through_pages(kit, client, people):
     assert f"/wishes/{wid}" in wall.text and "可认领" in wall.text
     page = await client.get(f"/wishes/{wid}", headers=HTML)
     assert "邓*" in page.text and "138****1234" in page.text and "13812341234" not in page.text
-    r = await client.post(f"/wishes/{wid}/act", data={"action": "claim", "csrf_token": csrf_of(page.text)}, headers=HTML)
+    r = await client.post(f"/wishes/{wid}/act", data={"action": "claim", "csrf_token": csrf_of(page.text)},
+                          headers=HTML)
     assert r.status_code == 303
     page = await client.get(f"/wishes/{wid}", headers=HTML)
     assert "13812341234" in page.text and "完整联系信息" in page.text  # the claimer needs it; the view is audited
     r = await client.post(f"/wishes/{wid}/act", data={"action": "fulfil", "note": "", "csrf_token": csrf_of(page.text)},
                           headers=HTML)
     assert r.status_code == 422 and "完成情况" in r.text
-    r = await client.post(f"/wishes/{wid}/act", data={"action": "fulfil", "note": "已送到", "csrf_token": csrf_of(page.text)},
+    r = await client.post(f"/wishes/{wid}/act",
+                          data={"action": "fulfil", "note": "已送到", "csrf_token": csrf_of(page.text)},
                           files={"photo": ("p.png", PNG, "image/png")}, headers=HTML)
     assert r.status_code == 303, r.text
     client.cookies.clear()
@@ -109,7 +113,8 @@ async def test_refused_step_shows_the_reason(kit, client, people):
     client.cookies.clear()
     await client.login("worker")
     page = await client.get(f"/wishes/{w['id']}", headers=HTML)
-    r = await client.post(f"/wishes/{w['id']}/act", data={"action": "return", "csrf_token": csrf_of(page.text)}, headers=HTML)
+    r = await client.post(f"/wishes/{w['id']}/act", data={"action": "return", "csrf_token": csrf_of(page.text)},
+                          headers=HTML)
     assert r.status_code == 422 and "原因" in r.text
 
 

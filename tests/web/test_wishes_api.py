@@ -85,7 +85,8 @@ async def test_post_ladder(kit, client, people):
 
 
 @pytest.mark.parametrize("value, status, code", [
-    (500, 201, None), ("500.00", 201, None), (0.5, 201, None), (500.01, 422, "value_over_cap"), (501, 422, "value_over_cap"),
+    (500, 201, None), ("500.00", 201, None), (0.5, 201, None), (500.01, 422, "value_over_cap"),
+    (501, 422, "value_over_cap"),
     (0, 422, "bad_value"), (-3, 422, "bad_value"), ("abc", 422, "bad_value"), (1.005, 422, "bad_value"),
     (True, 422, "bad_value"),
 ])
@@ -299,7 +300,8 @@ async def test_claim_counts_against_a_project(kit, client):
     r = await client.post(f"/api/v1/wishes/{w2['id']}/claim", headers=await kit.h("orgmember"), json={"project": pid})
     assert r.status_code == 409 and r.json()["error"]["code"] == "project_not_eligible"
     for junk in (10**30, "abc", -1):  # not a project id at all: 422 naming the field, never a 500
-        r = await client.post(f"/api/v1/wishes/{w2['id']}/claim", headers=await kit.h("orgmember"), json={"project": junk})
+        r = await client.post(f"/api/v1/wishes/{w2['id']}/claim", headers=await kit.h("orgmember"),
+                              json={"project": junk})
         assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "project"
     # without a project named, the organisation claims it as such
     out = await kit.do(w2["id"], "claim", "orgmember")
@@ -439,7 +441,8 @@ async def test_merge_rules(kit, client, people):
     r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={"into": w["id"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_merge"
     elsewhere = await kit.post(lon=109.25, lat=35.05)
-    r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={"into": elsewhere["id"]})
+    r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"),
+                          json={"into": elsewhere["id"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "merge_elsewhere"
     gone = await kit.wish_in("withdrawn")
     r = await client.post(f"/api/v1/wishes/{w['id']}/merge", headers=await kit.h("worker"), json={"into": gone["id"]})
@@ -451,7 +454,8 @@ async def test_merge_rules(kit, client, people):
 
 async def test_resubmit_with_edits_is_checked_again(kit, client):
     w = await kit.wish_in("returned")
-    r = await client.post(f"/api/v1/wishes/{w['id']}/resubmit", headers=await kit.h("resident"), json={"value_yuan": 900})
+    r = await client.post(f"/api/v1/wishes/{w['id']}/resubmit", headers=await kit.h("resident"),
+                          json={"value_yuan": 900})
     assert r.status_code == 422 and r.json()["error"]["code"] == "value_over_cap"
     out = await kit.do(w["id"], "resubmit", "resident", title="买一台小太阳电暖器", value_yuan=150)
     assert out["status"] == "submitted" and out["title"] == "买一台小太阳电暖器" and out["value_yuan"] == 150
@@ -496,7 +500,8 @@ async def test_geojson_layer_is_masked(kit, client, people):
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 1
     f = fc["features"][0]
     assert f["geometry"]["coordinates"] == [109.012, 35.012]
-    assert "contact" not in f["properties"] and "13812341234" not in r.text and f["properties"]["url"] == f"/wishes/{w['id']}"
+    assert "contact" not in f["properties"] and "13812341234" not in r.text
+    assert f["properties"]["url"] == f"/wishes/{w['id']}"
     r = await client.get("/api/v1/wishes", params={"format": "geojson", "bbox": "110,35,110.1,35.1"},
                          headers=await kit.h("worker"))
     assert r.json()["features"] == []
@@ -548,7 +553,8 @@ async def test_allocation_plan_edit_accept(kit, client, people):
     r = await client.post("/api/v1/allocations", headers=h, json={"under": people.community, "name": "春节前"})
     assert r.status_code == 201, r.text
     plan = r.json()
-    assert plan["status"] == "draft" and plan["wishes"] == 7 and other["id"] not in [i["wish"]["id"] for i in plan["items"]]
+    assert plan["status"] == "draft" and plan["wishes"] == 7
+    assert other["id"] not in [i["wish"]["id"] for i in plan["items"]]
     assert plan["assigned"] == 7 and plan["total_score"] >= plan["greedy_score"]
     load = {}
     for i in plan["items"]:
@@ -559,7 +565,8 @@ async def test_allocation_plan_edit_accept(kit, client, people):
     r = await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h,
                            json={"items": [{"wish": wid, "project": p1} for wid in ids]})
     assert r.status_code == 422 and r.json()["error"]["details"]["problems"][0]["code"] == "over_capacity"
-    r = await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h, json={"items": [{"wish": 999999, "project": p1}]})
+    r = await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h,
+                           json={"items": [{"wish": 999999, "project": p1}]})
     assert r.status_code == 422
     r = await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h,
                            json={"items": [{"wish": ids[0], "project": None}, {"wish": ids[1], "project": p2}]})
@@ -574,7 +581,8 @@ async def test_allocation_plan_edit_accept(kit, client, people):
     assert done["status"] == "accepted"
     assert len(done["result"]["claimed"]) == 5 and [s["wish"] for s in done["result"]["skipped"]] == [ids[2]]
     w = (await client.get(f"/api/v1/wishes/{ids[1]}", headers=h)).json()
-    assert w["status"] == "claimed" and w["claim"]["holder"]["project"]["id"] == p2 and w["claim"]["via"] == "allocation"
+    assert w["status"] == "claimed" and w["claim"]["holder"]["project"]["id"] == p2
+    assert w["claim"]["via"] == "allocation"
     assert (await client.post(f"/api/v1/allocations/{plan['id']}/accept", headers=h)).status_code == 409
     assert (await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h, json={"items": []})).status_code == 409
     listed = (await client.get("/api/v1/allocations", headers=h)).json()["plans"]

@@ -63,7 +63,8 @@ def _field_checks(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     yield "areas", lambda: list(dict.fromkeys(_check_area(a, f"areas[{i}]")
                                               for i, a in enumerate(_split_list(raw.get("areas")))))
     yield "keywords", lambda: list(dict.fromkeys(_check_keyword(k, f"keywords[{i}]")
-                                                 for i, k in enumerate(_split_list(raw.get("keywords"), r"[,，、;；]+"))))
+                                                 for i,
+                                                 k in enumerate(_split_list(raw.get("keywords"), r"[,，、;；]+"))))
 
 
 def item_errors(data: ServiceItemData | Mapping[str, Any]) -> list[ValidationError]:
@@ -116,7 +117,8 @@ def _check(data: ServiceItemData | Mapping[str, Any]) -> tuple[ServiceItemData |
     lst, cat = values.get("list"), values.get("category")
     if (lst == "convenience" and cat and cat not in CONVENIENCE_CATEGORIES) or (
             lst == "public_service" and cat in CONVENIENCE_CATEGORIES):
-        errors.append(_bad("list", ErrorCode.WRONG_LIST, "便民利民服务和志愿服务属于“便民利民服务和志愿服务清单”,该清单只收这两类",
+        errors.append(_bad("list", ErrorCode.WRONG_LIST,
+                           "便民利民服务和志愿服务属于“便民利民服务和志愿服务清单”,该清单只收这两类",
                            "convenience and volunteer services form their own list, and that list holds only them",
                            list=lst, category=cat))
     if lst in RESPONSIBLE_REQUIRED and "responsible" in values and not values["responsible"]:

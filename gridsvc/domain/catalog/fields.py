@@ -114,7 +114,8 @@ def _check_material(raw: Any, f: str) -> Material:
             raise _bad(f"{f}.{part}", ErrorCode.BAD_MATERIAL, f"{_label(f)}的括号不成对: {value}",
                        f"unbalanced parentheses in {f}.{part}: {value}")
     if note.startswith(("电子证照", "电子件")):
-        raise _bad(f"{f}.note", ErrorCode.BAD_MATERIAL, f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
+        raise _bad(f"{f}.note", ErrorCode.BAD_MATERIAL,
+                   f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
                    f"{f}.note: mark electronic copies with electronic_ok, not in the note")
     copies = raw.get("copies", 1)
     if isinstance(copies, str) and copies.strip().isdigit():
@@ -122,7 +123,8 @@ def _check_material(raw: Any, f: str) -> Material:
     if isinstance(copies, float) and copies.is_integer():
         copies = int(copies)
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 99:
-        raise _bad(f"{f}.copies", ErrorCode.BAD_COPIES, f"{_label(f)}的份数应为 1-99 的整数", f"{f}.copies must be 1-99")
+        raise _bad(f"{f}.copies", ErrorCode.BAD_COPIES, f"{_label(f)}的份数应为 1-99 的整数",
+                   f"{f}.copies must be 1-99")
     electronic = raw.get("electronic_ok", False)
     if not isinstance(electronic, bool):
         raise _bad(f"{f}.electronic_ok", ErrorCode.BAD_TYPE, f"{_label(f)}的“电子证照可用”应为是/否",
@@ -171,7 +173,8 @@ def parse_fee(value: Any, field_: str = "fee") -> Decimal | str:
         return FREE if amount == 0 else amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = _text(value, field_, max_len=200)
     if not text:
-        raise _bad(field_, ErrorCode.REQUIRED, "收费不能为空(不收费请填“不收费”)", "fee is required (write 不收费 if free)")
+        raise _bad(field_, ErrorCode.REQUIRED, "收费不能为空(不收费请填“不收费”)",
+                   "fee is required (write 不收费 if free)")
     m = _FEE_NUMBER.match(unicodedata.normalize("NFKC", text))
     if m:
         return parse_fee(Decimal(m.group(1)), field_)
@@ -200,7 +203,8 @@ def _check_area(raw: Any, f: str) -> str:
         raise _bad(f, ErrorCode.BAD_AREA, f"{_label(f)} {code!r} 不是有效的区划代码: {e.message_zh}",
                    f"{f} {code!r} is not a valid area code: {e.message_en}") from None
     if level not in ITEM_AREA_LEVELS:
-        raise _bad(f, ErrorCode.BAD_AREA, f"{_label(f)} {code} 是{LEVEL_NAMES_ZH[level]},事项只能设定到市、区县、街道或社区",
+        raise _bad(f, ErrorCode.BAD_AREA,
+                   f"{_label(f)} {code} 是{LEVEL_NAMES_ZH[level]},事项只能设定到市、区县、街道或社区",
                    f"{f} {code} is a {level}; items apply to cities, districts, streets or communities")
     return code
 
@@ -241,11 +245,12 @@ def _check_time_limit_unit(raw: Mapping[str, Any]) -> str:
         return "days" if re.search(r"\d\s*(日|天)$", limit) and not limit.endswith("工作日") else "working_days"
     aliases = {"自然日": "days", "天": "days", "个工作日": "working_days"}
     return aliases.get(value) or _lookup(value, "time_limit_unit", TIME_LIMIT_UNITS, "时限单位", "time-limit unit",
-                                         "bad_time_limit")
+                                         ErrorCode.BAD_TIME_LIMIT)
 
 
 def _check_keyword(value: Any, f: str) -> str:
     text = _text(value, f, required=True, max_len=30)
     if re.search(r"[,，、;；]", text):
-        raise _bad(f, ErrorCode.BAD_KEYWORD, f"{_label(f)} 不能含逗号、顿号或分号", f"{f} may not contain a comma or semicolon")
+        raise _bad(f, ErrorCode.BAD_KEYWORD, f"{_label(f)} 不能含逗号、顿号或分号",
+                   f"{f} may not contain a comma or semicolon")
     return text

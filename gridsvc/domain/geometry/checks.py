@@ -149,7 +149,8 @@ def check_shape(geom, level: str, *, min_area_m2: float | None = None) -> list[G
         return [
             GeometryProblem(
                 "type",
-                f"{lv_zh}的边界应为{'面或点' if level == 'building' else '面'} ({'/'.join(allowed)}),实际为 {geom.geom_type}",
+                f"{lv_zh}的边界应为{'面或点' if level == 'building' else '面'} ({'/'.join(allowed)}),"
+                f"实际为 {geom.geom_type}",
                 f"a {level} boundary must be {' or '.join(allowed)}, got {geom.geom_type}",
                 details={"type": geom.geom_type, "allowed": list(allowed)},
             )
@@ -171,7 +172,8 @@ def check_shape(geom, level: str, *, min_area_m2: float | None = None) -> list[G
     inside = _in_bounds(xy)
     if not inside.all():
         n_out = len(np.unique(xy[~inside], axis=0))  # a ring's closing point is not another one
-        first = tuple(float(v) for v in xy[np.argmin(inside)])
+        lon, lat = xy[np.argmin(inside)]
+        first = (float(lon), float(lat))
         if _in_bounds(xy[:, ::-1]).all():
             problems.append(
                 GeometryProblem(
@@ -268,7 +270,8 @@ def check_within_parent(
     location = _from_local_metres(p, lon0, lat0) if p else _representative(outside)
     who = f" {parent_code}" if parent_code else ""
     if total > 0:
-        what_zh, what_en = f"有 {_fmt_m2(outside_m2)} ({ratio:.1%}) 超出", f"{_fmt_m2(outside_m2)} ({ratio:.1%}) lies outside"
+        what_zh = f"有 {_fmt_m2(outside_m2)} ({ratio:.1%}) 超出"
+        what_en = f"{_fmt_m2(outside_m2)} ({ratio:.1%}) lies outside"
     else:  # a building's point
         what_zh, what_en = "位置超出", "the point lies outside"
     return GeometryProblem(
@@ -327,7 +330,8 @@ def check_siblings(
     if not len(cand):
         return []
     own = np.full(len(cand), g, dtype=object)
-    hit, inter, overlap, smaller = _overlaps(own, others, area_m2(g), areas_m2(others), min_overlap_m2, min_overlap_ratio)
+    hit, inter, overlap, smaller = _overlaps(own, others, area_m2(g), areas_m2(others), min_overlap_m2,
+                                             min_overlap_ratio)
     return [_overlap_problem(str(codes[cand[k]]), inter[k], float(overlap[k]), float(smaller[k])) for k in hit]
 
 

@@ -126,8 +126,8 @@ def _polygonal(geom) -> BaseGeometry:
         return shapely.Polygon()
     if geom.geom_type in _POLYGONAL:
         return geom
-    polys, _ = _polygon_parts(np.array([geom], dtype=object), np.zeros(1, dtype=int))
-    polys = [p for p in polys if not p.is_empty]
+    parts, _ = _polygon_parts(np.array([geom], dtype=object), np.zeros(1, dtype=int))
+    polys = [p for p in parts if not p.is_empty]
     if not polys:
         return shapely.Polygon()
     if len(polys) == 1:

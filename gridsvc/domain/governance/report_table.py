@@ -98,7 +98,8 @@ def parse_table(cells: Sequence[Sequence[Any]]) -> ParsedTable:
             declared = (i, int(m.group("count"))) if m else None
             members = 0
         elif group is None:
-            out.problems.append(RowProblem(i, HEADERS[0], "no_group", "第一组之前缺少辖区名称 (no 辖区名称 above this row)"))
+            out.problems.append(RowProblem(i, HEADERS[0], "no_group",
+                                           "第一组之前缺少辖区名称 (no 辖区名称 above this row)"))
             continue
         if not name:
             out.problems.append(RowProblem(i, HEADERS[1], "missing_name", "缺少名称 (no name)"))

@@ -75,6 +75,7 @@ def grid_spread(households: Iterable[int | None], band: SizeBand) -> dict:
     # the population standard deviation by hand: statistics.pstdev's exact fractions cost a
     # city's dashboard (2,400 communities) a sixth of its time
     stdev = (sum((h - mean) ** 2 for h in counts) / n) ** 0.5
-    out.update(grids=n, min=min(counts), max=max(counts), mean=round(mean, 1), stdev=round(stdev, 1), below=sum(1 for h in counts if h < band.low),
+    out.update(grids=n, min=min(counts), max=max(counts), mean=round(mean, 1), stdev=round(stdev, 1),
+               below=sum(1 for h in counts if h < band.low),
                above=sum(1 for h in counts if h > band.high))
     return out

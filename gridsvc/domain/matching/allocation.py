@@ -44,7 +44,8 @@ def candidate_edges(needs: Sequence[Need], index: ProviderIndex, *, chunk: int =
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
         day = need_day[s:e, None]
-        m = area_masks[need_area[s:e]] & index.serves[need_cat[s:e]] & has_cap & (index.start <= day) & (index.end >= day)
+        in_period = (index.start <= day) & (index.end >= day)
+        m = area_masks[need_area[s:e]] & index.serves[need_cat[s:e]] & has_cap & in_period
         i, j = np.nonzero(m)
         parts_i.append(i + s)
         parts_j.append(j)
@@ -55,11 +56,12 @@ def candidate_edges(needs: Sequence[Need], index: ProviderIndex, *, chunk: int =
 
 
 def _check_need_ids(needs: Sequence[Need]) -> None:
-    if len({nd.id for nd in needs}) != len(needs):
-        seen: set[Hashable] = set()
-        dup = next(nd.id for nd in needs if nd.id in seen or seen.add(nd.id))  # type: ignore[func-returns-value]
-        raise ValidationError(f"需求编号 {dup} 重复", f"duplicate need id {dup}", code=ErrorCode.DUPLICATE_ID,
-                              details={"id": str(dup)})
+    seen: set[Hashable] = set()
+    for nd in needs:
+        if nd.id in seen:
+            raise ValidationError(f"需求编号 {nd.id} 重复", f"duplicate need id {nd.id}", code=ErrorCode.DUPLICATE_ID,
+                                  details={"id": str(nd.id)})
+        seen.add(nd.id)
 
 
 def _plan(needs: Sequence[Need], index: ProviderIndex, edges: _Edges, chosen: np.ndarray) -> Plan:
@@ -70,7 +72,8 @@ def _plan(needs: Sequence[Need], index: ProviderIndex, edges: _Edges, chosen: np
     scores = {needs[i].id: s for i, s in zip(ni[order].tolist(), sc[order].tolist(), strict=True)}
     taken = np.zeros(len(needs), dtype=bool)
     taken[ni] = True
-    return Plan(assignments, math.fsum(sc.tolist()), [nd.id for nd, t in zip(needs, taken, strict=True) if not t], scores)
+    return Plan(assignments, math.fsum(sc.tolist()), [nd.id for nd, t in zip(needs, taken, strict=True) if not t],
+                scores)
 
 
 def allocate_greedy(needs: Sequence[Need], providers: ProviderIndex | Iterable[Provider]) -> Plan:

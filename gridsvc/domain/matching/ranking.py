@@ -28,6 +28,7 @@ def _sort_rank(ids: Sequence[Hashable]) -> np.ndarray:
     """Position of each id in sorted order (ints and strings each sort naturally)."""
     idx = list(range(len(ids)))
     try:
+        # Hashable promises no order; ids of one kind have one, and mixed kinds raise TypeError, handled below
         idx.sort(key=lambda i: ids[i])  # type: ignore[arg-type, return-value]
     except TypeError:
         idx.sort(key=lambda i: (type(ids[i]).__name__, str(ids[i])))

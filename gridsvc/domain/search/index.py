@@ -47,6 +47,8 @@ class CatalogIndex:
         self.build(docs)
 
     def build(self, docs: Iterable[SearchDoc]) -> CatalogIndex:
+        # a removed document leaves None in its slot and its slot leaves every set and posting list,
+        # so a slot reached through them ("live slot" below) always holds a document
         self._docs: list[SearchDoc | None] = []
         self._slot: dict[Any, int] = {}
         self._order: list[Any] = []
@@ -235,7 +237,7 @@ class CatalogIndex:
         if allowed is not None and self._shared_code:
             seen: set[str] = set()
             for i in sorted(allowed & self._shared_code, key=self.rank.__getitem__):
-                code = self._docs[i].code  # type: ignore[union-attr]
+                code = self._docs[i].code  # type: ignore[union-attr]  # live slot
                 if code in seen:
                     allowed.discard(i)
                 seen.add(code)
@@ -260,7 +262,8 @@ class CatalogIndex:
         rank = self.rank
         if not terms:
             order = sorted(self._slot.values() if allowed is None else allowed, key=rank.__getitem__)
-            return [Hit(self._docs[i].id, 0.0) for i in order[: limit if limit is not None else None]]  # type: ignore[union-attr]
+            shown = order[: limit if limit is not None else None]
+            return [Hit(self._docs[i].id, 0.0) for i in shown]  # type: ignore[union-attr]  # live slot
         if len(terms) == 1:
             scores = self._term_scores(terms[0], allowed, limit)
             for exact in self._by_code.get(query, ()):
@@ -285,7 +288,7 @@ class CatalogIndex:
             ranked = heapq.nsmallest(limit, scores.items(), key=by_score)
         else:
             ranked = sorted(scores.items(), key=by_score)
-        return [Hit(self._docs[i].id, round(s, 3)) for i, s in ranked]  # type: ignore[union-attr]
+        return [Hit(self._docs[i].id, round(s, 3)) for i, s in ranked]  # type: ignore[union-attr]  # live slot
 
     def _term_scores(self, term: str, within: set[int] | None, limit: int | None) -> dict[int, float]:
         """Doc -> best score for one term, in three stages whose score ranges do not overlap.

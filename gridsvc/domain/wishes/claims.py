@@ -147,7 +147,8 @@ def check_photo(data: bytes) -> str:
         raise ValidationError("照片为空", "the photo is empty", code=ErrorCode.BAD_PHOTO, details={"field": "photo"})
     if len(data) > PHOTO_MAX_BYTES:
         raise ValidationError(
-            f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB", f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+            f"照片不能超过 {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+            f"a photo has at most {PHOTO_MAX_BYTES // 1024 // 1024} MB",
             code=ErrorCode.BAD_PHOTO, details={"field": "photo", "bytes": len(data), "max": PHOTO_MAX_BYTES},
         )
     for magic, media in _PHOTO_MAGIC:
@@ -195,4 +196,4 @@ def check_rating(stars: object, comment: object = None) -> Rating:
             f"评价最多 {RATING_COMMENT_MAX} 个字", f"a comment has at most {RATING_COMMENT_MAX} characters",
             code=ErrorCode.BAD_COMMENT, details={"length": len(text), "max": RATING_COMMENT_MAX},
         )
-    return Rating(int(float(stars)), text)  # type: ignore[arg-type]
+    return Rating(int(f), text)

@@ -41,7 +41,8 @@ async def cards(people: list[User], *, public: bool) -> list[dict[str, Any]]:
     sups: dict[int, dict[str, Any]] = {}
     sup_ids = {u.supervisor_id for u in people if u.supervisor_id} if not public else set()
     if sup_ids:
-        for sid, username, name in await User.filter(id__in=list(sup_ids)).values_list("id", "username", "display_name"):
+        supervisors = await User.filter(id__in=list(sup_ids)).values_list("id", "username", "display_name")
+        for sid, username, name in supervisors:
             sups[sid] = {"id": sid, "username": username, "name": name}
     out = []
     for u in people:
@@ -63,7 +64,8 @@ async def board(*, role: str | None, under: str | None, page: PageRequest, publi
     qs = User.filter(role__in=list(STAFF_TIERS), is_active=True)
     if role:
         if role not in TIER_NUMBER:
-            raise ValidationError(f"{role} 不是网格人员角色", f"{role} is not a staff tier", code=ErrorCode.UNKNOWN_ROLE,
+            raise ValidationError(f"{role} 不是网格人员角色", f"{role} is not a staff tier",
+                                  code=ErrorCode.UNKNOWN_ROLE,
                                   details={"roles": list(STAFF_TIERS)})
         qs = qs.filter(role=role)
     if under:
@@ -72,7 +74,8 @@ async def board(*, role: str | None, under: str | None, page: PageRequest, publi
             raise NotFound(f"区域 {under} 不存在", f"area {under} not found")
         # a subquery, not a join: no DISTINCT over wide rows, and the id order stays an index walk
         qs = qs.filter(id__in=Subquery(UserArea.filter(
-            area_id__in=Subquery(Area.filter(subtree.under("code", code_prefix(area["code"], area["level"]))).values("id"))
+            area_id__in=Subquery(Area.filter(subtree.under("code",
+                                                           code_prefix(area["code"], area["level"]))).values("id"))
         ).values("user_id")))
     result = await keyset_page(qs, "staff", ("id",), page)
     result.rows = await cards(result.rows, public=public)

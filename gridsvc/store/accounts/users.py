@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import cast
@@ -70,7 +70,8 @@ def hash_password(password: str) -> str:
 def check_phone(phone: str) -> str:
     phone = (phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        raise ValidationError(f"电话号码 {phone!r} 格式不正确", f"phone number {phone!r} is not valid", code=ErrorCode.BAD_PHONE,
+        raise ValidationError(f"电话号码 {phone!r} 格式不正确", f"phone number {phone!r} is not valid",
+                              code=ErrorCode.BAD_PHONE,
                               details={"field": "phone"})
     return phone
 
@@ -99,7 +100,7 @@ async def _areas_for(codes: list[str], role: str) -> list[Area]:
     return areas
 
 
-async def create_user(username: str, *, role: str, password: str | None = None, areas: list[str] = (),
+async def create_user(username: str, *, role: str, password: str | None = None, areas: Sequence[str] = (),
                       display_name: str = "", phone: str = "", org_id: int | None = None,
                       supervisor: str | None = None, actor: Principal | None = None, address: str = "") -> User:
     username = (username or "").strip()
@@ -129,11 +130,13 @@ async def create_user(username: str, *, role: str, password: str | None = None, 
 async def _check_supervisor(role: str, supervisor: str, areas: list[Area]) -> User:
     sup = await User.filter(username=supervisor).first()
     if sup is None:
-        raise NotFound(f"上级 {supervisor} 不存在", f"supervisor {supervisor} not found", details={"field": "supervisor"})
+        raise NotFound(f"上级 {supervisor} 不存在", f"supervisor {supervisor} not found",
+                       details={"field": "supervisor"})
     want = supervisor_role(role)
     if want is None or sup.role != want:
         raise ValidationError(
-            f"{ROLE_NAMES_ZH.get(role, role)}的上级应为{ROLE_NAMES_ZH.get(want or '', '无')},{supervisor} 是{ROLE_NAMES_ZH.get(sup.role, sup.role)}",
+            f"{ROLE_NAMES_ZH.get(role, role)}的上级应为{ROLE_NAMES_ZH.get(want or '', '无')},"
+            f"{supervisor} 是{ROLE_NAMES_ZH.get(sup.role, sup.role)}",
             f"a {role} reports to a {want or 'nobody'}; {supervisor} is a {sup.role}",
             code=ErrorCode.BAD_SUPERVISOR, details={"supervisor": supervisor, "expected_role": want},
         )
@@ -191,14 +194,16 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
                 await UserArea.create(user_id=user.id, area_id=a.id)
         if "supervisor" in patch:
             areas = await Area.filter(user_links__user_id=user.id)
-            fields["supervisor_id"] = (await _check_supervisor(user.role, patch["supervisor"], areas)).id if patch["supervisor"] else None
+            fields["supervisor_id"] = (
+                (await _check_supervisor(user.role, patch["supervisor"], areas)).id if patch["supervisor"] else None)
         if fields:
             await User.filter(id=user.id).update(**fields)
         if fields.get("is_active") is False:
             await end_sessions(user.id)  # for good: reactivation must not revive them
         user = await User.get(id=user.id)
         after = await user_card(user, full=True)
-        await audit.record(actor, "staff.update", "user", user.id, area_code=(after["areas"] or [{}])[0].get("code", ""),
+        await audit.record(actor, "staff.update", "user", user.id,
+                           area_code=(after["areas"] or [{}])[0].get("code", ""),
                            before=before, after=after)
     return user
 
@@ -212,7 +217,8 @@ async def delete_user(user: User, *, actor: Principal | None) -> None:
                        code=ErrorCode.HAS_REPORTS, details={"reports": reports})
     async with in_transaction():
         await User.filter(id=user.id).delete()
-        await audit.record(actor, "staff.delete", "user", user.id, area_code=(before["areas"] or [{}])[0].get("code", ""),
+        await audit.record(actor, "staff.delete", "user", user.id,
+                           area_code=(before["areas"] or [{}])[0].get("code", ""),
                            before=before)
 
 
@@ -245,7 +251,8 @@ async def set_active(user: User, active: bool, *, actor: Principal | None) -> di
         if not changed:
             state = ("已启用", "active") if active else ("已停用", "inactive")
             raise Conflict(f"账号{state[0]}", f"the account is already {state[1]}",
-                           code=ErrorCode.ALREADY_ACTIVE if active else ErrorCode.ALREADY_INACTIVE, details={"id": user.id})
+                           code=ErrorCode.ALREADY_ACTIVE if active else ErrorCode.ALREADY_INACTIVE,
+                           details={"id": user.id})
         ended = {} if active else await end_sessions(user.id)
         await audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
                            before={"is_active": not active}, after={"is_active": active, **ended})

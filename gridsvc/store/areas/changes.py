@@ -122,7 +122,8 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
     # 1. codes, levels, names, duplicates. A parent may be stored already or come earlier in
     #    the same batch (a whole tree in one file).
     in_batch = {i.code: i for i in items}
-    stored_parents = await _load_parents({i.parent_code for i in items if i.parent_code and i.parent_code not in in_batch})
+    outside_batch = {i.parent_code for i in items if i.parent_code and i.parent_code not in in_batch}
+    stored_parents = await _load_parents(outside_batch)
     parents: dict[str, _Parent] = {c: _Parent(a.code, a.level, a) for c, a in stored_parents.items()}
     parents.update({c: _Parent(i.code, i.level, None, i.geometry) for c, i in in_batch.items()})
     existing = {c for c in await Area.filter(code__in=list(in_batch)).values_list("code", flat=True)}
@@ -148,14 +149,16 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
         if not item.name or not item.name.strip():
             problems.append(_problem(item, "name_missing", "缺少名称", "the name is missing"))
         if item.code in seen:
-            problems.append(_problem(item, "duplicate_code", f"代码 {item.code} 在文件中重复({seen[item.code].describe()})",
+            problems.append(_problem(item, "duplicate_code",
+                                     f"代码 {item.code} 在文件中重复({seen[item.code].describe()})",
                                      f"code {item.code} appears twice in the input"))
         seen[item.code] = item
         if item.code in existing and item.code not in replacing:
             problems.append(_problem(item, "exists", f"代码 {item.code} 已存在", f"area {item.code} exists already"))
         for key, value in (("households", item.households), ("population", item.population)):
             if value is not None and (not isinstance(value, int) or value < 0):
-                problems.append(_problem(item, "bad_number", f"{key} 应为非负整数", f"{key} must be a non-negative integer"))
+                problems.append(_problem(item, "bad_number", f"{key} 应为非负整数",
+                                         f"{key} must be a non-negative integer"))
 
     # 2. the shape of each geometry (optionally repaired)
     for n, item in enumerate(items):
@@ -194,9 +197,10 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                                                  f"the building point lies outside its parent {parent.code}",
                                                  (item.geometry.x, item.geometry.y)))
                     continue
-                p = geo.check_within_parent(item.geometry, pgeom, parent_code=parent.code)
-                if p:
-                    problems.append(_problem(item, p.rule, p.message_zh, p.message_en, p.location, p.details))
+                beyond = geo.check_within_parent(item.geometry, pgeom, parent_code=parent.code)
+                if beyond:
+                    problems.append(_problem(item, beyond.rule, beyond.message_zh, beyond.message_en,
+                                             beyond.location, beyond.details))
         polys = [(i.code, i.geometry) for i in members if i.geometry.geom_type != "Point"]
         if not polys:
             continue
@@ -215,9 +219,10 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
 
     if problems:
         rejected: dict[str, dict] = {}
-        for p in problems:
-            entry = rejected.setdefault(p["feature"], {"feature": p["feature"], "code": p["code"], "name": p["name"], "problems": []})
-            entry["problems"].append({k: p[k] for k in ("rule", "message", "location", "details")})
+        for problem in problems:
+            entry = rejected.setdefault(problem["feature"], {"feature": problem["feature"], "code": problem["code"],
+                                                             "name": problem["name"], "problems": []})
+            entry["problems"].append({k: problem[k] for k in ("rule", "message", "location", "details")})
         names = "、".join(list(rejected)[:5]) + (" 等" if len(rejected) > 5 else "")
         raise ValidationError(
             f"{len(rejected)} 个区域未通过检查,未保存任何数据:{names}",
@@ -252,7 +257,8 @@ def size_band(level: str, settings: Settings) -> SizeBand | None:
     return None
 
 
-async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False, settings: Settings = DEFAULTS,
+async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False,
+                      settings: Settings = DEFAULTS,
                       progress: Callable[[int], None] | None = None, audit_action: str = "area.import",
                       report_coverage: bool = True) -> BatchReport:
     """Validate and store new areas, all or nothing."""
@@ -326,11 +332,13 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
         if key in patch:
             changes[key] = patch[key]
     for key in ("households", "population"):
-        if key in changes and changes[key] is not None and (not isinstance(changes[key], int) or isinstance(changes[key], bool) or changes[key] < 0):
+        value = changes.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise ValidationError(f"{key} 应为非负整数", f"{key} must be a non-negative integer",
                                   code=ErrorCode.BAD_NUMBER, details={"field": key})
     if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"].strip()):
-        raise ValidationError("名称不能为空", "the name cannot be empty", code=ErrorCode.REQUIRED, details={"field": "name"})
+        raise ValidationError("名称不能为空", "the name cannot be empty", code=ErrorCode.REQUIRED,
+                              details={"field": "name"})
     if "properties" in changes and not isinstance(changes["properties"], dict):
         raise ValidationError("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_PROPERTIES)
     if geometry is not None:
@@ -368,7 +376,8 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
 def _geometry_columns(g: BaseGeometry) -> dict:
     g = geo.round_coords(g)
     minx, miny, maxx, maxy = g.bounds
-    return {"geometry": shapely.to_wkb(g), "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy, "area_m2": geo.area_m2(g)}
+    return {"geometry": shapely.to_wkb(g), "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
+            "area_m2": geo.area_m2(g)}
 
 
 async def delete_area(code: str, *, actor: Principal | None) -> None:

@@ -70,7 +70,8 @@ async def create_compound(data: Any, geometry: BaseGeometry | None, *, actor: Pr
 async def get_compound(compound_id: int) -> Compound:
     row = await Compound.filter(id=compound_id).select_related("community").first()
     if row is None:
-        raise NotFound(f"小区 {compound_id} 不存在", f"compound {compound_id} not found", code=ErrorCode.COMPOUND_NOT_FOUND,
+        raise NotFound(f"小区 {compound_id} 不存在", f"compound {compound_id} not found",
+                       code=ErrorCode.COMPOUND_NOT_FOUND,
                        details={"id": compound_id})
     return row
 
@@ -134,18 +135,21 @@ async def add_buildings(row: Compound, codes: Any, *, actor: Principal | None) -
     for i, code in enumerate(codes):
         b = found.get(code)
         if b is None or not code.startswith(prefix):
-            raise ValidationError(f"楼栋 {code} 不在社区 {community.code} 内", f"building {code} is not in {community.code}",
+            raise ValidationError(f"楼栋 {code} 不在社区 {community.code} 内",
+                                  f"building {code} is not in {community.code}",
                                   code=ErrorCode.BUILDING_NOT_IN_COMMUNITY, details={"field": f"buildings[{i}]"})
         if geom is not None:
             p = geo.check_within_parent(shapely.from_wkb(b.geometry), geom, parent_code=f"compound:{row.id}")
             if p is not None:
-                raise ValidationError(f"楼栋 {code} 不在小区「{row.name}」范围内", f"building {code} lies outside the compound",
+                raise ValidationError(f"楼栋 {code} 不在小区「{row.name}」范围内",
+                                      f"building {code} lies outside the compound",
                                       code=ErrorCode.BUILDING_OUTSIDE_COMPOUND,
                                       details={"field": f"buildings[{i}]", "location": p.location})
     taken = [str(c) for c in await CompoundBuilding.filter(building_id__in=[found[c].id for c in codes]).exclude(
         compound_id=row.id).values_list("building__code", flat=True)]
     if taken:
-        raise Conflict(f"楼栋 {'、'.join(taken)} 已属于其他小区", f"buildings {', '.join(taken)} belong to another compound",
+        raise Conflict(f"楼栋 {'、'.join(taken)} 已属于其他小区",
+                       f"buildings {', '.join(taken)} belong to another compound",
                        code=ErrorCode.BUILDING_IN_OTHER_COMPOUND, details={"buildings": list(taken)})
     try:
         async with in_transaction():

@@ -69,7 +69,8 @@ def plan_import(data: bytes | str | dict, *, level: str | None, parent: str | No
 
 async def import_boundaries(data: bytes | str | dict, *, level: str | None = None, parent: str | None = None,
                             crs: str | None = None, repair: bool = False, actor: Principal | None = None,
-                            settings: Settings = DEFAULTS, progress: Callable[[int], None] | None = None) -> tuple[ImportPlan, BatchReport]:
+                            settings: Settings = DEFAULTS,
+                            progress: Callable[[int], None] | None = None) -> tuple[ImportPlan, BatchReport]:
     if parent:
         await get_area(parent)  # 404 with the code when the named parent is missing
     plan = plan_import(data, level=level, parent=parent, crs=crs)

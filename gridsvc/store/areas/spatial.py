@@ -242,8 +242,8 @@ class IndexHolder(RevisionCache):
             # index it replaces, which may predate a change this request already saw committed
             async with self._lock:
                 pass
-        if not await self.stale():
-            return self.index  # type: ignore[return-value]
+        if self.index is not None and not await self.stale():
+            return self.index
         async with self._lock:
             if self.index is not None and not self.dirty and await current_revision() == self.index.revision:
                 return self.index

@@ -165,7 +165,8 @@ async def apply(data: dict[str, Any], *, actor: Principal | None, authorize: Aut
         check_admissible(item.item_list, item.code)
         rows = await versions_of(item)
         if not any(r.status in ("draft", "published") for r in rows):
-            raise Conflict(f"事项 {item.code} 已撤销,请先编辑出新的草稿", f"item {item.code} is revoked; make a new draft first",
+            raise Conflict(f"事项 {item.code} 已撤销,请先编辑出新的草稿",
+                           f"item {item.code} is revoked; make a new draft first",
                            code=ErrorCode.ITEM_REVOKED, details={"field": "item_code"})
     else:
         check_admissible(str(new_item.get("list") or ADMISSIBLE_LIST) if new_item else "", app.item_code)
@@ -225,7 +226,8 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
     adm = await get_admission(admission_id)
     await authorize_change(authorize, actor, "admission.decide", adm.areas)
     if actor is not None and actor.user_id is not None and adm.applied_by_id == actor.user_id:
-        raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application", code=ErrorCode.OWN_APPLICATION,
+        raise Forbidden("不能审批自己提交的准入申请", "you cannot decide your own application",
+                        code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
     if actor is not None:
         check_approver_level(adm.department_level, {level for _, level in actor.areas}, is_admin=actor.role == "admin")

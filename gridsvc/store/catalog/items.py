@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -76,17 +76,20 @@ def _fill_code(data: dict[str, Any], existing: Iterable[str]) -> dict[str, Any]:
 
 async def _codes_like(data: dict[str, Any]) -> list[str]:
     try:
-        head = f"{LIST_BY_ID[list_id(data.get('list'))].prefix}-{CATEGORY_BY_ID[category_id(data.get('category'))].prefix}-"
+        list_prefix = LIST_BY_ID[list_id(data.get('list'))].prefix
+        head = f"{list_prefix}-{CATEGORY_BY_ID[category_id(data.get('category'))].prefix}-"
     except ValidationError:
         return []
-    return list(await ServiceItem.filter(code__startswith=head).values_list("code", flat=True))
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(list[str], await ServiceItem.filter(code__startswith=head).values_list("code", flat=True))
 
 
 async def create_item(data: dict[str, Any], *, actor: Principal | None, authorize: Authorize = None,
                       admission_required: bool = False) -> dict[str, Any]:
     """A new item as draft version 1. Without a code it gets the next free one."""
     if not isinstance(data, dict):
-        raise ValidationError("事项应为对象", "an item must be an object", code=ErrorCode.BAD_TYPE, details={"field": "item"})
+        raise ValidationError("事项应为对象", "an item must be an object", code=ErrorCode.BAD_TYPE,
+                              details={"field": "item"})
     if not data.get("code"):
         data = _fill_code(data, await _codes_like(data))
     item_data = check_item(data)
@@ -100,7 +103,8 @@ async def create_item(data: dict[str, Any], *, actor: Principal | None, authoriz
         await check_areas_exist(item_data.areas)
         await authorize_change(authorize, actor, "catalog.edit", item_data.areas)
     if await ServiceItem.exists(code=item_data.code):
-        raise Conflict(f"事项代码 {item_data.code} 已存在", f"item code {item_data.code} exists", code=ErrorCode.ITEM_EXISTS,
+        raise Conflict(f"事项代码 {item_data.code} 已存在", f"item code {item_data.code} exists",
+                       code=ErrorCode.ITEM_EXISTS,
                        details={"code": item_data.code,
                                 "suggest": suggest_code(item_data.list, item_data.category,
                                                         await _codes_like(item_to_dict(item_data)))})
@@ -263,7 +267,8 @@ async def discard_draft(code: str, *, actor: Principal | None, authorize: Author
     async with in_transaction():
         n = await ServiceItemVersion.filter(id=rows[-1].id, status="draft").delete()
         if n != 1:
-            raise Conflict("草稿已被他人发布或删除", "the draft was published or deleted meanwhile", code=ErrorCode.STALE)
+            raise Conflict("草稿已被他人发布或删除", "the draft was published or deleted meanwhile",
+                           code=ErrorCode.STALE)
         if len(rows) == 1 and not await Admission.exists(item_id=item.id):
             await ServiceItem.filter(id=item.id).delete()
         await audit.record(actor, "catalog.discard", "service_item", item.code, before=rows[-1].data)

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from gridsvc.domain.catalog import (
     CATEGORY_BY_ID,
@@ -147,7 +147,7 @@ def _why_not(item: ServiceItem, rows: list[ServiceItemVersion], day: date) -> tu
     published = [r for r in rows if r.published_on is not None]
     if not published:
         return f"事项 {item.code} 尚未发布", f"item {item.code} is not published"
-    first = min(r.published_on for r in published)  # type: ignore[type-var]
+    first = min(r.published_on for r in published if r.published_on is not None)
     if day < first:
         return f"事项 {item.code} 自 {first} 起实施", f"item {item.code} is in force from {first}"
     revoked = [r for r in published if r.revoked_on is not None and r.revoked_on <= day]
@@ -187,7 +187,8 @@ async def scope_areas(item: ServiceItem, rows: list[ServiceItemVersion] | None =
 
 async def top_area_codes() -> list[str]:
     """The areas an item for everywhere covers: the top of the deployment's tree."""
-    return sorted(await Area.filter(parent_id=None).values_list("code", flat=True))
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return sorted(cast(list[str], await Area.filter(parent_id=None).values_list("code", flat=True)))
 
 
 async def check_areas_exist(codes: Iterable[str], field: str = "areas") -> None:

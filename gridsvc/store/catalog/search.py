@@ -246,7 +246,8 @@ async def bump_revision(item_ids: Iterable[int] | None = None) -> None:
     ids = sorted(set(item_ids)) if item_ids is not None else None
     if ids is not None and len(ids) > MAX_IN_PLACE:
         ids = None
-    await CatalogChange.bulk_create([CatalogChange(revision=revision, item_id=i) for i in (ids if ids is not None else [None])],
+    await CatalogChange.bulk_create([CatalogChange(revision=revision,
+                                                   item_id=i) for i in (ids if ids is not None else [None])],
                                     batch_size=1000)
     if revision % 100 == 0:
         await CatalogChange.filter(revision__lte=revision - KEEP_CHANGES).delete()
@@ -279,8 +280,8 @@ class CatalogIndexHolder(RevisionCache):
     async def get(self) -> CatalogSearch:
         if not self._started:
             await self.start()
-        if not await self.stale():
-            return self.current  # type: ignore[return-value]
+        if self.current is not None and not await self.stale():
+            return self.current
         async with self._lock:
             self.dirty = False
             self.consume_change()

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -64,7 +64,8 @@ def format_of(name: str) -> str:
     for fmt in ("xlsx", "csv"):
         if lower.endswith("." + fmt):
             return fmt
-    raise BadRequest(f"文件 {name} 应为 .xlsx 或 .csv", f"{name}: expected a .xlsx or .csv file", code=ErrorCode.BAD_FORMAT,
+    raise BadRequest(f"文件 {name} 应为 .xlsx 或 .csv", f"{name}: expected a .xlsx or .csv file",
+                     code=ErrorCode.BAD_FORMAT,
                      details={"file": name})
 
 
@@ -188,7 +189,9 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
             finally:
                 wb.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as e:
-        raise _unreadable("xlsx", "不是有效的 .xlsx 文件 (not a valid .xlsx workbook" + (f": {e})" if str(e) else ")")) from None
+        raise _unreadable("xlsx",
+                          "不是有效的 .xlsx 文件 (not a valid .xlsx workbook"
+                          + (f": {e})" if str(e) else ")")) from None
     return rows
 
 
@@ -262,7 +265,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
     wanted_areas = sorted({c for _, it in numbered for c in it.areas})
     known: set[str] = set()
     for chunk in _chunks(wanted_areas):
-        known.update(await Area.filter(code__in=list(chunk)).values_list("code", flat=True))
+        known.update(cast(list[str], await Area.filter(code__in=list(chunk)).values_list("code", flat=True)))
 
     problems: list[RowProblem] = []
     creates: list[ServiceItemData] = []
@@ -291,7 +294,8 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
             creates.append(it)
             continue
         latest = rows[-1]
-        if latest.data == content and (latest.status == "published" or (latest.status == "draft" and not publish_items)):
+        if latest.data == content and (latest.status == "published"
+                                       or (latest.status == "draft" and not publish_items)):
             unchanged += 1
             continue
         records = [record_of(r, ex.code) for r in rows]
@@ -307,7 +311,7 @@ async def import_items(numbered: list[tuple[int, ServiceItemData]], *, actor: Pr
         updates.append((ex, rows, it, plan))
     if problems:
         raise rejected(problems)
-    report = {
+    report: dict[str, Any] = {
         "rows": len(numbered), "created": len(creates), "updated": len(updates), "unchanged": unchanged,
         "published": publish_items, "on": day.isoformat() if publish_items else None, "dry_run": dry_run,
         "codes": {"created": [i.code for i in creates][:1000], "updated": [u[0].code for u in updates][:1000]},
@@ -351,7 +355,8 @@ async def _store_update(item: ServiceItem, rows: list[ServiceItemVersion], it: S
             n = await ServiceItemVersion.filter(id=latest.id, status="draft", edits=latest.edits).update(
                 data=content, name=it.name, areas=list(it.areas), edited_by=name, edits=latest.edits + 1)
             if n != 1:
-                raise Conflict(f"事项 {item.code} 的草稿已被他人修改,请重新导入", f"the draft of {item.code} changed meanwhile",
+                raise Conflict(f"事项 {item.code} 的草稿已被他人修改,请重新导入",
+                               f"the draft of {item.code} changed meanwhile",
                                code=ErrorCode.STALE, details={"row": plan["row"]})
     else:
         by_number[draft.version] = await ServiceItemVersion.create(

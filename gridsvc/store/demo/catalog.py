@@ -41,7 +41,8 @@ ADMISSIONS: list[dict[str, Any]] = [
             "contact": "社区卫生服务站", "keywords": ["打疫苗", "补种"],
         },
         "decide": "approve",
-        "papers": {"approval_document": "王社建组发〔2024〕3号(演示)", "agreement": "青年路街道各社区“两委”项目协议书(演示)"},
+        "papers": {"approval_document": "王社建组发〔2024〕3号(演示)",
+                   "agreement": "青年路街道各社区“两委”项目协议书(演示)"},
         "by": "street", "decider": "official",
     },
     {
@@ -83,7 +84,8 @@ async def load(settings: Settings = DEFAULTS) -> dict:
         return {}
     data = fixture()
     items = [(n, check_item(raw)) for n, raw in enumerate(data["items"], start=2)]
-    known = set(await Area.filter(code__in=sorted({c for _, i in items for c in i.areas})).values_list("code", flat=True))
+    wanted = sorted({c for _, i in items for c in i.areas})
+    known = set(await Area.filter(code__in=wanted).values_list("code", flat=True))
     items = [(n, i) for n, i in items if set(i.areas) <= known]  # a deployment without those districts
     report = await import_items(items, actor=SYSTEM, on=date.fromisoformat(data["published_on"]))
     admitted = 0

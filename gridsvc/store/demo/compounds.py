@@ -34,7 +34,8 @@ async def load(settings: Settings = DEFAULTS) -> dict:
     courtyard = g[2].representative_point().buffer(50 / 111_000).intersection(g[2])
     made = []
     for data, geom in (
-        ({"community": COMMUNITY, "name": "川口花园", "kind": "estate", "property_company": "铜川市川口物业服务有限公司",
+        ({"community": COMMUNITY, "name": "川口花园", "kind": "estate",
+          "property_company": "铜川市川口物业服务有限公司",
           "owners_committee": "川口花园业主委员会", "party_branch": "川口花园小区党支部"}, estate),
         ({"community": COMMUNITY, "name": "川口矿务局老院", "kind": "courtyard", "property_company": "",
           "owners_committee": "", "party_branch": "川口社区第三党支部"}, courtyard),

@@ -10,6 +10,7 @@ real use; the demo account `orgmember` joins 川口社区爱心服务社, which 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 import shapely
 
@@ -47,18 +48,24 @@ ORGS = [
         ("微心愿圆梦行动", ["daily_necessities", "study", "children", "disability"], 40)]),
     ("铜川市王益区教育发展基金会", "charity", "3", [DISTRICT], [("助学圆梦", ["study", "children"], 30)]),
     ("青年路街道人民调解志愿队", "mediation", None, [STREET], [("邻里调解", ["companionship", "other"], 10)]),
-    ("王益区秦腔文化艺术团", "culture_sports", "1", [DISTRICT], [("文艺进楼院", ["companionship", "elderly_care"], 12)]),
-    ("铜川市王益区法律援助服务中心", "legal_services", "2", [DISTRICT], [("法律咨询进社区", ["other", "elderly_care"], 20)]),
-    ("王益区耀州瓷非遗传习社", "intangible_heritage", "1", ["610202001000"], [("非遗进课堂", ["study", "children"], 8)]),
-    ("红旗街街道助残服务站", "community_service", None, ["610202002000"], [("助残帮扶", ["disability", "repairs"], 10)]),
+    ("王益区秦腔文化艺术团", "culture_sports", "1", [DISTRICT],
+     [("文艺进楼院", ["companionship", "elderly_care"], 12)]),
+    ("铜川市王益区法律援助服务中心", "legal_services", "2", [DISTRICT],
+     [("法律咨询进社区", ["other", "elderly_care"], 20)]),
+    ("王益区耀州瓷非遗传习社", "intangible_heritage", "1", ["610202001000"],
+     [("非遗进课堂", ["study", "children"], 8)]),
+    ("红旗街街道助残服务站", "community_service", None, ["610202002000"],
+     [("助残帮扶", ["disability", "repairs"], 10)]),
 ]
 
 # units based in the community and caring enterprises (驻区单位, 爱心企业; seed 002 §18): recorded
 # like organisations (their staff claim for them), not registered with civil affairs
 UNITS = [  # name, org type, kind of service, areas, member username, member name, phone, project
-    ("国网铜川供电公司川口供电所", "resident_unit", "community_service", [COMMUNITY], "u_gongdian", "马志刚", "13609190041",
+    ("国网铜川供电公司川口供电所", "resident_unit", "community_service", [COMMUNITY], "u_gongdian", "马志刚",
+     "13609190041",
      ("电力便民进楼院", ["repairs", "elderly_care"], 10)),
-    ("铜川市王益区惠民爱心超市", "caring_enterprise", "charity", [COMMUNITY, NEIGHBOUR], "u_chaoshi", "何丽", "13609190042",
+    ("铜川市王益区惠民爱心超市", "caring_enterprise", "charity", [COMMUNITY, NEIGHBOUR], "u_chaoshi", "何丽",
+     "13609190042",
      ("爱心超市圆梦", ["daily_necessities", "study", "children"], 10)),
 ]
 PARTY_MEMBER = ("p_lijun", "李军", COMMUNITY, "王益区税务局", "13709190019")  # 在职党员 reporting to the community
@@ -111,10 +118,10 @@ async def _principal(username: str):
 
 
 async def _grid_worker(grid: str) -> str:
-    uid = await UserArea.filter(area__code=grid, user__role="worker").first().values_list("user__username", flat=True)
-    if uid:
-        return uid
-    return "worker"
+    link = UserArea.filter(area__code=grid, user__role="worker").first()
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    username = cast(str | None, await link.values_list("user__username", flat=True))
+    return username or "worker"
 
 
 def _standing(principal, *kinds: Actor) -> access.Standing:
@@ -181,10 +188,10 @@ async def load(settings: Settings = DEFAULTS) -> dict:
     # residents: the demo account gets an address; neighbours post wishes too
     await User.filter(username="resident").update(address="川口社区1号楼2单元301")
     for username, name, building, phone, door in RESIDENTS:
-        area = await Area.get(code=building)
+        home = await Area.get(code=building)
         community = await Area.get(code=building[:12])
         await users.create_user(username, role="resident", display_name=name, phone=phone, areas=[building],
-                                address=f"{community.name}{area.name}{door}")
+                                address=f"{community.name}{home.name}{door}")
     await User.filter(username__in=[r[0] for r in RESIDENTS]).update(password_hash=password_hash)
 
     # wishes in every state, through the store's own steps
@@ -194,8 +201,8 @@ async def load(settings: Settings = DEFAULTS) -> dict:
                 for name in ("orgmember", "volunteer", "p_lijun", "u_gongdian", "u_chaoshi")}
     for resident_name, title, cat, value, ben, days, final, claimer in WISHES:
         resident = await User.get(username=resident_name)
-        building = await placement.home_building(resident.id)
-        placed = await _placement(building)
+        home_code = await placement.home_building(resident.id)
+        placed = await _placement(home_code or "")
         owner = _standing(await users.principal_for(resident), Actor.RESIDENT_OWNER)
         staff = _standing(await _principal(await _grid_worker(placed.grid_code)), Actor.GRID_STAFF)
         wish = await placement.create_wish({"title": title, "category": cat, "value_yuan": value, "beneficiary": ben,
@@ -249,7 +256,8 @@ async def _demands(now: datetime) -> int:
         start = at9 + timedelta(days=days)
         return await demands.create_demand({
             "title": title, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat(),
-            "volunteers_needed": needed, "skills": skills, "category": category, "place": place}, area_, actor=actor, now=now)
+            "volunteers_needed": needed, "skills": skills, "category": category, "place": place}, area_, actor=actor,
+            now=now)
 
     member = await _principal("orgmember")
     volunteer = await _principal("volunteer")

@@ -63,7 +63,8 @@ def _when(value: Any, field: str) -> datetime:
             dt = None
         if dt is not None:
             return dt if dt.tzinfo else dt.replace(tzinfo=clock.CHINA)
-    raise ValidationError(f"{field} 应为日期时间(如 2026-02-01T09:00)", f"{field} must be a date-time such as 2026-02-01T09:00",
+    raise ValidationError(f"{field} 应为日期时间(如 2026-02-01T09:00)",
+                          f"{field} must be a date-time such as 2026-02-01T09:00",
                           code=ErrorCode.BAD_DATETIME, details={"field": field, "value": str(value)})
 
 
@@ -74,22 +75,25 @@ async def get_demand(demand_id: Any) -> Demand:
 async def demand_area(data: dict) -> Area:
     code = data.get("area")
     if not isinstance(code, str) or not code.strip():
-        raise ValidationError("请指定需求所在区域 area(社区、网格等)", "area (where the demand takes place) is required",
+        raise ValidationError("请指定需求所在区域 area(社区、网格等)",
+                              "area (where the demand takes place) is required",
                               code=ErrorCode.REQUIRED, details={"field": "area"})
     area = await Area.filter(code=code.strip()).first()
     if area is None:
         raise NotFound(f"区域 {code} 不存在", f"area {code} not found", details={"field": "area", "code": code})
     if area.level not in DEMAND_AREA_LEVELS:
         raise ValidationError(f"需求区域应为街道、社区、网格、小组或楼栋,{code} 是{area.level}",
-                              f"a demand takes place in a street, community, grid, group or building; {code} is a {area.level}",
+                              "a demand takes place in a street, community, grid, group or building; "
+                              f"{code} is a {area.level}",
                               code=ErrorCode.BAD_AREA, details={"field": "area", "level": area.level})
     return area
 
 
 async def create_demand(data: dict, area: Area, *, actor: Principal, now: datetime) -> Demand:
     needed = data.get("volunteers_needed", data.get("needed"))
-    d = check_demand(data.get("title"), _when(data.get("starts_at"), "starts_at"), _when(data.get("ends_at"), "ends_at"),
-                     needed, data.get("skills") or (), now=now)  # type: ignore[arg-type]
+    d = check_demand(data.get("title"), _when(data.get("starts_at"), "starts_at"),
+                     _when(data.get("ends_at"), "ends_at"),
+                     needed, data.get("skills") or (), now=now)
     category = check_category(data.get("category") or "other").value
     place = data.get("place") or ""
     if not isinstance(place, str) or len(place) > 200:
@@ -125,7 +129,8 @@ async def demand_card(d: Demand, *, full: bool = False, names: dict | None = Non
         "category_zh": WISH_CATEGORIES.get(d.category, d.category),
         "area": {"code": d.area_code, "name": names.get(d.area_code, "")}, "place": d.place,
         "location": {"lon": d.lon, "lat": d.lat},
-        "starts_at": d.starts_at.astimezone(clock.CHINA).isoformat(), "ends_at": d.ends_at.astimezone(clock.CHINA).isoformat(),
+        "starts_at": d.starts_at.astimezone(clock.CHINA).isoformat(),
+        "ends_at": d.ends_at.astimezone(clock.CHINA).isoformat(),
         "volunteers_needed": d.needed, "taken": d.taken, "remaining": remaining_places(d.needed, d.taken),
         "skills": d.skills, "status": d.status, "status_zh": DEMAND_STATUSES.get(d.status, d.status),
     }
@@ -138,7 +143,7 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
     orgs = dict(await Organisation.filter(id__in=[t.org_id for t in rows if t.org_id]).values_list("id", "name"))
     out = []
     for t in rows:
-        u = users.get(t.user_id)
+        u = users.get(t.user_id) if t.user_id is not None else None
         name = (u.display_name or u.username) if u else ""
         out.append({"id": t.id, "kind": t.kind, "claimer_kind": t.claimer_kind, "count": t.count, "status": t.status,
                     "org": {"id": t.org_id, "name": orgs.get(t.org_id, "")} if t.org_id else None,
@@ -200,7 +205,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
     project_id = await _project_for(d, org_id, project, now=now) if kind == "org" else None
     try:
         async with in_transaction():
-            moved = await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value, taken__lte=F("needed") - n).update(
+            moved = await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value,
+                                        taken__lte=F("needed") - n).update(
                 taken=F("taken") + n)
             if moved != 1:
                 fresh = await Demand.get(id=d.id)
@@ -212,9 +218,11 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
                                           project_id=project_id, count=n, active_key=key,
                                           claimer_kind=await claimer_kind_of(principal.user_id, org_id))
             if project_id is not None:
-                ok = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(taken=F("taken") + 1)
+                ok = await Project.filter(id=project_id, status="active",
+                                          taken__lt=F("capacity")).update(taken=F("taken") + 1)
                 if ok != 1:
-                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code=ErrorCode.PROJECT_FULL)
+                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left",
+                                   code=ErrorCode.PROJECT_FULL)
             who = principal.display_name or principal.username
             if kind == "org":
                 org = await Organisation.get(id=org_id)
@@ -258,11 +266,13 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
                                   code=ErrorCode.BAD_FIELD, details={"field": "take"})
         t = await DemandTake.filter(id=tid, demand_id=d.id, status="active").first()
         if t is None:
-            raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand", details={"take": take_id})
+            raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand",
+                           details={"take": take_id})
         mine = t.user_id == principal.user_id or (t.org_id is not None and t.org_id == principal.org_id
                                                   and principal.role == "org_member")
         if not (mine or staff):
-            raise Forbidden("只能取消自己的报名或本组织的认领", "you may release only your own take", code=ErrorCode.WRONG_ACTOR)
+            raise Forbidden("只能取消自己的报名或本组织的认领", "you may release only your own take",
+                            code=ErrorCode.WRONG_ACTOR)
     else:
         q = Q(user_id=principal.user_id, kind="volunteer")
         if principal.role == "org_member" and principal.org_id:
@@ -276,14 +286,16 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
                                     taken__gte=t.count).update(taken=F("taken") - t.count)
         if moved != 1:
             raise Conflict("需求已变化,请刷新", "the demand changed meanwhile; reload", code=ErrorCode.STALE)
-        n = await DemandTake.filter(id=t.id, status="active").update(status="released", active_key=None, released_at=now)
+        n = await DemandTake.filter(id=t.id, status="active").update(
+            status="released", active_key=None, released_at=now)
         if n != 1:
             raise Conflict("该认领已取消", "this take was released already", code=ErrorCode.STALE)
         await Demand.filter(id=d.id, status=DemandStatus.FULL.value, taken__lt=F("needed")).update(
             status=DemandStatus.PUBLISHED.value)
         if t.project_id:
             await Project.filter(id=t.project_id, taken__gt=0).update(taken=F("taken") - 1)
-        await inbox.notify([d.published_by_id, t.user_id], "demand_changed", f"志愿需求「{d.title}」有 {t.count} 个名额被取消",
+        await inbox.notify([d.published_by_id, t.user_id], "demand_changed",
+                           f"志愿需求「{d.title}」有 {t.count} 个名额被取消",
                            f"({t.count} place(s) released)", link=f"/api/v1/demands/{d.id}", demand_id=d.id,
                            skip=principal.user_id)
     return await DemandTake.get(id=t.id)
@@ -307,7 +319,8 @@ async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> De
             for _, org in takers:
                 ids += await inbox.org_member_ids(org)
             await inbox.notify(ids, "demand_changed", f"志愿需求「{d.title}」已{_STEP_ZH[action]}",
-                               {"close": "(recruiting closed)", "reopen": "(recruiting again)", "cancel": "(cancelled)"}[action], link=f"/api/v1/demands/{d.id}",
+                               {"close": "(recruiting closed)", "reopen": "(recruiting again)",
+                                "cancel": "(cancelled)"}[action], link=f"/api/v1/demands/{d.id}",
                                demand_id=d.id, skip=actor.user_id)
     return await Demand.get(id=d.id)
 
@@ -332,7 +345,8 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
     if d.status == DemandStatus.CANCELLED:
         raise Conflict("需求已取消,不能登记时长", "the demand was cancelled", code=ErrorCode.DEMAND_CANCELLED)
     if now < d.starts_at:
-        raise Conflict("活动尚未开始,不能登记服务时长", "the event has not started yet", code=ErrorCode.EVENT_NOT_STARTED,
+        raise Conflict("活动尚未开始,不能登记服务时长", "the event has not started yet",
+                       code=ErrorCode.EVENT_NOT_STARTED,
                        details={"starts_at": d.starts_at.isoformat()})
     if not isinstance(entries, list) or not entries:
         raise ValidationError("entries 应为 [{volunteer, hours}] 列表", "entries must be a list of {volunteer, hours}",
@@ -358,7 +372,8 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
         took_part, org_id = await _participant_org(d, user)
         if not took_part:
             problems.append({"entry": n, "volunteer": who, "code": "not_a_participant",
-                             "message": f"第 {n} 条:{who} 没有报名或随组织认领该需求 (entry {n}: {who} did not take part)"})
+                             "message": f"第 {n} 条:{who} 没有报名或随组织认领该需求 "
+                                        f"(entry {n}: {who} did not take part)"})
             continue
         try:
             h = check_hours(e.get("hours"), starts_at=d.starts_at, ends_at=d.ends_at)
@@ -368,14 +383,16 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
         note = e.get("note") or ""
         rows.append((user, org_id, h, str(note)[:200]))
     if problems:
-        raise ValidationError(f"{len(problems)} 条时长记录有问题,均未保存", f"{len(problems)} entr(ies) rejected; nothing saved",
+        raise ValidationError(f"{len(problems)} 条时长记录有问题,均未保存",
+                              f"{len(problems)} entr(ies) rejected; nothing saved",
                               code=ErrorCode.BAD_ENTRIES, details={"problems": problems})
     out = []
     async with in_transaction():
         for user, org_id, h, note in rows:
             old = await ServiceHours.filter(volunteer_id=user.id, demand_id=d.id).first()
             if old:
-                await ServiceHours.filter(id=old.id).update(hours=Decimal(str(h)), note=note, recorded_by_id=actor.user_id,
+                await ServiceHours.filter(id=old.id).update(hours=Decimal(str(h)), note=note,
+                                                            recorded_by_id=actor.user_id,
                                                             org_id=org_id, recorded_at=now)
             else:
                 await ServiceHours.create(volunteer_id=user.id, demand_id=d.id, org_id=org_id, hours=Decimal(str(h)),
@@ -385,5 +402,6 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
                                after={"volunteer": user.username, "hours": h})
             await inbox.notify([user.id], "hours", f"志愿服务「{d.title}」登记时长 {h:g} 小时",
                                f"({h:g} hours recorded)", link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
-            out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h, "corrected": old is not None})
+            out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h,
+                        "corrected": old is not None})
     return out

@@ -8,7 +8,8 @@ functions run.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 import shapely
 from tortoise.expressions import Q
@@ -59,7 +60,9 @@ async def organisation_exists(org_id: int) -> bool:
 
 async def org_with_credit_code(code: str) -> int | None:
     """The id of the organisation registered under a unified social credit code, if any."""
-    return await Organisation.filter(credit_code=code).first().values_list("id", flat=True)
+    org = Organisation.filter(credit_code=code).first()
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(int | None, await org.values_list("id", flat=True))
 
 
 async def get_org(org_id: Any) -> Organisation:
@@ -97,7 +100,8 @@ def _text(data: dict, key: str, max_len: int) -> str:
     if v is None:
         return ""
     if not isinstance(v, str) or len(v.strip()) > max_len:
-        raise ValidationError(f"{key} 应为不超过 {max_len} 个字的文本", f"{key} is text of at most {max_len} characters",
+        raise ValidationError(f"{key} 应为不超过 {max_len} 个字的文本",
+                              f"{key} is text of at most {max_len} characters",
                               code=ErrorCode.BAD_FIELD, details={"field": key})
     return v.strip()
 
@@ -114,12 +118,13 @@ def parse_org(data: dict) -> dict:
     kind = data.get("kind")
     code = data.get("credit_code")
     if code is not None and not isinstance(code, str):
-        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string", code=ErrorCode.BAD_CREDIT_CODE,
+        raise ValidationError("统一社会信用代码应为文本", "the credit code must be a string",
+                              code=ErrorCode.BAD_CREDIT_CODE,
                               details={"field": "credit_code", "position": 0})
     if org_type != "social_organisation":
         # a unit or enterprise based in the community: recorded by it (备案), any credit code
         return {
-            "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+            "name": check_org_name(data.get("name")),
             "org_type": org_type, "kind": check_org_kind(kind).value if kind else "",
             "credit_code": check_credit_code(code) if code and code.strip() else None, "status": "filed",
             "phone": check_phone(_text(data, "phone", 20)), "address": _text(data, "address", 200),
@@ -128,7 +133,7 @@ def parse_org(data: dict) -> dict:
         raise ValidationError("请选择社会组织类别 kind", "kind is required", code=ErrorCode.UNKNOWN_ORG_KIND,
                               details={"field": "kind", "kinds": list(ORG_KINDS)})
     return {
-        "name": check_org_name(data.get("name")),  # type: ignore[arg-type]
+        "name": check_org_name(data.get("name")),
         "org_type": org_type,
         "kind": check_org_kind(kind).value,
         "credit_code": check_registration(status, code),
@@ -153,9 +158,11 @@ async def create_org(fields: dict, areas: list[Area], *, actor: Principal | None
     return org
 
 
-async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, *, actor: Principal | None) -> Organisation:
+async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, *,
+                     actor: Principal | None) -> Organisation:
     before = await org_card(org)
-    if fields.get("credit_code") and await Organisation.filter(credit_code=fields["credit_code"]).exclude(id=org.id).exists():
+    credit_code = fields.get("credit_code")
+    if credit_code and await Organisation.filter(credit_code=credit_code).exclude(id=org.id).exists():
         raise Conflict(f"统一社会信用代码 {fields['credit_code']} 已被其他组织使用",
                        f"credit code {fields['credit_code']} belongs to another organisation",
                        code=ErrorCode.CREDIT_CODE_TAKEN)
@@ -167,7 +174,8 @@ async def update_org(org: Organisation, fields: dict, areas: list[Area] | None, 
             await OrgArea.bulk_create([OrgArea(org_id=org.id, area_id=a.id) for a in areas])
         org = await Organisation.get(id=org.id)
         after = await org_card(org)
-        await audit.record(actor, "org.update", "organisation", org.id, area_code=(after["areas"] or [{}])[0].get("code", ""),
+        await audit.record(actor, "org.update", "organisation", org.id,
+                           area_code=(after["areas"] or [{}])[0].get("code", ""),
                            before=before, after=after)
     return org
 
@@ -286,11 +294,11 @@ def _lonlat(data: dict) -> tuple[float, float] | None:
     lon, lat = data.get("lon"), data.get("lat")
     if lon is None and lat is None:
         return None
-    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
-    if not ok or not (-180 <= lon <= 180 and -90 <= lat <= 90):  # type: ignore[operator]
+    if (not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)) or isinstance(lon, bool)
+            or isinstance(lat, bool) or not (-180 <= lon <= 180 and -90 <= lat <= 90)):
         raise ValidationError("lon/lat 应为经纬度数字", "lon and lat must be numbers (WGS-84 degrees)",
                               code=ErrorCode.BAD_POSITION, details={"lon": lon, "lat": lat})
-    return float(lon), float(lat)  # type: ignore[arg-type]
+    return float(lon), float(lat)
 
 
 async def create_project(org: Organisation, data: dict, *, actor: Principal | None, today: date) -> Project:
@@ -345,8 +353,9 @@ async def org_record(org: Organisation) -> dict:
         by_status[c["status"]] = by_status.get(c["status"], 0) + 1
     takes = await DemandTake.filter(org_id=org.id).order_by("-id").values(
         "id", "demand_id", "demand__title", "demand__starts_at", "demand__status", "count", "status")
-    stars = await Rating.filter(org_id=org.id).values_list("stars", flat=True)
-    hours = await ServiceHours.filter(org_id=org.id).values_list("hours", flat=True)
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    stars = cast(list[int], await Rating.filter(org_id=org.id).values_list("stars", flat=True))
+    hours = cast(list[Decimal], await ServiceHours.filter(org_id=org.id).values_list("hours", flat=True))
     demand_ids = {t["demand_id"] for t in takes}
     return {
         "org": await org_card(org, projects=True),

@@ -60,7 +60,8 @@ async def volunteer_record(user: User, *, thresholds) -> dict:
                       "org": {"id": r["org_id"], "name": orgs.get(r["org_id"], "")} if r["org_id"] else None,
                       "note": r["note"] or None} for r in rows],
         "upcoming": [{"demand": t["demand_id"], "title": t["demand__title"], "kind": t["kind"],
-                      "starts_at": t["demand__starts_at"].astimezone(clock.CHINA).isoformat(), "status": t["demand__status"]}
+                      "starts_at": t["demand__starts_at"].astimezone(clock.CHINA).isoformat(),
+                      "status": t["demand__status"]}
                      for t in takes],
         "wishes": {"claimed": len(wishes), "confirmed": sum(1 for s in wishes if s == ClaimStatus.CONFIRMED),
                    "active": sum(1 for s in wishes if s == ClaimStatus.ACTIVE)},

@@ -62,7 +62,8 @@ async def make_plan(area_code: str, *, actor: Principal, name: str = "", wish_id
         raise ValidationError(f"{area.name} 没有待认领的已发布心愿", f"no published wishes under {area_code}",
                               code=ErrorCode.NO_WISHES, details={"under": area_code})
     if len(wishes) > PLAN_MAX_WISHES:
-        raise ValidationError(f"一次最多分配 {PLAN_MAX_WISHES} 个心愿", f"a plan takes at most {PLAN_MAX_WISHES} wishes",
+        raise ValidationError(f"一次最多分配 {PLAN_MAX_WISHES} 个心愿",
+                              f"a plan takes at most {PLAN_MAX_WISHES} wishes",
                               code=ErrorCode.TOO_MANY_WISHES)
     providers, _ = await project_providers()
     needs = [wish_need(w, today) for w in wishes]
@@ -94,12 +95,14 @@ async def plan_view(plan: AllocationPlan, *, items: bool = True) -> dict:
         "status_zh": {"draft": "草案", "accepted": "已采纳", "discarded": "已放弃"}.get(plan.status, plan.status),
         "wishes": plan.wishes, "total_score": round(plan.total_score, 2), "greedy_score": round(plan.greedy_score, 2),
         "gain_over_greedy": round(plan.total_score - plan.greedy_score, 2), "edited": plan.edited,
-        "created_at": plan.created_at.isoformat(), "decided_at": plan.decided_at.isoformat() if plan.decided_at else None,
+        "created_at": plan.created_at.isoformat(),
+        "decided_at": plan.decided_at.isoformat() if plan.decided_at else None,
         "result": plan.result,
     }
     if items:
         rows = await AllocationItem.filter(plan_id=plan.id).order_by("wish_id").values(
-            "wish_id", "wish__title", "wish__category", "wish__grid_code", "wish__status", "project_id", "score", "edited")
+            "wish_id", "wish__title", "wish__category", "wish__grid_code", "wish__status", "project_id", "score",
+            "edited")
         projects = {p.id: p for p in await Project.filter(id__in={r["project_id"] for r in rows if r["project_id"]})}
         orgs = dict(await Organisation.filter(id__in={p.org_id for p in projects.values()}).values_list("id", "name"))
         out["items"] = [{
@@ -129,7 +132,8 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
     """Staff change who takes which wish (``[{"wish": id, "project": id | null}, ...]``). Each
     change must pass the hard filters, and no project may get more wishes than it has places."""
     if plan.status != "draft":
-        raise Conflict(f"分配方案已{ {'accepted': '采纳', 'discarded': '放弃'}.get(plan.status, plan.status) },不能修改",
+        status_zh = {'accepted': '采纳', 'discarded': '放弃'}.get(plan.status, plan.status)
+        raise Conflict(f"分配方案已{status_zh},不能修改",
                        f"the plan is {plan.status} and can no longer be edited", code=ErrorCode.PLAN_CLOSED,
                        details={"status": plan.status})
     if not isinstance(changes, list) or not changes:
@@ -146,13 +150,15 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
         wid = ch.get("wish") if isinstance(ch, dict) else None
         pid = ch.get("project") if isinstance(ch, dict) else None
         if not isinstance(wid, int) or wid not in items:
-            problems.append({"item": n, "wish": wid, "code": "not_in_plan", "message": f"心愿 {wid} 不在该方案中 (not in the plan)"})
+            problems.append({"item": n, "wish": wid, "code": "not_in_plan",
+                             "message": f"心愿 {wid} 不在该方案中 (not in the plan)"})
             continue
         if pid is None:
             new_project[wid], new_score[wid] = None, 0.0
             continue
         if not isinstance(pid, int):
-            problems.append({"item": n, "wish": wid, "code": "bad_project", "message": "project 应为项目编号 (a project id)"})
+            problems.append({"item": n, "wish": wid, "code": "bad_project",
+                             "message": "project 应为项目编号 (a project id)"})
             continue
         s = _pair_score(index, wish_need(wishes[wid], today), pid)
         if s is None:
@@ -166,8 +172,8 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
         left = int(index.capacity[index.position[pid]]) if pid in index.position else 0
         if n > left:
             problems.append({"project": pid, "code": "over_capacity",
-                             "message": f"项目 {pid} 只剩 {left} 个名额,方案给了 {n} 个 (project {pid} has {left} places, "
-                                        f"the plan gives it {n})"})
+                             "message": f"项目 {pid} 只剩 {left} 个名额,方案给了 {n} 个 "
+                                        f"(project {pid} has {left} places, the plan gives it {n})"})
     if problems:
         raise ValidationError(f"方案修改有 {len(problems)} 处问题,未保存", f"{len(problems)} problem(s); nothing saved",
                               code=ErrorCode.BAD_ITEMS, details={"problems": problems})
@@ -178,7 +184,8 @@ async def edit_plan(plan: AllocationPlan, changes: Any, *, actor: Principal, tod
             raise Conflict("分配方案已被他人处理", "the plan was decided meanwhile", code=ErrorCode.PLAN_CLOSED)
         for wid, item in items.items():
             if new_project[wid] != item.project_id:
-                await AllocationItem.filter(id=item.id).update(project_id=new_project[wid], score=new_score[wid], edited=True)
+                await AllocationItem.filter(id=item.id).update(
+                    project_id=new_project[wid], score=new_score[wid], edited=True)
         await audit.record(actor, "allocation.edit", "allocation", plan.id, area_code=plan.area_code,
                            after={"changes": changes})
     return await get_plan(plan.id)
@@ -191,14 +198,15 @@ async def accept_plan(plan: AllocationPlan, *, actor: Principal, now: datetime) 
     n = await AllocationPlan.filter(id=plan.id, status="draft").update(status="accepting", decided_by_id=actor.user_id,
                                                                        decided_at=now)
     if n != 1:
-        raise Conflict(f"分配方案已{plan.status},不能再次采纳", f"the plan is {plan.status}", code=ErrorCode.PLAN_CLOSED,
+        raise Conflict(f"分配方案已{plan.status},不能再次采纳", f"the plan is {plan.status}",
+                       code=ErrorCode.PLAN_CLOSED,
                        details={"status": plan.status})
     claimed, skipped = [], []
     items = await AllocationItem.filter(plan_id=plan.id).exclude(project_id=None).order_by("-score")
     projects = {p.id: p for p in await Project.filter(id__in=[i.project_id for i in items])}
     for item in items:
         wish = await Wish.get(id=item.wish_id)
-        project = projects[item.project_id]  # type: ignore[index]
+        project = projects[item.project_id]  # type: ignore[index]  # items without a project are excluded above
         try:
             if wish.status != WishStatus.PUBLISHED:
                 raise Conflict("心愿已不在已发布状态", f"the wish is {wish.status}", code=ErrorCode.NOT_PUBLISHED)

@@ -56,7 +56,8 @@ def claim_block(claim: Claim | None, holder: dict | None, st: Standing) -> dict 
         "holder": holder, "via": claim.via,
         "claimer_kind": claim.claimer_kind, "claimer_kind_zh": CLAIMER_KINDS.get(claim.claimer_kind, ""),
         "claimed_at": _iso(claim.claimed_at), "deadline": _iso(claim.deadline), "extensions": claim.extensions,
-        "can_extend": claim.status == ClaimStatus.ACTIVE and claim.extensions < MAX_EXTENSIONS and st.has(Actor.CLAIMER),
+        "can_extend": (claim.status == ClaimStatus.ACTIVE and claim.extensions < MAX_EXTENSIONS
+                       and st.has(Actor.CLAIMER)),
         "fulfilled_on": _iso(claim.fulfilled_on), "fulfilled_note": claim.fulfilled_note or None,
         "has_photo": claim.photo_type != "",
     }
@@ -94,7 +95,8 @@ async def card(wish: Wish, st: Standing, *, claim: Claim | None = None, names: d
         "claim": claim_block(claim, holder, st),
         "actions": actions_for(wish, claim, st),
         "mine": st.has(Actor.RESIDENT_OWNER),
-        "created_at": _iso(wish.created_at), "published_at": _iso(wish.published_at), "updated_at": _iso(wish.updated_at),
+        "created_at": _iso(wish.created_at), "published_at": _iso(wish.published_at),
+        "updated_at": _iso(wish.updated_at),
         "version": wish.version,
     }
 
@@ -124,7 +126,8 @@ async def detail(wish: Wish, st: Standing) -> dict:
         "claim": e.claim_id,
     } for e in events]
     r = await Rating.filter(wish_id=wish.id).first()
-    out["rating"] = {"stars": r.stars, "comment": r.comment or None, "at": _iso(r.at), "on_behalf": r.on_behalf} if r else None
+    out["rating"] = {"stars": r.stars, "comment": r.comment or None, "at": _iso(r.at),
+                     "on_behalf": r.on_behalf} if r else None
     past = await Claim.filter(wish_id=wish.id).exclude(id=claim.id if claim else -1).order_by("id")
     out["past_claims"] = [{"id": c.id, "status": c.status, "status_zh": ClaimStatus(c.status).zh,
                            "claimed_at": _iso(c.claimed_at), "ended_at": _iso(c.ended_at),
@@ -161,7 +164,8 @@ async def cards(wishes: list[Wish], standing_of: StandingOf) -> list[dict]:
     """Cards of a listing (contact always masked: full data only on a wish's own page)."""
     claims = {c.id: c for c in await Claim.filter(id__in=[w.current_claim_id for w in wishes if w.current_claim_id])}
     names = await area_names([c for w in wishes for c in (w.grid_code, w.grid_code[:12])])
-    orgs = dict(await Organisation.filter(id__in=[c.org_id for c in claims.values() if c.org_id]).values_list("id", "name"))
+    org_ids = [c.org_id for c in claims.values() if c.org_id]
+    orgs = dict(await Organisation.filter(id__in=org_ids).values_list("id", "name"))
     out = []
     for w in wishes:
         claim = claims.get(w.current_claim_id) if w.current_claim_id else None

@@ -6,7 +6,7 @@ active claims are counted inside the same transaction; a member's claim counts a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -58,7 +58,8 @@ async def already_claimed(wish: Wish) -> Conflict:
     who = holder["name"] or "他人"
     return Conflict(f"该心愿已被「{who}」认领(期限 {deadline}),不能重复认领",
                     f"this wish is already claimed by {who} (until {deadline})", code=ErrorCode.ALREADY_CLAIMED,
-                    details={"status": fresh.status, "holder": holder, "deadline": claim.deadline.isoformat() if claim else None})
+                    details={"status": fresh.status, "holder": holder,
+                             "deadline": claim.deadline.isoformat() if claim else None})
 
 
 async def _volunteer_limit(user_id: int | None) -> int:
@@ -120,11 +121,13 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                 took = await Project.filter(id=project_id, status="active", taken__lt=F("capacity")).update(
                     taken=F("taken") + 1)
                 if took != 1:
-                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left", code=ErrorCode.PROJECT_FULL,
+                    raise Conflict("该项目已无剩余承接能力", "the project has no capacity left",
+                                   code=ErrorCode.PROJECT_FULL,
                                    details={"project": project_id})
             await record_event(wish, WishAction.CLAIM.value, actor, kind, WishStatus.PUBLISHED, WishStatus.CLAIMED,
-                               claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "", now=now)
-            holder = await holder_of(wish, claim, full=True)
+                               claim_id=claim.id, note="分配方案 allocation plan" if via == "allocation" else "",
+                               now=now)
+            holder = cast(dict, await holder_of(wish, claim, full=True))  # the claim just made holds the wish
             due = deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
             await tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
                        "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",

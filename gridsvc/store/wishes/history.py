@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import Actor
@@ -15,12 +16,13 @@ from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 async def record_event(wish: Wish, action: str, actor: Principal | None, actor_kind: Actor | None, from_status: str,
                        to_status: str, *, reason: str = "", note: str = "", claim_id: int | None = None,
                        on_behalf: bool = False, now: datetime | None = None) -> None:
+    at: dict[str, Any] = {"at": now} if now else {}  # else the column's auto_now_add
     await WishEvent.create(
         wish_id=wish.id, actor_id=actor.user_id if actor else None,
         actor_name=(actor.display_name or actor.username) if actor else "系统 system",
         actor_kind=actor_kind.value if actor_kind else Actor.SYSTEM.value, on_behalf=on_behalf, action=action,
         from_status=str(from_status), to_status=str(to_status), reason=reason, note=note, claim_id=claim_id,
-        **({"at": now} if now else {}),
+        **at,
     )
 
 

@@ -6,7 +6,7 @@ claim leaves no "your wish was claimed" behind.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, cast
 
 from gridsvc.domain import clock
 from gridsvc.domain.errors import NotFound
@@ -56,18 +56,20 @@ async def notify(user_ids: Iterable[int | None], kind: str, title: str, body: st
 async def grid_staff_ids(grid_code: str) -> list[int]:
     """Who looks after a grid: its grid workers (网格员); where it has none, the heads and
     instructors of its community."""
-    workers = await UserArea.filter(area__code=grid_code, user__role="worker", user__is_active=True).values_list(
-        "user_id", flat=True)
+    workers = cast(list[int], await UserArea.filter(  # flat=True: bare ids, not the tuples Tortoise's stubs say
+        area__code=grid_code, user__role="worker", user__is_active=True).values_list("user_id", flat=True))
     if workers:
-        return list(workers)
-    return list(await UserArea.filter(area__code=grid_code[:12], user__role__in=["head", "instructor"],
-                                      user__is_active=True).values_list("user_id", flat=True))
+        return workers
+    return cast(list[int], await UserArea.filter(
+        area__code=grid_code[:12], user__role__in=["head", "instructor"], user__is_active=True,
+    ).values_list("user_id", flat=True))
 
 
 async def org_member_ids(org_id: int | None) -> list[int]:
     if org_id is None:
         return []
-    return list(await User.filter(org_id=org_id, is_active=True).values_list("id", flat=True))
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(list[int], await User.filter(org_id=org_id, is_active=True).values_list("id", flat=True))
 
 
 def _entry(n: Notification) -> dict:

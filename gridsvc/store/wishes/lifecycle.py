@@ -71,7 +71,8 @@ async def act(wish: Wish, action: str, st: Standing, data: dict, *, settings, no
     claim = await current_claim(wish)
     may_claim = act_ is WishAction.CLAIM and (st.has(Actor.ORG_MEMBER) or st.has(Actor.VOLUNTEER))
     if not may_claim and not await can_view(wish, st):
-        raise Forbidden("无权查看该心愿", "not allowed to see this wish", code=ErrorCode.FORBIDDEN, details={"wish": wish.id})
+        raise Forbidden("无权查看该心愿", "not allowed to see this wish", code=ErrorCode.FORBIDDEN,
+                        details={"wish": wish.id})
     if act_ is WishAction.CLAIM and wish.status in (WishStatus.CLAIMED, WishStatus.FULFILLED):
         raise await already_claimed(wish)
     transition(wish.status, act_)
@@ -129,7 +130,8 @@ async def _resubmit(wish, claim, st, data, *, now, settings):
                                                     "description")}
     content = {}
     if edits:
-        content = wish_content(edits, today=clock.china(now).date(), cap=await value_cap(wish.grid_code, settings), base=wish)
+        content = wish_content(edits, today=clock.china(now).date(), cap=await value_cap(wish.grid_code, settings),
+                               base=wish)
     async with in_transaction():
         await _move(wish, WishAction.RESUBMIT, st, now=now, note=_note(data), extra=content)
         await tell("resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish, "心愿已修改并重新提交",
@@ -141,7 +143,8 @@ async def _withdraw(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.WITHDRAW, st, now=now, reason=reason[:200])
         if acting_as(WishAction.WITHDRAW, st) is Actor.GRID_STAFF:
-            await tell("withdrawn", [wish.resident_id], wish, "网格员已代您撤回心愿", "staff withdrew your wish for you",
+            await tell("withdrawn", [wish.resident_id], wish, "网格员已代您撤回心愿",
+                       "staff withdrew your wish for you",
                        detail_zh=reason, skip=st.user_id)
         else:
             await tell("withdrawn", await inbox.grid_staff_ids(wish.grid_code), wish, "居民撤回了心愿",
@@ -197,18 +200,20 @@ async def _release(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.RELEASE, st, now=now, reason=reason, claim=claim, extra={"current_claim_id": None})
         await _end_claim(claim, WishAction.RELEASE, now=now)
         told = [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code), *await claimer_ids(claim)]
-        await tell("released", told, wish, "认领已取消,心愿重新发布", "the claim was given up; the wish is published again",
+        await tell("released", told, wish, "认领已取消,心愿重新发布",
+                   "the claim was given up; the wish is published again",
                    detail_zh=reason, skip=st.user_id)
 
 
 async def _fulfil(wish, claim, st, data, *, now, settings):
-    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or clock.china(now).date(), claim.claimed_at, clock.china(now).date())
+    f = check_fulfilment(data.get("note"), data.get("fulfilled_on") or clock.china(now).date(), claim.claimed_at,
+                         clock.china(now).date())
     photo = data.get("photo")
     fields: dict = {"fulfilled_note": f.note, "fulfilled_on": f.fulfilled_on}
     if photo is not None:
         if not isinstance(photo, (bytes, bytearray)):
             raise ValidationError("照片应为图片数据", "photo must be image bytes", code=ErrorCode.BAD_PHOTO)
-        fields.update(photo=bytes(photo), photo_type=check_photo(photo))
+        fields.update(photo=bytes(photo), photo_type=check_photo(bytes(photo)))
     async with in_transaction():
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
         await _end_claim(claim, WishAction.FULFIL, now=now, fields=fields)
@@ -236,7 +241,8 @@ async def _reopen(wish, claim, st, data, *, now, settings):
         await _end_claim(claim, WishAction.REOPEN, now=now, from_status=ClaimStatus.FULFILLED.value)
         # the claimer learns it was not accepted; the grid's staff follow it up
         await tell("reopened", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                   "居民反映心愿未完成,已重新发布", "the resident says the wish was not fulfilled; it is published again",
+                   "居民反映心愿未完成,已重新发布",
+                   "the resident says the wish was not fulfilled; it is published again",
                    detail_zh=f"原因:{reason}", skip=st.user_id)
         if st.user_id != wish.resident_id:
             await tell("reopened", [wish.resident_id], wish, "网格员已代您反映未完成,心愿重新发布",
@@ -246,7 +252,8 @@ async def _reopen(wish, claim, st, data, *, now, settings):
 _HANDLERS: dict[WishAction, Callable[..., Awaitable[None]]] = {
     WishAction.PUBLISH: _publish, WishAction.RETURN: _return, WishAction.RESUBMIT: _resubmit,
     WishAction.WITHDRAW: _withdraw, WishAction.MERGE: _merge, WishAction.CLAIM: claim_action,
-    WishAction.EXTEND: _extend, WishAction.RELEASE: _release, WishAction.FULFIL: _fulfil, WishAction.CONFIRM: _confirm, WishAction.REOPEN: _reopen,
+    WishAction.EXTEND: _extend, WishAction.RELEASE: _release, WishAction.FULFIL: _fulfil, WishAction.CONFIRM: _confirm,
+    WishAction.REOPEN: _reopen,
 }
 
 # ``expire`` has no handler: only the system may expire a claim (check_actor refuses everyone
@@ -269,7 +276,8 @@ async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *
     await record_event(wish, "rate", st.principal, kind, wish.status, wish.status, note=note,
                        on_behalf=not st.has(Actor.RESIDENT_OWNER), claim_id=claim.id if claim else None, now=now)
     if claim is not None:
-        await tell("rated", await claimer_ids(claim), wish, f"居民评价 {rating.stars} 星", f"rated {rating.stars} stars",
+        await tell("rated", await claimer_ids(claim), wish, f"居民评价 {rating.stars} 星",
+                   f"rated {rating.stars} stars",
                    detail_zh=rating.comment or "")
     return row
 
@@ -304,7 +312,8 @@ async def expire_claims(now: datetime | None = None) -> int:
     for claim in due:
         try:
             async with in_transaction():
-                n = await Wish.filter(id=claim.wish_id, status=WishStatus.CLAIMED.value, current_claim_id=claim.id).update(
+                n = await Wish.filter(id=claim.wish_id, status=WishStatus.CLAIMED.value,
+                                      current_claim_id=claim.id).update(
                     status=WishStatus.PUBLISHED.value, current_claim_id=None, version=F("version") + 1, updated_at=now)
                 m = await Claim.filter(id=claim.id, status=ClaimStatus.ACTIVE.value, deadline__lte=now).update(
                     status=ClaimStatus.EXPIRED.value, ended_at=now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from typing import cast
 
 from tortoise.expressions import F, Q
 
@@ -63,14 +64,17 @@ async def project_providers(*, org_id: int | None = None, need: Need | None = No
     stars: dict[int, list[int]] = defaultdict(list)
     for pid, s in await Rating.filter(project_id__in=ids).values_list("project_id", "stars"):
         stars[pid].append(s)
-    load = Counter(await Claim.filter(project_id__in=ids, status=ClaimStatus.ACTIVE.value).values_list("project_id", flat=True))
+    load = Counter(cast(list[int], await Claim.filter(  # flat=True: bare ids, not the tuples Tortoise's stubs say
+        project_id__in=ids, status=ClaimStatus.ACTIVE.value).values_list("project_id", flat=True)))
     out, by_id = [], {}
     for p in projects:
         if not p.categories or not p.prefixes:
             continue
         pid = id_of(p)
-        out.append(Provider(id=pid, kind="project", categories=frozenset(p.categories), service_prefixes=tuple(p.prefixes),
-                            lon=p.lon, lat=p.lat, capacity_left=max(0, p.capacity - p.taken), period_start=p.period_start,
+        out.append(Provider(id=pid, kind="project", categories=frozenset(p.categories),
+                            service_prefixes=tuple(p.prefixes),
+                            lon=p.lon, lat=p.lat, capacity_left=max(0, p.capacity - p.taken),
+                            period_start=p.period_start,
                             period_end=p.period_end, rating=_mean(stars[p.id]), load=load[p.id]))
         by_id[pid] = p
     return out, by_id
@@ -91,8 +95,8 @@ async def volunteer_providers(*, need: Need | None = None, id_of=lambda u: u.id)
     for uid, code, level, *bbox in links:
         areas[uid].append((code, level, bbox))
     profiles = {p.user_id: p for p in await VolunteerProfile.filter(user_id__in=ids)}
-    active = Counter(await Claim.filter(claimer_id__in=ids, org_id=None, status=ClaimStatus.ACTIVE.value).values_list(
-        "claimer_id", flat=True))
+    active = Counter(cast(list[int], await Claim.filter(  # flat=True: bare ids, not the tuples Tortoise's stubs say
+        claimer_id__in=ids, org_id=None, status=ClaimStatus.ACTIVE.value).values_list("claimer_id", flat=True)))
     stars: dict[int, list[int]] = defaultdict(list)
     for uid, s in await Rating.filter(claimer_id__in=ids).values_list("claimer_id", "stars"):
         stars[uid].append(s)
@@ -131,7 +135,8 @@ async def eligible_projects(wish: Wish, *, org_id: int, today: date) -> list[int
     providers, _ = await project_providers(org_id=org_id, need=need)
     if not providers:
         return []
-    return [m.provider_id for m in rank(need, ProviderIndex(providers), limit=1000)]
+    ranked = rank(need, ProviderIndex(providers), limit=1000)
+    return [cast(int, m.provider_id) for m in ranked]  # project_providers' default id_of: the project's id
 
 
 def _reason(r) -> dict:
@@ -148,7 +153,8 @@ async def matches_for(need: Need, *, limit: int = 20, kind: str | None = None) -
     for m in rank(need, index, limit=limit, kind=kind):
         if m.provider_id in p_by:
             p = p_by[m.provider_id]
-            who = {"kind": "project", "id": p.id, "name": p.name, "org": {"id": p.org_id, "name": orgs.get(p.org_id, "")},
+            who = {"kind": "project", "id": p.id, "name": p.name,
+                   "org": {"id": p.org_id, "name": orgs.get(p.org_id, "")},
                    "capacity_left": max(0, p.capacity - p.taken)}
         else:
             u = v_by[m.provider_id]

@@ -194,7 +194,8 @@ class AllocationPlan(Model):
     )
     decided_by_id: int | None
     decided_at = fields.DatetimeField(null=True)
-    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)  # what accepting did: claims made, items skipped and why
+    # what accepting did: claims made, items skipped and why
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
 
     class Meta:
         app = "wishes"

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import shapely
 from tortoise.transactions import in_transaction
@@ -69,14 +69,16 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
     building_code, building_name = None, ""
     if building not in ("", None):
         if not isinstance(building, str):
-            raise ValidationError("building 应为楼栋代码", "building must be a building code", code=ErrorCode.BAD_BUILDING,
+            raise ValidationError("building 应为楼栋代码", "building must be a building code",
+                                  code=ErrorCode.BAD_BUILDING,
                                   details={"field": "building"})
         area = await Area.filter(code=building.strip()).first()
         if area is None:
             raise NotFound(f"楼栋 {building} 不存在", f"building {building} not found",
                            details={"field": "building", "code": building})
         if area.level != "building":
-            raise ValidationError(f"{building} 是{area.level},不是楼栋", f"{building} is a {area.level}, not a building",
+            raise ValidationError(f"{building} 是{area.level},不是楼栋",
+                                  f"{building} is a {area.level}, not a building",
                                   code=ErrorCode.BAD_BUILDING, details={"field": "building", "level": area.level})
         pt = shapely.from_wkb(area.geometry).representative_point()
         lon, lat, building_code, building_name = pt.x, pt.y, area.code, area.name
@@ -95,7 +97,8 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
         if await Area.exists(code=building_code[:15], level="grid"):
             grid = building_code[:15]
     if grid is None:
-        raise ValidationError(f"位置 {lon:.6f},{lat:.6f} 不在任何网格内", f"no grid holds the position {lon:.6f},{lat:.6f}",
+        raise ValidationError(f"位置 {lon:.6f},{lat:.6f} 不在任何网格内",
+                              f"no grid holds the position {lon:.6f},{lat:.6f}",
                               code=ErrorCode.NOT_IN_GRID, details={"lon": lon, "lat": lat})
     if building_code is None:
         building_code = next((a["code"] for a in chain if a["level"] == "building"), None)
@@ -103,8 +106,9 @@ async def place(index, data: dict, *, home_building: str | None = None) -> Place
 
 
 async def home_building(user_id: int) -> str | None:
-    return await UserArea.filter(user_id=user_id, area__level="building").order_by("id").first().values_list(
-        "area__code", flat=True)
+    first = UserArea.filter(user_id=user_id, area__level="building").order_by("id").first()
+    # flat=True gives bare values, not the tuples Tortoise's stubs say
+    return cast(str | None, await first.values_list("area__code", flat=True))
 
 
 async def value_cap(grid_code: str, settings) -> Decimal:
@@ -134,7 +138,8 @@ def wish_content(data: dict, *, today: date, cap: Decimal, base: Wish | None = N
             raise ValidationError(f"缺少 {key}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
     ben = pick("beneficiary", base.beneficiary if base else None)
     w = check_wish(pick("title", base.title if base else None), pick("category", base.category if base else None),
-                   pick("value_yuan", base.value_yuan if base else None), pick("wish_by", base.wish_by if base else None),
+                   pick("value_yuan", base.value_yuan if base else None),
+                   pick("wish_by", base.wish_by if base else None),
                    today, cap, beneficiary=ben if ben not in ("", None) else None)
     return {"title": w.title, "category": w.category.value, "value_yuan": w.value_yuan, "wish_by": w.wish_by,
             "beneficiary": w.beneficiary.value if w.beneficiary else None,
@@ -164,6 +169,7 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
         )
         await record_event(wish, "submit", actor, Actor.GRID_STAFF if on_behalf else Actor.RESIDENT_OWNER, "",
                            WishStatus.SUBMITTED, on_behalf=on_behalf, now=now)
-        await tell("submitted", await inbox.grid_staff_ids(wish.grid_code), wish, "新心愿待审核", "a new wish to screen",
+        await tell("submitted", await inbox.grid_staff_ids(wish.grid_code), wish, "新心愿待审核",
+                   "a new wish to screen",
                    skip=actor.user_id)
     return wish

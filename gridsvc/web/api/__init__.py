@@ -138,6 +138,7 @@ def query_int(request: Request, name: str, default: int, *, lo: int = 0, hi: int
         raise BadRequest(f"参数 {name} 应为整数", f"{name} must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name}) from None
     if not lo <= v <= hi:
-        raise BadRequest(f"参数 {name} 应在 {lo}-{hi} 之间", f"{name} must be within {lo}-{hi}", code=ErrorCode.BAD_PARAMETER,
+        raise BadRequest(f"参数 {name} 应在 {lo}-{hi} 之间", f"{name} must be within {lo}-{hi}",
+                         code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name})
     return v

@@ -20,7 +20,8 @@ from .auth import set_session_cookie
 def _text(data: dict, name: str) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value:
-        raise ValidationError(f"缺少 {name}", f"{name} is required (text)", code=ErrorCode.REQUIRED, details={"field": name})
+        raise ValidationError(f"缺少 {name}", f"{name} is required (text)", code=ErrorCode.REQUIRED,
+                              details={"field": name})
     return value
 
 
@@ -65,7 +66,8 @@ async def revoke_token(request: Request) -> Response:
 async def _account(request: Request):
     user = await users.find_user(path_id(request))
     if user is None:
-        raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND, details={"id": request.path_params["id"]})
+        raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND,
+                       details={"id": request.path_params["id"]})
     return user
 
 
@@ -91,15 +93,18 @@ ENDED = {200: {"description": "sessions_ended, tokens_revoked: how many ended"}}
 USER_ID = [param("id", "path", type_="integer")]
 
 ROUTES = [
-    endpoint("/auth/password", change_password, "POST", "修改自己的密码 (change your password; ends other sessions and tokens)",
+    endpoint("/auth/password", change_password, "POST",
+             "修改自己的密码 (change your password; ends other sessions and tokens)",
              tag="auth", auth="login", body=PasswordChange, responses=ENDED, action="account.use"),
     endpoint("/auth/tokens", list_tokens, "GET", "我的 API 令牌 (your API tokens, without secrets)", tag="auth",
              auth="login", action="account.use"),
     endpoint("/auth/tokens/{id}", revoke_token, "DELETE", "吊销令牌 (revoke one of your tokens)", tag="auth",
              auth="login", params=USER_ID, responses={204: {"description": "revoked"}}, action="account.use"),
-    endpoint("/users/{id}/password", reset_password, "POST", "重置密码 (admin: reset a password; ends sessions and tokens)",
+    endpoint("/users/{id}/password", reset_password, "POST",
+             "重置密码 (admin: reset a password; ends sessions and tokens)",
              tag="users", auth="scoped", params=USER_ID, body=PasswordReset, responses=ENDED, action="user.manage"),
-    endpoint("/users/{id}/deactivate", deactivate, "POST", "停用账号 (admin: deactivate; ends sessions and tokens for good)",
+    endpoint("/users/{id}/deactivate", deactivate, "POST",
+             "停用账号 (admin: deactivate; ends sessions and tokens for good)",
              tag="users", auth="scoped", params=USER_ID, responses=ENDED, action="user.manage"),
     endpoint("/users/{id}/reactivate", reactivate, "POST", "启用账号 (admin: reactivate; old sessions stay ended)",
              tag="users", auth="scoped", params=USER_ID, action="user.manage"),

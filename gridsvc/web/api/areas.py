@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import shapely
 from shapely.geometry import shape
@@ -87,7 +89,8 @@ async def list_areas(request: Request) -> Response:
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
     bbox = _bbox(request)
     if bbox and crs != "wgs84":  # the bbox is in the map's system too
-        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]], crs, "wgs84")
+        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
+                                          crs, "wgs84")
         bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
     clip = None
     if request.query_params.get("clip") in ("1", "true") and bbox:
@@ -98,7 +101,8 @@ async def list_areas(request: Request) -> Response:
     rows = await store.list_areas(level=level, under=under, bbox=bbox, limit=limit + 1, with_parent=False)
     truncated = len(rows) > limit
     parents = await store.parent_codes(rows[:limit])
-    feats = (area_feature(a, zoom=z, crs=crs, clip=clip, parent_code=parents.get(a.parent_id)) for a in rows[:limit])
+    feats = (area_feature(a, zoom=z, crs=crs, clip=clip,
+                          parent_code=parents.get(a.parent_id or 0)) for a in rows[:limit])
     fc = feature_collection([f for f in feats if f is not None])
     if truncated:
         fc["truncated"] = True
@@ -158,12 +162,13 @@ async def create_area(request: Request) -> Response:
         code=str(props["code"]), name=str(props["name"]), level=level,
         geometry=_parse_geometry(data.get("geometry"), "geometry", crs), parent_code=str(parent) if parent else None,
         households=_int_or_none(props, "households"), population=_int_or_none(props, "population"),
-        properties={k: v for k, v in props.items() if k not in ("code", "name", "level", "parent", "households", "population")},
+        properties={k: v for k,
+                    v in props.items() if k not in ("code", "name", "level", "parent", "households", "population")},
     )
     report = await store.store_batch([item], actor=request.state.principal, settings=request.app.state.settings,
                                      audit_action="area.create")
     area = await store.get_area(item.code)
-    feat = area_feature(area)
+    feat = cast(dict, area_feature(area))  # None only where a clip box leaves nothing of the area
     feat["properties"]["warnings"] = report.warnings
     return json_ok(feat, 201, headers={"Location": f"/api/v1/areas/{area.code}"})
 
@@ -184,7 +189,8 @@ async def import_areas(request: Request) -> Response:
     repair = q.get("repair", "").lower() in ("1", "true", "yes")
     body = await request.body()
     if not body:
-        raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file", code=ErrorCode.EMPTY_BODY)
+        raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file",
+                         code=ErrorCode.EMPTY_BODY)
     plan, report = await import_boundaries(body, level=level, parent=parent, crs=crs, repair=repair,
                                            actor=request.state.principal, settings=request.app.state.settings)
     return json_ok({"crs": plan.crs, **report.to_dict()}, 201)
@@ -195,17 +201,23 @@ async def patch_area(request: Request) -> Response:
     area = await store.get_area(code)
     require(request, "area.edit", area.code)
     data = await read_json(request)
-    props = data.get("properties", {}) if data.get("type") == "Feature" else {k: v for k, v in data.items() if k not in ("geometry", "version")}
+    if data.get("type") == "Feature":
+        props = data.get("properties", {})
+    else:
+        props = {k: v for k, v in data.items() if k not in ("geometry", "version")}
     if not isinstance(props, dict):
         raise BadRequest("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_JSON)
     unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
     if unknown:
-        raise ValidationError(f"不能修改字段 {', '.join(sorted(unknown))}", f"cannot change {', '.join(sorted(unknown))}",
+        raise ValidationError(f"不能修改字段 {', '.join(sorted(unknown))}",
+                              f"cannot change {', '.join(sorted(unknown))}",
                               code=ErrorCode.NOT_EDITABLE,
                               details={"fields": sorted(unknown), "editable": list(store.EDITABLE)})
     for fixed in ("code", "level", "parent"):
-        if fixed in props and str(props[fixed]) != str(getattr(area, fixed) if fixed != "parent" else (area.parent.code if area.parent else None)):
-            raise ValidationError(f"不能修改 {fixed}:请删除后重建", f"{fixed} cannot change; delete and recreate the area",
+        current = getattr(area, fixed) if fixed != "parent" else (area.parent.code if area.parent else None)
+        if fixed in props and str(props[fixed]) != str(current):
+            raise ValidationError(f"不能修改 {fixed}:请删除后重建",
+                                  f"{fixed} cannot change; delete and recreate the area",
                                   code=ErrorCode.NOT_EDITABLE, details={"field": fixed})
     crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
     geometry = _parse_geometry(data["geometry"], "geometry", crs) if data.get("geometry") is not None else None
@@ -287,7 +299,8 @@ async def locate_batch(request: Request) -> Response:
     return json_ok({"results": results, "names": names})
 
 
-GEOJSON = {"200": {"description": "GeoJSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
+GEOJSON = {"200": {"description": "GeoJSON",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
 
 ROUTES = [
     endpoint("/areas", list_areas, "GET", "区域列表 GeoJSON (areas as a FeatureCollection)", tag="areas",
@@ -296,19 +309,24 @@ ROUTES = [
                      param("zoom", type_="integer", description="按缩放级别简化 (simplify for this zoom)"),
                      param("limit", type_="integer"),
                      param("crs", enum=["wgs84", "gcj02", "bd09"],
-                           description="bbox 与返回几何的坐标系,默认 wgs84 (system of bbox and of the answer; gcj02 for AMap)"),
+                           description="bbox 与返回几何的坐标系,默认 wgs84 "
+                                       "(system of bbox and of the answer; gcj02 for AMap)"),
                      param("clip", enum=["1"], description="1: 几何裁剪到 bbox 外扩 1/4 的范围,供地图绘制 "
                            "(geometries cut to bbox plus a quarter on each side: for drawing, not for analysis)")],
              responses=GEOJSON, action="area.read"),
-    endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas", auth="scoped",
+    endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas",
+             auth="scoped",
              params=[param("crs", enum=["wgs84", "gcj02", "bd09"])], body=AreaFeature,
              responses={"201": {"description": "created"}}, action="area.create"),
-    endpoint("/areas/import", import_areas, "POST", "导入边界文件,全部成功或全部不存 (import a GeoJSON/DataV file, all or nothing)",
+    endpoint("/areas/import", import_areas, "POST",
+             "导入边界文件,全部成功或全部不存 (import a GeoJSON/DataV file, all or nothing)",
              tag="areas", auth="scoped",
              params=[param("level", enum=list(LEVELS)), param("parent"), param("crs", enum=["wgs84", "gcj02", "bd09"]),
                      param("repair", type_="boolean")],
-             body=FeatureCollection, responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}, action="area.create"),
-    endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")], action="area.read"),
+             body=FeatureCollection,
+             responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}, action="area.create"),
+    endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")],
+             action="area.read"),
     endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",
              auth="scoped", params=[param("code", "path"), param("crs", enum=["wgs84", "gcj02", "bd09"])],
              body=AreaPatch, action="area.edit"),

@@ -54,7 +54,8 @@ async def login(request: Request) -> Response:
         if is_form and "text/html" in request.headers.get("accept", ""):
             from ..pages.render import render_login
 
-            return render_login(request, error=getattr(exc, "message", str(exc)), username=username, status=getattr(exc, "status", 401), next_=nxt)
+            return render_login(request, error=getattr(exc, "message", str(exc)), username=username,
+                                status=getattr(exc, "status", 401), next_=nxt)
         raise
     token, session = await users.open_session(user, ip=client_ip(request), settings=settings)
     if is_form and "text/html" in request.headers.get("accept", ""):
@@ -112,11 +113,13 @@ async def me(request: Request) -> Response:
 
 
 ROUTES = [
-    endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth", body=Credentials,
+    endpoint("/auth/login", login, "POST", "登录,获得会话 Cookie (log in; session cookie)", tag="auth",
+             body=Credentials,
              forms=True),
     endpoint("/auth/logout", logout, "POST", "退出登录;用令牌时吊销该令牌 (log out; with a bearer token, revokes it)",
              tag="auth", responses={204: {"description": "logged out"}}),
-    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth", body=TokenRequest,
+    endpoint("/auth/token", token, "POST", "获取 API 令牌 (bearer token for API clients)", tag="auth",
+             body=TokenRequest,
              forms=True),
     endpoint("/auth/me", me, "GET", "当前用户 (the logged-in user)", tag="auth", auth="login", action="account.use"),
 ]

@@ -8,6 +8,7 @@ of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from urllib.parse import quote
 
@@ -62,7 +63,8 @@ def date_param(request: Request, name: str = "on") -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}", f"{name} must be a date YYYY-MM-DD, got {raw!r}",
+        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}",
+                         f"{name} must be a date YYYY-MM-DD, got {raw!r}",
                          code=ErrorCode.BAD_PARAMETER, details={"parameter": name}) from None
 
 
@@ -83,7 +85,7 @@ def filters(request: Request) -> tuple[str | None, str | None]:
     return (category_id(cat, "category") if cat else None), (list_id(lst, "list") if lst else None)
 
 
-def authorizer(request: Request) -> store.Authorize:
+def authorizer(request: Request) -> Callable[[str, Sequence[str]], Awaitable[None]]:
     """``authorize(action, areas)`` for the store, as the caller (the store's own check)."""
     return store.authorizer_for(principal(request))
 
@@ -116,7 +118,8 @@ def _body_date(data: dict, name: str = "on") -> date | None:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise ValidationError(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD", code=ErrorCode.BAD_DATE,
+        raise ValidationError(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD",
+                              code=ErrorCode.BAD_DATE,
                          details={"field": name}) from None
 
 
@@ -211,7 +214,8 @@ async def export_services(request: Request) -> Response:
     body = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
     name = f"服务事项目录-{area + '-' if area else ''}{day.isoformat()}.{fmt}"
     return Response(body, media_type=sheets.XLSX_TYPE if fmt == "xlsx" else sheets.CSV_TYPE, headers={
-        "Content-Disposition": f"attachment; filename=\"catalog-{day.isoformat()}.{fmt}\"; filename*=UTF-8''{quote(name)}"})
+        "Content-Disposition": f"attachment; filename=\"catalog-{day.isoformat()}.{fmt}\"; "
+                               f"filename*=UTF-8''{quote(name)}"})
 
 
 def _flag(request: Request, name: str, default: bool) -> bool:
@@ -344,7 +348,8 @@ async def end_admission(request: Request) -> Response:
 # ---- routes -------------------------------------------------------------------------------
 
 _CODE = param("code", "path", description="事项代码,如 GS-SB-001 (item code)")
-_ON = param("on", description="日期 YYYY-MM-DD:当日实施的目录,缺省为今天 (the catalog as in force that day)", format="date")
+_ON = param("on", description="日期 YYYY-MM-DD:当日实施的目录,缺省为今天 (the catalog as in force that day)",
+            format="date")
 _AREA = param("area", description="区域代码:该社区(街道、区县)适用的事项,含上级区域设定的事项 (area code)")
 _CATEGORY = param("category", description="类别 (category id or Chinese name)", enum=[c.id for c in CATEGORIES])
 _LIST = param("list", description="清单 (list id or Chinese name)", enum=[x.id for x in LISTS])
@@ -357,7 +362,8 @@ _VENUE = {"type": "object", "required": ["kind"], "properties": {
     "kind": {"type": "string", "enum": ["community_window", "street_centre", "online"]}, "name": {"type": "string"},
     "address": {"type": "string"}, "hours": {"type": "string"}, "url": {"type": "string"}}}
 ITEM_SCHEMA = {"type": "object", "required": ["name", "category", "list"], "properties": {
-    "code": {"type": "string", "pattern": "^[A-Z]{2}-[A-Z]{2}-\\d{3,4}$", "description": "缺省时自动编号 (assigned when missing)"},
+    "code": {"type": "string", "pattern": "^[A-Z]{2}-[A-Z]{2}-\\d{3,4}$",
+             "description": "缺省时自动编号 (assigned when missing)"},
     "name": {"type": "string", "maxLength": 100}, "category": {"type": "string", "enum": [c.id for c in CATEGORIES]},
     "list": {"type": "string", "enum": [x.id for x in LISTS]}, "summary": {"type": "string"},
     "legal_basis": {"type": "string"}, "materials": {"type": "array", "items": _MATERIAL},
@@ -378,25 +384,29 @@ APPLICATION_SCHEMA = {"type": "object", "required": ["department", "reason", "le
     "areas": {"type": "array", "items": {"type": "string"}},
     "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"}}}
 _FILE_BODY = {
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    "multipart/form-data": {"schema": {"type": "object",
+                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
     sheets.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
     "text/csv": {"schema": {"type": "string"}},
 }
 
 ROUTES = [
     endpoint("/services", list_services, "GET", "办事指南检索 (search the public-service catalog, best match first)",
-             tag="catalog", params=[param("q", description="关键词,可为名称或材料的任意部分,如 低保 (words of a name or material)"),
+             tag="catalog",
+             params=[param("q", description="关键词,可为名称或材料的任意部分,如 低保 (words of a name or material)"),
                                     _CATEGORY, _LIST, _AREA, _ON, *page_params()],
              responses={"200": {"description": "事项列表 (a JSON list of items)", "content": _JSON(
                  {"type": "array", "items": {"type": "object"}})}}, action="catalog.read"),
     endpoint("/services", create_service, "POST", "新建事项草稿 (create an item as a draft)", tag="catalog",
              auth="scoped", body=Item, responses={"201": {"description": "created"}}, action="catalog.edit"),
-    endpoint("/services/export.{fmt}", export_services, "GET", "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
+    endpoint("/services/export.{fmt}", export_services, "GET",
+             "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
              tag="catalog", params=[param("fmt", "path", enum=["xlsx", "csv"]), _CATEGORY, _LIST, _AREA, _ON],
              responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}},
              action="catalog.read"),
     endpoint("/services/import", import_services, "POST",
-             "导入目录 Excel/CSV,全部成功或全部不存 (import a catalog sheet, all or nothing)", tag="catalog", auth="scoped",
+             "导入目录 Excel/CSV,全部成功或全部不存 (import a catalog sheet, all or nothing)", tag="catalog",
+             auth="scoped",
              params=[param("format", enum=["xlsx", "csv"]),
                      param("publish", type_="boolean", description="发布导入的事项,缺省 true (publish them)"),
                      param("on", description="发布日期 (publication date)", format="date"),
@@ -416,10 +426,12 @@ ROUTES = [
     endpoint("/services/{code}/draft", discard_service_draft, "DELETE", "删除草稿 (discard the draft)", tag="catalog",
              auth="scoped", params=[_CODE], responses={"204": {"description": "deleted"}}, action="catalog.edit"),
     endpoint("/admissions", list_admissions, "GET", "准入申请列表 (admission applications in scope)", tag="admission",
-             auth="scoped", params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
+             auth="scoped",
+             params=[param("state", enum=["applied", "approved", "rejected", "withdrawn", "active", "expired"]),
                                     param("item"), _AREA, *page_params(default=100)], action="admission.read"),
     endpoint("/admissions", apply_admission, "POST", "提交准入申请 (apply for an item to enter communities' lists)",
-             tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}}, action="admission.apply"),
+             tag="admission", auth="scoped", body=Application, responses={"201": {"description": "applied"}},
+             action="admission.apply"),
     endpoint("/admissions/{id}", get_admission, "GET", "准入申请详情及全部步骤 (an application and every step)",
              tag="admission", auth="scoped", params=[_ID], action="admission.read"),
     endpoint("/admissions/{id}/approve", approve_admission, "POST", "批准 (approve, optionally with a reason)",

@@ -47,7 +47,8 @@ async def list_seal_uses(request: Request) -> Response:
 
 
 ROUTES = [
-    endpoint("/refusals", record_refusal, "POST", "记录社区拒绝执行未经准入的工作 (record a refusal of unadmitted work)",
+    endpoint("/refusals", record_refusal, "POST",
+             "记录社区拒绝执行未经准入的工作 (record a refusal of unadmitted work)",
              tag="admission", auth="scoped", body=Refusal,
              responses={"201": {"description": "recorded"}}, action="refusal.record"),
     endpoint("/refusals", list_refusals, "GET", "拒绝记录 (refusals in scope)", tag="admission", auth="scoped",

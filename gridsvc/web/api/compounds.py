@@ -29,10 +29,13 @@ async def list_compounds(request: Request) -> Response:
     require(request, "compound.read")
     community = request.query_params.get("community")
     bbox = _bbox(request)
-    if not community and bbox is None:
+    if community:
+        views = await store.compounds_of(community)
+    elif bbox is not None:
+        views = await store.compounds_in(bbox)
+    else:
         raise BadRequest("缺少参数 community 或 bbox", "give community or bbox", code=ErrorCode.MISSING_PARAMETER,
                          details={"parameter": "community"})
-    views = await store.compounds_of(community) if community else await store.compounds_in(bbox)  # type: ignore[arg-type]
     return json_ok({"type": "FeatureCollection", "features": [store.compound_feature(v) for v in views]})
 
 

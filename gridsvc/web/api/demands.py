@@ -142,7 +142,8 @@ async def volunteer_record(request: Request) -> Response:
 async def put_profile(request: Request) -> Response:
     p = require_login(request)
     if not entitled(p, "volunteer.act"):
-        raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile", code=ErrorCode.WRONG_ROLE)
+        raise Forbidden("只有志愿者有志愿服务档案", "only volunteers have a volunteer profile",
+                        code=ErrorCode.WRONG_ROLE)
     data = await read_json(request)
     cats = data.get("categories") or []
     if not isinstance(cats, list):
@@ -173,16 +174,21 @@ ID = param("id", "path", type_="integer")
 
 ROUTES = [
     endpoint("/demands", list_demands, "GET", "志愿服务需求 (volunteer demands, public)", tag="demands",
-             params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), *page_params()], action="demand.read"),
+             params=[param("status", enum=list(DEMAND_STATUSES)), param("under"), *page_params()],
+             action="demand.read"),
     endpoint("/demands", create_demand, "POST", "发布志愿服务需求 (publish a demand)", tag="demands", auth="scoped",
              body=DemandCreate, responses={"201": {"description": "published"}}, action="demand.publish"),
-    endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands", params=[ID], action="demand.read"),
+    endpoint("/demands/{id}", get_demand, "GET", "志愿服务需求详情 (a demand and who took it)", tag="demands",
+             params=[ID], action="demand.read"),
     endpoint("/demands/{id}/matches", demand_matches, "GET", "可承接的项目与志愿者 (ranked matches)", tag="demands",
              auth="scoped", params=[ID, param("limit", type_="integer")], action="demand.publish"),
-    endpoint("/demands/{id}/claim", claim_demand, "POST", "组织认领 (an organisation commits volunteers)", tag="demands",
-             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "claimed"}}, action="org.act_for"),
+    endpoint("/demands/{id}/claim", claim_demand, "POST", "组织认领 (an organisation commits volunteers)",
+             tag="demands",
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "claimed"}},
+             action="org.act_for"),
     endpoint("/demands/{id}/signup", signup_demand, "POST", "志愿者报名 (a volunteer signs up)", tag="demands",
-             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "signed up"}}, action="volunteer.act"),
+             auth="scoped", params=[ID], body=Take, empty_ok=True, responses={"201": {"description": "signed up"}},
+             action="volunteer.act"),
     endpoint("/demands/{id}/release", release_demand, "POST", "取消报名或认领 (give places back)", tag="demands",
              auth="login", params=[ID], body=Release, empty_ok=True, action="account.use"),
     endpoint("/demands/{id}/hours", record_hours, "POST", "登记服务时长 (record volunteers' hours)", tag="demands",

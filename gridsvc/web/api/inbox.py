@@ -15,29 +15,31 @@ from . import endpoint, json_ok, param, path_id
 async def list_inbox(request: Request) -> Response:
     p = require_login(request)
     unread = request.query_params.get("unread") in ("1", "true", "yes")
-    return json_ok(await store.listing(p.user_id, unread_only=unread, page=page_request(request)))
+    return json_ok(await store.listing(p.account_id, unread_only=unread, page=page_request(request)))
 
 
 async def unread_count(request: Request) -> Response:
     p = require_login(request)
-    return json_ok({"unread": await store.unread_count(p.user_id)})
+    return json_ok({"unread": await store.unread_count(p.account_id)})
 
 
 async def mark_read(request: Request) -> Response:
     p = require_login(request)
-    return json_ok(await store.mark_read(p.user_id, path_id(request)))
+    return json_ok(await store.mark_read(p.account_id, path_id(request)))
 
 
 async def mark_all_read(request: Request) -> Response:
     p = require_login(request)
-    return json_ok(await store.mark_all_read(p.user_id))
+    return json_ok(await store.mark_all_read(p.account_id))
 
 
 ROUTES = [
     endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
              params=[param("unread", enum=["1", "0"]), *page_params()], action="account.use"),
-    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login", action="account.use"),
-    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login", action="account.use"),
+    endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login",
+             action="account.use"),
+    endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login",
+             action="account.use"),
     endpoint("/inbox/{id}/read", mark_read, "POST", "标为已读 (mark one read)", tag="inbox", auth="login",
              params=[param("id", "path", type_="integer")], action="account.use"),
 ]

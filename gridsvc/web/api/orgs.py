@@ -141,12 +141,14 @@ ID = param("id", "path", type_="integer")
 
 ROUTES = [
     endpoint("/orgs", list_orgs, "GET", "社会组织名录 (the registry of social organisations)", tag="orgs",
-             params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), *page_params(default=100)], action="org.read"),
+             params=[param("kind", enum=list(ORG_KINDS)), param("under"), param("q"), *page_params(default=100)],
+             action="org.read"),
     endpoint("/orgs", create_org, "POST", "登记/备案社会组织 (register or file an organisation)", tag="orgs",
              auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}, action="org.manage"),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",
              params=[param("code", required=True)], action="org.read"),
-    endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs", params=[ID],
+    endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs",
+             params=[ID],
              action="org.read"),
     endpoint("/orgs/{id}", patch_org, "PATCH", "修改社会组织 (edit an organisation)", tag="orgs", auth="scoped",
              params=[ID], body=OrgCreate, action="org.manage"),
@@ -156,7 +158,8 @@ ROUTES = [
     endpoint("/orgs/{id}/projects", list_projects, "GET", "组织的服务项目 (the organisation's projects)", tag="orgs",
              params=[ID], action="org.read"),
     endpoint("/orgs/{id}/projects", create_project, "POST", "新建服务项目 (add a service project)", tag="orgs",
-             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}}, action="project.manage"),
+             auth="scoped", params=[ID], body=ProjectCreate, responses={"201": {"description": "created"}},
+             action="project.manage"),
     endpoint("/orgs/{id}/record", org_record, "GET", "组织服务记录 (what the organisation took on)", tag="orgs",
              params=[ID], action="org.read"),
 ]

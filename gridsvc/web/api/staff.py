@@ -59,7 +59,8 @@ async def create_staff(request: Request) -> Response:
                               details={"field": "role"})
     areas = data.get("areas") or []
     if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
-        raise ValidationError("areas 应为区域代码列表", "areas must be a non-empty list of area codes", code=ErrorCode.REQUIRED,
+        raise ValidationError("areas 应为区域代码列表", "areas must be a non-empty list of area codes",
+                              code=ErrorCode.REQUIRED,
                               details={"field": "areas"})
     actor = await _require_manage(request, role, areas)
     user = await users.create_user(
@@ -105,7 +106,8 @@ async def audit_log(request: Request) -> Response:
         require(request, "audit.read", area)
         pre = [area]
     page = await audit.entries(principal(request), prefixes=pre, target_type=request.query_params.get("target_type"),
-                               target_id=request.query_params.get("target_id"), action=request.query_params.get("action"),
+                               target_id=request.query_params.get("target_id"),
+                               action=request.query_params.get("action"),
                                page=page_request(request, default=100))
     return json_ok(page.body("entries"))
 
@@ -116,12 +118,14 @@ ROUTES = [
              params=[param("under"), param("role", enum=list(STAFF_TIERS)), *page_params()], action="staff.read"),
     endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
              body=StaffCreate, responses={"201": {"description": "created"}}, action="staff.manage"),
-    endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")], action="staff.read"),
+    endpoint("/staff/{id}", get_staff, "GET", "网格人员 (one staff member)", tag="staff", params=[param("id", "path")],
+             action="staff.read"),
     endpoint("/staff/{id}", patch_staff, "PATCH", "修改网格人员 (edit a staff member)", tag="staff", auth="scoped",
              params=[param("id", "path")], body=StaffPatch, action="staff.manage"),
     endpoint("/staff/{id}", delete_staff, "DELETE", "删除网格人员 (remove a staff member)", tag="staff", auth="scoped",
              params=[param("id", "path")], responses={"204": {"description": "deleted"}}, action="staff.manage"),
-    endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)", tag="staff",
+    endpoint("/me/area", my_area, "GET", "我的网格 (my area: assigned areas, below, staff above and below)",
+             tag="staff",
              auth="login", action="myarea.read"),
     endpoint("/audit", audit_log, "GET", "审计日志 (audit log within scope)", tag="audit", auth="scoped",
              params=[param("area"), param("target_type"), param("target_id"), param("action"),

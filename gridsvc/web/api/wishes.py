@@ -76,17 +76,21 @@ async def create_wish_from(request: Request, data: dict):
     placed by the point lookup, then checked against the scope of the grid it lands in."""
     p = require_login(request)
     require(request, "wish.post")
-    resident = await users.get_user(p.user_id)
-    if not entitled(p, "wish.post_own"):
+    if entitled(p, "wish.post_own"):
+        resident = await users.get_user(p.account_id)
+    else:
         # staff post for a resident who does not use a phone (代办): name the resident
         name = data.get("resident")
         if not isinstance(name, str) or not name.strip():
-            raise ValidationError("代居民提交心愿时请指定居民账号 resident", "name the resident (resident) you post for",
+            raise ValidationError("代居民提交心愿时请指定居民账号 resident",
+                                  "name the resident (resident) you post for",
                                   code=ErrorCode.REQUIRED, details={"field": "resident"})
-        resident = await users.find_resident(name.strip())
-        if resident is None:
+        named = await users.find_resident(name.strip())
+        if named is None:
             raise NotFound(f"居民 {name} 不存在", f"resident {name} not found", details={"field": "resident"})
-    placed = await placement.place(request.app.state.index, data, home_building=await placement.home_building(resident.id))
+        resident = named
+    placed = await placement.place(request.app.state.index, data,
+                                   home_building=await placement.home_building(resident.id))
     require(request, "wish.post", placed.grid_code)
     return await placement.create_wish(data, placed, resident=resident, actor=p, settings=request.app.state.settings)
 
@@ -140,7 +144,8 @@ async def list_wishes(request: Request) -> Response:
     filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
                    bbox=_bbox(request, crs))
     # the map layer asks for a viewport's worth at once; a list a page at a time
-    page = page_request(request, default=GEOJSON_PAGE, maximum=GEOJSON_PAGE) if fmt == "geojson" else page_request(request)
+    page = page_request(request, default=GEOJSON_PAGE,
+                        maximum=GEOJSON_PAGE) if fmt == "geojson" else page_request(request)
     result = await listing.listing(list_scope(request), page=page, **filters)
     if fmt == "geojson":
         return json_ok({**_geojson(result.rows, crs), "next_cursor": result.next_cursor})
@@ -188,7 +193,8 @@ def _photo(data: dict) -> dict:
     try:
         return {**data, "photo": base64.b64decode(raw, validate=True)}
     except (binascii.Error, ValueError):
-        raise ValidationError("photo 不是有效的 base64", "photo is not valid base64", code=ErrorCode.BAD_PHOTO) from None
+        raise ValidationError("photo 不是有效的 base64", "photo is not valid base64",
+                              code=ErrorCode.BAD_PHOTO) from None
 
 
 async def wish_action(request: Request) -> Response:
@@ -225,7 +231,8 @@ async def wish_matches(request: Request) -> Response:
                          details={"parameter": "kind"})
     need = matching.wish_need(wish, clock.today())
     return json_ok({"wish": wish.id, "status": wish.status, "date": need.date.isoformat(),
-                    "matches": await matching.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200), kind=kind)})
+                    "matches": await matching.matches_for(need, limit=query_int(request, "limit", 20, lo=1, hi=200),
+                                                          kind=kind)})
 
 
 # ---------------------------------------------------------------------------- allocation plans
@@ -240,7 +247,8 @@ async def create_plan(request: Request) -> Response:
                               code=ErrorCode.REQUIRED, details={"field": "under"})
     require(request, "allocation.plan", under.strip())
     ids = data.get("wishes")
-    if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+    if ids is not None and (not isinstance(ids, list)
+                            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
         raise ValidationError("wishes 应为心愿编号列表", "wishes must be a list of wish ids", code=ErrorCode.BAD_FIELD,
                               details={"field": "wishes"})
     category = data.get("category")
@@ -298,7 +306,8 @@ ID = param("id", "path", type_="integer")
 ACTIONS = [a.value for a in WishAction if a is not WishAction.EXPIRE]
 
 ROUTES = [
-    endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login", body=WishCreate,
+    endpoint("/wishes", create_wish, "POST", "提交微心愿 (post a micro-wish)", tag="wishes", auth="login",
+             body=WishCreate,
              responses={"201": {"description": "submitted: id, status, grid"}}, action="wish.post"),
     endpoint("/wishes", list_wishes, "GET", "微心愿列表 (wishes I may see)", tag="wishes", auth="login",
              params=[param("status", description="逗号分隔 (comma-separated)"), param("under"),
@@ -321,17 +330,21 @@ ROUTES = [
     endpoint("/wishes/{id}/{action}", wish_action, "POST", "心愿操作 (publish, return, resubmit, withdraw, merge, "
              "claim, extend, release, fulfil, confirm, reopen)", tag="wishes", auth="login",
              params=[ID, param("action", "path", enum=ACTIONS)], body=WishStep, empty_ok=True, action="account.use"),
-    endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)", tag="allocations",
-             auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}}, action="allocation.plan"),
+    endpoint("/allocations", create_plan, "POST", "生成分配方案 (plan a batch of wishes over projects)",
+             tag="allocations",
+             auth="scoped", body=PlanCreate, responses={"201": {"description": "a draft plan"}},
+             action="allocation.plan"),
     endpoint("/allocations", list_plans, "GET", "分配方案列表 (plans in my scope)", tag="allocations", auth="scoped",
              params=page_params(), action="allocation.plan"),
     endpoint("/allocations/{id}", get_plan, "GET", "分配方案 (a plan and its items)", tag="allocations", auth="scoped",
              params=[ID], action="allocation.plan"),
-    endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations", auth="scoped",
+    endpoint("/allocations/{id}", edit_plan, "PATCH", "修改分配方案 (reassign wishes)", tag="allocations",
+             auth="scoped",
              params=[ID], body=PlanEdit, action="allocation.plan"),
     endpoint("/allocations/{id}/accept", accept_plan, "POST", "采纳分配方案 (claim each wish for its project)",
              tag="allocations", auth="scoped", params=[ID], action="allocation.plan"),
-    endpoint("/allocations/{id}/discard", discard_plan, "POST", "放弃分配方案 (discard a draft plan)", tag="allocations",
+    endpoint("/allocations/{id}/discard", discard_plan, "POST", "放弃分配方案 (discard a draft plan)",
+             tag="allocations",
              auth="scoped", params=[ID], action="allocation.plan"),
     *org_api.ROUTES,
     *demand_api.ROUTES,

@@ -46,7 +46,8 @@ async def plan_page(request: Request, *, error: str | None = None, problems: lis
             points.append({"wish": item["wish"]["id"], "title": item["wish"]["title"], "lon": place["lon"],
                            "lat": place["lat"], "to": [project["lon"], project["lat"]] if project else None})
     return render(request, "allocations/detail.html", status=status, plan=view, choices=choices, points=points,
-                  CATEGORIES=WISH_CATEGORIES, error=error, problems={p.get("wish"): p["message"] for p in problems or []},
+                  CATEGORIES=WISH_CATEGORIES, error=error,
+                  problems={p.get("wish"): p["message"] for p in problems or []},
                   done=request.query_params.get("done"))
 
 

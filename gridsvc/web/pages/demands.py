@@ -94,7 +94,8 @@ def demand_fields(form: dict) -> dict:
             data["volunteers_needed"] = int(data["volunteers_needed"])
         except ValueError:
             raise ValidationError("人数应为整数", "the number of volunteers must be a whole number",
-                                  code=ErrorCode.BAD_VOLUNTEERS_NEEDED, details={"field": "volunteers_needed"}) from None
+                                  code=ErrorCode.BAD_VOLUNTEERS_NEEDED,
+                                  details={"field": "volunteers_needed"}) from None
     for key in ("lon", "lat"):
         if key in data:
             try:

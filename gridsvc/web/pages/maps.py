@@ -15,6 +15,8 @@ that one rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 import shapely
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -75,7 +77,8 @@ async def community_page(request: Request) -> Response:
 
 def _colour_levels(area_level: str | None, ind: choropleth.Indicator | None) -> list[str]:
     below = [lv for lv in LEVELS if area_level is None or LEVEL_INDEX[lv] > LEVEL_INDEX[area_level]]
-    return [lv for lv in below if lv in ("district", "street", "community", "grid") and (ind is None or lv in ind.levels)]
+    return [lv for lv in below if lv in ("district", "street", "community",
+                                         "grid") and (ind is None or lv in ind.levels)]
 
 
 async def _area_map(request: Request, code: str | None) -> Response:
@@ -120,7 +123,8 @@ async def choropleth_json(request: Request) -> Response:
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
     bbox = _bbox(request)
     if bbox and crs != "wgs84":
-        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]], crs, "wgs84")
+        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
+                                          crs, "wgs84")
         bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
 
     prefix = code_prefix(anc.code, anc.level) if anc else ""
@@ -136,7 +140,7 @@ async def choropleth_json(request: Request) -> Response:
                  "population": a["population"], "area_m2": round(a["area_m2"] or 0, 1), "value": v,
                  "value_label": f"{ind.name_zh} {ind.format(v)}", "color": choropleth.colour_of(v, legend)}
         feats.append(render.feature(shapely.from_wkb(a["geometry"]), props, zoom=z, crs=crs))
-    fc = {"type": "FeatureCollection", "features": feats, "legend": legend}
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": feats, "legend": legend}
     if len(found) > limit:
         fc["truncated"] = True
     return json_ok(fc)
@@ -144,7 +148,8 @@ async def choropleth_json(request: Request) -> Response:
 
 async def basemaps_json(request: Request) -> Response:
     settings = request.app.state.settings
-    return json_ok({"default": settings.basemap, "basemaps": [b.public(settings) for b in basemaps.all_basemaps().values()]})
+    return json_ok({"default": settings.basemap,
+                    "basemaps": [b.public(settings) for b in basemaps.all_basemaps().values()]})
 
 
 async def indicators_json(request: Request) -> Response:
@@ -162,7 +167,8 @@ ROUTES = [
     Route("/maps/community/{code}", community_page, methods=["GET"]),
     Route("/maps/city", city_page, methods=["GET"]),
     Route("/maps/area/{code}", area_map_page, methods=["GET"]),
-    endpoint("/maps/choropleth", choropleth_json, "GET", "按指标着色的区域 GeoJSON (areas coloured by a figure)", tag="maps",
+    endpoint("/maps/choropleth", choropleth_json, "GET", "按指标着色的区域 GeoJSON (areas coloured by a figure)",
+             tag="maps",
              params=[param("by", description="households | population | density | staff_coverage | 已注册指标"),
                      param("level", enum=["district", "street", "community", "grid"]), param("under"),
                      param("bbox", description="minlon,minlat,maxlon,maxlat"), param("zoom", type_="integer"),

@@ -78,7 +78,8 @@ async def _fitting_demands(org_id: int, codes: list[str]) -> list[dict]:
     with the ranking's reasons (gridsvc.store.allocations)."""
     seen: dict[int, dict] = {}
     for code in codes:
-        page = await demand_store.list_demands(status="published", under=code, page=PageRequest(limit=OPEN_DEMANDS_SHOWN))
+        page = await demand_store.list_demands(status="published", under=code,
+                                               page=PageRequest(limit=OPEN_DEMANDS_SHOWN))
         for d in page.rows:
             seen.setdefault(d["id"], d)
     out = []

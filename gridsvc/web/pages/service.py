@@ -32,7 +32,8 @@ async def my_service(request: Request) -> Response:
     p = principal(request)
     user = await volunteering.volunteer_account(p.user_id)
     if user is None:
-        raise Forbidden("只有志愿者和社会组织成员有志愿服务记录", "only volunteers and organisation members have a record",
+        raise Forbidden("只有志愿者和社会组织成员有志愿服务记录",
+                        "only volunteers and organisation members have a record",
                         code=ErrorCode.WRONG_ROLE)
     settings = request.app.state.settings
     record = await store.volunteer_record(user, thresholds=settings.volunteer_star_hours)

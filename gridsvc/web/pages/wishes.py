@@ -48,7 +48,7 @@ def _login(request: Request) -> Response | None:
 
 async def _common(request: Request) -> dict:
     p = principal(request)
-    return {"unread": await inbox.unread_count(p.user_id) if p.is_authenticated else 0,
+    return {"unread": await inbox.unread_count(p.account_id) if p.is_authenticated else 0,
             "can_post": can(request, "wish.post"), "CATEGORIES": WISH_CATEGORIES, "STATUSES": WISH_STATUSES,
             "BENEFICIARIES": BENEFICIARIES}
 
@@ -128,7 +128,7 @@ async def _buildings(request: Request, home: dict | None) -> list[dict]:
 async def _new_form(request: Request, form: dict, error: str | None, status: int = 200) -> Response:
     p = principal(request)
     today = clock.today()
-    home = await _home_building(p.user_id) if p.is_authenticated else None
+    home = await _home_building(p.account_id) if p.is_authenticated else None
     return render(request, "wishes/new.html", status=status, form=form, error=error, home=home,
                   buildings=await _buildings(request, home),
                   staff=not entitled(p, "wish.post_own"), min_date=today.isoformat(),
@@ -209,7 +209,7 @@ async def inbox_page(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
     p = principal(request)
-    data = await inbox.listing(p.user_id, unread_only=request.query_params.get("unread") == "1",
+    data = await inbox.listing(p.account_id, unread_only=request.query_params.get("unread") == "1",
                                page=PageRequest(limit=100))
     return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
                   **await _common(request))
@@ -223,13 +223,13 @@ async def inbox_read(request: Request) -> Response:
     target = "/inbox"
     if form.get("id"):
         try:
-            entry = await inbox.mark_read(p.user_id, int(str(form.get("id"))))
+            entry = await inbox.mark_read(p.account_id, int(str(form.get("id"))))
         except (ValueError, DomainError):
             return RedirectResponse("/inbox", status_code=303)
         link = entry.get("link") or ""
         target = link if link.startswith("/") and not link.startswith("//") else "/inbox"
     else:
-        await inbox.mark_all_read(p.user_id)
+        await inbox.mark_all_read(p.account_id)
     return RedirectResponse(target, status_code=303)
 
 

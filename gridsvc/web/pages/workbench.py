@@ -81,7 +81,8 @@ async def workbench(request: Request) -> Response:
                       "href": f"/demands?status=published&under={home or ''}"})
     if p.role == "org_member":
         counts = await wish_store.counts_by_status(scope, view="claims")
-        tiles.append({"label": N_("服务区域内可认领的心愿"), "n": (await wish_store.counts_by_status(scope))["published"],
+        tiles.append({"label": N_("服务区域内可认领的心愿"),
+                      "n": (await wish_store.counts_by_status(scope))["published"],
                       "href": "/wishes?tab=published"})
         tiles.append({"label": N_("本组织认领中的心愿"), "n": counts["claimed"], "href": "/wishes?tab=claims"})
         if p.org_id:

@@ -20,7 +20,8 @@ class Credentials(Body):
 
 
 class TokenRequest(Credentials):
-    label: Annotated[str, Field(max_length=100, description="令牌名称 (names the token in GET /auth/tokens)")] | None = None
+    label: Annotated[str,
+                     Field(max_length=100, description="令牌名称 (names the token in GET /auth/tokens)")] | None = None
 
 
 class PasswordChange(Body):

@@ -73,7 +73,8 @@ class PlanEdit(Body):
 
 
 class OrgCreate(Body):
-    org_type: Scalar = Field(None, description="social_organisation | resident_unit (驻区单位) | caring_enterprise (爱心企业)")
+    org_type: Scalar = Field(
+        None, description="social_organisation | resident_unit (驻区单位) | caring_enterprise (爱心企业)")
     name: Scalar = None
     credit_code: Scalar = Field(None, description="统一社会信用代码, 18 位 (GB 32100); 登记 (registered) 必填")
     kind: Scalar = None
