@@ -98,9 +98,9 @@ class Admission(Model):
     ended_on = fields.DateField(null=True)  # first day out of the lists when ended early
     # seed 004: the leading group of the department's level decides; an approved item carries
     # its approval document and the project agreement with the community's two committees
-    department_level = fields.CharField(max_length=10, default="district")
-    approval_document = fields.CharField(max_length=300, default="")
-    agreement = fields.CharField(max_length=300, default="")
+    department_level = fields.CharField(max_length=10, default="district", db_default="district")
+    approval_document = fields.CharField(max_length=300, default="", db_default="")
+    agreement = fields.CharField(max_length=300, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

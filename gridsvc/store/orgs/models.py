@@ -25,7 +25,8 @@ class Organisation(Model):
     kind = fields.CharField(max_length=24, db_index=True)  # domain.orgs.OrgKind
     status = fields.CharField(max_length=12)  # registered | filed
     # social_organisation | resident_unit (驻区单位) | caring_enterprise (爱心企业): domain.orgs.ORG_TYPES
-    org_type = fields.CharField(max_length=24, default="social_organisation", db_index=True)
+    org_type = fields.CharField(max_length=24, default="social_organisation", db_default="social_organisation",
+                                db_index=True)
     phone = fields.CharField(max_length=20, default="")  # the organisation's public contact
     address = fields.CharField(max_length=200, default="")
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
@@ -122,8 +123,8 @@ class VolunteerProfile(Model):
     skills: fields.JSONField[list[str]] = fields.JSONField(default=list)
     max_active = fields.IntField(default=3)
     # a party member working in the community (在职党员), who reports to it and claims as such
-    party_member = fields.BooleanField(default=False)
-    workplace = fields.CharField(max_length=100, default="")
+    party_member = fields.BooleanField(default=False, db_default=False)
+    workplace = fields.CharField(max_length=100, default="", db_default="")
 
     class Meta:
         app = "wishes"
@@ -178,7 +179,7 @@ class DemandTake(Model):
     )
     demand_id: int
     kind = fields.CharField(max_length=12)  # org | volunteer
-    claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS
+    claimer_kind = fields.CharField(max_length=24, default="", db_default="")  # domain.orgs.CLAIMER_KINDS
     user: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", related_name="demand_takes", null=True, on_delete=fields.SET_NULL
     )

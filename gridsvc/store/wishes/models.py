@@ -119,7 +119,8 @@ class Claim(Model):
     )
     project_id: int | None
     via = fields.CharField(max_length=12, default="claim")  # claim | allocation
-    claimer_kind = fields.CharField(max_length=24, default="")  # domain.orgs.CLAIMER_KINDS, at claim time
+    # domain.orgs.CLAIMER_KINDS, at claim time
+    claimer_kind = fields.CharField(max_length=24, default="", db_default="")
     status = fields.CharField(max_length=12, db_index=True)
     claimed_at = fields.DatetimeField()
     deadline = fields.DatetimeField(db_index=True)

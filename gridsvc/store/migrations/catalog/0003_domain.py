@@ -12,10 +12,11 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddField(model_name='Admission', name='department_level',
-                     field=fields.CharField(max_length=10, default='district')),
+                     field=fields.CharField(max_length=10, default='district', db_default='district')),
         ops.AddField(model_name='Admission', name='approval_document',
-                     field=fields.CharField(max_length=300, default='')),
-        ops.AddField(model_name='Admission', name='agreement', field=fields.CharField(max_length=300, default='')),
+                     field=fields.CharField(max_length=300, default='', db_default='')),
+        ops.AddField(model_name='Admission', name='agreement',
+                     field=fields.CharField(max_length=300, default='', db_default='')),
         ops.CreateModel(
             name='AdmissionRefusal',
             fields=[

@@ -12,10 +12,13 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddField(model_name='Organisation', name='org_type',
-                     field=fields.CharField(max_length=24, default='social_organisation', db_index=True)),
-        ops.AddField(model_name='VolunteerProfile', name='party_member', field=fields.BooleanField(default=False)),
+                     field=fields.CharField(max_length=24, default='social_organisation', db_default='social_organisation',
+                                            db_index=True)),
+        ops.AddField(model_name='VolunteerProfile', name='party_member', field=fields.BooleanField(default=False, db_default=False)),
         ops.AddField(model_name='VolunteerProfile', name='workplace',
-                     field=fields.CharField(max_length=100, default='')),
-        ops.AddField(model_name='Claim', name='claimer_kind', field=fields.CharField(max_length=24, default='')),
-        ops.AddField(model_name='DemandTake', name='claimer_kind', field=fields.CharField(max_length=24, default='')),
+                     field=fields.CharField(max_length=100, default='', db_default='')),
+        ops.AddField(model_name='Claim', name='claimer_kind',
+                     field=fields.CharField(max_length=24, default='', db_default='')),
+        ops.AddField(model_name='DemandTake', name='claimer_kind',
+                     field=fields.CharField(max_length=24, default='', db_default='')),
     ]
