@@ -21,6 +21,7 @@ def import_reports(file: Path = typer.Argument(..., exists=True, dir_okay=False,
                    dry_run: bool = typer.Option(False, "--dry-run", help="只检查,不存储 (check only)"),
                    db_url: str | None = DbOpt) -> None:
     """导入某年各社区信息上报数,全部成功或全部不存;逐行报告问题 (all or nothing, every bad row named)."""
+    # start-up cost: openpyxl and the governance store load only for these commands
     from ..store.governance import sheets
 
     s = settings_for(db_url)
@@ -45,6 +46,7 @@ def export_reports(file: Path = typer.Argument(..., dir_okay=False, help="输出
                    under: str | None = typer.Option(None, "--under", help="只导出该区域 (only this area)"),
                    db_url: str | None = DbOpt) -> None:
     """导出信息上报统计表,按区县和功能区分组,评 优/良/差 (export the table, rated)."""
+    # start-up cost: openpyxl and the governance store load only for these commands
     from ..store.governance import reports, sheets
 
     s = settings_for(db_url)
@@ -71,6 +73,7 @@ def declare_zone(name: str = typer.Argument(..., help="功能区名称,如 新�
                  areas: list[str] = typer.Argument(..., help="所管理的街道或社区代码 (street or community codes)"),
                  db_url: str | None = DbOpt) -> None:
     """设立或修改功能区 (declare a zone over streets or communities; replaces its areas)."""
+    # start-up cost: openpyxl and the governance store load only for these commands
     from ..store.governance import zones
 
     s = settings_for(db_url)

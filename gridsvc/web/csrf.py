@@ -9,7 +9,6 @@ use a double-submit cookie. Bearer-token requests carry no ambient credentials a
 from __future__ import annotations
 
 import hmac
-import secrets
 from urllib.parse import parse_qs
 
 from starlette.requests import HTTPConnection, Request
@@ -17,21 +16,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import DomainError, Forbidden
+from .csrf_tokens import FIELD, HEADER, PRE_COOKIE
 from .errors import error_response
 
 SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
-PRE_COOKIE = "gridsvc_csrf"
-FIELD = "csrf_token"
-HEADER = "x-csrf-token"
 MAX_FORM = 10 * 1024 * 1024
 # Before login a forged request carries no credentials, so the only harm it can do is log the
 # victim into the attacker's account (login CSRF): the pre-login token guards the routes that
 # open a session; every other anonymous request goes on and meets its 401.
 SESSION_OPENING = frozenset({"/api/v1/auth/login"})
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

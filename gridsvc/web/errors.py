@@ -17,6 +17,7 @@ from ..domain.action_words import refusal
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import DomainError, Language, ValidationError, message_language
 from .language import request_language
+from .pages.render import render
 
 log = logging.getLogger("gridsvc.web")
 
@@ -53,8 +54,6 @@ def error_response(request: Request, exc: DomainError, status: int | None = None
 
 
 def _page(request: Request, exc: DomainError, status: int, lang: Language) -> Response:
-    from .pages.render import render
-
     # People read what happened in words: the condition as heading, the specifics below it; no
     # status number, permission name or login name.
     heading = exc.code.en if lang == "en" else exc.code.zh

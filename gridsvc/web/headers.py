@@ -19,6 +19,8 @@ from functools import lru_cache
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..maps.basemaps import all_basemaps
+
 FIXED = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -29,8 +31,6 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S 
 
 def tile_sources(settings) -> tuple[str, ...]:
     """CSP sources for the tile hosts of every basemap a page may choose (`?basemap=`)."""
-    from ..maps.basemaps import all_basemaps
-
     sources = set()
     for bm in all_basemaps().values():
         if not bm.available(settings):

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from gridsvc.store import areas as store
 from gridsvc.store.accounts import staff_board
+from gridsvc.store.areas.importer import import_boundaries
 
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
@@ -176,8 +177,6 @@ async def create_area(request: Request) -> Response:
 async def import_areas(request: Request) -> Response:
     """The same import as `gridsvc import-boundaries`, for officials in their scope: the body
     is the GeoJSON / DataV file itself."""
-    from gridsvc.store.areas.importer import import_boundaries
-
     q = request.query_params
     parent = q.get("parent") or None
     if parent:

@@ -11,6 +11,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, ValidationError
 from ..auth import SESSION_COOKIE, client_ip
 from ..body import validate
+from ..pages.render import render_login
 from ..permissions import require_login
 from ..schemas.people import Credentials, TokenRequest
 from . import endpoint, json_ok, read_json
@@ -52,8 +53,6 @@ async def login(request: Request) -> Response:
         user = await logins.authenticate(username, password, ip=client_ip(request), settings=settings)
     except Exception as exc:
         if is_form and "text/html" in request.headers.get("accept", ""):
-            from ..pages.render import render_login
-
             return render_login(request, error=getattr(exc, "message", str(exc)), username=username,
                                 status=getattr(exc, "status", 401), next_=nxt)
         raise

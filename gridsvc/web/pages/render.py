@@ -13,7 +13,7 @@ from ... import __version__, locale
 from ...domain.errors import message_language
 from ...domain.roles import ROLE_NAMES_ZH
 from ...locale import gettext as _
-from ..csrf import PRE_COOKIE, new_token
+from ..csrf_tokens import PRE_COOKIE, new_token
 from ..permissions import can
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
