@@ -145,4 +145,7 @@ def serve(
         workers=workers,
         log_level="info",
         proxy_headers=False,
+        # uvicorn kills a worker that does not answer its health check in time; on a busy machine
+        # its default of 5 s killed healthy workers mid-request (clients saw connections reset)
+        timeout_worker_healthcheck=60,
     )

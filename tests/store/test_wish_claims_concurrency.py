@@ -30,6 +30,18 @@ class _Settings:
     token_hours = 1
 
 
+async def claim(post, url: str, **kw) -> httpx.Response:
+    """POST a claim as a client would: once more if the connection dropped before any answer.
+    On the 2-core machine, with the rest of the suite running beside two server workers, a few of
+    fifty simultaneous connections are occasionally closed before the server has read the request
+    (the server logs the client as gone while reading the body): no claim was made, so asking
+    again is what a real client does. An answered request is never repeated."""
+    try:
+        return await post(url, **kw)
+    except (httpx.ReadError, httpx.RemoteProtocolError):
+        return await post(url, **kw)
+
+
 async def _prepare():
     """A published wish in the test grid and N volunteers with a bearer token each."""
     t = await build_tree()
@@ -118,7 +130,7 @@ async def test_fifty_concurrent_claims_over_http_two_workers(scratch_db, tmp_pat
 
             async def fire(name: str) -> tuple[str, httpx.Response]:
                 await start.wait()
-                return name, await c.post(f"/api/v1/wishes/{wid}/claim", headers=heads[name])
+                return name, await claim(c.post, f"/api/v1/wishes/{wid}/claim", headers=heads[name])
 
             tasks = [asyncio.create_task(fire(n)) for n in names]
             await asyncio.sleep(0)
@@ -163,7 +175,7 @@ async def _claim_all(post, t, tokens) -> list[httpx.Response]:
 
     async def fire(wid: int) -> httpx.Response:
         await start.wait()
-        return await post(f"/api/v1/wishes/{wid}/claim", headers=head)
+        return await claim(post, f"/api/v1/wishes/{wid}/claim", headers=head)
 
     tasks = [asyncio.create_task(fire(w)) for w in wids]
     await asyncio.sleep(0)
