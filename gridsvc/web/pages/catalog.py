@@ -18,12 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store import areas
-from gridsvc.store import catalog as store
 from gridsvc.store.accounts import users
 from gridsvc.store.catalog import admission
 
 from ...domain import clock
-from ...domain.catalog import CATEGORIES, LISTS, infer_level
+from ...domain.catalog import CATEGORIES, LISTS
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...locale import gettext, pgettext
@@ -33,10 +32,10 @@ from ..api.catalog import (
     catalog_search,
     date_param,
     filters,
-    may_edit,
     visible_to,
 )
 from ..permissions import can, principal
+from . import catalog_editing, catalog_items
 from .render import render
 
 PAGE = 30
@@ -79,22 +78,8 @@ async def services_page(request: Request) -> Response:
         pick=request.query_params.get("pick"), LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, today=day,
         query=lambda **kw: urlencode({k: v for k, v in {**base, **kw}.items() if v not in (None, "")}),
         is_past=day != clock.today(), show_admissions=can(request, "admission.read"),
+        show_upkeep=can(request, "catalog.edit"),
     )
-
-
-async def item_page(request: Request) -> Response:
-    code = request.path_params["code"]
-    area = await area_param(request)
-    day = date_param(request) or clock.today()
-    editor = await may_edit(request, code)
-    item = await store.item_detail(code, day=day, area=area, may_see_drafts=editor)
-    codes = set(item["areas"]) | ({area} if area else set())
-    names = await areas.area_names(codes)
-    chain = await areas.chain_to(area) if area else []
-    return render(request, "catalog/item.html", item=item, area=chain[-1] if chain else None, chain=chain,
-                  names=names, editor=editor, day=day, is_past=day != clock.today(),
-                  level_of=lambda c: LEVEL_NAMES_ZH.get(infer_level(c), ""),
-                  back="/services?" + urlencode({"area": area}) if area else "/services?all=1")
 
 
 def admission_step_word(action: str) -> str:
@@ -131,5 +116,7 @@ async def admissions_page(request: Request) -> Response:
 ROUTES = [
     Route("/services", services_page, methods=["GET"]),
     Route("/services/admissions", admissions_page, methods=["GET"]),
-    Route("/services/{code}", item_page, methods=["GET"]),
+    # the fixed paths (new, drafts) before /services/{code}
+    *catalog_editing.ROUTES,
+    *catalog_items.ROUTES,
 ]
