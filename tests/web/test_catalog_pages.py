@@ -198,3 +198,135 @@ async def test_out_of_scope_officials_are_refused(client, people, catalog):
     assert (await ServiceItemVersion.get(item__code=code)).status == "published"
     item = await client.get(f"/services/{code}", headers=HTML)
     assert "事项维护" not in item.text
+
+
+# ---- admission ------------------------------------------------------------------------------
+
+
+def application_form(people, **changes) -> dict:
+    form = {
+        "department": "王益区卫生健康局", "department_level": "district", "item_mode": "new",
+        "item-name": "适龄儿童疫苗补种信息核查", "item-category": "health",
+        "item-legal_basis": "《中华人民共和国疫苗管理法》", "item-summary": "协助核对适龄儿童预防接种信息。",
+        "item-time_limit_days": "5", "item-time_limit_unit": "working_days", "item-fee": "不收费",
+        "item-materials-0-name": "儿童预防接种证", "item-materials-0-copies": "1",
+        "item-materials-0-electronic_ok": "1",
+        "item-venues-0-kind": "community_window", "item-venues-0-name": "社区窗口",
+        "reason": "需社区协助核对适龄儿童接种信息", "legal_basis": "《中华人民共和国疫苗管理法》第四十七条",
+        "funding_amount": "每社区每年 1.2 万元", "funding_source": "区财政",
+        "areas": [people.community, people.community2], "period_start": clock.today().isoformat(),
+        "period_end": (clock.today() + timedelta(days=90)).isoformat(), "op": "save",
+    }
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+async def street_official(people) -> None:
+    from gridsvc.store.accounts.users import create_user
+    from tests.conftest import PASSWORD
+
+    await create_user("street", role="official", password=PASSWORD, areas=[people.street], display_name="钱琪斌")
+    await User.filter(username="official").update(display_name="董卫军")
+
+
+async def test_a_street_official_applies_and_withdraws(client, people):
+    from gridsvc.store.catalog.models import Admission
+
+    await street_official(people)
+    await client.login("street")
+    page = await open_form(client, "/services/admissions/new")
+    assert "川口社区" in page and "大同路社区" in page and "印台区" not in page
+    csrf = csrf_of(page)
+    # problems: next to their fields, every one at once, nothing stored
+    bad = application_form(people, **{"funding_source": "", "areas": None, "item-name": "",
+                                      "item-materials-0-copies": "0", "csrf_token": csrf})
+    r = await client.post("/services/admissions/new", data=bad, headers=HTML)
+    assert r.status_code == 422
+    assert "名称不能为空" in r.text and "所需材料第1项的份数应为 1-99 的整数" in r.text
+    assert "费随事转" in r.text[r.text.index('name="funding_source"'):]  # the funding's problem under it
+    r = await client.post("/services/admissions/new", data={**bad, "funding_source": "区财政", "item-name": "x",
+                                                            "item-materials-0-copies": "1"}, headers=HTML)
+    assert r.status_code == 422 and "须写明准入的区域" in r.text[r.text.index('id="areas"'):]
+    # a community beyond the street
+    r = await client.post("/services/admissions/new", headers=HTML,
+                          data={**application_form(people, areas=["610203001001"]), "csrf_token": csrf})
+    assert r.status_code == 403 and "“南苑社区”不在您的辖区内" in r.text
+    # an item of the duty list cannot be admitted: the admission form offers only new work (list 准入事项)
+    assert not await Admission.exists() and not await ServiceItem.exists()
+    # rows of the new item's materials work as in the item form
+    r = await client.post("/services/admissions/new", headers=HTML,
+                          data={**application_form(people), "csrf_token": csrf, "op": "add:materials"})
+    assert r.status_code == 200 and 'name="item-materials-1-name"' in r.text and not await Admission.exists()
+    r = await client.post("/services/admissions/new", headers=HTML,
+                          data={**application_form(people), "csrf_token": csrf})
+    assert r.status_code == 303, r.text[:2000]
+    adm = await Admission.get()
+    assert adm.areas == [people.community, people.community2] and adm.state == "applied"
+    item = await ServiceItem.get(id=adm.item_id)
+    assert item.code == "ZR-WJ-001" and item.admission_required
+    row = await ServiceItemVersion.get(item_id=item.id)
+    assert row.data["responsible"] == "王益区卫生健康局" and row.data["materials"][0]["electronic_ok"] is True
+    desk = await client.get("/services/admissions", headers=HTML)
+    text = text_of(desk.text)
+    assert "适龄儿童疫苗补种信息核查 · 王益区卫生健康局" in text and "street" not in text
+    assert re.search(r"钱琪斌 申请 \d{4}-\d\d-\d\d \d\d:\d\d: 需社区协助", text), text
+    assert f"/services/admissions/{adm.id}/withdraw" in desk.text and "/decide" not in desk.text  # not the street's
+    r = await client.post(f"/services/admissions/{adm.id}/decide", headers=HTML,
+                          data={"csrf_token": csrf, "op": "approve", "approval_document": "x", "agreement": "y"})
+    assert r.status_code == 403 and (await Admission.get()).state == "applied"
+    r = await client.post(f"/services/admissions/{adm.id}/withdraw", data={"csrf_token": csrf, "reason": "重复申请"},
+                          headers=HTML)
+    assert r.status_code == 303 and (await Admission.get()).state == "withdrawn"
+    text = text_of((await client.get("/services/admissions", headers=HTML)).text)
+    assert re.search(r"钱琪斌 撤回 \d{4}-\d\d-\d\d \d\d:\d\d: 重复申请", text)
+
+
+async def test_the_district_decides_from_the_desk(client, people):
+    from gridsvc.store.catalog.models import Admission
+
+    await street_official(people)
+    await client.login("street")
+    page = await open_form(client, "/services/admissions/new")
+    r = await client.post("/services/admissions/new", data={**application_form(people), "csrf_token": csrf_of(page)},
+                          headers=HTML)
+    assert r.status_code == 303
+    second = application_form(people, item_mode="existing", item_code="ZR-WJ-001", areas=[people.street])
+    page = await open_form(client, "/services/admissions/new")
+    assert 'value="ZR-WJ-001"' in page  # applied for before: offered by name
+    r = await client.post("/services/admissions/new", data={**second, "csrf_token": csrf_of(page)}, headers=HTML)
+    assert r.status_code == 303
+    first, again = await Admission.all().order_by("id")
+    client.cookies.clear()
+    await client.login("official")
+    desk = await client.get("/services/admissions", headers=HTML)
+    csrf = csrf_of(desk.text)
+    assert f"/services/admissions/{first.id}/decide" in desk.text
+    # approval names its papers; a rejection its reason: each problem under its input
+    r = await client.post(f"/services/admissions/{first.id}/decide", headers=HTML,
+                          data={"csrf_token": csrf, "op": "approve", "approval_document": "王社建组发〔2026〕3号"})
+    assert r.status_code == 422
+    after = r.text[r.text.index(f'id="agreement-{first.id}"'):]
+    assert "项目协议书" in after[:after.index("</form>")] and (await Admission.get(id=first.id)).state == "applied"
+    r = await client.post(f"/services/admissions/{again.id}/decide", headers=HTML,
+                          data={"csrf_token": csrf, "op": "reject", "reason": ""})
+    assert r.status_code == 422 and "驳回须写明理由" in r.text
+    r = await client.post(f"/services/admissions/{first.id}/decide", headers=HTML, data={
+        "csrf_token": csrf, "op": "approve", "approval_document": "王社建组发〔2026〕3号",
+        "agreement": "川口社区项目协议书"})
+    assert r.status_code == 303 and (await Admission.get(id=first.id)).state in ("approved", "active")
+    r = await client.post(f"/services/admissions/{again.id}/decide", headers=HTML,
+                          data={"csrf_token": csrf, "op": "reject", "reason": "与第一份申请重复"})
+    assert r.status_code == 303 and (await Admission.get(id=again.id)).state == "rejected"
+    text = text_of((await client.get("/services/admissions", headers=HTML)).text)
+    assert re.search(r"董卫军 批准 \d{4}-\d\d-\d\d \d\d:\d\d", text) and "official" not in text
+    assert re.search(r"董卫军 驳回 \d{4}-\d\d-\d\d \d\d:\d\d: 与第一份申请重复", text)
+    assert "王社建组发〔2026〕3号" in text and "川口社区项目协议书" in text
+    # the admitted item is in the lists of the two communities
+    client.cookies.clear()
+    found = await client.get("/services", params={"area": people.community, "q": "疫苗"}, headers=HTML)
+    assert "适龄儿童疫苗补种信息核查" in found.text
+    # ending early needs a reason
+    await client.login("official")
+    csrf = csrf_of(await open_form(client, "/services/admissions"))
+    r = await client.post(f"/services/admissions/{first.id}/end", headers=HTML, data={"csrf_token": csrf, "reason": ""})
+    assert r.status_code == 422 and "须写明理由" in r.text

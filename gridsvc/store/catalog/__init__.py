@@ -7,7 +7,7 @@ here; the catalog's days are the clock's days in China.
 
 from gridsvc.domain.clock import today
 from gridsvc.store.catalog.authority import Authorize, authorizer_for, granted
-from gridsvc.store.catalog.history import item_history, item_names, next_code, open_drafts
+from gridsvc.store.catalog.history import admission_items, item_history, item_names, next_code, open_drafts
 from gridsvc.store.catalog.items import (
     create_item,
     discard_draft,
@@ -27,7 +27,7 @@ from gridsvc.store.catalog.reading import (
 )
 
 __all__ = [
-    "Authorize", "authorizer_for", "create_item", "discard_draft", "edit_item", "get_item", "granted", "item_detail",
-    "item_history", "item_names", "items_on", "next_code", "normalise_code", "open_drafts", "publish_item",
-    "revoke_item", "scope_areas", "today", "top_area_codes", "version_list", "versions_of",
+    "Authorize", "admission_items", "authorizer_for", "create_item", "discard_draft", "edit_item", "get_item",
+    "granted", "item_detail", "item_history", "item_names", "items_on", "next_code", "normalise_code", "open_drafts",
+    "publish_item", "revoke_item", "scope_areas", "today", "top_area_codes", "version_list", "versions_of",
 ]

@@ -61,3 +61,11 @@ async def next_code(list_: str, category: str) -> str:
     # flat=True gives bare values, not the tuples Tortoise's stubs say
     codes = cast(list[str], await ServiceItem.filter(code__startswith=head).values_list("code", flat=True))
     return suggest_code(list_, category, codes)
+
+
+async def admission_items() -> list[dict[str, str]]:
+    """The admission items one may apply for again (for more areas or another period): those with
+    a draft or published version, by code, each with its latest name."""
+    rows = await ServiceItemVersion.filter(item__admission_required=True, status__in=("draft", "published")) \
+        .order_by("item__code", "version").values_list("item__code", "name")
+    return [{"code": c, "name": n} for c, n in dict(cast(list[tuple[str, str]], rows)).items()]

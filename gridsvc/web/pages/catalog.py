@@ -1,11 +1,10 @@
-"""办事指南: the catalog for residents (no login, phone-first) and the admission desk for officials.
+"""办事指南: the catalog for residents (no login, phone-first), and where its other pages live.
 
 - /services: pick a community (or use the phone's location), browse by category, search.
   ``?area=CODE&q=&category=``; a logged-in resident or staff member starts in their community.
-- /services/{code}: what to bring (materials, copies, whether an electronic licence counts)
-  and where to go (venue, address, hours, contact), with time limit, fee and legal basis.
-- /services/admissions: applications in the official's scope, with approve/reject forms
-  (the forms call the JSON API with the session's CSRF token).
+- /services/{code}: what to bring and where to go, and for officials the upkeep panel
+  (.catalog_items); /services/new, /services/{code}/edit, /services/drafts (.catalog_editing).
+- /services/admissions: the admission desk and the application form (.admissions).
 """
 
 from __future__ import annotations
@@ -18,24 +17,19 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store import areas
-from gridsvc.store.accounts import users
-from gridsvc.store.catalog import admission
 
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
-from ...locale import gettext, pgettext
-from ...store.paging import PageRequest
 from ..api.catalog import (
     area_param,
     catalog_search,
     date_param,
     filters,
-    visible_to,
 )
 from ..permissions import can, principal
-from . import catalog_editing, catalog_items
+from . import admissions, catalog_editing, catalog_items
 from .render import render
 
 PAGE = 30
@@ -82,40 +76,9 @@ async def services_page(request: Request) -> Response:
     )
 
 
-def admission_step_word(action: str) -> str:
-    """A step of an admission in words, as its history reads ("王芳 批准 2026-11-29")."""
-    words = {"apply": pgettext("admission step", "申请"), "approve": pgettext("admission step", "批准"),
-             "reject": pgettext("admission step", "驳回"), "withdraw": pgettext("admission step", "撤回"),
-             "activate": pgettext("admission step", "开始执行"), "expire": pgettext("admission step", "到期退出")}
-    return words.get(action, action)
-
-
-async def admissions_page(request: Request) -> Response:
-    p = principal(request)
-    if not p.is_authenticated:
-        return RedirectResponse("/login?next=/services/admissions", status_code=303)
-    visible = visible_to(request)
-    state = request.query_params.get("state") or None
-    rows = (await admission.list_admissions(visible=visible, state=state, page=PageRequest(limit=200))).rows
-    for r in rows:
-        r["can_decide"] = r["state"] == "applied" and all(can(request, "admission.decide", c) for c in r["areas"]) \
-            and r["applied_by"] != p.username
-    names = await areas.area_names({c for r in rows for c in r["areas"]})
-    people = await users.display_names([r["applied_by"] for r in rows] + [r["decided_by"] or "" for r in rows]
-                                       + [s["by"] for r in rows for s in r["steps"]])
-    people["system"] = gettext("系统")  # the calendar's steps (activate, expire)
-    for r in rows:
-        r["applied_by_name"] = people.get(r["applied_by"], r["applied_by"])
-        r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
-        for step in r["steps"]:
-            step["by_name"] = people.get(step["by"], step["by"])
-            step["action_word"] = admission_step_word(step["action"])
-    return render(request, "catalog/admissions.html", rows=rows, names=names, state=state)
-
-
 ROUTES = [
     Route("/services", services_page, methods=["GET"]),
-    Route("/services/admissions", admissions_page, methods=["GET"]),
+    *admissions.ROUTES,
     # the fixed paths (new, drafts) before /services/{code}
     *catalog_editing.ROUTES,
     *catalog_items.ROUTES,

@@ -35,6 +35,7 @@ from .catalog_forms import (
     errors_by_slot,
     item_data,
     item_form_of,
+    problems_of,
     read_item_form,
     row_operation,
 )
@@ -104,7 +105,7 @@ async def create_page(request: Request) -> Response:
     except DomainError as e:
         if e.status == 401:
             raise
-        return await _form_page(request, form, errors=errors_by_slot(e), status=e.status)
+        return await _form_page(request, form, errors=await problems_of(e), status=e.status)
     return RedirectResponse(f"/services/{view['code']}?done=created", status_code=303)
 
 
@@ -145,7 +146,7 @@ async def save_page(request: Request) -> Response:
     except DomainError as e:
         if e.status == 401:
             raise
-        return await _form_page(request, form, item=latest, etag=etag, errors=errors_by_slot(e), status=e.status)
+        return await _form_page(request, form, item=latest, etag=etag, errors=await problems_of(e), status=e.status)
     done = "saved" if view["changed"] else "unchanged"
     return RedirectResponse(f"/services/{view['code']}?version={view['version']}&done={done}", status_code=303)
 

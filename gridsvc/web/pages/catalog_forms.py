@@ -16,8 +16,10 @@ from starlette.datastructures import FormData
 from gridsvc.store import areas
 
 from ...domain.catalog import ITEM_AREA_LEVELS
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError
 from ...domain.scope import Principal
+from ...locale import gettext
 
 TEXT_FIELDS = ("code", "name", "category", "list", "summary", "legal_basis", "responsible", "time_limit_days",
                "time_limit_unit", "fee", "contact", "keywords")
@@ -136,6 +138,17 @@ def errors_by_slot(error: DomainError, *, prefix: str = "") -> dict[str, list[st
         slot = f"{prefix}{slot_of(str(name))}" if name else ""
         out.setdefault(slot, []).append(str(p.get("message") or error.message))
     return out
+
+
+async def problems_of(error: DomainError, *, prefix: str = "") -> dict[str, list[str]]:
+    """`errors_by_slot`, with a refusal for an area beyond the person's scope said by the area's
+    name next to the areas (the scope check's own message carries the code)."""
+    details = error.details if isinstance(error.details, dict) else {}
+    area = details.get("area")
+    if error.code is ErrorCode.FORBIDDEN and isinstance(area, str) and area not in ("", "-"):
+        name = (await areas.area_names([area])).get(area, area)
+        return {f"{prefix}areas": [gettext("“%(name)s”不在您的辖区内") % {"name": name}]}
+    return errors_by_slot(error, prefix=prefix)
 
 
 async def area_choices(p: Principal, chosen: list[str]) -> list[dict[str, Any]]:
