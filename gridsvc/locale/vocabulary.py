@@ -28,6 +28,8 @@ TABLES = [
     ("gridsvc.domain.catalog", "LIST_BY_ID"),
     ("gridsvc.domain.catalog", "VENUE_KINDS"),
     ("gridsvc.domain.catalog", "STATUS_NAMES_ZH"),
+    ("gridsvc.domain.catalog", "TIME_LIMIT_UNITS"),
+    ("gridsvc.domain.admission", "DEPARTMENT_LEVELS"),
     ("gridsvc.store.wishes.inbox", "KINDS_ZH"),
     ("gridsvc.domain.orgs", "ORG_KINDS"),
     ("gridsvc.domain.orgs", "ORG_STATUSES"),

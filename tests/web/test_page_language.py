@@ -77,7 +77,11 @@ async def pages_to_visit(client, people) -> list[tuple[str, str | None]]:
             ("/", "worker"), ("/", "orgmember"), ("/", "official"), ("/orgs", "official"),
             (f"/orgs/{org['id']}", "orgmember"),
             ("/demands", "volunteer"), (f"/demands/{demand['id']}", "worker"), ("/me/service", "volunteer"),
-            (f"/allocations/{plan['id']}", "head"), ("/governance", "official")]
+            (f"/allocations/{plan['id']}", "head"), ("/governance", "official"),
+            # keeping the catalog: the item form, an item's upkeep panel, drafts, the admission form
+            ("/services/new", "official"), ("/services/GS-SF-101/edit", "official"),
+            ("/services/GS-SF-101", "official"), ("/services/drafts", "official"),
+            ("/services/admissions/new", "official")]
 
 
 async def test_every_page_in_chinese_and_in_english_with_nothing_of_the_other(client, catalog):
