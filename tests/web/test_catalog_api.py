@@ -434,5 +434,5 @@ async def test_the_admission_desk_for_officials(client, people):
     assert (await client.get("/services/admissions", headers=HTML)).status_code == 303
     assert (await client.get("/services/admissions", headers={**HTML, **worker})).status_code == 403
     r = await client.get("/services/admissions", headers={**HTML, **official})
-    assert r.status_code == 200 and "王益区卫生健康局" in r.text and f'data-id="{aid}"' in r.text
+    assert r.status_code == 200 and "王益区卫生健康局" in r.text and f'/services/admissions/{aid}/decide' in r.text
     assert "每社区每年 1.2 万元" in r.text
