@@ -121,6 +121,9 @@ async def test_problems_show_next_to_their_fields_and_nothing_is_stored(client, 
     r = await client.post("/services/new", data={**item_form(people, areas=None), "csrf_token": csrf_of(page)},
                           headers=HTML)
     assert r.status_code == 422 and "请选择适用区域" in r.text
+    r = await client.post("/services/new", headers=HTML,
+                          data={**item_form(people, category=""), "csrf_token": csrf_of(page)})
+    assert r.status_code == 422 and "请选择类别" in r.text and "未知的类别" not in r.text
     # an area beyond the official's district
     r = await client.post("/services/new", data={**item_form(people, areas=[people.other_district]),
                                                  "csrf_token": csrf_of(page)}, headers=HTML)

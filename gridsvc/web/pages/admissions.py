@@ -180,9 +180,9 @@ async def _new_item(item: ItemForm, department: str) -> tuple[dict[str, Any], di
         content.pop("responsible", None)  # the applying department answers for it (the store's default)
     category = content.get("category")
     code = await store.next_code("admitted", category) if category in CATEGORY_BY_ID else ""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {} if category else {"item.category": [gettext("请选择类别")]}
     for e in item_errors({"responsible": department, **content, "code": code or "ZR-XX-000"}):
-        if e.details.get("field") != "code":
+        if e.details.get("field") not in ("code", *(() if category else ("category",))):
             for slot, messages in errors_by_slot(e, prefix="item.").items():
                 errors.setdefault(slot, []).extend(messages)
     return {**content, "code": code}, errors

@@ -23,7 +23,7 @@ from gridsvc.store.accounts import users
 
 from ...domain.catalog import CATEGORIES, LISTS, TIME_LIMIT_UNITS, VENUE_KINDS, item_errors
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import DomainError, Forbidden, ValidationError
+from ...domain.errors import DomainError, Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...locale import gettext
 from ..api.catalog import authorizer, may_edit
@@ -65,16 +65,19 @@ async def _form_page(request: Request, form: ItemForm, *, item: dict[str, Any] |
                   UNITS=TIME_LIMIT_UNITS, VENUE_KINDS=VENUE_KINDS, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH)
 
 
-def _areas_missing(form: ItemForm, data: dict[str, Any]) -> dict[str, list[str]]:
-    """No area ticked and not "everywhere": the problem, and the item's other problems with it
-    (the store is not asked: it would read an empty list as everywhere)."""
-    if form.everywhere or form.areas:
+def _precheck(form: ItemForm, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What the store cannot be asked about: no area ticked and not "everywhere" (it would read an
+    empty list as everywhere), no category chosen (its message would name the empty value); with
+    them, the item's other problems, so that all show at once."""
+    out: dict[str, list[str]] = {}
+    if not form.everywhere and not form.areas:
+        out["areas"] = [gettext("请选择适用区域,或勾选“全市适用”")]
+    if "category" in data and not data["category"]:
+        out["category"] = [gettext("请选择类别")]
+    if not out:
         return {}
-    missing = ValidationError("请选择适用区域,或勾选“全市适用”", "choose the areas it applies to, or tick everywhere",
-                              code=ErrorCode.REQUIRED, details={"field": "areas"})
-    out = errors_by_slot(missing)
     for e in item_errors({**data, "code": data.get("code") or "XX-XX-000"}):
-        if e.details.get("field") not in ("code", "areas"):
+        if e.details.get("field") not in ("code", "areas", *out):
             for slot, messages in errors_by_slot(e).items():
                 out.setdefault(slot, []).extend(messages)
     return out
@@ -98,8 +101,8 @@ async def create_page(request: Request) -> Response:
         return await _form_page(request, form)
     drop_blank_rows(form)
     data = item_data(form)
-    if missing := _areas_missing(form, data):
-        return await _form_page(request, form, errors=missing, status=422)
+    if problems := _precheck(form, data):
+        return await _form_page(request, form, errors=problems, status=422)
     try:
         view = await store.create_item(data, actor=p, authorize=authorizer(request))
     except DomainError as e:
@@ -114,7 +117,7 @@ async def _latest(request: Request) -> dict[str, Any]:
     await store.get_item(code)  # 404 for an unknown item before the scope question
     if not await may_edit(request, code):
         raise Forbidden("您不能编辑这个事项:它适用的区域不在您的辖区内", "this item applies beyond your areas",
-                        details={"action": "catalog.edit", "code": code})
+                        code=ErrorCode.FORBIDDEN, details={"action": "catalog.edit", "code": code})
     return (await store.version_list(code, may_see_drafts=True))["versions"][-1]
 
 
@@ -138,8 +141,8 @@ async def save_page(request: Request) -> Response:
     drop_blank_rows(form)
     # the code, list and category are the item's identity: not in the form
     data = {k: v for k, v in item_data(form).items() if k not in ("code", "list", "category")}
-    if missing := _areas_missing(form, {**data, "list": latest["list"], "category": latest["category"]}):
-        return await _form_page(request, form, item=latest, etag=etag, errors=missing, status=422)
+    if problems := _precheck(form, {**data, "list": latest["list"], "category": latest["category"]}):
+        return await _form_page(request, form, item=latest, etag=etag, errors=problems, status=422)
     try:
         view = await store.edit_item(latest["code"], data, actor=p, authorize=authorizer(request),
                                      if_match=etag or None)
