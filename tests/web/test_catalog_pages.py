@@ -176,6 +176,7 @@ async def test_edit_publish_revoke_and_discard(client, people, catalog):
     assert r.status_code == 422 and await ServiceItemVersion.exists(item__code=code, version=3)
     r = await client.post(f"/services/{code}/discard", data={"csrf_token": csrf, "confirm": "1"}, headers=HTML)
     assert r.status_code == 303 and not await ServiceItemVersion.exists(item__code=code, version=3)
+    assert r.headers["location"] == f"/services/{code}?done=draft_discarded"
     r = await client.post(f"/services/{code}/revoke", data={"reason": "并入助老服务", "csrf_token": csrf},
                           headers=HTML)
     assert r.status_code == 303
@@ -333,3 +334,22 @@ async def test_the_district_decides_from_the_desk(client, people):
     csrf = csrf_of(await open_form(client, "/services/admissions"))
     r = await client.post(f"/services/admissions/{first.id}/end", headers=HTML, data={"csrf_token": csrf, "reason": ""})
     assert r.status_code == 422 and "须写明理由" in r.text
+
+
+async def test_drafts_in_scope_and_discarding_a_first_draft(client, people):
+    await client.login("official")
+    page = await open_form(client, "/services/new")
+    r = await client.post("/services/new", data={**item_form(people), "csrf_token": csrf_of(page)}, headers=HTML)
+    assert r.status_code == 303
+    drafts = await open_form(client, "/services/drafts")
+    assert "高龄津贴申领" in drafts and "/services/GS-SB-001?version=1" in drafts
+    client.cookies.clear()
+    await client.login("official2")  # another district's official does not see it
+    assert "高龄津贴申领" not in await open_form(client, "/services/drafts")
+    client.cookies.clear()
+    await client.login("official")
+    csrf = csrf_of(await open_form(client, "/services/drafts"))
+    r = await client.post("/services/GS-SB-001/discard", data={"csrf_token": csrf, "confirm": "1"}, headers=HTML)
+    assert r.status_code == 303 and r.headers["location"] == "/services/drafts?done=discarded"
+    assert not await ServiceItem.exists(code="GS-SB-001")
+    assert "草稿已删除" in await open_form(client, r.headers["location"])

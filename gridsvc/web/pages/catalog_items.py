@@ -75,9 +75,10 @@ async def item_page(request: Request, *, errors: dict[str, list[str]] | None = N
     try:
         item = await store.item_detail(code, day=day, area=area, version=version, may_see_drafts=editor)
     except NotFound as e:
-        if not editor or e.code is not ErrorCode.NOT_IN_FORCE:
+        if not editor or e.code not in (ErrorCode.NOT_IN_FORCE, ErrorCode.NOT_ADMITTED) or area:
             raise
-        # nothing in force: an editor sees the latest version (a draft before its first publication)
+        # nothing in force (a draft before its first publication, a revoked item, an admission item
+        # not admitted today): an editor sees the latest version
         item = (await store.version_list(code, may_see_drafts=True))["versions"][-1]
     preview = item["status"] != "published" or bool(version)
     codes = set(item["areas"]) | ({area} if area else set())
@@ -94,7 +95,8 @@ async def item_page(request: Request, *, errors: dict[str, list[str]] | None = N
 def _done_words(done: str | None) -> str | None:
     return {"created": gettext("草稿已保存。预览无误后即可发布。"), "saved": gettext("草稿已保存"),
             "unchanged": gettext("内容没有变化,未生成新的草稿"),
-            "published": gettext("已发布"), "revoked": gettext("已撤销")}.get(done or "")
+            "published": gettext("已发布"), "revoked": gettext("已撤销"),
+            "draft_discarded": gettext("草稿已删除")}.get(done or "")
 
 
 def _form_day(value: Any, field: str) -> date | None:
@@ -154,7 +156,11 @@ async def discard_page(request: Request) -> Response:
             raise ValidationError("请勾选确认后再删除草稿", "tick the box to confirm discarding the draft",
                                   code=ErrorCode.REQUIRED, details={"field": "confirm"})
         await store.discard_draft(code, actor=p, authorize=authorizer(request))
-        return "discarded"
+        try:
+            await store.get_item(code)
+        except NotFound:
+            return "discarded"  # a draft never published goes with its item
+        return "draft_discarded"
 
     return await _act(request, "discard", act)
 
