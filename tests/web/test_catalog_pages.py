@@ -305,6 +305,7 @@ async def test_the_district_decides_from_the_desk(client, people):
     desk = await client.get("/services/admissions", headers=HTML)
     csrf = csrf_of(desk.text)
     assert f"/services/admissions/{first.id}/decide" in desk.text
+    assert f"/services/admissions/{first.id}/withdraw" not in desk.text  # the applicant's act
     # approval names its papers; a rejection its reason: each problem under its input
     r = await client.post(f"/services/admissions/{first.id}/decide", headers=HTML,
                           data={"csrf_token": csrf, "op": "approve", "approval_document": "王社建组发〔2026〕3号"})

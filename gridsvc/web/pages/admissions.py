@@ -80,11 +80,11 @@ async def desk(request: Request, *, errors: dict[str, list[str]] | None = None, 
                                        + [s["by"] for r in rows for s in r["steps"]])
     people[admission.SYSTEM] = gettext("系统")  # the calendar's steps (activate, expire)
     for r in rows:
-        covers = {action: all(can(request, action, c) for c in r["areas"]) for action in ("admission.decide",
-                                                                                          "admission.apply")}
-        r["can_decide"] = r["state"] == "applied" and covers["admission.decide"] and r["applied_by"] != p.username
-        r["can_withdraw"] = r["state"] == "applied" and (r["applied_by"] == p.username or covers["admission.apply"])
-        r["can_end"] = r["state"] in ("approved", "active") and covers["admission.decide"]
+        decides = all(can(request, "admission.decide", c) for c in r["areas"])
+        r["can_decide"] = r["state"] == "applied" and decides and r["applied_by"] != p.username
+        # withdrawing is the applicant's act (the API also lets an official over every area do it)
+        r["can_withdraw"] = r["state"] == "applied" and r["applied_by"] == p.username
+        r["can_end"] = r["state"] in ("approved", "active") and decides
         r["item_name"] = items.get(r["item_code"], r["item_code"])
         r["applied_by_name"] = people.get(r["applied_by"], r["applied_by"])
         r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
