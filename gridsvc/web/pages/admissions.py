@@ -210,7 +210,8 @@ async def submit_application(request: Request) -> Response:
     else:
         data["item"], errors = await _new_item(item, app["department"])
         data["item_code"] = data["item"]["code"]
-    try:  # the application's own rules first, so that every problem shows at once
+    try:  # the store stops at the first problem: ask the application's rules here so that its
+        # problems show together with the new item's
         check_admission({k: v for k, v in data.items() if k not in ("item", "department_level")}
                         | {"item_code": data["item_code"] or "ZR-XX-000"})
     except ValidationError as e:
