@@ -124,14 +124,19 @@ def _as_date(value: Any, field_: str) -> date:
                    f"{field_} must be a date YYYY-MM-DD") from None
 
 
+_APPLICATION_LABELS = {"department": "申请部门", "reason": "申请事由", "legal_basis": "设定依据"}
+
+
 def check_admission(data: AdmissionApplication | Mapping[str, Any]) -> AdmissionApplication:
     """Validate a new application. Funding must name an amount and a source (费随事转)."""
     if isinstance(data, AdmissionApplication):
         data = {"department": data.department, "item_code": data.item_code, "reason": data.reason,
                 "legal_basis": data.legal_basis, "funding": data.funding, "areas": data.areas,
                 "period_start": data.period_start, "period_end": data.period_end, "applied_on": data.applied_on}
-    texts = {k: _text(data.get(k), k, required=True, max_len=1000, one_line=False)
-             for k in ("department", "reason", "legal_basis")}
+    texts = {k: _text(data.get(k), k, max_len=1000, one_line=False) for k in _APPLICATION_LABELS}
+    for key, label in _APPLICATION_LABELS.items():  # named in words: these are not an item's fields
+        if not texts[key]:
+            raise _bad(key, ErrorCode.REQUIRED, f"须写明{label}", f"{key} is required")
     item_code = unicodedata.normalize("NFKC", str(data.get("item_code") or "")).strip().upper()
     if not CODE_RE.match(item_code):
         raise _bad("item_code", ErrorCode.BAD_ITEM_CODE, f"事项代码 {item_code!r} 无效",

@@ -242,13 +242,16 @@ async def test_a_street_official_applies_and_withdraws(client, people):
     assert "川口社区" in page and "大同路社区" in page and "印台区" not in page
     csrf = csrf_of(page)
     # problems: next to their fields, every one at once, nothing stored
-    bad = application_form(people, **{"funding_source": "", "areas": None, "item-name": "",
+    bad = application_form(people, **{"department": "", "areas": None, "item-name": "",
                                       "item-materials-0-copies": "0", "csrf_token": csrf})
     r = await client.post("/services/admissions/new", data=bad, headers=HTML)
     assert r.status_code == 422
     assert "名称不能为空" in r.text and "所需材料第1项的份数应为 1-99 的整数" in r.text
+    assert "须写明申请部门" in r.text and "department" not in text_of(r.text)  # in words, not the field's name
+    r = await client.post("/services/admissions/new", data={**bad, "department": "区卫健局", "funding_source": ""},
+                          headers=HTML)
     assert "费随事转" in r.text[r.text.index('name="funding_source"'):]  # the funding's problem under it
-    r = await client.post("/services/admissions/new", data={**bad, "funding_source": "区财政", "item-name": "x",
+    r = await client.post("/services/admissions/new", data={**bad, "department": "区卫健局", "item-name": "x",
                                                             "item-materials-0-copies": "1"}, headers=HTML)
     assert r.status_code == 422 and "须写明准入的区域" in r.text[r.text.index('id="areas"'):]
     # a community beyond the street
