@@ -45,7 +45,7 @@ def import_boundaries(
         False,
         "--clip-to-parent",
         help=say(
-            "把超出上级边界的部分裁去并对齐相邻区域的共用边,报告每个要素移动的面积",
+            "裁到上级边界内,对齐相邻区域的共用边,报告各要素移动的面积",
             "cut features to their parent's boundary, snap shared edges of siblings, report the area moved per feature",
         ),
     ),
@@ -53,7 +53,7 @@ def import_boundaries(
         None,
         "--tolerance",
         help=say(
-            "裁剪最多可移动要素自身面积的百分之几;缺省 GRIDSVC_CLIP_TOLERANCE,再缺省 2",
+            "裁剪最多移动要素面积的百分之几;缺省 GRIDSVC_CLIP_TOLERANCE,再缺省 2",
             "how much of a feature's own area clipping may move, in percent; default GRIDSVC_CLIP_TOLERANCE, else 2",
         ),
     ),
