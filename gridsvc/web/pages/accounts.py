@@ -46,7 +46,7 @@ async def account_list(request: Request) -> Response:
 async def _new_form(request: Request, *, form: dict[str, str], error: str | None = None,
                     status: int = 200) -> Response:
     roles = _roles(request)
-    role = form.get("role") if form.get("role") in roles else roles[-1]
+    role = form["role"] if form.get("role") in roles else roles[-1]
     level = accounts.area_level_of(role)
     picks = await directory.areas_to_pick(scope=prefixes(request, "user.manage"), level=level,
                                           q=form.get("area_q") or None) if level else []
