@@ -36,10 +36,10 @@ def check_manage(p: Principal, role: str, area_codes: list[str]) -> None:
                         code=ErrorCode.WRONG_ROLE, details={"role": role})
 
 
-def area_level_of(role: str) -> str | None:
-    """The level of area an account of `role` is given (a worker a grid, a resident a building)."""
-    levels = allowed_area_levels(role)
-    return levels[0] if levels else None
+def area_levels_of(role: str) -> tuple[str, ...]:
+    """The levels of area an account of `role` is given (a worker a grid, a resident a building,
+    an official a city, district or street)."""
+    return allowed_area_levels(role)
 
 
 def new_password() -> str:

@@ -68,10 +68,11 @@ async def account(user_id: int) -> tuple[User, dict[str, Any]]:
         "last_login_at": last.strftime("%Y-%m-%d %H:%M") if last else None}
 
 
-async def areas_to_pick(*, scope: list[str] | None, level: str, q: str | None = None) -> list[dict[str, str]]:
-    """Areas of `level` in `scope` (code prefixes; None: everywhere) that a new account may be
+async def areas_to_pick(*, scope: list[str] | None, levels: tuple[str, ...],
+                        q: str | None = None) -> list[dict[str, str]]:
+    """Areas of `levels` in `scope` (code prefixes; None: everywhere) that a new account may be
     given, by code, at most PICKER_LIMIT; `q` narrows by name or code."""
-    qs = Area.filter(level=level)
+    qs = Area.filter(level__in=list(levels))
     if scope is not None:
         if not scope:
             return []

@@ -19,6 +19,7 @@ from ...domain import accounts
 from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.scope import ANY, reach
+from ...locale import gettext as _
 from ..paging import page_request
 from ..permissions import prefixes, principal, require
 from .demands import login_redirect
@@ -47,11 +48,11 @@ async def _new_form(request: Request, *, form: dict[str, str], error: str | None
                     status: int = 200) -> Response:
     roles = _roles(request)
     role = form["role"] if form.get("role") in roles else roles[-1]
-    level = accounts.area_level_of(role)
-    picks = await directory.areas_to_pick(scope=prefixes(request, "user.manage"), level=level,
-                                          q=form.get("area_q") or None) if level else []
+    levels = accounts.area_levels_of(role)
+    picks = await directory.areas_to_pick(scope=prefixes(request, "user.manage"), levels=levels,
+                                          q=form.get("area_q") or None) if levels else []
     return render(request, "accounts/new.html", status=status, form={**form, "role": role}, roles=roles,
-                  level_name=LEVEL_NAMES_ZH.get(level or "", ""), picks=picks, error=error)
+                  level_names=[_(LEVEL_NAMES_ZH[lv]) for lv in levels], picks=picks, error=error)
 
 
 async def new_account(request: Request) -> Response:
