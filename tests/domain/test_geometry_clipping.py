@@ -8,7 +8,7 @@ import shapely
 from shapely.geometry import box
 
 from gridsvc.domain import geometry as geo
-from gridsvc.domain.errors import ValidationError
+from gridsvc.domain.errors import BadRequest
 
 PARENT = box(109.0, 35.0, 109.2, 35.1)
 
@@ -83,7 +83,7 @@ def test_hint_quotes_what_would_be_cut_and_the_tolerance():
 
 @pytest.mark.parametrize("percent", [0, -1, 100.5, float("nan")])
 def test_tolerance_is_a_percentage(percent):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(BadRequest) as e:
         geo.ClipRule.from_percent(True, percent)
     assert e.value.code == "bad_parameter"
     assert geo.ClipRule.from_percent(True, 2.5).tolerance == 0.025

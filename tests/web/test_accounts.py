@@ -147,7 +147,7 @@ async def test_deactivation_ends_everything_and_reactivation_revives_nothing(app
         session_cookie = browser.cookies.get("gridsvc_session")
         admin = await client.token_for("admin")
         assert (await client.post(f"/api/v1/users/{worker.id}/deactivate",
-                                  headers=await client.token_for("official"))).status_code == 403
+                                  headers=await client.token_for("official2"))).status_code == 403
         r = await client.post(f"/api/v1/users/{worker.id}/deactivate", headers=admin)
         assert r.status_code == 200 and r.json()["tokens_revoked"] == 1 and r.json()["sessions_ended"] == 1
         assert (await client.post(f"/api/v1/users/{worker.id}/deactivate", headers=admin)).status_code == 409

@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..error_codes import ErrorCode
-from ..errors import ValidationError
+from ..errors import BadRequest
 from .checks import GeometryProblem, _representative
 from .measure import _fmt_m2, _polygonal, _valid, _valid_many, areas_m2, meters_to_degrees
 
@@ -46,9 +46,9 @@ class ClipRule:
     @classmethod
     def from_percent(cls, on: bool, percent: float) -> ClipRule:
         if not (0 < percent <= 100):  # also refuses NaN
-            raise ValidationError(f"裁剪容差应在 0 到 100 (%) 之间,收到 {percent:g}",
-                                  f"the clip tolerance is a percentage above 0 and at most 100, got {percent:g}",
-                                  code=ErrorCode.BAD_PARAMETER, details={"parameter": "tolerance"})
+            raise BadRequest(f"裁剪容差应在 0 到 100 (%) 之间,收到 {percent:g}",
+                             f"the clip tolerance is a percentage above 0 and at most 100, got {percent:g}",
+                             code=ErrorCode.BAD_PARAMETER, details={"parameter": "tolerance"})
         return cls(on, percent / 100)
 
 
