@@ -8,8 +8,9 @@ import secrets
 
 from .error_codes import ErrorCode
 from .errors import Forbidden
+from .privacy import mask_name
 from .roles import ROLE_NAMES_ZH, STAFF_TIERS, allowed_area_levels
-from .scope import ANY, Principal, authorize_every, can_manage_tier, entitled, reach
+from .scope import ANY, Principal, allows, authorize_every, can_manage_tier, entitled, reach
 
 # a one-time password shown once: 12 characters of an alphabet without look-alikes (0/O, 1/l/I)
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -34,6 +35,17 @@ def check_manage(p: Principal, role: str, area_codes: list[str]) -> None:
     if role not in creatable_roles(p):
         raise Forbidden(f"您不能管理{ROLE_NAMES_ZH.get(role, role)}的账号", f"you may not manage a {role}'s account",
                         code=ErrorCode.WRONG_ROLE, details={"role": role})
+
+
+def as_seen_by(p: Principal, card: dict) -> dict:
+    """An account's card for `p`: a resident's name masked unless `p` may see residents' data
+    there (`resident.pii`: the grid's staff; not officials, not the admin), as everywhere else."""
+    if card.get("role") != "resident":
+        return card
+    codes = [a["code"] for a in card.get("areas", [])]
+    if codes and all(allows(p, "resident.pii", c) for c in codes):
+        return card
+    return {**card, "name": mask_name(card.get("name"))}
 
 
 def area_levels_of(role: str) -> tuple[str, ...]:

@@ -162,6 +162,19 @@ async def test_deactivate_and_reactivate(client, people):
     assert '<option value="official"' in html and people.district in html
 
 
+async def test_residents_names_are_masked_for_officials_and_the_admin(client, people):
+    resident = await User.get(username="resident")
+    await User.filter(id=resident.id).update(display_name="欧阳娜娜")
+    for who in ("official", "admin"):
+        client.cookies.clear()
+        await client.login(who)
+        for path in ("/accounts?role=resident", f"/accounts/{resident.id}"):
+            html = await page(client, path)
+            assert "欧阳娜娜" not in html and "13812341234" not in html and "欧" in html, (who, path)
+        body = (await client.get(f"/api/v1/users/{resident.id}", headers=await client.token_for(who))).json()
+        assert body["name"] != "欧阳娜娜" and body["name"].startswith("欧")
+
+
 async def test_api_lists_creates_and_scopes_accounts(client, people, far):
     h = await client.token_for("official")
     r = await client.get("/api/v1/users", params={"limit": 50}, headers=h)

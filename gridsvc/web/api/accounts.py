@@ -82,7 +82,7 @@ async def list_users(request: Request) -> Response:
     page = await directory.list_accounts(scope=prefixes(request, "user.manage"), roles=_roles_seen(p),
                                          q=q.get("q") or None, role=q.get("role") or None,
                                          under=q.get("under") or None, page=page_request(request))
-    return json_ok(page.body("users"))
+    return json_ok(page.body("users", [accounts.as_seen_by(p, c) for c in page.rows]))
 
 
 def _roles_seen(p) -> tuple[str, ...] | None:
@@ -90,8 +90,8 @@ def _roles_seen(p) -> tuple[str, ...] | None:
 
 
 async def get_user(request: Request) -> Response:
-    _, _, card = await _account(request)
-    return json_ok(card)
+    actor, _, card = await _account(request)
+    return json_ok(accounts.as_seen_by(actor, card))
 
 
 async def create_user(request: Request) -> Response:
@@ -102,7 +102,7 @@ async def create_user(request: Request) -> Response:
     user = await users.create_user(data.username, role=data.role, password=password, areas=data.areas,
                                    display_name=data.name or "", phone=data.phone or "", actor=actor)
     _, card = await directory.account(user.id)
-    body = {**card, **({"password": password} if not data.password else {})}
+    body = {**accounts.as_seen_by(actor, card), **({"password": password} if not data.password else {})}
     return json_ok(body, 201, headers={"Location": f"/api/v1/users/{user.id}"})
 
 

@@ -40,7 +40,8 @@ async def account_list(request: Request) -> Response:
                                          roles=None if reach(p, "user.manage") is ANY else _roles(request),
                                          q=query["q"] or None, role=query["role"] or None,
                                          under=query["under"] or None, page=page_request(request, default=30))
-    return render(request, "accounts/list.html", people=page.rows, next_cursor=page.next_cursor, query=query,
+    return render(request, "accounts/list.html", people=[accounts.as_seen_by(p, c) for c in page.rows],
+                  next_cursor=page.next_cursor, query=query,
                   roles=_roles(request))
 
 
@@ -87,7 +88,8 @@ async def _detail(request: Request, user_id: int, *, one_time: str | None = None
     actor = require(request, "user.manage")
     user, card = await directory.account(user_id)
     accounts.check_manage(actor, user.role, [a["code"] for a in card["areas"]])
-    return render(request, "accounts/detail.html", status=status, a=card, one_time=one_time, done=done,
+    return render(request, "accounts/detail.html", status=status, a=accounts.as_seen_by(actor, card),
+                  one_time=one_time, done=done,
                   error=error, own=actor.user_id == user.id)
 
 
