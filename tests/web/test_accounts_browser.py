@@ -91,3 +91,10 @@ def test_admin_pages_at_desktop_width_in_english(server, browser):
     _check(page, watch, "desktop-en-reset", DESKTOP["width"])
     assert "Password reset" in page.inner_text("main") and page.locator("#one-time-password").count() == 0
     ctx.close()
+
+    ctx, page, watch = _login(browser, base, "admin", PASSWORD, PHONE, "en-US")
+    for path, name in (("/accounts?lang=en", "phone-en-list"), ("/accounts/new?role=resident", "phone-en-new")):
+        page.goto(base + path)
+        _check(page, watch, name, PHONE["width"])
+    assert "Building" in page.inner_text("main") and "楼栋长" not in page.inner_text("main")
+    ctx.close()
