@@ -41,6 +41,7 @@ from .web.headers import SecurityHeadersMiddleware
 from .web.language import LanguageMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
+from .web.pages import accounts as account_pages
 from .web.pages import allocations as allocation_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
@@ -79,6 +80,7 @@ def routes() -> list:
         *wish_pages.ROUTES,
         *demand_pages.ROUTES,
         *org_pages.ROUTES,
+        *account_pages.ROUTES,
         *service_pages.ROUTES,
         *allocation_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),

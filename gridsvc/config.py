@@ -38,6 +38,17 @@ def trusted_proxies(value: str) -> tuple[str, ...]:
     return items
 
 
+def percent(value: str) -> float:
+    """GRIDSVC_CLIP_TOLERANCE: a percentage above 0 and at most 100 ("2" or "2%")."""
+    try:
+        v = float(value.strip().removesuffix("%"))
+    except ValueError:
+        raise ValueError("should be a number") from None
+    if not 0 < v <= 100:
+        raise ValueError("should be a percentage above 0 and at most 100, e.g. 2")
+    return v
+
+
 def env(default: Any, name: str, *, parse: Callable[[str], Any] | None = None) -> Any:
     """A setting read from the environment variable `name` (parsed by the field's type, or `parse`)."""
     return field(default=default, metadata={"env": name, "parse": parse})
@@ -73,6 +84,8 @@ class Settings:
     # how long another worker process may serve a boundary index before re-checking the
     # revision in the database; 0 checks before every lookup
     index_check_seconds: float = env(0.0, "GRIDSVC_INDEX_CHECK_SECONDS")
+    # how much of a child's own area (percent) an import with --clip-to-parent may cut or snap away
+    clip_tolerance_percent: float = env(2.0, "GRIDSVC_CLIP_TOLERANCE", parse=percent)
     max_body_bytes: int = 50 * 1024 * 1024
     governance: Targets = field(default_factory=Targets)  # GRIDSVC_GOV_* (domain/governance/targets.py)
     extra: dict = field(default_factory=dict, compare=False)

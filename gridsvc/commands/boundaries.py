@@ -41,6 +41,22 @@ def import_boundaries(
     repair: bool = typer.Option(
         False, "--repair", help=say("修复无效的多边形并报告改了什么", "repair invalid polygons and report what changed")
     ),
+    clip_to_parent: bool = typer.Option(
+        False,
+        "--clip-to-parent",
+        help=say(
+            "裁到上级边界内,对齐相邻区域的共用边,报告各要素移动的面积",
+            "cut features to their parent's boundary, snap shared edges of siblings, report the area moved per feature",
+        ),
+    ),
+    tolerance: Optional[float] = typer.Option(
+        None,
+        "--tolerance",
+        help=say(
+            "裁剪最多移动要素面积的百分之几;缺省 GRIDSVC_CLIP_TOLERANCE,再缺省 2",
+            "how much of a feature's own area clipping may move, in percent; default GRIDSVC_CLIP_TOLERANCE, else 2",
+        ),
+    ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
     from tqdm import tqdm  # start-up cost: only this command shows a progress bar
@@ -49,7 +65,6 @@ def import_boundaries(
 
     async def body():
         # start-up cost: shapely and the area service, loaded only by the commands that need them
-        # start-up cost: shapely and the area service
         from gridsvc.store.areas.importer import import_boundaries as do_import
 
         data = file.read_bytes()
@@ -61,6 +76,8 @@ def import_boundaries(
                 parent=parent,
                 crs=crs,
                 repair=repair,
+                clip_to_parent=clip_to_parent,
+                tolerance_percent=tolerance,
                 settings=s,
                 actor=SYSTEM,
                 progress=lambda n: bar.update(1),
@@ -70,6 +87,11 @@ def import_boundaries(
         typer.echo(f"坐标系 CRS: {plan.crs} → wgs84 {how}")
         for r in report.repaired:
             typer.secho(f"  已修复 repaired {r['feature']}: {r['report']}", fg="yellow")
+        for c in report.clipped:
+            typer.echo(say(f"  已裁剪 {c['feature']}:移动 {c['moved_m2']:,.1f} m² ({c['moved_ratio']:.2%}),"
+                           f"其中超出上级 {c['removed_m2']:,.1f} m²",
+                           f"  clipped {c['feature']}: moved {c['moved_m2']:,.1f} m² ({c['moved_ratio']:.2%}), "
+                           f"{c['removed_m2']:,.1f} m² of it outside the parent"))
         for w in report.warnings:
             typer.secho(f"  提示 note {w['feature']}: {w['message']}", fg="yellow")
         for c in report.coverage:

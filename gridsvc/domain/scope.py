@@ -61,7 +61,10 @@ RULES: dict[str, dict[str, Reach]] = {
     # group leaders are chosen by the group's residents (推举) and recorded by the community,
     # not appointed by a grid worker: checked on top of staff.manage for that tier
     "staff.record_group_leader": {"admin": ANY, "official": WITHIN, "head": WITHIN},
-    "user.manage": {"admin": ANY},
+    # accounts (issue 11 item 6): officials manage the staff and residents of their areas
+    # (domain/accounts.py), the admin every account; only the admin creates officials
+    "user.manage": {"admin": ANY, "official": WITHIN},
+    "user.create_official": {"admin": ANY},
     "audit.read": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "audit.ip": {"admin": ANY},  # actors' IP addresses in the audit log
     # residents' name, phone and address in full: the staff of the area (and officials do not)

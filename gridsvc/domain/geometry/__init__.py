@@ -19,6 +19,14 @@ from .checks import (
     check_siblings,
     check_within_parent,
 )
+from .clipping import (
+    DEFAULT_TOLERANCE,
+    Clip,
+    ClipRule,
+    clip_hint,
+    clip_refusal,
+    clip_to_parent,
+)
 from .measure import (
     area_m2,
     areas_m2,
@@ -32,6 +40,12 @@ from .transforms import (
 )
 
 __all__ = [
+    "DEFAULT_TOLERANCE",
+    "Clip",
+    "ClipRule",
+    "clip_hint",
+    "clip_refusal",
+    "clip_to_parent",
     "meters_to_degrees",
     "areas_m2",
     "area_m2",

@@ -75,9 +75,11 @@ class BatchReport:
     repaired: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     coverage: list[dict] = field(default_factory=list)
+    clipped: list[dict] = field(default_factory=list)  # per feature cut to its parent: the area moved
 
     def to_dict(self) -> dict:
-        return {"stored": self.stored, "repaired": self.repaired, "warnings": self.warnings, "coverage": self.coverage}
+        return {"stored": self.stored, "repaired": self.repaired, "warnings": self.warnings, "coverage": self.coverage,
+                "clipped": self.clipped}
 
 
 def _problem(item: AreaInput, rule: str, zh: str, en: str, location=None, details=None) -> dict:
@@ -108,12 +110,14 @@ async def _stored_siblings(parent: Area | None, level: str, bbox: tuple[float, f
 
 
 async def validate_batch(items: list[AreaInput], *, repair: bool = False, replacing: set[str] | None = None,
-                         progress: Callable[[int], None] | None = None) -> tuple[list[AreaInput], BatchReport]:
+                         progress: Callable[[int], None] | None = None,
+                         clip: geo.ClipRule | None = None) -> tuple[list[AreaInput], BatchReport]:
     """Check every item against every rule and return the items ready to store.
 
     Raises one ValidationError listing *every* rejected item (rule, message, location).
     `replacing` names codes being edited in place (they are not their own siblings, and their
-    existing codes are not duplicates)."""
+    existing codes are not duplicates). `clip`, when on, cuts items to their parent and snaps
+    siblings (`geo.clip_to_parent`) where that moves no more than its tolerance of their area."""
     replacing = replacing or set()
     report = BatchReport()
     problems: list[dict] = []
@@ -184,6 +188,10 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
             groups.setdefault((item.parent_code if item.parent_code in parents else None, item.level), []).append(item)
     for (pcode, level), members in groups.items():
         parent = parents.get(pcode or "")
+        if parent is not None and clip is not None and clip.on:
+            refused = _clip_members(members, parent, clip.tolerance, report)
+            problems.extend(refused)
+            members = [i for i in members if i.code not in {p["code"] for p in refused}]
         if parent is not None:
             pgeom = parent.geometry
             near = None  # the parent grown by the tolerance, for building points
@@ -199,7 +207,8 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
                     continue
                 beyond = geo.check_within_parent(item.geometry, pgeom, parent_code=parent.code)
                 if beyond:
-                    problems.append(_problem(item, beyond.rule, beyond.message_zh, beyond.message_en,
+                    zh, en = geo.clip_hint(beyond.details or {}, (clip or geo.ClipRule()).tolerance)
+                    problems.append(_problem(item, beyond.rule, beyond.message_zh + zh, beyond.message_en + en,
                                              beyond.location, beyond.details))
         polys = [(i.code, i.geometry) for i in members if i.geometry.geom_type != "Point"]
         if not polys:
@@ -233,6 +242,23 @@ async def validate_batch(items: list[AreaInput], *, repair: bool = False, replac
     return items, report
 
 
+def _clip_members(members: list[AreaInput], parent: _Parent, tolerance: float, report: BatchReport) -> list[dict]:
+    """Cut the polygons of `members` to their parent (siblings snapped); refuse those that would move
+    more than `tolerance` of their area, record the others' moves in the report."""
+    polys = [i for i in members if i.geometry.geom_type != "Point"]
+    problems = []
+    cuts = geo.clip_to_parent([(i.code, i.geometry) for i in polys], parent.geometry)
+    for item, cut in zip(polys, cuts, strict=True):
+        refused = geo.clip_refusal(cut, parent.code, tolerance)
+        if refused:
+            problems.append(_problem(item, refused.rule, refused.message_zh, refused.message_en, refused.location,
+                                     refused.details))
+        else:
+            item.geometry = cut.geometry
+            report.clipped.append({"feature": item.describe(), "code": item.code, "name": item.name, **cut.to_dict()})
+    return problems
+
+
 def _size_warnings(item: AreaInput, settings: Settings) -> list[dict]:
     band = size_band(item.level, settings)
     if band is None or item.households is None or area_kind(item.level, item.code) == "village":
@@ -260,9 +286,9 @@ def size_band(level: str, settings: Settings) -> SizeBand | None:
 async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False,
                       settings: Settings = DEFAULTS,
                       progress: Callable[[int], None] | None = None, audit_action: str = "area.import",
-                      report_coverage: bool = True) -> BatchReport:
-    """Validate and store new areas, all or nothing."""
-    items, report = await validate_batch(items, repair=repair, progress=progress)
+                      report_coverage: bool = True, clip: geo.ClipRule | None = None) -> BatchReport:
+    """Validate and store new areas, all or nothing (`clip`: see `validate_batch`)."""
+    items, report = await validate_batch(items, repair=repair, progress=progress, clip=clip)
     order = sorted(items, key=lambda i: LEVEL_INDEX[i.level])
     async with in_transaction():
         parents = await _load_parents({i.parent_code for i in items if i.parent_code})
@@ -285,7 +311,8 @@ async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair
         await audit.record(actor, audit_action, "area", items[0].code if len(items) == 1 else f"{len(items)} areas",
                            area_code=_common_prefix([i.code for i in items]),
                            after={"codes": [i.code for i in items][:200], "count": len(items),
-                                  "repaired": [r["feature"] for r in report.repaired]})
+                                  "repaired": [r["feature"] for r in report.repaired],
+                                  "clipped": [r["feature"] for r in report.clipped][:200]})
     report.stored = len(items)
     for item in items:
         report.warnings.extend(_size_warnings(item, settings))

@@ -10,6 +10,7 @@ from gridsvc.domain import crs as crs_mod
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import ValidationError
 from gridsvc.domain.geojson import ParsedFeature, read_features
+from gridsvc.domain.geometry import ClipRule
 from gridsvc.domain.levels import LEVELS
 from gridsvc.domain.scope import Principal
 from gridsvc.store.areas.changes import AreaInput, BatchReport, store_batch
@@ -68,11 +69,17 @@ def plan_import(data: bytes | str | dict, *, level: str | None, parent: str | No
 
 
 async def import_boundaries(data: bytes | str | dict, *, level: str | None = None, parent: str | None = None,
-                            crs: str | None = None, repair: bool = False, actor: Principal | None = None,
+                            crs: str | None = None, repair: bool = False, clip_to_parent: bool = False,
+                            tolerance_percent: float | None = None, actor: Principal | None = None,
                             settings: Settings = DEFAULTS,
                             progress: Callable[[int], None] | None = None) -> tuple[ImportPlan, BatchReport]:
+    """`clip_to_parent` cuts the features to their parent where that moves at most `tolerance_percent`
+    (default: the setting) of each one's area; the report lists the area moved per feature."""
+    clip = ClipRule.from_percent(clip_to_parent, settings.clip_tolerance_percent
+                                 if tolerance_percent is None else tolerance_percent)
     if parent:
         await get_area(parent)  # 404 with the code when the named parent is missing
     plan = plan_import(data, level=level, parent=parent, crs=crs)
-    report = await store_batch(plan.items, actor=actor, repair=repair, settings=settings, progress=progress)
+    report = await store_batch(plan.items, actor=actor, repair=repair, settings=settings, progress=progress,
+                               clip=clip)
     return plan, report

@@ -1,18 +1,22 @@
-"""An account's own credentials (password, tokens) and the admin's hold on accounts
-(password reset, deactivation). Every change here ends the sessions and tokens it must."""
+"""An account's own credentials (password, tokens) and the hold of the admin and of officials
+(within their areas, `domain/accounts.py`) on accounts: listing, creating, password reset,
+deactivation. Every change here ends the sessions and tokens it must."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store.accounts import logins, users
+from gridsvc.store.accounts import directory, logins, users
 
+from ...domain import accounts
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import Forbidden, NotFound, Unauthenticated, ValidationError
+from ...domain.errors import Forbidden, Unauthenticated, ValidationError
+from ...domain.scope import ANY, reach
 from ..auth import client_ip
-from ..permissions import require, require_login
-from ..schemas.people import PasswordChange, PasswordReset
+from ..paging import page_params, page_request
+from ..permissions import prefixes, require, require_login
+from ..schemas.people import AccountCreate, PasswordChange, PasswordReset
 from . import endpoint, json_ok, param, path_id, read_json
 from .auth import set_session_cookie
 
@@ -64,28 +68,58 @@ async def revoke_token(request: Request) -> Response:
 
 
 async def _account(request: Request):
-    user = await users.find_user(path_id(request))
-    if user is None:
-        raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND,
-                       details={"id": request.path_params["id"]})
-    return user
+    """The account of the path, once the caller may manage accounts at all (else 401/403 before
+    the lookup), and then only one of their scope and of a role they manage (else 403)."""
+    actor = require(request, "user.manage")
+    user, card = await directory.account(path_id(request))
+    accounts.check_manage(actor, user.role, [a["code"] for a in card["areas"]])
+    return actor, user, card
+
+
+async def list_users(request: Request) -> Response:
+    p = require(request, "user.manage")
+    q = request.query_params
+    page = await directory.list_accounts(scope=prefixes(request, "user.manage"), roles=_roles_seen(p),
+                                         q=q.get("q") or None, role=q.get("role") or None,
+                                         under=q.get("under") or None, page=page_request(request))
+    return json_ok(page.body("users", [accounts.as_seen_by(p, c) for c in page.rows]))
+
+
+def _roles_seen(p) -> tuple[str, ...] | None:
+    return None if reach(p, "user.manage") is ANY else accounts.creatable_roles(p)
+
+
+async def get_user(request: Request) -> Response:
+    actor, _, card = await _account(request)
+    return json_ok(accounts.as_seen_by(actor, card))
+
+
+async def create_user(request: Request) -> Response:
+    data = AccountCreate.model_validate(await read_json(request))
+    actor = require(request, "user.manage")
+    accounts.check_manage(actor, data.role, list(data.areas))
+    password = data.password or accounts.new_password()
+    user = await users.create_user(data.username, role=data.role, password=password, areas=data.areas,
+                                   display_name=data.name or "", phone=data.phone or "", actor=actor)
+    _, card = await directory.account(user.id)
+    body = {**accounts.as_seen_by(actor, card), **({"password": password} if not data.password else {})}
+    return json_ok(body, 201, headers={"Location": f"/api/v1/users/{user.id}"})
 
 
 async def reset_password(request: Request) -> Response:
-    actor = require(request, "user.manage")
     data = await read_json(request)
-    user = await _account(request)
+    actor, user, _ = await _account(request)
     return json_ok(await users.set_password(user, _text(data, "password"), actor=actor))
 
 
 async def deactivate(request: Request) -> Response:
-    actor = require(request, "user.manage")
-    return json_ok({"is_active": False, **await users.set_active(await _account(request), False, actor=actor)})
+    actor, user, _ = await _account(request)
+    return json_ok({"is_active": False, **await users.set_active(user, False, actor=actor)})
 
 
 async def reactivate(request: Request) -> Response:
-    actor = require(request, "user.manage")
-    await users.set_active(await _account(request), True, actor=actor)
+    actor, user, _ = await _account(request)
+    await users.set_active(user, True, actor=actor)
     return json_ok({"is_active": True})
 
 
@@ -100,6 +134,16 @@ ROUTES = [
              auth="login", action="account.use"),
     endpoint("/auth/tokens/{id}", revoke_token, "DELETE", "吊销令牌 (revoke one of your tokens)", tag="auth",
              auth="login", params=USER_ID, responses={204: {"description": "revoked"}}, action="account.use"),
+    endpoint("/users", list_users, "GET", "账号列表 (accounts in your scope: ?q= name, role, under; a page at a time)",
+             tag="users", auth="scoped", params=[param("q"), param("role"), param("under"), *page_params()],
+             action="user.manage"),
+    endpoint("/users", create_user, "POST",
+             "新建账号 (create a staff, resident or, for the admin, official account; a generated password is "
+             "answered once)", tag="users", auth="scoped", body=AccountCreate,
+             responses={"201": {"description": "created: the account, and `password` when generated"}},
+             action="user.manage"),
+    endpoint("/users/{id}", get_user, "GET", "账号 (one account in your scope)", tag="users", auth="scoped",
+             params=USER_ID, action="user.manage"),
     endpoint("/users/{id}/password", reset_password, "POST",
              "重置密码 (admin: reset a password; ends sessions and tokens)",
              tag="users", auth="scoped", params=USER_ID, body=PasswordReset, responses=ENDED, action="user.manage"),

@@ -186,11 +186,14 @@ async def import_areas(request: Request) -> Response:
     level = q.get("level") or None
     crs = q.get("crs") or None
     repair = q.get("repair", "").lower() in ("1", "true", "yes")
+    clip = q.get("clip_to_parent", "").lower() in ("1", "true", "yes")
+    tolerance = query_float(request, "tolerance", required=False)
     body = await request.body()
     if not body:
         raise BadRequest("请求体为空,需要 GeoJSON 文件内容", "the body is empty; send the GeoJSON file",
                          code=ErrorCode.EMPTY_BODY)
     plan, report = await import_boundaries(body, level=level, parent=parent, crs=crs, repair=repair,
+                                           clip_to_parent=clip, tolerance_percent=tolerance,
                                            actor=request.state.principal, settings=request.app.state.settings)
     return json_ok({"crs": plan.crs, **report.to_dict()}, 201)
 
@@ -321,9 +324,11 @@ ROUTES = [
              "导入边界文件,全部成功或全部不存 (import a GeoJSON/DataV file, all or nothing)",
              tag="areas", auth="scoped",
              params=[param("level", enum=list(LEVELS)), param("parent"), param("crs", enum=["wgs84", "gcj02", "bd09"]),
-                     param("repair", type_="boolean")],
+                     param("repair", type_="boolean"), param("clip_to_parent", type_="boolean"),
+                     param("tolerance", type_="number", exclusiveMinimum=0, maximum=100)],
              body=FeatureCollection,
-             responses={"201": {"description": "imported: counts, repairs, warnings, coverage"}}, action="area.create"),
+             responses={"201": {"description": "imported: counts, repairs, clipped, warnings, coverage"}},
+             action="area.create"),
     endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")],
              action="area.read"),
     endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",

@@ -66,7 +66,7 @@ async def my_area_page(request: Request) -> Response:
         raise Forbidden("只有网格人员和民政干部有“我的网格”", "my area is for staff and officials")
     data = await staff_board.looked_after(p)
     return render(request, "me.html", data=data, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH,
-                  officer=can(request, "staff.manage_every_tier"))
+                  officer=can(request, "staff.manage_every_tier"), accounts=can(request, "user.manage"))
 
 
 ROUTES = [

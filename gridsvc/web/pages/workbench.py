@@ -79,6 +79,8 @@ async def workbench(request: Request) -> Response:
     if entitled(p, "demand.publish") and p.role not in ("official", "admin", "head", "instructor"):
         tiles.append({"label": N_("招募中的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
+    if entitled(p, "user.manage"):
+        tiles.append({"label": N_("账号管理"), "n": None, "href": "/accounts"})
     if p.role == "org_member":
         counts = await wish_store.counts_by_status(scope, view="claims")
         tiles.append({"label": N_("服务区域内可认领的心愿"),

@@ -52,3 +52,16 @@ class StaffPatch(Body):
     areas: Annotated[list[Code], Field(max_length=1000)] | None = None
     supervisor: Username | None = None
     is_active: bool | None = None
+
+
+class AccountCreate(Body):
+    """An account an admin or official creates (issue 11 item 6): staff or a resident with their
+    areas; the admin may also create an official. No password: generated and answered once."""
+
+    username: Username
+    role: Role
+    areas: Annotated[list[Code], Field(max_length=50)] = []
+    name: Name | None = None
+    phone: Phone | None = None
+    password: Password | None = Field(None, description="可选,缺省时生成并只返回一次 (optional: else generated, "
+                                                        "answered once)")
