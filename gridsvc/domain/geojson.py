@@ -358,12 +358,15 @@ _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "P
 
 def _bounds(geometry: dict) -> list[tuple[float, float, float, float]]:
     """[west, south, east, north] of a GeoJSON geometry's positions ([] when it has none)."""
-    if geometry.get("type") == "GeometryCollection":
+    kind = geometry.get("type") or ""
+    if kind == "GeometryCollection":
         return [b for g in geometry.get("geometries") or [] for b in _bounds(g)]
-    positions = [geometry.get("coordinates")]
-    for _ in range(_DEPTH.get(geometry.get("type") or "", -1)):
+    depth = _DEPTH.get(kind, -1)
+    positions: list[Any] = [geometry.get("coordinates") or []]
+    for _ in range(depth):
         positions = [p for part in positions for p in part]
-    if _DEPTH.get(geometry.get("type") or "", -1) < 0 or not positions:
+    positions = [p[:2] for p in positions if len(p) >= 2]
+    if depth < 0 or not positions:
         return []
-    xy = np.array([p[:2] for p in positions], dtype=float)
+    xy = np.array(positions, dtype=np.float64)
     return [(xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max())]

@@ -274,7 +274,8 @@ def test_feature_collection_bbox_of_every_kind_of_geometry():
     feats = [to_feature(g, {}) for g in shapes]
     assert feature_collection(feats)["bbox"] == list(shapely.total_bounds([g for g in shapes if not g.is_empty]))
     assert feature_collection(feats)["bbox"] == [-7.0, -5.0, 8.0, 9.0]
-    assert "bbox" not in feature_collection([to_feature(Polygon(), {})])
+    assert "bbox" not in feature_collection([to_feature(Polygon(), {}), to_feature(Point(), {})])
+    assert "bbox" not in feature_collection([{"type": "Feature", "geometry": {"type": "Point", "coordinates": []}}])
 
 
 def test_round_trip():
