@@ -159,7 +159,8 @@ def _bbox(geom: dict) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def drive(base: str, work: Workload, *, connections: int, seconds: float, paths: int = 3000) -> tuple[dict, float]:
+def drive(base: str, work: Workload, *, connections: int, seconds: float, paths: int = 3000,
+          mix: list | None = None) -> tuple[dict, float]:
     """One `wrk` per endpoint, all at once, sharing the connections by the endpoint's weight: a
     closed loop like a crowd of users, from a client written in C that leaves the cores to the
     server (the Python client this replaced took one of the two). Each wrk draws its request
@@ -169,9 +170,10 @@ def drive(base: str, work: Workload, *, connections: int, seconds: float, paths:
         raise SystemExit("bench/load.py needs wrk: make bench-tools (or apt-get install wrk)")
     folder = ROOT / "var" / "bench" / "wrk"
     folder.mkdir(parents=True, exist_ok=True)
-    total_weight = sum(work.weights)
+    mix = work.mix if mix is None else mix
+    total_weight = sum(weight for _, weight, _ in mix)
     runs = []
-    for name, weight, make in work.mix:
+    for name, weight, make in mix:
         drawn = [make() for _ in range(paths)]
         listing = folder / f"{name.replace(' ', '_')}.txt"
         listing.write_text("".join(quote(url, safe="/?&=,:") + "\n" for url, _ in drawn))  # wrk sends bytes as given
@@ -240,6 +242,22 @@ def report(kind: str, result: dict, elapsed: float, connections: int, workers: i
     return ok
 
 
+def cost(base: str, work: Workload, pid: int, seconds: float) -> None:
+    """Server CPU per request of each endpoint alone (4 connections): what the server spends,
+    which neighbours on the machine disturb far less than they disturb latencies. Weighted by
+    the mix, it says how many requests/s two idle cores would serve."""
+    print(f"{'endpoint':<20}{'requests':>9}{'CPU ms/request':>16}")
+    total = 0.0
+    for entry in work.mix:
+        cpu0 = server_cpu(pid)
+        result, _ = drive(base, work, connections=4, seconds=seconds, mix=[entry])
+        n = max(1, result["endpoints"][entry[0]]["requests"])
+        ms = (server_cpu(pid) - cpu0) / n * 1000
+        total += ms * entry[1] / sum(work.weights)
+        print(f"{entry[0]:<20}{n:>9}{ms:>16.2f}")
+    print(f"{'the mix':<20}{'':>9}{total:>16.2f}   (two idle cores: about {2000 / total:.0f} requests/s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", choices=["sqlite", "pg", "both"], default="both")
@@ -248,6 +266,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--pg-url", default=os.environ.get("GRIDSVC_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test"))
+    ap.add_argument("--cost", type=float, default=0.0, metavar="SECONDS",
+                    help="then measure each endpoint's server CPU per request alone, SECONDS each")
     args = ap.parse_args()
     print(describe(f"{args.workers} server workers", f"{args.connections} client connections (same machine)"))
     kinds = ["sqlite", "pg"] if args.db == "both" else [args.db]
@@ -265,6 +285,8 @@ def main() -> None:
             result, elapsed = drive(base, work, connections=args.connections, seconds=args.seconds)
             result["server_cpu"] = server_cpu(proc.pid) - cpu0
             all_ok &= report(kind, result, elapsed, args.connections, args.workers)
+            if args.cost:
+                cost(base, work, proc.pid, args.cost)
         finally:
             proc.terminate()
             try:
