@@ -22,6 +22,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -75,8 +76,10 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     log = ROOT / "var" / "bench" / "serve.log"  # a file, not a pipe: a pipe nobody reads would stall the server
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as err:
+        # a session of its own: stopping it stops its workers too (killing only the parent left
+        # them serving the port, and the next run measured them)
         proc = subprocess.Popen([GRIDSVC, "serve", "--db", url, "--port", str(port), "--workers", str(workers)],
-                                stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
+                                stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 180  # a busy machine starts slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -87,8 +90,18 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    proc.kill()
+    stop_server(proc)
     raise SystemExit("gridsvc serve did not answer /healthz within 180 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 class Workload:
@@ -255,7 +268,7 @@ def cost(base: str, work: Workload, pid: int, seconds: float) -> None:
         ms = (server_cpu(pid) - cpu0) / n * 1000
         total += ms * entry[1] / sum(work.weights)
         print(f"{entry[0]:<20}{n:>9}{ms:>16.2f}")
-    print(f"{'the mix':<20}{'':>9}{total:>16.2f}   (two idle cores: about {2000 / total:.0f} requests/s)")
+    print(f"{'the mix':<20}{'':>9}{total:>16.2f}   (two idle cores: about {2000 / max(total, 1e-9):.0f} requests/s)")
 
 
 def main() -> None:
@@ -290,11 +303,7 @@ def main() -> None:
             if args.cost:
                 cost(base, work, proc.pid, args.cost)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
     sys.exit(0 if all_ok else 1)
 
 
