@@ -25,13 +25,17 @@ class AdmissionMiddleware:
     def __init__(self, app: ASGIApp, *, at_work: int = READS_AT_WORK):
         self.app = app
         self.at_work = at_work
-        self._places: asyncio.Semaphore | None = None  # made on first use, inside the server's loop
+        # made in the loop that serves: a semaphore belongs to one event loop, and an app may
+        # outlive a loop (tests run one app in several)
+        self._places = asyncio.Semaphore(at_work)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if self._places is None:
-            self._places = asyncio.Semaphore(self.at_work)
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._places, self._loop = asyncio.Semaphore(self.at_work), loop
         async with self._places:
             await self.app(scope, receive, send)

@@ -49,3 +49,16 @@ async def test_two_at_work_the_rest_in_arrival_order_and_changes_never_wait():
         answers = await asyncio.gather(*reads)
     assert [a.text for a in answers] == [str(n) for n in range(6)]
     assert entered[3:] == ["2", "3", "4", "5"]  # admitted in the order they came
+
+
+def test_one_app_in_several_event_loops():
+    """Each loop gets its own places: a semaphore made in one loop cannot be waited on in another."""
+    app = Starlette(routes=[Route("/read", lambda request: PlainTextResponse("ok"))],
+                    middleware=[Middleware(AdmissionMiddleware, at_work=1)])
+
+    async def crowd() -> list[int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            return [r.status_code for r in await asyncio.gather(*(c.get("/read") for _ in range(5)))]
+
+    assert asyncio.run(crowd()) == [200] * 5
+    assert asyncio.run(crowd()) == [200] * 5
