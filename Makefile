@@ -6,7 +6,7 @@ PIP     = $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: messages demo serve install install-test lint test test-fast bench clean pg-start chromium
+.PHONY: messages demo serve install install-test lint test test-fast bench bench-tools clean pg-start chromium
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,14 @@ test: install-test lint pg-start chromium
 test-fast: install-test
 	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) -x -q -m "not browser" --durations=15
 
+# Debian's wrk drives bench/load.py: a C client leaves the two cores to the server (the Python
+# client it replaced took one of them).
+bench-tools:
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi
+
 # Each script prints its figures and the machine they came from (not part of `make test`).
-bench: install-test pg-start
+bench: install-test pg-start bench-tools
 	$(PY) bench/locate.py
 	$(PY) bench/maps.py
 	$(PY) bench/catalog.py

@@ -22,6 +22,7 @@ from .config import Settings
 from .maps import register_feature_layers
 from .store.areas.spatial import IndexHolder
 from .web import openapi
+from .web.admission import AdmissionMiddleware
 from .web.api import (
     accounts,
     areas,
@@ -107,7 +108,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await db.close()
 
     # the headers middleware is outermost: error pages rendered by the handlers get them too
-    middleware = [Middleware(SecurityHeadersMiddleware, settings=settings),
+    # admission first: a read waits for its turn before any work is spent on it (web/admission.py)
+    middleware = [Middleware(AdmissionMiddleware),
+                  Middleware(SecurityHeadersMiddleware, settings=settings),
                   Middleware(LanguageMiddleware, secure_cookie=settings.cookie_secure),
                   Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),
                   Middleware(GZipMiddleware, minimum_size=2048)]

@@ -260,6 +260,24 @@ def test_feature_collection_bbox():
     assert "bbox" not in feature_collection(iter([to_feature(None, {})]))
 
 
+def test_feature_collection_bbox_of_every_kind_of_geometry():
+    """The box is read from the coordinates (not from shapes built again): every geometry type,
+    holes, multi-parts and collections count, empty geometries do not."""
+    shapes = [
+        MultiPolygon([box(1, 1, 2, 2), box(5, -3, 6, -2)]),
+        Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2)]]),
+        shapely.LineString([(-7, 0), (0, 9)]),
+        shapely.MultiPoint([(3, 3), (8, 1)]),
+        shapely.GeometryCollection([Point(2, -5)]),
+        Polygon(),
+    ]
+    feats = [to_feature(g, {}) for g in shapes]
+    assert feature_collection(feats)["bbox"] == list(shapely.total_bounds([g for g in shapes if not g.is_empty]))
+    assert feature_collection(feats)["bbox"] == [-7.0, -5.0, 8.0, 9.0]
+    assert "bbox" not in feature_collection([to_feature(Polygon(), {}), to_feature(Point(), {})])
+    assert "bbox" not in feature_collection([{"type": "Feature", "geometry": {"type": "Point", "coordinates": []}}])
+
+
 def test_round_trip():
     g = Polygon(square(116.4000001234, 39.9000005678), [square(116.4002, 39.9002, 0.0002)[::-1]])
     props = {"code": "110101001001001", "name": "一网格", "households": 200, "parent": "110101001001", "level": "grid"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import cast
 
 import numpy as np
@@ -60,25 +61,43 @@ def _clipped(g, box: tuple[float, float, float, float]):
 _PARENT = object()
 
 
-def area_feature(area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
-                 clip: tuple[float, float, float, float] | None = None, parent_code=_PARENT) -> dict | None:
-    g = store.geom_of(area)
-    if clip is not None:
-        g = _clipped(g, clip)
-        if g is None:
-            return None
+def _drawing(g, zoom: int | None, crs: str) -> dict | None:
+    """The GeoJSON geometry of `g` as a map draws it at `zoom`: simplified, converted, rounded."""
     if zoom is not None:
         g = geo.simplify_for_zoom(g, zoom)
     if crs != "wgs84":  # maps on GCJ-02 tiles (AMap): converted on the way out
         g = crs_mod.transform_geometry(g, "wgs84", crs)
+    return to_feature(g, {})["geometry"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored_drawing(wkb: bytes, zoom: int | None, crs: str) -> dict | None:
+    """`_drawing` of a stored boundary, remembered: a pure function of the stored bytes, so it can
+    never be stale, and map viewports ask for the same grids over and over (it was most of their
+    cost). The answer is shared between responses: read it, never change it."""
+    return _drawing(shapely.from_wkb(wkb), zoom, crs)
+
+
+def _inside(area, box: tuple[float, float, float, float]) -> bool:
+    return area.minx >= box[0] and area.miny >= box[1] and area.maxx <= box[2] and area.maxy <= box[3]
+
+
+def area_feature(area, *, zoom: int | None = None, extra: dict | None = None, crs: str = "wgs84",
+                 clip: tuple[float, float, float, float] | None = None, parent_code=_PARENT) -> dict | None:
+    if clip is None or _inside(area, clip):  # the stored bounds are those of the stored geometry
+        wkb = area.geometry
+        geometry = _stored_drawing(wkb if isinstance(wkb, bytes) else bytes(wkb), zoom, crs)
+    else:
+        g = _clipped(store.geom_of(area), clip)
+        if g is None:
+            return None
+        geometry = _drawing(g, zoom, crs)
     if parent_code is _PARENT:
         parent_code = area.parent.code if area.parent else None
     props = store.area_summary(area, parent_code)
     if extra:
         props.update(extra)
-    feat = to_feature(g, props)
-    feat["id"] = area.code
-    return feat
+    return {"type": "Feature", "properties": props, "geometry": geometry, "id": area.code}
 
 
 async def list_areas(request: Request) -> Response:

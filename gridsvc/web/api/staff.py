@@ -14,6 +14,7 @@ from ...domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 from ...domain.scope import authorize_every, can_manage_tier
 from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
+from ..public_cache import same_for_everyone
 from ..schemas.people import StaffCreate, StaffPatch
 from . import endpoint, json_ok, param, path_id, read_json
 
@@ -114,7 +115,7 @@ async def audit_log(request: Request) -> Response:
 
 
 ROUTES = [
-    endpoint("/staff", list_staff, "GET", "网格人员名片 (staff contact cards)", tag="staff",
+    endpoint("/staff", same_for_everyone(list_staff), "GET", "网格人员名片 (staff contact cards)", tag="staff",
              params=[param("under"), param("role", enum=list(STAFF_TIERS)), *page_params()], action="staff.read"),
     endpoint("/staff", create_staff, "POST", "新增网格人员 (add a staff member)", tag="staff", auth="scoped",
              body=StaffCreate, responses={"201": {"description": "created"}}, action="staff.manage"),

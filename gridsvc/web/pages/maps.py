@@ -36,6 +36,7 @@ from ..api import endpoint, json_ok, param, query_int
 from ..api.areas import _bbox
 from ..headers import policy_for_document
 from ..permissions import can, principal, require
+from ..public_cache import same_for_everyone
 from .render import render as render_page
 
 
@@ -164,11 +165,11 @@ async def layers_json(request: Request) -> Response:
 
 ROUTES = [
     Route("/maps/mine", mine_page, methods=["GET"]),
-    Route("/maps/community/{code}", community_page, methods=["GET"]),
+    Route("/maps/community/{code}", same_for_everyone(community_page), methods=["GET"]),
     Route("/maps/city", city_page, methods=["GET"]),
     Route("/maps/area/{code}", area_map_page, methods=["GET"]),
-    endpoint("/maps/choropleth", choropleth_json, "GET", "按指标着色的区域 GeoJSON (areas coloured by a figure)",
-             tag="maps",
+    endpoint("/maps/choropleth", same_for_everyone(choropleth_json), "GET",
+             "按指标着色的区域 GeoJSON (areas coloured by a figure)", tag="maps",
              params=[param("by", description="households | population | density | staff_coverage | 已注册指标"),
                      param("level", enum=["district", "street", "community", "grid"]), param("under"),
                      param("bbox", description="minlon,minlat,maxlon,maxlat"), param("zoom", type_="integer"),

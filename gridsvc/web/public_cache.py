@@ -1,0 +1,91 @@
+"""Answers that are the same for every anonymous caller, kept in memory until the database changes.
+
+The public staff board, a community's floor plan and the choropleths are read far more often
+than anything they show is changed, and each costs milliseconds of CPU to build (a floor plan
+30 ms). For anonymous callers such an answer depends only on the URL, the language and the
+database, so each process keeps the last ones it built, stamped with the database's change mark
+(`store.freshness.DatabaseMark`: any commit, from any process or server, moves it). The mark is
+read before each use, and an answer built before the last commit is built again: never stale.
+Signed-in callers are never served from here (what they see depends on who they are), and only
+successful answers are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gridsvc.store import db
+from gridsvc.store.freshness import DatabaseMark
+
+from .language import request_language
+from .permissions import principal
+
+MAX_ANSWERS = 512  # per process; a floor plan is ~50 KB
+MAX_BODY = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Kept:
+    mark: bytes | str
+    status: int
+    body: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+
+    def response(self) -> Response:
+        r = Response(self.body, status_code=self.status)
+        r.raw_headers = list(self.headers)  # a new list: middleware adds to the one it is given
+        return r
+
+
+class PublicAnswers:
+    def __init__(self, db_url: str):
+        self.mark = DatabaseMark(db.normalise_db_url(db_url))
+        self.kept: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
+        self.hits = self.misses = 0
+
+    async def answer(self, key: tuple[str, str], build: Callable[[], Awaitable[Response]]) -> Response:
+        mark = await self.mark.read()
+        if mark is None:
+            return await build()
+        kept = self.kept.get(key)
+        if kept is not None and kept.mark == mark:
+            self.hits += 1
+            self.kept.move_to_end(key)
+            return kept.response()
+        self.misses += 1
+        response = await build()
+        body = getattr(response, "body", None)  # streamed answers have none and are not kept
+        if (response.status_code == 200 and isinstance(body, bytes) and len(body) <= MAX_BODY
+                and b"set-cookie" not in {k for k, _ in response.raw_headers}):
+            self.kept[key] = _Kept(mark, response.status_code, body, tuple(response.raw_headers))
+            self.kept.move_to_end(key)
+            while len(self.kept) > MAX_ANSWERS:
+                self.kept.popitem(last=False)
+        return response
+
+
+def public_answers(request: Request) -> PublicAnswers:
+    state = request.app.state
+    if getattr(state, "public_answers", None) is None:
+        state.public_answers = PublicAnswers(state.settings.db_url)
+    return state.public_answers
+
+
+def same_for_everyone(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """Wraps a GET handler whose answer to an anonymous caller depends only on the URL, the
+    language and the database."""
+
+    @functools.wraps(handler)
+    async def kept_for_anonymous(request: Request) -> Response:
+        if principal(request).is_authenticated:
+            return await handler(request)
+        key = (str(request.url), request_language(request))
+        return await public_answers(request).answer(key, lambda: handler(request))
+
+    return kept_for_anonymous
