@@ -22,7 +22,6 @@ from .config import Settings
 from .maps import register_feature_layers
 from .store.areas.spatial import IndexHolder
 from .web import openapi
-from .web.admission import AdmissionMiddleware
 from .web.api import (
     accounts,
     areas,
@@ -52,6 +51,7 @@ from .web.pages import orgs as org_pages
 from .web.pages import routes as pages
 from .web.pages import service as service_pages
 from .web.pages import wishes as wish_pages
+from .web.read_queue import ReadQueueMiddleware
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -108,8 +108,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await db.close()
 
     # the headers middleware is outermost: error pages rendered by the handlers get them too
-    # admission first: a read waits for its turn before any work is spent on it (web/admission.py)
-    middleware = [Middleware(AdmissionMiddleware),
+    # the read queue first: a read waits for its turn before any work is spent on it (web/read_queue.py)
+    middleware = [Middleware(ReadQueueMiddleware),
                   Middleware(SecurityHeadersMiddleware, settings=settings),
                   Middleware(LanguageMiddleware, secure_cookie=settings.cookie_secure),
                   Middleware(BodyLimitMiddleware, max_body_size=settings.max_body_bytes),

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 READS_AT_WORK = 8  # per process: enough to keep the database and the CPU busy, few enough for short rounds
 
 
-class AdmissionMiddleware:
+class ReadQueueMiddleware:
     def __init__(self, app: ASGIApp, *, at_work: int = READS_AT_WORK):
         self.app = app
         self.at_work = at_work

@@ -1,4 +1,4 @@
-"""Reads wait their turn (web/admission.py): a few at work at once, the rest admitted in arrival
+"""Reads wait their turn (web/read_queue.py): a few at work at once, the rest admitted in arrival
 order; changes never wait behind reads."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from gridsvc.web.admission import AdmissionMiddleware
+from gridsvc.web.read_queue import ReadQueueMiddleware
 
 
 def _app(release: asyncio.Event, entered: list[str]) -> Starlette:
@@ -26,7 +26,7 @@ def _app(release: asyncio.Event, entered: list[str]) -> Starlette:
         return PlainTextResponse("changed")
 
     return Starlette(routes=[Route("/read", read), Route("/change", change, methods=["POST"])],
-                     middleware=[Middleware(AdmissionMiddleware, at_work=2)])
+                     middleware=[Middleware(ReadQueueMiddleware, at_work=2)])
 
 
 async def _settle() -> None:
@@ -54,7 +54,7 @@ async def test_two_at_work_the_rest_in_arrival_order_and_changes_never_wait():
 def test_one_app_in_several_event_loops():
     """Each loop gets its own places: a semaphore made in one loop cannot be waited on in another."""
     app = Starlette(routes=[Route("/read", lambda request: PlainTextResponse("ok"))],
-                    middleware=[Middleware(AdmissionMiddleware, at_work=1)])
+                    middleware=[Middleware(ReadQueueMiddleware, at_work=1)])
 
     async def crowd() -> list[int]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
