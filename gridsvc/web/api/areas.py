@@ -294,7 +294,7 @@ async def locate_batch(request: Request) -> Response:
         if code not in cache:
             cache[code] = [a["code"] for a in index.chain(code)] if code is not None else []
         results.append({"code": code, "chain": cache[code]})
-    names = {c: index.info[c][0] for c in {c for r in results for c in r["chain"]}}
+    names = {c: index.name_of(c) for c in {c for r in results for c in r["chain"]}}
     return json_ok({"results": results, "names": names})
 
 
