@@ -30,6 +30,7 @@ import logging
 import weakref
 from collections import OrderedDict
 from datetime import date
+from typing import cast
 
 from tortoise import connections
 from tortoise.expressions import F, Q
@@ -198,8 +199,8 @@ async def change_days() -> list[date]:
     of them the city stood still, so one index serves the whole stretch."""
     starts = await AreaVersion.all().distinct().values_list("valid_from", flat=True)
     ends = await AreaVersion.filter(valid_to__not_isnull=True).distinct().values_list("valid_to", flat=True)
-    days: set[date] = {d for d in (*starts, *ends) if isinstance(d, date)}
-    return sorted(days)
+    found = cast(list[date], [*starts, *ends])  # flat: one column of dates
+    return sorted(set(found))
 
 
 async def _index_rows(qs, *, parent: str = "parent__code") -> list[tuple]:
