@@ -19,7 +19,7 @@ stays in the history so that every change keeps its author.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Iterable
 
 import shapely
@@ -194,7 +194,7 @@ class HistoryEntry:
     area_m2: float
     vertices: int
     changed_by: str  # display name; "" when the system made it (import, migration)
-    changed_at: object
+    changed_at: datetime
     note: str
     delta_m2: float | None  # change of area against the version before; None for the first
     delta_vertices: int | None
