@@ -27,7 +27,7 @@ import shapely
 from gridsvc.domain import clock
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import BadRequest, NotFound, ValidationError
-from gridsvc.domain.levels import check_level
+from gridsvc.domain.levels import area_kind, area_level_name_zh, check_level
 from gridsvc.domain.scope import Principal
 from gridsvc.store.areas.models import Area, AreaVersion
 from gridsvc.store.areas.reading import get_area, subtree_filter
@@ -128,6 +128,14 @@ class VersionView:
     valid_from: date
     valid_to: date | None
     version: int | None = None
+
+    def summary(self) -> dict:
+        """The properties of an exported feature: `area_summary`'s, with the version's days."""
+        return {"code": self.code, "name": self.name, "level": self.level, "kind": area_kind(self.level, self.code),
+                "level_name": area_level_name_zh(self.level, self.code), "parent": self.parent_code,
+                "households": self.households, "population": self.population, "area_m2": round(self.area_m2, 1),
+                "valid_from": self.valid_from.isoformat(),
+                "valid_to": self.valid_to.isoformat() if self.valid_to else None}
 
 
 def _view(row: dict) -> VersionView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 from gridsvc.config import DEFAULTS, Settings
@@ -70,9 +71,11 @@ def plan_import(data: bytes | str | dict, *, level: str | None, parent: str | No
 async def import_boundaries(data: bytes | str | dict, *, level: str | None = None, parent: str | None = None,
                             crs: str | None = None, repair: bool = False, actor: Principal | None = None,
                             settings: Settings = DEFAULTS,
-                            progress: Callable[[int], None] | None = None) -> tuple[ImportPlan, BatchReport]:
+                            progress: Callable[[int], None] | None = None,
+                            effective: date | None = None) -> tuple[ImportPlan, BatchReport]:
     if parent:
         await get_area(parent)  # 404 with the code when the named parent is missing
     plan = plan_import(data, level=level, parent=parent, crs=crs)
-    report = await store_batch(plan.items, actor=actor, repair=repair, settings=settings, progress=progress)
+    report = await store_batch(plan.items, actor=actor, repair=repair, settings=settings, progress=progress,
+                               effective=effective)
     return plan, report
