@@ -245,7 +245,7 @@ async def patch_area(request: Request) -> Response:
     if data.get("type") == "Feature":
         props = data.get("properties", {})
     else:
-        props = {k: v for k, v in data.items() if k not in ("geometry", "version")}
+        props = {k: v for k, v in data.items() if k not in ("geometry", "version", "effective")}
     if not isinstance(props, dict):
         raise BadRequest("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_JSON)
     unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
@@ -270,9 +270,10 @@ async def patch_area(request: Request) -> Response:
         version = int(version) if version is not None else None
     except ValueError:
         raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER) from None
+    effective = request.state.body.effective  # a date, validated by AreaPatch
     area = await store.update_area(code, {k: v for k, v in props.items() if k in store.EDITABLE}, geometry,
                                    actor=request.state.principal, expected_version=version,
-                                   settings=request.app.state.settings)
+                                   settings=request.app.state.settings, effective=effective)
     return json_ok(area_feature(area))
 
 
