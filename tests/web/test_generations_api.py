@@ -65,7 +65,8 @@ async def test_a_redraw_answers_today_new_and_yesterday_old(client, people, tomo
     assert then["valid_from"] == yesterday.isoformat() and then["valid_to"] == clock.today().isoformat()
     assert [a["code"] for a in then["ancestors"]] == ["610202", "610202001000", COMMUNITY]
 
-    listed = await client.get("/api/v1/areas", params={"level": "grid", "under": COMMUNITY, "on": yesterday.isoformat()})
+    listed = await client.get("/api/v1/areas",
+                              params={"level": "grid", "under": COMMUNITY, "on": yesterday.isoformat()})
     areas = {f["properties"]["code"]: f["properties"]["area_m2"] for f in listed.json()["features"]}
     assert areas[GRID2] == then["area_m2"]
 

@@ -209,7 +209,7 @@ class OverlayIndex:
     def __init__(self, revision: int, base: SpatialIndex, delta: SpatialIndex, changed: set[str]):
         self.revision = revision
         self.base, self.delta, self.changed = base, delta, frozenset(changed)
-        self.size = base.size - len(changed) + delta.size
+        self.size = base.size - sum(1 for c in self.changed if c in base.info) + delta.size
         # per base level, which of its areas changed: their hits are discarded
         self._dead: dict[str, np.ndarray] = {}
         for li in base.levels:
