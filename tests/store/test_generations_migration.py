@@ -34,9 +34,10 @@ async def steps():
     blob = ("X'" + wkb + "'") if url.startswith("sqlite") else ("'\\x" + wkb + "'::bytea")
     for id_, code, level, parent in ((1, "610202", "district", "NULL"), (2, "610202001000", "street", "1")):
         await conn.execute_script(
-            "INSERT INTO area (id, code, name, level, parent_id, geometry, minx, miny, maxx, maxy, area_m2, properties, "
-            f"version, created_at, updated_at) VALUES ({id_}, '{code}', 'n{code}', '{level}', {parent}, {blob}, "
-            "109, 35, 110, 36, 1.0, '{}', 1, '2024-01-01 00:00:00+00:00', '2024-01-01 00:00:00+00:00')")
+            "INSERT INTO area (id, code, name, level, parent_id, geometry, minx, miny, maxx, maxy, area_m2, "
+            "properties, version, created_at, updated_at) "
+            f"VALUES ({id_}, '{code}', 'n{code}', '{level}', {parent}, {blob}, 109, 35, 110, 36, 1.0, "
+            "'{}', 1, '2024-01-01 00:00:00+00:00', '2024-01-01 00:00:00+00:00')")
     await db.close()
     await db.migrate(url)
     await db.close()
