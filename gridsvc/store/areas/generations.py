@@ -103,7 +103,11 @@ async def first_day() -> date | None:
 
 async def check_day(day: date) -> date:
     """`day` when some generation reaches it; 400 `before_first_generation` otherwise."""
-    first = await first_day()
+    return refuse_before(day, await first_day())
+
+
+def refuse_before(day: date, first: date | None) -> date:
+    """`day` when it is not before `first` (the first day of any generation); 400 otherwise."""
     if first is None or day < first:
         since = first.isoformat() if first else None
         raise BadRequest(
@@ -229,4 +233,4 @@ async def history(code: str) -> list[HistoryEntry]:
 
 
 __all__ = ["FAR_PAST", "HistoryEntry", "VersionView", "chain_on", "check_day", "check_effective", "children_on",
-           "first_day", "history", "record_versions", "version_on", "versions_on"]
+           "first_day", "history", "record_versions", "refuse_before", "version_on", "versions_on"]

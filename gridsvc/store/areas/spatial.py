@@ -132,8 +132,8 @@ class IndexHolder(RevisionCache):
             self._rebuild = None
 
     async def on(self, day: date) -> Index:
-        """The index of the city as it stood on `day` (`check_day` first: this assumes some
-        generation reaches it)."""
+        """The index of the city as it stood on `day` (see `first_day`: this assumes some
+        generation reaches it). No query unless the boundaries changed since the last call."""
         today = await self.get()
         days = await self._change_days(today.revision)
         stretch = bisect.bisect_right(days, day)
@@ -141,21 +141,31 @@ class IndexHolder(RevisionCache):
             return today
         key = (today.revision, stretch)
         found = self._past.get(key)
-        if found is None:
-            rows = await _index_rows(AreaVersion.filter(in_force(day)), parent="parent_code")
-            found = await asyncio.to_thread(SpatialIndex, today.revision, rows)
-            self._past[key] = found
-            while len(self._past) > ASOF_KEPT:
-                self._past.popitem(last=False)
-        self._past.move_to_end(key)
+        if found is not None:
+            self._past.move_to_end(key)
+            return found
+        rows = await _index_rows(AreaVersion.filter(in_force(day)), parent="parent_code")
+        found = await asyncio.to_thread(SpatialIndex, today.revision, rows)
+        self._past[key] = found
+        while len(self._past) > ASOF_KEPT:
+            self._past.popitem(last=False)
         return found
 
+    async def first_day(self) -> date | None:
+        """The first day some generation reaches (None: no area was ever stored), from the
+        days kept with the index: no query in steady state."""
+        days = await self._change_days((await self.get()).revision)
+        return days[0] if days else None
+
     async def _change_days(self, revision: int) -> list[date]:
-        if self._days is None or self._days[0] != revision:
-            self._days = (revision, await change_days())
-            # a new revision may have moved any stretch (a past effective date): start afresh
-            self._past.clear()
-        return self._days[1]
+        kept = self._days
+        if kept is not None and kept[0] == revision:
+            return kept[1]
+        days = await change_days()
+        self._days = (revision, days)
+        # a new revision may have moved any stretch (a past effective date): start afresh
+        self._past.clear()
+        return days
 
 
 def mark_all_dirty() -> None:

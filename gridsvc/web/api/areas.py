@@ -52,7 +52,8 @@ async def past_day(request: Request) -> date | None:
     day = query_date(request, "on")
     if day is None:
         return None
-    await generations.check_day(day)
+    # the first day comes with the point index (no query per request)
+    generations.refuse_before(day, await request.app.state.index.first_day())
     return day if day < clock.today() else None
 
 
