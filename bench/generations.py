@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import http.client
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,9 +141,21 @@ async def _edit(db_url: str, code: str, n: int) -> float:
         return time.perf_counter() - t
 
 
-def bench_edit(db_url: str, city: City, workdir: Path, edits: int) -> None:
-    grids = city.grids()
-    x, y = city.points(2000, seed=3)
+async def _grids(db_url: str) -> tuple[list[str], tuple[float, float, float, float]]:
+    """The grid codes and the bounding box of the stored city."""
+    from gridsvc.store import db
+    from gridsvc.store.areas.models import Area
+
+    async with db.connected(db_url):
+        codes = sorted(await Area.filter(level="grid").values_list("code", flat=True))
+        boxes = np.array(await Area.filter(level="grid").values_list("minx", "miny", "maxx", "maxy"))
+    return [str(c) for c in codes], (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
+
+
+def bench_edit(db_url: str, workdir: Path, edits: int) -> None:
+    grids, (x0, y0, x1, y1) = asyncio.run(_grids(db_url))
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(x0, x1, 2000), rng.uniform(y0, y1, 2000)
     with server(db_url, workdir, timeout=120) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
@@ -159,17 +172,16 @@ def bench_edit(db_url: str, city: City, workdir: Path, edits: int) -> None:
               f"{_rss_mb(_server_pid(port)):.0f} MB resident")
         steady = [locate(x[k], y[k])[0] for k in range(1, 200)]
         print(f"  steady locate: median {statistics.median(steady) * 1e3:.2f} ms")
-        rng = np.random.default_rng(5)
         after = []
         for n in range(edits):
             edited = grids[int(rng.integers(len(grids)))]
-            saved = asyncio.run(_edit(db_url, edited.code, n + 1))
+            saved = asyncio.run(_edit(db_url, edited, n + 1))
             # a point in another grid: the next lookup of any point pays for the refresh
             k = int(rng.integers(len(x)))
             seconds, body = locate(x[k], y[k])
             found = body["areas"][-1]["code"] if body["areas"] else None
             after.append(seconds)
-            print(f"  edit {n + 1}: {edited.code} saved in {saved * 1e3:.0f} ms; the server's next locate "
+            print(f"  edit {n + 1}: {edited} saved in {saved * 1e3:.0f} ms; the server's next locate "
                   f"({found}) {seconds * 1e3:.1f} ms")
         print(f"  next locate after an edit: median {statistics.median(after) * 1e3:.1f} ms, "
               f"max {max(after) * 1e3:.1f} ms (target < 100 ms); {_rss_mb(_server_pid(port)):.0f} MB resident")
@@ -190,25 +202,30 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=5000)
     ap.add_argument("--edits", type=int, default=5)
     ap.add_argument("--no-big", action="store_true")
+    ap.add_argument("--no-asof", action="store_true")
+    ap.add_argument("--big-db", help="a database a previous run stored the big city in (sqlite://PATH): reused")
     args = ap.parse_args()
     print("machine: " + describe(f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string})"))
     workdir = Path(tempfile.mkdtemp(prefix="gridsvc-gen-bench-"))
-
-    city = make_city(n_grids=args.grids)
-    url = f"sqlite://{workdir}/asof.sqlite3"
-    seconds = asyncio.run(store_city(url, city, days_ago=60, again=(40, 20)))
-    print(f"\n(a) as-of locate, {city.counts} areas x 3 generations (stored in {seconds:.0f} s)")
-    asyncio.run(bench_asof(url, city, args.points))
-
-    if not args.no_big:
-        t = time.perf_counter()
-        big = make_city(n_grids=args.big_grids)
-        print(f"\n(b) another worker's next locate after an edit, {big.counts} areas "
-              f"(city built in {time.perf_counter() - t:.0f} s)", flush=True)
-        url = f"sqlite://{workdir}/big.sqlite3"
-        seconds = asyncio.run(store_city(url, big, days_ago=10))
-        print(f"  stored in {seconds:.0f} s", flush=True)
-        bench_edit(url, big, workdir, args.edits)
+    try:
+        if not args.no_asof:
+            city = make_city(n_grids=args.grids)
+            url = f"sqlite://{workdir}/asof.sqlite3"
+            seconds = asyncio.run(store_city(url, city, days_ago=60, again=(40, 20)))
+            print(f"\n(a) as-of locate, {city.counts} areas x 3 generations (stored in {seconds:.0f} s)")
+            asyncio.run(bench_asof(url, city, args.points))
+        if not args.no_big:
+            url = args.big_db or f"sqlite://{workdir}/big.sqlite3"
+            if not args.big_db:
+                t = time.perf_counter()
+                big = make_city(n_grids=args.big_grids)
+                print(f"\n(b) city of {big.counts} areas built in {time.perf_counter() - t:.0f} s", flush=True)
+                seconds = asyncio.run(store_city(url, big, days_ago=10))
+                print(f"  stored in {seconds:.0f} s", flush=True)
+            print("\n(b) another worker's next locate after an edit", flush=True)
+            bench_edit(url, workdir, args.edits)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     print(f"\n{load_average()}")
 
 

@@ -132,6 +132,7 @@ class SpatialIndex:
             if not self.prepared:
                 for li in self.levels:
                     li.prepare()
+                    li.positions()  # for the overlays laid over this index later: not on a request's time
                 self.prepared = True
         return self
 
