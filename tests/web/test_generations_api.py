@@ -160,3 +160,18 @@ async def test_a_wish_stays_in_the_grid_it_was_posted_in(client, people):
         assert stats["total"] == 1  # counted where it was posted
     finally:
         clock.set_now(None)
+
+
+async def test_history_and_past_area_pages(client, people, tomorrow):
+    r = await redraw(client, await client.token_for("head"))
+    assert r.status_code == 200, r.text
+    h = await client.token_for("head")
+    page = await client.get(f"/areas/{GRID2}/history", headers=h)
+    assert page.status_code == 200 and "边界历史" in page.text and 'id="hist-data"' in page.text
+    assert "当日即被替换" not in page.text  # the two versions each stood a day
+    en = await client.get(f"/areas/{GRID2}/history", params={"lang": "en"}, headers=h)
+    assert "Boundary history" in en.text and "边界历史" not in en.text
+    assert (await client.get("/areas/610202001001099/history")).status_code == 404
+    then = await client.get(f"/areas/{COMMUNITY}", params={"on": tomorrow.isoformat()})
+    assert then.status_code == 200 and tomorrow.isoformat() in then.text and f"?on={tomorrow.isoformat()}" in then.text
+    assert (await client.get(f"/areas/{COMMUNITY}", params={"on": "1999-01-01"})).status_code == 400
