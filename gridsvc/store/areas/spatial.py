@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import gc
 import logging
 import weakref
 from collections import OrderedDict
@@ -102,6 +103,7 @@ class IndexHolder(RevisionCache):
             if self.index is None or self.base is None:
                 self.base = await build_index()
                 self.index = self.base
+                _settle(self.base, 0)
             elif revision != self.index.revision:
                 self.index = await self._overlay(self.base, revision)
             self.checked()
@@ -124,8 +126,10 @@ class IndexHolder(RevisionCache):
         try:
             base = await build_index()
             async with self._lock:
-                self.base = base
+                replaced = self.base.size if self.base is not None else 0
+                self.base = base  # the old base goes with the overlay made just below
                 self.index = await self._overlay(base, max(base.revision, await current_revision()))
+                _settle(base, replaced)
         except Exception:  # the next refresh tries again; the overlay stays right meanwhile
             log.exception("rebuilding the boundary index failed")
         finally:
@@ -166,6 +170,23 @@ class IndexHolder(RevisionCache):
         # a new revision may have moved any stretch (a past effective date): start afresh
         self._past.clear()
         return days
+
+
+# A large index is millions of Python objects; each full collection of the cyclic garbage
+# collector walks them all (~0.3 s at 100,000 grids), and the allocations of a refresh are what
+# set one off, on the next request. Frozen objects are left out of collections.
+FREEZE_AT = 20_000
+
+
+def _settle(new: SpatialIndex, replaced: int) -> None:
+    """After a base index is built: freeze the heap when the index is large. When it replaced a
+    large one (of `replaced` areas), the heap is unfrozen and collected first (once per rebuild),
+    so that the old one does not stay behind."""
+    if replaced >= FREEZE_AT:
+        gc.unfreeze()
+        gc.collect()
+    if new.size >= FREEZE_AT:
+        gc.freeze()
 
 
 def mark_all_dirty() -> None:
