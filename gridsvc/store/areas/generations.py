@@ -218,7 +218,7 @@ async def history(code: str) -> list[HistoryEntry]:
     rows = await AreaVersion.filter(code=code).order_by("valid_from", "id").values(
         "valid_from", "valid_to", "name", "level", "geometry", "area_m2", "changed_by_name", "changed_at", "note")
     if not rows:
-        await get_area(code)  # 404 naming the code (an area without versions predates none: kept for clarity)
+        await get_area(code)  # a code never stored: 404 naming it (every stored area has a version)
         return []
     out: list[HistoryEntry] = []
     for r in rows:
