@@ -46,6 +46,7 @@ from .web.pages import allocations as allocation_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
+from .web.pages import history as history_pages
 from .web.pages import maps as map_pages
 from .web.pages import orgs as org_pages
 from .web.pages import routes as pages
@@ -76,6 +77,7 @@ def routes() -> list:
         *wishes.ROUTES,
         *pages.ROUTES,
         *map_pages.ROUTES,
+        *history_pages.ROUTES,
         *catalog_pages.ROUTES,
         *governance_pages.ROUTES,
         *wish_pages.ROUTES,

@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Coroutine
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import typer
@@ -55,6 +56,18 @@ def settings_for(db_url: str | None) -> Settings:
         typer.secho(f"{say('错误', 'error')}: {e}", fg="red", err=True)
         raise typer.Exit(2) from None
     return replace(s, db_url=db_url) if db_url else s
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option (None when absent); anything else stops the command (exit 2)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        typer.secho(say(f"错误:{option} 应为日期 YYYY-MM-DD,收到 {value!r}",
+                        f"error: {option} must be a date YYYY-MM-DD, got {value!r}"), fg="red", err=True)
+        raise typer.Exit(2) from None
 
 
 def say_error(e: DomainError) -> None:

@@ -12,7 +12,7 @@ import typer
 from gridsvc.store import db
 
 from ..domain.scope import SYSTEM
-from .base import DbOpt, app, run, say, settings_for
+from .base import DbOpt, app, parse_day, run, say, settings_for
 
 LEVELS = "city district street community grid group building"
 
@@ -57,11 +57,16 @@ def import_boundaries(
             "how much of a feature's own area clipping may move, in percent; default GRIDSVC_CLIP_TOLERANCE, else 2",
         ),
     ),
+    effective: Optional[str] = typer.Option(
+        None, "--effective", help=say("边界生效日期(YYYY-MM-DD),缺省今天,不能晚于今天",
+                                      "the day the boundaries take effect (YYYY-MM-DD); default today, not later")
+    ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
     from tqdm import tqdm  # start-up cost: only this command shows a progress bar
 
     s = settings_for(db_url)
+    effective_day = parse_day(effective, "--effective")
 
     async def body():
         # start-up cost: shapely and the area service, loaded only by the commands that need them
@@ -80,6 +85,7 @@ def import_boundaries(
                 tolerance_percent=tolerance,
                 settings=s,
                 actor=SYSTEM,
+                effective=effective_day,
                 progress=lambda n: bar.update(1),
             )
             bar.close()
@@ -121,17 +127,42 @@ def export_geojson(
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help=say("输出文件,缺省为标准输出", "output file; default standard output")
     ),
+    on: Optional[str] = typer.Option(
+        None, "--on", help=say("按该日(YYYY-MM-DD)的边界,缺省今天",
+                               "the boundaries as they stood that day (YYYY-MM-DD); default today")
+    ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
     s = settings_for(db_url)
+    day = parse_day(on, "--on")
 
     async def body():
         # start-up cost: shapely
-        from gridsvc.store import areas  # start-up cost: shapely and the area service
+        import shapely
 
+        from gridsvc.store import areas  # start-up cost: shapely and the area service
+        from gridsvc.store.areas import generations
+
+        from ..domain import clock
         from ..domain.geojson import feature_collection, to_feature
 
+        def write(fc: dict) -> None:
+            text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+            if output:
+                output.write_text(text, encoding="utf-8")
+                typer.echo(f"已导出 exported {len(fc['features'])} 个区域 areas → {output}", err=True)
+            else:
+                sys.stdout.write(text + "\n")
+
         async with db.connected(s.db_url):
+            if day is not None:
+                await generations.check_day(day)
+            if day is not None and day < clock.today():
+                past = await generations.versions_on(day, level=level, under=under)
+                fc = feature_collection([
+                    to_feature(shapely.from_wkb(v.geometry), v.summary()) for v in past])
+                write(fc)
+                return
             rows = await areas.list_areas(level=level, under=under)
             fc = feature_collection(
                 [
@@ -146,12 +177,7 @@ def export_geojson(
                     for a in rows
                 ]
             )
-        text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
-        if output:
-            output.write_text(text, encoding="utf-8")
-            typer.echo(f"已导出 exported {len(fc['features'])} 个区域 areas → {output}", err=True)
-        else:
-            sys.stdout.write(text + "\n")
+        write(fc)
 
     run(body())
 
@@ -166,17 +192,25 @@ def export_geojson(
 def locate(
     lon: float = typer.Argument(..., help=say("经度(WGS-84)", "longitude (WGS-84)")),
     lat: float = typer.Argument(..., help=say("纬度(WGS-84)", "latitude (WGS-84)")),
+    on: Optional[str] = typer.Option(
+        None, "--on", help=say("按该日(YYYY-MM-DD)的边界,缺省今天",
+                               "the boundaries as they stood that day (YYYY-MM-DD); default today")
+    ),
     db_url: Optional[str] = DbOpt,
 ) -> None:
     s = settings_for(db_url)
+    day = parse_day(on, "--on")
 
     async def body():
         # start-up cost: shapely and the spatial index
-        # start-up cost: shapely and the spatial index
-        from gridsvc.store.areas.spatial import build_index
+        from gridsvc.store.areas import generations
+        from gridsvc.store.areas.spatial import build_index, build_index_on
 
         async with db.connected(s.db_url):
-            index = await build_index(prepare=False)  # one point: skip building the raster
+            if day is not None:
+                await generations.check_day(day)
+            # one point: skip building the raster
+            index = await (build_index_on(day, prepare=False) if day is not None else build_index(prepare=False))
             chain = index.locate(lon, lat)
         typer.echo(
             json.dumps({"lon": lon, "lat": lat, "found": bool(chain), "areas": chain}, ensure_ascii=False, indent=2)

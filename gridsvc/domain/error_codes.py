@@ -31,6 +31,9 @@ class ErrorCode(StrEnum):
     BAD_JSON = "bad_json", 400, "请求体不是所需的 JSON", "the body is not the JSON expected"
     EMPTY_BODY = "empty_body", 400, "请求体为空", "the request body is empty"
     BAD_PARAMETER = "bad_parameter", 400, "查询参数无效", "a query parameter is invalid"
+    # boundary generations (issue 11): a day the stored generations do not reach
+    BEFORE_FIRST_GENERATION = ("before_first_generation", 400, "该日期早于最早的边界版本",
+                               "the date is before the first boundary generation")
     BAD_CURSOR = "bad_cursor", 400, "分页游标无效", "the page cursor is invalid"
     MISSING_PARAMETER = "missing_parameter", 400, "缺少查询参数", "a query parameter is missing"
     MISSING_CREDENTIALS = "missing_credentials", 400, "需要用户名和密码", "username and password are required"
@@ -262,3 +265,8 @@ class ErrorCode(StrEnum):
     NO_FUNDING = "no_funding", 422, "须落实经费:费随事转", "funding is required"
     PERIOD_ENDED = "period_ended", 422, "期限已过", "the period is over"
     OUTSIDE_PERIOD = "outside_period", 422, "不在期限内", "outside the period"
+    # boundary generations (issue 11): a version takes effect today or on a past day after the current one
+    EFFECTIVE_IN_FUTURE = ("effective_in_future", 422, "生效日期不能晚于今天",
+                           "the effective date cannot be in the future")
+    EFFECTIVE_BEFORE_CURRENT = ("effective_before_current", 422, "生效日期早于现行边界的生效日期",
+                                "the effective date is before the current boundary took effect")

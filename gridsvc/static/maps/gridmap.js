@@ -254,8 +254,12 @@
 
   function r6(x) { return Math.round(x * 1e6) / 1e6; }
 
+  // a map page opened with ?on=YYYY-MM-DD draws the boundaries as they stood that day
+  var ON = (/[?&]on=(\d{4}-\d{2}-\d{2})(&|$)/.exec(global.location ? global.location.search : "") || [])[1];
+
   function areaUrl(cfg, def, bbox, z, under) {
     var q = ["level=" + encodeURIComponent(def.level), "bbox=" + bbox, "zoom=" + z, "limit=" + (def.limit || 5000)];
+    if (ON && def.kind === "area") q.push("on=" + ON);
     if (under) q.push("under=" + encodeURIComponent(under));
     if (def.kind === "area" && !def.points) q.push("clip=1");  // big outlines come cut to the view
     if (cfg.crs && cfg.crs !== "wgs84") q.push("crs=" + encodeURIComponent(cfg.crs));

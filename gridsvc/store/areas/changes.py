@@ -8,6 +8,7 @@ itself, inside the parent, no overlap with siblings; an edit of a geometry is a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable, Iterable
 
 import shapely
@@ -29,9 +30,9 @@ from gridsvc.domain.scope import Principal
 from gridsvc.domain.sizing import SizeBand, size_warning
 from gridsvc.store import audit
 from gridsvc.store.accounts.models import UserArea
+from gridsvc.store.areas.generations import check_effective, record_versions
 from gridsvc.store.areas.models import Area
 from gridsvc.store.areas.reading import area_summary, coverage_of, geom_of, get_area
-from gridsvc.store.areas.spatial import bump_revision
 
 # DataV/GeoJSON levels that start a deployment: these may stand without a parent in the store
 TOP_LEVELS = ("city", "district")
@@ -286,8 +287,11 @@ def size_band(level: str, settings: Settings) -> SizeBand | None:
 async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair: bool = False,
                       settings: Settings = DEFAULTS,
                       progress: Callable[[int], None] | None = None, audit_action: str = "area.import",
-                      report_coverage: bool = True, clip: geo.ClipRule | None = None) -> BatchReport:
-    """Validate and store new areas, all or nothing (`clip`: see `validate_batch`)."""
+                      report_coverage: bool = True, clip: geo.ClipRule | None = None,
+                      effective: date | None = None) -> BatchReport:
+    """Validate and store new areas, all or nothing (`clip`: see `validate_batch`); their first
+    versions take effect on `effective` (today by default)."""
+    check_effective(effective)  # before the long checks: a future day is refused at once
     items, report = await validate_batch(items, repair=repair, progress=progress, clip=clip)
     order = sorted(items, key=lambda i: LEVEL_INDEX[i.level])
     async with in_transaction():
@@ -307,7 +311,7 @@ async def store_batch(items: list[AreaInput], *, actor: Principal | None, repair
             await Area.bulk_create(rows, batch_size=500)
             for code, id_ in await Area.filter(code__in=[i.code for i in level_items]).values_list("code", "id"):
                 ids[code] = id_
-        await bump_revision()
+        await record_versions([i.code for i in items], effective=effective, actor=actor)
         await audit.record(actor, audit_action, "area", items[0].code if len(items) == 1 else f"{len(items)} areas",
                            area_code=_common_prefix([i.code for i in items]),
                            after={"codes": [i.code for i in items][:200], "count": len(items),
@@ -347,7 +351,11 @@ EDITABLE = ("name", "households", "population", "properties")
 
 
 async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry | None, *, actor: Principal | None,
-                      expected_version: int | None = None, settings: Settings = DEFAULTS) -> Area:
+                      expected_version: int | None = None, settings: Settings = DEFAULTS,
+                      effective: date | None = None) -> Area:
+    """Edit an area; a new geometry opens a new version from `effective` (today by default)."""
+    if geometry is not None:
+        check_effective(effective)
     area = await get_area(code)
     if expected_version is not None and expected_version != area.version:
         raise Conflict(f"区域 {code} 已被他人修改(当前版本 {area.version})",
@@ -391,7 +399,7 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
         if not n:
             raise Conflict(f"区域 {code} 已被他人修改", f"area {code} was changed meanwhile", code=ErrorCode.STALE)
         if geometry is not None:
-            await bump_revision()
+            await record_versions([code], effective=effective, actor=actor)
         area = await get_area(code)
         after = area_summary(area, area.parent.code if area.parent else None)
         if geometry is not None:
@@ -407,7 +415,10 @@ def _geometry_columns(g: BaseGeometry) -> dict:
             "area_m2": geo.area_m2(g)}
 
 
-async def delete_area(code: str, *, actor: Principal | None) -> None:
+async def delete_area(code: str, *, actor: Principal | None, effective: date | None = None) -> None:
+    """Delete an area without children or people; its last version ends on `effective` (today by
+    default) and keeps answering for the days before."""
+    check_effective(effective)
     area = await get_area(code)
     kids = await Area.filter(parent_id=area.id).count()
     if kids:
@@ -422,5 +433,5 @@ async def delete_area(code: str, *, actor: Principal | None) -> None:
     before = area_summary(area, area.parent.code if area.parent else None)
     async with in_transaction():
         await Area.filter(id=area.id).delete()
-        await bump_revision()
+        await record_versions([code], effective=effective, actor=actor)
         await audit.record(actor, "area.delete", "area", code, area_code=code, before=before)

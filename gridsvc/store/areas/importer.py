@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 from gridsvc.config import DEFAULTS, Settings
@@ -72,14 +73,16 @@ async def import_boundaries(data: bytes | str | dict, *, level: str | None = Non
                             crs: str | None = None, repair: bool = False, clip_to_parent: bool = False,
                             tolerance_percent: float | None = None, actor: Principal | None = None,
                             settings: Settings = DEFAULTS,
-                            progress: Callable[[int], None] | None = None) -> tuple[ImportPlan, BatchReport]:
+                            progress: Callable[[int], None] | None = None,
+                            effective: date | None = None) -> tuple[ImportPlan, BatchReport]:
     """`clip_to_parent` cuts the features to their parent where that moves at most `tolerance_percent`
-    (default: the setting) of each one's area; the report lists the area moved per feature."""
+    (default: the setting) of each one's area; the report lists the area moved per feature. The
+    boundaries take effect on `effective` (today by default)."""
     clip = ClipRule.from_percent(clip_to_parent, settings.clip_tolerance_percent
                                  if tolerance_percent is None else tolerance_percent)
     if parent:
         await get_area(parent)  # 404 with the code when the named parent is missing
     plan = plan_import(data, level=level, parent=parent, crs=crs)
     report = await store_batch(plan.items, actor=actor, repair=repair, settings=settings, progress=progress,
-                               clip=clip)
+                               clip=clip, effective=effective)
     return plan, report

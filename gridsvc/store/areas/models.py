@@ -105,3 +105,48 @@ class BoundaryRevision(Model):
     class Meta:
         app = "core"
         table = "boundary_revision"
+
+
+class AreaVersion(Model):
+    """One generation of an area's boundary (as MapIt keeps them): the geometry in force from
+    `valid_from` until the day before `valid_to` (None: still in force). `Area` stays the current
+    state that most readers want; this table answers "as the city stood that day" and keeps an
+    area deleted or merged away. Written only through `store.areas.generations.record_versions`."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=24)
+    level = fields.CharField(max_length=12)
+    parent_code = fields.CharField(max_length=24, null=True)
+    name = fields.CharField(max_length=100)
+    geometry = fields.BinaryField()
+    minx = fields.FloatField()
+    miny = fields.FloatField()
+    maxx = fields.FloatField()
+    maxy = fields.FloatField()
+    area_m2 = fields.FloatField(default=0)
+    households = fields.IntField(null=True)
+    population = fields.IntField(null=True)
+    valid_from = fields.DateField()
+    valid_to = fields.DateField(null=True)
+    changed_by_id = fields.IntField(null=True)  # the account, when a person made the change
+    changed_by_name = fields.CharField(max_length=100, default="")  # their display name then
+    changed_at = fields.DatetimeField()
+    note = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        app = "core"
+        table = "area_version"
+        indexes = (("code", "valid_from"), ("level", "valid_from"))
+
+
+class BoundaryChange(Model):
+    """Which areas a boundary revision changed, so that a process whose index is at revision r
+    reads only the codes changed since r instead of rebuilding everything."""
+
+    id = fields.IntField(primary_key=True)
+    revision = fields.BigIntField(db_index=True)
+    code = fields.CharField(max_length=24)
+
+    class Meta:
+        app = "core"
+        table = "boundary_change"

@@ -8,6 +8,7 @@ and validates the body against it (`gridsvc.web.body`) before the handler sees t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Awaitable, Callable, Sequence
 
 from pydantic import BaseModel
@@ -142,3 +143,16 @@ def query_int(request: Request, name: str, default: int, *, lo: int = 0, hi: int
                          code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": name})
     return v
+
+
+def query_date(request: Request, name: str = "on") -> date | None:
+    """A YYYY-MM-DD query parameter (None when absent); anything else is a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw[:40]!r}",
+                         f"{name} must be a date YYYY-MM-DD, got {raw[:40]!r}",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": name, "value": raw[:40]}) from None

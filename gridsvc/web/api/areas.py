@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from typing import cast
 
 import numpy as np
@@ -13,8 +14,10 @@ from starlette.responses import Response
 
 from gridsvc.store import areas as store
 from gridsvc.store.accounts import staff_board
+from gridsvc.store.areas import generations
 from gridsvc.store.areas.importer import import_boundaries
 
+from ...domain import clock
 from ...domain import crs as crs_mod
 from ...domain import geometry as geo
 from ...domain.error_codes import ErrorCode
@@ -24,7 +27,7 @@ from ...domain.levels import LEVELS
 from ...domain.locate import answer, check_point
 from ..permissions import can, require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
-from . import endpoint, json_ok, param, query_float, query_int, read_json
+from . import endpoint, json_ok, param, query_date, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
 
@@ -41,6 +44,25 @@ def _bbox(request: Request) -> tuple[float, float, float, float] | None:
         raise BadRequest("bbox 应为 最小经度,最小纬度,最大经度,最大纬度", "bbox is minlon,minlat,maxlon,maxlat",
                          code=ErrorCode.BAD_PARAMETER, details={"parameter": "bbox", "value": raw})
     return parts[0], parts[1], parts[2], parts[3]
+
+
+async def past_day(request: Request) -> date | None:
+    """The day of `on=` when it is before today (None: today, the current rows and index). A
+    malformed day or one before the first generation is a 400. Later days read as today: no
+    generation is ever recorded ahead (store.areas.generations)."""
+    day = query_date(request, "on")
+    if day is None:
+        return None
+    # the first day comes with the point index (no query per request)
+    generations.refuse_before(day, await request.app.state.index.first_day())
+    return day if day < clock.today() else None
+
+
+async def index_for(request: Request):
+    """The point index of the day asked for (`on=`), today's by default."""
+    day = await past_day(request)
+    holder = request.app.state.index
+    return await holder.on(day) if day is not None else await holder.get()
 
 
 def _clipped(g, box: tuple[float, float, float, float]):
@@ -118,18 +140,39 @@ async def list_areas(request: Request) -> Response:
         # until it asks again for the area it has panned to
         mx, my = (bbox[2] - bbox[0]) / 4, (bbox[3] - bbox[1]) / 4
         clip = (bbox[0] - mx, bbox[1] - my, bbox[2] + mx, bbox[3] + my)
-    rows = await store.list_areas(level=level, under=under, bbox=bbox, limit=limit + 1, with_parent=False)
-    truncated = len(rows) > limit
-    parents = await store.parent_codes(rows[:limit])
-    feats = (area_feature(a, zoom=z, crs=crs, clip=clip,
-                          parent_code=parents.get(a.parent_id or 0)) for a in rows[:limit])
+    day = await past_day(request)
+    if day is not None:
+        past = await generations.versions_on(day, level=level, under=under, bbox=bbox, limit=limit + 1)
+        truncated = len(past) > limit
+        feats = (area_feature(v, zoom=z, crs=crs, clip=clip, parent_code=v.parent_code,
+                              extra=_valid(v)) for v in past[:limit])
+    else:
+        rows = await store.list_areas(level=level, under=under, bbox=bbox, limit=limit + 1, with_parent=False)
+        truncated = len(rows) > limit
+        parents = await store.parent_codes(rows[:limit])
+        feats = (area_feature(a, zoom=z, crs=crs, clip=clip,
+                              parent_code=parents.get(a.parent_id or 0)) for a in rows[:limit])
     fc = feature_collection([f for f in feats if f is not None])
     if truncated:
         fc["truncated"] = True
     return json_ok(fc)
 
 
+def _valid(v: generations.VersionView) -> dict:
+    return {"valid_from": v.valid_from.isoformat(), "valid_to": v.valid_to.isoformat() if v.valid_to else None}
+
+
 async def get_area(request: Request) -> Response:
+    day = await past_day(request)
+    if day is not None:
+        code = request.path_params["code"]
+        v = await generations.version_on(code, day)
+        kids = await generations.children_on(code, day)
+        stats = {"count": len(kids), "households": sum(k.households or 0 for k in kids),
+                 "population": sum(k.population or 0 for k in kids)}
+        chain = [{"code": a.code, "name": a.name, "level": a.level} for a in await generations.chain_on(code, day)]
+        return json_ok(area_feature(v, parent_code=v.parent_code, extra={"ancestors": chain, "children": stats,
+                                                                        **_valid(v)}))
     area = await store.get_area(request.path_params["code"])
     chain = [{"code": a.code, "name": a.name, "level": a.level} for a in await store.ancestors(area)]
     stats = await store.children_stats(area)
@@ -225,7 +268,7 @@ async def patch_area(request: Request) -> Response:
     if data.get("type") == "Feature":
         props = data.get("properties", {})
     else:
-        props = {k: v for k, v in data.items() if k not in ("geometry", "version")}
+        props = {k: v for k, v in data.items() if k not in ("geometry", "version", "effective")}
     if not isinstance(props, dict):
         raise BadRequest("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_JSON)
     unknown = set(props) - set(store.EDITABLE) - {"code", "level", "parent", "version"}
@@ -250,9 +293,10 @@ async def patch_area(request: Request) -> Response:
         version = int(version) if version is not None else None
     except ValueError:
         raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER) from None
+    effective = request.state.body.effective  # a date, validated by AreaPatch
     area = await store.update_area(code, {k: v for k, v in props.items() if k in store.EDITABLE}, geometry,
                                    actor=request.state.principal, expected_version=version,
-                                   settings=request.app.state.settings)
+                                   settings=request.app.state.settings, effective=effective)
     return json_ok(area_feature(area))
 
 
@@ -276,6 +320,27 @@ async def area_staff(request: Request) -> Response:
     return json_ok({"area": {"code": area.code, "name": area.name, "level": area.level}, "staff": cards})
 
 
+async def area_history(request: Request) -> Response:
+    """Every version of an area with what changed (the history page draws the same)."""
+    code = request.path_params["code"]
+    require(request, "area.read", code)
+    names = can(request, "audit.read", code)  # who changed a boundary: audit information
+    entries = await generations.history(code)
+    versions = [history_entry(e, names=names) for e in entries]
+    for v, e in zip(versions, entries, strict=True):
+        v["geometry"] = to_feature(shapely.from_wkb(e.geometry), {})["geometry"]
+    return json_ok({"code": code, "versions": versions})
+
+
+def history_entry(e: generations.HistoryEntry, *, names: bool) -> dict:
+    """A version in words and figures (no geometry): dates, area and vertex change, who and when."""
+    return {"valid_from": e.valid_from.isoformat(), "valid_to": e.valid_to.isoformat() if e.valid_to else None,
+            "name": e.name, "level": e.level, "area_m2": round(e.area_m2, 1), "vertices": e.vertices,
+            "delta_m2": None if e.delta_m2 is None else round(e.delta_m2, 1), "delta_vertices": e.delta_vertices,
+            "changed_by": (e.changed_by or None) if names else None,
+            "changed_at": clock.china(e.changed_at).strftime("%Y-%m-%d %H:%M"), "note": e.note}
+
+
 # ---- locate ------------------------------------------------------------------------------
 
 
@@ -284,7 +349,7 @@ async def locate(request: Request) -> Response:
     lat = query_float(request, "lat")
     assert lon is not None and lat is not None  # required parameters
     check_point(lon, lat)
-    index = await request.app.state.index.get()
+    index = await index_for(request)
     return json_ok(answer(index.locate(lon, lat), lon, lat))
 
 
@@ -308,7 +373,7 @@ async def locate_batch(request: Request) -> Response:
     if len(bad):
         i = int(bad[0])
         check_point(float(arr[i, 0]), float(arr[i, 1]), f"points[{i}] ")
-    index = await request.app.state.index.get()
+    index = await index_for(request)
     finest = index.locate_many(arr[:, 0], arr[:, 1])
     cache: dict = {}
     results = []
@@ -316,9 +381,12 @@ async def locate_batch(request: Request) -> Response:
         if code not in cache:
             cache[code] = [a["code"] for a in index.chain(code)] if code is not None else []
         results.append({"code": code, "chain": cache[code]})
-    names = {c: index.info[c][0] for c in {c for r in results for c in r["chain"]}}
+    names = {c: index.name_of(c) for c in {c for r in results for c in r["chain"]}}
     return json_ok({"results": results, "names": names})
 
+
+_ON = param("on", description="日期 YYYY-MM-DD:按当日的边界回答,缺省为今天 (the boundaries as they stood that day)",
+            format="date")
 
 GEOJSON = {"200": {"description": "GeoJSON",
                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}}}}}
@@ -333,7 +401,8 @@ ROUTES = [
                            description="bbox 与返回几何的坐标系,默认 wgs84 "
                                        "(system of bbox and of the answer; gcj02 for AMap)"),
                      param("clip", enum=["1"], description="1: 几何裁剪到 bbox 外扩 1/4 的范围,供地图绘制 "
-                           "(geometries cut to bbox plus a quarter on each side: for drawing, not for analysis)")],
+                           "(geometries cut to bbox plus a quarter on each side: for drawing, not for analysis)"),
+                     _ON],
              responses=GEOJSON, action="area.read"),
     endpoint("/areas", create_area, "POST", "新建区域 (create an area from a GeoJSON Feature)", tag="areas",
              auth="scoped",
@@ -348,8 +417,10 @@ ROUTES = [
              body=FeatureCollection,
              responses={"201": {"description": "imported: counts, repairs, clipped, warnings, coverage"}},
              action="area.create"),
-    endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas", params=[param("code", "path")],
-             action="area.read"),
+    endpoint("/areas/{code}", get_area, "GET", "区域详情 (one area)", tag="areas",
+             params=[param("code", "path"), _ON], action="area.read"),
+    endpoint("/areas/{code}/history", area_history, "GET", "区域边界的各个版本 (every boundary version of an area)",
+             tag="areas", params=[param("code", "path")], action="area.read"),
     endpoint("/areas/{code}", patch_area, "PATCH", "修改区域 (edit an area's properties or geometry)", tag="areas",
              auth="scoped", params=[param("code", "path"), param("crs", enum=["wgs84", "gcj02", "bd09"])],
              body=AreaPatch, action="area.edit"),
@@ -361,8 +432,8 @@ ROUTES = [
     endpoint("/areas/{code}/staff", area_staff, "GET", "区域网格人员名片 (staff contact cards)", tag="staff",
              params=[param("code", "path")], action="staff.read"),
     endpoint("/locate", locate, "GET", "查询坐标所在区域 (areas containing a point)", tag="locate",
-             params=[param("lon", type_="number", required=True), param("lat", type_="number", required=True)],
+             params=[param("lon", type_="number", required=True), param("lat", type_="number", required=True), _ON],
              action="area.read"),
     endpoint("/locate", locate_batch, "POST", "批量定位 (batch point lookup, up to 10,000 points)", tag="locate",
-             body=LocateBatch, action="area.read"),
+             params=[_ON], body=LocateBatch, action="area.read"),
 ]

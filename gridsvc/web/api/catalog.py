@@ -73,7 +73,7 @@ async def area_param(request: Request, name: str = "area") -> str | None:
     if not code:
         return None
     # the boundary index knows every area: no query on the hot path of a search
-    if code not in (await request.app.state.index.get()).info:
+    if not (await request.app.state.index.get()).knows(code):
         raise NotFound(f"区域 {code} 不存在", f"area {code} not found", code=ErrorCode.NOT_FOUND,
                        details={"parameter": name, "area": code})
     return code

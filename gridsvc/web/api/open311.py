@@ -40,7 +40,7 @@ async def _jurisdiction(request: Request) -> str | None:
     code = (request.query_params.get("jurisdiction_id") or "").strip()
     if not code:
         return None
-    if code not in (await request.app.state.index.get()).info:
+    if not (await request.app.state.index.get()).knows(code):
         raise NotFound(f"jurisdiction_id {code} 不存在", f"jurisdiction_id {code} was not found",
                        code=ErrorCode.JURISDICTION_NOT_FOUND)
     return code

@@ -8,12 +8,14 @@ from starlette.routing import Route
 
 from gridsvc.store import areas as store
 from gridsvc.store.accounts import staff_board
+from gridsvc.store.areas import generations
 
 from ...domain.errors import DomainError, Forbidden
 from ...domain.levels import LEVEL_NAMES_ZH, area_kind, area_level_name_zh
 from ...domain.locate import answer, check_point
 from ...domain.sizing import size_warning
 from ..api import query_float
+from ..api.areas import past_day
 from ..permissions import can, principal, require
 from .render import render, render_login
 from .workbench import workbench
@@ -44,6 +46,14 @@ async def login_page(request: Request) -> Response:
 
 
 async def area_page(request: Request) -> Response:
+    day = await past_day(request)
+    if day is not None:  # ?on=: the area as it stood that day, from its versions
+        code = request.path_params["code"]
+        then = await generations.version_on(code, day)
+        return render(request, "area.html", area=then, chain=await generations.chain_on(code, day),
+                      children=sorted(await generations.children_on(code, day), key=lambda v: v.code), staff=[],
+                      coverage=None, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=None, on=day.isoformat(),
+                      level_name=area_level_name_zh(then.level, then.code), can_edit=False)
     area = await store.get_area(request.path_params["code"])
     chain = await store.ancestors(area)
     children = await store.children_of(area)

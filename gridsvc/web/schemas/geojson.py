@@ -4,6 +4,7 @@ stay with the domain and keep their own errors (422 with the rule and the place)
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -100,6 +101,8 @@ class AreaPatch(Body):
     geometry: Geometry | None = None
     properties: JsonObject | None = None
     version: Scalar = None
+    effective: date | None = Field(None, description="新边界的生效日期,缺省今天,不能晚于今天 "
+                                                     "(the day a new geometry takes effect; default today, not later)")
 
 
 class LocateBatch(Body):
