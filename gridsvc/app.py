@@ -24,6 +24,7 @@ from .store.areas.spatial import IndexHolder
 from .web import openapi
 from .web.api import (
     accounts,
+    area_edits,
     areas,
     auth,
     catalog,
@@ -64,6 +65,7 @@ def routes() -> list:
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
         *auth.ROUTES,
         *accounts.ROUTES,
+        *area_edits.ROUTES,
         *areas.ROUTES,
         *compounds.ROUTES,
         *staff.ROUTES,
