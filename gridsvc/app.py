@@ -43,6 +43,7 @@ from .web.language import LanguageMiddleware
 from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
 from .web.pages import allocations as allocation_pages
+from .web.pages import area_edit as area_edit_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
@@ -83,6 +84,7 @@ def routes() -> list:
         *org_pages.ROUTES,
         *service_pages.ROUTES,
         *allocation_pages.ROUTES,
+        *area_edit_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
 
