@@ -80,6 +80,29 @@ def split_by_line(geom: BaseGeometry, line: BaseGeometry) -> tuple[BaseGeometry,
     return a, b
 
 
+def with_vertices(geom: BaseGeometry, points: list[tuple[float, float]], tolerance: float) -> BaseGeometry:
+    """`geom` with `points` inserted as vertices into the edges they lie on (within `tolerance`
+    degrees). The ends of a cut, rounded to the 6 decimals stored, sit a hair off the old edge:
+    the neighbours sharing that edge take the same vertices (carry_shared_edits from `geom` to
+    this), so no sliver opens between them."""
+    out = []
+    for ring in _rings(geom):
+        keys = {_key(p) for p in ring}
+        new_ring: list[tuple[float, float]] = []
+        for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+            new_ring.append(a)
+            seg = shapely.LineString([a, b])
+            on = [(seg.project(Point(p)), p) for p in points
+                  if _key(p) not in keys and seg.distance(Point(p)) <= tolerance]
+            new_ring.extend(p for _, p in sorted(on))
+        out.append(new_ring)
+    return _rebuild(geom, out)
+
+
+def vertices(geom: BaseGeometry) -> list[tuple[float, float]]:
+    return [p for ring in _rings(geom) for p in ring]
+
+
 def divide(total: int | None, share: float) -> tuple[int | None, int | None]:
     """A count divided in proportion to area: the first part gets `share` of it (rounded), the
     second the rest, so the parts add up to the whole."""

@@ -104,7 +104,7 @@
       pointToLayer: function (f, ll) { return L.circleMarker(ll, { radius: 9, color: "#c01c28", fillOpacity: 0.8 }); },
       onEachFeature: function (f, l) { l.bindTooltip(f.properties.message || ""); }
     }).eachLayer(function (l) { l.addTo(problems); });
-    box.setAttribute("data-problems", String(shapes.features.length));
+    box.setAttribute("data-problems", shapes.features.map(function (f) { return f.properties.rule; }).join(" "));
   }
 
   function send(url, body) {

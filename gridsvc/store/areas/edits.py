@@ -214,11 +214,19 @@ async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Pr
                 effective: date | None = None) -> EditResult:
     """Cut an area in two along a line. The larger half keeps the code; the other gets the next
     free code under the same parent, `name` (or "<name> 2"), and its share of households and
-    population (in proportion to area unless given). Children go with the half they lie in."""
+    population (in proportion to area unless given). Children go with the half they lie in.
+    Saved: the kept half, the new one, then the neighbours that took the cut's ends."""
     effective = effective or clock.today()
     area = await _current(code, version)
     parent = area.parent
-    kept, other = shapes.split_by_line(geom_of(area), line)
+    old = geom_of(area)
+    kept, other = (geo.round_coords(g) for g in shapes.split_by_line(old, line))
+    # the cut's ends on the outline become vertices of the neighbours that share those edges
+    outline = shapes.with_vertices(old, shapes.vertices(kept) + shapes.vertices(other),
+                                   geo.meters_to_degrees(0.5, old.centroid.y))
+    rows = await Area.filter(parent_id=area.parent_id, level=area.level).exclude(id=area.id)
+    siblings = {a.code: a for a in rows}
+    carried = shapes.carry_shared_edits(old, outline, [(c, geom_of(a)) for c, a in siblings.items()])
     share = geo.area_m2(kept) / max(geo.area_m2(kept) + geo.area_m2(other), 1e-9)
     hh_keep, hh_new = shapes.divide(area.households, share)
     pop_keep, pop_new = shapes.divide(area.population, share)
@@ -226,7 +234,7 @@ async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Pr
         hh_new, hh_keep = households, max((area.households or 0) - households, 0)
     if population is not None:
         pop_new, pop_keep = population, max((area.population or 0) - population, 0)
-    taken = await _codes(parent_id=area.parent_id, level=area.level)
+    taken = set(siblings) | {area.code}
     new_code = next_free_code(parent.code, parent.level, area.level, taken, like=area.code) if parent else None
     if new_code is None:
         raise Conflict(f"{parent.code if parent else ''} 下已没有可用代码", "no free code is left under the parent",
@@ -234,7 +242,9 @@ async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Pr
     new_name = (name or "").strip() or f"{area.name} 2"
     pcode = parent.code if parent else None
     await _validate([AreaInput(area.code, area.name, area.level, kept, pcode),
-                     AreaInput(new_code, new_name, area.level, other, pcode)], replacing={area.code}, parent=parent)
+                     AreaInput(new_code, new_name, area.level, other, pcode)]
+                    + [AreaInput(c, siblings[c].name, area.level, g, pcode) for c, g in carried.items()],
+                    replacing={area.code, *carried}, parent=parent)
     # children go with the half that holds them; one the line crosses stops the split
     kids = await Area.filter(parent_id=area.id)
     moving: list[tuple[Area, BaseGeometry]] = []
@@ -264,8 +274,10 @@ async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Pr
         for kid, _ in moving:
             await _recode(kid, area, created, kid_taken)
         result.saved.append(await get_area(new_code))
+        for c, g in carried.items():
+            result.saved.append(await _save_geometry(siblings[c], g, effective=effective))
         return await _done(result, parent, actor, "area.split", code, {"version": area.version},
-                           {"new": new_code, "moved_children": len(moving)}, effective)
+                           {"new": new_code, "moved_children": len(moving), "neighbours": sorted(carried)}, effective)
 
 
 async def merge(codes: list[str], keep: str, *, versions: dict[str, int], actor: Principal | None,
