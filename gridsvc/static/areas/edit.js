@@ -79,7 +79,7 @@
     if (data.parent_coverage) {
       out.push(fill(words.coverage_parent, { p: (data.parent_coverage.coverage * 100).toFixed(1) }));
     }
-    document.getElementById("edit-coverage").textContent = out.join(";");
+    document.getElementById("edit-coverage").textContent = out.join(" · ");
   }
 
   function load() {
