@@ -177,3 +177,43 @@ async def test_editor_data_has_versions_and_coverage(client, people):
     assert roles[people.grid] == "self" and roles[people.grid2] == "sibling" and roles[people.group] == "child"
     assert roles[people.community] == "parent"
     assert abs(r.json()["parent_coverage"]["coverage"] - 0.5) < 0.001  # ellipsoidal areas: rows differ a little
+
+
+async def test_merge_moves_the_children_under_the_kept_code(client, people):
+    h = await client.token_for("head")
+    r = await client.post("/api/v1/areas/merge", headers=h,
+                          json={"codes": [people.grid, people.grid2], "keep": people.grid2,
+                                "versions": {people.grid: 1, people.grid2: 1}, "name": "川口合并网格"})
+    assert r.status_code == 200, r.text
+    group = await _area(client, "610202001001002001")
+    assert group["properties"]["parent"] == people.grid2 and group["properties"]["name"] == "第一居民小组"
+    assert (await _area(client, "610202001001002001001"))["properties"]["parent"] == "610202001001002001"
+    assert (await client.get(f"/api/v1/areas/{people.group}")).status_code == 404
+    # the resident's home building moved with its code; the account still finds it
+    me = await client.get("/api/v1/auth/me", headers=await client.token_for("resident"))
+    assert "610202001001002001001" in me.text
+
+
+async def test_split_with_given_households_and_a_stale_merge(client, people):
+    h = await client.token_for("head")
+    r = await client.post(f"/api/v1/areas/{people.grid}/split", headers=h,
+                          json={"line": LINE_AT_109_07, "version": 1, "households": 10, "effective": "2026-12-01"})
+    assert r.status_code == 200, r.text
+    props = {f["properties"]["code"]: f["properties"] for f in r.json()["features"]}
+    assert props["610202001001003"]["households"] == 10 and props[people.grid]["households"] == 190
+    r = await client.post("/api/v1/areas/merge", headers=h,
+                          json={"codes": [people.grid, people.grid2], "keep": people.grid,
+                                "versions": {people.grid: 1, people.grid2: 1}})
+    assert r.status_code == 409 and r.json()["error"]["details"]["code"] == people.grid
+
+
+async def test_bad_bodies_are_4xx(client, people):
+    h = await client.token_for("head")
+    for body in ({"line": LINE_AT_109_07}, {"line": {"type": "Point", "coordinates": [109, 35]}, "version": 1},
+                 {"line": LINE_AT_109_07, "version": 1, "effective": "tomorrow"},
+                 {"line": LINE_AT_109_07, "version": 1, "households": -1}):
+        r = await client.post(f"/api/v1/areas/{people.grid}/split", headers=h, json=body)
+        assert 400 <= r.status_code < 500, (body, r.text)
+    r = await client.post("/api/v1/areas/merge", headers=h, json={"codes": [people.grid], "keep": people.grid,
+                                                                   "versions": {}})
+    assert r.status_code == 422

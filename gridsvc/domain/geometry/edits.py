@@ -23,8 +23,9 @@ from .checks import GeometryProblem
 from .measure import _local_metres, _polygonal, area_m2, meters_to_degrees
 
 # Two areas are neighbours when this much of their boundaries lie together: a shared corner
-# is not an edge, and boundaries digitised apart may stand a little off each other.
-SHARED_EDGE_MIN_M = 1.0
+# is not an edge (it counts up to a few times the tolerance), and boundaries digitised apart
+# may stand a little off each other.
+SHARED_EDGE_MIN_M = 5.0
 EDGE_TOLERANCE_M = 0.5
 # Holes a merge leaves where two boundaries did not quite meet (rounding to 6 decimals, ~0.1 m)
 SLIVER_HOLE_M2 = 10.0
