@@ -106,10 +106,10 @@ def test_head_splits_a_grid_along_a_drawn_line(server, browser):
     assert new_code in str(found) and GRID not in str(found)
 
 
-def _t_junction(base: str, code: str) -> tuple[str, tuple[float, float]]:
-    """Give a neighbour of `code` a vertex of its own in the middle of the edge they share (as
-    boundaries digitised apart have), through the API as the admin; answers the neighbour and
-    the corner of `code` at one end of that edge."""
+def _digitised_apart(base: str, code: str) -> tuple[str, tuple[float, float]]:
+    """Give a neighbour of `code` a vertex of its own 3 m inside it beside the middle of the edge
+    they share (as boundaries digitised apart have), through the API as the admin; answers the
+    neighbour and the corner of `code` at one end of that edge."""
     data = _editor_data(base, code)
     me = next(shape(f["geometry"]) for f in data["features"] if f["properties"]["role"] == "self")
     mine = {(round(x, 6), round(y, 6)) for x, y in me.exterior.coords}
@@ -117,9 +117,12 @@ def _t_junction(base: str, code: str) -> tuple[str, tuple[float, float]]:
         if f["properties"]["role"] != "sibling" or f["geometry"]["type"] != "Polygon":
             continue
         ring = [tuple(c) for c in f["geometry"]["coordinates"][0][:-1]]
+        inside = shape(f["geometry"]).representative_point()
         for i, (p, q) in enumerate(zip(ring, ring[1:] + ring[:1], strict=True)):
             if tuple(round(v, 6) for v in p) in mine and tuple(round(v, 6) for v in q) in mine:
-                mid = ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2)
+                mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+                k = 3 / 111_000 / ((inside.x - mx) ** 2 + (inside.y - my) ** 2) ** 0.5
+                mid = (round(mx + (inside.x - mx) * k, 6), round(my + (inside.y - my) * k, 6))
                 new_ring = ring[:i + 1] + [mid] + ring[i + 1:]
                 geom = {"type": "Polygon", "coordinates": [[list(c) for c in new_ring + new_ring[:1]]]}
                 token = httpx.post(f"{base}/api/v1/auth/token", json={"username": "admin", "password": PASSWORD})
@@ -133,7 +136,7 @@ def _t_junction(base: str, code: str) -> tuple[str, tuple[float, float]]:
 def test_a_vertex_dragged_into_a_neighbour_is_refused_and_the_overlap_drawn(server, browser):
     base = server["base"]
     code = "610202004002002"
-    neighbour, corner = _t_junction(base, code)
+    neighbour, corner = _digitised_apart(base, code)
     before = _editor_data(base, code)
     ctx, page, watch = _login(browser, base, "head", DESK)
     try:

@@ -106,10 +106,11 @@ async def test_moving_a_shared_vertex_moves_the_neighbour_too(client, people):
 
 
 async def test_an_overlap_is_refused_and_the_overlap_is_drawn(client, people):
-    # the neighbour has a vertex of its own on the shared edge (a T-junction): moving the corner
-    # moves the corner in both, but the neighbour's extra vertex stays, and the two overlap
+    # the neighbour has a vertex of its own 3 m beside the shared edge (digitised apart): moving
+    # the corner moves the corner in both, but that vertex is not on the edge and stays, and
+    # the two overlap
     admin = await client.token_for("admin")
-    t_junction = [[109.1, 35.0], [109.2, 35.0], [109.2, 35.1], [109.1, 35.1], [109.1, 35.05], [109.1, 35.0]]
+    t_junction = [[109.1, 35.0], [109.2, 35.0], [109.2, 35.1], [109.1, 35.1], [109.10003, 35.05], [109.1, 35.0]]
     r = await client.patch(f"/api/v1/areas/{people.grid2}", headers=admin,
                            json={"geometry": {"type": "Polygon", "coordinates": [t_junction]}})
     assert r.status_code == 200, r.text
@@ -217,3 +218,17 @@ async def test_bad_bodies_are_4xx(client, people):
     r = await client.post("/api/v1/areas/merge", headers=h, json={"codes": [people.grid], "keep": people.grid,
                                                                    "versions": {}})
     assert r.status_code == 422
+
+
+async def test_the_groups_along_a_moved_edge_follow_it(client, people):
+    h = await client.token_for("head")
+    coords = [[109.005, 35.005], [109.1, 35.0], [109.1, 35.1], [109.0, 35.1], [109.005, 35.005]]
+    r = await client.post(f"/api/v1/areas/{people.grid}/redraw", headers=h,
+                          json={"geometry": {"type": "Polygon", "coordinates": [coords]}, "version": 1})
+    assert r.status_code == 200, r.text
+    group = shape((await _area(client, people.group))["geometry"])
+    corners = list(group.exterior.coords)
+    # the shared corner moved with the grid; the group's corners on the grid's slanted edges
+    # kept their place along them (to the 6 decimals stored)
+    assert (109.005, 35.005) in corners and (109.0525, 35.0025) in corners and (109.0025, 35.0525) in corners
+    assert shape(r.json()["features"][0]["geometry"]).buffer(1e-6).covers(group)

@@ -27,6 +27,8 @@ from .measure import _local_metres, _polygonal, area_m2, meters_to_degrees
 # may stand a little off each other.
 SHARED_EDGE_MIN_M = 5.0
 EDGE_TOLERANCE_M = 0.5
+# A neighbour's vertex this close to a moved edge lies on it (a T-junction) and moves along
+ON_EDGE_M = 0.05
 # Holes a merge leaves where two boundaries did not quite meet (rounding to 6 decimals, ~0.1 m)
 SLIVER_HOLE_M2 = 10.0
 
@@ -253,12 +255,44 @@ def _apply_chain(ring: list[tuple[float, float]], c: _Chain) -> list[tuple[float
     return None
 
 
+Pt = tuple[float, float]
+
+
+def _stretched_edges(rings: list[list[Pt]], moves: dict[Key, Pt]) -> list[tuple[Pt, Pt, Pt, Pt]]:
+    """(a, b, a', b') for each edge whose ends moved (one or both) and stayed neighbours."""
+    out = []
+    for ring in rings:
+        for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+            ka, kb = _key(a), _key(b)
+            if ka in moves or kb in moves:
+                out.append((a, b, moves.get(ka, a), moves.get(kb, b)))
+    return out
+
+
+def _along(p: Pt, edges: list[tuple[Pt, Pt, Pt, Pt]], tolerance: float) -> Pt | None:
+    """Where a vertex lying on a stretched edge goes (a T-junction: a neighbour's or a child's
+    own vertex on the edge): the same fraction of the way along the new edge."""
+    for a, b, a2, b2 in edges:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length2 = dx * dx + dy * dy
+        if length2 == 0:
+            continue
+        t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2
+        if not 0 < t < 1:
+            continue
+        if abs((p[0] - a[0]) * dy - (p[1] - a[1]) * dx) / length2 ** 0.5 > tolerance:
+            continue
+        return (round(a2[0] + t * (b2[0] - a2[0]), 6), round(a2[1] + t * (b2[1] - a2[1]), 6))
+    return None
+
+
 def carry_shared_edits(old: BaseGeometry, new: BaseGeometry,
                        siblings: list[tuple[str, BaseGeometry]]) -> dict[str, BaseGeometry]:
     """The siblings whose boundary shared what changed between `old` and `new`, redrawn to
-    follow it: a vertex they share moves with it, a vertex added on an edge they share is added
-    to theirs, a stretch of shared edge redrawn is redrawn in theirs. So the grids of a
-    community still tile it after one of them is edited. {code: new geometry} of those changed."""
+    follow it: a vertex they share moves with it, a vertex of theirs lying on an edge that moved
+    keeps its place along it, a vertex added on an edge they share is added to theirs, a
+    stretch of shared edge redrawn is redrawn in theirs. So the grids of a community (and the
+    groups of a grid) still tile it after one of them is edited. {code: new geometry} of those changed."""
     if old.geom_type not in ("Polygon", "MultiPolygon") or new.geom_type != old.geom_type:
         return {}
     old_rings, new_rings = _rings(old), _rings(new)
@@ -269,7 +303,9 @@ def carry_shared_edits(old: BaseGeometry, new: BaseGeometry,
         return {}
     moves = {e.old: e.new for e in edits if isinstance(e, _Move)}
     chains = [e for e in edits if isinstance(e, _Chain)]
+    stretched = _stretched_edges(old_rings, moves)
     lat = (old.bounds[1] + old.bounds[3]) / 2
+    on_edge = meters_to_degrees(ON_EDGE_M, lat)
     near = shapely.buffer(shapely.union(old, new).envelope, meters_to_degrees(1, lat))
     out: dict[str, BaseGeometry] = {}
     for code, g in siblings:
@@ -282,7 +318,7 @@ def carry_shared_edits(old: BaseGeometry, new: BaseGeometry,
                 done = _apply_chain(ring, c)
                 if done is not None:
                     ring, changed = done, True
-            moved = [moves.get(_key(p), p) for p in ring]
+            moved = [moves.get(_key(p)) or _along(p, stretched, on_edge) or p for p in ring]
             if moved != ring:
                 ring, changed = moved, True
             rings[r] = ring

@@ -112,12 +112,15 @@ def _within(child: BaseGeometry, outline: BaseGeometry, code: str) -> bool:
     return geo.check_within_parent(child, outline, parent_code=code) is None
 
 
-async def _children_inside(areas: list[tuple[Area, BaseGeometry]]) -> None:
-    """The children of each redrawn area must still lie inside its new outline."""
+async def _children_inside(areas: list[tuple[Area, BaseGeometry]], *,
+                           moved: dict[str, BaseGeometry] | None = None) -> None:
+    """The children of each redrawn area must still lie inside its new outline (`moved`: the
+    children redrawn in the same edit, at their new outline)."""
     outside: list[tuple[str, BaseGeometry]] = []
+    rows = await Area.filter(parent_id__in=[a.id for a, _ in areas]).values_list("parent_id", "code", "geometry")
     for area, outline in areas:
-        for kcode, wkb in await Area.filter(parent_id=area.id).values_list("code", "geometry"):
-            kg = shapely.from_wkb(wkb)
+        for _, kcode, wkb in (r for r in rows if r[0] == area.id):
+            kg = (moved or {}).get(kcode) or shapely.from_wkb(wkb)
             if not _within(kg, outline, area.code):
                 outside.append((kcode, kg))
     if outside:
@@ -145,7 +148,10 @@ async def _save_geometry(area: Area | None, geom: BaseGeometry, *, effective: da
     n = await Area.filter(id=area.id, version=area.version).update(**columns, version=area.version + 1)
     if not n:
         raise await _stale(area, area.version)
-    return await get_area(area.code)
+    for key, value in columns.items():  # the row as saved, without reading it back
+        setattr(area, key, value)
+    area.version += 1
+    return area
 
 
 async def _codes(**filters) -> set[str]:
@@ -187,26 +193,39 @@ async def _done(result: EditResult, parent: Area | None, actor: Principal | None
 
 async def redraw(code: str, geometry: BaseGeometry, *, version: int | None, actor: Principal | None,
                  effective: date | None = None) -> EditResult:
-    """A new boundary for one area; the neighbours that shared what moved move with it."""
+    """A new boundary for one area. The neighbours that shared what moved move with it, and so
+    do the children along the moved edges (the groups of a grid tile it too)."""
     effective = effective or clock.today()
     area = await _current(code, version)
     parent = area.parent
+    pcode = parent.code if parent else None
     old = geom_of(area)
     rows = await Area.filter(parent_id=area.parent_id, level=area.level).exclude(id=area.id)
     siblings = {a.code: a for a in rows}
     carried = shapes.carry_shared_edits(old, geometry, [(c, geom_of(a)) for c, a in siblings.items()])
-    items = [AreaInput(area.code, area.name, area.level, geometry, parent.code if parent else None)]
-    items += [AreaInput(c, siblings[c].name, area.level, g, parent.code if parent else None)
-              for c, g in carried.items()]
+    moved = [(area, old, geometry)] + [(siblings[c], geom_of(siblings[c]), g) for c, g in carried.items()]
+    below = await Area.filter(parent_id__in=[r.id for r, _, _ in moved])
+    kids: dict[str, tuple[Area, BaseGeometry]] = {}  # code -> (row, new outline)
+    for row, before, after in moved:
+        mine = {k.code: k for k in below if k.parent_id == row.id}
+        for c, g in shapes.carry_shared_edits(before, after, [(c, geom_of(k)) for c, k in mine.items()]).items():
+            kids[c] = (mine[c], g)
+    items = [AreaInput(area.code, area.name, area.level, geometry, pcode)]
+    items += [AreaInput(c, siblings[c].name, area.level, g, pcode) for c, g in carried.items()]
+    items += [AreaInput(c, k.name, k.level, g, next(r.code for r, _, _ in moved if r.id == k.parent_id))
+              for c, (k, g) in kids.items()]
     await _validate(items, replacing={i.code for i in items}, parent=parent)
-    await _children_inside([(area, geometry)] + [(siblings[c], g) for c, g in carried.items()])
+    await _children_inside([(r, after) for r, _, after in moved] + list(kids.values()),
+                           moved={c: g for c, (_, g) in kids.items()})
     result = EditResult()
     async with in_transaction():
-        result.saved.append(await _save_geometry(area, geometry, effective=effective))
-        for c, g in carried.items():
-            result.saved.append(await _save_geometry(siblings[c], g, effective=effective))
+        for row, _, after in moved:
+            result.saved.append(await _save_geometry(row, after, effective=effective))
+        for row, after in kids.values():
+            await _save_geometry(row, after, effective=effective)
         return await _done(result, parent, actor, "area.redraw", code, {"version": area.version},
-                           {"version": area.version + 1, "neighbours": sorted(carried)}, effective)
+                           {"version": area.version + 1, "neighbours": sorted(carried), "children": sorted(kids)},
+                           effective)
 
 
 async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Principal | None,
