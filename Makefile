@@ -68,6 +68,7 @@ bench: install-test pg-start
 	$(PY) bench/maps.py
 	$(PY) bench/catalog.py
 	$(PY) bench/matching.py
+	$(PY) bench/edit.py
 	$(PY) bench/load.py  # 100 connections for 60 s on SQLite and PostgreSQL; --seconds/--db for less
 
 clean:
