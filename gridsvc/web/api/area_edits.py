@@ -5,7 +5,6 @@ removed, and the parent's coverage; a refusal's `details.shapes` is what the pag
 
 from __future__ import annotations
 
-from shapely.geometry import shape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,6 +15,7 @@ from ...store.areas.reading import area_summary, geom_of, get_area
 from ..permissions import require
 from ..schemas.area_edits import AreaChild, AreaMerge, AreaRedraw, AreaSplit
 from . import endpoint, json_ok, param
+from .areas import _parse_geometry
 
 
 def _answer(result: edits.EditResult, status: int = 200) -> Response:
@@ -36,8 +36,8 @@ async def redraw(request: Request) -> Response:
     area = await get_area(request.path_params["code"])
     p = require(request, "area.edit", area.code)
     body: AreaRedraw = request.state.body
-    result = await edits.redraw(area.code, shape(request.state.json["geometry"]), version=body.version, actor=p,
-                                effective=body.effective)
+    geometry = _parse_geometry(body.geometry, "geometry", "wgs84")
+    result = await edits.redraw(area.code, geometry, version=body.version, actor=p, effective=body.effective)
     return _answer(result)
 
 
@@ -47,7 +47,8 @@ async def split(request: Request) -> Response:
     # the other half is a new area beside it: creating there is the parent's to allow
     require(request, "area.create", area.parent.code if area.parent else None)
     body: AreaSplit = request.state.body
-    result = await edits.split(area.code, shape(request.state.json["line"]), version=body.version, actor=p,
+    line = _parse_geometry(body.line, "line", "wgs84")
+    result = await edits.split(area.code, line, version=body.version, actor=p,
                                name=body.name, households=body.households, population=body.population,
                                effective=body.effective)
     return _answer(result)
@@ -69,7 +70,8 @@ async def add_child(request: Request) -> Response:
     parent = await get_area(request.path_params["code"])
     p = require(request, "area.create", parent.code)
     body: AreaChild = request.state.body
-    result = await edits.add_child(parent.code, shape(request.state.json["geometry"]), name=body.name, actor=p,
+    geometry = _parse_geometry(body.geometry, "geometry", "wgs84")
+    result = await edits.add_child(parent.code, geometry, name=body.name, actor=p,
                                    households=body.households, population=body.population, effective=body.effective)
     return _answer(result, 201)
 

@@ -1,30 +1,36 @@
 """Bodies of the area edits drawn on the map (issue 11 item 1): redraw, split, merge, draw a child.
 
 `version` is the version the editor started from (a later edit by someone else is refused);
-`effective` the date the edit takes effect (today when left out)."""
+`effective` the date the edit takes effect (today when left out). Geometries are objects here and
+read by the handler after the scope check (`_parse_geometry`, 422 naming the field): someone
+out of scope hears 403 whatever they sent; the geometry rules then judge the shape."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from . import Body, Code, Count, Name
-from .geojson import LineString, MultiPolygon, Point, Polygon
+
+Shape = Annotated[dict[str, Any], WithJsonSchema(
+    {"type": "object", "description": "GeoJSON Polygon / MultiPolygon (楼栋可为 Point), WGS-84"})]
+Line = Annotated[dict[str, Any], WithJsonSchema(
+    {"type": "object", "description": "GeoJSON LineString 分割线 (a line across the area), WGS-84"})]
 
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="编辑开始时的版本 (the version the edit started from)")]
 Effective = Annotated[dt.date | None, Field(description="生效日期,默认今天 (the date it takes effect; today)")]
 
 
 class AreaRedraw(Body):
-    geometry: Annotated[Polygon | MultiPolygon | Point, Field(description="新边界 GeoJSON, WGS-84 (楼栋可为点)")]
+    geometry: Shape
     version: Version
     effective: Effective = None
 
 
 class AreaSplit(Body):
-    line: Annotated[LineString, Field(description="分割线,从区域一边穿到另一边 (a line across the area)")]
+    line: Line
     version: Version
     name: Name | None = Field(None, description="新区域名称 (the new half's name)")
     households: Count | None = Field(None, description="新区域户数,默认按面积分 (default: by area)")
@@ -42,7 +48,7 @@ class AreaMerge(Body):
 
 class AreaChild(Body):
     name: Name
-    geometry: Annotated[Polygon | MultiPolygon | Point, Field(description="GeoJSON, WGS-84 (楼栋可为点)")]
+    geometry: Shape
     households: Count | None = None
     population: Count | None = None
     effective: Effective = None
