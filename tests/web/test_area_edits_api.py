@@ -232,3 +232,26 @@ async def test_the_groups_along_a_moved_edge_follow_it(client, people):
     # kept their place along them (to the 6 decimals stored)
     assert (109.005, 35.005) in corners and (109.0525, 35.0025) in corners and (109.0025, 35.0525) in corners
     assert shape(r.json()["features"][0]["geometry"]).buffer(1e-6).covers(group)
+
+
+async def test_the_edit_page_is_for_those_who_may_edit(client, people):
+    r = await client.get(f"/areas/{people.grid}/edit")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    r = await client.get(f"/areas/{people.grid}/edit", headers=await client.token_for("head2"))
+    assert r.status_code == 403
+    r = await client.get(f"/areas/{people.grid}/edit", headers=await client.token_for("head"))
+    assert r.status_code == 200 and "/static/vendor/leaflet-geoman/leaflet-geoman.min.js" in r.text
+    assert 'data-code="610202001001001"' in r.text
+
+
+async def test_the_details_form_saves_and_refuses_a_stale_version(client, people):
+    csrf = await client.login("head")
+    form = {"csrf_token": csrf, "name": "川口一网格(改)", "households": "199", "population": "", "version": "1"}
+    r = await client.post(f"/areas/{people.grid}/edit", data=form)
+    assert r.status_code == 303 and r.headers["location"].endswith("?saved=1")
+    props = (await _area(client, people.grid))["properties"]
+    assert props["name"] == "川口一网格(改)" and props["households"] == 199 and props["population"] is None
+    r = await client.post(f"/areas/{people.grid}/edit", data={**form, "name": "又改"})  # still version 1
+    assert r.status_code == 409 and "已被他人修改" in r.text and 'value="又改"' in r.text
+    r = await client.post(f"/areas/{people.grid}/edit", data={**form, "version": "2", "households": "-3"})
+    assert r.status_code == 422 and (await _area(client, people.grid))["properties"]["households"] == 199
