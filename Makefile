@@ -75,6 +75,7 @@ bench: install-test pg-start bench-tools
 	$(PY) bench/catalog.py
 	$(PY) bench/matching.py
 	$(PY) bench/generations.py  # ~25 min: builds a 100,000-grid city (--no-big for the as-of part only)
+	$(PY) bench/edit.py
 	$(PY) bench/load.py  # 100 connections for 60 s on SQLite and PostgreSQL; --seconds/--db for less
 
 clean:

@@ -24,6 +24,7 @@ from .store.areas.spatial import IndexHolder
 from .web import openapi
 from .web.api import (
     accounts,
+    area_edits,
     areas,
     auth,
     catalog,
@@ -43,6 +44,7 @@ from .web.last_resort import LastResortMiddleware
 from .web.limits import BodyLimitMiddleware
 from .web.pages import accounts as account_pages
 from .web.pages import allocations as allocation_pages
+from .web.pages import area_edit as area_edit_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
@@ -67,6 +69,7 @@ def routes() -> list:
         Route("/openapi.json", openapi.openapi_json, methods=["GET"]),
         *auth.ROUTES,
         *accounts.ROUTES,
+        *area_edits.ROUTES,
         *areas.ROUTES,
         *compounds.ROUTES,
         *staff.ROUTES,
@@ -86,6 +89,7 @@ def routes() -> list:
         *account_pages.ROUTES,
         *service_pages.ROUTES,
         *allocation_pages.ROUTES,
+        *area_edit_pages.ROUTES,
         Mount("/static", app=StaticFiles(directory=PACKAGE_DIR / "static"), name="static"),
     ]
 

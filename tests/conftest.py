@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Iterator
 
 import httpx
@@ -17,6 +18,7 @@ from shapely.geometry import Point, box, mapping
 
 from gridsvc.app import create_app
 from gridsvc.config import Settings
+from gridsvc.domain import clock
 from gridsvc.store import db
 from gridsvc.store.accounts.users import create_user
 from gridsvc.store.areas import AreaInput, store_batch
@@ -354,3 +356,15 @@ async def people(tree):
 def feature(code: str, name: str, level: str, geom, parent: str | None = None, **props) -> dict:
     return {"type": "Feature", "geometry": mapping(geom),
             "properties": {"code": code, "name": name, "level": level, "parent": parent, **props}}
+
+
+@pytest.fixture
+def tomorrow():
+    """The clock a day on: what the fixtures stored happened 'yesterday' (the day yielded), so
+    boundary generations can be asked about the day before an edit."""
+    first = clock.today()
+    clock.set_now(lambda: clock._system_now() + timedelta(days=1))
+    try:
+        yield first
+    finally:
+        clock.set_now(None)

@@ -170,6 +170,13 @@ class ErrorCode(StrEnum):
                         "sub-areas would fall outside the new boundary")
     BAD_GEOJSON = "bad_geojson", 422, "GeoJSON 无效", "invalid GeoJSON"
     BAD_GEOMETRY = "bad_geometry", 422, "几何对象无效", "invalid geometry"
+    # editing areas on the map (issue 11 item 1)
+    BAD_SPLIT_LINE = "bad_split_line", 422, "分割线不能把区域分成两块", "the line does not cut the area in two"
+    NOT_NEIGHBOURS = "not_neighbours", 422, "要合并的区域不相邻", "the areas to merge are not neighbours"
+    NOT_SIBLINGS = "not_siblings", 422, "只能合并同一上级下的同级区域", "only areas of one level and parent merge"
+    NO_FREE_CODE = "no_free_code", 409, "上级区域下已没有可用代码", "no free code is left under the parent"
+    AREA_IN_USE = ("area_in_use", 409, "该区域仍被小区、社会组织或报送记录使用",
+                   "compounds, organisations or reports still refer to the area")
     COMPOUND_REJECTED = ("compound_rejected", 422, "小区边界不符合几何规则",
                          "the compound's boundary breaks a geometry rule")
     BAD_PROPERTIES = "bad_properties", 422, "properties 应为对象", "properties must be an object"

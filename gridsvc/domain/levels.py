@@ -227,3 +227,32 @@ def group_leader_name_zh(code: str) -> str:
 def organic_law(code: str) -> str:
     """The law a community's or village's committee works under: its duty list cites it."""
     return ORGANIC_LAWS[community_kind(code)]
+
+
+def _segment_range(level: str, like: str | None) -> tuple[int, int]:
+    """The numbers a new area's own segment may take: of the same kind as `like` (a street stays
+    a street, a town a town; a community a community, a village a village)."""
+    parent = parent_level(level)
+    width = PREFIX_DIGITS[level] - (PREFIX_DIGITS[parent] if parent else 0)
+    if like and level == "street":
+        return {"street": (1, 99), "town": (100, 199), "township": (200, 399), "other": (400, 599)}[street_kind(like)]
+    if like and level == "community":
+        return (1, 199) if community_kind(like) == "community" else (200, 399)
+    return 1, 10**width - 1
+
+
+def next_free_code(parent_code: str, parent_level_: str, level: str, taken: set[str], *,
+                   like: str | None = None) -> str | None:
+    """The first unused code for a new child of `level` under the parent, after the highest one
+    in use (a new grid numbers after the existing ones), of the same kind as `like`; None when
+    the segment is full."""
+    prefix = code_prefix(parent_code, parent_level_)
+    start = len(prefix)
+    width = PREFIX_DIGITS[level] - start
+    lo, hi = _segment_range(level, like)
+    used = {int(c[start:start + width]) for c in taken if c.startswith(prefix) and c[start:start + width].isdigit()}
+    top = max((n for n in used if lo <= n <= hi), default=lo - 1)
+    for n in [*range(top + 1, hi + 1), *range(lo, top)]:
+        if n not in used:
+            return (prefix + str(n).zfill(width)).ljust(CODE_DIGITS[level], "0")
+    return None

@@ -20,17 +20,6 @@ GRID2 = "610202001001002"
 COMMUNITY = "610202001001"
 
 
-@pytest.fixture
-def tomorrow():
-    """The clock a day on: what was stored by the fixtures happened 'yesterday'."""
-    first = clock.today()
-    clock.set_now(lambda: clock._system_now() + timedelta(days=1))
-    try:
-        yield first
-    finally:
-        clock.set_now(None)
-
-
 async def redraw(client, h, code=GRID2, geom=None, **body):
     geom = geom if geom is not None else square(109.1, 35.0, 0.05)
     return await client.patch(f"/api/v1/areas/{code}", json={"geometry": mapping(geom), **body}, headers=h)
