@@ -262,3 +262,11 @@ class ErrorCode(StrEnum):
     NO_FUNDING = "no_funding", 422, "须落实经费:费随事转", "funding is required"
     PERIOD_ENDED = "period_ended", 422, "期限已过", "the period is over"
     OUTSIDE_PERIOD = "outside_period", 422, "不在期限内", "outside the period"
+
+    # -- staff rosters (issue 11 item 4)
+    APPOINTMENT_NOT_FOUND = "appointment_not_found", 404, "任职记录不存在", "no such appointment"
+    POST_TAKEN = "post_taken", 409, "该岗位已有人在任", "someone holds this post already"
+    ALREADY_HOLDS = "already_holds", 409, "此人已在该岗位任职", "the person holds this post already"
+    TERM_ENDED = "term_ended", 409, "该任职已结束", "the appointment has ended already"
+    NOT_STAFF = "not_staff", 422, "此人不是网格人员", "the person is not grid staff"
+    BAD_TERM_DATE = "bad_term_date", 422, "任职日期无效", "invalid date of the appointment"

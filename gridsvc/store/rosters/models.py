@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # annotations only: the tables of other features
 
 
 class Appointment(Model):
-    """One term of one person in one post; `ended_on` null while they serve."""
+    """One term of one person in one post, open (`ended_on` null) while they serve."""
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

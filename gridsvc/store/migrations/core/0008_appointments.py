@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('end_reason', fields.CharField(default='', max_length=200)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'appointment', 'app': 'core', 'indexes': [Index(fields=['area_id', 'role', 'ended_on']), Index(fields=['user_id', 'ended_on'])], 'pk_attr': 'id', 'table_description': 'One term of one person in one post; `ended_on` null while they serve.'},
+            options={'table': 'appointment', 'app': 'core', 'indexes': [Index(fields=['area_id', 'role', 'ended_on']), Index(fields=['user_id', 'ended_on'])], 'pk_attr': 'id', 'table_description': 'One term of one person in one post, open (`ended_on` null) while they serve.'},
             bases=['Model'],
         ),
         ops.RunPython(open_current_terms, ops.RunPython.noop),
