@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .errors import in_language, message_language
 from .governance.coverage import REQUIRED
 from .roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 
@@ -58,13 +59,14 @@ class RosterProblem:
     zh: str
     en: str
 
-    def message(self, language: str = "zh") -> str:
-        if language == "en":
+    def message(self) -> str:
+        if message_language.get() == "en":
             return f"row {self.row}, {COLUMNS_EN.get(self.column, self.column)}: {self.en}"
         return f"第 {self.row} 行「{self.column}」: {self.zh}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.zh, "message_en": self.en}
+        # one language: the request's or the command's (errors.message_language)
+        return {"row": self.row, "column": self.column, "code": self.code, "message": in_language(self.zh, self.en)}
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ def _reason(text: str | None) -> str:
     return check_name(text, "reason")
 
 
-def _day(on: date | None, *, not_before: date | None = None, what: tuple[str, str] = ("任职", "start")) -> date:
+def check_day(on: date | None, *, not_before: date | None = None,
+              what: tuple[str, str] = ("任职", "start")) -> date:
     day = on or clock.today()
     if day > clock.today():
         raise ValidationError(f"{what[0]}日期 {day} 晚于今天", f"the {what[1]} date {day} is after today",
@@ -86,10 +87,11 @@ async def check_post_free(user: User, area: Area, on: date) -> None:
     last = await Appointment.filter(area_id=area.id, role=user.role, ended_on__not_isnull=True) \
         .order_by("-ended_on").first()
     if last is not None and last.ended_on is not None and on < last.ended_on:
-        _day(on, not_before=last.ended_on)  # raises: the new term would overlap the last one
+        check_day(on, not_before=last.ended_on)  # raises: the new term would overlap the last one
 
 
-async def _start(user: User, area: Area, on: date, reason: str, actor: Principal | None) -> Appointment:
+async def start_term(user: User, area: Area, *, on: date, reason: str, actor: Principal | None) -> Appointment:
+    """Open the term (inside the caller's transaction, after `check_post_free`)."""
     term = await Appointment.create(user_id=user.id, area_id=area.id, role=user.role, started_on=on, reason=reason,
                                     appointed_by_id=_actor_id(actor))
     await UserArea.get_or_create(user_id=user.id, area_id=area.id)
@@ -112,16 +114,16 @@ async def _end(term: Appointment, on: date, reason: str, actor: Principal | None
 async def appoint(user: User, area: Area, *, on: date | None = None, reason: str = "",
                   actor: Principal | None) -> Appointment:
     """`user` takes the post of their tier in `area` from `on` (today)."""
-    day, why = _day(on), _reason(reason)
+    day, why = check_day(on), _reason(reason)
     async with in_transaction():
         await check_post_free(user, area, day)
-        return await _start(user, area, day, why, actor)
+        return await start_term(user, area, on=day, reason=why, actor=actor)
 
 
 async def end_term(term: Appointment, *, on: date | None = None, reason: str = "",
                    actor: Principal | None) -> Appointment:
     """The term ends on `on` (today); the person leaves the post and, with it, that area's scope."""
-    day = _day(on, not_before=term.started_on, what=("免职", "end"))
+    day = check_day(on, not_before=term.started_on, what=("免职", "end"))
     async with in_transaction():
         await _end(term, day, _reason(reason), actor, "roster.end")
     return await find_term(term.id)
@@ -130,7 +132,7 @@ async def end_term(term: Appointment, *, on: date | None = None, reason: str = "
 async def transfer(term: Appointment, to: Area, *, on: date | None = None, reason: str = "",
                    actor: Principal | None) -> Appointment:
     """End the term here and start one in `to` on the same day, all or nothing."""
-    day = _day(on, not_before=term.started_on, what=("调任", "transfer"))
+    day = check_day(on, not_before=term.started_on, what=("调任", "transfer"))
     why = _reason(reason)
     if term.ended_on is not None:
         raise Conflict("该任职已结束", "the appointment has ended already", code=ErrorCode.TERM_ENDED,
@@ -138,7 +140,7 @@ async def transfer(term: Appointment, to: Area, *, on: date | None = None, reaso
     async with in_transaction():
         await check_post_free(term.user, to, day)
         await _end(term, day, why, actor, "roster.transfer")
-        return await _start(term.user, to, day, why, actor)
+        return await start_term(term.user, to, on=day, reason=why, actor=actor)
 
 
 # ---- terms written alongside the account changes of store.accounts.users ------------------
