@@ -31,6 +31,7 @@ from .web.api import (
     compounds,
     governance,
     open311,
+    rosters,
     staff,
     wishes,
 )
@@ -67,6 +68,7 @@ def routes() -> list:
         *areas.ROUTES,
         *compounds.ROUTES,
         *staff.ROUTES,
+        *rosters.ROUTES,
         *catalog.ROUTES,
         *governance.ROUTES,
         *community.ROUTES,

@@ -100,6 +100,12 @@ async def start_term(user: User, area: Area, *, on: date, reason: str, actor: Pr
     return term
 
 
+def _still_open(term: Appointment) -> None:
+    if term.ended_on is not None:
+        raise Conflict("该任职已结束", "the appointment has ended already", code=ErrorCode.TERM_ENDED,
+                       details={"id": term.id})
+
+
 async def _end(term: Appointment, on: date, reason: str, actor: Principal | None, action: str) -> None:
     changed = await Appointment.filter(id=term.id, ended_on__isnull=True).update(
         ended_on=on, end_reason=reason, ended_by_id=_actor_id(actor))
@@ -123,6 +129,7 @@ async def appoint(user: User, area: Area, *, on: date | None = None, reason: str
 async def end_term(term: Appointment, *, on: date | None = None, reason: str = "",
                    actor: Principal | None) -> Appointment:
     """The term ends on `on` (today); the person leaves the post and, with it, that area's scope."""
+    _still_open(term)
     day = check_day(on, not_before=term.started_on, what=("免职", "end"))
     async with in_transaction():
         await _end(term, day, _reason(reason), actor, "roster.end")
@@ -132,11 +139,9 @@ async def end_term(term: Appointment, *, on: date | None = None, reason: str = "
 async def transfer(term: Appointment, to: Area, *, on: date | None = None, reason: str = "",
                    actor: Principal | None) -> Appointment:
     """End the term here and start one in `to` on the same day, all or nothing."""
+    _still_open(term)
     day = check_day(on, not_before=term.started_on, what=("调任", "transfer"))
     why = _reason(reason)
-    if term.ended_on is not None:
-        raise Conflict("该任职已结束", "the appointment has ended already", code=ErrorCode.TERM_ENDED,
-                       details={"id": term.id})
     async with in_transaction():
         await check_post_free(term.user, to, day)
         await _end(term, day, why, actor, "roster.transfer")
