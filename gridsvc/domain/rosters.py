@@ -66,7 +66,8 @@ class RosterProblem:
 
     def to_dict(self) -> dict[str, Any]:
         # one language: the request's or the command's (errors.message_language)
-        return {"row": self.row, "column": self.column, "code": self.code, "message": in_language(self.zh, self.en)}
+        return {"row": self.row, "column": self.column, "code": self.code, "message": in_language(self.zh, self.en),
+                "text": self.message()}
 
 
 @dataclass(frozen=True)

@@ -73,14 +73,15 @@ async def export_xlsx(prefix: str) -> bytes:
     return out.getvalue()
 
 
-def parse(data: bytes) -> list[RosterRow]:
-    """The sheet's rows, or a 422 listing every cell that is wrong on its own."""
+def parse(data: bytes) -> tuple[list[RosterRow], list[RosterProblem]]:
+    """The sheet's good rows and the problems of the others (reported together with what the
+    database says of the good ones); a 422 at once when the header is wrong or no row is there."""
     rows, problems = read_sheet(read_rows(data, "xlsx"))
-    if problems:
+    if any(p.row == 1 for p in problems):
         raise rejected(problems)
-    if not rows:
+    if not rows and not problems:
         raise ValidationError("文件中没有任职人员", "the file holds no appointments", code=ErrorCode.EMPTY_FILE)
-    return rows
+    return rows, problems
 
 
 def rejected(problems: list[RosterProblem]) -> ValidationError:
@@ -90,18 +91,19 @@ def rejected(problems: list[RosterProblem]) -> ValidationError:
         code=ErrorCode.IMPORT_REJECTED, details={"problems": [p.to_dict() for p in problems], "rows": rows})
 
 
-async def import_roster(rows: list[RosterRow], *, actor: Principal | None, may_appoint: MayAppoint = None,
-                        dry_run: bool = False) -> dict[str, Any]:
-    """Appoint every row, or nothing (ValidationError listing each bad row)."""
+async def import_roster(parsed: tuple[list[RosterRow], list[RosterProblem]], *, actor: Principal | None,
+                        may_appoint: MayAppoint = None, dry_run: bool = False) -> dict[str, Any]:
+    """Appoint every row of `parse`'s answer, or nothing (ValidationError listing each bad row)."""
+    rows, cell_problems = parsed
     areas = {a.code: a for a in await Area.filter(code__in=sorted({r.area for r in rows}))}
     known = {u.username: u for u in await User.filter(username__in=sorted({r.username for r in rows}))}
     holders = await _holders([a.id for a in areas.values()])
-    problems: list[RosterProblem] = []
+    problems = list(cell_problems)
     seen: dict[tuple[str, str], int] = {}
     for r in rows:
         problems += await _row_problems(r, areas, known, holders, seen, may_appoint)
     if problems:
-        raise rejected(problems)
+        raise rejected(sorted(problems, key=lambda p: p.row))
     new_people = sorted({r.username for r in rows if r.username not in known})
     if not dry_run:
         async with in_transaction():
