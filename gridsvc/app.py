@@ -48,6 +48,7 @@ from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
 from .web.pages import maps as map_pages
 from .web.pages import orgs as org_pages
+from .web.pages import rosters as roster_pages
 from .web.pages import routes as pages
 from .web.pages import service as service_pages
 from .web.pages import wishes as wish_pages
@@ -75,6 +76,7 @@ def routes() -> list:
         *open311.ROUTES,
         *wishes.ROUTES,
         *pages.ROUTES,
+        *roster_pages.ROUTES,
         *map_pages.ROUTES,
         *catalog_pages.ROUTES,
         *governance_pages.ROUTES,
