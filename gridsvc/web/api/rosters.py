@@ -5,6 +5,7 @@ and a head only for the tiers below their own (`can_manage_tier`)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -12,9 +13,7 @@ from starlette.responses import Response
 
 from gridsvc.store import areas as area_store
 from gridsvc.store.accounts import users
-from gridsvc.store.areas.models import Area
 from gridsvc.store.rosters import appointments, people, roster, sheets
-from gridsvc.store.rosters.models import Appointment
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
@@ -25,6 +24,10 @@ from ...domain.scope import Principal, allows, can_manage_tier
 from ..permissions import principal, require
 from ..schemas.rosters import Appoint, EndTerm, Transfer
 from . import endpoint, json_ok, param, path_id, read_json
+
+if TYPE_CHECKING:  # annotations only: handlers call the store, they import no model
+    from gridsvc.store.areas.models import Area
+    from gridsvc.store.rosters.models import Appointment
 
 _CODE = param("code", "path", description="区域代码 (area code)")
 _ID = param("id", "path", type_="integer")
