@@ -4,8 +4,8 @@ A post is an area of a level that must be staffed (domain.governance.coverage.RE
 tier; it is held when an active person of that tier is assigned to the area (UserArea, the
 current assignment behind every open appointment). The workbench's vacancy tile, the governance
 dashboards and map colours, the floor plan's names and the roster page all read `holdings`, so
-they cannot disagree about who counts (issue 11 item 4: three copies of this query had drifted,
-one counting a resident of a building as its staff)."""
+they cannot disagree about who counts (issue 11 item 4: three copies of this query were kept in
+step by hand)."""
 
 from __future__ import annotations
 
