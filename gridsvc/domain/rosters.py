@@ -23,6 +23,7 @@ from .roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 POST_TIERS: dict[str, tuple[str, ...]] = {
     level: tuple(sorted(roles, key=TIER_NUMBER.__getitem__)) for level, roles in REQUIRED.items()}
 REASON_MAX = 200
+NAME_MAX = 100
 
 # what a sheet may write in 岗位: the Chinese titles, the usual short forms and the role names
 _TIER_WORDS: dict[str, str] = {
@@ -157,6 +158,9 @@ def _row_problems(n: int, cells: dict[str, str]) -> list[RosterProblem]:
     except ValueError:
         found.append(RosterProblem(n, "任职日期", "bad_date", f"日期「{cells['任职日期']}」应写作 2026-11-29",
                                    f"the date {cells['任职日期']!r} should read 2026-11-29"))
+    if len(cells.get("姓名", "")) > NAME_MAX:
+        found.append(RosterProblem(n, "姓名", "too_long", f"姓名最多 {NAME_MAX} 字",
+                                   f"a name has at most {NAME_MAX} characters"))
     if len(cells.get("说明", "")) > REASON_MAX:
         found.append(RosterProblem(n, "说明", "too_long", f"说明最多 {REASON_MAX} 字",
                                    f"a note has at most {REASON_MAX} characters"))

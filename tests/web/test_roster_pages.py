@@ -52,6 +52,10 @@ async def test_a_refusal_on_the_page_is_in_words(client, people):
     r = await client.post(f"/areas/{people.community}/roster/act", data={
         "csrf_token": _csrf(r.text), "action": "appoint", "area": people.grid, "role": "worker", "name": "周"})
     assert r.status_code == 409 and "现由 张网格 担任" in r.text and "post_taken" not in r.text
+    for bad in ({"person": "abc"}, {"name": "长" * 101}, {"name": "吴", "on": "yesterday"}):
+        r = await client.post(f"/areas/{people.community}/roster/act", data={
+            "csrf_token": _csrf(r.text), "action": "appoint", "area": people.grid2, "role": "worker", **bad})
+        assert r.status_code in (404, 422), (bad, r.status_code)
     r = await client.get(f"/areas/{people.community2}/roster", headers={"accept": "text/html"})
     assert r.status_code == 403 and "roster.read" not in r.text and "花名册" in r.text
 

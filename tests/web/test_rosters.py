@@ -87,7 +87,9 @@ async def test_bad_appointments_are_named(client, people):
              ({"area": people.other_grid, "role": "worker", "name": "吴", "on": "2999-01-01"}, 422, "bad_term_date"),
              ({"area": people.other_grid, "role": "worker"}, 422, "required"),
              ({"area": "999999999999999", "role": "worker", "name": "吴"}, 404, None),
-             ({"area": people.other_grid, "person": 999999}, 404, None)]
+             ({"area": people.other_grid, "person": 999999}, 404, None),
+             ({"area": people.other_grid, "role": "worker", "name": "吴", "phone": "12"}, 422, "bad_phone"),
+             ({"area": people.other_grid, "role": "worker", "name": "吴", "reason": "x" * 201}, 422, None)]
     for body, status, code in cases:
         r = await client.post("/api/v1/appointments", headers=h, json=body)
         assert r.status_code == status, (body, r.text)

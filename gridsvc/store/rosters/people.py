@@ -8,6 +8,9 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
+from gridsvc.domain.error_codes import ErrorCode
+from gridsvc.domain.errors import ValidationError
+from gridsvc.domain.rosters import NAME_MAX
 from gridsvc.domain.scope import Principal
 from gridsvc.store.accounts import users
 from gridsvc.store.accounts.models import User
@@ -30,6 +33,10 @@ async def free_username(role: str, area: Area) -> str:
 async def new_staff(role: str, area: Area, *, name: str, phone: str = "", username: str | None = None,
                     actor: Principal | None) -> User:
     """A staff account of `role` with no password and no area yet (the term gives it one)."""
+    name = (name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        raise ValidationError(f"姓名应为 1 至 {NAME_MAX} 个字", f"a name has 1 to {NAME_MAX} characters",
+                              code=ErrorCode.REQUIRED, details={"field": "name"})
     login = username or await free_username(role, area)
     return await users.create_user(login, role=role, display_name=name, phone=phone, actor=actor)
 

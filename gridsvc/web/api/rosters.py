@@ -83,7 +83,8 @@ async def appoint_from(request: Request, data: dict) -> Appointment:
     """Appoint as `data` says (the API's body or a page's form, validated by `Appoint`)."""
     area = await area_of(str(data["area"]))
     if data.get("person"):
-        user = await users.find_user(int(data["person"]))
+        person = str(data["person"])
+        user = await users.find_user(int(person)) if person.isdigit() and len(person) < 10 else None
         if user is None or user.role not in TIER_LEVEL:
             raise NotFound("网格人员不存在", "no such staff member", details={"person": data["person"]})
         role = user.role
