@@ -13,7 +13,7 @@ from gridsvc.store import areas as area_store
 from gridsvc.store.rosters import appointments, roster, sheets
 
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import DomainError, ValidationError
+from ...domain.errors import BadRequest, DomainError, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from ..api.rosters import appoint_from, end_from, may_appoint, require_appoint, transfer_from
@@ -75,7 +75,7 @@ async def roster_act(request: Request) -> Response:
             require(request, "roster.appoint", area.code)
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise ValidationError("请选择要导入的 Excel 文件", "choose the Excel file to import",
+                raise BadRequest("请选择要导入的 Excel 文件", "choose the Excel file to import",
                                       code=ErrorCode.MISSING_FILE, details={"field": "file"})
             p = principal(request)
             await sheets.import_roster(sheets.parse(await upload.read()), actor=p,
