@@ -22,7 +22,9 @@ def _csrf(html: str) -> str:
 
 
 async def test_the_head_sees_the_roster_with_actions_and_appoints_through_the_form(client, people):
-    r = await _page(client, f"/areas/{people.community2}/roster", "head2")
+    r = await _page(client, f"/areas/{people.community2}", "head2")
+    assert f"/areas/{people.community2}/roster" in r.text
+    r = await client.get(f"/areas/{people.community2}/roster")
     assert r.status_code == 200
     assert "大同路一网格" in r.text and "空缺" in r.text and "确认任命" in r.text
     # the instructor's post is above a head's tier: vacant, but no form for it
@@ -76,6 +78,8 @@ async def test_an_import_from_the_page_lists_each_bad_row(client, people):
 
 
 async def test_the_anonymous_are_sent_to_log_in_and_residents_refused(client, people):
+    r = await client.get(f"/areas/{people.community}")  # the area page links the board, not the roster
+    assert f"/areas/{people.community}/board" in r.text and f"/areas/{people.community}/roster" not in r.text
     r = await client.get(f"/areas/{people.community}/roster")
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     r = await _page(client, f"/areas/{people.community}/roster", "resident")
