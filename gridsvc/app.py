@@ -32,6 +32,7 @@ from .web.api import (
     compounds,
     governance,
     open311,
+    rosters,
     staff,
     wishes,
 )
@@ -51,6 +52,7 @@ from .web.pages import governance as governance_pages
 from .web.pages import history as history_pages
 from .web.pages import maps as map_pages
 from .web.pages import orgs as org_pages
+from .web.pages import rosters as roster_pages
 from .web.pages import routes as pages
 from .web.pages import service as service_pages
 from .web.pages import wishes as wish_pages
@@ -73,12 +75,14 @@ def routes() -> list:
         *areas.ROUTES,
         *compounds.ROUTES,
         *staff.ROUTES,
+        *rosters.ROUTES,
         *catalog.ROUTES,
         *governance.ROUTES,
         *community.ROUTES,
         *open311.ROUTES,
         *wishes.ROUTES,
         *pages.ROUTES,
+        *roster_pages.ROUTES,
         *map_pages.ROUTES,
         *history_pages.ROUTES,
         *catalog_pages.ROUTES,

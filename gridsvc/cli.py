@@ -10,7 +10,7 @@ from .commands.base import DbOpt, app, cli_language, run, say, say_error, settin
 
 # They register their commands; their order is the order of `gridsvc --help`: setting up first.
 # isort: off
-from .commands import server, users, boundaries, maps, catalog, wishes, reports  # noqa: F401
+from .commands import server, users, boundaries, maps, catalog, rosters, wishes, reports  # noqa: F401
 # isort: on
 
 __all__ = ["DbOpt", "app", "application", "cli_language", "main", "run", "say", "say_error", "settings_for"]

@@ -80,6 +80,9 @@ class Settings:
     community_split_households: int = env(4000, "GRIDSVC_COMMUNITY_SPLIT_HOUSEHOLDS")
     grid_households: tuple[int, int] = env((160, 255), "GRIDSVC_GRID_HOUSEHOLDS")
     wish_value_cap: int = env(500, "GRIDSVC_WISH_VALUE_CAP")
+    # the supervision phone (监督电话) on a community's contact board (公示牌); an area's
+    # `supervision_phone` property (the community's, else its street's or district's) comes first
+    supervision_phone: str = env("12345", "GRIDSVC_SUPERVISION_PHONE")
     volunteer_star_hours: tuple[int, ...] = env((100, 300, 600, 1000, 1500), "GRIDSVC_VOLUNTEER_STAR_HOURS")
     # how long another worker process may serve a boundary index before re-checking the
     # revision in the database; 0 checks before every lookup

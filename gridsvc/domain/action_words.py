@@ -56,6 +56,8 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "demand.publish": ("在此发布志愿服务需求", "publish volunteer demands here"),
     "demand.take": ("报名或认领志愿服务需求", "sign up for volunteer demands"),
     "volunteer.read": ("查看志愿者档案", "see volunteer profiles"),
+    "roster.read": ("查看这里的网格人员花名册", "see the staff roster here"),
+    "roster.appoint": ("任免这里的网格人员", "appoint or remove the grid staff here"),
 }
 
 

@@ -277,3 +277,11 @@ class ErrorCode(StrEnum):
                            "the effective date cannot be in the future")
     EFFECTIVE_BEFORE_CURRENT = ("effective_before_current", 422, "生效日期早于现行边界的生效日期",
                                 "the effective date is before the current boundary took effect")
+
+    # -- staff rosters (issue 11 item 4)
+    APPOINTMENT_NOT_FOUND = "appointment_not_found", 404, "任职记录不存在", "no such appointment"
+    POST_TAKEN = "post_taken", 409, "该岗位已有人在任", "someone holds this post already"
+    ALREADY_HOLDS = "already_holds", 409, "此人已在该岗位任职", "the person holds this post already"
+    TERM_ENDED = "term_ended", 409, "该任职已结束", "the appointment has ended already"
+    NOT_STAFF = "not_staff", 422, "此人不是网格人员", "the person is not grid staff"
+    BAD_TERM_DATE = "bad_term_date", 422, "任职日期无效", "invalid date of the appointment"

@@ -126,6 +126,11 @@ RULES: dict[str, dict[str, Reach]] = {
     "report.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     "zone.manage": {"admin": ANY, "official": COUNTY},
     "indicator.read": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    # staff rosters (issue 11 item 4): the roster and its history are for the staff and officials
+    # of the area; a community's head appoints, transfers and ends the tiers below their own
+    # (can_manage_tier), officials and the admin every tier
+    "roster.read": {"admin": ANY, "official": WITHIN, **STAFF_WITHIN},
+    "roster.appoint": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     # the whole city is the home map of those who reach everywhere
     "map.city_home": {"admin": ANY},
 }

@@ -18,6 +18,7 @@ TABLES = [
     ("gridsvc.domain.levels", "COMMUNITY_KIND_NAMES_ZH"),
     ("gridsvc.domain.levels", "GROUP_NAMES_ZH"),
     ("gridsvc.domain.roles", "ROLE_NAMES_ZH"),
+    ("gridsvc.domain.levels", "GROUP_LEADER_NAMES_ZH"),  # the group-leader post of a roster by place
     ("gridsvc.domain.wishes", "WISH_CATEGORIES"),
     ("gridsvc.domain.wishes.categories", "_BENEFICIARY_ZH"),
     ("gridsvc.domain.wishes.lifecycle", "_STATUS_ZH"),

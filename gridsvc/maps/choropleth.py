@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from gridsvc.store import areas
-from gridsvc.store.accounts import staff_board
+from gridsvc.store.rosters import posts
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError
@@ -121,7 +121,7 @@ async def _staff_coverage(rows: Rows) -> dict[str, float | None]:
         return {}
     level = rows[0]["level"]
     common = os.path.commonprefix([code_prefix(r["code"], level) for r in rows])
-    staffed = await staff_board.staffed_grids(common)
+    staffed = await posts.staffed_grids(common)
     if level == "grid":
         return {r["code"]: 1.0 if r["code"] in staffed else 0.0 for r in rows}
     grids = await areas.codes_of_level("grid", common)

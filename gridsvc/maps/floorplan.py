@@ -22,7 +22,7 @@ import shapely
 from folium.utilities import JsCode
 
 from gridsvc.store import areas
-from gridsvc.store.accounts import staff_board
+from gridsvc.store.rosters import posts
 
 from ..domain import clock
 from ..domain.error_codes import ErrorCode
@@ -112,7 +112,7 @@ async def gather(code: str) -> FloorPlanData:
                                    fields=("code", "name", "households", "population", "area_m2", "geometry"))
     buildings = await areas.areas_of_level("building", prefix=area.code,
                                            fields=("code", "name", "households", "population", "geometry"))
-    staff = await staff_board.posts_under(area.code, levels=["community", "grid"], roles=list(STAFF_ROLES))
+    staff = await posts.holders_under(area.code, levels=["community", "grid"], roles=list(STAFF_ROLES))
     by_grid: dict[str, list[dict]] = {}
     community_staff = []
     for s in staff:

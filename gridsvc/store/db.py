@@ -18,7 +18,8 @@ from tortoise.migrations.api import migrate as run_migrations
 # app label -> its models modules; later apps may reference earlier ones. An app's tables may be
 # kept by several features (the labels predate the feature packages; keeping them keeps the migrations).
 APPS: dict[str, list[str]] = {
-    "core": ["gridsvc.store.areas.models", "gridsvc.store.accounts.models", "gridsvc.store.audit.models"],
+    "core": ["gridsvc.store.areas.models", "gridsvc.store.accounts.models", "gridsvc.store.audit.models",
+             "gridsvc.store.rosters.models"],
     "catalog": ["gridsvc.store.catalog.models"],
     "wishes": ["gridsvc.store.orgs.models", "gridsvc.store.wishes.models"],
     "governance": ["gridsvc.store.governance.models"],

@@ -4,15 +4,10 @@ decided by the web layer (None: everywhere, the admin)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
-from tortoise.expressions import Q
-
-from ..domain.governance.coverage import REQUIRED, vacancies
 from ..domain.wishes import ClaimStatus
-from .accounts.models import UserArea
-from .areas.models import Area
+from .rosters import posts
 from .subtree import under_any
 from .wishes.models import Claim
 
@@ -31,18 +26,5 @@ async def claims_due(*, read: list[str] | None, org_id: int | None, until: datet
 
 
 async def vacancy_count(prefixes: list[str] | None) -> int:
-    """Required staff tiers without an active person (domain.governance.coverage) in the areas
-    under ``prefixes``."""
-    if prefixes is not None and not prefixes:
-        return 0
-    where = Q(level__in=tuple(REQUIRED))
-    if prefixes is not None:
-        where &= under_any("code", prefixes)
-    areas = dict(await Area.filter(where).values_list("code", "level"))
-    staffed: dict[str, set[str]] = defaultdict(set)
-    held = UserArea.filter(user__is_active=True, area__level__in=tuple(REQUIRED))
-    if prefixes is not None:
-        held = held.filter(under_any("area__code", prefixes))
-    for code, role in await held.values_list("area__code", "user__role"):
-        staffed[code].add(role)
-    return sum(len(vacancies(level, staffed[code])) for code, level in areas.items())
+    """Required staff posts nobody holds under ``prefixes`` (the one count: store.rosters.posts)."""
+    return await posts.vacancy_count(prefixes)

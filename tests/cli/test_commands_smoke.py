@@ -37,6 +37,9 @@ def test_each_command_as_a_process(tmp_path, demo_sqlite_template):
     ok("export-catalog", "out.csv")
     assert "GS-SB-002" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
     assert "expired claims: 0" in ok("expire-claims")
+    assert "roster.xlsx" in ok("export-roster", "--under", "610202", "-o", "roster.xlsx")
+    r = gridsvc_process("import-roster", "roster.xlsx", db=db, cwd=tmp_path)  # nobody serves yet: an empty sheet
+    assert r.returncode == 1 and "没有任职人员" in r.stderr, r.stdout + r.stderr
     # the database holds areas now: load-demo refuses, on stderr, with exit 1
     r = gridsvc_process("load-demo", db=db, cwd=tmp_path)
     assert r.returncode == 1 and "already holds areas" in r.stderr, r.stdout + r.stderr

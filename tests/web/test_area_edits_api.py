@@ -149,6 +149,11 @@ async def test_merge_neighbours_keeps_one_code_and_moves_staff(client, people):
     assert (await client.get(f"/api/v1/areas/{people.grid2}")).status_code == 404
     me = await client.get("/api/v1/me/area", headers=await client.token_for("worker2"))
     assert people.grid in me.text
+    # the roster follows: both workers now hold posts of the kept grid, their terms kept
+    roster = (await client.get(f"/api/v1/areas/{people.community}/roster",
+                               headers=await client.token_for("official"))).json()
+    post = next(p for p in roster["posts"] if p["area"]["code"] == people.grid and p["role"] == "worker")
+    assert len(post["holders"]) == 2
 
 
 async def test_merge_refuses_areas_of_different_parents(client, people):

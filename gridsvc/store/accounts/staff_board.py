@@ -1,6 +1,5 @@
 """The staff contact board: pages of staff cards in a fixed number of queries; the staff serving an
-area, the posts under a community (for its floor plan), grids with a worker, and what a staff
-member looks after ("my area").
+area, and what a staff member looks after ("my area"). Who holds which post is store.rosters.posts.
 
 `users.user_card` reads one person (two queries each); a board of hundreds of people built from
 it cost two queries a row. Here one page costs three: the people, their areas, their
@@ -10,7 +9,7 @@ supervisors, whatever the page size.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any
 
 from tortoise.expressions import Subquery
 
@@ -98,21 +97,6 @@ async def serving_area(area: Area, *, public: bool) -> list[dict[str, Any]]:
     prefixes = [area.code[:n] for n in (12, 15, 18, 21) if n <= len(area.code)]
     codes = prefixes if area.level in ("community", "grid", "group", "building") else [area.code]
     return await serving(codes, public=public)
-
-
-async def posts_under(code: str, *, levels: list[str], roles: list[str]) -> list[dict[str, Any]]:
-    """The active staff assigned to areas of `levels` under `code`, one row a post (the area's
-    code and the person's name, login, phone and role), by role."""
-    return await UserArea.filter(subtree.under("area__code", code), area__level__in=levels, user__is_active=True,
-                                 user__role__in=roles).order_by("user__role", "user_id").values(
-        "area__code", "user__display_name", "user__username", "user__phone", "user__role")
-
-
-async def staffed_grids(prefix: str) -> set[str]:
-    """Codes of the grids under `prefix` with at least one active grid worker (网格员)."""
-    codes = await UserArea.filter(subtree.under("area__code", prefix), area__level="grid", user__role="worker",
-                                  user__is_active=True).values_list("area__code", flat=True)
-    return set(cast(list[str], codes))  # flat: one column, not tuples
 
 
 async def looked_after(principal: Principal) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from gridsvc.store import audit
 from gridsvc.store.accounts.models import ApiToken, Session, User, UserArea
 from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs.models import OrgArea
+from gridsvc.store.rosters import appointments
 
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so that timing does not tell who has an account
@@ -100,14 +101,25 @@ async def _areas_for(codes: list[str], role: str) -> list[Area]:
     return areas
 
 
-async def create_user(username: str, *, role: str, password: str | None = None, areas: Sequence[str] = (),
-                      display_name: str = "", phone: str = "", org_id: int | None = None,
-                      supervisor: str | None = None, actor: Principal | None = None, address: str = "") -> User:
+def check_new_staff(username: str, display_name: str, phone: str) -> None:
+    """The checks `create_user` makes of a new account's fields, for an import's per-row report."""
+    _check_username(username)
+    check_name(display_name)
+    check_phone(phone)
+
+
+def _check_username(username: str) -> str:
     username = (username or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError("用户名不能为空、不能含空格,最长 64 位", "a username is 1-64 characters without spaces",
                               code=ErrorCode.BAD_USERNAME, details={"field": "username"})
-    check_name(username, "username")
+    return check_name(username, "username")
+
+
+async def create_user(username: str, *, role: str, password: str | None = None, areas: Sequence[str] = (),
+                      display_name: str = "", phone: str = "", org_id: int | None = None,
+                      supervisor: str | None = None, actor: Principal | None = None, address: str = "") -> User:
+    username = _check_username(username)
     check_name(display_name)
     check_role(role)
     phone = check_phone(phone)
@@ -122,6 +134,7 @@ async def create_user(username: str, *, role: str, password: str | None = None, 
         )
         for a in area_rows:
             await UserArea.create(user=user, area=a)
+        await appointments.open_terms(user, area_rows, actor=actor)
         await audit.record(actor, "user.create", "user", user.id, area_code=area_rows[0].code if area_rows else "",
                            after=await user_card(user, full=True))
     return user
@@ -189,9 +202,13 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
     async with in_transaction():
         if "areas" in patch:
             areas = await _areas_for(list(patch["areas"]), user.role)
+            before_ids = {link.area_id for link in await UserArea.filter(user_id=user.id)}
             await UserArea.filter(user_id=user.id).delete()
             for a in areas:
                 await UserArea.create(user_id=user.id, area_id=a.id)
+            # the history of posts follows the assignment (store.rosters): terms end and start today
+            await appointments.close_terms(user.id, before_ids - {a.id for a in areas}, actor=actor)
+            await appointments.open_terms(user, [a for a in areas if a.id not in before_ids], actor=actor)
         if "supervisor" in patch:
             areas = await Area.filter(user_links__user_id=user.id)
             fields["supervisor_id"] = (

@@ -34,6 +34,7 @@ from gridsvc.store.areas.reading import area_summary, coverage_of, geom_of, get_
 from gridsvc.store.audit.models import AuditLog
 from gridsvc.store.governance.models import InformationReport
 from gridsvc.store.orgs.models import OrgArea
+from gridsvc.store.rosters.models import Appointment
 
 
 @dataclass
@@ -344,8 +345,13 @@ async def merge(codes: list[str], keep: str, *, versions: dict[str, int], actor:
             for link in await UserArea.filter(area_id=old.id):
                 if link.user_id in have:
                     await link.delete()
+                    # their term in the area merged away ends: they serve on in the kept one
+                    await Appointment.filter(user_id=link.user_id, area_id=old.id, ended_on__isnull=True).update(
+                        ended_on=effective, end_reason=f"merged into {kept.code}")
                 else:
                     await UserArea.filter(id=link.id).update(area_id=kept.id)
+            # the terms served there stay on the roster's history, under the area it became
+            await Appointment.filter(area_id=old.id).update(area_id=kept.id)
             await Area.filter(id=old.id).delete()
             result.touched.add(old.code)
         result.saved.append(await _save_geometry(kept, merged, touched=result.touched, name=new_name,

@@ -20,6 +20,7 @@ from gridsvc.store.demo import compounds as compounds_demo
 from gridsvc.store.demo import volunteering as volunteering_demo
 from gridsvc.store.demo import wishes as wishes_demo
 from gridsvc.store.governance import demo as governance_demo
+from gridsvc.store.rosters import appointments
 
 
 def demo_files():
@@ -56,6 +57,7 @@ async def load_demo(*, settings: Settings = DEFAULTS, progress: Callable[[int], 
         for p in entries:
             if p.get("supervisor"):
                 await User.filter(id=ids[p["username"]]).update(supervisor_id=ids[p["supervisor"]])
+        await appointments.open_missing_terms()  # each staff post's current term, for the rosters
     # each feature adds its own demo data once the areas and people are in
     extra: dict = {}
     for feature in (catalog_demo, compounds_demo, wishes_demo, volunteering_demo, governance_demo):

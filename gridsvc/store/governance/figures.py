@@ -8,7 +8,8 @@ from collections import Counter
 
 from ...domain.governance.coverage import REQUIRED
 from ...domain.levels import code_prefix
-from .indicators import staffing_for, vacant_posts
+from ..rosters.posts import vacant_posts
+from .indicators import staffing_for
 from .reports import communities, yearly_counts
 
 

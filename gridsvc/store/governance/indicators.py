@@ -13,10 +13,10 @@ from shapely import from_wkb
 from tortoise import connections
 from tortoise.expressions import Q
 
-from gridsvc.store.accounts.models import UserArea
 from gridsvc.store.areas.models import Area
+from gridsvc.store.rosters import posts
 
-from ...domain.governance.coverage import ASK, REQUIRED, share, vacancies
+from ...domain.governance.coverage import ASK, REQUIRED, share
 from ...domain.governance.dashboard import figures
 from ...domain.governance.orgs import org_verdict
 from ...domain.governance.reports import rate
@@ -79,7 +79,7 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
             "grid_sizes": grid_spread(grids.get(code, []), grid_band),
             "orgs": _orgs_view(orgs.get(code), targets),
         })
-    vacant = vacant_posts(areas, staffed)
+    vacant = posts.vacant_posts(areas, staffed)
     # the rows: the areas one level below `within`, or the caller's top areas
     if within is not None:
         lvl = child_level(within.level)
@@ -108,37 +108,21 @@ async def _posts(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, l
     and the roles staffed per area."""
     areas: dict[str, str] = {}
     grids: dict[str, list[int | None]] = defaultdict(list)
-    posts = Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED))) \
+    query = Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED))) \
         .values_list("code", "level", "households")
     # a city has tens of thousands of grids: the rows are read as the driver gives them, without
     # building Tortoise's per-row values (two thirds of the time); the SQL is still Tortoise's own
-    _n, rows = await connections.get("default").execute_query(posts.sql(params_inline=True))
+    _n, rows = await connections.get("default").execute_query(query.sql(params_inline=True))
     for code, level, households in (tuple(r) for r in rows):
         areas[code] = level
         if level == "grid":
             grids[code[:12]].append(households)
-    return areas, grids, await _staffed(scope_prefixes)
-
-
-async def _staffed(scope_prefixes: list[str]) -> dict[str, set[str]]:
-    staffed: dict[str, set[str]] = defaultdict(set)
-    for code, role in await UserArea.filter(under_any("area__code", scope_prefixes), user__is_active=True,
-                                            area__level__in=tuple(REQUIRED)).values_list("area__code", "user__role"):
-        staffed[code].add(role)
-    return staffed
+    return areas, grids, await posts.held_roles(scope_prefixes)
 
 
 async def staffing_for(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
     areas, _grids, staffed = await _posts(scope_prefixes)
     return areas, staffed
-
-
-def vacant_posts(areas: dict[str, str], staffed: dict[str, set[str]]) -> list[tuple[str, str, str]]:
-    """(area code, level, role) of every post nobody holds, by code; tuples, since a city without
-    staff has one per grid and only the first few hundred are shown."""
-    none: set[str] = set()
-    return [(code, areas[code], role) for code in sorted(areas)
-            for role in vacancies(areas[code], staffed.get(code, none))]
 
 
 def _vacancy_view(v: tuple[str, str, str]) -> dict:

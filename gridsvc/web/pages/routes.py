@@ -65,7 +65,8 @@ async def area_page(request: Request) -> Response:
     size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
     return render(request, "area.html", area=area, chain=chain, children=children, staff=staff,
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
-                  level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code))
+                  level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code),
+                  can_roster=can(request, "roster.read", area.code))
 
 
 async def my_area_page(request: Request) -> Response:

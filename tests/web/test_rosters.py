@@ -1,0 +1,157 @@
+"""Staff rosters over HTTP (issue 11 item 4): who holds each post, vacancies, appointing,
+transferring and ending with history kept, and who may."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _post(roster: dict, area: str, role: str) -> dict:
+    return next(p for p in roster["posts"] if p["area"]["code"] == area and p["role"] == role)
+
+
+async def _roster(client, code: str, headers) -> dict:
+    r = await client.get(f"/api/v1/areas/{code}/roster", headers=headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_the_roster_names_each_post_its_holder_and_the_vacancies(client, people):
+    h = await client.token_for("official")
+    mine = await _roster(client, people.community, h)
+    assert _post(mine, people.grid, "worker")["holders"][0]["person"]["name"] == "张网格"
+    assert _post(mine, people.community, "head")["holders"][0]["person"]["phone"] == "13900000002"
+    assert [p["role"] for p in mine["posts"] if p["area"]["code"] == people.community] == ["instructor", "head"]
+    assert mine["vacant"] == 0 and not any(p["area"]["code"] == people.other_grid for p in mine["posts"])
+    other = await _roster(client, people.community2, h)
+    assert {(p["area"]["code"], p["role"]) for p in other["posts"] if p["vacant"]} == {
+        (people.community2, "instructor"), (people.other_grid, "worker")}
+    assert other["vacant"] == 2 == other["vacant_below"]
+
+
+async def test_a_head_appoints_a_new_worker_to_a_vacant_grid_of_their_community(client, people):
+    h = await client.token_for("head2")
+    r = await client.post("/api/v1/appointments", headers=h, json={
+        "area": people.other_grid, "role": "worker", "name": "赵新", "phone": "13700000009", "on": "2026-01-05",
+        "reason": "社区推荐"})
+    assert r.status_code == 201, r.text
+    term = r.json()
+    assert term["person"]["name"] == "赵新" and term["started_on"] == "2026-01-05" and term["ended_on"] is None
+    post = _post(await _roster(client, people.community2, h), people.other_grid, "worker")
+    assert not post["vacant"] and post["holders"][0]["appointed_by"] and post["holders"][0]["reason"] == "社区推荐"
+    cards = (await client.get(f"/api/v1/areas/{people.other_grid}/staff")).json()["staff"]
+    assert "赵新" in [c["name"] for c in cards]
+
+
+async def test_the_head_of_another_community_cannot_appoint_there(client, people):
+    h = await client.token_for("head")
+    r = await client.post("/api/v1/appointments", headers=h, json={
+        "area": people.other_grid, "role": "worker", "name": "钱", "phone": "13700000008"})
+    assert r.status_code == 403
+    r = await client.get(f"/api/v1/areas/{people.community2}/roster", headers=h)
+    assert r.status_code == 403
+    # nothing left behind: the post is still vacant and no account was made
+    o = await client.token_for("official")
+    assert _post(await _roster(client, people.community2, o), people.other_grid, "worker")["vacant"]
+    staff = (await client.get("/api/v1/staff", params={"under": people.community2}, headers=o)).json()["staff"]
+    assert "钱" not in [s["name"] for s in staff]
+
+
+@pytest.mark.parametrize("who", ["head", "worker"])
+async def test_staff_appoint_only_tiers_below_their_own(client, people, who):
+    h = await client.token_for(who)
+    r = await client.post("/api/v1/appointments", headers=h, json={
+        "area": people.community, "role": "instructor", "name": "孙"})
+    assert r.status_code == 403
+
+
+async def test_the_anonymous_and_residents_see_no_roster(client, people):
+    assert (await client.get(f"/api/v1/areas/{people.community}/roster")).status_code == 401
+    r = await client.get(f"/api/v1/areas/{people.community}/roster", headers=await client.token_for("resident"))
+    assert r.status_code == 403
+
+
+async def test_a_held_post_is_refused_with_its_holder(client, people):
+    h = await client.token_for("head")
+    r = await client.post("/api/v1/appointments", headers=h, json={"area": people.grid, "role": "worker", "name": "周"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "post_taken"
+    assert r.json()["error"]["details"]["holder"] == "张网格"
+    worker = _post(await _roster(client, people.community, h), people.grid, "worker")["holders"][0]["person"]
+    r = await client.post("/api/v1/appointments", headers=h, json={"area": people.grid, "person": worker["id"]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_holds"
+
+
+async def test_bad_appointments_are_named(client, people):
+    h = await client.token_for("official")
+    cases = [({"area": people.community, "role": "worker", "name": "吴"}, 422, "bad_assignment_level"),
+             ({"area": people.other_grid, "role": "worker", "name": "吴", "on": "2999-01-01"}, 422, "bad_term_date"),
+             ({"area": people.other_grid, "role": "worker"}, 422, "required"),
+             ({"area": "999999999999999", "role": "worker", "name": "吴"}, 404, None),
+             ({"area": people.other_grid, "person": 999999}, 404, None),
+             ({"area": people.other_grid, "role": "worker", "name": "吴", "phone": "12"}, 422, "bad_phone"),
+             ({"area": people.other_grid, "role": "worker", "name": "吴", "reason": "x" * 201}, 422, None)]
+    for body, status, code in cases:
+        r = await client.post("/api/v1/appointments", headers=h, json=body)
+        assert r.status_code == status, (body, r.text)
+        if code:
+            assert r.json()["error"]["code"] == code, r.text
+
+
+async def test_a_transfer_ends_here_starts_there_and_keeps_the_history(client, people):
+    o = await client.token_for("official")
+    before = _post(await _roster(client, people.community, o), people.grid2, "worker")["holders"][0]
+    r = await client.post(f"/api/v1/appointments/{before['id']}/transfer", headers=o,
+                          json={"area": people.other_grid, "reason": "工作需要"})
+    assert r.status_code == 201, r.text
+    assert r.json()["area"] == people.other_grid
+    here = _post(await _roster(client, people.community, o), people.grid2, "worker")
+    assert here["vacant"] and here["history"][0]["person"]["id"] == before["person"]["id"]
+    assert here["history"][0]["ended_on"] and here["history"][0]["end_reason"] == "工作需要"
+    there = _post(await _roster(client, people.community2, o), people.other_grid, "worker")
+    assert there["holders"][0]["person"]["id"] == before["person"]["id"]
+    # the scope moved with the post
+    me = (await client.get("/api/v1/me/area", headers=await client.token_for("worker2"))).json()
+    assert [a["code"] for a in me["areas"]] == [people.other_grid]
+    # an ended term cannot be ended or moved again
+    r = await client.post(f"/api/v1/appointments/{before['id']}/end", headers=o, json={})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "term_ended"
+
+
+async def test_a_transfer_into_a_held_post_changes_nothing(client, people):
+    o = await client.token_for("official")
+    term = _post(await _roster(client, people.community, o), people.grid2, "worker")["holders"][0]
+    r = await client.post(f"/api/v1/appointments/{term['id']}/transfer", headers=o, json={"area": people.grid})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "post_taken"
+    again = _post(await _roster(client, people.community, o), people.grid2, "worker")
+    assert again["holders"][0]["id"] == term["id"] and not again["history"]
+
+
+async def test_a_head_cannot_transfer_their_worker_out_of_the_community(client, people):
+    h = await client.token_for("head")
+    term = _post(await _roster(client, people.community, h), people.grid2, "worker")["holders"][0]
+    r = await client.post(f"/api/v1/appointments/{term['id']}/transfer", headers=h, json={"area": people.other_grid})
+    assert r.status_code == 403
+
+
+async def test_ending_a_term_leaves_the_post_vacant_and_takes_the_scope(client, people):
+    h = await client.token_for("head")
+    term = _post(await _roster(client, people.community, h), people.group, "group_leader")["holders"][0]
+    r = await client.post(f"/api/v1/appointments/{term['id']}/end", headers=h, json={"reason": "迁出"})
+    assert r.status_code == 200, r.text
+    assert r.json()["ended_on"] and r.json()["end_reason"] == "迁出"
+    post = _post(await _roster(client, people.community, h), people.group, "group_leader")
+    assert post["vacant"] and post["history"][0]["ended_by"]
+    # with no post left they look after nothing
+    r = await client.get("/api/v1/me/area", headers=await client.token_for("leader"))
+    assert r.status_code == 403
+    r = await client.post(f"/api/v1/appointments/{term['id']}/end", headers=h, json={"on": "2000-01-01"})
+    assert r.status_code == 409
+
+
+async def test_an_end_before_the_start_is_refused(client, people):
+    h = await client.token_for("head")
+    term = _post(await _roster(client, people.community, h), people.group, "group_leader")["holders"][0]
+    r = await client.post(f"/api/v1/appointments/{term['id']}/end", headers=h, json={"on": "2000-01-01"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_term_date"
+    r = await client.post("/api/v1/appointments/424242/end", headers=h, json={})
+    assert r.status_code == 404
