@@ -21,7 +21,7 @@ from tests.wishkit import Kit, demand_body, publish
 HTML = {"accept": "text/html"}
 # words made in the store and domain, not yet looked up in the catalog: an organisation's match
 # reasons ("服务类别含…", "…公里"), the demand statuses (招募中, 已满员 …) and a plan's status (草案)
-NOT_YET_TRANSLATED = ("/orgs/", "/demands", "/allocations/")
+NOT_YET_TRANSLATED: tuple[str, ...] = ()
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”…]+")
 PO = read_po((locale.LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb"))
 ENGLISH_UI = {m.string for m in PO if m.id and len(m.string) >= 4 and not CJK.search(m.string)}
@@ -84,6 +84,7 @@ async def test_every_page_in_chinese_and_in_english_with_nothing_of_the_other(cl
     people = catalog
     visits = await pages_to_visit(client, people)
     corpus = await data_corpus()
+    missing = []
     for path, who in visits:
         client.cookies.clear()
         await User.all().update(language=None)  # the English visit before was kept on the account
@@ -98,9 +99,10 @@ async def test_every_page_in_chinese_and_in_english_with_nothing_of_the_other(cl
         en = await client.get(path, params={"lang": "en"}, headers=HTML)
         assert en.status_code == zh.status_code and '<html lang="en">' in en.text
         untranslated = sorted({run for run in CJK.findall(visible_text(en.text, scripts=True))
-                               if run not in corpus and run not in "“”、,:()…"})
-        if not path.startswith(NOT_YET_TRANSLATED):
-            assert untranslated == [], (path, untranslated)
+                               if run.strip("“”") not in corpus and run not in "“”、,:()…"})
+        if untranslated and not path.startswith(NOT_YET_TRANSLATED):
+            missing.append((path, who, untranslated))
+    assert missing == [], "\n".join(map(repr, missing))
 
 
 async def test_lang_sets_the_cookie_and_the_cookie_keeps_it(client, people):
@@ -160,7 +162,7 @@ async def test_admission_history_reads_person_action_day(client, people):
     await client.login("official")
     page = visible_text((await client.get("/services/admissions", headers=HTML)).text, scripts=False)
     history = re.search(r"审批记录.*", page, flags=re.DOTALL).group(0)
-    assert re.search(r"李明 驳回 \d{4}-\d\d-\d\d", history), history
+    assert re.search(r"李明 驳回 \d{4}-\d\d-\d\d \d\d:\d\d(?!:\d)", history), history
     assert "official" not in history and "street" not in history and "reject" not in history and "→" not in history
     page = visible_text((await client.get("/services/admissions?lang=en", headers=HTML)).text, scripts=False)
-    assert re.search(r"李明 rejected \d{4}-\d\d-\d\d", page)
+    assert re.search(r"李明 rejected \d{4}-\d\d-\d\d \d\d:\d\d(?!:\d)", page)

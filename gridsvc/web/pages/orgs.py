@@ -16,7 +16,7 @@ from gridsvc.store.orgs import demands as demand_store
 from gridsvc.store.orgs import organisations as store
 from gridsvc.store.wishes.matching import matches_for
 
-from ...domain.errors import DomainError
+from ...domain.errors import DomainError, in_language
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES
 from ...domain.scope import entitled
 from ...store.paging import PageRequest
@@ -89,7 +89,7 @@ async def _fitting_demands(org_id: int, codes: list[str]) -> list[dict]:
                 if m["provider"]["org"] and m["provider"]["org"]["id"] == org_id]
         best = ours[0] if ours else None
         out.append({**d, "score": best["score"] if best else None,
-                    "reasons": [r["zh"] for r in best["reasons"]] if best else [],
+                    "reasons": [in_language(r["zh"], r["en"]) for r in best["reasons"]] if best else [],
                     "project": best["provider"] if best else None})
     out.sort(key=lambda d: -(d["score"] or 0))
     return out
