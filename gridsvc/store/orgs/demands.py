@@ -32,6 +32,7 @@ from gridsvc.domain.volunteers import (
     check_hours,
     check_take,
     demand_transition,
+    named_members,
     org_claim_count,
     remaining_places,
 )
@@ -39,6 +40,7 @@ from gridsvc.domain.wishes import WISH_CATEGORIES, check_category
 from gridsvc.store import audit, subtree
 from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
+from gridsvc.store.orgs import crews
 from gridsvc.store.orgs.models import (
     Demand,
     DemandTake,
@@ -137,8 +139,11 @@ async def demand_card(d: Demand, *, full: bool = False, names: dict | None = Non
     return out
 
 
-async def takes_of(d: Demand, *, full: bool) -> list[dict]:
+async def takes_of(d: Demand, *, full: bool, org_id: int | None = None) -> list[dict]:
+    """Who took places; `full` (the demand's staff) names people, an organisation's own
+    members (`org_id`) see the names of its claim too."""
     rows = await DemandTake.filter(demand_id=d.id).order_by("id")
+    named = await crews.crews_of([t.id for t in rows if t.kind == "org" and (full or t.org_id == org_id)])
     users = {u.id: u for u in await User.filter(id__in=[t.user_id for t in rows if t.user_id])}
     orgs = dict(await Organisation.filter(id__in=[t.org_id for t in rows if t.org_id]).values_list("id", "name"))
     out = []
@@ -149,7 +154,7 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
                     "org": {"id": t.org_id, "name": orgs.get(t.org_id, "")} if t.org_id else None,
                     "project": t.project_id, "user": {"id": u.id, "name": name} if (u and full) else
                     ({"id": None, "name": mask_name(name)} if u else None),
-                    "created_at": t.created_at.isoformat()})
+                    "members": named.get(t.id), "created_at": t.created_at.isoformat()})
     return out
 
 
@@ -186,15 +191,18 @@ def demand_need(d: Demand) -> Need:
 
 
 async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None, project: Any = None,
-               now: datetime) -> DemandTake:
+               members: Any = None, now: datetime) -> DemandTake:
     """An organisation's claim (``kind="org"``: ``count`` of its volunteers, by default every
-    place left) or a volunteer's sign-up (one place). Never overfills: see the module."""
+    place left, or the ``members`` it names: see store.orgs.crews) or a volunteer's sign-up
+    (one place). Never overfills: see the module."""
     org_id = principal.org_id if kind == "org" else None
     if kind == "org" and (org_id is None or not await Organisation.exists(id=org_id)):
         raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
     key = f"{d.id}:org{org_id}" if kind == "org" else f"{d.id}:user{principal.user_id}"
     mine = await DemandTake.exists(active_key=key)
+    crew: list[int] | None = None
     if kind == "org":
+        count, crew = named_members(count, members)
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
             raise ValidationError("count 应为正整数", "count must be a positive whole number", code=ErrorCode.BAD_COUNT,
                                   details={"field": "count"})
@@ -203,6 +211,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
         n = 1
     check_take(d.status, d.needed, d.taken, n, already_taken_by_me=mine)
     project_id = await _project_for(d, org_id, project, now=now) if kind == "org" else None
+    if crew is not None and org_id is not None:
+        await crews.check_crew(d, org_id, crew)
     try:
         async with in_transaction():
             moved = await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value,
@@ -217,6 +227,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             row = await DemandTake.create(demand_id=d.id, kind=kind, user_id=principal.user_id, org_id=org_id,
                                           project_id=project_id, count=n, active_key=key,
                                           claimer_kind=await claimer_kind_of(principal.user_id, org_id))
+            if crew:
+                await crews.commit_crew(row, crew)
             if project_id is not None:
                 ok = await Project.filter(id=project_id, status="active",
                                           taken__lt=F("capacity")).update(taken=F("taken") + 1)
