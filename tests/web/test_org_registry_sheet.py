@@ -125,3 +125,29 @@ async def test_scope_of_the_registry_sheet(kit, client, people):
     client.cookies.clear()
     assert (await client.get("/api/v1/orgs/export.xlsx")).status_code == 401
     assert not await Organisation.exists(name="远方社")
+
+
+async def test_the_registry_page_exports_and_imports_for_officials(kit, client, people):
+    import re
+
+    await client.login("official")
+    page = (await client.get("/orgs", headers={"accept": "text/html"})).text
+    assert "/api/v1/orgs/export.xlsx" in page and 'action="/orgs/import"' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    good = sheet(["新社乙", "", "", "文体活动类", "备案", people.community, "", "", ""])
+    r = await client.post("/orgs/import", data={"csrf_token": token}, files={"file": ("名录.xlsx", good, XLSX)},
+                          headers={"accept": "text/html"})
+    assert r.status_code == 200 and "新建 1 个" in r.text and await Organisation.exists(name="新社乙")
+    bad = sheet(["新社丙", "", "", "吵架类", "备案", people.community, "", "", ""])
+    r = await client.post("/orgs/import?lang=en", data={"csrf_token": token}, files={"file": ("x.xlsx", bad, XLSX)},
+                          headers={"accept": "text/html"})
+    assert r.status_code == 422 and "<td>2</td><td>类别</td>" in r.text and "nothing was stored" in r.text
+    assert not await Organisation.exists(name="新社丙")
+    # without the form's token the post is refused
+    r = await client.post("/orgs/import", files={"file": ("名录.xlsx", good, XLSX)}, headers={"accept": "text/html"})
+    assert r.status_code == 403
+    # a volunteer sees no sheet buttons
+    client.cookies.clear()
+    await client.login("volunteer")
+    page = (await client.get("/orgs", headers={"accept": "text/html"})).text
+    assert "/api/v1/orgs/export.xlsx" not in page and 'action="/orgs/import"' not in page
