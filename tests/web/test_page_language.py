@@ -14,7 +14,7 @@ from gridsvc import locale
 from gridsvc.store.accounts.models import User
 from gridsvc.store.accounts.users import create_user
 from gridsvc.store.areas.models import Area
-from gridsvc.store.wishes.models import Notification
+from gridsvc.store.wishes.models import Notification, Wish
 from tests.kit.catalog import FIXTURE, STREET_ITEM, TASK, application
 from tests.wishkit import Kit, demand_body, publish
 
@@ -42,9 +42,8 @@ async def data_corpus() -> str:
     wishes. Chinese there is data, shown as entered in either language."""
     areas = " ".join(await Area.all().values_list("name", flat=True))
     names = " ".join(await User.all().values_list("display_name", flat=True))
-    # a notification is written once, in the words of its event (not yet per reader's language)
-    notes = " ".join(t + " " + b for t, b in await Notification.all().values_list("title", "body"))
-    return " ".join([areas, names, notes, FIXTURE.read_text(encoding="utf-8"),
+    wishes = " ".join(t + " " + d for t, d in await Wish.all().values_list("title", "description"))
+    return " ".join([areas, names, wishes, FIXTURE.read_text(encoding="utf-8"),
                      json.dumps(STREET_ITEM, ensure_ascii=False),
                      json.dumps(TASK, ensure_ascii=False), json.dumps(application_data, ensure_ascii=False),
                      json.dumps(demand_body(""), ensure_ascii=False), "川口爱心社 暖冬助老 春节前 陪伴聊天、理发",
@@ -166,3 +165,20 @@ async def test_admission_history_reads_person_action_day(client, people):
     assert "official" not in history and "street" not in history and "reject" not in history and "→" not in history
     page = visible_text((await client.get("/services/admissions?lang=en", headers=HTML)).text, scripts=False)
     assert re.search(r"李明 rejected \d{4}-\d\d-\d\d \d\d:\d\d(?!:\d)", page)
+
+
+async def test_notifications_read_in_the_readers_language(client, people):
+    kit = Kit(client, people)
+    wish = await kit.post(title="给奶奶买电暖器", description="冬天冷")
+    await kit.do(wish["id"], "publish", "worker")
+    await client.login("resident")
+    zh = visible_text((await client.get("/inbox", headers=HTML)).text, scripts=False)
+    assert "您的心愿已审核发布:「给奶奶买电暖器」" in zh and "published" not in zh
+    en = visible_text((await client.get("/inbox?lang=en", headers=HTML)).text, scripts=False)
+    assert "Your wish is published: “给奶奶买电暖器”" in en and "审核发布" not in en
+    api = (await client.get("/api/v1/inbox", headers={"accept-language": "en"})).json()
+    assert api["items"][0]["title"].startswith("Your wish is published")
+    # a row written before both languages were kept reads as it was stored
+    await Notification.filter(user__username="resident").update(words=None)
+    en = visible_text((await client.get("/inbox?lang=en", headers=HTML)).text, scripts=False)
+    assert "您的心愿已审核发布:「给奶奶买电暖器」" in en

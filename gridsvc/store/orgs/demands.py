@@ -240,8 +240,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
                 org = await Organisation.get(id=org_id)
                 who = org.name
             await inbox.notify([d.published_by_id], "demand_taken", f"志愿需求「{d.title}」:{who} 认领 {n} 个名额",
-                               f"({who} took {n} place(s))", link=f"/api/v1/demands/{d.id}", demand_id=d.id,
-                               skip=principal.user_id)
+                               en=(f"Volunteer demand “{d.title}”: {who} took {n} place(s)", ""),
+                               link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     except IntegrityError:
         raise Conflict("您已报名或认领该需求", "you have already signed up for or claimed this demand",
                        code=ErrorCode.ALREADY_SIGNED_UP) from None
@@ -308,8 +308,8 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
             await Project.filter(id=t.project_id, taken__gt=0).update(taken=F("taken") - 1)
         await inbox.notify([d.published_by_id, t.user_id], "demand_changed",
                            f"志愿需求「{d.title}」有 {t.count} 个名额被取消",
-                           f"({t.count} place(s) released)", link=f"/api/v1/demands/{d.id}", demand_id=d.id,
-                           skip=principal.user_id)
+                           en=(f"Volunteer demand “{d.title}”: {t.count} place(s) released", ""),
+                           link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     return await DemandTake.get(id=t.id)
 
 
@@ -330,9 +330,9 @@ async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> De
             ids = [u for u, _ in takers]
             for _, org in takers:
                 ids += await inbox.org_member_ids(org)
+            step_en = {"close": "recruiting closed", "reopen": "recruiting again", "cancel": "cancelled"}[action]
             await inbox.notify(ids, "demand_changed", f"志愿需求「{d.title}」已{_STEP_ZH[action]}",
-                               {"close": "(recruiting closed)", "reopen": "(recruiting again)",
-                                "cancel": "(cancelled)"}[action], link=f"/api/v1/demands/{d.id}",
+                               en=(f"Volunteer demand “{d.title}”: {step_en}", ""), link=f"/api/v1/demands/{d.id}",
                                demand_id=d.id, skip=actor.user_id)
     return await Demand.get(id=d.id)
 
@@ -413,7 +413,8 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
                                before={"volunteer": user.username, "hours": float(old.hours)} if old else None,
                                after={"volunteer": user.username, "hours": h})
             await inbox.notify([user.id], "hours", f"志愿服务「{d.title}」登记时长 {h:g} 小时",
-                               f"({h:g} hours recorded)", link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
+                               en=(f"Volunteer service “{d.title}”: {h:g} hours recorded", ""),
+                               link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
             out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h,
                         "corrected": old is not None})
     return out

@@ -4,7 +4,8 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    """The members an organisation names when it claims a demand (issue 10 item 1)."""
+    """The members an organisation names when it claims a demand, and a notification's words in
+    English beside the Chinese (issue 10 items 1 and 7)."""
 
     dependencies = [('core', '0001_initial'), ('wishes', '0004_domain')]
 
@@ -20,5 +21,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'demand_take_member', 'app': 'wishes', 'unique_together': (('take', 'user'),), 'pk_attr': 'id', 'table_description': 'A member an organisation names in its claim of a demand (the claim\'s count is their number).'},
             bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Notification',
+            name='words',
+            field=fields.JSONField(null=True),
         ),
     ]
