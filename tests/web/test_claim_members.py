@@ -144,3 +144,21 @@ async def test_the_page_claims_with_the_ticked_members(kit, client, people):
     # in English the same page, the words of the claim in English
     page = (await client.get(f"/demands/{d['id']}?lang=en", headers=HTML)).text
     assert "Members sent" in page and "派出成员" not in page
+
+
+async def test_near_me_for_a_member_is_every_service_area(kit, client, people):
+    r = await client.patch(f"/api/v1/orgs/{kit.org_id}", headers=await kit.h("admin"),
+                           json={"areas": [people.community, people.community2]})
+    assert r.status_code == 200, r.text
+    kit._h.pop("orgmember", None)  # the member's scope follows the organisation's areas
+    r = await client.post("/api/v1/demands", headers=await kit.h("head2"),
+                          json=demand_body(people.community2, title="大同路助老"))
+    assert r.status_code == 201, r.text
+    await publish(kit, client, people)  # in the first service area
+    await client.login("orgmember")
+    page = (await client.get("/demands", headers=HTML)).text
+    assert "大同路助老" in page and "重阳节敬老院陪伴" in page
+    # a volunteer's "near me" stays their own area
+    client.cookies.clear()
+    await client.login("volunteer")
+    assert (await client.get("/demands", headers=HTML)).status_code == 200

@@ -84,9 +84,8 @@ def test_org_member_claims_a_demand_for_three_members(server, browser):
     member = Walk(browser, server["base"], "orgmember")
     try:
         before = head.tiles()["未满员的志愿需求"]
-        # "near me" for a member is the organisation's first service area by code (青年路社区, no
-        # demands there), so the member widens the list to every area (see the report)
-        _open_demand(member, "社区义诊志愿服务", "health-fair", everywhere=True)
+        # "near me" for a member is every service area of the organisation (青年路社区 and 川口社区)
+        _open_demand(member, "社区义诊志愿服务", "health-fair")
         assert "还差 3 人" in member.text()  # 5 places, another organisation took 2
         # the member ticks three names of the organisation's checklist: the count is theirs
         boxes = member.page.locator("main input[name=members]")

@@ -159,7 +159,8 @@ async def takes_of(d: Demand, *, full: bool, org_id: int | None = None) -> list[
 
 
 async def list_demands(*, status: str | None = None, under: str | None = None, page: PageRequest) -> Page:
-    """A page of demands, soonest first; `extra` carries the total over all pages."""
+    """A page of demands, soonest first; `extra` carries the total over all pages. `under`: an
+    area code, or several separated by commas (an organisation's service areas)."""
     qs = Demand.all()
     if status:
         wanted = [s.strip() for s in status.split(",") if s.strip()]
@@ -170,10 +171,13 @@ async def list_demands(*, status: str | None = None, under: str | None = None, p
                                   details={"statuses": list(DEMAND_STATUSES)})
         qs = qs.filter(status__in=wanted)
     if under:
-        area = await Area.filter(code=under).first()
-        if area is None:
-            raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(subtree.under("area_code", code_prefix(area.code, area.level)))
+        prefixes = []
+        for code in dict.fromkeys(c.strip() for c in under.split(",") if c.strip()):
+            area = await Area.filter(code=code).first()
+            if area is None:
+                raise NotFound(f"区域 {code} 不存在", f"area {code} not found", details={"under": code})
+            prefixes.append(code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under_any("area_code", prefixes)) if prefixes else qs
     total = await qs.count()
     result = await keyset_page(qs, "demands", ("starts_at", "id"), page)
     names = dict(await Area.filter(code__in={d.area_code for d in result.rows}).values_list("code", "name"))

@@ -37,10 +37,12 @@ def login_redirect(request: Request) -> Response | None:
 
 
 def _home_area(request: Request) -> str | None:
-    """Where "near me" is: a volunteer's own area, an organisation's first service area."""
+    """Where "near me" is: a volunteer's own area, every service area of a member's organisation."""
     p = principal(request)
-    if p.is_authenticated and p.role in ("volunteer", "org_member") and p.areas:
+    if p.is_authenticated and p.role == "volunteer" and p.areas:
         return p.areas[0][0]
+    if p.is_authenticated and p.role == "org_member" and p.areas:
+        return ",".join(code for code, _ in p.areas)
     return None
 
 
