@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .error_codes import ErrorCode
 from .errors import Conflict, ValidationError
@@ -327,3 +327,22 @@ def org_claim_count(needed: int, taken: int, committed: int | None = None) -> in
     """How many places an organisation's claim takes: what it commits, by default all the
     remaining places (the whole task)."""
     return remaining_places(needed, taken) if committed is None else committed
+
+
+def named_members(committed: Any, members: Any) -> tuple[int | None, list[int] | None]:
+    """The places and the people of an organisation's claim. Naming members makes the count
+    their number; a count given beside the names must agree with it."""
+    if members is None:
+        return committed, None
+    if not isinstance(members, list) or not members or not all(
+            isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in members):
+        raise ValidationError("members 应为成员编号的列表", "members must be a list of member ids",
+                              code=ErrorCode.BAD_MEMBERS, details={"field": "members"})
+    if len(set(members)) != len(members):
+        raise ValidationError("成员名单有重复", "a member is named twice", code=ErrorCode.BAD_MEMBERS,
+                              details={"field": "members"})
+    if committed is not None and committed != len(members):
+        raise ValidationError(f"承诺人数 {committed} 与所列成员 {len(members)} 人不一致",
+                              f"the count ({committed}) differs from the members named ({len(members)})",
+                              code=ErrorCode.BAD_MEMBERS, details={"field": "count", "members": len(members)})
+    return len(members), list(members)

@@ -35,6 +35,8 @@ TABLES = [
     ("gridsvc.domain.orgs", "ORG_KINDS"),
     ("gridsvc.domain.orgs", "ORG_STATUSES"),
     ("gridsvc.domain.orgs", "ORG_TYPES"),
+    ("gridsvc.domain.volunteers", "DEMAND_STATUSES"),
+    ("gridsvc.domain.matching.allocation", "PLAN_STATUS_NAMES_ZH"),
 ]
 
 

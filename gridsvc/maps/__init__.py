@@ -8,6 +8,7 @@ layers (the toggles later capabilities add). The browser half is static/maps/gri
 Extension points for other capabilities:
 - `register_layer(name_zh, name_en, url_template, ...)`: a toggleable layer on "my area"; the
   features' own layers are listed in `feature_layers`, registered at start-up by `create_app`.
+  Each page shows the name of the request's language; a popup field is `(property, 中文, English)`.
 - `register_indicator(name, name_zh, name_en, compute, ...)`: a figure to colour areas by.
 """
 

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from ..domain import crs as crs_mod
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import ValidationError
+from ..domain.errors import ValidationError, in_language
 
 DEFAULT = "none"
 
@@ -47,7 +47,7 @@ class Basemap:
 
     @property
     def title(self) -> str:
-        return f"{self.title_zh} {self.title_en}" if self.title_en != self.title_zh else self.title_zh
+        return in_language(self.title_zh, self.title_en)
 
     @property
     def needs_key(self) -> bool:
@@ -138,8 +138,8 @@ def choose(requested: str | None, settings) -> tuple[Basemap, str | None]:
         return all_basemaps()[DEFAULT], e.message
     if not bm.available(settings):
         env = bm.key_env or bm.key_setting
-        return all_basemaps()[DEFAULT], (f"底图 {bm.title_zh} 需要密钥 {env},未设置,已改用无底图 "
-                                          f"(the {bm.title_en} basemap needs {env}; showing no basemap)")
+        return all_basemaps()[DEFAULT], in_language(f"底图 {bm.title_zh} 需要密钥 {env},未设置,已改用无底图",
+                                                     f"the {bm.title_en} basemap needs {env}; showing no basemap")
     return bm, None
 
 

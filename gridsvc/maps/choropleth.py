@@ -21,8 +21,9 @@ from gridsvc.store import areas
 from gridsvc.store.rosters import posts
 
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import ValidationError
+from ..domain.errors import ValidationError, in_language
 from ..domain.levels import LEVEL_NAMES_ZH, LEVELS, code_prefix
+from ..locale import gettext
 from . import style
 
 Rows = list[dict]
@@ -47,11 +48,11 @@ class Indicator:
 
     def format(self, v: float | None) -> str:
         if v is None:
-            return "无数据 no data"
+            return in_language("无数据", "no data")
         if self.kind == "share":
             return f"{v * 100:.0f}%"
         text = f"{v:,.{self.decimals}f}"
-        return f"{text} {self.unit_zh}".strip()
+        return f"{text} {in_language(self.unit_zh, self.unit_en or self.unit_zh)}".strip()
 
     def describe(self) -> dict:
         return {"name": self.name, "name_zh": self.name_zh, "name_en": self.name_en, "unit_zh": self.unit_zh,
@@ -170,7 +171,7 @@ def legend(ind: Indicator, level: str, values: dict[str, float | None]) -> dict:
         lo = breaks[i - 1] if i > 0 else None
         hi = breaks[i] if i < len(breaks) else None
         if lo is None and hi is None:
-            label = ind.format(present[0]) if present and min(present) == max(present) else "全部 all"
+            label = ind.format(present[0]) if present and min(present) == max(present) else in_language("全部", "all")
         elif lo is None:
             label = f"≤ {ind.format(hi)}"
         elif hi is None:
@@ -178,8 +179,11 @@ def legend(ind: Indicator, level: str, values: dict[str, float | None]) -> dict:
         else:
             label = f"{ind.format(lo)} – {ind.format(hi)}"
         classes.append({"color": colour, "label": label, "min": lo, "max": hi})
-    title = f"{ind.name_zh}(按{LEVEL_NAMES_ZH[level]}) {ind.name_en} by {level}"
-    note = f"{len(present)} / {len(values)} 有数据 have data" if len(present) < len(values) else None
+    level_word = gettext(LEVEL_NAMES_ZH[level])
+    title = in_language(f"{ind.name_zh}(按{level_word})", f"{ind.name_en} by {level_word.lower()}")
+    note = None
+    if len(present) < len(values):
+        note = in_language(f"{len(present)} / {len(values)} 有数据", f"{len(present)} of {len(values)} have data")
     return {"by": ind.name, "level": level, "title": title, "breaks": breaks, "classes": classes,
             "no_data_color": style.NO_DATA_COLOR if len(present) < len(values) else None, "note": note,
             "indicator": ind.describe()}

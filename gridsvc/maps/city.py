@@ -12,8 +12,9 @@ from __future__ import annotations
 from gridsvc.store.areas import TOP_LEVELS, geom_of, get_area, top_area_extents
 
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import ValidationError
+from ..domain.errors import ValidationError, in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
+from ..locale import gettext
 from . import choropleth, render, style
 from .basemaps import Basemap, all_basemaps
 from .page import MapPage, area_layer, scope_spec, viewport_map
@@ -52,11 +53,12 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
     if code is None:
         bounds, tops = await _extent()
         area_level = None
-        title_zh = ("、".join(t["name"] for t in tops[:3]) or "城市") + "地图"
-        title_en = "City map"
+        names = "、".join(t["name"] for t in tops[:3])
+        title = in_language((names or "城市") + "地图", f"Map of {names}" if names else "City map")
         levels = list(LEVELS)
-        sub = (f"{len(tops)} 个顶级区域 top-level areas" if len(tops) > 1
-               else "市、区县、街道;放大后显示社区、网格和楼栋 (zoom in for communities, grids, buildings)")
+        sub = (in_language(f"{len(tops)} 个顶级区域", f"{len(tops)} top-level areas") if len(tops) > 1
+               else in_language("市、区县、街道;放大后显示社区、网格和楼栋",
+                                "city, districts, streets; zoom in for communities, grids, buildings"))
     else:
         area = await get_area(code)
         area_level = area.level
@@ -64,13 +66,12 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
         zoom = render.fit_zoom(bounds) + 1
         props = {"code": area.code, "name": area.name, "level": area.level, "households": area.households,
                  "population": area.population, "area_m2": round(area.area_m2 or 0, 1)}
-        inline = [scope_spec([render.feature(geom_of(area), props, zoom=zoom, crs=crs)], name_zh=area.name,
-                             name_en=area.level)]
+        inline = [scope_spec([render.feature(geom_of(area), props, zoom=zoom, crs=crs)], name=area.name)]
         inline[0]["style"] = {"color": "#222", "weight": 3, "fill": False}
         scope = [area.code]
         levels = list(LEVELS[LEVEL_INDEX[area.level] + 1:])
-        title_zh, title_en = f"{area.name}地图", f"Map of {LEVEL_NAMES_ZH[area.level]} {area.code}"
-        sub = f"{LEVEL_NAMES_ZH[area.level]} {area.code}"
+        title = in_language(f"{area.name}地图", f"Map of {area.name}")
+        sub = f"{gettext(LEVEL_NAMES_ZH[area.level])} {area.code}"
     layers = []
     coloured = choropleth_level(area_level, level, ind) if ind else None
     for lv in levels:
@@ -83,16 +84,16 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
     parts, config = viewport_map(basemap=basemap, settings=settings, bounds=bounds, inline=inline, layers=layers,
                                  scope=scope)
     if ind and coloured:
-        title_zh = f"{title_zh} · {LEVEL_NAMES_ZH[coloured]}{ind.name_zh}"
-        title_en = f"{title_en} · {ind.name_en} by {coloured}"
+        level_word = gettext(LEVEL_NAMES_ZH[coloured])
+        title += in_language(f" · {level_word}{ind.name_zh}", f" · {ind.name_en} by {level_word.lower()}")
     links = []
     if code and len(code) == 12 and area_level == "community":
-        links.append((f"/maps/community/{code}", "网格平面图", "Floor plan"))
+        links.append((f"/maps/community/{code}", in_language("网格平面图", "Floor plan")))
     if code:
-        links.append((f"/areas/{code}", "区域详情", "Area page"))
+        links.append((f"/areas/{code}", in_language("区域详情", "Area page")))
     if code is None and bounds is None:
-        notice = (notice + " · " if notice else "") + "尚未导入区域边界 (no boundaries yet)"
-    return MapPage(title_zh=title_zh, title_en=title_en, subtitle=sub, basemap=basemap, parts=parts, config=config,
+        notice = (notice + " · " if notice else "") + in_language("尚未导入区域边界", "no boundaries yet")
+    return MapPage(title=title, subtitle=sub, basemap=basemap, parts=parts, config=config,
                    assets=render.asset_tags(inline=False), notice=notice, links=links,
                    basemap_choices=[b for b in all_basemaps().values() if b.available(settings)],
                    summary={"levels": [x["id"] for x in layers], "coloured": coloured, "by": by,

@@ -29,6 +29,7 @@ from ..domain.error_codes import ErrorCode
 from ..domain.errors import NotFound, ValidationError
 from ..domain.levels import LEVEL_NAMES_ZH, ancestor_codes
 from ..domain.roles import ROLE_NAMES_ZH
+from ..locale import gettext
 from . import render, style
 from .basemaps import Basemap, all_basemaps
 
@@ -171,14 +172,14 @@ def build_html(fp: FloorPlanData, basemap: Basemap, settings, *, inline: bool, t
     m = render.new_map(basemap, settings, bounds=b)
     popup = JsCode("function (f, layer) { GridMap.bindArea(f, layer, {tooltip: true}); }")
     if grid_feats:
-        folium.GeoJson({"type": "FeatureCollection", "features": grid_feats}, name="网格 Grids",
+        folium.GeoJson({"type": "FeatureCollection", "features": grid_feats}, name=gettext("网格"),
                        style_function=_grid_style if not tiles else _grid_style_on_tiles,
                        on_each_feature=popup).add_to(m)
-    folium.GeoJson(community_fc, name="社区边界 Community boundary",
+    folium.GeoJson(community_fc, name=gettext("社区边界"),
                    style_function=lambda f: {"color": "#111", "weight": 3.5, "fill": False},
                    on_each_feature=popup if not grid_feats else None).add_to(m)
     if bld_feats:
-        folium.GeoJson({"type": "FeatureCollection", "features": bld_feats}, name="楼栋 Buildings",
+        folium.GeoJson({"type": "FeatureCollection", "features": bld_feats}, name=gettext("楼栋"),
                        marker=folium.CircleMarker(radius=2.5),
                        style_function=lambda f: {"color": "#37474f", "weight": 1, "fillColor": "#37474f",
                                                  "fillOpacity": 0.9,

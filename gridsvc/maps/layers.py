@@ -6,7 +6,7 @@ called by `create_app`):
     from gridsvc.maps import register_layer
 
     register_layer("微心愿", "Micro-wishes", "/api/v1/wishes?format=geojson&bbox={bbox}&crs={crs}",
-                   key="wishes", min_zoom=13, fields=[("status_zh", "状态 Status"), ("value", "金额 Value")],
+                   key="wishes", min_zoom=13, fields=[("status_zh", "状态", "Status"), ("value", "金额", "Value")],
                    link_field="url")
 
 /maps/mine then shows it as a toggle in the layer switcher and, while it is on, fetches the URL
@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..domain.error_codes import ErrorCode
-from ..domain.errors import ValidationError
+from ..domain.errors import ValidationError, in_language
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _ALLOWED = {"bbox", "zoom", "crs", "area"}
@@ -46,7 +46,7 @@ class MapLayer:
     show: bool = False
     style: dict = field(default_factory=dict)
     title_field: str = "name"
-    fields: tuple[tuple[str, str], ...] = ()
+    fields: tuple[tuple[str, ...], ...] = ()
     link_field: str | None = None
     roles: tuple[str, ...] | None = None  # None: everyone who may open the map
 
@@ -57,9 +57,11 @@ class MapLayer:
     def config(self) -> dict:
         """What the page's script needs (see GridMap.viewport in static/maps/gridmap.js)."""
         style = {"color": "#6a1b9a", "weight": 2, "fillColor": "#ce93d8", "fillOpacity": 0.9, "radius": 7, **self.style}
-        return {"id": f"x-{self.key}", "kind": "external", "url": self.url, "name_zh": self.name_zh,
-                "name_en": self.name_en, "minZoom": self.min_zoom, "show": self.show, "style": style,
-                "title_field": self.title_field, "fields": [list(f) for f in self.fields],
+        # a field's label is (property, 中文, English), or (property, label) shown as given
+        fields = [[f[0], in_language(f[1], f[2]) if len(f) > 2 else f[1]] for f in self.fields]
+        return {"id": f"x-{self.key}", "kind": "external", "url": self.url,
+                "name": in_language(self.name_zh, self.name_en), "minZoom": self.min_zoom, "show": self.show,
+                "style": style, "title_field": self.title_field, "fields": fields,
                 "link_field": self.link_field, "points": True}
 
 
@@ -68,7 +70,7 @@ _REGISTRY: dict[str, MapLayer] = {}
 
 def register_layer(name_zh: str, name_en: str, url: str, *, key: str | None = None, min_zoom: int = 12,
                    show: bool = False, style: dict | None = None, title_field: str = "name",
-                   fields: list[tuple[str, str]] | tuple = (), link_field: str | None = None,
+                   fields: list[tuple[str, ...]] | tuple = (), link_field: str | None = None,
                    roles: tuple[str, ...] | list[str] | None = None) -> MapLayer:
     """Add (or replace, by key) a toggleable layer of "my area"."""
     key = key or re.sub(r"[^a-z0-9]+", "-", name_en.lower()).strip("-")
@@ -86,7 +88,7 @@ def register_layer(name_zh: str, name_en: str, url: str, *, key: str | None = No
                               f"layer {key}: unknown placeholders {sorted(unknown)}",
                               code=ErrorCode.BAD_LAYER, details={"allowed": sorted(_ALLOWED)})
     layer = MapLayer(key, name_zh, name_en, url, int(min_zoom), bool(show), dict(style or {}), title_field,
-                     tuple((str(a), str(b)) for a, b in fields), link_field, tuple(roles) if roles else None)
+                     tuple(tuple(str(x) for x in f) for f in fields), link_field, tuple(roles) if roles else None)
     _REGISTRY[key] = layer
     return layer
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from gridsvc.store.areas import areas_by_code, geom_of
 
+from ..domain.errors import in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
 from ..domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from ..domain.scope import Principal
+from ..locale import gettext
 from . import render
 from .basemaps import Basemap, all_basemaps
 from .layers import registered_layers
@@ -44,24 +46,28 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
                                  inline=[scope_spec(features)] if features else [],
                                  layers=layers, scope=codes)
 
-    role_zh = ROLE_NAMES_ZH.get(principal.role or "", principal.role or "")
-    names = "、".join(a.name for a in areas[:3]) + (f" 等 {len(areas)} 处" if len(areas) > 3 else "")
+    role = gettext(ROLE_NAMES_ZH.get(principal.role or "", ""))
+    names = "、".join(a.name for a in areas[:3]) + (
+        in_language(f" 等 {len(areas)} 处", f" and {len(areas) - 3} more") if len(areas) > 3 else "")
     links = []
     communities = sorted({a.code[:12] for a in areas if LEVEL_INDEX[a.level] >= LEVEL_INDEX["community"]})
     for c in communities[:3]:
-        links.append((f"/maps/community/{c}", "网格平面图", "Floor plan" + (f" {c}" if len(communities) > 1 else "")))
+        name = next((a.name for a in areas if a.code == c), c) if len(communities) > 1 else ""
+        links.append((f"/maps/community/{c}", in_language(f"{name}网格平面图", f"Floor plan {name}".strip())))
     for a in areas:
         if LEVEL_INDEX[a.level] < LEVEL_INDEX["community"]:
-            links.append((f"/maps/area/{a.code}?by=staff_coverage", f"{a.name}网格员覆盖率", "Staff coverage"))
-    links.append(("/me", "我的网格(列表)", "My area as a list"))
+            links.append((f"/maps/area/{a.code}?by=staff_coverage",
+                          in_language(f"{a.name}网格员覆盖率", f"Staff coverage of {a.name}")))
+    links.append(("/me", in_language("我的网格(列表)", "My area as a list")))
     if not areas:
         expected = TIER_LEVEL.get(principal.role or "")
-        notice = (notice + " · " if notice else "") + (
-            f"尚未分配区域{'(应分配到' + LEVEL_NAMES_ZH[expected] + ')' if expected else ''},请联系上级 "
-            "(no area is assigned to you yet; ask your supervisor)")
+        level = gettext(LEVEL_NAMES_ZH[expected]) if expected else ""
+        notice = (notice + " · " if notice else "") + in_language(
+            f"尚未分配区域{'(应分配到' + level + ')' if expected else ''},请联系上级",
+            f"no area is assigned to you yet{' (a ' + level.lower() + ')' if expected else ''}; ask your supervisor")
     return MapPage(
-        title_zh="我的网格地图", title_en="My area",
-        subtitle=f"{principal.display_name} · {role_zh} · {names}".rstrip(" ·"),
+        title=in_language("我的网格地图", "My area"),
+        subtitle=f"{principal.display_name} · {role} · {names}".rstrip(" ·"),
         basemap=basemap, parts=parts, config=config, assets=render.asset_tags(inline=False), notice=notice, links=links,
         basemap_choices=[b for b in all_basemaps().values() if b.available(settings)],
         summary={"scope": codes, "levels": [x["id"] for x in layers]},

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 import folium
 from markupsafe import Markup
 
+from ..domain.errors import in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
 from . import render, style
 from .basemaps import Basemap, alternatives
 from .layers import MapLayer
 
-LEVEL_NAMES_EN = {"city": "City", "district": "Districts", "street": "Streets", "community": "Communities",
+# a layer of many areas is named in the plural in English (the catalog's words are singular)
+LEVEL_LAYER_NAMES_EN = {"city": "City", "district": "Districts", "street": "Streets", "community": "Communities",
                   "grid": "Grids", "group": "Resident groups", "building": "Buildings"}
 AREAS_API = "/api/v1/areas"
 CHOROPLETH_API = "/api/v1/maps/choropleth"
@@ -29,17 +31,16 @@ PAGE_LIMIT = 5000  # features per request; beyond it the map says "zoom in"
 
 @dataclass
 class MapPage:
-    """Everything a map page template needs."""
+    """Everything a map page template needs, worded in the request's language."""
 
-    title_zh: str
-    title_en: str
+    title: str
     subtitle: str
     basemap: Basemap
     parts: render.MapParts
     config: Markup  # JSON for GridMap.page, safe inside <script>
     assets: Markup
     notice: str | None = None
-    links: list[tuple[str, str, str]] = field(default_factory=list)  # href, 中文, English
+    links: list[tuple[str, str]] = field(default_factory=list)  # href, words
     basemap_choices: list[Basemap] = field(default_factory=list)
     summary: dict = field(default_factory=dict)  # figures for tests and the page header
 
@@ -59,8 +60,8 @@ def area_layer(level: str, *, under: list[str] | None = None, min_zoom: int | No
     """A level loaded by viewport (kind "area"), or coloured by an indicator (kind "choropleth")."""
     return {
         "id": level, "kind": "choropleth" if by else "area", "level": level, "by": by,
-        "name_zh": LEVEL_NAMES_ZH[level] + ("(着色)" if by else ""),
-        "name_en": LEVEL_NAMES_EN[level] + (" (coloured)" if by else ""),
+        "name": in_language(LEVEL_NAMES_ZH[level] + ("(着色)" if by else ""),
+                            LEVEL_LAYER_NAMES_EN[level] + (" (coloured)" if by else "")),
         "minZoom": style.MIN_ZOOM[level] if min_zoom is None else min_zoom, "labelZoom": style.LABEL_ZOOM[level],
         "label": True, "label_fields": ["name", "code"] if level == "grid" else ["name"],
         "style": style.LEVEL_STYLE[level], "show": show, "under": list(under or []), "points": level == "building",
@@ -94,8 +95,8 @@ def viewport_map(*, basemap: Basemap, settings, bounds: tuple[float, float, floa
     return parts, Markup(render.safe_json(config))
 
 
-def scope_spec(features: list[dict], *, name_zh: str = "我的区域", name_en: str = "My areas") -> dict:
-    return {"id": "scope", "name_zh": name_zh, "name_en": name_en, "pane": pane("scope")[0],
+def scope_spec(features: list[dict], *, name: str | None = None) -> dict:
+    return {"id": "scope", "name": name or in_language("我的区域", "My areas"), "pane": pane("scope")[0],
             "data": {"type": "FeatureCollection", "features": features},
             "style": {"color": "#c62828", "weight": 3.5, "fillColor": "#ef9a9a", "fillOpacity": 0.08},
             "label": True, "label_fields": ["name", "code"]}

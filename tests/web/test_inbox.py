@@ -32,7 +32,9 @@ async def test_a_wish_life_told_to_each_party(kit, client, people):
     assert await kinds(client, kit, "worker2") == []
     n = (await client.get("/api/v1/inbox", headers=await kit.h("resident"))).json()["items"][0]
     assert n["link"] == f"/wishes/{w['id']}" and n["wish_id"] == w["id"] and "给独居老人" in n["title"]
-    assert "(" in n["body"]  # Chinese first, then English
+    assert "(" not in n["body"] and "(" not in n["title"]  # one language, not Chinese then English
+    en = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("resident"))).json()["items"][0]
+    assert en["title"].endswith("“给独居老人买一台电暖器”") and not en["title"].startswith(n["title"][:4])
 
 
 async def test_returned_and_reopened(kit, client):

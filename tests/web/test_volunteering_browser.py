@@ -84,14 +84,24 @@ def test_org_member_claims_a_demand_for_three_members(server, browser):
     member = Walk(browser, server["base"], "orgmember")
     try:
         before = head.tiles()["未满员的志愿需求"]
-        # "near me" for a member is the organisation's first service area by code (青年路社区, no
-        # demands there), so the member widens the list to every area (see the report)
-        _open_demand(member, "社区义诊志愿服务", "health-fair", everywhere=True)
+        # "near me" for a member is every service area of the organisation (青年路社区 and 川口社区)
+        _open_demand(member, "社区义诊志愿服务", "health-fair")
         assert "还差 3 人" in member.text()  # 5 places, another organisation took 2
-        member.page.fill("#count", "3")
+        # the member ticks three names of the organisation's checklist: the count is theirs
+        boxes = member.page.locator("main input[name=members]")
+        assert boxes.count() >= 3
+        labels = member.page.locator("main .crew label.check")
+        names = [labels.nth(i).inner_text().strip() for i in range(3)]
+        assert all(labels.nth(i).bounding_box()["height"] >= 44 for i in range(3))  # touch targets
+        for i in range(3):
+            boxes.nth(i).check()
         member.submit("main button:has-text('代表组织认领')", "claimed")
         text = member.text()
         assert "本组织已认领 3 个名额" in text and "已满员" in text and "铜川市王益区川口社区爱心服务社" in text
+        assert "派出成员:" + "、".join(names) in text, text
+        # the community's staff read who is coming
+        head.goto(member.page.url.replace(server["base"], ""), "claim-seen-by-staff")
+        assert "、".join(names) in head.text()
         assert head.tiles()["未满员的志愿需求"] == before - 1  # the fair is full now
     finally:
         member.close()

@@ -15,6 +15,9 @@ from ..errors import ValidationError
 from .model import Need, Plan, Provider
 from .ranking import ProviderIndex, _sort_rank, as_index
 
+# An allocation plan's states in words (pages look them up in the catalog by these words)
+PLAN_STATUS_NAMES_ZH = {"draft": "草案", "accepted": "已采纳", "discarded": "已放弃"}
+
 
 @dataclass
 class _Edges:

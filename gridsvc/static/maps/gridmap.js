@@ -22,12 +22,12 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
-  function en(text) { return el("span", "gm-en", text); }
-  function withEn(tag, cls, zh, enText) {
-    var e = el(tag, cls, zh);
-    if (enText) e.appendChild(en(enText));
-    return e;
-  }
+  // One language at a time: the page's <html lang> (set by the server) picks the words.
+  var EN = /^en\b/.test(document.documentElement.lang || "");
+  function T(zh, enText) { return EN ? enText : zh; }
+  var ROLE_EN = { instructor: "Grid instructor", head: "Grid head", worker: "Grid worker",
+                  group_leader: "Group leader", building_head: "Building head" };
+  GM.T = T;
   function fmtInt(n) { return (n === null || n === undefined || n === "") ? "—" : Number(n).toLocaleString("zh-CN"); }
   function fmtKm2(m2) {
     if (!m2) return "—";
@@ -42,11 +42,12 @@
 
   function staffList(people) {
     var ul = el("ul", "gm-staff");
-    if (!people.length) { ul.appendChild(el("li", "gm-muted", "暂无网格人员 No staff assigned")); return ul; }
+    if (!people.length) { ul.appendChild(el("li", "gm-muted", T("暂无网格人员", "No staff assigned"))); return ul; }
     people.forEach(function (s) {
       var li = el("li");
       li.appendChild(el("strong", null, s.name || s.username || ""));
-      li.appendChild(el("span", "gm-role", " " + (s.role_zh || "") + (s.tier ? " · 第" + s.tier + "级" : "")));
+      var role = EN ? (ROLE_EN[s.role] || s.role_zh || "") : (s.role_zh || "");
+      li.appendChild(el("span", "gm-role", " " + role + (s.tier ? T(" · 第" + s.tier + "级", " · tier " + s.tier) : "")));
       if (s.phone) {
         var a = el("a", "gm-phone", s.phone);
         a.setAttribute("href", telHref(s.phone));
@@ -58,11 +59,11 @@
   }
 
   function loadStaff(code, box) {
-    box.appendChild(el("div", "gm-muted", "正在加载网格人员… Loading staff…"));
+    box.appendChild(el("div", "gm-muted", T("正在加载网格人员…", "Loading staff…")));
     fetch("/api/v1/areas/" + encodeURIComponent(code) + "/staff", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (d) { box.textContent = ""; box.appendChild(staffList(d.staff || [])); })
-      .catch(function () { box.textContent = ""; box.appendChild(el("div", "gm-muted", "网格人员暂不可用 Staff unavailable")); });
+      .catch(function () { box.textContent = ""; box.appendChild(el("div", "gm-muted", T("网格人员暂不可用", "Staff unavailable"))); });
   }
 
   /* The card of an area: name, level and code, figures, its staff (inlined, or fetched when
@@ -71,17 +72,15 @@
     opts = opts || {};
     var box = el("div", "gm-card");
     box.appendChild(el("div", "gm-card-title", p.name || p.code || ""));
-    var sub = el("div", "gm-card-sub", (LEVEL_ZH[p.level] || p.level || "") + " " + (p.code || ""));
-    sub.appendChild(en(LEVEL_EN[p.level] || ""));
-    box.appendChild(sub);
+    box.appendChild(el("div", "gm-card-sub", ((EN ? LEVEL_EN : LEVEL_ZH)[p.level] || "") + " " + (p.code || "")));
     if (p.level !== "building" || p.households) {
       var t = el("table", "gm-figs");
-      [["户数", "Households", fmtInt(p.households)], ["人口", "Population", fmtInt(p.population)],
-       ["面积", "Area", fmtKm2(p.area_m2)]].forEach(function (row) {
-        if (row[2] === "—" && row[0] === "面积") return;
+      [[T("户数", "Households"), fmtInt(p.households)], [T("人口", "Population"), fmtInt(p.population)],
+       [T("面积", "Area"), fmtKm2(p.area_m2), "area"]].forEach(function (row) {
+        if (row[1] === "—" && row[2] === "area") return;
         var tr = el("tr");
-        tr.appendChild(withEn("th", null, row[0], row[1]));
-        tr.appendChild(el("td", null, row[2]));
+        tr.appendChild(el("th", null, row[0]));
+        tr.appendChild(el("td", null, row[1]));
         t.appendChild(tr);
       });
       box.appendChild(t);
@@ -92,11 +91,11 @@
     else if (opts.staff === "fetch" && p.code) { box.appendChild(staffBox); loadStaff(p.code, staffBox); }
     if (opts.links && p.code) {
       var links = el("div", "gm-card-links");
-      var a = withEn("a", null, "详情", "Details");
+      var a = el("a", null, T("详情", "Details"));
       a.setAttribute("href", "/areas/" + encodeURIComponent(p.code));
       links.appendChild(a);
       if (p.level === "community") {
-        var f = withEn("a", null, "网格平面图", "Floor plan");
+        var f = el("a", null, T("网格平面图", "Floor plan"));
         f.setAttribute("href", "/maps/community/" + encodeURIComponent(p.code));
         links.appendChild(f);
       }
@@ -122,7 +121,7 @@
     box.appendChild(t);
     var href = def.link_field ? p[def.link_field] : null;
     if (sameOriginPath(href)) {
-      var a = withEn("a", "gm-card-links", "打开", "Open");
+      var a = el("a", "gm-card-links", T("打开", "Open"));
       a.setAttribute("href", href);
       box.appendChild(a);
     }
@@ -160,8 +159,8 @@
   GM.northArrow = function (map, position) {
     return control(position || "topright", function () {
       var box = el("div", "gm-north leaflet-control");
-      box.setAttribute("title", "指北针 North");
-      box.setAttribute("aria-label", "指北针 North arrow");
+      box.setAttribute("title", T("指北针", "North"));
+      box.setAttribute("aria-label", T("指北针", "North arrow"));
       var ns = "http://www.w3.org/2000/svg";
       var svg = document.createElementNS(ns, "svg");
       svg.setAttribute("viewBox", "0 0 40 56");
@@ -176,7 +175,7 @@
       var text = document.createElementNS(ns, "text");
       text.setAttribute("x", "20"); text.setAttribute("y", "54"); text.setAttribute("text-anchor", "middle");
       text.setAttribute("font-size", "12"); text.setAttribute("font-weight", "700");
-      text.textContent = "北 N";
+      text.textContent = T("北", "N");
       svg.appendChild(text);
       box.appendChild(svg);
       return box;
@@ -318,7 +317,7 @@
       def.group = makeGroup(cfg, def);
       def.state = { bounds: null, zoom: null, ctrl: null, truncated: false, error: null, pending: false };
       if (def.show) def.group.addTo(map);
-      if (layerControl) layerControl.addOverlay(def.group, def.name_zh + " " + def.name_en);
+      if (layerControl) layerControl.addOverlay(def.group, def.name);
       return def;
     });
     GM.layers = defs;
@@ -327,12 +326,12 @@
       var z = Math.round(map.getZoom()), hidden = [], lines = [];
       var loading = defs.some(function (d) { return d.state.pending; });
       defs.forEach(function (d) {
-        if (map.hasLayer(d.group) && z < d.minZoom) hidden.push(d.name_zh);
-        if (d.state.truncated) lines.push(d.name_zh + "过多,请放大 Too many " + d.name_en.toLowerCase() + ": zoom in");
-        if (d.state.error) lines.push(d.name_zh + "加载失败 " + d.name_en + " failed to load");
+        if (map.hasLayer(d.group) && z < d.minZoom) hidden.push(d.name);
+        if (d.state.truncated) lines.push(T(d.name + "过多,请放大", "Too many " + d.name.toLowerCase() + ": zoom in"));
+        if (d.state.error) lines.push(T(d.name + "加载失败", d.name + " failed to load"));
       });
-      if (hidden.length) lines.unshift("放大可见:" + hidden.join("、") + " Zoom in to see them");
-      if (loading) lines.unshift("正在加载… Loading…");
+      if (hidden.length) lines.unshift(T("放大可见:" + hidden.join("、"), "Zoom in to see " + hidden.join(", ")));
+      if (loading) lines.unshift(T("正在加载…", "Loading…"));
       status.set(lines);
     }
 
@@ -397,7 +396,7 @@
   GM.setChoroplethLegend = function (map, legend) {
     if (choroplethLegend) map.removeControl(choroplethLegend);
     var rows = (legend.classes || []).map(function (c) { return [c.color, c.label]; });
-    if (legend.no_data_color) rows.push([legend.no_data_color, "无数据 No data"]);
+    if (legend.no_data_color) rows.push([legend.no_data_color, T("无数据", "No data")]);
     choroplethLegend = GM.legend(map, { title: legend.title, rows: rows, note: legend.note }, "bottomright");
   };
 
@@ -419,7 +418,7 @@
         }
       },
     }).addTo(map);
-    if (layerControl) layerControl.addOverlay(group, spec.name_zh + " " + spec.name_en);
+    if (layerControl) layerControl.addOverlay(group, spec.name);
     return group;
   };
 
@@ -525,8 +524,8 @@
         var a = el("a", null, "⌂");
         a.setAttribute("href", "#");
         a.setAttribute("role", "button");
-        a.setAttribute("title", "回到全图 Back to the whole area");
-        a.setAttribute("aria-label", "回到全图 Back to the whole area");
+        a.setAttribute("title", T("回到全图", "Back to the whole area"));
+        a.setAttribute("aria-label", T("回到全图", "Back to the whole area"));
         L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e); GM.fit(); });
         bar.appendChild(a);
         return bar;

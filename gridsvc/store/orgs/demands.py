@@ -32,6 +32,7 @@ from gridsvc.domain.volunteers import (
     check_hours,
     check_take,
     demand_transition,
+    named_members,
     org_claim_count,
     remaining_places,
 )
@@ -39,6 +40,7 @@ from gridsvc.domain.wishes import WISH_CATEGORIES, check_category
 from gridsvc.store import audit, subtree
 from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
+from gridsvc.store.orgs import crews
 from gridsvc.store.orgs.models import (
     Demand,
     DemandTake,
@@ -137,8 +139,11 @@ async def demand_card(d: Demand, *, full: bool = False, names: dict | None = Non
     return out
 
 
-async def takes_of(d: Demand, *, full: bool) -> list[dict]:
+async def takes_of(d: Demand, *, full: bool, org_id: int | None = None) -> list[dict]:
+    """Who took places; `full` (the demand's staff) names people, an organisation's own
+    members (`org_id`) see the names of its claim too."""
     rows = await DemandTake.filter(demand_id=d.id).order_by("id")
+    named = await crews.crews_of([t.id for t in rows if t.kind == "org" and (full or t.org_id == org_id)])
     users = {u.id: u for u in await User.filter(id__in=[t.user_id for t in rows if t.user_id])}
     orgs = dict(await Organisation.filter(id__in=[t.org_id for t in rows if t.org_id]).values_list("id", "name"))
     out = []
@@ -149,12 +154,13 @@ async def takes_of(d: Demand, *, full: bool) -> list[dict]:
                     "org": {"id": t.org_id, "name": orgs.get(t.org_id, "")} if t.org_id else None,
                     "project": t.project_id, "user": {"id": u.id, "name": name} if (u and full) else
                     ({"id": None, "name": mask_name(name)} if u else None),
-                    "created_at": t.created_at.isoformat()})
+                    "members": named.get(t.id), "created_at": t.created_at.isoformat()})
     return out
 
 
 async def list_demands(*, status: str | None = None, under: str | None = None, page: PageRequest) -> Page:
-    """A page of demands, soonest first; `extra` carries the total over all pages."""
+    """A page of demands, soonest first; `extra` carries the total over all pages. `under`: an
+    area code, or several separated by commas (an organisation's service areas)."""
     qs = Demand.all()
     if status:
         wanted = [s.strip() for s in status.split(",") if s.strip()]
@@ -165,10 +171,13 @@ async def list_demands(*, status: str | None = None, under: str | None = None, p
                                   details={"statuses": list(DEMAND_STATUSES)})
         qs = qs.filter(status__in=wanted)
     if under:
-        area = await Area.filter(code=under).first()
-        if area is None:
-            raise NotFound(f"区域 {under} 不存在", f"area {under} not found", details={"under": under})
-        qs = qs.filter(subtree.under("area_code", code_prefix(area.code, area.level)))
+        prefixes = []
+        for code in dict.fromkeys(c.strip() for c in under.split(",") if c.strip()):
+            area = await Area.filter(code=code).first()
+            if area is None:
+                raise NotFound(f"区域 {code} 不存在", f"area {code} not found", details={"under": code})
+            prefixes.append(code_prefix(area.code, area.level))
+        qs = qs.filter(subtree.under_any("area_code", prefixes)) if prefixes else qs
     total = await qs.count()
     result = await keyset_page(qs, "demands", ("starts_at", "id"), page)
     names = dict(await Area.filter(code__in={d.area_code for d in result.rows}).values_list("code", "name"))
@@ -186,15 +195,18 @@ def demand_need(d: Demand) -> Need:
 
 
 async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None, project: Any = None,
-               now: datetime) -> DemandTake:
+               members: Any = None, now: datetime) -> DemandTake:
     """An organisation's claim (``kind="org"``: ``count`` of its volunteers, by default every
-    place left) or a volunteer's sign-up (one place). Never overfills: see the module."""
+    place left, or the ``members`` it names: see store.orgs.crews) or a volunteer's sign-up
+    (one place). Never overfills: see the module."""
     org_id = principal.org_id if kind == "org" else None
     if kind == "org" and (org_id is None or not await Organisation.exists(id=org_id)):
         raise Forbidden("您尚未加入社会组织,不能代表组织认领", "you belong to no organisation", code=ErrorCode.NO_ORG)
     key = f"{d.id}:org{org_id}" if kind == "org" else f"{d.id}:user{principal.user_id}"
     mine = await DemandTake.exists(active_key=key)
+    crew: list[int] | None = None
     if kind == "org":
+        count, crew = named_members(count, members)
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
             raise ValidationError("count 应为正整数", "count must be a positive whole number", code=ErrorCode.BAD_COUNT,
                                   details={"field": "count"})
@@ -203,6 +215,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
         n = 1
     check_take(d.status, d.needed, d.taken, n, already_taken_by_me=mine)
     project_id = await _project_for(d, org_id, project, now=now) if kind == "org" else None
+    if crew is not None and org_id is not None:
+        await crews.check_crew(d, org_id, crew)
     try:
         async with in_transaction():
             moved = await Demand.filter(id=d.id, status=DemandStatus.PUBLISHED.value,
@@ -217,6 +231,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             row = await DemandTake.create(demand_id=d.id, kind=kind, user_id=principal.user_id, org_id=org_id,
                                           project_id=project_id, count=n, active_key=key,
                                           claimer_kind=await claimer_kind_of(principal.user_id, org_id))
+            if crew:
+                await crews.commit_crew(row, crew)
             if project_id is not None:
                 ok = await Project.filter(id=project_id, status="active",
                                           taken__lt=F("capacity")).update(taken=F("taken") + 1)
@@ -228,8 +244,8 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
                 org = await Organisation.get(id=org_id)
                 who = org.name
             await inbox.notify([d.published_by_id], "demand_taken", f"志愿需求「{d.title}」:{who} 认领 {n} 个名额",
-                               f"({who} took {n} place(s))", link=f"/api/v1/demands/{d.id}", demand_id=d.id,
-                               skip=principal.user_id)
+                               en=(f"Volunteer demand “{d.title}”: {who} took {n} place(s)", ""),
+                               link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     except IntegrityError:
         raise Conflict("您已报名或认领该需求", "you have already signed up for or claimed this demand",
                        code=ErrorCode.ALREADY_SIGNED_UP) from None
@@ -296,8 +312,8 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
             await Project.filter(id=t.project_id, taken__gt=0).update(taken=F("taken") - 1)
         await inbox.notify([d.published_by_id, t.user_id], "demand_changed",
                            f"志愿需求「{d.title}」有 {t.count} 个名额被取消",
-                           f"({t.count} place(s) released)", link=f"/api/v1/demands/{d.id}", demand_id=d.id,
-                           skip=principal.user_id)
+                           en=(f"Volunteer demand “{d.title}”: {t.count} place(s) released", ""),
+                           link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     return await DemandTake.get(id=t.id)
 
 
@@ -318,9 +334,9 @@ async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> De
             ids = [u for u, _ in takers]
             for _, org in takers:
                 ids += await inbox.org_member_ids(org)
+            step_en = {"close": "recruiting closed", "reopen": "recruiting again", "cancel": "cancelled"}[action]
             await inbox.notify(ids, "demand_changed", f"志愿需求「{d.title}」已{_STEP_ZH[action]}",
-                               {"close": "(recruiting closed)", "reopen": "(recruiting again)",
-                                "cancel": "(cancelled)"}[action], link=f"/api/v1/demands/{d.id}",
+                               en=(f"Volunteer demand “{d.title}”: {step_en}", ""), link=f"/api/v1/demands/{d.id}",
                                demand_id=d.id, skip=actor.user_id)
     return await Demand.get(id=d.id)
 
@@ -401,7 +417,8 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
                                before={"volunteer": user.username, "hours": float(old.hours)} if old else None,
                                after={"volunteer": user.username, "hours": h})
             await inbox.notify([user.id], "hours", f"志愿服务「{d.title}」登记时长 {h:g} 小时",
-                               f"({h:g} hours recorded)", link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
+                               en=(f"Volunteer service “{d.title}”: {h:g} hours recorded", ""),
+                               link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
             out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h,
                         "corrected": old is not None})
     return out

@@ -203,6 +203,25 @@ class DemandTake(Model):
         table = "demand_take"
 
 
+class DemandTakeMember(Model):
+    """A member an organisation names in its claim of a demand (the claim's count is their number)."""
+
+    id = fields.IntField(primary_key=True)
+    take: fields.ForeignKeyRelation[DemandTake] = fields.ForeignKeyField(
+        "wishes.DemandTake", related_name="members", on_delete=fields.CASCADE
+    )
+    take_id: int
+    user: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name="demand_commitments", on_delete=fields.CASCADE
+    )
+    user_id: int
+
+    class Meta:
+        app = "wishes"
+        table = "demand_take_member"
+        unique_together = (("take", "user"),)
+
+
 class ServiceHours(Model):
     """Hours of service of one volunteer at one demand, recorded by staff after the event."""
 

@@ -15,7 +15,7 @@ import hmac
 from tortoise.expressions import Q
 
 from gridsvc.store.accounts.models import User
-from gridsvc.store.orgs.models import Demand, DemandTake, ServiceHours, VolunteerProfile
+from gridsvc.store.orgs.models import Demand, DemandTake, DemandTakeMember, ServiceHours, VolunteerProfile
 
 CERTIFICATE_PREFIX = "ZYFW"
 
@@ -42,12 +42,15 @@ async def place_held(d: Demand, user_id: int | None, org_id: int | None, role: s
 
 
 async def participants(d: Demand) -> list[dict]:
-    """Everyone who may be given hours at ``d``: volunteers signed up, and the members of each
-    organisation holding a claim, with the hours already recorded (None when not yet)."""
-    takes = await DemandTake.filter(demand_id=d.id, status="active").values("kind", "user_id", "org_id")
+    """Everyone who may be given hours at ``d``: volunteers signed up, and for each organisation
+    holding a claim the members it named (every member when it named none), with the hours
+    already recorded (None when not yet)."""
+    takes = await DemandTake.filter(demand_id=d.id, status="active").values("id", "kind", "user_id", "org_id")
     user_ids = [t["user_id"] for t in takes if t["kind"] == "volunteer" and t["user_id"]]
-    org_ids = [t["org_id"] for t in takes if t["kind"] == "org" and t["org_id"]]
-    q = Q(id__in=user_ids or [-1])
+    named = await DemandTakeMember.filter(take_id__in=[t["id"] for t in takes]).values_list("take_id", "user_id")
+    crewed = {take_id for take_id, _ in named}
+    org_ids = [t["org_id"] for t in takes if t["kind"] == "org" and t["org_id"] and t["id"] not in crewed]
+    q = Q(id__in=user_ids + [u for _, u in named] or [-1])
     if org_ids:
         q |= Q(org_id__in=org_ids, role__in=["org_member", "volunteer"])
     users = await User.filter(q).order_by("id")

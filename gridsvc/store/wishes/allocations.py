@@ -17,6 +17,7 @@ from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, NotFound, ValidationError
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.matching import Need, ProviderIndex, allocate, allocate_greedy
+from gridsvc.domain.matching.allocation import PLAN_STATUS_NAMES_ZH
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import Actor, WishStatus
 from gridsvc.store import audit, subtree
@@ -92,7 +93,7 @@ async def get_plan(plan_id: Any) -> AllocationPlan:
 async def plan_view(plan: AllocationPlan, *, items: bool = True) -> dict:
     out: dict = {
         "id": plan.id, "name": plan.name, "area": plan.area_code, "status": plan.status,
-        "status_zh": {"draft": "草案", "accepted": "已采纳", "discarded": "已放弃"}.get(plan.status, plan.status),
+        "status_zh": PLAN_STATUS_NAMES_ZH.get(plan.status, plan.status),
         "wishes": plan.wishes, "total_score": round(plan.total_score, 2), "greedy_score": round(plan.greedy_score, 2),
         "gain_over_greedy": round(plan.total_score - plan.greedy_score, 2), "edited": plan.edited,
         "created_at": plan.created_at.isoformat(),

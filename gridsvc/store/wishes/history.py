@@ -28,9 +28,11 @@ async def record_event(wish: Wish, action: str, actor: Principal | None, actor_k
 
 async def tell(kind: str, user_ids, wish: Wish, zh: str, en: str, *, detail_zh: str = "", detail_en: str = "",
                skip: int | None = None) -> None:
-    title = f"{zh}:「{wish.title}」"
-    body = " ".join(x for x in (detail_zh, f"({en}{': ' + detail_en if detail_en else ''})") if x)
-    await inbox.notify(user_ids, kind, title, body, link=f"/wishes/{wish.id}", wish_id=wish.id, skip=skip)
+    # both languages are written now and the reader's is shown (inbox.notify); a detail without
+    # its English (a reason someone typed) is shown as written
+    await inbox.notify(user_ids, kind, f"{zh}:「{wish.title}」", detail_zh,
+                       en=(f"{en[:1].upper()}{en[1:]}: “{wish.title}”", detail_en or detail_zh),
+                       link=f"/wishes/{wish.id}", wish_id=wish.id, skip=skip)
 
 
 async def claimer_ids(claim: Claim | None) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable, cast
 
 from gridsvc.domain import clock
-from gridsvc.domain.errors import NotFound
+from gridsvc.domain.errors import NotFound, message_language
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.paging import PageRequest, keyset_page
 from gridsvc.store.wishes.models import Notification
@@ -38,16 +38,20 @@ KINDS_ZH = {
 
 
 
-async def notify(user_ids: Iterable[int | None], kind: str, title: str, body: str = "", *, link: str = "",
-                 wish_id: int | None = None, demand_id: int | None = None, skip: int | None = None) -> int:
+async def notify(user_ids: Iterable[int | None], kind: str, title: str, body: str = "", *,
+                 en: tuple[str, str] | None = None, link: str = "", wish_id: int | None = None,
+                 demand_id: int | None = None, skip: int | None = None) -> int:
     """One notification per distinct user (``skip``: the user who acted, who needs no news of
-    their own step). Returns how many were written."""
+    their own step). Returns how many were written.
+
+    ``title`` and ``body`` are the Chinese words, ``en`` the English (title, body): the reader
+    is not the writer, so both are kept and each reader is shown their language."""
     ids = sorted({int(u) for u in user_ids if u is not None and u != skip})
     if not ids:
         return 0
     await Notification.bulk_create([
         Notification(user_id=u, kind=kind, title=title[:200], body=body, link=link, wish_id=wish_id,
-                     demand_id=demand_id)
+                     demand_id=demand_id, words={"en": [en[0][:200], en[1]]} if en else None)
         for u in ids
     ])
     return len(ids)
@@ -73,8 +77,10 @@ async def org_member_ids(org_id: int | None) -> list[int]:
 
 
 def _entry(n: Notification) -> dict:
+    # rows written before the English was kept show their words as stored
+    title, body = (n.words or {}).get(message_language.get()) or (n.title, n.body)
     return {
-        "id": n.id, "kind": n.kind, "kind_zh": KINDS_ZH.get(n.kind, n.kind), "title": n.title, "body": n.body,
+        "id": n.id, "kind": n.kind, "kind_zh": KINDS_ZH.get(n.kind, n.kind), "title": title, "body": body,
         "link": n.link, "wish_id": n.wish_id, "demand_id": n.demand_id, "created_at": n.created_at.isoformat(),
         "read": n.read_at is not None, "read_at": n.read_at.isoformat() if n.read_at else None,
     }

@@ -245,6 +245,8 @@ class Notification(Model):
     link = fields.CharField(max_length=200, default="")
     wish_id = fields.IntField(null=True)
     demand_id = fields.IntField(null=True)
+    # the words in the other languages, {"en": [title, body]}; title and body are the Chinese
+    words: fields.JSONField[dict] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)
 

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gridsvc.store.accounts import users
+from gridsvc.store.orgs import crews, volunteers
 from gridsvc.store.orgs import demands as store
-from gridsvc.store.orgs import volunteers
 from gridsvc.store.orgs.organisations import org_areas
 from gridsvc.store.wishes.matching import matches_for
 
@@ -48,7 +48,8 @@ async def get_demand(request: Request) -> Response:
     require(request, "demand.read")
     d = await store.get_demand(path_id(request))
     full = can(request, "demand.publish", d.area_code)
-    return json_ok({**await store.demand_card(d), "takes": await store.takes_of(d, full=full)})
+    takes = await store.takes_of(d, full=full, org_id=principal(request).org_id)
+    return json_ok({**await store.demand_card(d), "takes": takes})
 
 
 async def demand_matches(request: Request) -> Response:
@@ -68,10 +69,13 @@ async def _take(request: Request, kind: str) -> Response:
                         else "only volunteers sign up", code=ErrorCode.WRONG_ROLE, details={"role": p.role})
     p = require(request, "demand.take", d.area_code)
     data = await body_or_empty(request)
-    take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"), now=clock.now())
+    take = await store.take(d, p, kind=kind, count=data.get("count"), project=data.get("project"),
+                            members=data.get("members"), now=clock.now())
     d = await store.get_demand(d.id)
+    members = (await crews.crews_of([take.id])).get(take.id, [])
     return json_ok({**await store.demand_card(d), "take": {"id": take.id, "kind": take.kind, "count": take.count,
-                                                           "claimer_kind": take.claimer_kind}}, 201)
+                                                           "claimer_kind": take.claimer_kind, "members": members}},
+                   201)
 
 
 async def claim_demand(request: Request) -> Response:

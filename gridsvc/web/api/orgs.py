@@ -8,20 +8,25 @@ areas are the organisation's service areas, see `store.users.principal_for`).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gridsvc.store.catalog.sheets import CSV_TYPE, XLSX_TYPE
 from gridsvc.store.orgs import organisations as store
+from gridsvc.store.orgs import registry_sheet
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import BadRequest, Forbidden
+from ...domain.errors import BadRequest, Forbidden, NotFound
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
 from ..paging import page_params, page_request
-from ..permissions import can, principal, require, require_login
+from ..permissions import can, principal, require, require_entitled, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import endpoint, json_ok, param, path_id, read_json
+from .catalog import _FILE_BODY, _flag, _upload
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -137,6 +142,52 @@ async def org_record(request: Request) -> Response:
     return json_ok(await store.org_record(org))
 
 
+# ---- the registry as a spreadsheet (officials) ----------------------------------------------
+
+
+def registry_area(request: Request) -> str | None:
+    """The area of a registry export: ``under=``, else the official's first area (None: an
+    admin's whole registry)."""
+    p = require_login(request)
+    under = request.query_params.get("under") or (p.areas[0][0] if p.areas and p.role != "admin" else None)
+    if under is None and p.role != "admin":
+        raise Forbidden("只有民政官员可以导出名录", "only officials export the registry", code=ErrorCode.WRONG_ROLE,
+                        details={"action": "org.manage"})
+    if under:
+        require(request, "org.manage", under)
+    else:
+        require_entitled(request, "org.manage")
+    return under
+
+
+async def export_registry(request: Request) -> Response:
+    fmt = request.path_params["fmt"]
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code=ErrorCode.NOT_FOUND)
+    under = registry_area(request)
+    rows = await registry_sheet.export_rows(under=under)
+    body = registry_sheet.write_xlsx(rows) if fmt == "xlsx" else registry_sheet.write_csv(rows)
+    name = f"社会组织名录-{under + '-' if under else ''}{clock.today().isoformat()}.{fmt}"
+    return Response(body, media_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"orgs-{clock.today().isoformat()}.{fmt}\"; "
+                               f"filename*=UTF-8''{quote(name)}"})
+
+
+def registry_authority(request: Request):
+    """May the caller record an organisation of this status serving this area."""
+    return lambda code, status: can(request, "org.manage", code) and (
+        status != "registered" or can(request, "org.register", code))
+
+
+async def import_registry(request: Request) -> Response:
+    p = require_entitled(request, "org.manage")
+    dry_run = _flag(request, "dry_run", False)
+    data, fmt = await _upload(request)
+    report = await registry_sheet.import_rows(data, fmt, actor=p, may_manage=registry_authority(request),
+                                              dry_run=dry_run)
+    return json_ok(report, 200 if dry_run else 201)
+
+
 ID = param("id", "path", type_="integer")
 
 ROUTES = [
@@ -147,6 +198,15 @@ ROUTES = [
              auth="scoped", body=OrgCreate, responses={"201": {"description": "created"}}, action="org.manage"),
     endpoint("/orgs/check-code", check_code, "GET", "校验统一社会信用代码 (check a credit code)", tag="orgs",
              params=[param("code", required=True)], action="org.read"),
+    endpoint("/orgs/export.{fmt}", export_registry, "GET", "导出社会组织名录 Excel/CSV (export the registry)",
+             tag="orgs", auth="scoped", params=[param("fmt", "path", enum=["xlsx", "csv"]), param("under")],
+             responses={"200": {"description": "文件 (file)", "content": {XLSX_TYPE: {}, "text/csv": {}}}},
+             action="org.manage"),
+    endpoint("/orgs/import", import_registry, "POST",
+             "导入社会组织名录,全部成功或全部不存 (import the registry, all or nothing)", tag="orgs", auth="scoped",
+             params=[param("format", enum=["xlsx", "csv"]),
+                     param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
+             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="org.manage"),
     endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs",
              params=[ID],
              action="org.read"),

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gridsvc.store.orgs import crews, volunteering
 from gridsvc.store.orgs import demands as store
-from gridsvc.store.orgs import volunteering
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
@@ -37,10 +37,12 @@ def login_redirect(request: Request) -> Response | None:
 
 
 def _home_area(request: Request) -> str | None:
-    """Where "near me" is: a volunteer's own area, an organisation's first service area."""
+    """Where "near me" is: a volunteer's own area, every service area of a member's organisation."""
     p = principal(request)
-    if p.is_authenticated and p.role in ("volunteer", "org_member") and p.areas:
+    if p.is_authenticated and p.role == "volunteer" and p.areas:
         return p.areas[0][0]
+    if p.is_authenticated and p.role == "org_member" and p.areas:
+        return ",".join(code for code, _ in p.areas)
     return None
 
 
@@ -129,14 +131,15 @@ async def demand_page(request: Request, *, error: str | None = None, status: int
     d = await store.get_demand(request.path_params["id"])
     p = principal(request)
     staff = can(request, "demand.publish", d.area_code)
-    takes = await store.takes_of(d, full=staff)
+    takes = await store.takes_of(d, full=staff, org_id=p.org_id)
     mine = await volunteering.place_held(d, p.user_id, p.org_id, p.role)
     may_take = can(request, "demand.take", d.area_code)
     return render(request, "demands/detail.html", status=status, d=await store.demand_card(d), takes=takes,
                   staff=staff, mine=mine, error=error,
                   started=clock.now() >= d.starts_at, done=request.query_params.get("done"),
                   can_signup=may_take and entitled(p, "volunteer.act"),
-                  can_claim=may_take and entitled(p, "org.act_for") and p.org_id is not None,
+                  can_claim=(can_claim := may_take and entitled(p, "org.act_for") and p.org_id is not None),
+                  crew=await crews.org_members(p.org_id) if can_claim and p.org_id is not None else [],
                   people=await volunteering.participants(d) if staff else [])
 
 
@@ -173,8 +176,10 @@ async def demand_act(request: Request) -> Response:
             require(request, "demand.take", d.area_code)
             count = form.get("count")
             project = form.get("project")
-            await store.take(d, p, kind=kind, count=int(str(count)) if str(count or "").isdigit() else None,
-                             project=project or None, now=clock.now())
+            # the checklist of members: ticking names makes the count their number
+            named = [int(str(m)) for m in form.getlist("members") if str(m).isdigit()] or None
+            await store.take(d, p, kind=kind, count=None if named else int(str(count)) if str(count or "").isdigit()
+                             else None, project=project or None, members=named, now=clock.now())
         elif action == "release":
             await store.release(d, p, take_id=form.get("take") or None,
                                 staff=can(request, "demand.publish", d.area_code), now=clock.now())

@@ -26,7 +26,7 @@ from gridsvc.store import areas as store
 
 from ...domain import crs as crs_mod
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import BadRequest
+from ...domain.errors import BadRequest, in_language
 from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
 from ...domain.scope import entitled
 from ...maps import basemaps, choropleth, floorplan, layers, render
@@ -139,7 +139,8 @@ async def choropleth_json(request: Request) -> Response:
         v = values.get(a["code"])
         props = {"code": a["code"], "name": a["name"], "level": a["level"], "households": a["households"],
                  "population": a["population"], "area_m2": round(a["area_m2"] or 0, 1), "value": v,
-                 "value_label": f"{ind.name_zh} {ind.format(v)}", "color": choropleth.colour_of(v, legend)}
+                 "value_label": f"{in_language(ind.name_zh, ind.name_en)} {ind.format(v)}",
+                 "color": choropleth.colour_of(v, legend)}
         feats.append(render.feature(shapely.from_wkb(a["geometry"]), props, zoom=z, crs=crs))
     fc: dict[str, Any] = {"type": "FeatureCollection", "features": feats, "legend": legend}
     if len(found) > limit:

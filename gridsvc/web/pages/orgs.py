@@ -8,19 +8,24 @@ Same permission actions and store functions as gridsvc.web.api.orgs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store.orgs import demands as demand_store
 from gridsvc.store.orgs import organisations as store
+from gridsvc.store.orgs import registry_sheet
 from gridsvc.store.wishes.matching import matches_for
 
-from ...domain.errors import DomainError
+from ...domain.errors import DomainError, in_language
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES
 from ...domain.scope import entitled
 from ...store.paging import PageRequest
-from ..permissions import can, principal, require
+from ..api.catalog import _upload
+from ..api.orgs import registry_authority
+from ..permissions import can, principal, require, require_entitled
 from .demands import login_redirect
 from .render import render
 
@@ -39,7 +44,7 @@ def _registry_area(request: Request) -> str | None:
 
 
 async def _registry(request: Request, *, form: dict | None = None, error: str | None = None,
-                    status: int = 200) -> Response:
+                    status: int = 200, **sheet: Any) -> Response:
     require(request, "org.read")
     under = request.query_params.get("under") or _registry_area(request)
     found = await store.list_orgs(kind=request.query_params.get("kind") or None, under=under,
@@ -47,7 +52,21 @@ async def _registry(request: Request, *, form: dict | None = None, error: str | 
     return render(request, "orgs/list.html", status=status, orgs=found["orgs"], total=found["total"],
                   under=under or "", q=request.query_params.get("q") or "", KINDS=ORG_KINDS, STATUSES=ORG_STATUSES,
                   can_register=entitled(principal(request), "org.manage"), form=form or {}, error=error,
-                  section="orgs")
+                  section="orgs", **sheet)
+
+
+async def import_sheet(request: Request) -> Response:
+    """The registry's import form: the report, or every bad row and column (nothing stored)."""
+    if (r := login_redirect(request)) is not None:
+        return r
+    p = require_entitled(request, "org.manage")
+    try:
+        data, fmt = await _upload(request)
+        report = await registry_sheet.import_rows(data, fmt, actor=p, may_manage=registry_authority(request))
+    except DomainError as e:
+        problems = e.details.get("problems") if isinstance(e.details, dict) else None
+        return await _registry(request, status=e.status, sheet_error=e.message, sheet_problems=problems or [])
+    return await _registry(request, sheet_report=report)
 
 
 async def org_list(request: Request) -> Response:
@@ -89,7 +108,7 @@ async def _fitting_demands(org_id: int, codes: list[str]) -> list[dict]:
                 if m["provider"]["org"] and m["provider"]["org"]["id"] == org_id]
         best = ours[0] if ours else None
         out.append({**d, "score": best["score"] if best else None,
-                    "reasons": [r["zh"] for r in best["reasons"]] if best else [],
+                    "reasons": [in_language(r["zh"], r["en"]) for r in best["reasons"]] if best else [],
                     "project": best["provider"] if best else None})
     out.sort(key=lambda d: -(d["score"] or 0))
     return out
@@ -111,5 +130,6 @@ async def org_page(request: Request) -> Response:
 ROUTES = [
     Route("/orgs", org_list, methods=["GET"]),
     Route("/orgs", register_org, methods=["POST"]),
+    Route("/orgs/import", import_sheet, methods=["POST"]),
     Route("/orgs/{id:int}", org_page, methods=["GET"]),
 ]

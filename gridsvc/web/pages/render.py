@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -10,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from ... import __version__, locale
+from ...domain import clock
 from ...domain.errors import message_language
 from ...domain.roles import ROLE_NAMES_ZH
 from ...locale import gettext as _
@@ -44,7 +46,15 @@ def fee_words(text: str) -> str:
     return text
 
 
+def minute(iso: str | None) -> str:
+    """A stored time as people read it: "2026-11-29 10:20", in China's time."""
+    if not iso:
+        return ""
+    return clock.china(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M")
+
+
 env.globals.update(time_limit_words=time_limit_words, fee_words=fee_words)
+env.filters["minute"] = minute
 
 
 def nav_items(request: Request) -> list[tuple[str, str]]:

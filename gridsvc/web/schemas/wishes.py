@@ -118,6 +118,8 @@ class DemandCreate(Body):
 class Take(Body):
     count: Scalar = Field(None, description="认领: 承诺的志愿者人数,缺省为全部剩余名额 (claim: places committed)")
     project: Id | None = None
+    members: list[Id] | None = Field(None, max_length=500, description="认领: 承诺成员的编号,人数即名单人数 "
+                                                                       "(claim: ids of the members committed)")
 
 
 class Release(Body):
