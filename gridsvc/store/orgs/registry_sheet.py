@@ -52,7 +52,7 @@ async def export_rows(*, under: str | None) -> list[list[Any]]:
 
 def write_xlsx(rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook  # imported when used (store.catalog.sheets.write_xlsx says why)
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # with the workbook, for the same reason
 
     wb = Workbook()
     ws = wb.active
