@@ -13,11 +13,12 @@ MAX_M2 = 1_000_000  # a square kilometre: more is a unit slip (hectares, square 
 
 
 def rooms_met(room_m2: float, households: int | None, per_100: int) -> bool | None:
-    """Rooms reach `per_100` m² per 100 households (compared as m² × 100 ≥ per_100 × households, so
-    exactly at the target meets it without a rounding question); None without a household count."""
+    """Rooms reach `per_100` m² per 100 households; None without a household count. Areas are kept
+    to 0.1 m², so the test is in whole tenths (m² × 1,000 ≥ per_100 × households × 10): exactly at
+    the target meets it, with no float rounding in the way (495.9 × 100 is not 49,590 in floats)."""
     if not households:
         return None
-    return room_m2 * 100 >= per_100 * households
+    return round(room_m2 * 10) * 100 >= per_100 * households * 10
 
 
 def m2_per_100(room_m2: float, households: int | None) -> float | None:

@@ -150,7 +150,7 @@ class ServiceSpace(Model):
 
 
 class Consultation(Model):
-    """A matter of consultation (协商议事) through its five steps (domain.governance.consultations);
+    """A matter of consultation (协商议事) through its five steps (domain.governance.consultations),
     each step's fields are filled when it is taken."""
 
     id = fields.IntField(primary_key=True)

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', fields.ForeignKeyField('core.User', source_field='recorded_by_id', null=True, db_constraint=True, to_field='id', related_name='consultations', on_delete=OnDelete.SET_NULL)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'gov_consultation', 'app': 'governance', 'pk_attr': 'id', 'table_description': 'A matter of consultation (协商议事) through its five steps (domain.governance.consultations);'},
+            options={'table': 'gov_consultation', 'app': 'governance', 'pk_attr': 'id', 'table_description': 'A matter of consultation (协商议事) through its five steps (domain.governance.consultations),'},
             bases=['Model'],
         ),
         ops.CreateModel(
