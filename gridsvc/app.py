@@ -46,6 +46,7 @@ from .web.pages import allocations as allocation_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
+from .web.pages import governance_records as governance_record_pages
 from .web.pages import maps as map_pages
 from .web.pages import orgs as org_pages
 from .web.pages import routes as pages
@@ -78,6 +79,7 @@ def routes() -> list:
         *map_pages.ROUTES,
         *catalog_pages.ROUTES,
         *governance_pages.ROUTES,
+        *governance_record_pages.ROUTES,
         *wish_pages.ROUTES,
         *demand_pages.ROUTES,
         *org_pages.ROUTES,

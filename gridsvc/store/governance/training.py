@@ -103,7 +103,8 @@ async def hours_per_community(scope_prefixes: list[str], year: int, targets: Tar
             .order_by("area__code").values_list("user_id", "user__display_name", "user__username", "user__role",
                                                 "area__code"):
         if len(code) >= COMMUNITY and uid not in staff:
-            staff[uid] = {"id": uid, "name": name or username, "role": role, "community": code[:COMMUNITY],
+            staff[uid] = {"id": uid, "name": name or username, "username": username, "role": role,
+                          "community": code[:COMMUNITY],
                           "hours": 0, "required": required_hours(role, targets)}
     if staff:
         for uid, hours in await TrainingAttendance.filter(user_id__in=list(staff), session__held_on__gte=first,

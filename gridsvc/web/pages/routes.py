@@ -15,6 +15,7 @@ from ...domain.locate import answer, check_point
 from ...domain.sizing import size_warning
 from ..api import query_float
 from ..permissions import can, principal, require
+from .governance_records import published_of
 from .render import render, render_login
 from .workbench import workbench
 
@@ -55,7 +56,8 @@ async def area_page(request: Request) -> Response:
     size_note = size_warning(area.level, area.households, band) if band and area.households is not None else None
     return render(request, "area.html", area=area, chain=chain, children=children, staff=staff,
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
-                  level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code))
+                  level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code),
+                  consultations=await published_of(area.code, area.level))
 
 
 async def my_area_page(request: Request) -> Response:
