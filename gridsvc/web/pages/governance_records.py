@@ -18,6 +18,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.governance import consultations as rules
 from ...domain.levels import code_prefix
+from ...store.areas.reading import area_names
 from ...store.governance import consultations, space, training
 from ...store.governance.reports import area_or_404
 from ..api.governance import scope, targets, year_param
@@ -73,10 +74,12 @@ async def training_page(request: Request, *, error: str | None = None, form=None
     hours = await training.hours_per_community(prefixes, year, targets(request)) if prefixes else {}
     staff = sorted((p for people in hours.values() for p in people), key=lambda p: (not p["short"], p["name"]))
     p = principal(request)
-    areas = [within.code] if within is not None else [c for c, _lv in p.areas]
+    codes = [within.code] if within is not None else [c for c, _lv in p.areas]
+    names = await area_names(codes)
+    areas = [(c, names.get(c, c)) for c in codes]
     return render(request, "governance/training.html", status=status, year=year, within=within,
                   under=within.code if within else "", sessions=await training.sessions_under(prefixes, year),
-                  staff=staff, can_record=any(can(request, "training.manage", a) for a in areas) or
+                  staff=staff, can_record=any(can(request, "training.manage", a) for a in codes) or
                   (p.role == "admin" and within is not None), areas=areas, error=error, form=form or {},
                   today=clock.today().isoformat())
 
@@ -138,8 +141,10 @@ async def consultations_page(request: Request, *, error: str | None = None, form
     within, _scoped = await scope(request, "consultation.manage")
     prefixes = await scope_list(request, "consultation.manage")
     p = principal(request)
-    communities = [within.code] if within is not None and within.level == "community" else \
+    codes = [within.code] if within is not None and within.level == "community" else \
         [c for c, lv in p.areas if lv == "community"]
+    names = await area_names(codes)
+    communities = [(c, names.get(c, c)) for c in codes if can(request, "consultation.manage", c)]
     return render(request, "governance/consultations.html", status=status, rows=await consultations.list_under(
                   prefixes), within=within, under=within.code if within else "", communities=communities,
                   error=error, form=form or {}, today=clock.today().isoformat(), RAISERS=rules.RAISERS)
