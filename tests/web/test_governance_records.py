@@ -287,6 +287,7 @@ async def test_the_assessment_sheet_holds_every_indicator(demo):
     assert (r.status_code, r.json()["error"]["code"]) == (422, "not_a_community")
     r = await demo.get(f"/api/v1/indicators/sheet.xlsx?year={YEAR}", headers=street)
     assert r.status_code == 400
+    demo.cookies.clear()
     resident = await demo.token_for("resident", DEMO_PASSWORD)
     r = await demo.get(f"/api/v1/indicators/sheet.xlsx?community={CHUANKOU}", headers=resident)
     assert r.status_code == 403
