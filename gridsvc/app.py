@@ -31,6 +31,7 @@ from .web.api import (
     community,
     compounds,
     governance,
+    governance_records,
     open311,
     rosters,
     staff,
@@ -49,6 +50,7 @@ from .web.pages import area_edit as area_edit_pages
 from .web.pages import catalog as catalog_pages
 from .web.pages import demands as demand_pages
 from .web.pages import governance as governance_pages
+from .web.pages import governance_records as governance_record_pages
 from .web.pages import history as history_pages
 from .web.pages import maps as map_pages
 from .web.pages import orgs as org_pages
@@ -78,6 +80,7 @@ def routes() -> list:
         *rosters.ROUTES,
         *catalog.ROUTES,
         *governance.ROUTES,
+        *governance_records.ROUTES,
         *community.ROUTES,
         *open311.ROUTES,
         *wishes.ROUTES,
@@ -87,6 +90,7 @@ def routes() -> list:
         *history_pages.ROUTES,
         *catalog_pages.ROUTES,
         *governance_pages.ROUTES,
+        *governance_record_pages.ROUTES,
         *wish_pages.ROUTES,
         *demand_pages.ROUTES,
         *org_pages.ROUTES,

@@ -63,6 +63,10 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found", 404, "找不到该页面或记录", "not found"
     COMPOUND_NOT_FOUND = "compound_not_found", 404, "小区不存在", "no such compound"
     ZONE_NOT_FOUND = "zone_not_found", 404, "功能区不存在", "no such zone"
+    # governance records (issue 12 items 5-7)
+    TRAINING_NOT_FOUND = "training_not_found", 404, "培训记录不存在", "no such training session"
+    SPACE_NOT_FOUND = "space_not_found", 404, "场地不存在", "no such service space"
+    CONSULTATION_NOT_FOUND = "consultation_not_found", 404, "协商议事事项不存在", "no such consultation"
     USER_NOT_FOUND = "user_not_found", 404, "账号不存在", "no such account"
     TOKEN_NOT_FOUND = "token_not_found", 404, "令牌不存在", "no such token"
     ITEM_NOT_FOUND = "item_not_found", 404, "事项不存在", "no such catalog item"
@@ -191,6 +195,10 @@ class ErrorCode(StrEnum):
     IMPORT_REJECTED = "import_rejected", 422, "导入被拒绝,未存入任何数据", "import rejected; nothing was stored"
     BAD_ZONE = "bad_zone", 422, "功能区定义有误", "invalid zone"
     BAD_YEAR = "bad_year", 422, "年份无效", "invalid year"
+    BAD_CLASS_HOURS = "bad_class_hours", 422, "学时无效", "invalid class hours"
+    BAD_ATTENDEE = "bad_attendee", 422, "参训人员无效", "invalid attendee"
+    BAD_SPACE = "bad_space", 422, "面积无效", "invalid floor area"
+    BAD_EVALUATION = "bad_evaluation", 422, "评议票数无效", "invalid evaluation votes"
     UNKNOWN_ROLE = "unknown_role", 422, "未知角色", "unknown role"
     BAD_ASSIGNMENT_LEVEL = ("bad_assignment_level", 422, "该角色不能分配到此层级",
                             "the role cannot be assigned at this level")

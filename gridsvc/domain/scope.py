@@ -131,6 +131,13 @@ RULES: dict[str, dict[str, Reach]] = {
     # (can_manage_tier), officials and the admin every tier
     "roster.read": {"admin": ANY, "official": WITHIN, **STAFF_WITHIN},
     "roster.appoint": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    # the records behind items 5-7: the community (head) or an official enters them; training is
+    # recorded by the area that keeps the record (a street's course by the street). Decided and
+    # concluded consultations are public (居务公开), with no resident's personal data
+    "training.manage": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "space.manage": {"admin": ANY, "official": WITHIN, "head": WITHIN},
+    "consultation.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
+    "consultation.read_public": {"*": P},
     # the whole city is the home map of those who reach everywhere
     "map.city_home": {"admin": ANY},
 }

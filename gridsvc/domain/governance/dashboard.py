@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from .targets import Targets
 
 # the keys of the figures, in the order of the page; each is also the `figure=` of the rows page
-FIGURES = ("reports", "sizing", "staff", "orgs")
+FIGURES = ("reports", "sizing", "staff", "orgs", "training", "space", "outdoor", "consultations")
 
 
 @dataclass(frozen=True)
@@ -52,4 +52,14 @@ def figures(area: dict, targets: Targets, community_band: tuple[int, int]) -> li
                "个岗位", "网格员、楼栋长、小组长、社区网格长与指导员均到位"),
         Figure("orgs", "社会组织达标社区", "Communities with enough organisations", n - len(area["orgs"]["short"]), n,
                "个社区", f"登记或备案的社区社会组织 {targets.orgs[0]}–{targets.orgs[1]} 个"),
+        Figure("training", "学时达标的社区工作人员", "Staff with enough training hours", area["training"]["met"],
+               area["training"]["staff"], "人", f"两委成员 {targets.training_hours_committee} 学时、"
+               f"其他工作人员 {targets.training_hours_staff} 学时/年"),
+        Figure("space", "服务用房达标社区", "Communities with enough service rooms", area["space"]["rooms_met"], n,
+               "个社区", f"每百户 {targets.service_m2_per_100_households} m² 以上"),
+        Figure("outdoor", "户外活动场地达标社区", "Communities with enough outdoor space", area["space"]["outdoor_met"],
+               n, "个社区", f"户外活动场地 {targets.outdoor_m2:,} m² 以上"),
+        Figure("consultations", "协商议事达标社区", "Communities concluding enough consultations",
+               n - len(area["consultations"]["short"]), n, "个社区",
+               f"全年办结协商议事 {targets.consultations[0]}–{targets.consultations[1]} 件"),
     ]

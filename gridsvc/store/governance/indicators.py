@@ -26,8 +26,11 @@ from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
 from ...domain.orgs import OrgKind
 from ...domain.sizing import SizeBand
 from ..subtree import under_any
+from .consultations import concluded_per_community
 from .orgs import organisations_per_community
 from .reports import communities, yearly_counts
+from .space import space_per_community, summary
+from .training import hours_per_community
 
 
 def bands(settings) -> tuple[SizeBand, SizeBand]:
@@ -68,6 +71,9 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
     # one read of the subtree's posts serves the staffing and the grid sizes (40,000 grids in a city)
     areas, grids, staffed = await _posts(scope_prefixes)
     orgs = await organisations_per_community(scope_prefixes)
+    trained = await hours_per_community(scope_prefixes, year, targets)
+    spaces = await space_per_community(scope_prefixes)
+    concluded = await concluded_per_community(scope_prefixes, year)
     per_community = []
     for c in comms:
         code = c["code"]
@@ -78,6 +84,10 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
             "households": c["households"], "size": sizing[code]["verdict"], "neighbours": sizing[code]["neighbours"],
             "grid_sizes": grid_spread(grids.get(code, []), grid_band),
             "orgs": _orgs_view(orgs.get(code), targets),
+            "training": _training_view(trained.get(code, [])),
+            "space": summary(spaces.get(code, []), c["households"], targets),
+            "consultations": {"concluded": concluded.get(code, 0),
+                              "met": concluded.get(code, 0) >= targets.consultations[0]},
         })
     vacant = posts.vacant_posts(areas, staffed)
     # the rows: the areas one level below `within`, or the caller's top areas
@@ -166,7 +176,24 @@ def _roll_up(area: dict, groups: _Groups, targets: Targets) -> dict:
         "staff": {"required": required, "vacant": missing, "coverage": share(required - missing, required)},
         "orgs": {"total": sum(c["orgs"]["count"] for c in mine), "target_per_community": list(targets.orgs),
                  "short": [c["code"] for c in mine if c["orgs"]["verdict"] == "short"]},
+        "training": {"staff": sum(c["training"]["staff"] for c in mine),
+                     "met": sum(c["training"]["staff"] - c["training"]["short"] for c in mine),
+                     "short_in": [c["code"] for c in mine if c["training"]["short"]]},
+        "space": {"rooms_met": sum(1 for c in mine if c["space"]["rooms_met"]),
+                  "outdoor_met": sum(1 for c in mine if c["space"]["outdoor_met"]),
+                  "room_m2": round(sum(c["space"]["room_m2"] for c in mine), 1),
+                  "outdoor_m2": round(sum(c["space"]["outdoor_m2"] for c in mine), 1)},
+        "consultations": {"concluded": sum(c["consultations"]["concluded"] for c in mine),
+                          "short": [c["code"] for c in mine if not c["consultations"]["met"]]},
     }
+
+
+def _training_view(staff: list[dict]) -> dict:
+    """A community's staff held to training hours: how many, how many short, and who."""
+    short = [s for s in staff if s["short"]]
+    return {"staff": len(staff), "short": len(short),
+            "people": [{k: s[k] for k in ("id", "name", "role", "hours", "required", "short")}
+                       for s in sorted(staff, key=lambda s: (not s["short"], s["name"]))]}
 
 
 def _orgs_view(counts: dict[str, Counter[str]] | None, targets: Targets) -> dict:
@@ -182,4 +209,7 @@ def _orgs_view(counts: dict[str, Counter[str]] | None, targets: Targets) -> dict
 def _targets_view(targets: Targets, band: SizeBand) -> dict:
     return {"report_good_from": targets.report_good_from, "report_excellent_from": targets.report_excellent_from,
             "community_households": [band.low, band.high], "community_split_above": band.split_above,
-            "orgs": list(targets.orgs)}
+            "orgs": list(targets.orgs), "training_hours_committee": targets.training_hours_committee,
+            "training_hours_staff": targets.training_hours_staff,
+            "service_m2_per_100_households": targets.service_m2_per_100_households, "outdoor_m2": targets.outdoor_m2,
+            "consultations": list(targets.consultations)}

@@ -96,3 +96,105 @@ class ReportTally(Model):
         app = "governance"
         table = "gov_report_tally"
         unique_together = (("year", "holder"),)
+
+
+class TrainingSession(Model):
+    """A training session (培训) staff attended (002 §19), recorded by the area that keeps the
+    record: the community for its own course, the street or district for theirs. Attendees are
+    staff accounts inside that area."""
+
+    id = fields.IntField(primary_key=True)
+    area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="training_sessions", on_delete=fields.RESTRICT)
+    area_id: int
+    title = fields.CharField(max_length=200)
+    organiser = fields.CharField(max_length=100, default="")  # 主办单位, e.g. 区民政局
+    held_on = fields.DateField(db_index=True)
+    class_hours = fields.IntField()  # 学时 of the session, whole hours as the record counts them
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "governance"
+        table = "gov_training_session"
+
+
+class TrainingAttendance(Model):
+    id = fields.IntField(primary_key=True)
+    session: fields.ForeignKeyRelation[TrainingSession] = fields.ForeignKeyField(
+        "governance.TrainingSession", related_name="attendance", on_delete=fields.CASCADE)
+    session_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="training_attendance", on_delete=fields.CASCADE)
+    user_id: int
+
+    class Meta:
+        app = "governance"
+        table = "gov_training_attendance"
+        unique_together = (("session", "user"),)
+
+
+class ServiceSpace(Model):
+    """A community's service room (服务用房, indoor) or outdoor activity space (户外活动场地), in m²."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="service_spaces", on_delete=fields.CASCADE)
+    community_id: int
+    name = fields.CharField(max_length=100)
+    kind = fields.CharField(max_length=10)  # room | outdoor (domain.governance.space.KINDS)
+    m2 = fields.FloatField()
+
+    class Meta:
+        app = "governance"
+        table = "gov_service_space"
+
+
+class Consultation(Model):
+    """A matter of consultation (协商议事) through its five steps (domain.governance.consultations),
+    each step's fields are filled when it is taken."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
+        "core.Area", related_name="consultations", on_delete=fields.RESTRICT)
+    community_id: int
+    title = fields.CharField(max_length=200)
+    matter = fields.TextField()  # 民事民提: what was raised
+    raised_by = fields.CharField(max_length=20)  # resident | group | staff | organisation
+    raised_on = fields.DateField()
+    status = fields.CharField(max_length=20, default="raised", db_index=True)
+    decision = fields.TextField(default="")
+    decided_on = fields.DateField(null=True)
+    carried_by = fields.CharField(max_length=200, default="")  # who carries it out: a body, not a person
+    result = fields.TextField(default="")
+    carried_out_on = fields.DateField(null=True)
+    satisfied = fields.IntField(default=0)
+    fair = fields.IntField(default=0)
+    dissatisfied = fields.IntField(default=0)
+    evaluation = fields.TextField(default="")
+    concluded_on = fields.DateField(null=True, db_index=True)
+    dropped_reason = fields.TextField(default="")
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="consultations", null=True, on_delete=fields.SET_NULL)
+    recorded_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "governance"
+        table = "gov_consultation"
+
+
+class ConsultationMeeting(Model):
+    """A meeting of 民议: its date, head count, kinds of participant (no names) and minutes."""
+
+    id = fields.IntField(primary_key=True)
+    consultation: fields.ForeignKeyRelation[Consultation] = fields.ForeignKeyField(
+        "governance.Consultation", related_name="meetings", on_delete=fields.CASCADE)
+    consultation_id: int
+    held_on = fields.DateField()
+    participants = fields.IntField()
+    participant_kinds = fields.CharField(max_length=200)  # comma-separated PARTICIPANTS keys
+    minutes = fields.TextField()
+
+    class Meta:
+        app = "governance"
+        table = "gov_consultation_meeting"

@@ -17,6 +17,7 @@ from ...domain.sizing import size_warning
 from ..api import query_float
 from ..api.areas import past_day
 from ..permissions import can, principal, require
+from .governance_records import published_of
 from .render import render, render_login
 from .workbench import workbench
 
@@ -66,7 +67,8 @@ async def area_page(request: Request) -> Response:
     return render(request, "area.html", area=area, chain=chain, children=children, staff=staff,
                   coverage=cover, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH, size_note=size_note,
                   level_name=area_level_name_zh(area.level, area.code), can_edit=can(request, "area.edit", area.code),
-                  can_roster=can(request, "roster.read", area.code))
+                  can_roster=can(request, "roster.read", area.code),
+                  consultations=await published_of(area.code, area.level))
 
 
 async def my_area_page(request: Request) -> Response:
