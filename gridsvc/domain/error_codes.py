@@ -187,6 +187,7 @@ class ErrorCode(StrEnum):
     BAD_COORDINATES = "bad_coordinates", 422, "坐标超出范围", "coordinates out of range"
     BAD_POSITION = "bad_position", 422, "位置无效", "invalid position"
     NOT_IN_GRID = "not_in_grid", 422, "位置不在任何网格内", "no grid holds the position"
+    POSITION_OUTSIDE_AREA = "position_outside_area", 422, "地点不在需求区域内", "the place is outside the demand's area"
     TOO_MANY_POINTS = "too_many_points", 422, "坐标点过多", "too many points"
     UNKNOWN_CRS = "unknown_crs", 422, "未知的坐标系", "unknown coordinate system"
     EMPTY_FILE = "empty_file", 422, "文件中没有内容", "the file has nothing in it"

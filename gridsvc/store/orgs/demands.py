@@ -9,6 +9,7 @@ to individual sign-ups until the demand is full.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -91,6 +92,25 @@ async def demand_area(data: dict) -> Area:
     return area
 
 
+def _place_point(area: Area, lon: Any, lat: Any) -> tuple[float, float]:
+    """The point picked on the map, which must lie in the demand's area (so in the publisher's
+    scope); none picked: a point inside the area."""
+    shape = shapely.from_wkb(area.geometry)
+    if lon is None and lat is None:
+        pt = shape.representative_point()
+        return round(pt.x, 6), round(pt.y, 6)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lon, lat)):
+        raise ValidationError("位置应同时给出经度 lon 和纬度 lat 两个数字",
+                              "give the position as two numbers, lon and lat",
+                              code=ErrorCode.BAD_POSITION, details={"fields": ["lon", "lat"]})
+    if not shape.covers(shapely.Point(lon, lat)):
+        raise ValidationError(f"地点 {lon:.6f},{lat:.6f} 不在需求区域{area.name}({area.code})内",
+                              f"the place {lon:.6f},{lat:.6f} lies outside the demand's area {area.name} ({area.code})",
+                              code=ErrorCode.POSITION_OUTSIDE_AREA,
+                              details={"fields": ["lon", "lat"], "area": area.code, "lon": lon, "lat": lat})
+    return round(float(lon), 6), round(float(lat), 6)
+
+
 async def create_demand(data: dict, area: Area, *, actor: Principal, now: datetime) -> Demand:
     needed = data.get("volunteers_needed", data.get("needed"))
     d = check_demand(data.get("title"), _when(data.get("starts_at"), "starts_at"),
@@ -105,12 +125,7 @@ async def create_demand(data: dict, area: Area, *, actor: Principal, now: dateti
     if not isinstance(description, str) or len(description) > 2000:
         raise ValidationError("说明最多 2000 个字", "description has at most 2000 characters", code=ErrorCode.BAD_FIELD,
                               details={"field": "description"})
-    lon, lat = data.get("lon"), data.get("lat")
-    if lon is None or lat is None:
-        pt = shapely.from_wkb(area.geometry).representative_point()
-        lon, lat = round(pt.x, 6), round(pt.y, 6)
-    elif not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
-        raise ValidationError("lon/lat 应为数字", "lon and lat must be numbers", code=ErrorCode.BAD_POSITION)
+    lon, lat = _place_point(area, data.get("lon"), data.get("lat"))
     async with in_transaction():
         demand = await Demand.create(
             title=d.title, description=description.strip(), category=category, area_code=area.code,
