@@ -4,6 +4,9 @@
 // Without JS (or Leaflet) the form keeps working: no point is sent and the area stands for it.
 (function () {
   "use strict";
+  // a building drawn as a point gets a ring, not Leaflet's image marker
+  var OUTLINE = { style: { color: "#1565c0", weight: 2, fillOpacity: .05 }, interactive: false,
+    pointToLayer: function (f, at) { return L.circleMarker(at, { radius: 12, color: "#1565c0", fillOpacity: .05 }); } };
   var root = document.querySelector("[data-picker]");
   if (!root || !window.L) return;
   var form = root.closest("form");
@@ -46,8 +49,8 @@
     if (!code) return;
     json("/api/v1/areas/" + encodeURIComponent(code)).then(function (g) {
       if (!g) return;
-      L.geoJSON(g, { style: { color: "#1565c0", weight: 2, fillOpacity: .05 }, interactive: false }).addTo(outline);
-      map.fitBounds(outline.getBounds().pad(0.05));
+      L.geoJSON(g, OUTLINE).addTo(outline);
+      map.fitBounds(outline.getBounds().pad(0.05), { maxZoom: 17 });
     });
     json("/api/v1/areas?level=building&under=" + encodeURIComponent(code)).then(function (fc) {
       if (!fc || !fc.features.length) return;
