@@ -43,8 +43,8 @@ def check(page, watch, name: str, width: int) -> None:
     watch.reset()
 
 
-def login(browser, base: str, viewport: dict, locale: str = "zh-CN"):
-    ctx = browser.new_context(viewport=viewport, device_scale_factor=1, locale=locale)
+def login(browser, base: str, viewport: dict, locale: str = "zh-CN", **more):
+    ctx = browser.new_context(viewport=viewport, device_scale_factor=1, locale=locale, **more)
     page = ctx.new_page()
     watch = Watch(page)
     page.goto(base + "/login")
@@ -110,7 +110,9 @@ def test_worker_taps_the_place_and_the_demand_shows_it(server, browser):
 
 
 def test_the_picker_in_english_on_a_desktop(server, browser):
-    ctx, page, watch = login(browser, server["base"], DESKTOP, locale="en-US")
+    # the browser says the worker stands in Beijing: outside their grid, so the server refuses
+    ctx, page, watch = login(browser, server["base"], DESKTOP, locale="en-US", permissions=["geolocation"],
+                             geolocation={"longitude": 116.4074, "latitude": 39.9042})
     try:
         page.goto(server["base"] + "/demands/new?lang=en")
         page.wait_for_load_state("networkidle")
@@ -118,5 +120,20 @@ def test_the_picker_in_english_on_a_desktop(server, browser):
         text = page.inner_text("main")
         assert "Tap the map to pick the place" in text and "在地图上点选" not in text
         check(page, watch, "new-desktop-en", DESKTOP["width"])
+
+        page.click("[data-picker-locate]")
+        wait_until(page, "document.querySelector('input[name=lon]').value !== ''")
+        assert page.input_value("input[name=lon]") == "116.407400"
+        fill_demand(page, "Stairwell clean-up")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        error = page.inner_text("[role=alert]")
+        assert "116.407400,39.904200" in error and "outside the demand's area" in error, error
+        # the point comes back on the map, so the worker can tap another
+        assert "116.407400" in page.inner_text("[data-picker-status]")
+        # the refused page answers 422: its console line is the status, not a script error
+        watch.errors[:] = [e for e in watch.errors if "422" not in e]
+        check(page, watch, "refused-desktop-en", DESKTOP["width"])
     finally:
         ctx.close()
