@@ -105,7 +105,7 @@ class DemandCreate(Body):
     description: Scalar = None
     area: Scalar = Field(None, description="社区、网格等代码 (where)")
     place: Scalar = None
-    lon: Lon | None = None
+    lon: Lon | None = Field(None, description="地点经度,须在 area 内;缺省取区域内一点 (the place: inside area)")
     lat: Lat | None = None
     starts_at: Scalar = Field(None, description="ISO 日期时间,无时区视为北京时间 (no offset: UTC+8)")
     ends_at: Scalar = None
