@@ -43,11 +43,13 @@ async def test_a_signed_in_caller_is_never_served_a_kept_answer(client, app, peo
     assert all("username" not in c for c in (await client.get(url)).json()["staff"])
 
 
-async def test_a_change_made_outside_this_server_is_seen_at_once(client, app, people):
+async def test_a_change_made_outside_this_server_is_seen_at_once(client, app, people, store_kind):
     """As the CLI or another app server would: straight through the store, not through this app."""
     plan = await client.get(f"/maps/community/{people.community}")
     assert plan.status_code == 200 and "川口三网格" not in plan.text
-    assert (await client.get(f"/maps/community/{people.community}")).text == plan.text
+    if store_kind == "sqlite":  # PostgreSQL's mark is the cluster's WAL position: other databases move it too
+        # served again as kept: a page drawn anew would carry new element ids
+        assert (await client.get(f"/maps/community/{people.community}")).text == plan.text
     await store_batch([AreaInput("610202001001003", "川口三网格", "grid", square(109.0, 35.1, 0.1), people.community)],
                       actor=None)
     again = await client.get(f"/maps/community/{people.community}")
