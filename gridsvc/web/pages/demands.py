@@ -247,6 +247,7 @@ async def demand_page(request: Request, *, error: str | None = None, status: int
     mine = await volunteering.place_held(d, p.user_id, p.org_id, p.role)
     may_take = can(request, "demand.take", d.area_code)
     return render(request, "demands/detail.html", status=status, d=await store.demand_card(d), takes=takes,
+                  where=[a["name"] for a in await demand_areas.chain_names(d.area_code)],
                   staff=staff, mine=mine, error=error,
                   started=clock.now() >= d.starts_at, done=request.query_params.get("done"),
                   can_signup=may_take and entitled(p, "volunteer.act"),
