@@ -65,7 +65,7 @@ async def test_a_head_finds_the_grids_and_buildings_of_the_community(client, peo
     assert (people.grid2, "川口二网格", False) in inside  # a grid with nothing below: a plain option
     assert 'data-refine' not in text  # one community: nothing to list again
     # the chosen area by name, its code lighter beside it
-    assert re.search(r'<span>川口社区</span> <span class="code">编码 ' + people.community, text)
+    assert re.search(r'<span class="name">川口社区</span> <span class="code">编码 ' + people.community, text)
 
 
 async def test_publishing_a_building_by_name(client, people):
@@ -77,7 +77,8 @@ async def test_publishing_a_building_by_name(client, people):
     d = await Demand.get(id=int(r.headers["location"].split("/")[2].split("?")[0]))
     assert d.area_code == people.building
     page = (await client.get(f"/demands/{d.id}", headers=HTML)).text
-    assert "川口社区 › 川口一网格 › 第一居民小组 › 1号楼" in page
+    where = re.sub(r"<[^>]+>", "", page.split('class="where-path">')[1].split("</div>")[0])
+    assert where == "地点:川口社区 › 川口一网格 › 第一居民小组 › 1号楼 · 川口社区日间照料中心", where
 
     # the whole community when nothing inside it is chosen
     r = await client.post("/demands/new", data={**form(people, within=""), "csrf_token": token}, headers=HTML)

@@ -11,6 +11,7 @@
   // a building drawn as a point gets a ring, not Leaflet's image marker
   var OUTLINE = { style: { color: "#1565c0", weight: 2, fillOpacity: .05 }, interactive: false,
     pointToLayer: function (f, at) { return L.circleMarker(at, { radius: 12, color: "#1565c0", fillOpacity: .05 }); } };
+  var CONTEXT = { style: { color: "#78909c", weight: 1, dashArray: "4 4", fillOpacity: 0 }, interactive: false };
   var where = document.querySelector("[data-where]");
   if (!where) return;
   var form = where.closest("form");
@@ -72,12 +73,16 @@
     var code = within.value || top.value;
     chain.textContent = "";
     if (!code) return;
-    var names = document.createElement("span");
-    names.textContent = path(within.value).join(" › ");
+    path(within.value).forEach(function (name, i) {
+      if (i) chain.appendChild(document.createTextNode(" › "));
+      var span = document.createElement("span");
+      span.className = "name";
+      span.textContent = name;
+      chain.appendChild(span);
+    });
     var small = document.createElement("span");
     small.className = "code";
     small.textContent = within.dataset.codeWord + " " + code;
-    chain.appendChild(names);
     chain.appendChild(document.createTextNode(" "));
     chain.appendChild(small);
   }
@@ -114,8 +119,10 @@
     var f = features[within.value] || topFeature;
     outline.clearLayers();
     if (!f) return;
-    L.geoJSON(f, OUTLINE).addTo(outline);
-    map.fitBounds(outline.getBounds().pad(0.05), { maxZoom: 17 });
+    var chosen = L.geoJSON(f, OUTLINE).addTo(outline);
+    // the first choice stays as a faint reference around a grid or building inside it
+    if (f !== topFeature && topFeature) L.geoJSON(topFeature, CONTEXT).addTo(outline);
+    map.fitBounds(chosen.getBounds().pad(f.geometry.type === "Point" ? 0 : 0.05), { maxZoom: 17 });
   }
 
   function isBuilding(code) { return !!features[code] && features[code].properties.level === "building"; }
@@ -142,7 +149,7 @@
     json("/api/v1/areas/" + encodeURIComponent(t.value)).then(function (g) {
       if (mine !== asked || !g) return;
       topFeature = g;
-      if (!within.value) draw();
+      draw();
     });
     if (t.dataset.level === "street") return;  // its communities are first choices themselves
     json("/api/v1/areas?zoom=15&under=" + encodeURIComponent(t.value)).then(function (fc) {
