@@ -61,7 +61,8 @@ async def test_a_head_finds_the_grids_and_buildings_of_the_community(client, peo
     inside = options(text, "within")
     assert inside[0][:2] == ("", "整个所选区域") and not any(sel for *_, sel in inside)
     assert (people.grid, "川口一网格(全网格)", False) in inside
-    assert (people.group, "第一居民小组", False) in inside and (people.building, "\u30001号楼", False) in inside
+    assert (people.group, "第一居民小组", False) in inside
+    assert (people.building, "\u00a0" * 4 + "1号楼", False) in inside  # indented under its group
     assert (people.grid2, "川口二网格", False) in inside  # a grid with nothing below: a plain option
     assert 'data-refine' not in text  # one community: nothing to list again
     # the chosen area by name, its code lighter beside it
@@ -93,7 +94,7 @@ async def test_without_javascript_the_button_lists_the_community_keeping_what_wa
     r = await client.post("/demands/new", data={**typed, "refine": "1", "csrf_token": token}, headers=HTML)
     assert r.status_code == 200
     assert (people.community, "川口社区", True) in options(r.text, "area")
-    assert (people.building, "\u30001号楼", False) in options(r.text, "within")
+    assert (people.building, "\u00a0" * 4 + "1号楼", False) in options(r.text, "within")
     assert 'value="楼道清扫志愿行动"' in r.text and "带扫帚" in r.text
     assert await Demand.all().count() == 0
     # then the building, and publish

@@ -104,7 +104,7 @@ def test_the_district_official_chooses_a_building_by_name_on_a_phone(server, bro
         wait_until(page, "document.querySelectorAll('#within option').length > 100")
         asked = [u for u in watch.requests if "/api/v1/areas" in u]
         assert all(CHUANKOU in u for u in asked), asked  # that community's areas only
-        page.select_option("#within", label="\u30003号楼")
+        page.select_option("#within", label="\u00a0" * 4 + "3号楼")
         chain = page.inner_text("[data-chain]")
         assert "川口社区 › 川口社区第1网格 › 第1居民小组 › 3号楼" in chain and "编码 " + CHUANKOU in chain, chain
         assert page.input_value("#area") == CHUANKOU and page.input_value("#within").startswith(CHUANKOU)
@@ -145,14 +145,14 @@ def test_a_head_chooses_a_grid_and_taps_the_map_in_english(server, browser):
         page.goto(server["base"] + "/demands/new?lang=en")
         page.wait_for_load_state("networkidle")
         wait_until(page, "document.querySelectorAll('#within option').length > 100")
-        page.select_option("#within", label="\u30005号楼")
+        page.select_option("#within", label="\u00a0" * 4 + "5号楼")
         fill_demand(page, "Stairwell lights")
         page.fill("#ends_at", page.input_value("#starts_at").replace("T14:", "T08:"))
         publish(page)
         alert = page.inner_text("[role=alert]")
         assert "Ends" in alert and "must be after the start" in alert, alert
         wait_until(page, "document.querySelectorAll('#within option').length > 100")  # the list again, live
-        assert page.locator("#within option:checked").inner_text() == "\u30005号楼"
+        assert page.locator("#within option:checked").inner_text() == "\u00a0" * 4 + "5号楼"
         assert page.input_value("#title") == "Stairwell lights"
         watch.errors[:] = [e for e in watch.errors if "422" not in e]  # the refused page's status line
         check(page, watch, "head-refused-desktop-en", DESKTOP["width"])

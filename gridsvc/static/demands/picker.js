@@ -54,7 +54,7 @@
         group = null;
         add(within, p.code, p.name);
       } else {
-        add(group || within, p.code, new Array(Math.max(0, depth - 2) + 1).join("\u3000") + p.name);
+        add(group || within, p.code, new Array(4 * Math.max(0, depth - 2) + 1).join("\u00a0") + p.name);
       }
     });
     within.value = features[keep] ? keep : "";
