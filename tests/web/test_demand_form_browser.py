@@ -105,6 +105,7 @@ def test_the_district_official_chooses_a_building_by_name_on_a_phone(server, bro
         asked = [u for u in watch.requests if "/api/v1/areas" in u]
         assert all(CHUANKOU in u for u in asked), asked  # that community's areas only
         page.select_option("#within", label="\u00a0" * 4 + "3号楼")
+        wait_until(page, "document.querySelector('[data-chain]').textContent.includes('3号楼')")
         chain = page.inner_text("[data-chain]")
         assert "川口社区 › 川口社区第1网格 › 第1居民小组 › 3号楼" in chain and "编码 " + CHUANKOU in chain, chain
         assert page.input_value("#area") == CHUANKOU and page.input_value("#within").startswith(CHUANKOU)

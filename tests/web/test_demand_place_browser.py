@@ -101,7 +101,7 @@ def test_worker_taps_the_place_and_the_demand_shows_it(server, browser):
                                  ".map(o => o.value).find(v => v.length === 21)")
         page.select_option("#within", building)
         assert page.input_value("#area") == grid and page.input_value("input[name=lon]") == ""
-        assert building in page.inner_text("[data-chain]")
+        wait_until(page, f"document.querySelector('[data-chain]').textContent.includes('{building}')")
         fill_demand(page, "单元门禁维修协助")
         with page.expect_navigation():
             page.click("main form button[type=submit]")

@@ -1,10 +1,11 @@
 // Where a new demand takes place (/demands/new). The server renders two selects that work without
 // JS: a street or community (#area) and, optionally, a grid, group or building inside it
-// (#within; without JS the "list its grids" button reloads it). Here: choosing the first loads the
-// second from /api/v1/areas?under= (only that community's areas, however large the scope), the
-// name path and code under the choice follow it, and a small map of the chosen area takes a tap
-// as the demand's point (the form's hidden lon/lat; the server checks it lies in the area).
-// Choosing a building makes the demand the building's: the server places it inside the building.
+// (#within; without JS the "list its grids" button reloads it). Here: choosing the first lists the
+// second from /api/v1/areas?under= (that community's areas only, however large the scope); the
+// name path and code under the choice follow it; a small map shows the chosen area (one
+// /api/v1/areas/{code} each, kept) and takes a tap as the demand's point (the form's hidden
+// lon/lat; the server checks it lies in the area). Choosing a building makes the demand the
+// building's: the server places it inside the building.
 (function () {
   "use strict";
   var LEVELS = ["city", "district", "street", "community", "grid", "group", "building"];
@@ -21,27 +22,31 @@
   var refine = where.querySelector("[data-refine]");
   // the live list replaces the no-JS button (and Enter in a field must publish, not refine)
   if (refine) refine.parentNode.removeChild(refine);
-  var features = {};  // code -> GeoJSON feature of the areas inside the first choice
-  var topFeature = null;
-  var asked = 0;      // answers to an earlier choice are dropped
+  var areas = {};  // code -> its GeoJSON feature (with its ancestors when asked for alone)
+  var asked = 0;   // answers to an earlier choice are dropped
 
   function json(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; });
   }
 
+  function area(code) {
+    if (areas[code] && areas[code].properties.ancestors) return Promise.resolve(areas[code]);
+    return json("/api/v1/areas/" + encodeURIComponent(code)).then(function (f) {
+      if (f) areas[code] = f;
+      return f;
+    });
+  }
+
   function topOption() { return top.options[top.selectedIndex] || null; }
 
   function add(parent, code, text) {
-    var o = new Option(text, code);
-    parent.appendChild(o);
-    return o;
+    parent.appendChild(new Option(text, code));
   }
 
-  function fill(list, keep) {
+  function fill(list) {
     while (within.firstChild) within.removeChild(within.firstChild);
     add(within, "", within.dataset.empty);
-    var t = topOption(), base = LEVELS.indexOf(t ? t.dataset.level : "community"), group = null;
-    var parents = {};
+    var t = topOption(), base = LEVELS.indexOf(t ? t.dataset.level : "community"), group = null, parents = {};
     list.forEach(function (f) { parents[f.properties.parent] = true; });
     list.forEach(function (f) {
       var p = f.properties, depth = LEVELS.indexOf(p.level) - base;
@@ -57,23 +62,19 @@
         add(group || within, p.code, new Array(4 * Math.max(0, depth - 2) + 1).join("\u00a0") + p.name);
       }
     });
-    within.value = features[keep] ? keep : "";
+    within.value = "";
     row.hidden = list.length === 0;
   }
 
-  function path(code) {
-    var names = [], f = features[code];
-    while (f) { names.unshift(f.properties.name); f = features[f.properties.parent]; }
-    var t = topOption();
-    if (t && t.value) names.unshift(t.dataset.name);
-    return names;
-  }
-
-  function showChain() {
-    var code = within.value || top.value;
+  function showChain(f) {
     chain.textContent = "";
-    if (!code) return;
-    path(within.value).forEach(function (name, i) {
+    if (!f) return;
+    // from the community down, as the server writes it
+    var names = (f.properties.ancestors || []).filter(function (a) {
+      return LEVELS.indexOf(a.level) > LEVELS.indexOf("street");
+    }).map(function (a) { return a.name; });
+    names.push(f.properties.name);
+    names.forEach(function (name, i) {
       if (i) chain.appendChild(document.createTextNode(" › "));
       var span = document.createElement("span");
       span.className = "name";
@@ -82,14 +83,15 @@
     });
     var small = document.createElement("span");
     small.className = "code";
-    small.textContent = within.dataset.codeWord + " " + code;
+    small.textContent = within.dataset.codeWord + " " + f.properties.code;
     chain.appendChild(document.createTextNode(" "));
     chain.appendChild(small);
   }
 
   // the map: optional (no Leaflet, no map; the area stands for the place)
   var root = document.querySelector("[data-picker]");
-  var map = null, outline = null, marker = null, lon = form.elements.lon, lat = form.elements.lat, status = null;
+  var map = null, outline = null, marker = null, status = null;
+  var lon = form.elements.lon, lat = form.elements.lat;
   if (root && window.L) {
     status = root.querySelector("[data-picker-status]");
     var box = root.querySelector("#picker-map");
@@ -114,67 +116,51 @@
     if (status) status.textContent = "";
   }
 
-  function draw() {
-    if (!map) return;
-    var f = features[within.value] || topFeature;
-    outline.clearLayers();
-    if (!f) return;
-    var chosen = L.geoJSON(f, OUTLINE).addTo(outline);
-    // the first choice stays as a faint reference around a grid or building inside it
-    if (f !== topFeature && topFeature) L.geoJSON(topFeature, CONTEXT).addTo(outline);
-    map.fitBounds(chosen.getBounds().pad(f.geometry.type === "Point" ? 0 : 0.05), { maxZoom: 17 });
-  }
+  var building = false;  // the area shown is a building (a point)
 
-  function isBuilding(code) { return !!features[code] && features[code].properties.level === "building"; }
+  // the chosen area (the grid, group or building, else the first choice) on the map and under
+  // the selects; the first choice stays as a faint reference around one inside it
+  function showChosen(keepPoint) {
+    var mine = ++asked, code = within.value || top.value, topCode = top.value;
+    building = false;
+    if (!keepPoint) unpick();
+    if (!code) { showChain(null); if (outline) outline.clearLayers(); return; }
+    Promise.all([area(code), code === topCode ? null : area(topCode)]).then(function (got) {
+      var f = got[0], around = got[1];
+      if (mine !== asked || !f) return;
+      showChain(f);
+      building = f.properties.level === "building";
+      if (!map) return;
+      outline.clearLayers();
+      var chosen = L.geoJSON(f, OUTLINE).addTo(outline);
+      var ring = around ? L.geoJSON(around, CONTEXT).addTo(outline) : null;
+      // a building is a point: shown inside its community rather than alone at the closest zoom
+      map.fitBounds((building && ring ? ring : chosen).getBounds().pad(0.05), { maxZoom: 17, animate: false });
+      if (building && !lon.value) show(chosen.getBounds().getCenter(), f.properties.name);
+    });
+  }
 
   function pick(latlng) {
     // a tap is a point of the chosen area; a building is a point itself, so the tap goes back
     // to the whole first choice (the server checks the point lies in whatever is chosen)
-    if (isBuilding(within.value)) { within.value = ""; draw(); showChain(); }
+    if (building) { within.value = ""; showChosen(false); }
     lon.value = latlng.lng.toFixed(6);
     lat.value = latlng.lat.toFixed(6);
     show(latlng, lon.value + ", " + lat.value);
   }
 
-  function load(keep, first) {
-    var t = topOption(), mine = ++asked;
-    features = {};
-    topFeature = null;
-    if (!first) {  // the server's list stays until the new one arrives on the first load
-      fill([], "");
-      draw();
-      showChain();
-    }
-    if (!t || !t.value) return;
-    json("/api/v1/areas/" + encodeURIComponent(t.value)).then(function (g) {
-      if (mine !== asked || !g) return;
-      topFeature = g;
-      draw();
-    });
-    if (t.dataset.level === "street") return;  // its communities are first choices themselves
+  top.addEventListener("change", function () {
+    fill([]);
+    showChosen(false);
+    var t = topOption(), mine = asked;
+    if (!t || !t.value || t.dataset.level === "street") return;  // a street's communities are first choices
     json("/api/v1/areas?zoom=15&under=" + encodeURIComponent(t.value)).then(function (fc) {
       if (mine !== asked || !fc) return;
-      fc.features.forEach(function (f) { features[f.properties.code] = f; });
-      fill(fc.features, keep);
-      draw();
-      showChain();
-      if (isBuilding(within.value)) markBuilding();
+      fc.features.forEach(function (f) { areas[f.properties.code] = areas[f.properties.code] || f; });
+      fill(fc.features);
     });
-  }
-
-  function markBuilding() {
-    if (!map) return;
-    var b = L.geoJSON(features[within.value]).getBounds().getCenter();
-    show(b, features[within.value].properties.name);
-  }
-
-  top.addEventListener("change", function () { unpick(); load(""); });
-  within.addEventListener("change", function () {
-    unpick();
-    draw();
-    showChain();
-    if (isBuilding(within.value)) markBuilding();
   });
+  within.addEventListener("change", function () { showChosen(false); });
   if (map && navigator.geolocation) {
     var locate = root.querySelector("[data-picker-locate]");
     locate.hidden = false;
@@ -189,6 +175,7 @@
       }, { enableHighAccuracy: true, timeout: 15000 });
     });
   }
-  load(within.value, true);
+  // the page as the server sent it (after a refusal: the choice and the point as typed)
   if (map && lon.value && lat.value) show(L.latLng(+lat.value, +lon.value), lon.value + ", " + lat.value);
+  showChosen(true);
 })();
