@@ -95,6 +95,7 @@
   if (root && window.L) {
     status = root.querySelector("[data-picker-status]");
     var box = root.querySelector("#picker-map");
+    root.hidden = false;
     box.hidden = false;
     // no basemap: the page must not call out to a tile server; the area's outline is the reference
     map = L.map(box, { attributionControl: false }).setView([35.07, 109.07], 13);
