@@ -69,6 +69,19 @@ async def test_a_head_finds_the_grids_and_buildings_of_the_community(client, peo
     assert re.search(r'<span class="name">川口社区</span> <span class="code">编码 ' + people.community, text)
 
 
+async def test_a_grid_worker_chooses_within_their_grid(client, people):
+    await client.login("worker")
+    text, token = await open_form(client)
+    assert '<label for="area">网格</label>' in text  # no community lies in a worker's scope
+    assert options(text, "area") == [(people.grid, "川口一网格", True)]
+    assert [v for v, *_ in options(text, "within")] == ["", people.group, people.building]
+    # an area inside the grid that does not exist: named, nothing stored
+    r = await client.post("/demands/new", data={**form(people, area=people.grid, within=people.group + "999"),
+                                                "csrf_token": token}, headers=HTML)
+    assert r.status_code == 404 and '<a href="#within">网格、小组或楼栋</a>' in r.text
+    assert await Demand.all().count() == 0
+
+
 async def test_publishing_a_building_by_name(client, people):
     await client.login("head")
     _, token = await open_form(client)
