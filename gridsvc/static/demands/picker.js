@@ -107,7 +107,7 @@
     if (!map) return;
     if (!marker) marker = L.circleMarker(latlng, { radius: 8, color: "#c62828", fillOpacity: .8 }).addTo(map);
     marker.setLatLng(latlng);
-    status.textContent = root.dataset.picked + ":" + label;
+    status.textContent = root.dataset.picked + label;  // "已选位置:" / "Place picked: "
   }
 
   function unpick() {
