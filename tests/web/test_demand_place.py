@@ -5,6 +5,8 @@ it; the form without a point falls back to the area, as before."""
 
 from __future__ import annotations
 
+import re
+
 import shapely
 
 from gridsvc.store.areas.models import Area
@@ -58,7 +60,8 @@ async def test_form_point_and_its_refusal(client, people):
     r = await client.get("/demands/new", headers=HTML)
     assert r.status_code == 200
     text = r.text
-    assert 'name="lon"' in text and "/static/demands/picker.js" in text and 'data-area="' + people.grid in text
+    assert 'name="lon"' in text and "/static/demands/picker.js" in text
+    assert re.search(f'<option value="{people.grid}"[^>]*selected', text)  # the worker's one grid, chosen
     token = text.split('name="csrf_token" value="')[1].split('"')[0]
     lon, lat = await inside(people.building)
     body = {**demand_body(people.grid, skills="理发"), "lon": f"{lon:.6f}", "lat": f"{lat:.6f}", "csrf_token": token}

@@ -1,8 +1,8 @@
 """The place of a demand picked on the map (issue 10 item 3), in headless Chromium against a
 real `gridsvc serve` on the demo city: at 390 px the worker taps a point inside their grid on
 /demands/new, publishes, and the demand's page shows the place on its map; choosing a building
-makes the demand the building's. Every page: no console error, no request leaving 127.0.0.1, no
-element wider than the viewport. Screenshots: tests/artifacts/place-*.png."""
+(the second choice of area) makes the demand the building's. Every page: no console error, no
+request leaving 127.0.0.1, no element wider than the viewport. Screenshots: tests/artifacts/place-*.png."""
 
 from __future__ import annotations
 
@@ -95,10 +95,13 @@ def test_worker_taps_the_place_and_the_demand_shows_it(server, browser):
         # a building instead of a point: the area becomes the building, the point is the server's
         page.goto(server["base"] + "/demands/new")
         page.wait_for_load_state("networkidle")
-        wait_until(page, "document.querySelectorAll('#building option').length > 1")
-        building = page.locator("#building option").nth(1).get_attribute("value")
-        page.select_option("#building", building)
-        assert page.input_value("#area") == building and page.input_value("input[name=lon]") == ""
+        wait_until(page, "document.querySelectorAll('#within option').length > 1")
+        # the first building of the grid (21 digits; groups come before their buildings)
+        building = page.evaluate("[...document.querySelectorAll('#within option')]"
+                                 ".map(o => o.value).find(v => v.length === 21)")
+        page.select_option("#within", building)
+        assert page.input_value("#area") == grid and page.input_value("input[name=lon]") == ""
+        wait_until(page, f"document.querySelector('[data-chain]').textContent.includes('{building}')")
         fill_demand(page, "单元门禁维修协助")
         with page.expect_navigation():
             page.click("main form button[type=submit]")

@@ -76,6 +76,7 @@ async def pages_to_visit(client, people) -> list[tuple[str, str | None]]:
             ("/", "worker"), ("/", "orgmember"), ("/", "official"), ("/orgs", "official"),
             (f"/orgs/{org['id']}", "orgmember"),
             ("/demands", "volunteer"), (f"/demands/{demand['id']}", "worker"), ("/me/service", "volunteer"),
+            ("/demands/new", "head"), ("/demands/new", "official"),
             (f"/allocations/{plan['id']}", "head"), ("/governance", "official"),
             # keeping the catalog: the item form, an item's upkeep panel, drafts, the admission form
             ("/services/new", "official"), ("/services/GS-SF-101/edit", "official"),

@@ -8,21 +8,25 @@ gridsvc.web.api.demands; a refused step renders the page again with the reason.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from gridsvc.store.orgs import crews, volunteering
+from gridsvc.store.orgs import crews, demand_areas, volunteering
 from gridsvc.store.orgs import demands as store
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, Forbidden, ValidationError
+from ...domain.levels import is_within
 from ...domain.scope import entitled
-from ...domain.volunteers import DEMAND_STATUSES
+from ...domain.volunteers import DEMAND_STATUSES, VOLUNTEERS_MAX
 from ...domain.wishes import WISH_CATEGORIES
+from ...locale import gettext as _
 from ...store.paging import PageRequest
-from ..permissions import can, principal, require
+from ..permissions import can, prefixes, principal, require
 from .render import render
 
 PAGE_SIZE = 30
@@ -69,10 +73,91 @@ async def demand_list(request: Request) -> Response:
                   can_publish=entitled(principal(request), "demand.publish"))
 
 
-def _new_form(request: Request, form: dict, error: str | None, status: int = 200) -> Response:
+def field_labels() -> dict[str, str]:
+    """The form's fields as its labels read, in the reader's language (errors name them so)."""
+    return {"title": _("标题"), "area": _("所在区域"), "within": _("网格、小组或楼栋"), "place": _("地点"),
+            "position": _("地图上的位置"), "starts_at": _("开始时间"), "ends_at": _("结束时间"),
+            "volunteers_needed": _("需要志愿者人数"), "skills": _("所需技能"), "category": _("服务类别"),
+            "description": _("说明")}
+
+
+REQUIRED = ("title", "area", "starts_at", "ends_at", "volunteers_needed")
+# the field an error is about when its details do not say (the domain's checks name no form field)
+FIELD_OF = {ErrorCode.BAD_TITLE: "title", ErrorCode.BAD_WINDOW: "ends_at", ErrorCode.WINDOW_TOO_LONG: "ends_at",
+            ErrorCode.STARTS_IN_PAST: "starts_at", ErrorCode.BAD_VOLUNTEERS_NEEDED: "volunteers_needed",
+            ErrorCode.BAD_SKILLS: "skills", ErrorCode.UNKNOWN_CATEGORY: "category", ErrorCode.BAD_AREA: "area",
+            ErrorCode.NOT_FOUND: "area", ErrorCode.FORBIDDEN: "area", ErrorCode.BAD_POSITION: "position",
+            ErrorCode.POSITION_OUTSIDE_AREA: "position"}
+
+
+def _past(value: str | None) -> bool:
+    """The form's date-time (city time) lies before now."""
+    try:
+        when = datetime.fromisoformat(str(value or ""))
+    except ValueError:
+        return False
+    return (when if when.tzinfo else when.replace(tzinfo=clock.CHINA)) < clock.now()
+
+
+def field_errors(e: DomainError, form: dict) -> dict[str, str]:
+    """field -> what is wrong with it, in the reader's language. The store words some errors for
+    API clients (``starts_at must be …``); the form says them in its own labels' terms."""
+    details = e.details if isinstance(e.details, dict) else {}
+    fields = details.get("fields") or [details.get("field") or FIELD_OF.get(e.code) or "form"]
+    fields = list(dict.fromkeys("position" if f in ("lon", "lat") else f for f in fields))
+    words = {
+        ErrorCode.REQUIRED: _("必填"),
+        ErrorCode.BAD_DATETIME: _("应为日期和时间,如 2026-02-01 09:00"),
+        ErrorCode.BAD_WINDOW: _("应晚于开始时间"),
+        ErrorCode.STARTS_IN_PAST: _("已经过去,请选择以后的时间"),
+        ErrorCode.BAD_VOLUNTEERS_NEEDED: _("应为 1-%(max)s 的整数") % {"max": VOLUNTEERS_MAX},
+    }
+    message = words.get(e.code, e.message)
+    out = {f: message for f in fields}
+    if e.code == ErrorCode.STARTS_IN_PAST and _past(form.get("ends_at")):
+        out["ends_at"] = message
+    return out
+
+
+def _option_groups(choices: list[dict]) -> list[dict]:
+    """The first choices grouped by street, in order (a street's own row heads its group)."""
+    groups: dict[str, dict] = {}
+    for c in choices:
+        groups.setdefault(c["group"], {"label": c["group_name"], "options": []})["options"].append(c)
+    return list(groups.values())
+
+
+def _nested(rows: list[dict]) -> list[dict]:
+    """The areas inside the first choice, one entry per child (a grid): the child and, when it has
+    any, the areas below it (groups, buildings), each with its depth for indenting."""
+    out: list[dict] = []
+    for r in rows:
+        if r["depth"] == 1 or not out:
+            out.append({"head": r, "rows": []})
+        else:
+            out[-1]["rows"].append(r)
+    return out
+
+
+async def _new_form(request: Request, form: dict, error: DomainError | None = None, status: int = 200) -> Response:
     p = principal(request)
-    return render(request, "demands/new.html", status=status, form=form, error=error,
-                  areas=[c for c, lv in p.areas if lv in store.DEMAND_AREA_LEVELS], CATEGORIES=WISH_CATEGORIES)
+    own = [c for c, lv in p.areas if lv in store.DEMAND_AREA_LEVELS]
+    firsts = await demand_areas.first_choices(prefixes(request, "demand.publish"), own)
+    codes = {c["code"] for c in firsts}
+    chosen = form.get("area") or (firsts[0]["code"] if len(firsts) == 1 else "")
+    inside = await demand_areas.inside(chosen) if chosen in codes else []
+    within = form.get("within") or ""
+    if within not in {r["code"] for r in inside}:
+        within = ""
+    where = within or (chosen if chosen in codes else "")
+    errors = field_errors(error, form) if error is not None else {}
+    labels = field_labels()
+    first_kind = "community" if any(c["level"] in demand_areas.FIRST_LEVELS for c in firsts) else "grid"
+    return render(request, "demands/new.html", status=status, form=form, errors=errors, labels=labels,
+                  problems=[(f, labels.get(f, ""), m) for f, m in errors.items()],
+                  firsts=_option_groups(firsts), chosen=chosen, many_firsts=len(firsts) > 1,
+                  first_kind=first_kind, inside=_nested(inside), within=within,
+                  chain=await demand_areas.chain_names(where) if where else [], CATEGORIES=WISH_CATEGORIES)
 
 
 def _require_publisher(request: Request) -> None:
@@ -85,7 +170,7 @@ async def new_demand(request: Request) -> Response:
     if (r := login_redirect(request)) is not None:
         return r
     _require_publisher(request)
-    return _new_form(request, {}, None)
+    return await _new_form(request, {})
 
 
 def demand_fields(form: dict) -> dict:
@@ -111,18 +196,45 @@ def demand_fields(form: dict) -> dict:
     return data
 
 
+async def _chosen_area(request: Request, data: dict):
+    """The demand's area from the two choices: the grid, group or building when one is chosen
+    (it must lie inside the first choice), else the street or community; in the publisher's
+    scope."""
+    area = await store.demand_area(data)
+    within = data.get("within")
+    if within:
+        if not is_within(within, area.code, area.level):
+            raise ValidationError(f"{within} 不在所选区域{area.name}内,请重新选择",
+                                  f"{within} does not lie in the area chosen, {area.name}; choose again",
+                                  code=ErrorCode.BAD_AREA, details={"field": "within", "area": area.code})
+        try:
+            area = await store.demand_area({"area": within})
+        except DomainError as e:
+            e.details = {**(e.details or {}), "field": "within"}
+            raise
+    if not can(request, "demand.publish", area.code):
+        raise Forbidden(f"{area.name}({area.code})不在您负责的区域内,不能在此发布需求",
+                        f"{area.name} ({area.code}) lies outside the areas you look after",
+                        code=ErrorCode.FORBIDDEN, details={"field": "area", "area": area.code})
+    return area
+
+
 async def post_demand(request: Request) -> Response:
     if (r := login_redirect(request)) is not None:
         return r
     _require_publisher(request)
-    form = dict((await request.form()).items())
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    if form.pop("refine", None):
+        # without JavaScript: the grids and buildings of the area just chosen, the rest as typed
+        return await _new_form(request, form)
     try:
         data = demand_fields(form)
-        area = await store.demand_area(data)
-        require(request, "demand.publish", area.code)
+        if missing := [f for f in REQUIRED if f not in data]:
+            raise ValidationError(code=ErrorCode.REQUIRED, details={"fields": missing})
+        area = await _chosen_area(request, data)
         d = await store.create_demand(data, area, actor=principal(request), now=clock.now())
     except DomainError as e:
-        return _new_form(request, form, e.message, status=e.status)
+        return await _new_form(request, form, e, status=e.status)
     return RedirectResponse(f"/demands/{d.id}?done=publish", status_code=303)
 
 
@@ -135,6 +247,7 @@ async def demand_page(request: Request, *, error: str | None = None, status: int
     mine = await volunteering.place_held(d, p.user_id, p.org_id, p.role)
     may_take = can(request, "demand.take", d.area_code)
     return render(request, "demands/detail.html", status=status, d=await store.demand_card(d), takes=takes,
+                  where=[a["name"] for a in await demand_areas.chain_names(d.area_code)],
                   staff=staff, mine=mine, error=error,
                   started=clock.now() >= d.starts_at, done=request.query_params.get("done"),
                   can_signup=may_take and entitled(p, "volunteer.act"),
