@@ -236,3 +236,12 @@ async def test_workbench_per_role_counts_link_to_lists(kit, client, people):
     await client.login("volunteer")
     r = await client.get("/", headers=HTML)
     assert re.search(r'<span class="n">1</span>附近招募中的志愿需求', r.text) and 'href="/me/service"' in r.text
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_demand_list_filters_each_have_their_own_name(client, lang):
+    # the default view (recruiting or full) once shared its name with "recruiting" alone
+    r = await client.get(f"/demands?lang={lang}", headers=HTML)
+    nav = [n for n in re.findall(r'<nav class="subnav">(.*?)</nav>', r.text, re.S) if "status=" in n][0]
+    labels = re.findall(r">([^<>]+)</a>", nav)
+    assert len(labels) == 6 and len(set(labels)) == 6, labels
