@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 
 import httpx
+import shapely
 
 from gridsvc.app import create_app
 from gridsvc.config import Settings
@@ -14,6 +15,7 @@ from gridsvc.domain.orgs import ORG_KINDS, check_credit_code
 from gridsvc.domain.wishes import WISH_STATUSES
 from gridsvc.store import db
 from gridsvc.store.accounts.models import User
+from gridsvc.store.areas.models import Area
 from gridsvc.store.demo import load_demo
 from gridsvc.store.orgs.models import Demand, Organisation, Project, ServiceHours
 from gridsvc.store.wishes.models import Wish
@@ -105,6 +107,10 @@ async def test_demo_volunteering_fills_every_page(tmp_path, demo_sqlite_template
         assert plan.status == "draft" and plan.wishes >= 3 and plan.area_code == "610202004000"
         waiting = await Demand.get(id=result["awaiting_hours"])
         assert waiting.status == "closed" and waiting.taken == 4
+        # every demand is drawn where it is: its place lies inside its area (the stairs once sat outside)
+        for d in await Demand.exclude(lon=None):
+            area = shapely.from_wkb((await Area.get(code=d.area_code)).geometry)
+            assert area.covers(shapely.Point(d.lon, d.lat)), (d.title, d.area_code)
 
         app = create_app(Settings(db_url=url, secret_key="t"), manage_db=False)
         await app.state.index.start()

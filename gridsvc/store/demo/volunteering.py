@@ -71,7 +71,8 @@ async def load(settings: Settings = DEFAULTS) -> dict:
             now=now)
 
     # recruiting, open to a sign-up: the one the demo volunteer joins in the browser walk
-    await publish(worker, grid, "周末楼院环境整治", 6, 3, 10, ["清扫", "搬运"], "other", "川口社区第1网格3号楼前")
+    tidy = await publish(worker, grid, "周末楼院环境整治", 6, 3, 10, ["清扫", "搬运"], "other",
+                         "川口社区第1网格3号楼前")
     # another organisation claims part of the health fair; the rest is left for orgmember's claim
     charity = await _principal("m_gaoyan")
     fair = await Demand.get(title="社区义诊志愿服务")
@@ -83,7 +84,7 @@ async def load(settings: Settings = DEFAULTS) -> dict:
     # last week's event in the worker's grid: people took part, their hours wait for the worker
     past = at9 - timedelta(days=7)
     stairs = await _past_demand("老旧小区楼道清理", "清理楼道堆放杂物,排除消防隐患", "other", grid.code,
-                                "川口社区第1网格各楼栋", past, 4, 6, worker.user_id, like=fair)
+                                "川口社区第1网格各楼栋", past, 4, 6, worker.user_id, like=tidy)  # placed in the grid
     await demands.take(stairs, await _principal("orgmember"), kind="org", count=2, now=now)
     for username in ("volunteer", "v_zhengbo"):
         await demands.take(await Demand.get(id=stairs.id), await _principal(username), kind="volunteer", now=now)
