@@ -85,8 +85,8 @@ def export_catalog(
 
 
 def _format(file: Path) -> str:
-    # start-up cost: openpyxl and the catalog store
-    from gridsvc.store.catalog.sheets import format_of
+    # start-up cost: the store's spreadsheet module
+    from gridsvc.store.spreadsheets import format_of
 
     try:
         return format_of(file.name)
