@@ -32,11 +32,11 @@ from ...domain.errors import (
 from ...domain.levels import is_within
 from ...store.db import normalise_db_url
 from ...store.paging import rank_start, ranked_page
-from ..paging import next_headers, page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Decision, Item, Publish, Reason, Revoke
-from . import endpoint, json_ok, param, path_id, query_bool, read_json
+from . import endpoint, json_ok, param, path_id, query_bool, query_date, read_json
 from .files import SHEET_BODY, attachment, sheet_upload
+from .paging import next_headers, page_params, page_request
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 
@@ -55,18 +55,6 @@ def holder(request: Request) -> CatalogIndexHolder:
 
 async def catalog_search(request: Request) -> CatalogSearch:
     return await holder(request).get()
-
-
-def date_param(request: Request, name: str = "on") -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}",
-                         f"{name} must be a date YYYY-MM-DD, got {raw!r}",
-                         code=ErrorCode.BAD_PARAMETER, details={"parameter": name}) from None
 
 
 async def area_param(request: Request, name: str = "area") -> str | None:
@@ -136,7 +124,7 @@ async def _optional_json(request: Request) -> dict:
 async def list_services(request: Request) -> Response:
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     page = page_request(request)
     start = rank_start("services", page)
     search = await catalog_search(request)
@@ -154,7 +142,7 @@ async def get_service(request: Request) -> Response:
     except ValueError:
         raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "version"}) from None
-    view = await store.item_detail(code, day=date_param(request) or clock.today(), area=await area_param(request),
+    view = await store.item_detail(code, day=query_date(request) or clock.today(), area=await area_param(request),
                                    version=number, may_see_drafts=await may_edit(request, code))
     return json_ok(view, headers={"ETag": view["etag"]})
 
@@ -210,7 +198,7 @@ async def export_services(request: Request) -> Response:
         raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code=ErrorCode.NOT_FOUND)
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     items = await sheets.export_items(on=day, area=area, category=category, list_=list_)
     body = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
     name = f"服务事项目录-{area + '-' if area else ''}{day.isoformat()}.{fmt}"
@@ -221,7 +209,7 @@ async def import_services(request: Request) -> Response:
     p = require(request, "catalog.edit")
     publish_items = query_bool(request, "publish", True)
     dry_run = query_bool(request, "dry_run", False)
-    day = date_param(request)
+    day = query_date(request)
     data, fmt = await sheet_upload(request)
     numbered = sheets.parse(data, fmt)
     report = await sheets.import_items(numbered, actor=p, authorize=authorizer(request), publish_items=publish_items,

@@ -20,11 +20,11 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden, NotFound
 from ...domain.orgs import ORG_KINDS, describe_credit_code
 from ...domain.scope import acts_for_org, authorize_every
-from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_entitled, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import endpoint, json_ok, param, path_id, query_bool, read_json
 from .files import SHEET_BODY, attachment, sheet_upload
+from .paging import page_params, page_request
 
 
 async def body_or_empty(request: Request) -> dict:
