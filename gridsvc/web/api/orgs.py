@@ -8,6 +8,8 @@ areas are the organisation's service areas, see `store.users.principal_for`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,12 +21,15 @@ from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden, NotFound
 from ...domain.orgs import ORG_KINDS, describe_credit_code
-from ...domain.scope import acts_for_org, authorize_every
+from ...domain.scope import Principal, acts_for_org, authorize_every
 from ..permissions import can, principal, require, require_entitled, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import endpoint, json_ok, param, path_id, query_bool, read_json
 from .files import SHEET_BODY, attachment, sheet_upload
 from .paging import page_params, page_request
+
+if TYPE_CHECKING:  # annotations only: handlers call the store, they import no model
+    from gridsvc.store.orgs.models import Organisation
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -81,10 +86,16 @@ async def get_org(request: Request) -> Response:
     return json_ok(await store.org_card(org, members=members, projects=True))
 
 
-async def patch_org(request: Request) -> Response:
+async def managed_org(request: Request) -> tuple[Principal, Organisation]:
+    """The organisation of the path, and the caller, who manages (`org.manage`) every area it serves."""
     actor = require_login(request)
     org = await store.get_org(path_id(request))
     authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
+    return actor, org
+
+
+async def patch_org(request: Request) -> Response:
+    actor, org = await managed_org(request)
     data = await read_json(request)
     merged = {"name": org.name, "org_type": org.org_type, "kind": org.kind, "status": org.status,
               "credit_code": org.credit_code,
@@ -104,9 +115,7 @@ async def patch_org(request: Request) -> Response:
 
 
 async def add_member(request: Request) -> Response:
-    actor = require_login(request)
-    org = await store.get_org(path_id(request))
-    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
+    actor, org = await managed_org(request)
     data = await read_json(request)
     user = await store.add_member(org, data.get("username"), actor=actor)
     return json_ok({"org": org.id, "user": {"id": user.id, "username": user.username, "role": user.role}}, 201)
