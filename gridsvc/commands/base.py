@@ -78,10 +78,9 @@ def say_error(e: DomainError) -> None:
 def print_row_problems(e: DomainError) -> NoReturn:
     """An import refused row by row: each bad row and column on its own line, then the summary
     (exit 1). Any other error goes on to `run`."""
-    problems = (e.details or {}).get("problems") if isinstance(e.details, dict) else None
-    if not problems:
+    if not e.problems:
         raise e
-    for p in problems:
+    for p in e.problems:
         if "text" in p:  # worded already, in the command's language (run sets it)
             typer.echo(f"  {p['text']}", err=True)
         else:

@@ -85,3 +85,11 @@ def test_a_refused_import_lists_every_problem_in_row_order():
                                  RowProblem(4, "名称", "required", "z")])
     assert err.code == "import_rejected" and err.details["rows"] == [2, 4]
     assert [(p["row"], p["column"]) for p in err.details["problems"]] == [(2, "名称"), (4, "电话"), (4, "名称")]
+
+
+def test_a_refusal_tells_its_problems_to_a_page_and_other_errors_have_none():
+    err = spreadsheets.rejected([RowProblem(3, "电话", "bad_phone", "不是电话号码")])
+    assert err.problems == [{"row": 3, "column": "电话", "code": "bad_phone", "message": "不是电话号码"}]
+    assert err.message_with_problems() == "导入被拒绝:1 行有问题,未存入任何数据:不是电话号码"
+    other = BadRequest("坏了", "broken", details={"field": "x"})
+    assert other.problems == [] and other.message_with_problems() == "坏了"

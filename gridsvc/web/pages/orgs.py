@@ -64,8 +64,7 @@ async def import_sheet(request: Request) -> Response:
         data, fmt = await sheet_upload(request)
         report = await registry_sheet.import_rows(data, fmt, actor=p, may_manage=registry_authority(request))
     except DomainError as e:
-        problems = e.details.get("problems") if isinstance(e.details, dict) else None
-        return await _registry(request, status=e.status, sheet_error=e.message, sheet_problems=problems or [])
+        return await _registry(request, status=e.status, sheet_error=e.message, sheet_problems=e.problems)
     return await _registry(request, sheet_report=report)
 
 
