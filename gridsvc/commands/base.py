@@ -14,7 +14,7 @@ import os
 from collections.abc import Coroutine
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -73,6 +73,21 @@ def parse_day(value: str | None, option: str) -> date | None:
 def say_error(e: DomainError) -> None:
     lang = cli_language()
     typer.secho(f"{'error' if lang == 'en' else '错误'}: {e.message_in(lang)}", fg="red", err=True)
+
+
+def print_row_problems(e: DomainError) -> NoReturn:
+    """An import refused row by row: each bad row and column on its own line, then the summary
+    (exit 1). Any other error goes on to `run`."""
+    if not e.problems:
+        raise e
+    for p in e.problems:
+        if "text" in p:  # worded already, in the command's language (run sets it)
+            typer.echo(f"  {p['text']}", err=True)
+        else:
+            column = f"「{p['column']}」" if p["column"] else ""
+            typer.echo(f"  第 {p['row']} 行 row {p['row']} {column}: {p['message']}", err=True)
+    say_error(e)
+    raise typer.Exit(1) from None
 
 
 def run(coro: Coroutine[Any, Any, Any]) -> None:

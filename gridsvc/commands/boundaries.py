@@ -17,6 +17,11 @@ from .base import DbOpt, app, parse_day, run, say, settings_for
 LEVELS = "city district street community grid group building"
 
 
+# --on of the commands that read the city as it stood on a day
+OnOpt = typer.Option(None, "--on", help=say("按该日(YYYY-MM-DD)的边界,缺省今天",
+                                           "the boundaries as they stood that day (YYYY-MM-DD); default today"))
+
+
 @app.command(
     "import-boundaries",
     help=say(
@@ -127,10 +132,7 @@ def export_geojson(
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help=say("输出文件,缺省为标准输出", "output file; default standard output")
     ),
-    on: Optional[str] = typer.Option(
-        None, "--on", help=say("按该日(YYYY-MM-DD)的边界,缺省今天",
-                               "the boundaries as they stood that day (YYYY-MM-DD); default today")
-    ),
+    on: Optional[str] = OnOpt,
     db_url: Optional[str] = DbOpt,
 ) -> None:
     s = settings_for(db_url)
@@ -192,10 +194,7 @@ def export_geojson(
 def locate(
     lon: float = typer.Argument(..., help=say("经度(WGS-84)", "longitude (WGS-84)")),
     lat: float = typer.Argument(..., help=say("纬度(WGS-84)", "latitude (WGS-84)")),
-    on: Optional[str] = typer.Option(
-        None, "--on", help=say("按该日(YYYY-MM-DD)的边界,缺省今天",
-                               "the boundaries as they stood that day (YYYY-MM-DD); default today")
-    ),
+    on: Optional[str] = OnOpt,
     db_url: Optional[str] = DbOpt,
 ) -> None:
     s = settings_for(db_url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -12,31 +11,7 @@ from gridsvc.store import db
 
 from ..domain.errors import DomainError
 from ..domain.scope import SYSTEM
-from .base import DbOpt, app, run, say, say_error, settings_for
-
-
-def _day(value: Optional[str], option: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        typer.secho(
-            f"错误 error: {option} 应为日期 YYYY-MM-DD (must be a date), 收到 got {value!r}", fg="red", err=True
-        )
-        raise typer.Exit(2) from None
-
-
-def _print_problems(e: DomainError) -> None:
-    """Each bad row and column on its own line, then the summary."""
-    problems = (e.details or {}).get("problems") if isinstance(e.details, dict) else None
-    if not problems:
-        raise e
-    for p in problems:
-        column = f"「{p['column']}」" if p["column"] else ""
-        typer.echo(f"  第 {p['row']} 行 row {p['row']} {column}: {p['message']}", err=True)
-    say_error(e)
-    raise typer.Exit(1)
+from .base import DbOpt, app, parse_day, print_row_problems, run, say, say_error, settings_for
 
 
 @app.command(
@@ -67,7 +42,7 @@ def export_catalog(
 
     s = settings_for(db_url)
     fmt = _format(file)
-    day = _day(on, "--on")
+    day = parse_day(on, "--on")
 
     async def body():
         # start-up cost: shapely and the area service
@@ -85,8 +60,8 @@ def export_catalog(
 
 
 def _format(file: Path) -> str:
-    # start-up cost: openpyxl and the catalog store
-    from gridsvc.store.catalog.sheets import format_of
+    # start-up cost: the store's spreadsheet module
+    from gridsvc.store.spreadsheets import format_of
 
     try:
         return format_of(file.name)
@@ -122,7 +97,7 @@ def import_catalog(
 
     s = settings_for(db_url)
     fmt = _format(file)
-    day = _day(on, "--on")
+    day = parse_day(on, "--on")
 
     async def body():
         try:
@@ -132,8 +107,7 @@ def import_catalog(
                     numbered, actor=SYSTEM, publish_items=not draft, on=day, dry_run=dry_run
                 )
         except DomainError as e:
-            _print_problems(e)
-            return
+            print_row_problems(e)
         what = "检查通过 checked" if dry_run else "已导入 imported"
         typer.secho(
             f"{what} {report['rows']} 行 rows: 新建 created {report['created']}, 更新 updated {report['updated']}, "

@@ -10,8 +10,7 @@ import typer
 from gridsvc.store import db
 
 from ..domain.errors import DomainError
-from .base import DbOpt, app, run, say_error, settings_for
-from .catalog import _print_problems
+from .base import DbOpt, app, print_row_problems, run, say_error, settings_for
 
 
 @app.command("import-reports")
@@ -31,8 +30,7 @@ def import_reports(file: Path = typer.Argument(..., exists=True, dir_okay=False,
             async with db.connected(s.db_url, migrate_first=True):
                 report = await sheets.import_table(file.read_bytes(), year, dry_run=dry_run)
         except DomainError as e:
-            _print_problems(e)
-            return
+            print_row_problems(e)
         what = "检查通过 checked" if dry_run else "已导入 imported"
         typer.secho(f"{what} {year} 年 {report['rows']} 行 rows: 社区 communities {report['communities']}, "
                     f"办公室 offices {report['offices']}", fg="green")

@@ -11,7 +11,7 @@ from gridsvc.store import db
 
 from ..domain.errors import DomainError
 from ..domain.scope import SYSTEM
-from .base import DbOpt, app, run, say, say_error, settings_for
+from .base import DbOpt, app, print_row_problems, run, say, settings_for
 
 
 @app.command("export-roster", help=say("把某区域及其下级的在任网格人员导出为 Excel 花名册。",
@@ -55,13 +55,7 @@ def import_roster(
             try:
                 report = await sheets.import_roster(sheets.parse(file.read_bytes()), actor=SYSTEM, dry_run=dry_run)
             except DomainError as e:
-                problems = (e.details or {}).get("problems") if isinstance(e.details, dict) else None
-                if not problems:
-                    raise
-                for p in problems:  # each in the command's language (run sets it)
-                    typer.echo(f"  {p['text']}", err=True)
-                say_error(e)
-                raise typer.Exit(1) from None
+                print_row_problems(e)
         n, new = report["appointed"], report["new_people"]
         if dry_run:
             typer.echo(say(f"检查通过:可任命 {n} 人(新建 {new} 人),未存储", f"checked: {n} appointments "

@@ -22,12 +22,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from .catalog import CODE_RE, LIST_BY_ID, LISTS
 from .catalog.fields import _bad, _check_area, _split_list, _text
 from .error_codes import ErrorCode
 from .errors import Conflict, Forbidden, ValidationError
+from .levels import check_community_code
+from .text import field_text
 
 
 class AdmissionState(StrEnum):
@@ -273,15 +276,7 @@ DEPARTMENT_LEVELS: dict[str, str] = {"city": "市级部门", "district": "区县
 APPROVER_NAMES_ZH = {"city": "市城乡社区建设领导小组", "district": "区县城乡社区建设领导小组"}
 
 
-def _field(data: Mapping[str, Any], key: str, label: str, *, required: bool = True, max_len: int = 500) -> str:
-    value = data.get(key)
-    value = "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
-    if required and not value:
-        raise ValidationError(f"须写明{label}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
-    if len(value) > max_len:
-        raise ValidationError(f"{label}不能超过 {max_len} 字", f"{key} is longer than {max_len} characters",
-                              code=ErrorCode.TOO_LONG, details={"field": key, "max_len": max_len})
-    return value
+_field = partial(field_text, max_len=500)
 
 
 def check_department_level(value: Any) -> str:
@@ -336,10 +331,7 @@ class Refusal:
 def check_refusal(data: Mapping[str, Any], *, on: date) -> Refusal:
     if not isinstance(data, Mapping):
         raise ValidationError("拒绝记录应为对象", "a refusal must be an object", code=ErrorCode.BAD_TYPE)
-    community = _field(data, "community", "社区代码", max_len=12)
-    if len(community) != 12 or not community.isdigit() or community.endswith("000"):
-        raise ValidationError(f"{community} 不是社区(村)代码", f"{community} is not a community code",
-                              code=ErrorCode.BAD_AREA, details={"field": "community"})
+    community = check_community_code(_field(data, "community", "社区代码", max_len=12))
     return Refusal(
         community=community,
         department=_field(data, "department", "交办部门", max_len=200),

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +37,7 @@ from .catalog import (
     format_fee,
     item_errors,
 )
+from .sheet_rows import RowProblem, blank, read_header, record_rows
 
 FIELDS: tuple[str, ...] = (
     "code", "name", "category", "list", "legal_basis", "materials", "time_limit_days", "fee", "venues",
@@ -54,22 +54,6 @@ _ELECTRONIC_WORDS = ("电子证照可用", "可用电子证照", "电子证照�
 _MATERIAL_ATTRS = re.compile(
     r"^\s*(\d+)\s*份\s*(?:[,，]\s*(" + "|".join(_ELECTRONIC_WORDS) + r")\s*(?=[,，]|$))?(?:[,，](.*))?$", re.S)
 _OPEN, _CLOSE = "(（", ")）"
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One reason a row was rejected: row number as the spreadsheet shows it, column name."""
-
-    row: int
-    column: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行「{self.column}」: {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
 # -- materials ---------------------------------------------------------------------------
@@ -207,32 +191,24 @@ def numbered_items(rows: list[list[Any]]) -> tuple[list[tuple[int, ServiceItemDa
     """Like `rows_to_items`, with the spreadsheet row number of each item (for the checks the
     store adds: areas that exist, the importer's scope)."""
     problems: list[RowProblem] = []
-    if not rows or not any(_cell(c) != "" for c in rows[0]):
+    if not rows or blank(_cell(c) for c in rows[0]):
         return [], [RowProblem(1, "", "no_header", "缺少表头行 (the header row is missing)")]
-    columns: dict[int, str] = {}
-    for j, raw in enumerate(rows[0]):
-        key = _header_key(raw)
-        if not key:
-            continue
-        if key not in _FIELD_BY_HEADER:
-            problems.append(RowProblem(1, str(raw), "unknown_column",
-                                       f"未知的列「{raw}」,应为 {'、'.join(HEADERS)} 之一 (unknown column)"))
-        elif key in columns.values():
-            problems.append(RowProblem(1, key, "duplicate_column", f"列「{key}」重复 (duplicate column)"))
+    header = read_header(rows[0], name_of=_header_key, known={h: h for h in HEADERS}, required=REQUIRED_HEADERS)
+    for stray in header.strays:
+        if stray.kind == "unknown":
+            problems.append(RowProblem(1, stray.written, "unknown_column",
+                                       f"未知的列「{stray.written}」,应为 {'、'.join(HEADERS)} 之一 (unknown column)"))
         else:
-            columns[j] = key
-    for key in REQUIRED_HEADERS:
-        if key not in columns.values():
-            problems.append(RowProblem(1, key, "missing_column", f"缺少必需的列「{key}」 (missing column)"))
+            problems.append(RowProblem(1, stray.name, "duplicate_column",
+                                       f"列「{stray.name}」重复 (duplicate column)"))
+    for key in header.missing:
+        problems.append(RowProblem(1, key, "missing_column", f"缺少必需的列「{key}」 (missing column)"))
     if problems:
         return [], problems
 
     items: list[tuple[int, ServiceItemData]] = []
     first_row_of: dict[str, int] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {columns[j]: _cell(v) for j, v in enumerate(row) if j in columns}
-        if all(v == "" for v in cells.values()):
-            continue
+    for n, cells in record_rows(rows, header.columns, _cell):
         fields: dict[str, Any] = {_FIELD_BY_HEADER[h]: v for h, v in cells.items()}
         row_problems: list[RowProblem] = []
         for f, parse in (("materials", parse_materials), ("venues", parse_venues)):

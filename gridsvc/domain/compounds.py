@@ -9,9 +9,9 @@ at most one compound and lie inside it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -19,6 +19,8 @@ from shapely.geometry.base import BaseGeometry
 from . import geometry as geo
 from .error_codes import ErrorCode
 from .errors import ValidationError
+from .levels import check_community_code
+from .text import field_text
 
 COMPOUND_KINDS: dict[str, str] = {"estate": "小区", "courtyard": "院落"}
 MIN_COMPOUND_M2 = 100.0  # a small courtyard; less is a digitising slip
@@ -35,27 +37,13 @@ class CompoundData:
     households: int | None = None
 
 
-def _text(data: Mapping[str, Any], key: str, label: str, *, required: bool = False, max_len: int = 100) -> str:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(f"{label}应为文本", f"{key} must be text", code=ErrorCode.BAD_TYPE,
-                              details={"field": key})
-    value = unicodedata.normalize("NFKC", value or "").strip()
-    if required and not value:
-        raise ValidationError(f"须写明{label}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
-    if len(value) > max_len:
-        raise ValidationError(f"{label}不能超过 {max_len} 字", f"{key} is longer than {max_len} characters",
-                              code=ErrorCode.TOO_LONG, details={"field": key})
-    return value
+_text = partial(field_text, required=False, max_len=100, text_only=True)
 
 
 def check_compound(data: Any) -> CompoundData:
     if not isinstance(data, Mapping):
         raise ValidationError("小区应为对象", "a compound must be an object", code=ErrorCode.BAD_TYPE)
-    community = _text(data, "community", "所属社区代码", required=True, max_len=12)
-    if len(community) != 12 or not community.isdigit() or community.endswith("000"):
-        raise ValidationError(f"{community} 不是社区(村)代码", f"{community} is not a community code",
-                              code=ErrorCode.BAD_AREA, details={"field": "community"})
+    community = check_community_code(_text(data, "community", "所属社区代码", required=True, max_len=12))
     kind = _text(data, "kind", "类型", max_len=12) or "estate"
     for key, zh in COMPOUND_KINDS.items():
         if kind in (key, zh):

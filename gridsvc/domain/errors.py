@@ -58,6 +58,17 @@ class DomainError(Exception):
         """The message in the current context's language (Chinese unless set)."""
         return self.message_in(message_language.get())
 
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """What a refusal of several rows or items lists one by one (``details["problems"]``);
+        empty for any other error."""
+        found = self.details.get("problems") if isinstance(self.details, dict) else None
+        return list(found or [])
+
+    def message_with_problems(self) -> str:
+        """The message followed by each listed problem's, for a page's one-line notice."""
+        return self.message + (":" + ";".join(str(p["message"]) for p in self.problems) if self.problems else "")
+
     def to_dict(self, language: Language | None = None) -> dict[str, Any]:
         message = self.message if language is None else self.message_in(language)
         return {"code": str(self.code), "message": message, "details": self.details}

@@ -130,6 +130,14 @@ def check_code(code: str, level: str, parent_code: str | None = None, parent_lev
     return code
 
 
+def check_community_code(code: str, field: str = "community") -> str:
+    """`code` when it is a community's (or village's) 12 digits, else a 422 naming `field`."""
+    if len(code) != 12 or not code.isdigit() or code.endswith("000"):
+        raise ValidationError(f"{code} 不是社区(村)代码", f"{code} is not a community code",
+                              code=ErrorCode.BAD_AREA, details={"field": field})
+    return code
+
+
 def ancestor_codes(code: str, level: str) -> list[tuple[str, str]]:
     """The (level, code) of each ancestor a code names by its prefix, top down.
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog_io import RowProblem
 from .errors import in_language
 from .orgs import ORG_KINDS, ORG_STATUSES, ORG_TYPES
+from .sheet_rows import RowProblem, blank, read_header, record_rows
 
 FIELDS: tuple[str, ...] = ("name", "credit_code", "org_type", "kind", "status", "areas", "phone", "address",
                            "members")
@@ -72,34 +72,26 @@ def org_to_row(card: dict, members: list[str]) -> list[Any]:
 def sheet_rows(rows: list[list[Any]]) -> tuple[list[OrgRow], list[RowProblem]]:
     """The organisations of a sheet with their row numbers, and every problem of its header
     and cells (a row with a problem is left out)."""
-    if not rows or not any(_cell(c) for c in rows[0]):
+    if not rows or blank(_cell(c) for c in rows[0]):
         return [], [RowProblem(1, "", "no_header", in_language("缺少表头行", "the header row is missing"))]
-    columns: dict[int, str] = {}
+    header = read_header(rows[0], name_of=_cell, known=_FIELD_BY_HEADER, required=REQUIRED_HEADERS)
     problems: list[RowProblem] = []
-    for j, raw in enumerate(rows[0]):
-        head = _cell(raw)
-        if not head:
-            continue
-        if head not in _FIELD_BY_HEADER:
+    for stray in header.strays:
+        head = stray.name
+        if stray.kind == "unknown":
             problems.append(RowProblem(1, head, "unknown_column", in_language(
                 f"未知的列「{head}」,应为 {'、'.join(HEADERS)} 之一",
                 f"unknown column {head!r}; expected one of {', '.join(HEADERS)}")))
-        elif _FIELD_BY_HEADER[head] in columns.values():
+        else:
             problems.append(RowProblem(1, head, "duplicate_column",
                                        in_language(f"列「{head}」重复", f"column {head!r} appears twice")))
-        else:
-            columns[j] = _FIELD_BY_HEADER[head]
-    for head in REQUIRED_HEADERS:
-        if _FIELD_BY_HEADER[head] not in columns.values():
-            problems.append(RowProblem(1, head, "missing_column",
-                                       in_language(f"缺少必需的列「{head}」", f"the column {head!r} is missing")))
+    for head in header.missing:
+        problems.append(RowProblem(1, head, "missing_column",
+                                   in_language(f"缺少必需的列「{head}」", f"the column {head!r} is missing")))
     if problems:
         return [], problems
     out: list[OrgRow] = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {columns[j]: _cell(v) for j, v in enumerate(row) if j in columns}
-        if not any(cells.values()):
-            continue
+    for n, cells in record_rows(rows, header.columns, _cell):
         areas = split_list(cells.pop("areas", ""))
         if not areas:
             problems.append(RowProblem(n, COLUMN["areas"], "bad_areas",

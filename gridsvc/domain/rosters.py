@@ -18,6 +18,7 @@ from typing import Any
 from .errors import in_language, message_language
 from .governance.coverage import REQUIRED
 from .roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
+from .sheet_rows import blank, read_header, record_rows
 
 # level -> its tiers, top tier first
 POST_TIERS: dict[str, tuple[str, ...]] = {
@@ -110,25 +111,16 @@ def parse_day(text: str) -> date | None:
 def read_sheet(rows: list[list[Any]]) -> tuple[list[RosterRow], list[RosterProblem]]:
     """Appointments from the sheet's rows (the first is the header), and every problem a cell has
     on its own; what needs the database (areas, people, posts held) is checked by the store."""
-    if not rows or not any(_cell(c) for c in rows[0]):
+    if not rows or blank(_cell(c) for c in rows[0]):
         return [], [RosterProblem(1, "", "no_header", "缺少表头行", "the header row is missing")]
-    columns: dict[int, str] = {}
-    problems: list[RosterProblem] = []
-    for j, raw in enumerate(rows[0]):
-        key = _norm(raw)
-        if key in HEADERS and key not in columns.values():
-            columns[j] = key
-    for key in REQUIRED_HEADERS:
-        if key not in columns.values():
-            problems.append(RosterProblem(1, key, "missing_column", f"缺少必需的列「{key}」",
-                                          f"the column {key} ({COLUMNS_EN[key]}) is missing"))
+    # a column the sheet does not know, or a second of one it does, is passed over
+    header = read_header(rows[0], name_of=_norm, known={h: h for h in HEADERS}, required=REQUIRED_HEADERS)
+    problems = [RosterProblem(1, key, "missing_column", f"缺少必需的列「{key}」",
+                              f"the column {key} ({COLUMNS_EN[key]}) is missing") for key in header.missing]
     if problems:
         return [], problems
     out: list[RosterRow] = []
-    for n, raw_row in enumerate(rows[1:], start=2):
-        cells = {columns[j]: _cell(v) for j, v in enumerate(raw_row) if j in columns}
-        if not any(cells.values()):
-            continue
+    for n, cells in record_rows(rows, header.columns, _cell):
         row_problems = _row_problems(n, cells)
         if row_problems:
             problems.extend(row_problems)

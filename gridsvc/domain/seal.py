@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from .error_codes import ErrorCode
 from .errors import ValidationError
+from .levels import check_community_code
+from .text import field_text
 
 SEAL_LIST = "seal"
 NEGATIVE_CERTIFICATES = "no_certificate"
@@ -34,24 +36,13 @@ class SealRequest:
     document_sha256: str = ""
 
 
-def _text(data: Mapping[str, Any], key: str, label: str, *, required: bool = True, max_len: int = 200) -> str:
-    value = data.get(key)
-    value = "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
-    if required and not value:
-        raise ValidationError(f"须写明{label}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
-    if len(value) > max_len:
-        raise ValidationError(f"{label}不能超过 {max_len} 字", f"{key} is longer than {max_len} characters",
-                              code=ErrorCode.TOO_LONG, details={"field": key})
-    return value
+_text = partial(field_text, max_len=200)
 
 
 def check_seal_request(data: Any) -> SealRequest:
     if not isinstance(data, Mapping):
         raise ValidationError("用印登记应为对象", "a seal use must be an object", code=ErrorCode.BAD_TYPE)
-    community = _text(data, "community", "社区代码", max_len=12)
-    if len(community) != 12 or not community.isdigit() or community.endswith("000"):
-        raise ValidationError(f"{community} 不是社区(村)代码", f"{community} is not a community code",
-                              code=ErrorCode.BAD_AREA, details={"field": "community"})
+    community = check_community_code(_text(data, "community", "社区代码", max_len=12))
     digest = _text(data, "document_sha256", "文件摘要", required=False, max_len=64).lower()
     if digest and not _SHA256.match(digest):
         raise ValidationError("文件摘要应为 64 位十六进制 SHA-256", "document_sha256 must be a hex SHA-256",

@@ -1,11 +1,16 @@
 """What a name may contain. A person's, an account's or a place's name is shown on pages,
 cards and printed floor plans and searched for: control characters, NUL and invisible
 (zero-width, bidirectional) characters make two names look alike or break the display, so
-they are refused wherever a name comes in (API bodies, the store, `gridsvc create-user`)."""
+they are refused wherever a name comes in (API bodies, the store, `gridsvc create-user`).
+
+`field_text` reads a text field of a record as its form or body gives it (a compound, a seal
+use, an admission's papers or a refusal): NFKC, trimmed, required or not, of bounded length."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from .error_codes import ErrorCode
 from .errors import ValidationError
@@ -37,4 +42,22 @@ def check_name(value: str, field: str = "name") -> str:
     if problem is not None:
         raise ValidationError(f"{field} 含有不可见字符或控制字符({problem})", f"{field} contains a {problem}",
                               code=ErrorCode.BAD_CHARACTERS, details={"field": field})
+    return value
+
+
+def field_text(data: Mapping[str, Any], key: str, label: str, *, required: bool = True, max_len: int,
+               text_only: bool = False) -> str:
+    """`data[key]` as text (NFKC, trimmed; "" when absent); a 422 naming the field, with `label`
+    in the Chinese message, when it is required and empty or longer than `max_len`. With
+    `text_only` a value that is not a string is refused, else it is read as its text."""
+    value = data.get(key)
+    if text_only and value is not None and not isinstance(value, str):
+        raise ValidationError(f"{label}应为文本", f"{key} must be text", code=ErrorCode.BAD_TYPE,
+                              details={"field": key})
+    value = "" if value is None else unicodedata.normalize("NFKC", str(value)).strip()
+    if required and not value:
+        raise ValidationError(f"须写明{label}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
+    if len(value) > max_len:
+        raise ValidationError(f"{label}不能超过 {max_len} 字", f"{key} is longer than {max_len} characters",
+                              code=ErrorCode.TOO_LONG, details={"field": key, "max_len": max_len})
     return value

@@ -122,3 +122,16 @@ def test_a_bad_xlsx_stores_nothing_and_names_each_row(tmp_path, dbs):
     assert r.returncode == 1 and ".xlsx" in r.stderr
     r = gridsvc("import-catalog", str(FIXTURE), db=a)
     assert r.returncode == 2 and ".xlsx" in r.stderr
+
+
+def test_a_bad_day_stops_the_command_in_one_language(tmp_path, dbs):
+    a, _ = dbs
+    out = tmp_path / "c.xlsx"
+    r = gridsvc("export-catalog", str(out), "--on", "2024-13-01", db=a)
+    assert r.returncode == 2 and "--on" in r.stderr and "'2024-13-01'" in r.stderr
+    assert "应为日期" in r.stderr and "must be" not in r.stderr and not out.exists()
+    sheet = tmp_path / "in.xlsx"
+    fixture_sheet(sheet)
+    r = gridsvc("import-catalog", str(sheet), "--on", "tomorrow", db=a, env={"LANG": "en_US.UTF-8"})
+    assert r.returncode == 2 and "--on must be a date YYYY-MM-DD, got 'tomorrow'" in r.stderr
+    assert "应为" not in r.stderr

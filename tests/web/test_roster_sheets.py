@@ -120,3 +120,18 @@ async def test_a_file_that_is_no_roster_is_named(client, people):
     r = await client.post("/api/v1/rosters/import", headers={**h, "content-type": XLSX}, content=out.getvalue())
     assert r.status_code == 422
     assert {p["column"] for p in r.json()["error"]["details"]["problems"]} == {"区域代码", "岗位", "姓名", "账号"}
+
+
+async def test_a_dry_run_flag_that_is_no_yes_or_no_is_refused_and_nothing_appointed(client, people):
+    """`dry_run` reads like the catalog's and the registry's imports: a typo is a 400 naming the
+    parameter, not an import for real."""
+    h = await client.token_for("official")
+    data = _book([[people.other_grid, "大同路一网格", "网格员", "钱新", "w-qian", "", "", ""]])
+    r = await client.post("/api/v1/rosters/import?dry_run=ture", headers={**h, "content-type": XLSX}, content=data)
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "bad_parameter" and r.json()["error"]["details"] == {"parameter": "dry_run"}
+    assert "钱新" not in {n for _c, _a, n in await _holders(client, people.community2, h)}
+    r = await client.post("/api/v1/rosters/import?dry_run=yes", headers=h, files={"file": ("r.xlsx", data, XLSX)})
+    assert r.status_code == 200 and r.json()["dry_run"] is True
+    r = await client.post("/api/v1/rosters/import", headers=h, files={"note": "no file here"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "missing_file"

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog_io import RowProblem
+from ..sheet_rows import RowProblem
 
 TITLE = "社区建设微信平台信息上报及上传情况统计表"
 HEADERS = ("辖区名称", "社区名称", "上报信息数(篇)", "推送到微信平台信息数(篇)")

@@ -10,10 +10,6 @@ the draft); an unchanged row changes nothing, so importing a file twice is harml
 
 from __future__ import annotations
 
-import csv
-import io
-import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -31,10 +27,9 @@ from gridsvc.domain.catalog import (
     next_version,
     publish,
 )
-from gridsvc.domain.catalog_io import HEADERS, RowProblem, item_to_row, numbered_items
+from gridsvc.domain.catalog_io import HEADERS, item_to_row, numbered_items
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import (
-    BadRequest,
     Conflict,
     DomainError,
     Forbidden,
@@ -42,31 +37,19 @@ from gridsvc.domain.errors import (
     ValidationError,
 )
 from gridsvc.domain.scope import Principal, is_system
-from gridsvc.store import audit
+from gridsvc.domain.sheet_rows import RowProblem
+from gridsvc.store import audit, spreadsheets
 from gridsvc.store.areas.models import Area
 from gridsvc.store.catalog.authority import Authorize, actor_name, authorize_change
 from gridsvc.store.catalog.items import check_day, items_on, store_publication
 from gridsvc.store.catalog.models import ServiceItem, ServiceItemVersion
 from gridsvc.store.catalog.reading import record_of, scope_areas
 from gridsvc.store.catalog.search import bump_revision, mark_all_dirty
+from gridsvc.store.spreadsheets import XLSX_TYPE as XLSX_TYPE  # the media type of write_xlsx's bytes
+from gridsvc.store.spreadsheets import rejected
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 SHEET = "服务事项"
-MAX_ROWS = 50_000
 _CHUNK = 500
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def format_of(name: str) -> str:
-    """``xlsx`` or ``csv`` from a file name's extension."""
-    lower = name.lower()
-    for fmt in ("xlsx", "csv"):
-        if lower.endswith("." + fmt):
-            return fmt
-    raise BadRequest(f"文件 {name} 应为 .xlsx 或 .csv", f"{name}: expected a .xlsx or .csv file",
-                     code=ErrorCode.BAD_FORMAT,
-                     details={"file": name})
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -92,20 +75,12 @@ INSTRUCTIONS = [
 
 
 def write_xlsx(items: Iterable[ServiceItemData]) -> bytes:
-    # openpyxl takes a while to import and only the spreadsheet commands and endpoints need it
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    # start-up cost: openpyxl loads only when a sheet is written (store.spreadsheets)
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for j, head in enumerate(HEADERS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = _WIDTHS.get(head, 14)
+    wb, ws = spreadsheets.new_workbook(SHEET)
+    spreadsheets.header_row(ws, HEADERS, (_WIDTHS.get(head, 14) for head in HEADERS))
     wrap = Alignment(wrap_text=True, vertical="top")
     n = 1
     for item in items:
@@ -123,101 +98,20 @@ def write_xlsx(items: Iterable[ServiceItemData]) -> bytes:
         dv.error, dv.errorTitle = f"请从列表中选择{head}", head
         ws.add_data_validation(dv)
         dv.add(f"{col}2:{col}{max(n, 2) + 1000}")
-    notes = wb.create_sheet("填写说明")
-    for line in INSTRUCTIONS:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 120
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _csv_cell(value: Any) -> Any:
-    # a leading ' keeps a spreadsheet from running the cell as a formula; the import removes it
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    spreadsheets.notes_sheet(wb, INSTRUCTIONS, 120)
+    return spreadsheets.xlsx_bytes(wb)
 
 
 def write_csv(items: Iterable[ServiceItemData]) -> bytes:
-    """UTF-8 with a byte-order mark, which Excel needs to open Chinese text correctly."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(HEADERS)
-    for item in items:
-        w.writerow([_csv_cell(v) for v in item_to_row(item)])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes(HEADERS, (item_to_row(item) for item in items))
 
 
 # ---- reading ------------------------------------------------------------------------------
 
 
-def _unreadable(fmt: str, why: str) -> ValidationError:
-    what = "Excel 文件 (.xlsx)" if fmt == "xlsx" else "CSV 文件"
-    return ValidationError(f"无法读取{what}: {why}", f"cannot read the {fmt} file: {why}", code=ErrorCode.BAD_FILE,
-                           details={"format": fmt})
-
-
 def read_rows(data: bytes, fmt: str) -> list[list[Any]]:
-    if not data:
-        raise _unreadable(fmt, "文件为空 (empty file)")
-    if fmt == "xlsx":
-        return _read_xlsx(data)
-    if fmt == "csv":
-        return _read_csv(data)
-    raise BadRequest(f"不支持的格式 {fmt}", f"unsupported format {fmt}", code=ErrorCode.BAD_FORMAT)
-
-
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    # imported when used: start-up cost (see write_xlsx)
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # styles other tools write that openpyxl does not know
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-                rows = []
-                for r in ws.iter_rows(values_only=True):
-                    rows.append(list(r))
-                    if len(rows) > MAX_ROWS + 1:
-                        raise ValidationError(f"文件超过 {MAX_ROWS} 行,请分批导入",
-                                              f"more than {MAX_ROWS} rows; import in parts",
-                                              code=ErrorCode.TOO_MANY_ROWS)
-            finally:
-                wb.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as e:
-        raise _unreadable("xlsx",
-                          "不是有效的 .xlsx 文件 (not a valid .xlsx workbook"
-                          + (f": {e})" if str(e) else ")")) from None
-    return rows
-
-
-def _read_csv(data: bytes) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told UTF-8
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _unreadable("csv", "编码既不是 UTF-8 也不是 GBK (neither UTF-8 nor GBK)")
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as e:
-        raise _unreadable("csv", str(e)) from None
-    if len(rows) > MAX_ROWS + 1:
-        raise ValidationError(f"文件超过 {MAX_ROWS} 行,请分批导入", f"more than {MAX_ROWS} rows; import in parts",
-                              code=ErrorCode.TOO_MANY_ROWS)
-    return [[_uncsv(c) for c in r] for r in rows]
-
-
-def _uncsv(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA_START and cell[1:2] else cell
+    """The rows of a catalog file (its sheet 服务事项 when it has one)."""
+    return spreadsheets.read_rows(data, fmt, sheet=SHEET)
 
 
 def parse(data: bytes, fmt: str) -> list[tuple[int, ServiceItemData]]:
@@ -228,13 +122,6 @@ def parse(data: bytes, fmt: str) -> list[tuple[int, ServiceItemData]]:
     if not numbered:
         raise ValidationError("文件中没有事项", "the file holds no items", code=ErrorCode.EMPTY_FILE)
     return numbered
-
-
-def rejected(problems: Sequence[RowProblem]) -> ValidationError:
-    rows = sorted({p.row for p in problems})
-    return ValidationError(
-        f"导入被拒绝:{len(rows)} 行有问题,未存入任何数据", f"import rejected: {len(rows)} bad rows; nothing was stored",
-        code=ErrorCode.IMPORT_REJECTED, details={"problems": [p.to_dict() for p in problems], "rows": rows})
 
 
 # ---- import -------------------------------------------------------------------------------

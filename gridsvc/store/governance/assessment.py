@@ -3,8 +3,7 @@ dashboard figures the pages show (gridsvc.domain.governance.assessment)."""
 
 from __future__ import annotations
 
-import io
-
+from gridsvc.store import spreadsheets
 from gridsvc.store.areas.models import Area
 
 from ...domain import clock
@@ -27,18 +26,9 @@ async def assessment_xlsx(community: Area, year: int, targets: Targets, settings
                               code=ErrorCode.NOT_A_COMMUNITY, details={"parameter": "community"})
     c = rows[0]
     chain = {a.level: a.name for a in await Area.filter(code__in=[community.code[:6], community.code[:9] + "000"])}
-    # start-up cost: openpyxl loads only when a workbook is written
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{year}年考核"
+    wb, ws = spreadsheets.new_workbook(f"{year}年考核")
     ws.append([f"{community.name} {year}年社区建设考核表"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    spreadsheets.title_row(ws, 5)
     ws.append(["区县", chain.get("district", ""), "街道", chain.get("street", ""), f"社区代码 {community.code}"])
     ws.append(["生成时间", clock.china(clock.now()).strftime("%Y-%m-%d %H:%M")])
     ws.append([])
@@ -52,10 +42,6 @@ async def assessment_xlsx(community: Area, year: int, targets: Targets, settings
         ws.append(["参训人员", "岗位", "本年学时", "应达学时", "结论"])
         for p in people:
             ws.append(p)
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-    for col, width in zip("ABCDE", (24, 14, 18, 22, 60), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    spreadsheets.bold(ws[header_row])
+    spreadsheets.set_widths(ws, (24, 14, 18, 22, 60))
+    return spreadsheets.xlsx_bytes(wb)

@@ -3,15 +3,14 @@ export, in the layout of seed 000 (gridsvc.domain.governance.report_table)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from tortoise.transactions import in_transaction
 
+from gridsvc.store import spreadsheets
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.sheets import read_rows, rejected
+from gridsvc.store.spreadsheets import rejected
 
-from ...domain.catalog_io import RowProblem
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import ValidationError
 from ...domain.governance.report_table import (
@@ -25,6 +24,7 @@ from ...domain.governance.report_table import (
 )
 from ...domain.governance.reports import rule_text
 from ...domain.governance.targets import Targets
+from ...domain.sheet_rows import RowProblem
 from .models import ReportOffice, ReportTally, Zone
 from .reports import communities
 
@@ -42,7 +42,7 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
     """Store the year's counts of every community and office the table lists, replacing the
     counts imported before for them; nothing is stored when any row is wrong."""
     check_year(year)
-    parsed = parse_table(read_rows(data, "xlsx"))
+    parsed = parse_table(spreadsheets.read_rows(data, "xlsx"))
     problems = list(parsed.problems)
     city = await Area.filter(level="city").order_by("code").first()
     districts = {clean(name): code for code, name in await Area.filter(level="district").values_list("code", "name")}
@@ -85,7 +85,7 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
             continue
         tallies[target] = (r.row, r.reports, r.pushed)
     if problems:
-        raise rejected(sorted(problems, key=lambda p: p.row))
+        raise rejected(problems)
     if not tallies:
         raise ValidationError("文件中没有数据行", "the file holds no rows", code=ErrorCode.EMPTY_FILE)
     report = {"year": year, "rows": len(tallies), "communities": sum(1 for t in tallies if t.startswith("community:")),
@@ -107,20 +107,11 @@ async def import_table(data: bytes, year: int, *, dry_run: bool = False) -> dict
 
 def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name: str = "") -> bytes:
     """The table with the first column merged over each group, as the attachment of seed 000."""
-    # start-up cost: openpyxl loads only when a table is written or read
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{year}年信息上报"
+    wb, ws = spreadsheets.new_workbook(f"{year}年信息上报")
     cells = table_cells(groups, rule_text(targets), title=f"{city_name}{year}年{TITLE}")
     for row in cells:
         ws.append(row)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    spreadsheets.title_row(ws, 5)
     start = None
     for i, row in enumerate(cells[2:], start=3):
         if row[0] is not None:
@@ -129,8 +120,5 @@ def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name:
             start = i
     if start is not None and len(cells) > start:
         ws.merge_cells(start_row=start, start_column=1, end_row=len(cells), end_column=1)
-    for col, width in zip("ABCDE", (14, 18, 16, 24, 40), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    spreadsheets.set_widths(ws, (14, 18, 16, 24, 40))
+    return spreadsheets.xlsx_bytes(wb)

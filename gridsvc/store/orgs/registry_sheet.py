@@ -10,25 +10,23 @@ manage (``org.manage``) every service area of a row, and of the organisation it 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from gridsvc.domain.catalog_io import RowProblem
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import DomainError, ValidationError, in_language
 from gridsvc.domain.org_sheet import COLUMN, HEADERS, SHEET, OrgRow, org_to_row, sheet_rows
 from gridsvc.domain.scope import Principal
-from gridsvc.store import audit
+from gridsvc.domain.sheet_rows import RowProblem
+from gridsvc.store import audit, spreadsheets
 from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.sheets import read_rows, rejected
 from gridsvc.store.orgs.models import Organisation, OrgArea
 from gridsvc.store.orgs.organisations import SERVICE_LEVELS, list_orgs, org_card, parse_org
 from gridsvc.store.paging import PageRequest
+from gridsvc.store.spreadsheets import rejected
 
 MEMBER_ROLES = ("org_member", "volunteer")
 # (area code, status) -> may the importer record an organisation serving that area
@@ -51,34 +49,17 @@ async def export_rows(*, under: str | None) -> list[list[Any]]:
 
 
 def write_xlsx(rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook  # imported when used (store.catalog.sheets.write_xlsx says why)
-    from openpyxl.styles import Font  # with the workbook, for the same reason
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for j, width in enumerate((30, 22, 12, 18, 10, 36, 16, 30, 30), start=1):
-        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = width
+    wb, ws = spreadsheets.new_workbook(SHEET)
+    spreadsheets.header_row(ws, HEADERS, (30, 22, 12, 18, 10, 36, 16, 30, 30))
     for row in rows:
         ws.append(row)
     for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.data_type = "s"  # text: a credit code or phone is never a number or a formula
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        spreadsheets.as_text(row_cells)  # a credit code or phone is never a number or a formula
+    return spreadsheets.xlsx_bytes(wb)
 
 
 def write_csv(rows: list[list[Any]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(HEADERS)
-    w.writerows([["'" + c if isinstance(c, str) and c and c[0] in "=+-@" else c for c in r] for r in rows])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM Excel needs for Chinese text
+    return spreadsheets.csv_bytes(HEADERS, rows)
 
 
 async def _area(token: str) -> tuple[Area | None, str | None]:
@@ -172,7 +153,7 @@ async def _check_row(r: OrgRow, may_manage: MayManage, seen: dict[str, int],
 async def import_rows(data: bytes, fmt: str, *, actor: Principal, may_manage: MayManage,
                       dry_run: bool = False) -> dict[str, Any]:
     """Store the organisations of a sheet, all or nothing (see the module)."""
-    org_rows, problems = sheet_rows(read_rows(data, fmt))
+    org_rows, problems = sheet_rows(spreadsheets.read_rows(data, fmt))
     if not org_rows and not problems:
         raise ValidationError("文件中没有组织", "the file holds no organisations", code=ErrorCode.EMPTY_FILE)
     checked = []
@@ -183,7 +164,7 @@ async def import_rows(data: bytes, fmt: str, *, actor: Principal, may_manage: Ma
         problems += row_problems
         checked.append((r, fields, areas, existing, members))
     if problems:
-        raise rejected(sorted(problems, key=lambda p: p.row))
+        raise rejected(problems)
     report: dict[str, Any] = {"dry_run": dry_run, "created": 0, "updated": 0, "unchanged": 0, "members_added": 0,
                               "rows": []}
     async with in_transaction():

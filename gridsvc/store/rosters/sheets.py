@@ -9,7 +9,6 @@ member with no password (a name on the contact board); a known login must be of 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -21,15 +20,15 @@ from gridsvc.domain.errors import DomainError, ValidationError
 from gridsvc.domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from gridsvc.domain.rosters import HEADERS, RosterProblem, RosterRow, read_sheet
 from gridsvc.domain.scope import Principal
+from gridsvc.store import spreadsheets
 from gridsvc.store.accounts import users
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.areas.models import Area
-from gridsvc.store.catalog.sheets import XLSX_TYPE, read_rows
 from gridsvc.store.rosters import appointments
 from gridsvc.store.rosters.models import Appointment
 from gridsvc.store.rosters.roster import sheet_rows
+from gridsvc.store.spreadsheets import rejected
 
-__all__ = ["XLSX_TYPE", "export_xlsx", "import_roster", "parse"]
 SHEET = "花名册"
 # (area code, tier) -> may the importer appoint there; None: the system (CLI) may everywhere
 MayAppoint = Callable[[str, str], bool] | None
@@ -46,49 +45,25 @@ INSTRUCTIONS = [
 
 
 async def export_xlsx(prefix: str) -> bytes:
-    # openpyxl takes a while to import and only the sheet commands and endpoints need it
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (22, 24, 14, 12, 16, 16, 12, 30), strict=True):
-        ws.column_dimensions[letter].width = width
+    wb, ws = spreadsheets.new_workbook(SHEET)
+    spreadsheets.header_row(ws, HEADERS, (22, 24, 14, 12, 16, 16, 12, 30))
     for r in await sheet_rows(prefix):
         ws.append([r["area"], r["area_name"], r["role_zh"], r["name"], r["username"], r["phone"],
                    r["started_on"].isoformat(), r["reason"]])
-        for cell in ws[ws.max_row]:
-            cell.data_type = "s"  # text: codes keep their digits, nothing is read as a formula
-    notes = wb.create_sheet("填写说明")
-    for line in INSTRUCTIONS:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        spreadsheets.as_text(ws[ws.max_row])
+    spreadsheets.notes_sheet(wb, INSTRUCTIONS, 100)
+    return spreadsheets.xlsx_bytes(wb)
 
 
 def parse(data: bytes) -> tuple[list[RosterRow], list[RosterProblem]]:
     """The sheet's good rows and the problems of the others (reported together with what the
     database says of the good ones); a 422 at once when the header is wrong or no row is there."""
-    rows, problems = read_sheet(read_rows(data, "xlsx"))
+    rows, problems = read_sheet(spreadsheets.read_rows(data, "xlsx"))
     if any(p.row == 1 for p in problems):
         raise rejected(problems)
     if not rows and not problems:
         raise ValidationError("文件中没有任职人员", "the file holds no appointments", code=ErrorCode.EMPTY_FILE)
     return rows, problems
-
-
-def rejected(problems: list[RosterProblem]) -> ValidationError:
-    rows = sorted({p.row for p in problems})
-    return ValidationError(
-        f"导入被拒绝:{len(rows)} 行有问题,未存入任何数据", f"import rejected: {len(rows)} bad rows; nothing was stored",
-        code=ErrorCode.IMPORT_REJECTED, details={"problems": [p.to_dict() for p in problems], "rows": rows})
 
 
 async def import_roster(parsed: tuple[list[RosterRow], list[RosterProblem]], *, actor: Principal | None,
@@ -103,7 +78,7 @@ async def import_roster(parsed: tuple[list[RosterRow], list[RosterProblem]], *, 
     for r in rows:
         problems += await _row_problems(r, areas, known, holders, seen, may_appoint)
     if problems:
-        raise rejected(sorted(problems, key=lambda p: p.row))
+        raise rejected(problems)
     new_people = sorted({r.username for r in rows if r.username not in known})
     if not dry_run:
         async with in_transaction():

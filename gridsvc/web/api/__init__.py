@@ -145,6 +145,19 @@ def query_int(request: Request, name: str, default: int, *, lo: int = 0, hi: int
     return v
 
 
+def query_bool(request: Request, name: str, default: bool) -> bool:
+    """A true/false query parameter (1/0, yes/no, on/off too); anything else is a 400 naming it."""
+    raw = (request.query_params.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code=ErrorCode.BAD_PARAMETER,
+                     details={"parameter": name})
+
+
 def query_date(request: Request, name: str = "on") -> date | None:
     """A YYYY-MM-DD query parameter (None when absent); anything else is a 400 naming it."""
     raw = request.query_params.get(name)

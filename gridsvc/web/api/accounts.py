@@ -14,11 +14,11 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, Unauthenticated, ValidationError
 from ...domain.scope import ANY, reach
 from ..auth import client_ip
-from ..paging import page_params, page_request
 from ..permissions import prefixes, require, require_login
 from ..schemas.people import AccountCreate, PasswordChange, PasswordReset
 from . import endpoint, json_ok, param, path_id, read_json
 from .auth import set_session_cookie
+from .paging import page_params, page_request
 
 
 def _text(data: dict, name: str) -> str:

@@ -15,7 +15,7 @@ from ...store.areas.reading import area_summary, geom_of, get_area
 from ..permissions import require
 from ..schemas.area_edits import AreaChild, AreaMerge, AreaRedraw, AreaSplit
 from . import endpoint, json_ok, param
-from .areas import _parse_geometry
+from .areas import parse_geometry
 
 
 def _answer(result: edits.EditResult, status: int = 200) -> Response:
@@ -36,7 +36,7 @@ async def redraw(request: Request) -> Response:
     area = await get_area(request.path_params["code"])
     p = require(request, "area.edit", area.code)
     body: AreaRedraw = request.state.body
-    geometry = _parse_geometry(body.geometry, "geometry", "wgs84")
+    geometry = parse_geometry(body.geometry, "geometry", "wgs84")
     result = await edits.redraw(area.code, geometry, version=body.version, actor=p, effective=body.effective)
     return _answer(result)
 
@@ -47,7 +47,7 @@ async def split(request: Request) -> Response:
     # the other half is a new area beside it: creating there is the parent's to allow
     require(request, "area.create", area.parent.code if area.parent else None)
     body: AreaSplit = request.state.body
-    line = _parse_geometry(body.line, "line", "wgs84")
+    line = parse_geometry(body.line, "line", "wgs84")
     result = await edits.split(area.code, line, version=body.version, actor=p,
                                name=body.name, households=body.households, population=body.population,
                                effective=body.effective)
@@ -70,7 +70,7 @@ async def add_child(request: Request) -> Response:
     parent = await get_area(request.path_params["code"])
     p = require(request, "area.create", parent.code)
     body: AreaChild = request.state.body
-    geometry = _parse_geometry(body.geometry, "geometry", "wgs84")
+    geometry = parse_geometry(body.geometry, "geometry", "wgs84")
     result = await edits.add_child(parent.code, geometry, name=body.name, actor=p,
                                    households=body.households, population=body.population, effective=body.effective)
     return _answer(result, 201)

@@ -32,7 +32,8 @@ from . import endpoint, json_ok, param, query_date, query_float, query_int, read
 MAX_BATCH = 10_000
 
 
-def _bbox(request: Request) -> tuple[float, float, float, float] | None:
+def bbox_param(request: Request) -> tuple[float, float, float, float] | None:
+    """``bbox=minlon,minlat,maxlon,maxlat`` (WGS-84), None when absent; anything else a 400."""
     raw = request.query_params.get("bbox")
     if not raw:
         return None
@@ -129,7 +130,7 @@ async def list_areas(request: Request) -> Response:
     z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
     limit = query_int(request, "limit", 20_000, lo=1, hi=200_000)
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
-    bbox = _bbox(request)
+    bbox = bbox_param(request)
     if bbox and crs != "wgs84":  # the bbox is in the map's system too
         xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
                                           crs, "wgs84")
@@ -180,7 +181,8 @@ async def get_area(request: Request) -> Response:
     return json_ok(feat)
 
 
-def _parse_geometry(obj, where: str, crs: str):
+def parse_geometry(obj, where: str, crs: str):
+    """A GeoJSON geometry of a body (the member `where`) in WGS-84; a 422 naming it when unreadable."""
     if not isinstance(obj, dict):
         raise ValidationError(f"{where} 应为 GeoJSON 几何对象", f"{where} must be a GeoJSON geometry",
                               code=ErrorCode.BAD_GEOMETRY)
@@ -223,7 +225,7 @@ async def create_area(request: Request) -> Response:
         require(request, "area.create_top")
     item = store.AreaInput(
         code=str(props["code"]), name=str(props["name"]), level=level,
-        geometry=_parse_geometry(data.get("geometry"), "geometry", crs), parent_code=str(parent) if parent else None,
+        geometry=parse_geometry(data.get("geometry"), "geometry", crs), parent_code=str(parent) if parent else None,
         households=_int_or_none(props, "households"), population=_int_or_none(props, "population"),
         properties={k: v for k,
                     v in props.items() if k not in ("code", "name", "level", "parent", "households", "population")},
@@ -284,7 +286,7 @@ async def patch_area(request: Request) -> Response:
                                   f"{fixed} cannot change; delete and recreate the area",
                                   code=ErrorCode.NOT_EDITABLE, details={"field": fixed})
     crs = crs_mod.check_crs(request.query_params.get("crs", "wgs84"))
-    geometry = _parse_geometry(data["geometry"], "geometry", crs) if data.get("geometry") is not None else None
+    geometry = parse_geometry(data["geometry"], "geometry", crs) if data.get("geometry") is not None else None
     version = data.get("version", props.get("version"))
     if_match = request.headers.get("if-match")
     if version is None and if_match:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +17,7 @@ from starlette.responses import Response
 from gridsvc.store import catalog as store
 from gridsvc.store.catalog import admission, sheets
 from gridsvc.store.catalog.search import CatalogIndexHolder, CatalogSearch
+from gridsvc.store.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
@@ -32,10 +32,11 @@ from ...domain.errors import (
 from ...domain.levels import is_within
 from ...store.db import normalise_db_url
 from ...store.paging import rank_start, ranked_page
-from ..paging import next_headers, page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.catalog import Application, Decision, Item, Publish, Reason, Revoke
-from . import endpoint, json_ok, param, path_id, read_json
+from . import endpoint, json_ok, param, path_id, query_bool, query_date, read_json
+from .files import SHEET_BODY, attachment, sheet_upload
+from .paging import next_headers, page_params, page_request
 
 # ---- shared helpers (the pages and Open311 use them too) ----------------------------------
 
@@ -54,18 +55,6 @@ def holder(request: Request) -> CatalogIndexHolder:
 
 async def catalog_search(request: Request) -> CatalogSearch:
     return await holder(request).get()
-
-
-def date_param(request: Request, name: str = "on") -> date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为日期 YYYY-MM-DD,收到 {raw!r}",
-                         f"{name} must be a date YYYY-MM-DD, got {raw!r}",
-                         code=ErrorCode.BAD_PARAMETER, details={"parameter": name}) from None
 
 
 async def area_param(request: Request, name: str = "area") -> str | None:
@@ -135,7 +124,7 @@ async def _optional_json(request: Request) -> dict:
 async def list_services(request: Request) -> Response:
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     page = page_request(request)
     start = rank_start("services", page)
     search = await catalog_search(request)
@@ -153,7 +142,7 @@ async def get_service(request: Request) -> Response:
     except ValueError:
         raise BadRequest("version 应为整数", "version must be an integer", code=ErrorCode.BAD_PARAMETER,
                          details={"parameter": "version"}) from None
-    view = await store.item_detail(code, day=date_param(request) or clock.today(), area=await area_param(request),
+    view = await store.item_detail(code, day=query_date(request) or clock.today(), area=await area_param(request),
                                    version=number, may_see_drafts=await may_edit(request, code))
     return json_ok(view, headers={"ETag": view["etag"]})
 
@@ -209,59 +198,19 @@ async def export_services(request: Request) -> Response:
         raise NotFound(f"不支持的格式 {fmt}", f"unsupported format {fmt}; use .xlsx or .csv", code=ErrorCode.NOT_FOUND)
     category, list_ = filters(request)
     area = await area_param(request)
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     items = await sheets.export_items(on=day, area=area, category=category, list_=list_)
     body = sheets.write_xlsx(items) if fmt == "xlsx" else sheets.write_csv(items)
     name = f"服务事项目录-{area + '-' if area else ''}{day.isoformat()}.{fmt}"
-    return Response(body, media_type=sheets.XLSX_TYPE if fmt == "xlsx" else sheets.CSV_TYPE, headers={
-        "Content-Disposition": f"attachment; filename=\"catalog-{day.isoformat()}.{fmt}\"; "
-                               f"filename*=UTF-8''{quote(name)}"})
-
-
-def _flag(request: Request, name: str, default: bool) -> bool:
-    raw = (request.query_params.get(name) or "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code=ErrorCode.BAD_PARAMETER,
-                     details={"parameter": name})
-
-
-async def _upload(request: Request) -> tuple[bytes, str]:
-    """The file of an import: a multipart field ``file`` or the raw body; the format from
-    ``format=``, the file name or the content type."""
-    ctype = request.headers.get("content-type", "")
-    fmt = request.query_params.get("format")
-    if ctype.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise BadRequest("缺少文件字段 file", "the form field 'file' is missing", code=ErrorCode.MISSING_FILE)
-        data = await upload.read()
-        fmt = fmt or sheets.format_of(upload.filename or "")
-        await form.close()
-    else:
-        data = await request.body()
-        if not fmt:
-            if "spreadsheetml" in ctype:
-                fmt = "xlsx"
-            elif "csv" in ctype:
-                fmt = "csv"
-    if fmt not in ("xlsx", "csv"):
-        raise BadRequest("请用 format=xlsx 或 format=csv 指明文件格式", "say format=xlsx or format=csv",
-                         code=ErrorCode.BAD_FORMAT, details={"parameter": "format"})
-    return data, fmt
+    return attachment(body, XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, f"catalog-{day.isoformat()}.{fmt}", name)
 
 
 async def import_services(request: Request) -> Response:
     p = require(request, "catalog.edit")
-    publish_items = _flag(request, "publish", True)
-    dry_run = _flag(request, "dry_run", False)
-    day = date_param(request)
-    data, fmt = await _upload(request)
+    publish_items = query_bool(request, "publish", True)
+    dry_run = query_bool(request, "dry_run", False)
+    day = query_date(request)
+    data, fmt = await sheet_upload(request)
     numbered = sheets.parse(data, fmt)
     report = await sheets.import_items(numbered, actor=p, authorize=authorizer(request), publish_items=publish_items,
                                        on=day, dry_run=dry_run)
@@ -383,12 +332,6 @@ APPLICATION_SCHEMA = {"type": "object", "required": ["department", "reason", "le
         "amount": {"type": "string"}, "source": {"type": "string"}}, "description": "费随事转"},
     "areas": {"type": "array", "items": {"type": "string"}},
     "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"}}}
-_FILE_BODY = {
-    "multipart/form-data": {"schema": {"type": "object",
-                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
-    sheets.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
-    "text/csv": {"schema": {"type": "string"}},
-}
 
 ROUTES = [
     endpoint("/services", list_services, "GET", "办事指南检索 (search the public-service catalog, best match first)",
@@ -402,7 +345,7 @@ ROUTES = [
     endpoint("/services/export.{fmt}", export_services, "GET",
              "导出目录 Excel/CSV (export the catalog as .xlsx or .csv)",
              tag="catalog", params=[param("fmt", "path", enum=["xlsx", "csv"]), _CATEGORY, _LIST, _AREA, _ON],
-             responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}, "text/csv": {}}}},
+             responses={"200": {"description": "文件 (file)", "content": {XLSX_TYPE: {}, "text/csv": {}}}},
              action="catalog.read"),
     endpoint("/services/import", import_services, "POST",
              "导入目录 Excel/CSV,全部成功或全部不存 (import a catalog sheet, all or nothing)", tag="catalog",
@@ -411,7 +354,7 @@ ROUTES = [
                      param("publish", type_="boolean", description="发布导入的事项,缺省 true (publish them)"),
                      param("on", description="发布日期 (publication date)", format="date"),
                      param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
-             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="catalog.edit"),
+             body=SHEET_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="catalog.edit"),
     endpoint("/services/{code}", get_service, "GET", "事项详情:带什么、去哪里办 (an item: what to bring, where to go)",
              tag="catalog", params=[_CODE, _ON, _AREA, param("version", type_="integer")], action="catalog.read"),
     endpoint("/services/{code}", edit_service, "PATCH", "修改事项,生成新版本草稿 (edit: the next version as a draft)",

@@ -12,14 +12,14 @@ from ...domain.errors import BadRequest
 from ..permissions import require
 from ..schemas.compounds import CompoundBuildings, CompoundCreate
 from . import endpoint, json_ok, param, path_id, read_json
-from .areas import _bbox, _parse_geometry
+from .areas import bbox_param, parse_geometry
 
 
 async def create_compound(request: Request) -> Response:
     p = require(request, "compound.manage")
     data = await read_json(request)
     raw = data.pop("geometry", None)
-    geometry = _parse_geometry(raw, "geometry", "wgs84") if raw is not None else None
+    geometry = parse_geometry(raw, "geometry", "wgs84") if raw is not None else None
     view = await store.create_compound(data, geometry, actor=p,
                                        authorize=lambda action, code: require(request, action, code))
     return json_ok(view, 201, headers={"Location": f"/api/v1/compounds/{view['id']}"})
@@ -28,7 +28,7 @@ async def create_compound(request: Request) -> Response:
 async def list_compounds(request: Request) -> Response:
     require(request, "compound.read")
     community = request.query_params.get("community")
-    bbox = _bbox(request)
+    bbox = bbox_param(request)
     if community:
         views = await store.compounds_of(community)
     elif bbox is not None:

@@ -21,11 +21,11 @@ from ...domain.levels import is_within
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, normalise_skills
 from ...domain.wishes import check_category
-from ..paging import page_params, page_request
 from ..permissions import can, principal, require, require_login
 from ..schemas.wishes import DemandCreate, Hours, Profile, Release, Take
 from . import endpoint, json_ok, param, path_id, query_int, read_json
 from .orgs import body_or_empty
+from .paging import page_params, page_request
 
 
 async def list_demands(request: Request) -> Response:

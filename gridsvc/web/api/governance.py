@@ -15,9 +15,11 @@ from ...domain.errors import BadRequest
 from ...store.governance import indicators as indicator_store
 from ...store.governance import reports as store
 from ...store.governance import sheets, zones
+from ...store.spreadsheets import XLSX_TYPE
 from ..permissions import prefixes, principal, require
 from ..schemas.governance import InformationReportBody, ZoneBody
 from . import endpoint, json_ok, param, read_json
+from .files import attachment
 
 
 def year_param(request: Request) -> int:
@@ -57,9 +59,7 @@ async def table_xlsx(request: Request) -> Response:
     groups = await store.table(year, targets(request), within=within, prefixes=scoped)
     city = await store.city_name()
     data = sheets.write_xlsx(groups, targets(request), year, city)
-    name = f"reports-{year}.xlsx"
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(data, XLSX_TYPE, f"reports-{year}.xlsx")
 
 
 async def file_report(request: Request) -> Response:

@@ -16,6 +16,7 @@ from ...store.areas.reading import top_areas
 from ...store.governance import consultations, space, training
 from ...store.governance.assessment import assessment_xlsx
 from ...store.governance.reports import area_or_404
+from ...store.spreadsheets import XLSX_TYPE
 from ..permissions import can, principal, require
 from ..schemas.governance import (
     ConsultationBody,
@@ -25,9 +26,8 @@ from ..schemas.governance import (
     TrainingSessionBody,
 )
 from . import endpoint, json_ok, param, path_id, read_json
+from .files import attachment
 from .governance import scope, targets, year_param
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def scope_list(request: Request, action: str) -> list[str]:
@@ -153,8 +153,7 @@ async def assessment_sheet(request: Request) -> Response:
     require(request, "indicator.read", community.code)
     year = year_param(request)
     data = await assessment_xlsx(community, year, targets(request), request.app.state.settings)
-    return Response(data, media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="assessment-{community.code}-{year}.xlsx"'})
+    return attachment(data, XLSX_TYPE, f"assessment-{community.code}-{year}.xlsx")
 
 
 _YEAR = param("year", type_="integer", description="年份,缺省今年 (the year; default this year)")

@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from gridsvc.store.wishes import inbox as store
 
-from ..paging import page_params, page_request
 from ..permissions import require_login
 from . import endpoint, json_ok, param, path_id
+from .paging import page_params, page_request
 
 
 async def list_inbox(request: Request) -> Response:

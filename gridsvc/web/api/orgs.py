@@ -8,25 +8,28 @@ areas are the organisation's service areas, see `store.users.principal_for`).
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store.catalog.sheets import CSV_TYPE, XLSX_TYPE
 from gridsvc.store.orgs import organisations as store
 from gridsvc.store.orgs import registry_sheet
+from gridsvc.store.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden, NotFound
 from ...domain.orgs import ORG_KINDS, describe_credit_code
-from ...domain.scope import acts_for_org, authorize_every
-from ..paging import page_params, page_request
+from ...domain.scope import Principal, acts_for_org, authorize_every
 from ..permissions import can, principal, require, require_entitled, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
-from . import endpoint, json_ok, param, path_id, read_json
-from .catalog import _FILE_BODY, _flag, _upload
+from . import endpoint, json_ok, param, path_id, query_bool, read_json
+from .files import SHEET_BODY, attachment, sheet_upload
+from .paging import page_params, page_request
+
+if TYPE_CHECKING:  # annotations only: handlers call the store, they import no model
+    from gridsvc.store.orgs.models import Organisation
 
 
 async def body_or_empty(request: Request) -> dict:
@@ -83,10 +86,16 @@ async def get_org(request: Request) -> Response:
     return json_ok(await store.org_card(org, members=members, projects=True))
 
 
-async def patch_org(request: Request) -> Response:
+async def managed_org(request: Request) -> tuple[Principal, Organisation]:
+    """The organisation of the path, and the caller, who manages (`org.manage`) every area it serves."""
     actor = require_login(request)
     org = await store.get_org(path_id(request))
     authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
+    return actor, org
+
+
+async def patch_org(request: Request) -> Response:
+    actor, org = await managed_org(request)
     data = await read_json(request)
     merged = {"name": org.name, "org_type": org.org_type, "kind": org.kind, "status": org.status,
               "credit_code": org.credit_code,
@@ -106,9 +115,7 @@ async def patch_org(request: Request) -> Response:
 
 
 async def add_member(request: Request) -> Response:
-    actor = require_login(request)
-    org = await store.get_org(path_id(request))
-    authorize_every(actor, "org.manage", [code for code, _ in await store.org_areas(org.id)])
+    actor, org = await managed_org(request)
     data = await read_json(request)
     user = await store.add_member(org, data.get("username"), actor=actor)
     return json_ok({"org": org.id, "user": {"id": user.id, "username": user.username, "role": user.role}}, 201)
@@ -168,9 +175,7 @@ async def export_registry(request: Request) -> Response:
     rows = await registry_sheet.export_rows(under=under)
     body = registry_sheet.write_xlsx(rows) if fmt == "xlsx" else registry_sheet.write_csv(rows)
     name = f"社会组织名录-{under + '-' if under else ''}{clock.today().isoformat()}.{fmt}"
-    return Response(body, media_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, headers={
-        "Content-Disposition": f"attachment; filename=\"orgs-{clock.today().isoformat()}.{fmt}\"; "
-                               f"filename*=UTF-8''{quote(name)}"})
+    return attachment(body, XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, f"orgs-{clock.today().isoformat()}.{fmt}", name)
 
 
 def registry_authority(request: Request):
@@ -181,8 +186,8 @@ def registry_authority(request: Request):
 
 async def import_registry(request: Request) -> Response:
     p = require_entitled(request, "org.manage")
-    dry_run = _flag(request, "dry_run", False)
-    data, fmt = await _upload(request)
+    dry_run = query_bool(request, "dry_run", False)
+    data, fmt = await sheet_upload(request)
     report = await registry_sheet.import_rows(data, fmt, actor=p, may_manage=registry_authority(request),
                                               dry_run=dry_run)
     return json_ok(report, 200 if dry_run else 201)
@@ -206,7 +211,7 @@ ROUTES = [
              "导入社会组织名录,全部成功或全部不存 (import the registry, all or nothing)", tag="orgs", auth="scoped",
              params=[param("format", enum=["xlsx", "csv"]),
                      param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
-             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="org.manage"),
+             body=SHEET_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="org.manage"),
     endpoint("/orgs/{id}", get_org, "GET", "社会组织 (one organisation, its areas and projects)", tag="orgs",
              params=[ID],
              action="org.read"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,16 +13,18 @@ from starlette.responses import Response
 from gridsvc.store import areas as area_store
 from gridsvc.store.accounts import users
 from gridsvc.store.rosters import appointments, people, roster, sheets
+from gridsvc.store.spreadsheets import XLSX_TYPE
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import BadRequest, Forbidden, NotFound, ValidationError
+from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
 from ...domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from ...domain.scope import Principal, allows, can_manage_tier
 from ..permissions import principal, require
 from ..schemas.rosters import Appoint, EndTerm, Transfer
-from . import endpoint, json_ok, param, path_id, read_json
+from . import endpoint, json_ok, param, path_id, query_bool, read_json
+from .files import XLSX_BODY, attachment, upload
 
 if TYPE_CHECKING:  # annotations only: handlers call the store, they import no model
     from gridsvc.store.areas.models import Area
@@ -65,8 +66,7 @@ async def export_roster(request: Request) -> Response:
     area = await roster_area(request)
     body = await sheets.export_xlsx(code_prefix(area.code, area.level))
     name = f"花名册-{area.name}-{clock.today().isoformat()}.xlsx"
-    return Response(body, media_type=sheets.XLSX_TYPE, headers={
-        "Content-Disposition": f"attachment; filename=\"roster-{area.code}.xlsx\"; filename*=UTF-8''{quote(name)}"})
+    return attachment(body, XLSX_TYPE, f"roster-{area.code}.xlsx", name)
 
 
 def _day(value: object) -> date | None:
@@ -137,28 +137,12 @@ async def transfer_appointment(request: Request) -> Response:
 
 async def import_roster(request: Request) -> Response:
     p = principal(request)
-    dry_run = (request.query_params.get("dry_run") or "").lower() in ("1", "true", "yes", "on")
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise BadRequest("缺少文件字段 file", "the form field 'file' is missing", code=ErrorCode.MISSING_FILE)
-        data = await upload.read()
-        await form.close()
-    else:
-        data = await request.body()
-    rows = sheets.parse(data)
+    dry_run = query_bool(request, "dry_run", False)
+    rows = sheets.parse(await upload(request))
     report = await sheets.import_roster(rows, actor=p, dry_run=dry_run,
                                         may_appoint=lambda code, role: may_appoint(p, code, role))
     return json_ok(report, 200 if dry_run else 201)
 
-
-_FILE_BODY = {
-    "multipart/form-data": {"schema": {"type": "object",
-                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
-    sheets.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
-}
 
 ROUTES = [
     endpoint("/areas/{code}/roster", get_roster, "GET",
@@ -166,7 +150,7 @@ ROUTES = [
              auth="scoped", params=[_CODE], action="roster.read"),
     endpoint("/areas/{code}/roster.xlsx", export_roster, "GET", "导出花名册 Excel (the roster as .xlsx)", tag="staff",
              auth="scoped", params=[_CODE], action="roster.read",
-             responses={"200": {"description": "文件 (file)", "content": {sheets.XLSX_TYPE: {}}}}),
+             responses={"200": {"description": "文件 (file)", "content": {XLSX_TYPE: {}}}}),
     endpoint("/appointments", create_appointment, "POST", "任命 (appoint to a post)", tag="staff", auth="scoped",
              body=Appoint, responses={"201": {"description": "created"}}, action="roster.appoint"),
     endpoint("/appointments/{id}/end", end_appointment, "POST", "免职 (end a term)", tag="staff", auth="scoped",
@@ -178,5 +162,5 @@ ROUTES = [
     endpoint("/rosters/import", import_roster, "POST",
              "导入花名册 Excel,全部成功或全部不存 (import a roster sheet, all or nothing)", tag="staff",
              auth="scoped", params=[param("dry_run", type_="boolean", description="只检查不存储 (check only)")],
-             body=_FILE_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="roster.appoint"),
+             body=XLSX_BODY, responses={"201": {"description": "导入报告 (report)"}}, action="roster.appoint"),
 ]

@@ -12,11 +12,11 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.roles import ROLE_NAMES_ZH, STAFF_TIERS, TIER_NUMBER
 from ...domain.scope import authorize_every, can_manage_tier
-from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..public_cache import same_for_everyone
 from ..schemas.people import StaffCreate, StaffPatch
 from . import endpoint, json_ok, param, path_id, read_json
+from .paging import page_params, page_request
 
 
 async def _staff_or_404(request: Request):

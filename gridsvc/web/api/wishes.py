@@ -29,7 +29,6 @@ from ...domain.errors import BadRequest, NotFound, ValidationError
 from ...domain.privacy import mask_position
 from ...domain.scope import acts_for_org, entitled
 from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
-from ..paging import page_params, page_request
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
@@ -37,6 +36,7 @@ from . import endpoint, json_ok, param, path_id, query_int, read_json
 from . import inbox as inbox_api
 from . import orgs as org_api
 from .orgs import body_or_empty
+from .paging import page_params, page_request
 
 # The map layer takes a viewport's wishes in one answer (bounded by bbox); larger views page on.
 GEOJSON_PAGE = 2000

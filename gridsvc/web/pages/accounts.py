@@ -20,7 +20,7 @@ from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.scope import ANY, reach
 from ...locale import gettext as _
-from ..paging import page_request
+from ..api.paging import page_request
 from ..permissions import prefixes, principal, require
 from .demands import login_redirect
 from .render import render

@@ -94,8 +94,7 @@ async def plan_act(request: Request) -> Response:
             raise ValidationError(f"未知的操作 {action[:20]}", f"unknown action {action[:20]}",
                                   code=ErrorCode.BAD_FIELD, details={"field": "action"})
     except DomainError as e:
-        problems = e.details.get("problems") if isinstance(e.details, dict) else None
-        return await plan_page(request, error=e.message, problems=problems, status=e.status)
+        return await plan_page(request, error=e.message, problems=e.problems, status=e.status)
     return RedirectResponse(f"/allocations/{plan.id}?done={action}", status_code=303)
 
 

@@ -22,12 +22,8 @@ from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
-from ..api.catalog import (
-    area_param,
-    catalog_search,
-    date_param,
-    filters,
-)
+from ..api import query_date
+from ..api.catalog import area_param, catalog_search, filters
 from ..permissions import can, principal
 from . import admissions, catalog_editing, catalog_items
 from .render import render
@@ -53,7 +49,7 @@ async def services_page(request: Request) -> Response:
     area = await area_param(request)
     category, list_ = filters(request)
     q = (request.query_params.get("q") or "").strip()
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     raw_offset = request.query_params.get("offset") or "0"
     offset = int(raw_offset) if raw_offset.isdigit() else 0
     search = await catalog_search(request)

@@ -27,7 +27,8 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...locale import gettext
-from ..api.catalog import area_param, authorizer, date_param, may_edit
+from ..api import query_date
+from ..api.catalog import area_param, authorizer, may_edit
 from ..permissions import can, require
 from .render import render
 
@@ -68,7 +69,7 @@ async def upkeep_panel(request: Request, code: str) -> dict[str, Any]:
 async def item_page(request: Request, *, errors: dict[str, list[str]] | None = None, status: int = 200) -> Response:
     code = request.path_params["code"]
     area = await area_param(request)
-    day = date_param(request) or clock.today()
+    day = query_date(request) or clock.today()
     editor = await may_edit(request, code)
     raw_version = request.query_params.get("version") or ""
     version = int(raw_version) if raw_version.isdigit() else None

@@ -306,11 +306,7 @@ async def demand_act(request: Request) -> Response:
             raise ValidationError(f"未知的操作 {action[:20]}", f"unknown action {action[:20]}",
                                   code=ErrorCode.BAD_FIELD, details={"field": "action"})
     except DomainError as e:
-        message = e.message
-        problems = e.details.get("problems") if isinstance(e.details, dict) else None
-        if problems:
-            message += ":" + ";".join(str(x["message"]) for x in problems)
-        return await demand_page(request, error=message, status=e.status)
+        return await demand_page(request, error=e.message_with_problems(), status=e.status)
     return RedirectResponse(f"/demands/{d.id}?done={action}", status_code=303)
 
 

@@ -28,11 +28,6 @@ from .demands import login_redirect
 from .render import render
 
 
-def _message(e: DomainError) -> str:
-    problems = e.details.get("problems") if isinstance(e.details, dict) else None
-    return e.message + (":" + ";".join(str(p["message"]) for p in problems) if problems else "")
-
-
 def _date(form, key: str) -> date | None:
     raw = str(form.get(key) or "").strip()
     if not raw:
@@ -96,7 +91,7 @@ async def record_training(request: Request) -> Response:
                                       or ""), held_on=held_on, class_hours=_int(form, "class_hours"),
                                       attendees=[str(a) for a in form.getlist("attendees")], today=clock.today())
     except DomainError as e:
-        return await training_page(request, error=_message(e), form=form, status=e.status)
+        return await training_page(request, error=e.message_with_problems(), form=form, status=e.status)
     under = request.query_params.get("under") or ""
     return RedirectResponse(f"/governance/training?year={held_on.year}&done=1" + (f"&under={under}" if under else ""),
                             status_code=303)
@@ -129,7 +124,7 @@ async def change_spaces(request: Request) -> Response:
             await space.add_space(community, name=str(form.get("name") or ""), kind=str(form.get("kind") or ""),
                                   m2=_float(form, "m2"))
     except DomainError as e:
-        return await spaces_page(request, error=_message(e), status=e.status)
+        return await spaces_page(request, error=e.message_with_problems(), status=e.status)
     return RedirectResponse(f"/governance/spaces/{community.code}", status_code=303)
 
 
@@ -164,7 +159,7 @@ async def raise_consultation(request: Request) -> Response:
                                                 raised_on=_date(form, "raised_on") or today, today=today,
                                                 recorded_by=principal(request).user_id)
     except DomainError as e:
-        return await consultations_page(request, error=_message(e), form=form, status=e.status)
+        return await consultations_page(request, error=e.message_with_problems(), form=form, status=e.status)
     return RedirectResponse(f"/governance/consultations/{view['id']}", status_code=303)
 
 
@@ -192,7 +187,7 @@ async def consultation_step(request: Request) -> Response:
         data["participant_kinds"] = [str(k) for k in form.getlist("participant_kinds")]
         await consultations.step(c, str(form.get("action") or ""), data, clock.today())
     except DomainError as e:
-        return await consultation_page(request, error=_message(e), status=e.status)
+        return await consultation_page(request, error=e.message_with_problems(), status=e.status)
     return RedirectResponse(f"/governance/consultations/{c.id}", status_code=303)
 
 

@@ -33,7 +33,7 @@ from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
 from ..api import endpoint, json_ok, param, query_int
-from ..api.areas import _bbox
+from ..api.areas import bbox_param
 from ..headers import policy_for_document
 from ..permissions import can, principal, require
 from ..public_cache import same_for_everyone
@@ -122,7 +122,7 @@ async def choropleth_json(request: Request) -> Response:
     z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
     limit = query_int(request, "limit", 5000, lo=1, hi=50_000)
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
-    bbox = _bbox(request)
+    bbox = bbox_param(request)
     if bbox and crs != "wgs84":
         xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
                                           crs, "wgs84")

@@ -23,7 +23,7 @@ from ...domain.errors import DomainError, in_language
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES
 from ...domain.scope import entitled
 from ...store.paging import PageRequest
-from ..api.catalog import _upload
+from ..api.files import sheet_upload
 from ..api.orgs import registry_authority
 from ..permissions import can, principal, require, require_entitled
 from .demands import login_redirect
@@ -61,11 +61,10 @@ async def import_sheet(request: Request) -> Response:
         return r
     p = require_entitled(request, "org.manage")
     try:
-        data, fmt = await _upload(request)
+        data, fmt = await sheet_upload(request)
         report = await registry_sheet.import_rows(data, fmt, actor=p, may_manage=registry_authority(request))
     except DomainError as e:
-        problems = e.details.get("problems") if isinstance(e.details, dict) else None
-        return await _registry(request, status=e.status, sheet_error=e.message, sheet_problems=problems or [])
+        return await _registry(request, status=e.status, sheet_error=e.message, sheet_problems=e.problems)
     return await _registry(request, sheet_report=report)
 
 

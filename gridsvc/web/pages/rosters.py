@@ -84,8 +84,7 @@ async def roster_act(request: Request) -> Response:
             raise ValidationError(f"未知的操作 {action[:20]}", f"unknown action {action[:20]}",
                                   code=ErrorCode.BAD_FIELD, details={"field": "action"})
     except DomainError as e:
-        problems = e.details.get("problems") if isinstance(e.details, dict) else None
-        return await roster_page(request, error=e.message, problems=problems, status=e.status)
+        return await roster_page(request, error=e.message, problems=e.problems, status=e.status)
     finally:
         await form.close()
     return RedirectResponse(f"/areas/{area.code}/roster?done={action}", status_code=303)

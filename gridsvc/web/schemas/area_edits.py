@@ -2,7 +2,7 @@
 
 `version` is the version the editor started from (a later edit by someone else is refused);
 `effective` the date the edit takes effect (today when left out). Geometries are objects here and
-read by the handler after the scope check (`_parse_geometry`, 422 naming the field): someone
+read by the handler after the scope check (`api.areas.parse_geometry`, 422 naming the field): someone
 out of scope hears 403 whatever they sent; the geometry rules then judge the shape."""
 
 from __future__ import annotations

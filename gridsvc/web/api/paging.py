@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from ..domain.paging import DEFAULT_PAGE, MAX_PAGE, page_size
-from ..store.paging import PageRequest
-from .api import param, query_int
+from ...domain.paging import DEFAULT_PAGE, MAX_PAGE, page_size
+from ...store.paging import PageRequest
+from . import param, query_int
 
 
 def page_request(request: Request, *, default: int = DEFAULT_PAGE, maximum: int = MAX_PAGE) -> PageRequest:
