@@ -155,3 +155,42 @@ async def test_the_dashboard_statements_do_not_grow_with_the_communities(client,
     assert staff == [(4, 1)] * 4
     six = await statements()
     assert six == two, (two, six)
+
+
+async def test_the_training_colours_follow_the_settings_of_the_app(demo_db_url):
+    """gov_training's share is against the training hours of the settings the map is drawn with
+    (GRIDSVC_GOV_TRAINING_HOURS), read when the map is drawn: the demo's 川口社区 has its head
+    and one worker at 24 hours this year."""
+    import httpx
+
+    from gridsvc.app import create_app
+    from gridsvc.config import Settings
+    from gridsvc.store import db
+    from tests.conftest import Client
+
+    async def training_of_chuankou(environ: dict) -> tuple[float, str, list]:
+        app = create_app(Settings.from_env(environ, db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
+        await app.state.index.start()
+        try:
+            async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+                h = await c.token_for("street", DEMO_PASSWORD)
+                r = await c.get("/api/v1/maps/choropleth", headers=h,
+                                params={"by": "gov_training", "level": "community", "under": STREET})
+                assert r.status_code == 200, r.text
+                props = next(f["properties"] for f in r.json()["features"] if f["properties"]["code"] == CHUANKOU)
+                return props["value"], props["color"], r.json()["legend"]["classes"]
+        finally:
+            await app.state.index.close()
+
+    await db.connect(demo_db_url)
+    try:
+        default = await training_of_chuankou({})
+        # other staff 20 hours, committee members 24: the head's 24 hours now meet the target
+        lowered = await training_of_chuankou({"GRIDSVC_GOV_TRAINING_HOURS": "20,24"})
+        again = await training_of_chuankou({})
+    finally:
+        await db.close()
+    assert default[0] == 1 / 9 and lowered[0] == 2 / 9 and again == default
+    # the share crosses the legend's first break (20%): another class, another colour
+    classes = default[2]
+    assert classes[0]["max"] == 0.2 and lowered[1] == classes[1]["color"] != default[1] == classes[0]["color"]
