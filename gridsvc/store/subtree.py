@@ -13,7 +13,8 @@ sending each of them.
 
 from __future__ import annotations
 
-from pypika_tortoise import functions
+from pypika_tortoise.terms import Function as SqlFunction
+from pypika_tortoise.terms import LiteralValue, Term
 from tortoise.expressions import Q
 from tortoise.functions import Function
 
@@ -44,11 +45,20 @@ def under_any(column: str, prefixes: list[str]) -> Q:
     return q
 
 
-class _Substring(Function):
-    database_func = functions.Substring
+class _SqlPrefix(SqlFunction):
+    """SUBSTR(term, 1, length) with the numbers written into the SQL: as parameters PostgreSQL
+    would take them for text (substring's pattern form), and the grouped expression must be
+    the selected one."""
+
+    def __init__(self, term: Term, length: int, alias: str | None = None) -> None:
+        super().__init__("SUBSTR", term, LiteralValue("1"), LiteralValue(str(int(length))), alias=alias)
+
+
+class _Prefix(Function):
+    database_func = _SqlPrefix
 
 
 def code_group(column: str, length: int) -> Function:
-    """The first `length` characters of `column` (SUBSTRING, the same on SQLite and PostgreSQL),
-    to annotate and group by."""
-    return _Substring(column, 1, length)
+    """The first `length` characters of `column` (SUBSTR, the same on SQLite and PostgreSQL),
+    to annotate and group by (read the rows with `.values()`)."""
+    return _Prefix(column, length)

@@ -127,9 +127,10 @@ async def grid_sizes(scope_prefixes: list[str], band: SizeBand) -> dict[str, dic
                   below=Count("id", _filter=Q(households__lt=band.low)),
                   above=Count("id", _filter=Q(households__gt=band.high))) \
         .group_by("community") \
-        .values_list("community", "grids", "least", "most", "total", "squares", "below", "above")
-    return {code: spread(GridSums(int(n), least, most, int(total or 0), int(squares or 0), int(below), int(above)))
-            for code, n, least, most, total, squares, below, above in rows}
+        .values("community", "grids", "least", "most", "total", "squares", "below", "above")
+    return {r["community"]: spread(GridSums(int(r["grids"]), r["least"], r["most"], int(r["total"] or 0),
+                                            int(r["squares"] or 0), int(r["below"]), int(r["above"])))
+            for r in rows}
 
 
 def _vacancy_view(v: tuple[str, str, str]) -> dict:

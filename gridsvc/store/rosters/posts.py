@@ -97,9 +97,9 @@ async def staffing(prefixes: list[str] | None, *, length: int = 12, limit: int =
     if prefixes is not None:
         where &= under_any("code", prefixes)
     groups = await Area.filter(where).annotate(group=code_group("code", length), n=Count("id")) \
-        .group_by("group", "level").values_list("group", "level", "n")
-    for group, level, n in groups:
-        out.required[group] += n * len(REQUIRED[level])
+        .group_by("group", "level").values("group", "level", "n")
+    for g in groups:
+        out.required[g["group"]] += g["n"] * len(REQUIRED[g["level"]])
     out.vacant.update(out.required)
     held = await held_roles(prefixes)
     full = 0
