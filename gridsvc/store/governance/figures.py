@@ -26,7 +26,7 @@ async def reports_by_area(rows: list[dict], year: int) -> dict[str, float | None
         return {}
     own, common = _prefixes(rows)
     comms = await communities(prefixes=[common] if common else None)
-    counts = await yearly_counts(year, [c["code"] for c in comms])
+    counts = await yearly_counts(year, [c["code"] for c in comms], [common] if common else None)
     n = len(next(iter(own.values())))
     total: Counter[str] = Counter()
     has: set[str] = set()

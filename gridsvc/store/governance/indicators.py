@@ -81,7 +81,7 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
     whole = [{"code": within.code, "name": within.name, "level": within.level}] if within is not None else []
     lengths = {len(code_prefix(r["code"], r["level"])) for r in rows + whole}
     comms = await communities(prefixes=scope_prefixes)
-    counts = await yearly_counts(year, [c["code"] for c in comms])
+    counts = await yearly_counts(year, [c["code"] for c in comms], scope_prefixes)
     sizing = await _sizing(comms, band)
     grids = await grid_sizes(scope_prefixes, grid_band)
     # posts counted per community (or per finer row, below a community) by posts.py, the one source
