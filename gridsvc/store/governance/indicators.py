@@ -192,9 +192,12 @@ def _training_view(staff: list[dict]) -> dict:
                        for s in sorted(staff, key=lambda s: (not s["short"], s["name"]))]}
 
 
+_NONE: Counter[str] = Counter()  # read only: a community without organisations (most of a city's)
+
+
 def _orgs_view(counts: dict[str, Counter[str]] | None, targets: Targets) -> dict:
-    kinds = counts["kind"] if counts else Counter()
-    statuses = counts["status"] if counts else Counter()
+    kinds = counts["kind"] if counts else _NONE
+    statuses = counts["status"] if counts else _NONE
     n = sum(kinds.values())
     return {"count": n, "registered": statuses.get("registered", 0), "filed": statuses.get("filed", 0),
             "by_kind": dict(sorted(kinds.items())),
