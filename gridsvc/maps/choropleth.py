@@ -7,6 +7,10 @@ indicator that a later capability registers by name.
         ...                               # -> {code: value or None}
     register_indicator("open_wishes", "未认领微心愿", "Open micro-wishes", open_wishes, unit_zh="个")
 
+An indicator whose figure depends on the settings (a target) registers with `uses_settings=True`
+and is called as `compute(rows, settings)` with the settings of the request's app, read when the
+map is drawn, never kept from import time.
+
 Class breaks are computed over every area of the level under the chosen area, not over the
 visible ones, so a colour means the same thing wherever the map is panned.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from gridsvc.store import areas
 from gridsvc.store.rosters import posts
@@ -27,7 +31,8 @@ from ..locale import gettext
 from . import style
 
 Rows = list[dict]
-Compute = Callable[[Rows], Awaitable[dict[str, float | None]]]
+# compute(rows), or compute(rows, settings) for an indicator registered with uses_settings=True
+Compute = Callable[..., Awaitable[dict[str, float | None]]]
 
 FIGURE_FIELDS = ("code", "name", "level", "households", "population", "area_m2")
 
@@ -45,6 +50,7 @@ class Indicator:
     levels: tuple[str, ...] = ("district", "street", "community", "grid")
     action: str = "map.read"  # the permission needed to see it (domain.scope.RULES)
     decimals: int = 0
+    uses_settings: bool = False  # compute(rows, settings): a figure against a target that is a setting
 
     def format(self, v: float | None) -> str:
         if v is None:
@@ -64,12 +70,13 @@ _INDICATORS: dict[str, Indicator] = {}
 
 def register_indicator(name: str, name_zh: str, name_en: str, compute: Compute, *, unit_zh: str = "", unit_en: str = "",
                        kind: str = "count", palette: str = "YlOrRd", levels: tuple[str, ...] | list[str] | None = None,
-                       action: str = "map.read", decimals: int = 0) -> Indicator:
+                       action: str = "map.read", decimals: int = 0, uses_settings: bool = False) -> Indicator:
     if kind not in ("count", "share", "rate"):
         raise ValidationError(f"指标类型 {kind} 无效", f"indicator kind must be count, share or rate, got {kind}",
                               code=ErrorCode.BAD_INDICATOR)
     ind = Indicator(name, name_zh, name_en, compute, unit_zh, unit_en, kind, palette,
-                    tuple(levels) if levels else ("district", "street", "community", "grid"), action, decimals)
+                    tuple(levels) if levels else ("district", "street", "community", "grid"), action, decimals,
+                    uses_settings)
     _INDICATORS[name] = ind
     return ind
 
@@ -156,8 +163,14 @@ async def figure_rows(level: str, prefix: str = "") -> Rows:
     return await areas.areas_of_level(level, prefix=prefix, fields=FIGURE_FIELDS)
 
 
-async def values_for(ind: Indicator, rows: Rows) -> dict[str, float | None]:
-    vals = await ind.compute(rows) if rows else {}
+async def values_for(ind: Indicator, rows: Rows, settings: Any = None) -> dict[str, float | None]:
+    """Each row's value; `settings` (the app's) for an indicator that uses them."""
+    if not rows:
+        vals: dict[str, float | None] = {}
+    elif ind.uses_settings:
+        vals = await ind.compute(rows, settings)
+    else:
+        vals = await ind.compute(rows)
     return {r["code"]: (float(v) if (v := vals.get(r["code"])) is not None else None) for r in rows}
 
 

@@ -1,12 +1,11 @@
 """Governance indicators (issue 12 item 8) registered with the choropleth machinery, so the area
-maps colour districts, streets and communities by them; officials only, like the dashboard."""
+maps colour districts, streets and communities by them; officials only, like the dashboard. The
+targets are the settings of the app drawing the map (GRIDSVC_GOV_*), read at each drawing."""
 
 from __future__ import annotations
 
-import os
-
+from ..config import Settings
 from ..domain import clock
-from ..domain.governance.targets import Targets
 from ..store.governance import figures
 from .choropleth import Rows, register_indicator
 
@@ -19,12 +18,8 @@ async def _posts_filled(rows: Rows) -> dict[str, float | None]:
     return await figures.posts_filled_by_area(rows)
 
 
-# the targets are the process's settings; the map has no request to read them from
-_TARGETS = Targets.from_env(dict(os.environ))
-
-
-async def _training(rows: Rows) -> dict[str, float | None]:
-    return await figures.training_met_by_area(rows, clock.today().year, _TARGETS)
+async def _training(rows: Rows, settings: Settings) -> dict[str, float | None]:
+    return await figures.training_met_by_area(rows, clock.today().year, settings.governance)
 
 
 async def _rooms(rows: Rows) -> dict[str, float | None]:
@@ -41,7 +36,7 @@ register_indicator("gov_reports", "本年信息报送", "Information reports thi
 register_indicator("gov_posts", "网格岗位配备率", "Grid posts filled", _posts_filled, kind="share", palette="Greens",
                    levels=LEVELS, action="indicator.read", unit_en="of required posts filled")
 register_indicator("gov_training", "培训学时达标率", "Staff with their training hours", _training, kind="share",
-                   palette="Purples", levels=LEVELS, action="indicator.read", unit_en="of staff")
+                   palette="Purples", levels=LEVELS, action="indicator.read", unit_en="of staff", uses_settings=True)
 register_indicator("gov_rooms", "每百户服务用房", "Service rooms per 100 households", _rooms, kind="rate",
                    unit_zh="m²/百户", unit_en="m² per 100 households", palette="Greens", levels=LEVELS,
                    action="indicator.read", decimals=1)

@@ -56,3 +56,20 @@ def test_table_parser_names_bad_rows():
     parsed = parse_table(cells)
     assert [(r.name, r.is_office) for r in parsed.rows] == [("社区办", True), ("邻德社区", False)]
     assert [(p.row, p.column) for p in parsed.problems] == [(5, "上报信息数(篇)")]
+
+
+def test_grid_sizes_from_the_sums_the_database_groups():
+    """The dashboard gets each community's grid sizes as sums (store/governance/indicators.grid_sizes);
+    the spread from them is the population spread of the counts, at the band's edges."""
+    import statistics
+
+    from gridsvc.domain.governance.sizing import GridSums, grid_spread, spread
+    from gridsvc.domain.sizing import SizeBand
+
+    households = [160, 255, 256, 159, None, 201]
+    counts = [h for h in households if h is not None]
+    assert grid_spread(households, SizeBand(160, 255)) == {
+        "grids": 5, "min": 159, "max": 256, "mean": round(statistics.fmean(counts), 1),
+        "stdev": round(statistics.pstdev(counts), 1), "below": 1, "above": 1}
+    assert spread(GridSums()) == {"grids": 0, "min": None, "max": None, "mean": None, "stdev": None,
+                                  "below": 0, "above": 0}

@@ -1,5 +1,6 @@
-"""The covering index of the governance roll-up (issue 12, timings): the migration creates
-(code, level, households) on both databases, and SQLite answers the subtree query from it alone."""
+"""The indexes of the governance roll-up (issue 12, timings): the migrations create
+(code, level, households), (parent_id) and (level, code, households) on both databases, and
+SQLite answers the dashboard's grouped subtree reads from an index alone."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ async def test_area_cover_index_exists(database, store_kind):
         for r in rows:
             columns.setdefault(r["name"], []).append(r["col"])
     assert ["code", "level", "households"] in columns.values(), columns
+    assert ["parent_id"] in columns.values() and ["level", "code", "households"] in columns.values(), columns
 
 
 async def test_subtree_posts_read_from_the_index_alone(demo_db_url):
-    """The dashboard's posts query (store/governance/indicators._posts) on the demo city, analysed."""
+    """The dashboard's reads of the grids (posts.staffing, indicators.grid_sizes: counted per
+    community in the database) and of the communities, on the demo city, analysed."""
     if not demo_db_url.startswith("sqlite"):
         pytest.skip("the plan's wording is SQLite's; PostgreSQL picks by its own statistics")
     async with db.connected(demo_db_url):
@@ -37,9 +40,16 @@ async def test_subtree_posts_read_from_the_index_alone(demo_db_url):
         await conn.execute_script("ANALYZE")
         top = (await conn.execute_query_dict("SELECT code FROM area WHERE level = 'district' ORDER BY code"))[0]
         prefix = top["code"][:6]
+        end = f"{prefix[:-1]}{chr(ord(prefix[-1]) + 1)}"
         plan = await conn.execute_query_dict(
-            "EXPLAIN QUERY PLAN SELECT code, level, households FROM area "
-            f"WHERE code >= '{prefix}' AND code < '{prefix[:-1]}{chr(ord(prefix[-1]) + 1)}' "
-            "AND level IN ('community', 'grid', 'group', 'building')")
+            "EXPLAIN QUERY PLAN SELECT SUBSTR(code, 1, 12) AS c, level, COUNT(id), SUM(households) FROM area "
+            f"WHERE code >= '{prefix}' AND code < '{end}' "
+            "AND level IN ('community', 'grid', 'group', 'building') GROUP BY c, level")
+        communities = await conn.execute_query_dict(
+            "EXPLAIN QUERY PLAN SELECT code, name FROM area "
+            f"WHERE level = 'community' AND code >= '{prefix}' AND code < '{end}'")
     details = " ".join(r["detail"] for r in plan)
     assert "COVERING INDEX" in details, details
+    # the communities from the range of their own level, not from every area of the subtree
+    details = " ".join(r["detail"] for r in communities)
+    assert "level=? AND code>? AND code<?" in details, details

@@ -46,8 +46,11 @@ class Area(Model):
         app = "core"
         table = "area"
         # (code, level, households) covers the governance roll-up: a subtree's communities and
-        # grids with their households are read from the index alone, never the wide geometry rows
-        indexes = (("level", "minx", "maxx"), ("code", "level", "households"))
+        # grids with their households are read from the index alone, never the wide geometry rows;
+        # (parent_id) finds an area's children and (level, code, households) the areas of one level in a
+        # subtree without visiting the other levels' rows (migration core/0009_area_tree_indexes)
+        indexes = (("level", "minx", "maxx"), ("code", "level", "households"), ("parent_id",),
+                   ("level", "code", "households"))
 
 
 class Compound(Model):

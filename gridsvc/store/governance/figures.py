@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 
-from ...domain.governance.coverage import REQUIRED
 from ...domain.governance.targets import Targets
 from ...domain.levels import code_prefix
-from ..rosters.posts import vacant_posts
+from ..rosters import posts
 from .consultations import concluded_per_community
-from .indicators import staffing_for
 from .reports import communities, yearly_counts
 from .space import space_per_community
 from .training import hours_per_community
@@ -28,7 +26,7 @@ async def reports_by_area(rows: list[dict], year: int) -> dict[str, float | None
         return {}
     own, common = _prefixes(rows)
     comms = await communities(prefixes=[common] if common else None)
-    counts = await yearly_counts(year, [c["code"] for c in comms])
+    counts = await yearly_counts(year, [c["code"] for c in comms], [common] if common else None)
     n = len(next(iter(own.values())))
     total: Counter[str] = Counter()
     has: set[str] = set()
@@ -43,15 +41,13 @@ async def posts_filled_by_area(rows: list[dict]) -> dict[str, float | None]:
     if not rows:
         return {}
     own, common = _prefixes(rows)
-    areas, staffed = await staffing_for([common])
     n = len(next(iter(own.values())))
-    required: Counter[str] = Counter()
-    vacant: Counter[str] = Counter()
-    for code, level in areas.items():
-        required[code[:n]] += len(REQUIRED[level])
-    for code, _level, _role in vacant_posts(areas, staffed):
-        vacant[code[:n]] += 1
-    return {code: (required[p] - vacant[p]) / required[p] if required[p] else None for code, p in own.items()}
+    staffing = await posts.staffing([common], length=n, limit=0)
+    out: dict[str, float | None] = {}
+    for code, p in own.items():
+        required, vacant = staffing.under(p)
+        out[code] = (required - vacant) / required if required else None
+    return out
 
 
 async def training_met_by_area(rows: list[dict], year: int, targets: Targets) -> dict[str, float | None]:

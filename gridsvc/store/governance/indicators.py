@@ -1,31 +1,33 @@
 """The indicators of the dashboards (issue 12 item 8), per area: information reports and their
 ratings, community sizing (with the neighbours to merge with), grid sizes, and staff coverage.
 
-Figures are computed per community from a few queries over the subtree (gridsvc.store.subtree)
-and rolled up by code prefix, so a district of 10,000 grids costs the same handful of queries
-as a street."""
+Figures are computed per community from one query per figure over the subtree's code range
+(gridsvc.store.subtree), grouped in the database where the rows are many (the grids' sizes and
+the required posts, per community), and rolled up by code prefix, so a district of 10,000 grids
+costs the same statements as a street, and the rows read follow the communities and the
+records, not the grids."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
 from shapely import from_wkb
-from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
+from tortoise.functions import Count, Max, Min, Sum
 
 from gridsvc.store.areas.models import Area
 from gridsvc.store.rosters import posts
 
-from ...domain.governance.coverage import ASK, REQUIRED, share
+from ...domain.governance.coverage import ASK, share
 from ...domain.governance.dashboard import figures
 from ...domain.governance.orgs import org_verdict
 from ...domain.governance.reports import rate
-from ...domain.governance.sizing import Community, community_flags, grid_spread
+from ...domain.governance.sizing import Community, GridSums, community_flags, spread
 from ...domain.governance.targets import Targets
-from ...domain.levels import LEVEL_NAMES_ZH, child_level, code_prefix
+from ...domain.levels import LEVEL_NAMES_ZH, PREFIX_DIGITS, child_level, code_prefix
 from ...domain.orgs import OrgKind
 from ...domain.sizing import SizeBand
-from ..subtree import under_any
+from ..subtree import code_group, under_any
 from .consultations import concluded_per_community
 from .orgs import organisations_per_community
 from .reports import communities, yearly_counts
@@ -65,15 +67,30 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
         return {"year": year, "targets": _targets_view(targets, band), "areas": [], "total": None, "communities": [],
                 "vacancies": [], "vacancy_count": 0}
     q = under_any("code", scope_prefixes)
+    # the rows: the areas one level below `within`, or the caller's top areas
+    if within is not None and within.level == "community":
+        rows = [{"code": within.code, "name": within.name, "level": within.level}]
+    elif within is not None:
+        lvl = child_level(within.level)
+        rows = await Area.filter(parent_id=within.id).order_by("code").values("code", "name", "level") if lvl else []
+    else:
+        rows = await Area.filter(q & Q(level__in=("city", "district", "street", "community"))) \
+            .order_by("code").values("code", "name", "level")
+        rows = [r for r in rows if code_prefix(r["code"], r["level"]) in scope_prefixes]
+    rows = [r for r in rows if r["level"] != "grid"]
+    whole = [{"code": within.code, "name": within.name, "level": within.level}] if within is not None else []
+    lengths = {len(code_prefix(r["code"], r["level"])) for r in rows + whole}
     comms = await communities(prefixes=scope_prefixes)
-    counts = await yearly_counts(year, [c["code"] for c in comms])
+    counts = await yearly_counts(year, [c["code"] for c in comms], scope_prefixes)
     sizing = await _sizing(comms, band)
-    # one read of the subtree's posts serves the staffing and the grid sizes (40,000 grids in a city)
-    areas, grids, staffed = await _posts(scope_prefixes)
+    grids = await grid_sizes(scope_prefixes, grid_band)
+    # posts counted per community (or per finer row, below a community) by posts.py, the one source
+    staffing = await posts.staffing(scope_prefixes, length=max([PREFIX_DIGITS["community"], *lengths]))
     orgs = await organisations_per_community(scope_prefixes)
     trained = await hours_per_community(scope_prefixes, year, targets)
     spaces = await space_per_community(scope_prefixes)
     concluded = await concluded_per_community(scope_prefixes, year)
+    no_grids = spread(GridSums())
     per_community = []
     for c in comms:
         code = c["code"]
@@ -82,57 +99,38 @@ async def dashboard(year: int, targets: Targets, settings, *, within: Area | Non
             "code": code, "name": c["name"], "district": c["district"], "zone": c["zone"],
             "reports": reports, "pushed": pushed, "rating": rate(reports, targets),
             "households": c["households"], "size": sizing[code]["verdict"], "neighbours": sizing[code]["neighbours"],
-            "grid_sizes": grid_spread(grids.get(code, []), grid_band),
+            "grid_sizes": grids.get(code) or dict(no_grids),
             "orgs": _orgs_view(orgs.get(code), targets),
             "training": _training_view(trained.get(code, [])),
             "space": summary(spaces.get(code, []), c["households"], targets),
             "consultations": {"concluded": concluded.get(code, 0),
                               "met": concluded.get(code, 0) >= targets.consultations[0]},
         })
-    vacant = posts.vacant_posts(areas, staffed)
-    # the rows: the areas one level below `within`, or the caller's top areas
-    if within is not None:
-        lvl = child_level(within.level)
-        rows = await Area.filter(parent_id=within.id).order_by("code").values("code", "name", "level") if lvl else []
-        if within.level == "community":
-            rows = [{"code": within.code, "name": within.name, "level": within.level}]
-    else:
-        rows = await Area.filter(q & Q(level__in=("city", "district", "street", "community"))) \
-            .order_by("code").values("code", "name", "level")
-        rows = [r for r in rows if code_prefix(r["code"], r["level"]) in scope_prefixes]
-    rows = [r for r in rows if r["level"] != "grid"]
-    whole = [{"code": within.code, "name": within.name, "level": within.level}] if within is not None else []
-    groups = _Groups({len(code_prefix(r["code"], r["level"])) for r in rows + whole}, per_community, areas, vacant)
+    groups = _Groups(lengths, per_community, staffing)
     out = [_roll_up(r, groups, targets) for r in rows]
     total = [_roll_up(r, groups, targets) for r in whole]
     for a in out + total:
         a["figures"] = [f.view() for f in figures(a, targets, (band.low, band.high))]
     return {"year": year, "targets": _targets_view(targets, band), "areas": out, "total": total[0] if total else None,
             "communities": per_community,
-            "vacancies": [_vacancy_view(v) for v in vacant[:500]], "vacancy_count": len(vacant)}
+            "vacancies": [_vacancy_view(v) for v in staffing.first_vacancies], "vacancy_count": staffing.vacancy_count}
 
 
-async def _posts(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, list[int | None]],
-                                                   dict[str, set[str]]]:
-    """The areas that must be staffed (code -> level), the households of the grids per community,
-    and the roles staffed per area."""
-    areas: dict[str, str] = {}
-    grids: dict[str, list[int | None]] = defaultdict(list)
-    query = Area.filter(under_any("code", scope_prefixes) & Q(level__in=tuple(REQUIRED))) \
-        .values_list("code", "level", "households")
-    # a city has tens of thousands of grids: the rows are read as the driver gives them, without
-    # building Tortoise's per-row values (two thirds of the time); the SQL is still Tortoise's own
-    _n, rows = await connections.get("default").execute_query(query.sql(params_inline=True))
-    for code, level, households in (tuple(r) for r in rows):
-        areas[code] = level
-        if level == "grid":
-            grids[code[:12]].append(households)
-    return areas, grids, await posts.held_roles(scope_prefixes)
-
-
-async def staffing_for(scope_prefixes: list[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
-    areas, _grids, staffed = await _posts(scope_prefixes)
-    return areas, staffed
+async def grid_sizes(scope_prefixes: list[str], band: SizeBand) -> dict[str, dict]:
+    """community code -> households per grid against the grid band (domain...sizing.spread),
+    summed per community by the database: a city's 60,000 grids come back as 2,500 rows."""
+    rows = await Area.filter(under_any("code", scope_prefixes), level="grid") \
+        .annotate(community=code_group("code", PREFIX_DIGITS["community"]), grids=Count("households"),
+                  least=Min("households"), most=Max("households"), total=Sum("households"),
+                  # times 1.0 first: PostgreSQL multiplies two integers in 32 bits
+                  squares=Sum(F("households") * 1.0 * F("households")),
+                  below=Count("id", _filter=Q(households__lt=band.low)),
+                  above=Count("id", _filter=Q(households__gt=band.high))) \
+        .group_by("community") \
+        .values("community", "grids", "least", "most", "total", "squares", "below", "above")
+    return {r["community"]: spread(GridSums(int(r["grids"]), r["least"], r["most"], int(r["total"] or 0),
+                                            int(r["squares"] or 0), int(r["below"]), int(r["above"])))
+            for r in rows}
 
 
 def _vacancy_view(v: tuple[str, str, str]) -> dict:
@@ -140,22 +138,20 @@ def _vacancy_view(v: tuple[str, str, str]) -> dict:
 
 
 class _Groups:
-    """The communities, required posts and vacancies grouped once by code prefix, for every
-    prefix length the rows need, so rolling up N rows costs one pass over the subtree instead of
-    a scan per row (a district of 10,000 grids has 40 streets)."""
+    """The communities and the posts grouped once by code prefix, for every prefix length the
+    rows need, so rolling up N rows costs one pass over the communities instead of a scan per row
+    (a district of 10,000 grids has 40 streets)."""
 
-    def __init__(self, lengths: set[int], per_community: list[dict], areas: dict[str, str],
-                 vacant: list[tuple[str, str, str]]):
+    def __init__(self, lengths: set[int], per_community: list[dict], staffing: posts.Staffing):
         self.communities: dict[str, list[dict]] = defaultdict(list)
         self.required: Counter[str] = Counter()
         self.vacant: Counter[str] = Counter()
         for n in lengths:
             for c in per_community:
                 self.communities[c["code"][:n]].append(c)
-            for code, lv in areas.items():
-                self.required[code[:n]] += len(REQUIRED[lv])
-            for v in vacant:
-                self.vacant[v[0][:n]] += 1
+            required, vacant = staffing.by_prefix(n)
+            self.required.update(required)
+            self.vacant.update(vacant)
 
 
 def _roll_up(area: dict, groups: _Groups, targets: Targets) -> dict:
@@ -196,9 +192,12 @@ def _training_view(staff: list[dict]) -> dict:
                        for s in sorted(staff, key=lambda s: (not s["short"], s["name"]))]}
 
 
+_NONE: Counter[str] = Counter()  # read only: a community without organisations (most of a city's)
+
+
 def _orgs_view(counts: dict[str, Counter[str]] | None, targets: Targets) -> dict:
-    kinds = counts["kind"] if counts else Counter()
-    statuses = counts["status"] if counts else Counter()
+    kinds = counts["kind"] if counts else _NONE
+    statuses = counts["status"] if counts else _NONE
     n = sum(kinds.values())
     return {"count": n, "registered": statuses.get("registered", 0), "filed": statuses.get("filed", 0),
             "by_kind": dict(sorted(kinds.items())),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from gridsvc.store.areas.models import Area
 
@@ -67,15 +68,20 @@ def _year_range(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-async def yearly_counts(year: int, codes: list[str]) -> dict[str, tuple[int, int]]:
-    """code -> (reports, pushed) of the year: filed here plus imported."""
+async def yearly_counts(year: int, codes: list[str], prefixes: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """code -> (reports, pushed) of the year: filed here plus imported. The filed reports are
+    counted per community by the database, over the subtrees `prefixes` when the codes are all
+    the communities in them (a dashboard), else over the codes."""
     counts: dict[str, list[int]] = {c: [0, 0] for c in codes}
     first, last = _year_range(year)
-    filed = await InformationReport.filter(community__code__in=codes, filed_on__gte=first, filed_on__lte=last) \
-        .values_list("community__code", "pushed") if codes else []
-    for code, pushed in filed:
-        counts[code][0] += 1
-        counts[code][1] += int(bool(pushed))
+    where = under_any("community__code", prefixes) if prefixes else Q(community__code__in=codes)
+    filed = await InformationReport.filter(where, filed_on__gte=first, filed_on__lte=last) \
+        .annotate(reports=Count("id"), pushed_reports=Count("id", _filter=Q(pushed=True))) \
+        .group_by("community__code").values("community__code", "reports", "pushed_reports") if codes else []
+    for r in filed:
+        if (c := counts.get(r["community__code"])) is not None:
+            c[0] += r["reports"]
+            c[1] += r["pushed_reports"]
     tallies = await ReportTally.filter(year=year, holder__startswith="community:").values_list("holder", "reports",
                                                                                             "pushed")
     for holder, reports, pushed in tallies:

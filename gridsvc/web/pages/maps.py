@@ -130,7 +130,7 @@ async def choropleth_json(request: Request) -> Response:
 
     prefix = code_prefix(anc.code, anc.level) if anc else ""
     rows = await choropleth.figure_rows(level, prefix)
-    values = await choropleth.values_for(ind, rows)
+    values = await choropleth.values_for(ind, rows, request.app.state.settings)
     legend = choropleth.legend(ind, level, values)
     found = await store.areas_of_level(level, prefix=prefix, bbox=bbox, limit=limit + 1,
                                        fields=(*choropleth.FIGURE_FIELDS, "geometry"))
