@@ -18,7 +18,7 @@ stays in the history so that every change keeps its author.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
@@ -166,6 +166,15 @@ async def versions_on(day: date, *, level: str | None = None, under: str | None 
     return [_view(r) for r in await qs.values(*VERSION_FIELDS, "valid_from", "valid_to")]
 
 
+async def versions_of(codes: list[str], day: date) -> list[VersionView]:
+    """The areas among `codes` that existed on `day`, as they stood then, in code order."""
+    if not codes:
+        return []
+    rows = await AreaVersion.filter(in_force(day), code__in=codes).order_by("code").values(
+        *VERSION_FIELDS, "valid_from", "valid_to")
+    return [_view(r) for r in rows]
+
+
 async def version_on(code: str, day: date) -> VersionView:
     """The area at `code` as it stood on `day`; 404 when it did not exist then."""
     row = await AreaVersion.filter(in_force(day), code=code).first().values(*VERSION_FIELDS, "valid_from", "valid_to")
@@ -210,13 +219,20 @@ class HistoryEntry:
     note: str
     delta_m2: float | None  # change of area against the version before; None for the first
     delta_vertices: int | None
+    households: int | None = None
+    population: int | None = None
+    # against the version before (None, empty for the first): whether the boundary moved, and
+    # what else changed, as (field, before, after) for "name", "households", "population"
+    geometry_changed: bool | None = None
+    changes: list[tuple[str, str | int | None, str | int | None]] = field(default_factory=list)
 
 
 async def history(code: str) -> list[HistoryEntry]:
     """Every version of `code`, oldest first, with what changed against the one before. An area
     deleted since still has its history; a code that never existed is a 404."""
     rows = await AreaVersion.filter(code=code).order_by("valid_from", "id").values(
-        "valid_from", "valid_to", "name", "level", "geometry", "area_m2", "changed_by_name", "changed_at", "note")
+        "valid_from", "valid_to", "name", "level", "geometry", "area_m2", "households", "population",
+        "changed_by_name", "changed_at", "note")
     if not rows:
         await get_area(code)  # a code never stored: 404 naming it (every stored area has a version)
         return []
@@ -224,13 +240,18 @@ async def history(code: str) -> list[HistoryEntry]:
     for r in rows:
         vertices = int(shapely.get_num_coordinates(shapely.from_wkb(r["geometry"])))
         prev = out[-1] if out else None
-        out.append(HistoryEntry(
-            r["valid_from"], r["valid_to"], r["name"], r["level"], r["geometry"], float(r["area_m2"]), vertices,
-            r["changed_by_name"], r["changed_at"], r["note"],
+        entry = HistoryEntry(
+            r["valid_from"], r["valid_to"], r["name"], r["level"], bytes(r["geometry"]), float(r["area_m2"]),
+            vertices, r["changed_by_name"], r["changed_at"], r["note"],
             None if prev is None else float(r["area_m2"]) - prev.area_m2,
-            None if prev is None else vertices - prev.vertices))
+            None if prev is None else vertices - prev.vertices, r["households"], r["population"])
+        if prev is not None:
+            entry.geometry_changed = entry.geometry != prev.geometry
+            entry.changes = [(k, getattr(prev, k), getattr(entry, k)) for k in ("name", "households", "population")
+                             if getattr(prev, k) != getattr(entry, k)]
+        out.append(entry)
     return out
 
 
 __all__ = ["FAR_PAST", "HistoryEntry", "VersionView", "chain_on", "check_day", "check_effective", "children_on",
-           "first_day", "history", "record_versions", "refuse_before", "version_on", "versions_on"]
+           "first_day", "history", "record_versions", "refuse_before", "version_on", "versions_of", "versions_on"]
