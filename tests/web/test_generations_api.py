@@ -229,8 +229,11 @@ async def test_map_pages_draw_a_past_day(client, people, tomorrow):
     # colours are today's figures: not over a past day's boundaries
     r = await client.get(f"/maps/area/{COMMUNITY}", params={"on": day, "by": "households"}, headers=h)
     assert r.status_code == 400 and "着色按今天的数据" in r.text
-    # the floor plan is today's plan: a past day is refused with where to look instead
-    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": day}, headers=h)
+    # the floor plan is today's plan: for a past day, the community's map of that day (which says
+    # the day); the standalone file of a past day is refused naming that map
+    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": day}, headers=h, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/maps/area/{COMMUNITY}?on={day}"
+    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": day, "download": 1}, headers=h)
     assert r.status_code == 400 and f"/maps/area/{COMMUNITY}?on={day}" in r.text
     r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": clock.today().isoformat()}, headers=h)
     assert r.status_code == 200  # today (or a later day) is the plan as it stands
@@ -298,3 +301,18 @@ async def test_counts_from_the_editors_form_are_a_version_and_an_unchanged_save_
                            json={"name": "明年的名字", "effective": (clock.today() + timedelta(days=1)).isoformat()})
     assert r.status_code == 422 and r.json()["error"]["code"] == "effective_in_future"
     assert (await client.get(f"/api/v1/areas/{GRID2}")).json()["properties"]["name"] == area["name"]
+
+
+async def test_a_past_days_map_layer_comes_clipped_to_the_view(client, people, tomorrow):
+    """What gridmap.js asks for a map opened with ?on=: the level in the view, `clip=1`."""
+    r = await redraw(client, await client.token_for("head"))
+    assert r.status_code == 200, r.text
+    params = {"level": "grid", "under": COMMUNITY, "bbox": "109.0,35.0,109.15,35.2", "zoom": 14, "clip": 1,
+              "limit": 5000}
+    then = await client.get("/api/v1/areas", params={**params, "on": tomorrow.isoformat()})
+    assert then.status_code == 200, then.text
+    drawn = {f["properties"]["code"]: shapely.geometry.shape(f["geometry"]).bounds for f in then.json()["features"]}
+    assert drawn[GRID2][1::2] == pytest.approx((35.0, 35.1))  # yesterday's grid reached 35.1 (clipped on its east)
+    now = await client.get("/api/v1/areas", params=params)
+    assert shapely.geometry.shape(next(f for f in now.json()["features"] if f["properties"]["code"] == GRID2)[
+        "geometry"]).bounds == pytest.approx((109.1, 35.0, 109.15, 35.05))

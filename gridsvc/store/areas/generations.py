@@ -129,6 +129,11 @@ class VersionView:
     area_m2: float
     households: int | None
     population: int | None
+    # the stored bounds, as on `Area`: a map layer's `clip=1` tests them against its box
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
     valid_from: date
     valid_to: date | None
     version: int | None = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import shapely
 from starlette.requests import Request
@@ -84,8 +85,10 @@ async def community_page(request: Request) -> Response:
     day = await _map_day(request)
     if day is not None:
         # the plan hangs on the wall as the community stands, with today's staff; a past day's
-        # grids are on the community's map, which draws any day
-        where = f"/maps/area/{code}?on={day.isoformat()}"
+        # grids are on the community's map, which draws any day and says which
+        where = f"/maps/area/{quote(code, safe='')}?on={day.isoformat()}"
+        if not download:
+            return RedirectResponse(where, status_code=303)
         raise BadRequest(f"网格平面图只画现状;{day.isoformat()} 时的网格请看社区地图 {where}",
                          f"the floor plan shows the community as it stands today; for its grids on "
                          f"{day.isoformat()} see its map, {where}",
