@@ -1,7 +1,8 @@
 """Boundary generations: every geometry an area had, with the days it was in force.
 
 `Area` holds the current state (what most readers want); `AreaVersion` the history. Every
-writer of a geometry (create, edit, delete, imports, split and merge) writes the `Area` rows
+writer of a geometry (create, edit, delete, imports, split and merge), and of a name, household or
+population count (store.areas.changes.update_area: a version holds them too), writes the `Area` rows
 first and then, in the same transaction, calls `record_versions` with the codes it changed:
 the open version of each code is closed on the effective day and the row as it now stands (if
 it still exists) opens a new one. The same call bumps the boundary revision and logs the codes,
