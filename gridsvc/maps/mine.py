@@ -70,7 +70,10 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
             links.append((f"/maps/area/{a.code}?by=staff_coverage",
                           in_language(f"{a.name}网格员覆盖率", f"Staff coverage of {a.name}")))
     links.append(("/me", in_language("我的网格(列表)", "My area as a list")))
-    if not areas:
+    if not areas and codes and day is not None:
+        notice = (notice + " · " if notice else "") + in_language(
+            f"您的区域在 {day.isoformat()} 尚不存在", f"your areas did not exist on {day.isoformat()}")
+    elif not areas:
         expected = TIER_LEVEL.get(principal.role or "")
         level = gettext(LEVEL_NAMES_ZH[expected]) if expected else ""
         notice = (notice + " · " if notice else "") + in_language(

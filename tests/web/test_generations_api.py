@@ -12,7 +12,8 @@ import shapely.geometry
 from shapely.geometry import mapping
 
 from gridsvc.domain import clock
-from tests.conftest import square
+from gridsvc.store.accounts.users import create_user
+from tests.conftest import PASSWORD, square
 from tests.wishkit import Kit
 
 # in 川口二网格 (109.1-109.2, 35.0-35.1), outside its south-west quarter, to which `redraw` cuts it
@@ -244,6 +245,11 @@ async def test_map_pages_draw_a_past_day(client, people, tomorrow):
     assert (await client.post("/api/v1/areas", json=new, headers=h_admin)).status_code == 201
     r = await client.get("/maps/area/610202001002002", params={"on": day}, headers=h)
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+    # its worker's "my area" of that day says so, rather than "no area assigned"
+    await create_user("newworker", role="worker", password=PASSWORD, areas=["610202001002002"])
+    r = await client.get("/maps/mine", params={"on": day, "lang": "zh-CN"},
+                         headers={**HTML, **await client.token_for("newworker")})
+    assert r.status_code == 200 and f"您的区域在 {day} 尚不存在" in r.text and "尚未分配区域" not in r.text
 
 
 # ---- a rename (or new counts) is a version too ------------------------------------------------
