@@ -238,3 +238,14 @@ async def test_a_staff_account_given_a_held_post_is_refused(client, people):
     assert r.json()["error"]["details"]["holder"] == "张网格"
     staff = (await client.get("/api/v1/staff", params={"under": people.community}, headers=h)).json()["staff"]
     assert "第二人" not in [s["name"] for s in staff]  # nothing stored
+
+
+async def test_moving_a_staff_account_into_a_held_post_is_refused(client, people):
+    h = await client.token_for("official")
+    worker = await _term_id(client, h, people.grid)  # the term, to find the person
+    roster = await _roster(client, people.community, h)
+    person = next(x for p in roster["posts"] for x in p["holders"] if x["id"] == worker)["person"]["id"]
+    r = await client.patch(f"/api/v1/staff/{person}", headers=h, json={"areas": [people.grid2]})
+    assert r.status_code == 409 and r.json()["error"]["details"]["holder"] == "worker2", r.text
+    assert await _open_terms(people.grid, "worker") == [person]  # nothing changed
+    assert len(await _open_terms(people.grid2, "worker")) == 1
