@@ -9,7 +9,12 @@ for districts and streets; communities, grids, groups and buildings come in with
 
 from __future__ import annotations
 
-from gridsvc.store.areas import TOP_LEVELS, geom_of, get_area, top_area_extents
+from datetime import date
+
+import shapely
+
+from gridsvc.store.areas import TOP_LEVELS, get_area, top_area_extents
+from gridsvc.store.areas.generations import version_on
 
 from ..domain.error_codes import ErrorCode
 from ..domain.errors import ValidationError, in_language
@@ -44,9 +49,9 @@ async def _extent() -> tuple[tuple[float, float, float, float] | None, list[dict
 
 
 async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: str | None = None,
-                         level: str | None = None,
-                         notice: str | None = None) -> MapPage:
-    """`code` None: the whole city (every top-level area)."""
+                         level: str | None = None, notice: str | None = None, day: date | None = None) -> MapPage:
+    """`code` None: the whole city (every top-level area). `day`: a past day, the area's outline
+    as it stood then (its layers ask the API for that day: gridmap.js passes the page's `on=`)."""
     crs = render.overlay_crs(basemap)
     ind = choropleth.get_indicator(by) if by else None
     inline, scope = [], []
@@ -60,13 +65,14 @@ async def build_area_map(code: str | None, basemap: Basemap, settings, *, by: st
                else in_language("市、区县、街道;放大后显示社区、网格和楼栋",
                                 "city, districts, streets; zoom in for communities, grids, buildings"))
     else:
-        area = await get_area(code)
+        area = await (version_on(code, day) if day is not None else get_area(code))
+        outline = shapely.from_wkb(area.geometry)
         area_level = area.level
-        bounds = (area.minx, area.miny, area.maxx, area.maxy)
+        bounds = outline.bounds
         zoom = render.fit_zoom(bounds) + 1
         props = {"code": area.code, "name": area.name, "level": area.level, "households": area.households,
                  "population": area.population, "area_m2": round(area.area_m2 or 0, 1)}
-        inline = [scope_spec([render.feature(geom_of(area), props, zoom=zoom, crs=crs)], name=area.name)]
+        inline = [scope_spec([render.feature(outline, props, zoom=zoom, crs=crs)], name=area.name)]
         inline[0]["style"] = {"color": "#222", "weight": 3, "fill": False}
         scope = [area.code]
         levels = list(LEVELS[LEVEL_INDEX[area.level] + 1:])

@@ -9,7 +9,13 @@ register (wishes, demands, projects) appear as toggles.
 
 from __future__ import annotations
 
-from gridsvc.store.areas import areas_by_code, geom_of
+from datetime import date
+from typing import Any
+
+import shapely
+
+from gridsvc.store.areas import areas_by_code
+from gridsvc.store.areas.generations import versions_of
 
 from ..domain.errors import in_language
 from ..domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS
@@ -22,20 +28,25 @@ from .layers import registered_layers
 from .page import MapPage, area_layer, external_layer, scope_spec, viewport_map
 
 
-async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice: str | None = None) -> MapPage:
+async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice: str | None = None,
+                     day: date | None = None) -> MapPage:
+    """`day`: a past day, the user's areas as they stood then (those that existed)."""
     codes = [code for code, _ in principal.areas]
-    areas = await areas_by_code(codes)
+    # Area rows, or the versions of a past day: both carry code, name, level, figures and geometry
+    areas: list[Any] = await (versions_of(codes, day) if day is not None else areas_by_code(codes))
     crs = render.overlay_crs(basemap)
     bounds = None
     features = []
     if areas:
-        bounds = (min(a.minx for a in areas), min(a.miny for a in areas), max(a.maxx for a in areas),
-                  max(a.maxy for a in areas))
+        outlines = [shapely.from_wkb(a.geometry) for a in areas]
+        boxes = [g.bounds for g in outlines]
+        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                  max(b[3] for b in boxes))
         zoom = render.fit_zoom(bounds, 420, 720) + 2
-        for a in areas:
+        for a, g in zip(areas, outlines, strict=True):
             props = {"code": a.code, "name": a.name, "level": a.level, "households": a.households,
                      "population": a.population, "area_m2": round(a.area_m2 or 0, 1)}
-            features.append(render.feature(geom_of(a), props, zoom=zoom, crs=crs))
+            features.append(render.feature(g, props, zoom=zoom, crs=crs))
     top = min((LEVEL_INDEX[a.level] for a in areas), default=len(LEVELS) - 1)
     layers = []
     for level in LEVELS[top + 1:]:
@@ -59,7 +70,10 @@ async def build_mine(principal: Principal, basemap: Basemap, settings, *, notice
             links.append((f"/maps/area/{a.code}?by=staff_coverage",
                           in_language(f"{a.name}网格员覆盖率", f"Staff coverage of {a.name}")))
     links.append(("/me", in_language("我的网格(列表)", "My area as a list")))
-    if not areas:
+    if not areas and codes and day is not None:
+        notice = (notice + " · " if notice else "") + in_language(
+            f"您的区域在 {day.isoformat()} 尚不存在", f"your areas did not exist on {day.isoformat()}")
+    elif not areas:
         expected = TIER_LEVEL.get(principal.role or "")
         level = gettext(LEVEL_NAMES_ZH[expected]) if expected else ""
         notice = (notice + " · " if notice else "") + in_language(

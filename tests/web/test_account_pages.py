@@ -78,6 +78,11 @@ async def test_official_creates_a_worker_with_a_generated_password(client, peopl
     picks = re.findall(r'<option value="(\d+)"', html.split('id="area"')[1].split("</select>")[0])
     assert picks == [people.grid, people.grid2, people.other_grid]  # grids of their district only
     form = {"role": "worker", "area": people.grid2, "name": "李新", "username": "lixin", "phone": "13900000099"}
+    # a grid whose post is held: refused in words naming the holder, the form kept, nothing stored
+    r = await post(client, "/accounts/new", form, token_from="/accounts/new?role=worker")
+    assert r.status_code == 409 and "川口二网格网格员现由 worker2 担任" in r.text and 'value="lixin"' in r.text
+    assert not await User.filter(username="lixin").exists()
+    form["area"] = people.other_grid  # a vacant grid
     r = await post(client, "/accounts/new", form, token_from="/accounts/new?role=worker")
     assert r.status_code == 200 and "账号已创建" in r.text
     password = re.search(r'id="one-time-password">([^<]+)<', r.text).group(1)

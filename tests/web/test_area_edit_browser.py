@@ -60,13 +60,12 @@ def _clean(watch: Watch, expected: str = "") -> None:
     assert not watch.off_host(), watch.off_host()
 
 
-def test_head_splits_a_grid_along_a_drawn_line(server, browser):
-    base = server["base"]
-    data = _editor_data(base, GRID)
+def _split_line(data: dict) -> tuple[list[tuple[float, float]], shapely.Geometry]:
+    """A line along the edge two of the area's groups share (so no group is cut), reaching past
+    the area at both ends; and the area's outline."""
     old = next(shape(f["geometry"]) for f in data["features"] if f["properties"]["role"] == "self")
     groups = [shape(f["geometry"]) for f in data["features"] if f["properties"]["role"] == "child"
               and f["geometry"]["type"] != "Point"]
-    # a line along the edge two of its groups share, so no group is cut, reaching past the grid
     edge = next(e for a in groups for b in groups if a is not b
                 for e in [shapely.line_merge(shapely.intersection(a.boundary, b.boundary))]
                 if e.geom_type == "LineString" and e.length > 0)
@@ -74,18 +73,35 @@ def test_head_splits_a_grid_along_a_drawn_line(server, browser):
     dx, dy = (x1 - x0) * 0.25, (y1 - y0) * 0.25
     ends = [(x0 - dx, y0 - dy), (x1 + dx, y1 + dy)]
     assert not old.contains(shapely.Point(ends[0])) and not old.contains(shapely.Point(ends[1]))
+    return ends, old
+
+
+def _split(page, ends) -> None:
+    page.click("#tool-split")
+    a, b = (_pixel(page, *p) for p in ends)
+    page.mouse.click(*a)
+    page.mouse.click(*b)
+    page.mouse.click(*b)  # a click on the last point ends the line
+    wait_until(page, "document.getElementById('edit-msg').className !== ''")
+
+
+def test_head_splits_a_grid_along_a_drawn_line(server, browser):
+    base = server["base"]
+    data = _editor_data(base, GRID)
+    ends, old = _split_line(data)
+    name = next(f["properties"]["name"] for f in data["features"] if f["properties"]["role"] == "self")
 
     ctx, page, watch = _login(browser, base, "head", DESK)
     try:
         _open_editor(page, base, GRID)
-        page.click("#tool-split")
-        a, b = (_pixel(page, *p) for p in ends)
-        page.mouse.click(*a)
-        page.mouse.click(*b)
-        page.mouse.click(*b)  # a click on the last point ends the line
-        wait_until(page, "document.getElementById('edit-msg').className !== ''")
+        _split(page, ends)
         page.screenshot(path=str(ARTIFACTS / "area-edit-split.png"), full_page=True)
         assert page.get_attribute("#edit-msg", "class") == "ok", page.inner_text("#edit-msg")
+        # the new grid by its name (the old one's, numbered), its code beside it in a lighter style
+        said = page.inner_text("#edit-msg")
+        assert said.startswith("已保存。已分割,新区域:") and f"{name} 2" in said, said
+        assert page.inner_text("#edit-msg .created strong") == f"{name} 2"
+        new_code = page.inner_text("#edit-msg .created .muted").strip()
         _clean(watch)
     finally:
         ctx.close()
@@ -93,7 +109,7 @@ def test_head_splits_a_grid_along_a_drawn_line(server, browser):
     after = _editor_data(base, GRID)
     halves = {f["properties"]["code"]: shape(f["geometry"]) for f in after["features"]
               if f["properties"]["role"] in ("self", "sibling")}
-    new_code = next(c for c in halves if c not in {f["properties"]["code"] for f in data["features"]})
+    assert new_code == next(c for c in halves if c not in {f["properties"]["code"] for f in data["features"]})
     kept, new = halves[GRID], halves[new_code]
     # the halves tile the old grid: no overlap, nothing lost or added but the hair the cut's
     # ends move when rounded to the 6 decimals stored (~0.1 m), which the neighbours take too
@@ -185,4 +201,25 @@ def test_phone_views_and_renames(server, browser):
             assert box.bounding_box()["height"] >= 44
         _clean(watch)
     finally:
+        ctx.close()
+
+
+def test_a_split_in_english_names_the_new_grid_as_typed(server, browser):
+    base = server["base"]
+    grid = "610202004002002"  # last in the module: the vertex test drags this grid's corner first
+    ends, _ = _split_line(_editor_data(base, grid))
+    ctx, page, watch = _login(browser, base, "head", DESK)
+    try:
+        page.goto(f"{base}/areas/{grid}/edit?lang=en")
+        wait_until(page, "document.getElementById('edit-map').getAttribute('data-ready') === '1'")
+        page.fill("#new-name", "<b>North</b> grid")  # people's words: shown as typed, never as markup
+        _split(page, ends)
+        page.screenshot(path=str(ARTIFACTS / "area-edit-split-en.png"), full_page=True)
+        said = page.inner_text("#edit-msg")
+        assert page.get_attribute("#edit-msg", "class") == "ok", said
+        assert said.startswith("Saved. Split. The new area: <b>North</b> grid 6102020040020"), said
+        assert page.locator("#edit-msg b").count() == 0
+        _clean(watch)
+    finally:
+        page.goto(f"{base}/?lang=zh-CN")  # the account keeps the language it chose: Chinese again
         ctx.close()

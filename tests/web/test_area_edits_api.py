@@ -135,8 +135,28 @@ async def test_dragging_a_shared_edge_moves_the_neighbour(client, people):
     assert shape((await _area(client, people.grid2))["geometry"]).equals(box(109.15, 35.0, 109.2, 35.1))
 
 
+async def _end_worker(client, h, community: str, grid: str) -> None:
+    """End the term of the grid's worker (the merged grid keeps one; the roster keeps the term)."""
+    roster = (await client.get(f"/api/v1/areas/{community}/roster", headers=h)).json()
+    term = next(p for p in roster["posts"] if p["area"]["code"] == grid)["holders"][0]["id"]
+    assert (await client.post(f"/api/v1/appointments/{term}/end", headers=h, json={})).status_code == 200
+
+
+async def test_merge_refuses_to_give_one_post_two_holders(client, people):
+    """Each grid has its worker: the merged grid's post would have two, which the roster (and the
+    database) refuse. The page names both; nothing changes until one is ended or transferred."""
+    h = await client.token_for("head")
+    body = {"codes": [people.grid, people.grid2], "keep": people.grid, "versions": {people.grid: 1, people.grid2: 1}}
+    r = await client.post("/api/v1/areas/merge", headers=h, json=body)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "post_taken", r.text
+    assert r.json()["error"]["details"]["holders"] == ["张网格", "worker2"]
+    assert "张网格、worker2" in r.json()["error"]["message"]
+    assert (await client.get(f"/api/v1/areas/{people.grid2}")).status_code == 200
+
+
 async def test_merge_neighbours_keeps_one_code_and_moves_staff(client, people):
     h = await client.token_for("head")
+    await _end_worker(client, h, people.community, people.grid2)
     r = await client.post("/api/v1/areas/merge", headers=h,
                           json={"codes": [people.grid, people.grid2], "keep": people.grid,
                                 "versions": {people.grid: 1, people.grid2: 1}})
@@ -147,13 +167,12 @@ async def test_merge_neighbours_keeps_one_code_and_moves_staff(client, people):
     assert merged.equals(box(109.0, 35.0, 109.2, 35.1))
     assert body["features"][0]["properties"]["households"] == 410
     assert (await client.get(f"/api/v1/areas/{people.grid2}")).status_code == 404
-    me = await client.get("/api/v1/me/area", headers=await client.token_for("worker2"))
-    assert people.grid in me.text
-    # the roster follows: both workers now hold posts of the kept grid, their terms kept
+    # the roster follows: the ended term of the grid merged away is kept, under the kept grid
     roster = (await client.get(f"/api/v1/areas/{people.community}/roster",
                                headers=await client.token_for("official"))).json()
     post = next(p for p in roster["posts"] if p["area"]["code"] == people.grid and p["role"] == "worker")
-    assert len(post["holders"]) == 2
+    assert [x["person"]["name"] for x in post["holders"]] == ["张网格"]
+    assert "worker2" in str(post)
 
 
 async def test_merge_refuses_areas_of_different_parents(client, people):
@@ -188,6 +207,7 @@ async def test_editor_data_has_versions_and_coverage(client, people):
 
 async def test_merge_moves_the_children_under_the_kept_code(client, people):
     h = await client.token_for("head")
+    await _end_worker(client, h, people.community, people.grid)
     r = await client.post("/api/v1/areas/merge", headers=h,
                           json={"codes": [people.grid, people.grid2], "keep": people.grid2,
                                 "versions": {people.grid: 1, people.grid2: 1}, "name": "川口合并网格"})

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import shapely.geometry
 from shapely.geometry import mapping
 
 from gridsvc.domain import clock
-from tests.conftest import square
+from gridsvc.store.accounts.users import create_user
+from tests.conftest import PASSWORD, square
 from tests.wishkit import Kit
 
 # in 川口二网格 (109.1-109.2, 35.0-35.1), outside its south-west quarter, to which `redraw` cuts it
@@ -164,3 +166,159 @@ async def test_history_and_past_area_pages(client, people, tomorrow):
     then = await client.get(f"/areas/{COMMUNITY}", params={"on": tomorrow.isoformat()})
     assert then.status_code == 200 and tomorrow.isoformat() in then.text and f"?on={tomorrow.isoformat()}" in then.text
     assert (await client.get(f"/areas/{COMMUNITY}", params={"on": "1999-01-01"})).status_code == 400
+
+
+# ---- the map pages take on= as the API does ---------------------------------------------------
+
+HTML = {"accept": "text/html"}
+MAP_PAGES = ("/maps/city", f"/maps/area/{COMMUNITY}", "/maps/mine", f"/maps/community/{COMMUNITY}")
+
+
+@pytest.mark.parametrize("on, zh, en", [
+    ("2026-13-01", "参数 on 应为日期 YYYY-MM-DD", "on must be a date YYYY-MM-DD"),
+    ("yesterday", "参数 on 应为日期 YYYY-MM-DD", "on must be a date YYYY-MM-DD"),
+    ("1999-01-01", "1999-01-01 早于最早的边界版本", "1999-01-01 is before the first boundary generation")])
+async def test_map_pages_refuse_a_bad_day_with_a_page_in_the_readers_language(client, people, on, zh, en):
+    h = {**HTML, **await client.token_for("head")}
+    for path in MAP_PAGES:
+        r = await client.get(path, params={"on": on, "lang": "zh-CN"}, headers=h)
+        assert r.status_code == 400, (path, r.text[:300])
+        assert r.headers["content-type"].startswith("text/html") and zh in r.text, path
+        assert "GridMap" not in r.text  # no map drawn as of today instead
+        r = await client.get(path, params={"on": on, "lang": "en"}, headers=h)
+        assert r.status_code == 400 and en in r.text and zh not in r.text, path
+    # the API answers the same day the same way, as JSON
+    r = await client.get("/api/v1/areas", params={"level": "grid", "on": on, "lang": "zh-CN"})
+    assert r.status_code == 400 and r.json()["error"]["message"].startswith(zh)
+
+
+def _outline(html: str) -> dict:
+    """The area's own outline that an area's map or "my area" inlines (the scope layer)."""
+    from tests.maps.test_maps import _config  # one reader of the page's config
+    inline = _config(html, "page")["inline"]
+    return inline[0]["data"]["features"][0]
+
+
+async def test_map_pages_draw_a_past_day(client, people, tomorrow):
+    r = await redraw(client, await client.token_for("head"))
+    assert r.status_code == 200, r.text
+    h = {**HTML, **await client.token_for("head")}
+    day = tomorrow.isoformat()
+
+    then = await client.get(f"/maps/area/{GRID2}", params={"on": day}, headers=h)
+    now = await client.get(f"/maps/area/{GRID2}", headers=h)
+    assert then.status_code == 200 and now.status_code == 200
+    then_box = shapely.geometry.shape(_outline(then.text)["geometry"]).bounds
+    now_box = shapely.geometry.shape(_outline(now.text)["geometry"]).bounds
+    assert then_box == pytest.approx((109.1, 35.0, 109.2, 35.1))
+    assert now_box == pytest.approx((109.1, 35.0, 109.15, 35.05))
+    assert f"{day} 时的边界" in then.text and "查看现状" in then.text and f"{day} 时的边界" not in now.text
+    assert f'name="on" value="{day}"' in then.text  # switching the basemap keeps the day
+    en = await client.get(f"/maps/area/{GRID2}", params={"on": day, "lang": "en"}, headers=h)
+    assert f"Boundaries as on {day}" in en.text and "See it today" in en.text and "时的边界" not in en.text
+
+    # the grid worker's own grid on "my area", as it stood then
+    w = {**HTML, **await client.token_for("worker2")}
+    mine = await client.get("/maps/mine", params={"on": day, "lang": "zh-CN"}, headers=w)
+    assert mine.status_code == 200, mine.text[:300]
+    assert shapely.geometry.shape(_outline(mine.text)["geometry"]).bounds == pytest.approx((109.1, 35.0, 109.2, 35.1))
+    # the admin's "my area" is the city map, on the same day
+    a = await client.get("/maps/mine", params={"on": day}, headers={**HTML, **await client.token_for("admin")},
+                         follow_redirects=False)
+    assert a.status_code == 303 and a.headers["location"] == f"/maps/city?on={day}"
+
+    # colours are today's figures: not over a past day's boundaries
+    r = await client.get(f"/maps/area/{COMMUNITY}", params={"on": day, "by": "households"}, headers=h)
+    assert r.status_code == 400 and "着色按今天的数据" in r.text
+    # the floor plan is today's plan: for a past day, the community's map of that day (which says
+    # the day); the standalone file of a past day is refused naming that map
+    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": day}, headers=h, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/maps/area/{COMMUNITY}?on={day}"
+    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": day, "download": 1}, headers=h)
+    assert r.status_code == 400 and f"/maps/area/{COMMUNITY}?on={day}" in r.text
+    r = await client.get(f"/maps/community/{COMMUNITY}", params={"on": clock.today().isoformat()}, headers=h)
+    assert r.status_code == 200  # today (or a later day) is the plan as it stands
+    # an area that did not exist that day
+    h_admin = await client.token_for("admin")
+    new = {"type": "Feature", "geometry": mapping(square(109.3, 35.0, 0.05)),
+           "properties": {"code": "610202001002002", "name": "新网格", "level": "grid", "parent": "610202001002"}}
+    assert (await client.post("/api/v1/areas", json=new, headers=h_admin)).status_code == 201
+    r = await client.get("/maps/area/610202001002002", params={"on": day}, headers=h)
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+    # its worker's "my area" of that day says so, rather than "no area assigned"
+    await create_user("newworker", role="worker", password=PASSWORD, areas=["610202001002002"])
+    r = await client.get("/maps/mine", params={"on": day, "lang": "zh-CN"},
+                         headers={**HTML, **await client.token_for("newworker")})
+    assert r.status_code == 200 and f"您的区域在 {day} 尚不存在" in r.text and "尚未分配区域" not in r.text
+
+
+# ---- a rename (or new counts) is a version too ------------------------------------------------
+
+
+async def test_a_rename_is_a_version_with_who_and_when(client, people, tomorrow):
+    h = await client.token_for("head")
+    r = await client.patch(f"/api/v1/areas/{GRID2}", json={"name": "川口新二网格"}, headers=h)
+    assert r.status_code == 200, r.text
+    day = tomorrow.isoformat()
+    then = (await client.get(f"/api/v1/areas/{GRID2}", params={"on": day})).json()["properties"]
+    now = (await client.get(f"/api/v1/areas/{GRID2}")).json()["properties"]
+    assert then["name"] == "川口二网格" and now["name"] == "川口新二网格"
+    # locate names the grid as it was called that day
+    r = await client.post("/api/v1/locate", params={"on": day}, json={"points": [list(P)]})
+    assert r.json()["names"][GRID2] == "川口二网格"
+    r = await client.post("/api/v1/locate", json={"points": [list(P)]})
+    assert r.json()["names"][GRID2] == "川口新二网格"
+
+    versions = (await client.get(f"/api/v1/areas/{GRID2}/history", headers=await client.token_for("admin"))
+                ).json()["versions"]
+    assert [v["name"] for v in versions] == ["川口二网格", "川口新二网格"]
+    assert versions[1]["changes"] == [{"field": "name", "from": "川口二网格", "to": "川口新二网格"}]
+    assert versions[1]["geometry_changed"] is False and versions[1]["changed_by"] == "head"
+    assert versions[0]["changes"] == [] and versions[0]["geometry_changed"] is None
+
+    page = await client.get(f"/areas/{GRID2}/history", params={"lang": "zh-CN"}, headers=h)
+    assert "由「川口二网格」更名为「川口新二网格」" in page.text and "边界未变" in page.text
+    assert ">head<" in page.text  # who: the head may read the grid's audit log
+    assert versions[1]["changed_at"] in page.text  # when
+    en = await client.get(f"/areas/{GRID2}/history", params={"lang": "en"}, headers=h)
+    assert "Renamed from “川口二网格” to “川口新二网格”" in en.text and "Boundary unchanged" in en.text
+    assert "更名为" not in en.text
+
+
+async def test_counts_from_the_editors_form_are_a_version_and_an_unchanged_save_is_not(client, people, tomorrow):
+    csrf = await client.login("head")
+    area = (await client.get(f"/api/v1/areas/{GRID2}")).json()["properties"]
+    form = {"csrf_token": csrf, "name": area["name"], "households": "240", "population": "700",
+            "version": str(area["version"])}
+    r = await client.post(f"/areas/{GRID2}/edit", data=form)
+    assert r.status_code == 303, r.text[:300]
+    versions = (await client.get(f"/api/v1/areas/{GRID2}/history")).json()["versions"]
+    assert len(versions) == 2
+    assert {c["field"] for c in versions[1]["changes"]} == {"households", "population"}
+    assert versions[1]["households"] == 240 and versions[0]["households"] != 240
+    then = (await client.get(f"/api/v1/areas/{GRID2}", params={"on": tomorrow.isoformat()})).json()["properties"]
+    assert then["households"] == versions[0]["households"]  # the count in force that day
+    # saving the same again changes nothing, and writes no version
+    r = await client.post(f"/areas/{GRID2}/edit", data={**form, "version": str(area["version"] + 1)})
+    assert r.status_code == 303
+    assert len((await client.get(f"/api/v1/areas/{GRID2}/history")).json()["versions"]) == 2
+    # a rename cannot take effect in the future either: refused, nothing stored
+    r = await client.patch(f"/api/v1/areas/{GRID2}", headers={"X-CSRF-Token": csrf},
+                           json={"name": "明年的名字", "effective": (clock.today() + timedelta(days=1)).isoformat()})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "effective_in_future"
+    assert (await client.get(f"/api/v1/areas/{GRID2}")).json()["properties"]["name"] == area["name"]
+
+
+async def test_a_past_days_map_layer_comes_clipped_to_the_view(client, people, tomorrow):
+    """What gridmap.js asks for a map opened with ?on=: the level in the view, `clip=1`."""
+    r = await redraw(client, await client.token_for("head"))
+    assert r.status_code == 200, r.text
+    params = {"level": "grid", "under": COMMUNITY, "bbox": "109.0,35.0,109.15,35.2", "zoom": 14, "clip": 1,
+              "limit": 5000}
+    then = await client.get("/api/v1/areas", params={**params, "on": tomorrow.isoformat()})
+    assert then.status_code == 200, then.text
+    drawn = {f["properties"]["code"]: shapely.geometry.shape(f["geometry"]).bounds for f in then.json()["features"]}
+    assert drawn[GRID2][1::2] == pytest.approx((35.0, 35.1))  # yesterday's grid reached 35.1 (clipped on its east)
+    now = await client.get("/api/v1/areas", params=params)
+    assert shapely.geometry.shape(next(f for f in now.json()["features"] if f["properties"]["code"] == GRID2)[
+        "geometry"]).bounds == pytest.approx((109.1, 35.0, 109.15, 35.05))

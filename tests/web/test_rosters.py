@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from gridsvc.domain import clock
+from gridsvc.store.accounts.users import create_user
+
 
 def _post(roster: dict, area: str, role: str) -> dict:
     return next(p for p in roster["posts"] if p["area"]["code"] == area and p["role"] == role)
@@ -155,3 +158,94 @@ async def test_an_end_before_the_start_is_refused(client, people):
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_term_date"
     r = await client.post("/api/v1/appointments/424242/end", headers=h, json={})
     assert r.status_code == 404
+
+
+# ---- one holder per post, kept by the database (core/0010_one_holder_per_post) ------------------
+
+
+async def _open_terms(area_code: str, role: str) -> list[int]:
+    from gridsvc.store.areas import get_area
+    from gridsvc.store.rosters.models import Appointment
+    area = await get_area(area_code)
+    return await Appointment.filter(area_id=area.id, role=role, ended_on__isnull=True).values_list("user_id", flat=True)
+
+
+async def test_two_appointments_at_once_to_one_post_one_wins(client, people):
+    """Two officials appoint two different people to the vacant grid at the same moment: one
+    term opens, the other is 409 `post_taken` (by the roster's check or, when both pass it, by
+    the database's index), and no account is left behind by the one refused."""
+    import asyncio
+    h = await client.token_for("official")
+    bodies = [{"area": people.other_grid, "role": "worker", "name": name, "phone": phone, "username": login}
+              for name, phone, login in (("甲", "13700000011", "jia"), ("乙", "13700000012", "yi"))]
+    answers = await asyncio.gather(*(client.post("/api/v1/appointments", headers=h, json=b) for b in bodies))
+    assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+    refused = next(r for r in answers if r.status_code == 409)
+    assert refused.json()["error"]["code"] == "post_taken"
+    assert len(await _open_terms(people.other_grid, "worker")) == 1
+    winner = next(r for r in answers if r.status_code == 201).json()["person"]["name"]
+    staff = (await client.get("/api/v1/staff", params={"under": people.community2}, headers=h)).json()["staff"]
+    assert [s["name"] for s in staff if s["name"] in ("甲", "乙")] == [winner]
+
+    # the same race for two staff members who exist already
+    ids: list[int] = []
+    for name in ("丙", "丁"):  # staff with no post yet (as a roster import leaves them)
+        ids.append((await create_user(f"w-{name}", role="worker", display_name=name)).id)
+    vacant = people.grid2
+    end = await client.post(f"/api/v1/appointments/{await _term_id(client, h, vacant)}/end", headers=h, json={})
+    assert end.status_code == 200, end.text
+    answers = await asyncio.gather(*(client.post("/api/v1/appointments", headers=h,
+                                                 json={"area": vacant, "person": i}) for i in ids))
+    assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
+    assert len(await _open_terms(vacant, "worker")) == 1
+
+
+async def _term_id(client, h, grid: str) -> int:
+    roster = await _roster(client, grid[:12], h)
+    return _post(roster, grid, "worker")["holders"][0]["id"]
+
+
+async def test_the_database_refuses_a_second_open_term_of_a_post(client, people):
+    """The index itself, under the roster's check: a second open term of a held post cannot be
+    written, and `start_term` (the one writer of a term) turns that into 409 `post_taken`."""
+    from tortoise.exceptions import IntegrityError
+    from tortoise.transactions import in_transaction
+
+    from gridsvc.domain.errors import Conflict
+    from gridsvc.store.accounts.models import User
+    from gridsvc.store.areas import get_area
+    from gridsvc.store.rosters import appointments
+    from gridsvc.store.rosters.models import Appointment
+
+    grid = await get_area(people.grid)
+    other = await User.get(username="worker2")
+    with pytest.raises(IntegrityError):
+        async with in_transaction():
+            await Appointment.create(user_id=other.id, area_id=grid.id, role="worker", started_on=clock.today())
+    with pytest.raises(Conflict) as e:
+        async with in_transaction():
+            await appointments.start_term(other, grid, on=clock.today(), reason="", actor=None)
+    assert e.value.code == "post_taken"
+    # an ended term does not count: the post's history may hold many
+    assert len(await _open_terms(people.grid, "worker")) == 1
+
+
+async def test_a_staff_account_given_a_held_post_is_refused(client, people):
+    h = await client.token_for("official")
+    r = await client.post("/api/v1/staff", headers=h, json={"username": "w9", "role": "worker", "areas": [people.grid],
+                                                            "name": "第二人", "phone": "13700000021"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "post_taken", r.text
+    assert r.json()["error"]["details"]["holder"] == "张网格"
+    staff = (await client.get("/api/v1/staff", params={"under": people.community}, headers=h)).json()["staff"]
+    assert "第二人" not in [s["name"] for s in staff]  # nothing stored
+
+
+async def test_moving_a_staff_account_into_a_held_post_is_refused(client, people):
+    h = await client.token_for("official")
+    worker = await _term_id(client, h, people.grid)  # the term, to find the person
+    roster = await _roster(client, people.community, h)
+    person = next(x for p in roster["posts"] for x in p["holders"] if x["id"] == worker)["person"]["id"]
+    r = await client.patch(f"/api/v1/staff/{person}", headers=h, json={"areas": [people.grid2]})
+    assert r.status_code == 409 and r.json()["error"]["details"]["holder"] == "worker2", r.text
+    assert await _open_terms(people.grid, "worker") == [person]  # nothing changed
+    assert len(await _open_terms(people.grid2, "worker")) == 1

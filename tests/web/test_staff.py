@@ -14,8 +14,16 @@ async def test_contact_cards_are_public(client, people):
     assert all(c["role"] != "resident" for c in cards)
 
 
+async def _vacate(client, h, area: str, role: str) -> None:
+    """End the term of the post's holder (one holder per post: a new one needs it vacant)."""
+    roster = (await client.get(f"/api/v1/areas/{area[:12]}/roster", headers=h)).json()
+    term = next(p for p in roster["posts"] if p["area"]["code"] == area and p["role"] == role)["holders"][0]["id"]
+    assert (await client.post(f"/api/v1/appointments/{term}/end", headers=h, json={})).status_code == 200
+
+
 async def test_head_adds_worker_in_own_community(client, people):
     h = await client.token_for("head")
+    await _vacate(client, h, people.grid2, "worker")
     body = {"username": "w-new", "name": "李新", "role": "worker", "phone": "13700000000", "areas": [people.grid2],
             "supervisor": "head"}
     r = await client.post("/api/v1/staff", json=body, headers=h)
@@ -124,5 +132,6 @@ async def test_group_leaders_are_recorded_by_the_community_not_a_worker(client, 
     body = {"username": "g-new", "name": "赵组长", "role": "group_leader", "areas": [people.group]}
     r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("worker"))
     assert r.status_code == 403 and r.json()["error"]["details"]["action"] == "staff.record_group_leader"
+    await _vacate(client, await client.token_for("head"), people.group, "group_leader")
     r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("head"))
     assert r.status_code == 201, r.text

@@ -107,7 +107,31 @@
     box.setAttribute("data-problems", shapes.features.map(function (f) { return f.properties.rule; }).join(" "));
   }
 
-  function send(url, body) {
+  /* The areas an edit created, by name with the code lighter beside it: "已分割,新区域:
+     川口社区第1网格 2 610202004002009" (names are people's words: set as text, never as HTML). */
+  function sayCreated(data, lead) {
+    var byCode = {};
+    (data.features || []).forEach(function (f) { byCode[f.properties.code] = f.properties.name; });
+    var gap = document.documentElement.lang.indexOf("zh") === 0 ? "" : " ";  // no space between Chinese sentences
+    msg.appendChild(document.createTextNode(gap + lead));
+    data.created.forEach(function (c, i) {
+      if (i) msg.appendChild(document.createTextNode(words.list_sep));
+      var item = document.createElement("span");
+      item.className = "created";
+      var name = document.createElement("strong");
+      name.textContent = byCode[c] || c;
+      item.appendChild(name);
+      if (byCode[c]) {
+        var code = document.createElement("span");
+        code.className = "muted";
+        code.textContent = " " + c;
+        item.appendChild(code);
+      }
+      msg.appendChild(item);
+    });
+  }
+
+  function send(url, body, made) {
     problems.clearLayers();
     box.removeAttribute("data-problems");
     return fetch(url, {
@@ -118,8 +142,8 @@
       return r.json().then(function (data) { return { status: r.status, data: data }; });
     }).then(function (res) {
       if (res.status < 300) {
-        var made = res.data.created && res.data.created.length ? fill(words.created, { codes: res.data.created.join("、") }) : "";
-        say(words.saved + made, "ok");
+        say(words.saved, "ok");
+        if (res.data.created && res.data.created.length) sayCreated(res.data, made || words.created);
         return load();
       }
       var err = res.data.error || {};
@@ -193,7 +217,7 @@
       if (mode === "split" && e.shape === "Line") {
         var body = { line: geom, version: state.versions[code] };
         if (newName()) body.name = newName();
-        send("/api/v1/areas/" + code + "/split", body);
+        send("/api/v1/areas/" + code + "/split", body, words.split_done);
       } else if (mode === "draw") {
         send("/api/v1/areas/" + code + "/children", { name: newName() || words.new_default, geometry: geom });
       }

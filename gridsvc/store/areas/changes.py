@@ -348,14 +348,16 @@ def _common_prefix(codes: list[str]) -> str:
 
 
 EDITABLE = ("name", "households", "population", "properties")
+VERSIONED = ("name", "households", "population")  # besides the geometry, what a version holds
 
 
 async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry | None, *, actor: Principal | None,
                       expected_version: int | None = None, settings: Settings = DEFAULTS,
                       effective: date | None = None) -> Area:
-    """Edit an area; a new geometry opens a new version from `effective` (today by default)."""
-    if geometry is not None:
-        check_effective(effective)
+    """Edit an area. A new geometry, name, household or population count opens a new version
+    from `effective` (today by default): a version holds all four, so `on=` answers what was
+    in force that day and the history shows a rename with who made it. `properties` are not
+    versioned."""
     area = await get_area(code)
     if expected_version is not None and expected_version != area.version:
         raise Conflict(f"区域 {code} 已被他人修改(当前版本 {area.version})",
@@ -376,6 +378,11 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
                               details={"field": "name"})
     if "properties" in changes and not isinstance(changes["properties"], dict):
         raise ValidationError("properties 应为对象", "properties must be an object", code=ErrorCode.BAD_PROPERTIES)
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    versioned = geometry is not None or any(k in changes and changes[k] != getattr(area, k) for k in VERSIONED)
+    if versioned:
+        check_effective(effective)
     if geometry is not None:
         item = AreaInput(code=area.code, name=changes.get("name", area.name), level=area.level, geometry=geometry,
                          parent_code=area.parent.code if area.parent else None)
@@ -398,7 +405,7 @@ async def update_area(code: str, patch: dict[str, Any], geometry: BaseGeometry |
             _geometry_columns(geometry) if geometry is not None else {}))
         if not n:
             raise Conflict(f"区域 {code} 已被他人修改", f"area {code} was changed meanwhile", code=ErrorCode.STALE)
-        if geometry is not None:
+        if versioned:
             await record_versions([code], effective=effective, actor=actor)
         area = await get_area(code)
         after = area_summary(area, area.parent.code if area.parent else None)

@@ -24,6 +24,7 @@ from gridsvc.domain.errors import Conflict, ValidationError, in_language
 from gridsvc.domain.geojson import to_feature
 from gridsvc.domain.geometry import edits as shapes
 from gridsvc.domain.levels import CODE_DIGITS, LEVEL_NAMES_ZH, PREFIX_DIGITS, child_level, code_prefix, next_free_code
+from gridsvc.domain.roles import is_staff, role_name_zh
 from gridsvc.domain.scope import Principal
 from gridsvc.store import audit, subtree
 from gridsvc.store.accounts.models import User, UserArea
@@ -305,6 +306,28 @@ async def split(code: str, line: BaseGeometry, *, version: int | None, actor: Pr
                            {"new": new_code, "moved_children": len(moving), "neighbours": sorted(carried)}, effective)
 
 
+async def _one_holder_each(areas: list[Area]) -> None:
+    """One person holds a post (store.rosters; the database's index on open terms): merging two
+    grids that each have their 网格员 would give the merged grid two. Refused, naming both, until
+    one is ended or transferred on the roster. The same person in both stays one holder."""
+    links = await UserArea.filter(area_id__in=[a.id for a in areas]).order_by("id").values(
+        "user_id", "user__role", "user__display_name", "area_id")
+    holders: dict[str, dict[int, str]] = {}
+    for x in links:
+        if is_staff(x["user__role"]):
+            holders.setdefault(x["user__role"], {})[x["user_id"]] = x["user__display_name"]
+    for role, people in holders.items():
+        if len(people) > 1:
+            named = list(people.values())
+            post = f"{areas[0].name}{role_name_zh(role, areas[0].code)}"
+            raise Conflict(f"合并后{post}将有 {len(named)} 人({'、'.join(named)}),一个岗位只能一人担任:"
+                           "请先在花名册上免职或调任",
+                           f"the merged area's post {role} would have {len(named)} holders ({', '.join(named)}); "
+                           "end or transfer all but one on the roster first",
+                           code=ErrorCode.POST_TAKEN,
+                           details={"area": areas[0].code, "role": role, "holders": named})
+
+
 async def merge(codes: list[str], keep: str, *, versions: dict[str, int], actor: Principal | None,
                 name: str | None = None, effective: date | None = None) -> EditResult:
     """Merge neighbouring areas of one parent and level into `keep`. The others' children move
@@ -326,6 +349,7 @@ async def merge(codes: list[str], keep: str, *, versions: dict[str, int], actor:
         raise Conflict(f"{'、'.join(a.code for a in gone)} 仍被 {used} 条小区、社会组织或报送记录使用,不能合并",
                        f"{used} compounds, organisation links or reports still refer to the areas merged away",
                        code=ErrorCode.AREA_IN_USE, details={"codes": [a.code for a in gone], "references": used})
+    await _one_holder_each(areas)
     parent = kept.parent
     new_name = (name or "").strip() or kept.name
     await _validate([AreaInput(kept.code, new_name, kept.level, merged, parent.code if parent else None)],

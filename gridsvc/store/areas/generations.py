@@ -1,7 +1,8 @@
 """Boundary generations: every geometry an area had, with the days it was in force.
 
 `Area` holds the current state (what most readers want); `AreaVersion` the history. Every
-writer of a geometry (create, edit, delete, imports, split and merge) writes the `Area` rows
+writer of a geometry (create, edit, delete, imports, split and merge), and of a name, household or
+population count (store.areas.changes.update_area: a version holds them too), writes the `Area` rows
 first and then, in the same transaction, calls `record_versions` with the codes it changed:
 the open version of each code is closed on the effective day and the row as it now stands (if
 it still exists) opens a new one. The same call bumps the boundary revision and logs the codes,
@@ -18,7 +19,7 @@ stays in the history so that every change keeps its author.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
@@ -129,6 +130,11 @@ class VersionView:
     area_m2: float
     households: int | None
     population: int | None
+    # the stored bounds, as on `Area`: a map layer's `clip=1` tests them against its box
+    minx: float
+    miny: float
+    maxx: float
+    maxy: float
     valid_from: date
     valid_to: date | None
     version: int | None = None
@@ -164,6 +170,15 @@ async def versions_on(day: date, *, level: str | None = None, under: str | None 
     if limit:
         qs = qs.limit(limit)
     return [_view(r) for r in await qs.values(*VERSION_FIELDS, "valid_from", "valid_to")]
+
+
+async def versions_of(codes: list[str], day: date) -> list[VersionView]:
+    """The areas among `codes` that existed on `day`, as they stood then, in code order."""
+    if not codes:
+        return []
+    rows = await AreaVersion.filter(in_force(day), code__in=codes).order_by("code").values(
+        *VERSION_FIELDS, "valid_from", "valid_to")
+    return [_view(r) for r in rows]
 
 
 async def version_on(code: str, day: date) -> VersionView:
@@ -210,13 +225,20 @@ class HistoryEntry:
     note: str
     delta_m2: float | None  # change of area against the version before; None for the first
     delta_vertices: int | None
+    households: int | None = None
+    population: int | None = None
+    # against the version before (None, empty for the first): whether the boundary moved, and
+    # what else changed, as (field, before, after) for "name", "households", "population"
+    geometry_changed: bool | None = None
+    changes: list[tuple[str, str | int | None, str | int | None]] = field(default_factory=list)
 
 
 async def history(code: str) -> list[HistoryEntry]:
     """Every version of `code`, oldest first, with what changed against the one before. An area
     deleted since still has its history; a code that never existed is a 404."""
     rows = await AreaVersion.filter(code=code).order_by("valid_from", "id").values(
-        "valid_from", "valid_to", "name", "level", "geometry", "area_m2", "changed_by_name", "changed_at", "note")
+        "valid_from", "valid_to", "name", "level", "geometry", "area_m2", "households", "population",
+        "changed_by_name", "changed_at", "note")
     if not rows:
         await get_area(code)  # a code never stored: 404 naming it (every stored area has a version)
         return []
@@ -224,13 +246,18 @@ async def history(code: str) -> list[HistoryEntry]:
     for r in rows:
         vertices = int(shapely.get_num_coordinates(shapely.from_wkb(r["geometry"])))
         prev = out[-1] if out else None
-        out.append(HistoryEntry(
-            r["valid_from"], r["valid_to"], r["name"], r["level"], r["geometry"], float(r["area_m2"]), vertices,
-            r["changed_by_name"], r["changed_at"], r["note"],
+        entry = HistoryEntry(
+            r["valid_from"], r["valid_to"], r["name"], r["level"], bytes(r["geometry"]), float(r["area_m2"]),
+            vertices, r["changed_by_name"], r["changed_at"], r["note"],
             None if prev is None else float(r["area_m2"]) - prev.area_m2,
-            None if prev is None else vertices - prev.vertices))
+            None if prev is None else vertices - prev.vertices, r["households"], r["population"])
+        if prev is not None:
+            entry.geometry_changed = entry.geometry != prev.geometry
+            entry.changes = [(k, getattr(prev, k), getattr(entry, k)) for k in ("name", "households", "population")
+                             if getattr(prev, k) != getattr(entry, k)]
+        out.append(entry)
     return out
 
 
 __all__ = ["FAR_PAST", "HistoryEntry", "VersionView", "chain_on", "check_day", "check_effective", "children_on",
-           "first_day", "history", "record_versions", "refuse_before", "version_on", "versions_on"]
+           "first_day", "history", "record_versions", "refuse_before", "version_on", "versions_of", "versions_on"]

@@ -2,7 +2,9 @@
 assignment (UserArea) in one transaction, with an audit entry.
 
 One person holds a post at a time: appointing into a held post is refused with the holder's name
-(end or transfer them first). Dates are days in China; a term cannot start in the future, nor
+(end or transfer them first). The database holds the same rule (a unique index on the open term of
+a post, core/0010_one_holder_per_post), so of two appointments racing past the check, one lands and
+the other is refused with the same 409 `post_taken`. Dates are days in China; a term cannot start in the future, nor
 before the post's previous term ended, nor end before it started.
 """
 
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from gridsvc.domain import clock
@@ -69,6 +72,13 @@ def term_view(term: Appointment) -> dict[str, Any]:
             "reason": term.reason, "end_reason": term.end_reason}
 
 
+def held_by(area: Area, role: str, name: str) -> Conflict:
+    """The refusal of a post `name` holds."""
+    post = f"{area.name}{role_name_zh(role, area.code)}"
+    return Conflict(f"{post}现由 {name} 担任,请先免职或调任", f"{name} holds the post {area.code} {role}",
+                    code=ErrorCode.POST_TAKEN, details={"area": area.code, "role": role, "holder": name})
+
+
 async def check_post_free(user: User, area: Area, on: date) -> None:
     """Refuse when `user` holds the post already, someone else holds it, or its last term ended after `on`."""
     if not is_staff(user.role):
@@ -82,18 +92,29 @@ async def check_post_free(user: User, area: Area, on: date) -> None:
         if uid == user.id:
             raise Conflict(f"{name} 已是{post}", f"{user.username} holds the post {area.code} {user.role} already",
                            code=ErrorCode.ALREADY_HOLDS, details={"area": area.code, "role": user.role})
-        raise Conflict(f"{post}现由 {name} 担任,请先免职或调任", f"{name} holds the post {area.code} {user.role}",
-                       code=ErrorCode.POST_TAKEN, details={"area": area.code, "role": user.role, "holder": name})
+        raise held_by(area, user.role, name)
     last = await Appointment.filter(area_id=area.id, role=user.role, ended_on__not_isnull=True) \
         .order_by("-ended_on").first()
     if last is not None and last.ended_on is not None and on < last.ended_on:
         check_day(on, not_before=last.ended_on)  # raises: the new term would overlap the last one
 
 
+def taken_meanwhile(area: Area, role: str) -> Conflict:
+    """The refusal when the database's one-holder index turns an open term away: someone was
+    appointed to the post between the check and the write (the transaction is rolled back, so
+    the holder cannot be read here; the roster shows them)."""
+    post = f"{area.name}{role_name_zh(role, area.code)}"
+    return Conflict(f"{post}刚由他人任职,请刷新后查看", f"someone was just appointed to the post {area.code} {role}",
+                    code=ErrorCode.POST_TAKEN, details={"area": area.code, "role": role})
+
+
 async def start_term(user: User, area: Area, *, on: date, reason: str, actor: Principal | None) -> Appointment:
     """Open the term (inside the caller's transaction, after `check_post_free`)."""
-    term = await Appointment.create(user_id=user.id, area_id=area.id, role=user.role, started_on=on, reason=reason,
-                                    appointed_by_id=_actor_id(actor))
+    try:
+        term = await Appointment.create(user_id=user.id, area_id=area.id, role=user.role, started_on=on,
+                                        reason=reason, appointed_by_id=_actor_id(actor))
+    except IntegrityError as e:  # the open-term index: another appointment to this post landed first
+        raise taken_meanwhile(area, user.role) from e
     await UserArea.get_or_create(user_id=user.id, area_id=area.id)
     term = await find_term(term.id)
     await audit.record(actor, "roster.appoint", "appointment", term.id, area_code=area.code, after=term_view(term))
@@ -152,11 +173,21 @@ async def transfer(term: Appointment, to: Area, *, on: date | None = None, reaso
 
 
 async def open_terms(user: User, areas: Iterable[Area], *, actor: Principal | None, reason: str = "") -> None:
-    """Open a term for each area a staff account is given outside the roster (create, edit)."""
-    if is_staff(user.role):
-        await Appointment.bulk_create([
-            Appointment(user_id=user.id, area_id=a.id, role=user.role, started_on=clock.today(), reason=reason,
-                        appointed_by_id=_actor_id(actor)) for a in areas])
+    """Open a term for each area a staff account is given outside the roster (create, edit); a
+    post someone else holds is refused as on the roster."""
+    if not is_staff(user.role):
+        return
+    for a in areas:
+        # the caller has written the account's own assignment already: another holder is the refusal
+        other = await UserArea.filter(area_id=a.id, user__role=user.role).exclude(user_id=user.id).values_list(
+            "user__display_name", flat=True)
+        if other:
+            raise held_by(a, user.role, str(other[0]))
+        try:
+            await Appointment.create(user_id=user.id, area_id=a.id, role=user.role, started_on=clock.today(),
+                                     reason=reason, appointed_by_id=_actor_id(actor))
+        except IntegrityError as e:
+            raise taken_meanwhile(a, user.role) from e
 
 
 async def close_terms(user_id: int, area_ids: Iterable[int], *, actor: Principal | None, reason: str = "") -> None:

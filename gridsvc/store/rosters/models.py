@@ -51,3 +51,5 @@ class Appointment(Model):
         app = "core"
         table = "appointment"
         indexes = (("area_id", "role", "ended_on"), ("user_id", "ended_on"))
+        # and, written by core/0010_one_holder_per_post (Tortoise declares no partial unique index):
+        # UNIQUE (area_id, role) WHERE ended_on IS NULL, one open term per post

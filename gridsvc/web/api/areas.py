@@ -335,12 +335,16 @@ async def area_history(request: Request) -> Response:
 
 
 def history_entry(e: generations.HistoryEntry, *, names: bool) -> dict:
-    """A version in words and figures (no geometry): dates, area and vertex change, who and when."""
+    """A version in words and figures (no geometry): dates, area and vertex change, who and when;
+    against the version before, whether the boundary moved and what else changed (`changes`:
+    name, households, population, each with `from` and `to`)."""
     return {"valid_from": e.valid_from.isoformat(), "valid_to": e.valid_to.isoformat() if e.valid_to else None,
             "name": e.name, "level": e.level, "area_m2": round(e.area_m2, 1), "vertices": e.vertices,
             "delta_m2": None if e.delta_m2 is None else round(e.delta_m2, 1), "delta_vertices": e.delta_vertices,
             "changed_by": (e.changed_by or None) if names else None,
-            "changed_at": clock.china(e.changed_at).strftime("%Y-%m-%d %H:%M"), "note": e.note}
+            "changed_at": clock.china(e.changed_at).strftime("%Y-%m-%d %H:%M"), "note": e.note,
+            "households": e.households, "population": e.population, "geometry_changed": e.geometry_changed,
+            "changes": [{"field": k, "from": old, "to": new} for k, old, new in e.changes]}
 
 
 # ---- locate ------------------------------------------------------------------------------

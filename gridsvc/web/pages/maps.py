@@ -15,7 +15,9 @@ that one rule.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import shapely
 from starlette.requests import Request
@@ -29,11 +31,12 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, in_language
 from ...domain.levels import LEVEL_INDEX, LEVEL_NAMES_ZH, LEVELS, code_prefix
 from ...domain.scope import entitled
+from ...locale import gettext
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
 from ..api import endpoint, json_ok, param, query_int
-from ..api.areas import bbox_param
+from ..api.areas import bbox_param, past_day
 from ..headers import policy_for_document
 from ..permissions import can, principal, require
 from ..public_cache import same_for_everyone
@@ -44,21 +47,34 @@ def _basemap(request: Request):
     return basemaps.choose(request.query_params.get("basemap") or None, request.app.state.settings)
 
 
-def _page(request: Request, page, **extra) -> HTMLResponse:
+def _page(request: Request, page, day: date | None = None, **extra) -> HTMLResponse:
+    if day is not None:  # ?on= a past day: say so, and link today's map
+        said = gettext("%(day)s 时的边界") % {"day": day.isoformat()}
+        page.notice = f"{page.notice} · {said}" if page.notice else said
+        page.links.append((request.url.path, gettext("查看现状")))
     return render_page(request, "maps/map_page.html", page=page, LEVEL_NAMES_ZH=LEVEL_NAMES_ZH,
-                       default_basemap=request.app.state.settings.basemap, **extra)
+                       default_basemap=request.app.state.settings.basemap,
+                       on=day.isoformat() if day is not None else None, **extra)
+
+
+async def _map_day(request: Request) -> date | None:
+    """`on=` of a map page, checked as the API checks it (a malformed day is a 400 `bad_parameter`,
+    a day before the first generation a 400 `before_first_generation`, both shown as a page in
+    the reader's language); the day when it is past, None for today (later days read as today)."""
+    return await past_day(request)
 
 
 async def mine_page(request: Request) -> Response:
     p = principal(request)
     if not p.is_authenticated:
         return RedirectResponse("/login?next=/maps/mine", status_code=303)
+    day = await _map_day(request)
     if entitled(p, "map.city_home"):
-        return RedirectResponse("/maps/city", status_code=303)
+        return RedirectResponse("/maps/city" + (f"?on={day.isoformat()}" if day else ""), status_code=303)
     require(request, "myarea.read")
     bm, notice = _basemap(request)
-    page = await build_mine(p, bm, request.app.state.settings, notice=notice)
-    return _page(request, page)
+    page = await build_mine(p, bm, request.app.state.settings, notice=notice, day=day)
+    return _page(request, page, day)
 
 
 async def community_page(request: Request) -> Response:
@@ -66,6 +82,17 @@ async def community_page(request: Request) -> Response:
     require(request, "map.read", code)
     settings = request.app.state.settings
     download = request.query_params.get("download") in ("1", "true", "yes")
+    day = await _map_day(request)
+    if day is not None:
+        # the plan hangs on the wall as the community stands, with today's staff; a past day's
+        # grids are on the community's map, which draws any day and says which
+        where = f"/maps/area/{quote(code, safe='')}?on={day.isoformat()}"
+        if not download:
+            return RedirectResponse(where, status_code=303)
+        raise BadRequest(f"网格平面图只画现状;{day.isoformat()} 时的网格请看社区地图 {where}",
+                         f"the floor plan shows the community as it stands today; for its grids on "
+                         f"{day.isoformat()} see its map, {where}",
+                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "on", "map": where})
     bm, notice = _basemap(request)
     html = await floorplan.render_floorplan(code, bm, settings, inline=download, served=not download,
                                             notice=None if download else notice)
@@ -89,13 +116,19 @@ async def _area_map(request: Request, code: str | None) -> Response:
         raise BadRequest(f"未知层级 {level}", f"unknown level {level!r}",
                          code=ErrorCode.BAD_PARAMETER, details={"parameter": "level"})
     require(request, "map.read", code)
+    day = await _map_day(request)
     if by:
         require(request, choropleth.get_indicator(by).action, code)
+        if day is not None:
+            raise BadRequest("着色按今天的数据,不能与过去的日期 on= 同用",
+                             "colours are today's figures; they cannot be drawn with a past on=",
+                             code=ErrorCode.BAD_PARAMETER, details={"parameter": "by", "on": day.isoformat()})
     bm, notice = _basemap(request)
-    page = await build_area_map(code, bm, request.app.state.settings, by=by, level=level, notice=notice)
+    page = await build_area_map(code, bm, request.app.state.settings, by=by, level=level, notice=notice, day=day)
     ind = choropleth.get_indicator(by) if by else None
-    visible = [i for i in choropleth.indicators() if can(request, i.action, code)]
-    return _page(request, page, indicators=visible, colour_levels=_colour_levels(page.summary["area_level"], ind))
+    visible = [i for i in choropleth.indicators() if can(request, i.action, code)] if day is None else []
+    return _page(request, page, day, indicators=visible,
+                 colour_levels=_colour_levels(page.summary["area_level"], ind))
 
 
 async def city_page(request: Request) -> Response:
