@@ -41,7 +41,7 @@ PASSWORD = "gridsvc-demo"
 SEARCH_TERMS = ["低保", "残疾", "养老", "证明", "就业", "医保", "老年", "居住证", "dibao", "临时救助", "婚姻", ""]
 
 
-def prepare(kind: str, pg_url: str) -> str:
+def prepare(kind: str, pg_url: str, pg_database: str = "gridsvc_load") -> str:
     """A database URL holding the demo city (loaded on first use)."""
     if kind == "sqlite":
         path = ROOT / "var" / "bench" / "load.sqlite3"
@@ -57,14 +57,14 @@ def prepare(kind: str, pg_url: str) -> str:
     async def ensure() -> bool:
         conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
         try:
-            if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'gridsvc_load'"):
+            if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", pg_database):
                 return False
-            await conn.execute('CREATE DATABASE "gridsvc_load"')
+            await conn.execute(f'CREATE DATABASE "{pg_database}"')
             return True
         finally:
             await conn.close()
 
-    url = f"{pg_url.rsplit('/', 1)[0]}/gridsvc_load"
+    url = f"{pg_url.rsplit('/', 1)[0]}/{pg_database}"
     if asyncio.run(ensure()):
         subprocess.run([GRIDSVC, "init-db", "--db", url], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([GRIDSVC, "load-demo", "--db", url], check=True, stdout=subprocess.DEVNULL)
@@ -279,6 +279,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--pg-url", default=os.environ.get("GRIDSVC_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test"))
+    ap.add_argument("--pg-database", default="gridsvc_load",
+                    help="the PostgreSQL database holding the demo city (made on first use; default gridsvc_load)")
     ap.add_argument("--cost", type=float, default=0.0, metavar="SECONDS",
                     help="then measure each endpoint's server CPU per request alone, SECONDS each")
     args = ap.parse_args()
@@ -288,7 +290,7 @@ def main() -> None:
         kinds.remove("pg")
     all_ok = True
     for kind in kinds:
-        url = prepare(kind, args.pg_url)
+        url = prepare(kind, args.pg_url, args.pg_database)
         proc = start_server(url, args.port, args.workers)
         try:
             base = f"http://127.0.0.1:{args.port}"

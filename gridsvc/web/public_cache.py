@@ -4,8 +4,9 @@ The public staff board, a community's floor plan and the choropleths are read fa
 than anything they show is changed, and each costs milliseconds of CPU to build (a floor plan
 30 ms). For anonymous callers such an answer depends only on the URL, the language and the
 database, so each process keeps the last ones it built, stamped with the database's change mark
-(`store.freshness.DatabaseMark`: any commit, from any process or server, moves it). The mark is
-read before each use, and an answer built before the last commit is built again: never stale.
+(`store.changes.DataChanges`: a change to shown data, committed by any process or server, moves
+it; other databases on the same PostgreSQL server do not). The mark is read before each use, and
+an answer built before the last change is built again: never stale.
 Signed-in callers are never served from here (what they see depends on who they are), and only
 successful answers are kept.
 """
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gridsvc.store import db
-from gridsvc.store.freshness import DatabaseMark
+from gridsvc.store.changes import DataChanges
 
 from .language import request_language
 from .permissions import principal
@@ -32,7 +32,7 @@ MAX_BODY = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class _Kept:
-    mark: bytes | str
+    mark: Hashable
     status: int
     body: bytes
     headers: tuple[tuple[bytes, bytes], ...]
@@ -44,8 +44,8 @@ class _Kept:
 
 
 class PublicAnswers:
-    def __init__(self, db_url: str):
-        self.mark = DatabaseMark(db.normalise_db_url(db_url))
+    def __init__(self, changes: DataChanges):
+        self.mark = changes
         self.kept: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
         self.hits = self.misses = 0
 
@@ -73,7 +73,7 @@ class PublicAnswers:
 def public_answers(request: Request) -> PublicAnswers:
     state = request.app.state
     if getattr(state, "public_answers", None) is None:
-        state.public_answers = PublicAnswers(state.settings.db_url)
+        state.public_answers = PublicAnswers(state.data_changes)
     return state.public_answers
 
 
