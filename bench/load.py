@@ -23,6 +23,7 @@ import random
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -71,7 +72,15 @@ def prepare(kind: str, pg_url: str, pg_database: str = "gridsvc_load") -> str:
     return url
 
 
+def _port_taken(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+    # another server on the port would answer /healthz and be measured (and loaded) instead
+    if _port_taken(port):
+        raise SystemExit(f"port {port} is taken by another server: pick a free one with --port")
     env = {**os.environ, "GRIDSVC_SECRET_KEY": "bench-load"}
     log = ROOT / "var" / "bench" / "serve.log"  # a file, not a pipe: a pipe nobody reads would stall the server
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +94,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         if proc.poll() is not None:
             raise SystemExit(f"gridsvc serve exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200 and proc.poll() is None:
                 return proc
         except httpx.HTTPError:
             pass

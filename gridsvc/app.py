@@ -20,6 +20,7 @@ from gridsvc.store import db
 from . import __version__
 from .config import Settings
 from .maps import register_feature_layers
+from .store.accounts.users import KeptAreas
 from .store.areas.spatial import IndexHolder
 from .store.changes import DataChanges
 from .store.wishes.expiry import ClaimExpiry
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app.state.index = index
     app.state.data_changes = data_changes
     app.state.claim_expiry = ClaimExpiry()
+    app.state.kept_areas = KeptAreas()
     return app
 
 
