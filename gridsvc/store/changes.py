@@ -58,12 +58,19 @@ async def install(db_url: str) -> None:
                 f"$$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$")
             tables = await conn.fetch(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+            have = {r[0] for r in await conn.fetch(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = $1 AND c.relnamespace = current_schema()::regnamespace", TRIGGER)}
+            # only what is missing or wrong: a restart locks no table (a trigger's DDL would)
             for (table,) in tables:
                 if table in UNSHOWN:
-                    await conn.execute(f'DROP TRIGGER IF EXISTS {TRIGGER} ON "{table}"')
+                    if table in have:
+                        await conn.execute(f'DROP TRIGGER {TRIGGER} ON "{table}"')
+                    continue
+                if table in have:
                     continue
                 await conn.execute(
-                    f'CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                    f'CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
                     f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}()')
     finally:
         await conn.close()
