@@ -13,6 +13,7 @@ successful answers are kept.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -47,7 +48,10 @@ class PublicAnswers:
     def __init__(self, changes: DataChanges):
         self.mark = changes
         self.kept: OrderedDict[tuple[str, str], _Kept] = OrderedDict()
-        self.hits = self.misses = 0
+        # answers being built: requests for the same one at the same mark wait for it instead of
+        # each drawing it again (after a change, every floor-plan request in flight missed at once)
+        self.building: dict[tuple[tuple[str, str], Hashable], asyncio.Future[_Kept | None]] = {}
+        self.hits = self.misses = self.shared = 0
 
     async def answer(self, key: tuple[str, str], build: Callable[[], Awaitable[Response]]) -> Response:
         mark = await self.mark.read()
@@ -58,16 +62,30 @@ class PublicAnswers:
             self.hits += 1
             self.kept.move_to_end(key)
             return kept.response()
+        flight = (key, mark)
+        pending = self.building.get(flight)
+        if pending is not None:
+            done = await asyncio.shield(pending)
+            if done is not None:
+                self.shared += 1
+                return done.response()
+            return await build()  # not kept (a failure, a cookie): each builds its own
         self.misses += 1
-        response = await build()
-        body = getattr(response, "body", None)  # streamed answers have none and are not kept
-        if (response.status_code == 200 and isinstance(body, bytes) and len(body) <= MAX_BODY
-                and b"set-cookie" not in {k for k, _ in response.raw_headers}):
-            self.kept[key] = _Kept(mark, response.status_code, body, tuple(response.raw_headers))
-            self.kept.move_to_end(key)
-            while len(self.kept) > MAX_ANSWERS:
-                self.kept.popitem(last=False)
-        return response
+        self.building[flight] = future = asyncio.get_running_loop().create_future()
+        done = None
+        try:
+            response = await build()
+            body = getattr(response, "body", None)  # streamed answers have none and are not kept
+            if (response.status_code == 200 and isinstance(body, bytes) and len(body) <= MAX_BODY
+                    and b"set-cookie" not in {k for k, _ in response.raw_headers}):
+                done = self.kept[key] = _Kept(mark, response.status_code, body, tuple(response.raw_headers))
+                self.kept.move_to_end(key)
+                while len(self.kept) > MAX_ANSWERS:
+                    self.kept.popitem(last=False)
+            return response
+        finally:
+            self.building.pop(flight, None)
+            future.set_result(done)
 
 
 def public_answers(request: Request) -> PublicAnswers:

@@ -4,6 +4,7 @@ signed-in caller; writes to other databases on the same server leave them kept."
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 from gridsvc.store import changes
@@ -97,3 +98,11 @@ async def test_every_shown_table_is_watched(database, store_kind):
     tables = {r["tablename"] for r in rows}
     assert "wish_claim" in tables and "area" in tables
     assert await changes.watched_tables(database) == tables - changes.UNSHOWN
+
+
+async def test_requests_arriving_together_share_one_drawing(client, app, people):
+    url = f"/maps/community/{people.community}"
+    pages = await asyncio.gather(*[client.get(url) for _ in range(6)])
+    assert {p.status_code for p in pages} == {200} and len({p.text for p in pages}) == 1
+    kept = app.state.public_answers
+    assert (kept.misses, kept.shared) == (1, 5)
