@@ -55,7 +55,8 @@ async def _noise(pg_url: str) -> None:
 
     conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
     try:
-        await conn.execute("CREATE TABLE IF NOT EXISTS bench_noise (n int); INSERT INTO bench_noise VALUES (1)")
+        await conn.execute("CREATE TABLE IF NOT EXISTS bench_noise (n int); DELETE FROM bench_noise; "
+                           "INSERT INTO bench_noise VALUES (1)")
     finally:
         await conn.close()
 

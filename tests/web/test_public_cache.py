@@ -76,7 +76,7 @@ async def test_writes_to_another_database_leave_the_floor_plan_kept(client, app,
     hits, misses = _counts(app)
     for n in range(3):
         if store_kind == "pg":  # the database GRIDSVC_TEST_PG_URL names; the suite's is another
-            await pg_admin("CREATE TABLE IF NOT EXISTS gridsvc_elsewhere (n int); "
+            await pg_admin("CREATE TABLE IF NOT EXISTS gridsvc_elsewhere (n int); DELETE FROM gridsvc_elsewhere; "
                            f"INSERT INTO gridsvc_elsewhere VALUES ({n})")
         else:
             with sqlite3.connect(tmp_path / "elsewhere.sqlite3") as other:
