@@ -76,6 +76,7 @@ bench: install-test pg-start bench-tools
 	$(PY) bench/matching.py
 	$(PY) bench/generations.py  # ~25 min: builds a 100,000-grid city (--no-big for the as-of part only)
 	$(PY) bench/edit.py
+	$(PY) bench/request_cost.py  # queries and CPU per request of the wish list and the kept answers (--db pg)
 	$(PY) bench/load.py  # 100 connections for 60 s on SQLite and PostgreSQL; --seconds/--db for less
 
 clean:

@@ -23,6 +23,7 @@ import random
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,7 +42,7 @@ PASSWORD = "gridsvc-demo"
 SEARCH_TERMS = ["低保", "残疾", "养老", "证明", "就业", "医保", "老年", "居住证", "dibao", "临时救助", "婚姻", ""]
 
 
-def prepare(kind: str, pg_url: str) -> str:
+def prepare(kind: str, pg_url: str, pg_database: str = "gridsvc_load") -> str:
     """A database URL holding the demo city (loaded on first use)."""
     if kind == "sqlite":
         path = ROOT / "var" / "bench" / "load.sqlite3"
@@ -57,21 +58,29 @@ def prepare(kind: str, pg_url: str) -> str:
     async def ensure() -> bool:
         conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://", 1))
         try:
-            if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'gridsvc_load'"):
+            if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", pg_database):
                 return False
-            await conn.execute('CREATE DATABASE "gridsvc_load"')
+            await conn.execute(f'CREATE DATABASE "{pg_database}"')
             return True
         finally:
             await conn.close()
 
-    url = f"{pg_url.rsplit('/', 1)[0]}/gridsvc_load"
+    url = f"{pg_url.rsplit('/', 1)[0]}/{pg_database}"
     if asyncio.run(ensure()):
         subprocess.run([GRIDSVC, "init-db", "--db", url], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([GRIDSVC, "load-demo", "--db", url], check=True, stdout=subprocess.DEVNULL)
     return url
 
 
+def _port_taken(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
+    # another server on the port would answer /healthz and be measured (and loaded) instead
+    if _port_taken(port):
+        raise SystemExit(f"port {port} is taken by another server: pick a free one with --port")
     env = {**os.environ, "GRIDSVC_SECRET_KEY": "bench-load"}
     log = ROOT / "var" / "bench" / "serve.log"  # a file, not a pipe: a pipe nobody reads would stall the server
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +94,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         if proc.poll() is not None:
             raise SystemExit(f"gridsvc serve exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200 and proc.poll() is None:
                 return proc
         except httpx.HTTPError:
             pass
@@ -279,6 +288,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--pg-url", default=os.environ.get("GRIDSVC_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test"))
+    ap.add_argument("--pg-database", default="gridsvc_load",
+                    help="the PostgreSQL database holding the demo city (made on first use; default gridsvc_load)")
     ap.add_argument("--cost", type=float, default=0.0, metavar="SECONDS",
                     help="then measure each endpoint's server CPU per request alone, SECONDS each")
     args = ap.parse_args()
@@ -288,7 +299,7 @@ def main() -> None:
         kinds.remove("pg")
     all_ok = True
     for kind in kinds:
-        url = prepare(kind, args.pg_url)
+        url = prepare(kind, args.pg_url, args.pg_database)
         proc = start_server(url, args.port, args.workers)
         try:
             base = f"http://127.0.0.1:{args.port}"

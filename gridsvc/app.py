@@ -20,7 +20,10 @@ from gridsvc.store import db
 from . import __version__
 from .config import Settings
 from .maps import register_feature_layers
+from .store.accounts.users import KeptAreas
 from .store.areas.spatial import IndexHolder
+from .store.changes import DataChanges
+from .store.wishes.expiry import ClaimExpiry
 from .web import openapi
 from .web.api import (
     accounts,
@@ -108,6 +111,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     settings = (settings or Settings.from_env()).with_secret()
     register_feature_layers()
     index = IndexHolder(db.normalise_db_url(settings.db_url), check_seconds=settings.index_check_seconds)
+    data_changes = DataChanges(db.normalise_db_url(settings.db_url))
+    index.attach(data_changes)  # its listener ends with the app (the index closes what is attached)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -142,6 +147,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     app.state.settings = settings
     app.state.index = index
+    app.state.data_changes = data_changes
+    app.state.claim_expiry = ClaimExpiry()
+    app.state.kept_areas = KeptAreas()
     return app
 
 

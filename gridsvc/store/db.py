@@ -15,6 +15,8 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
+from gridsvc.store import changes
+
 # app label -> its models modules; later apps may reference earlier ones. An app's tables may be
 # kept by several features (the labels predate the feature packages; keeping them keeps the migrations).
 APPS: dict[str, list[str]] = {
@@ -68,8 +70,10 @@ async def connect(db_url: str) -> None:
 
 
 async def migrate(db_url: str) -> None:
-    """Apply every pending migration (creates the schema on an empty database)."""
+    """Apply every pending migration (creates the schema on an empty database), then put the
+    change triggers on the tables they left (store/changes.py)."""
     await run_migrations(config=tortoise_config(db_url))
+    await changes.install(normalise_db_url(db_url))
 
 
 async def close() -> None:

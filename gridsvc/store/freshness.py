@@ -20,8 +20,6 @@ import logging
 import time
 from typing import Any
 
-from tortoise import connections
-
 log = logging.getLogger(__name__)
 
 
@@ -162,40 +160,3 @@ class RevisionCache:
             return False
         self._checked_at = now
         return await self.read_revision() != held
-
-
-class DatabaseMark:
-    """A value that differs after anything at all is committed to the database, for answers
-    kept in memory that may depend on any table (`web/public_cache.py`):
-
-    - SQLite (WAL): the wal-index header, as `_SqliteWatcher` reads it (no query);
-    - PostgreSQL: the WAL insert position, one small query; it moves at every commit (and at
-      times without one, which only costs a rebuild).
-
-    None where no such value exists (an in-memory database): nothing is kept then."""
-
-    def __init__(self, db_url: str):
-        self.shm: str | None = None
-        self.pg = db_url.startswith(("postgres://", "postgresql://"))
-        if db_url.startswith("sqlite://"):
-            path = db_url[len("sqlite://"):].split("?", 1)[0]
-            if path and path != ":memory:":
-                self.shm = path + "-shm"
-
-    async def read(self) -> bytes | str | None:
-        if self.shm is not None:
-            try:
-                with open(self.shm, "rb") as f:
-                    return f.read(48)
-            except OSError:
-                return None
-        if self.pg:
-            try:
-                rows = await connections.get("default").execute_query_dict(
-                    "SELECT pg_current_wal_insert_lsn()::text AS lsn")
-            except Exception as exc:  # e.g. a standby, where WAL is not written: keep nothing
-                log.warning("no database change mark (%s): public answers are not kept", exc)
-                self.pg = False
-                return None
-            return str(rows[0]["lsn"])
-        return None

@@ -45,7 +45,7 @@ class AuthMiddleware:
             if found_token is not None:
                 user, token_row = found_token
                 found_user = user
-                state["principal"] = await users.principal_for(user, ip)
+                state["principal"] = await _principal(scope, user, ip)
                 state["auth_via"] = "token"
                 state["token"] = token_row
         else:
@@ -55,7 +55,7 @@ class AuthMiddleware:
                 if found is not None:
                     user, session = found
                     found_user = user
-                    state["principal"] = await users.principal_for(user, ip)
+                    state["principal"] = await _principal(scope, user, ip)
                     state["session"] = session
                     state["auth_via"] = "session"
         if found_user is None:
@@ -66,6 +66,17 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
         finally:
             message_language.reset(lang_token)
+
+
+async def _principal(scope: Scope, user: users.User, ip: str):
+    """The principal, its areas kept per process while the database's shown data is unchanged;
+    the mark read here is left on the request for the handler (`data_mark`: read before any of
+    the request's queries but the sign-in's)."""
+    app_state = scope["app"].state
+    changes = getattr(app_state, "data_changes", None)
+    mark = await changes.read() if changes is not None else None
+    scope["state"]["data_mark"] = mark
+    return await users.principal_for(user, ip, kept=getattr(app_state, "kept_areas", None), mark=mark)
 
 
 async def _account_language(conn: HTTPConnection, user: users.User) -> Language:

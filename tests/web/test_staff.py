@@ -135,3 +135,20 @@ async def test_group_leaders_are_recorded_by_the_community_not_a_worker(client, 
     await _vacate(client, await client.token_for("head"), people.group, "group_leader")
     r = await client.post("/api/v1/staff", json=body, headers=await client.token_for("head"))
     assert r.status_code == 201, r.text
+
+
+async def test_a_changed_assignment_counts_at_the_next_request(client, app, people):
+    """A signed-in user's areas are kept per process while the database is unchanged
+    (store.accounts.users.KeptAreas): a new assignment, made through the store as another
+    server or the CLI would, is in force at once."""
+    from gridsvc.domain.scope import SYSTEM
+    from gridsvc.store.accounts.models import User
+    from gridsvc.store.accounts.users import update_staff
+
+    h = await client.token_for("worker")
+    for _ in range(2):  # the second is answered with the kept areas
+        assert [a["code"] for a in (await client.get("/api/v1/me/area", headers=h)).json()["areas"]] == [people.grid]
+    worker = await User.get(username="worker")
+    await update_staff(worker, {"areas": [people.grid, people.grid2]}, actor=SYSTEM)
+    r = await client.get("/api/v1/me/area", headers=h)
+    assert sorted(a["code"] for a in r.json()["areas"]) == sorted([people.grid, people.grid2])

@@ -5,10 +5,14 @@ expiry, fulfilment with a photo, confirmation and ratings, listings, matching an
 from __future__ import annotations
 
 import base64
+import contextlib
+import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from gridsvc.domain import clock
 from gridsvc.domain.wishes import TRANSITIONS, WishAction, WishStatus
 from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 from tests.kit.commands import gridsvc_process
@@ -375,6 +379,63 @@ async def test_expire_claims_function(kit, client):
     assert (await Wish.get(id=w["id"])).status == "published"
     assert (await Wish.get(id=w2["id"])).status == "claimed"
     assert await expire_claims(datetime.now(timezone.utc) + timedelta(days=22)) == 1
+
+
+@contextlib.contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL the app sends meanwhile (Tortoise logs every statement on "tortoise.db_client")."""
+    seen: list[str] = []
+
+    class Log(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            # logged as ("%s: %s", sql, values) or (sql,): the statement is the first part
+            seen.append(str(record.args[0]) if isinstance(record.args, tuple) and record.args else str(record.msg))
+
+    qlog, handler = logging.getLogger("tortoise.db_client"), Log(logging.DEBUG)
+    level = qlog.level
+    qlog.addHandler(handler)
+    qlog.setLevel(logging.DEBUG)
+    try:
+        yield seen
+    finally:
+        qlog.removeHandler(handler)
+        qlog.setLevel(level)
+
+
+async def test_reading_wishes_writes_nothing_and_does_not_ask_about_expiry_again(kit, client, app):
+    w = await kit.wish_in("claimed")
+    h = await kit.h("worker")
+    assert (await client.get("/api/v1/wishes", headers=h)).status_code == 200  # learns the next deadline
+    looks = app.state.claim_expiry.looks
+    with statements() as seen:
+        for _ in range(3):
+            r = await client.get("/api/v1/wishes?limit=50", headers=h)
+            assert r.status_code == 200 and any(x["id"] == w["id"] and x["status"] == "claimed"
+                                                for x in r.json()["wishes"])
+            assert (await client.get("/api/v1/wishes/stats", headers=h)).status_code == 200
+            assert (await client.get("/wishes", headers=h)).status_code == 200
+    assert [q for q in seen if q.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "BEGIN")] == []
+    assert app.state.claim_expiry.looks == looks  # nothing changed: the deadline it knows still holds
+    # a list: the token, the page, its claims, the areas' names (the principal's areas are kept)
+    with statements() as seen:
+        assert (await client.get("/api/v1/wishes?limit=50", headers=h)).status_code == 200
+    assert len(seen) == 4 and all(q.lstrip().upper().startswith("SELECT") for q in seen), seen
+
+
+async def test_a_claim_expires_when_its_deadline_passes_though_nothing_is_written(kit, client):
+    w = await kit.wish_in("claimed")
+    h = await kit.h("worker")
+    listed = (await client.get("/api/v1/wishes?status=claimed", headers=h)).json()["wishes"]
+    assert [x["id"] for x in listed] == [w["id"]]
+    clock.set_now(lambda: clock._system_now() + timedelta(days=15))  # past the 14 days of a claim
+    try:
+        assert (await client.get("/api/v1/wishes?status=claimed", headers=h)).json()["wishes"] == []
+        r = (await client.get("/api/v1/wishes?status=published", headers=h)).json()["wishes"]
+        assert [(x["id"], x["claim"]) for x in r] == [(w["id"], None)]
+        d = (await client.get(f"/api/v1/wishes/{w['id']}", headers=h)).json()
+        assert [c["status"] for c in d["past_claims"]] == ["expired"]
+    finally:
+        clock.set_now(None)
 
 
 # ---------------------------------------------------------------------------- fulfilment and feedback

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import cast
@@ -77,17 +78,52 @@ def check_phone(phone: str) -> str:
     return phone
 
 
-async def principal_for(user: User, ip: str = "") -> Principal:
+async def principal_for(user: User, ip: str = "", *, kept: KeptAreas | None = None,
+                        mark: Hashable | None = None) -> Principal:
     """The user reduced to what permission decisions need, computed once per request. Someone
     who acts for an organisation (scope ``org.act_for``) reaches where it serves: their areas
-    are the organisation's service areas, so every WITHIN rule reads "in its service area"."""
+    are the organisation's service areas, so every WITHIN rule reads "in its service area".
+    With ``kept`` and the change mark read before (store/changes.py), the areas read for an
+    earlier request are used again while the mark has not moved."""
     p = Principal(user_id=user.id, username=user.username, role=user.role, org_id=user.org_id,
                   display_name=user.display_name or user.username, extra={"ip": ip})
+    key = (user.id, user.role, user.org_id)
+    if kept is not None and (areas := kept.get(key, mark)) is not None:
+        return replace(p, areas=areas)
     if acts_for_org(p):
         links = await OrgArea.filter(org_id=user.org_id).order_by("area__code").values_list("area__code", "area__level")
     else:
         links = await UserArea.filter(user_id=user.id).values_list("area__code", "area__level")
-    return replace(p, areas=tuple((c, lv) for c, lv in links))
+    p = replace(p, areas=tuple((c, lv) for c, lv in links))
+    if kept is not None:
+        kept.put(key, mark, p.areas)
+    return p
+
+
+class KeptAreas:
+    """Per process: the areas of the users who signed in lately, each with the change mark read
+    before they were read. Assignments live in watched tables (user_area, org_area, user), so
+    a kept entry is used only while the mark is the same: one query fewer per signed-in request."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple, tuple[Hashable, tuple[tuple[str, str], ...]]] = OrderedDict()
+
+    def get(self, key: tuple, mark: Hashable | None) -> tuple[tuple[str, str], ...] | None:
+        found = self._kept.get(key)
+        if mark is None or found is None or found[0] != mark:
+            return None
+        self._kept.move_to_end(key)
+        return found[1]
+
+    def put(self, key: tuple, mark: Hashable | None, areas: tuple[tuple[str, str], ...]) -> None:
+        if mark is None:
+            return
+        self._kept[key] = (mark, areas)
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.LIMIT:
+            self._kept.popitem(last=False)
 
 
 async def _areas_for(codes: list[str], role: str) -> list[Area]:

@@ -30,7 +30,6 @@ from gridsvc.domain.wishes import (
 )
 from gridsvc.store import audit
 from gridsvc.store.areas.reading import area_names
-from gridsvc.store.orgs.models import Organisation
 from gridsvc.store.wishes.access import (
     Standing,
     StandingOf,
@@ -160,12 +159,24 @@ async def photo_of(wish: Wish, st: Standing) -> tuple[bytes, str]:
         raise NotFound("该心愿没有完成照片", "this wish has no fulfilment photo")
     return bytes(claim.photo), claim.photo_type
 
+# a claim's columns a card shows (not the photo, which may be large and is served apart)
+CARD_CLAIM_FIELDS = ("id", "wish_id", "claimer_id", "org_id", "project_id", "via", "claimer_kind", "status",
+                     "claimed_at", "deadline", "extensions", "fulfilled_note", "fulfilled_on", "photo_type", "ended_at")
+
+
 async def cards(wishes: list[Wish], standing_of: StandingOf) -> list[dict]:
-    """Cards of a listing (contact always masked: full data only on a wish's own page)."""
-    claims = {c.id: c for c in await Claim.filter(id__in=[w.current_claim_id for w in wishes if w.current_claim_id])}
+    """Cards of a listing (contact always masked: full data only on a wish's own page): the
+    claims with their organisations' names in one query, the areas' names in another."""
+    claim_ids = [w.current_claim_id for w in wishes if w.current_claim_id]
+    claims: dict[int, Claim] = {}
+    orgs: dict[int, str] = {}
+    if claim_ids:
+        for row in await Claim.filter(id__in=claim_ids).values(*CARD_CLAIM_FIELDS, org_name="org__name"):
+            org_name = row.pop("org_name")
+            claims[row["id"]] = Claim(**row)
+            if row["org_id"]:
+                orgs[row["org_id"]] = org_name or ""
     names = await area_names([c for w in wishes for c in (w.grid_code, w.grid_code[:12])])
-    org_ids = [c.org_id for c in claims.values() if c.org_id]
-    orgs = dict(await Organisation.filter(id__in=org_ids).values_list("id", "name"))
     out = []
     for w in wishes:
         claim = claims.get(w.current_claim_id) if w.current_claim_id else None

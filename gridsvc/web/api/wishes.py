@@ -61,9 +61,18 @@ def standing(request: Request, wish, claim) -> Standing:
                     can_browse=can(request, "wish.browse", grid), pii=can(request, "resident.pii", grid))
 
 
+async def expire_due_claims(request: Request) -> None:
+    """Claims past their deadline are expired before wishes are read or acted on; while the
+    database is unchanged this costs no query (store/wishes/expiry.py)."""
+    state = request.app.state
+    # the mark the sign-in read (web/auth.py): before this request's own queries, one read fewer
+    mark = request.state.data_mark if hasattr(request.state, "data_mark") else await state.data_changes.read()
+    await state.claim_expiry.settle(mark)
+
+
 async def _wish_and_standing(request: Request):
     require_login(request)
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     wish = await access.get_wish(path_id(request))
     return wish, standing(request, wish, await access.current_claim(wish))
 
@@ -125,7 +134,7 @@ def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | Non
 
 async def list_wishes(request: Request) -> Response:
     require_login(request)
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     view = request.query_params.get("view") or "all"
     if view not in ("all", "mine", "claims"):
         raise BadRequest("view 应为 all、mine 或 claims", "view is all, mine or claims", code=ErrorCode.BAD_PARAMETER,
@@ -169,7 +178,7 @@ def _geojson(rows, crs: str) -> dict:
 
 async def wish_stats(request: Request) -> Response:
     require_login(request)
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     under = request.query_params.get("under") or None
     counts = await listing.counts_by_status(list_scope(request), under=under)
     return json_ok({"under": under, "by_status": counts, "total": sum(counts.values()),
@@ -255,7 +264,7 @@ async def create_plan(request: Request) -> Response:
     if category is not None and category not in WISH_CATEGORIES:
         raise ValidationError(f"未知的心愿类别 {category!r}", f"unknown category {category!r}",
                               code=ErrorCode.UNKNOWN_CATEGORY)
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     plan = await plans.make_plan(under.strip(), actor=actor, name=str(data.get("name") or ""), wish_ids=ids,
                                  category=category, today=clock.today())
     return json_ok(await plans.plan_view(plan), 201, headers={"Location": f"/api/v1/allocations/{plan.id}"})
@@ -289,7 +298,7 @@ async def edit_plan(request: Request) -> Response:
 
 async def accept_plan(request: Request) -> Response:
     plan, actor = await _plan(request)
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     plan = await plans.accept_plan(plan, actor=actor, now=clock.now())
     return json_ok(await plans.plan_view(plan))
 

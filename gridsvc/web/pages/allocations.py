@@ -13,13 +13,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store.wishes import allocations as plans
-from gridsvc.store.wishes import lifecycle as wish_store
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, ValidationError
 from ...domain.wishes import WISH_CATEGORIES
 from ...store.wishes.plan_review import plan_choices
+from ..api.wishes import expire_due_claims
 from ..permissions import require
 from .demands import login_redirect
 from .render import render
@@ -86,7 +86,7 @@ async def plan_act(request: Request) -> Response:
             if changes:
                 await plans.edit_plan(plan, changes, actor=actor, today=clock.today())
         elif action == "accept":
-            await wish_store.expire_claims()
+            await expire_due_claims(request)
             await plans.accept_plan(plan, actor=actor, now=clock.now())
         elif action == "discard":
             await plans.discard_plan(plan, actor=actor, now=clock.now())

@@ -33,7 +33,7 @@ from ...domain.wishes import (
 )
 from ...locale import gettext
 from ...store.paging import PageRequest
-from ..api.wishes import create_wish_from, list_scope, standing
+from ..api.wishes import create_wish_from, expire_due_claims, list_scope, standing
 from ..permissions import can, principal
 from .render import render
 
@@ -66,7 +66,7 @@ def _role_view(request: Request) -> str:
 async def wish_list(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     role_view = _role_view(request)
     tab = request.query_params.get("tab") or {"mine": "mine", "wall": "published", "screen": "submitted"}[role_view]
     scope = list_scope(request)
@@ -151,7 +151,7 @@ async def post_wish(request: Request) -> Response:
 async def wish_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     wish = await access.get_wish(request.path_params["id"])
     st = standing(request, wish, await access.current_claim(wish))
     detail = await cards.detail(wish, st)
@@ -177,7 +177,7 @@ def _done_zh(action: str | None) -> str | None:
 async def wish_act(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
-    await lifecycle.expire_claims()
+    await expire_due_claims(request)
     form = await request.form()
     data: dict = {}
     for key, value in form.items():
