@@ -149,6 +149,6 @@ async def test_a_changed_assignment_counts_at_the_next_request(client, app, peop
     for _ in range(2):  # the second is answered with the kept areas
         assert [a["code"] for a in (await client.get("/api/v1/me/area", headers=h)).json()["areas"]] == [people.grid]
     worker = await User.get(username="worker")
-    await update_staff(worker, {"areas": [people.grid, people.grid2]}, actor=SYSTEM)
+    await update_staff(worker, {"areas": [people.grid, people.other_grid]}, actor=SYSTEM)
     r = await client.get("/api/v1/me/area", headers=h)
-    assert sorted(a["code"] for a in r.json()["areas"]) == sorted([people.grid, people.grid2])
+    assert sorted(a["code"] for a in r.json()["areas"]) == sorted([people.grid, people.other_grid])
