@@ -70,7 +70,7 @@ async def test_the_upgrade_converts_old_rows_and_they_read_in_each_language(clie
     kit = Kit(client, people)
     me = await User.get(username="resident")
     rows = list(old_rows())
-    for message, kind, title, body, words, _ in rows:
+    for _message, kind, title, body, words, _ in rows:
         await Notification.create(user_id=me.id, kind=kind, title=title, body=body, words=words, link="/wishes/1")
     odd = await Notification.create(user_id=me.id, kind="published", title="您的心愿已发布:「旧的说法」", body="",
                                     words={"en": ["Published: “旧的说法”", ""]})
