@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
-# (module, name): a dict of words, or a dict/sequence of objects with a `.zh` attribute.
+# (module, name): a dict of words, or of objects with a `.zh` attribute or several
+# `.catalog_words` (a notification's title and body).
 TABLES = [
     ("gridsvc.domain.levels", "LEVEL_NAMES_ZH"),
     ("gridsvc.domain.levels", "STREET_KIND_NAMES_ZH"),
@@ -31,7 +32,8 @@ TABLES = [
     ("gridsvc.domain.catalog", "STATUS_NAMES_ZH"),
     ("gridsvc.domain.catalog", "TIME_LIMIT_UNITS"),
     ("gridsvc.domain.admission", "DEPARTMENT_LEVELS"),
-    ("gridsvc.store.wishes.inbox", "KINDS_ZH"),
+    ("gridsvc.domain.notices", "KINDS_ZH"),
+    ("gridsvc.domain.notices", "NOTICES"),
     ("gridsvc.domain.orgs", "ORG_KINDS"),
     ("gridsvc.domain.orgs", "ORG_STATUSES"),
     ("gridsvc.domain.orgs", "ORG_TYPES"),
@@ -45,9 +47,10 @@ def words() -> list[str]:
     for module, name in TABLES:
         table: Any = getattr(import_module(module), name)
         for value in table.values():
-            word = value if isinstance(value, str) else getattr(value, "zh", None)
-            if isinstance(word, str) and word not in found:
-                found.append(word)
+            many = getattr(value, "catalog_words", None)
+            for word in many if many is not None else [value if isinstance(value, str) else getattr(value, "zh", None)]:
+                if isinstance(word, str) and word not in found:
+                    found.append(word)
     return found
 
 

@@ -3,12 +3,14 @@ claimed, expired, fulfilled, confirmed, reopened), counts what is unread and mar
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from gridsvc.store.accounts.models import User
 from gridsvc.store.wishes.models import Claim, Notification
-from tests.wishkit import Kit
+from tests.wishkit import Kit, publish
 
 
 @pytest.fixture
@@ -100,3 +102,77 @@ async def test_session_pages_need_csrf_for_marking(kit, client):
     assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
     r = await client.post("/api/v1/inbox/read-all", headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and r.json()["marked"] == 1
+
+
+# ---------------------------------------------------------------------------- one message, worded per reader
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def without(text: str, *names: str) -> str:
+    """The message's own words: what is left once the names put into it are taken out."""
+    for name in names:
+        text = text.replace(name, "")
+    return text
+
+
+async def test_a_notification_written_once_reads_in_each_readers_language(kit, client, people):
+    await User.filter(username="volunteer").update(display_name="李志愿")
+    w = await kit.wish_in("published")
+    await kit.do(w["id"], "claim", "volunteer")  # one request writes the news to the resident and the worker
+    rows = await Notification.filter(kind="claimed").order_by("user_id")
+    assert len(rows) == 2 and {n.message for n in rows} == {"wish.claimed"} and rows[0].title == ""
+    assert rows[0].params["wish"] == w["title"] and rows[0].params["by"] == "李志愿"
+    names = (w["title"], "李志愿")
+    for who in ("resident", "worker"):
+        zh = (await client.get("/api/v1/inbox?lang=zh-CN", headers=await kit.h(who))).json()["items"][0]
+        en = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h(who))).json()["items"][0]
+        assert zh["id"] == en["id"] and zh["kind"] == en["kind"] == "claimed" and zh["link"] == en["link"]
+        assert zh["title"] == f"心愿已被认领:「{w['title']}」" and zh["body"].startswith("认领方:李志愿,完成期限 ")
+        assert en["title"] == f"The wish was claimed: “{w['title']}”" and en["body"].startswith("By 李志愿, due ")
+        assert zh["body"][-16:] == en["body"][-16:]  # the same deadline, 2026-12-07 18:00
+        assert not LATIN.search(zh["title"] + zh["body"]), zh  # one language each
+        assert not CJK.search(without(en["title"] + en["body"], *names)), en
+    # marking one read answers in the caller's language too
+    first = (await client.get("/api/v1/inbox?lang=zh-CN", headers=await kit.h("resident"))).json()["items"][0]
+    r = await client.post(f"/api/v1/inbox/{first['id']}/read?lang=en", headers=await kit.h("resident"))
+    assert r.status_code == 200 and r.json()["title"].startswith("The wish was claimed")
+
+
+async def test_a_reason_someone_typed_is_shown_as_typed_in_either_language(kit, client):
+    await kit.wish_in("returned")  # reason 请补充具体型号
+    zh = (await client.get("/api/v1/inbox?lang=zh-CN", headers=await kit.h("resident"))).json()["items"][0]
+    en = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("resident"))).json()["items"][0]
+    assert zh["body"] == "原因:请补充具体型号" and en["body"] == "Reason: 请补充具体型号"
+
+
+async def test_a_renamed_wish_keeps_its_name_of_the_time_in_earlier_news(kit, client):
+    # the news of a step names the wish as it was at that step: the return speaks of the old title,
+    # the resubmission of the new one
+    w = await kit.wish_in("returned")
+    await kit.do(w["id"], "resubmit", "resident", title="给独居老人买一台暖风机")
+    mine = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("resident"))).json()["items"]
+    assert [n["title"] for n in mine] == [f"Your wish was returned; edit and resubmit it: “{w['title']}”"]
+    staff = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("worker"))).json()["items"]
+    assert staff[0]["title"] == "A returned wish was resubmitted: “给独居老人买一台暖风机”"
+    assert staff[1]["title"] == f"A new wish to screen: “{w['title']}”"
+
+
+async def test_demand_news_reads_in_each_language(kit, client, people):
+    d = await publish(kit, client, people, volunteers_needed=3)
+    r = await client.post(f"/api/v1/demands/{d['id']}/signup", headers=await kit.h("volunteer"))
+    assert r.status_code in (200, 201), r.text
+    zh = (await client.get("/api/v1/inbox?lang=zh-CN", headers=await kit.h("worker"))).json()["items"][0]
+    en = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("worker"))).json()["items"][0]
+    assert zh["kind"] == "demand_taken" and zh["title"] == "志愿需求「重阳节敬老院陪伴」:volunteer 认领 1 个名额"
+    assert en["title"] == "Volunteer demand “重阳节敬老院陪伴”: volunteer took 1 place(s)" and en["body"] == ""
+
+
+async def test_the_openapi_schema_names_the_fields_an_inbox_entry_has(kit, client):
+    await kit.wish_in("published")
+    page = (await client.get("/api/v1/inbox?lang=en", headers=await kit.h("resident"))).json()
+    spec = (await client.get("/openapi.json")).json()
+    schema = spec["paths"]["/api/v1/inbox"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == set(page)
+    assert set(schema["properties"]["items"]["items"]["properties"]) == set(page["items"][0])

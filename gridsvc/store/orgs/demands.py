@@ -258,8 +258,7 @@ async def take(d: Demand, principal: Principal, *, kind: str, count: Any = None,
             if kind == "org":
                 org = await Organisation.get(id=org_id)
                 who = org.name
-            await inbox.notify([d.published_by_id], "demand_taken", f"志愿需求「{d.title}」:{who} 认领 {n} 个名额",
-                               en=(f"Volunteer demand “{d.title}”: {who} took {n} place(s)", ""),
+            await inbox.notify([d.published_by_id], "demand.taken", {"demand": d.title, "by": who, "n": n},
                                link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     except IntegrityError:
         raise Conflict("您已报名或认领该需求", "you have already signed up for or claimed this demand",
@@ -325,14 +324,13 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
             status=DemandStatus.PUBLISHED.value)
         if t.project_id:
             await Project.filter(id=t.project_id, taken__gt=0).update(taken=F("taken") - 1)
-        await inbox.notify([d.published_by_id, t.user_id], "demand_changed",
-                           f"志愿需求「{d.title}」有 {t.count} 个名额被取消",
-                           en=(f"Volunteer demand “{d.title}”: {t.count} place(s) released", ""),
+        await inbox.notify([d.published_by_id, t.user_id], "demand.released", {"demand": d.title, "n": t.count},
                            link=f"/api/v1/demands/{d.id}", demand_id=d.id, skip=principal.user_id)
     return await DemandTake.get(id=t.id)
 
 
-_STEP_ZH = {"close": "截止招募", "reopen": "重新招募", "cancel": "取消", "complete": "完成"}
+# the news of a step to those holding places (domain.notices); completing one tells no one
+_STEP_NEWS = {"close": "demand.closed", "reopen": "demand.reopened", "cancel": "demand.cancelled"}
 
 
 async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> Demand:
@@ -349,9 +347,7 @@ async def step(d: Demand, action: str, *, actor: Principal, now: datetime) -> De
             ids = [u for u, _ in takers]
             for _, org in takers:
                 ids += await inbox.org_member_ids(org)
-            step_en = {"close": "recruiting closed", "reopen": "recruiting again", "cancel": "cancelled"}[action]
-            await inbox.notify(ids, "demand_changed", f"志愿需求「{d.title}」已{_STEP_ZH[action]}",
-                               en=(f"Volunteer demand “{d.title}”: {step_en}", ""), link=f"/api/v1/demands/{d.id}",
+            await inbox.notify(ids, _STEP_NEWS[action], {"demand": d.title}, link=f"/api/v1/demands/{d.id}",
                                demand_id=d.id, skip=actor.user_id)
     return await Demand.get(id=d.id)
 
@@ -431,8 +427,7 @@ async def record_hours(d: Demand, entries: Any, *, actor: Principal, now: dateti
             await audit.record(actor, "hours.record", "demand", d.id, area_code=d.area_code,
                                before={"volunteer": user.username, "hours": float(old.hours)} if old else None,
                                after={"volunteer": user.username, "hours": h})
-            await inbox.notify([user.id], "hours", f"志愿服务「{d.title}」登记时长 {h:g} 小时",
-                               en=(f"Volunteer service “{d.title}”: {h:g} hours recorded", ""),
+            await inbox.notify([user.id], "demand.hours", {"demand": d.title, "hours": f"{h:g}"},
                                link=f"/api/v1/volunteers/{user.id}/record", demand_id=d.id)
             out.append({"volunteer": {"id": user.id, "username": user.username}, "hours": h,
                         "corrected": old is not None})

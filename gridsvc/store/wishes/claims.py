@@ -129,13 +129,10 @@ async def claim_wish(wish: Wish, actor: Principal, *, kind: Actor, org_id: int |
                                now=now)
             holder = cast(dict, await holder_of(wish, claim, full=True))  # the claim just made holds the wish
             due = deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
-            await tell("claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                       "心愿已被认领", "the wish was claimed", detail_zh=f"认领方:{holder['name']},完成期限 {due}",
-                       detail_en=f"by {holder['name']}, due {due}", skip=actor.user_id)
+            await tell("wish.claimed", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
+                       by=holder["name"], due=due, skip=actor.user_id)
             if via == "allocation" and org_id is not None:
-                await tell("allocated", await inbox.org_member_ids(org_id), wish, "分配方案将该心愿指派给贵组织",
-                           "an allocation plan assigned this wish to your organisation",
-                           detail_zh=f"完成期限 {due}", skip=actor.user_id)
+                await tell("wish.allocated", await inbox.org_member_ids(org_id), wish, due=due, skip=actor.user_id)
     except _Lost:
         raise await already_claimed(wish) from None
     return claim

@@ -26,13 +26,12 @@ async def record_event(wish: Wish, action: str, actor: Principal | None, actor_k
     )
 
 
-async def tell(kind: str, user_ids, wish: Wish, zh: str, en: str, *, detail_zh: str = "", detail_en: str = "",
-               skip: int | None = None) -> None:
-    # both languages are written now and the reader's is shown (inbox.notify); a detail without
-    # its English (a reason someone typed) is shown as written
-    await inbox.notify(user_ids, kind, f"{zh}:「{wish.title}」", detail_zh,
-                       en=(f"{en[:1].upper()}{en[1:]}: “{wish.title}”", detail_en or detail_zh),
-                       link=f"/wishes/{wish.id}", wish_id=wish.id, skip=skip)
+async def tell(message: str, user_ids, wish: Wish, /, *, skip: int | None = None, **params: object) -> None:
+    """Tell of a step of ``wish``: a message of domain.notices with ``params``. The wish is named
+    as it is at this step (``wish=`` in ``params`` when the step renames it) and keeps that name
+    in this news when renamed later, as its history does."""
+    await inbox.notify(user_ids, message, {"wish": wish.title, **params}, link=f"/wishes/{wish.id}", wish_id=wish.id,
+                       skip=skip)
 
 
 async def claimer_ids(claim: Claim | None) -> list[int]:

@@ -6,52 +6,33 @@ claim leaves no "your wish was claimed" behind.
 
 from __future__ import annotations
 
-from typing import Iterable, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import cast
 
-from gridsvc.domain import clock
+from gridsvc.domain import clock, notices
 from gridsvc.domain.errors import NotFound, message_language
+from gridsvc.domain.notices import KINDS_ZH
 from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.paging import PageRequest, keyset_page
 from gridsvc.store.wishes.models import Notification
 
-# what each kind means, for the pages and the API listing
-KINDS_ZH = {
-    "submitted": "新心愿待审核",
-    "published": "心愿已发布",
-    "returned": "心愿被退回",
-    "resubmitted": "心愿重新提交",
-    "withdrawn": "心愿已撤回",
-    "merged": "心愿已合并",
-    "claimed": "心愿被认领",
-    "extended": "认领已延期",
-    "released": "认领已放弃",
-    "expired": "认领已超期",
-    "fulfilled": "心愿已完成待确认",
-    "confirmed": "心愿已确认完成",
-    "reopened": "心愿未完成,重新发布",
-    "rated": "收到评价",
-    "allocated": "分配方案指派",
-    "demand_taken": "志愿需求被认领",
-    "demand_changed": "志愿需求有变化",
-    "hours": "服务时长已登记",
-}
+Say = Callable[[str], str]  # the reader's gettext (gridsvc.locale.gettext): a message in their language
 
 
-
-async def notify(user_ids: Iterable[int | None], kind: str, title: str, body: str = "", *,
-                 en: tuple[str, str] | None = None, link: str = "", wish_id: int | None = None,
-                 demand_id: int | None = None, skip: int | None = None) -> int:
+async def notify(user_ids: Iterable[int | None], message: str, params: Mapping[str, object], *, link: str = "",
+                 wish_id: int | None = None, demand_id: int | None = None, skip: int | None = None) -> int:
     """One notification per distinct user (``skip``: the user who acted, who needs no news of
     their own step). Returns how many were written.
 
-    ``title`` and ``body`` are the Chinese words, ``en`` the English (title, body): the reader
-    is not the writer, so both are kept and each reader is shown their language."""
+    ``message`` is one of domain.notices.NOTICES and ``params`` the words it takes: the reader
+    is not the writer, so the sentence is made when read, in the reader's language."""
+    found, words = notices.notice(message, params)
     ids = sorted({int(u) for u in user_ids if u is not None and u != skip})
     if not ids:
         return 0
     await Notification.bulk_create([
-        Notification(user_id=u, kind=kind, title=title[:200], body=body, link=link, wish_id=wish_id,
-                     demand_id=demand_id, words={"en": [en[0][:200], en[1]]} if en else None)
+        Notification(user_id=u, kind=found.kind, message=message, params=words, title="", link=link,
+                     wish_id=wish_id, demand_id=demand_id)
         for u in ids
     ])
     return len(ids)
@@ -76,9 +57,11 @@ async def org_member_ids(org_id: int | None) -> list[int]:
     return cast(list[int], await User.filter(org_id=org_id, is_active=True).values_list("id", flat=True))
 
 
-def _entry(n: Notification) -> dict:
-    # rows written before the English was kept show their words as stored
-    title, body = (n.words or {}).get(message_language.get()) or (n.title, n.body)
+def _entry(n: Notification, say: Say) -> dict:
+    shown = notices.render(n.message, n.params, say)
+    if shown is None:  # a row wishes/0006_notice_messages could not read: its words as stored
+        shown = (n.words or {}).get(message_language.get()) or (n.title, n.body)
+    title, body = shown
     return {
         "id": n.id, "kind": n.kind, "kind_zh": KINDS_ZH.get(n.kind, n.kind), "title": title, "body": body,
         "link": n.link, "wish_id": n.wish_id, "demand_id": n.demand_id, "created_at": n.created_at.isoformat(),
@@ -90,18 +73,19 @@ async def unread_count(user_id: int) -> int:
     return await Notification.filter(user_id=user_id, read_at__isnull=True).count()
 
 
-async def listing(user_id: int, *, unread_only: bool = False, page: PageRequest) -> dict:
-    """A page of the user's notifications, newest first, with the unread count and the total."""
+async def listing(user_id: int, *, unread_only: bool = False, page: PageRequest, say: Say) -> dict:
+    """A page of the user's notifications, newest first, with the unread count and the total,
+    each worded by ``say``."""
     qs = Notification.filter(user_id=user_id)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     total = await qs.count()
     result = await keyset_page(qs, "inbox", ("-id",), page)
     return {"unread": await unread_count(user_id), "total": total,
-            **result.body("items", [_entry(n) for n in result.rows])}
+            **result.body("items", [_entry(n, say) for n in result.rows])}
 
 
-async def mark_read(user_id: int, notification_id: int) -> dict:
+async def mark_read(user_id: int, notification_id: int, *, say: Say) -> dict:
     """Mark one of the user's notifications read (reading it twice changes nothing)."""
     n = await Notification.filter(id=notification_id, user_id=user_id).first()
     if n is None:
@@ -109,7 +93,7 @@ async def mark_read(user_id: int, notification_id: int) -> dict:
     if n.read_at is None:
         await Notification.filter(id=n.id, read_at__isnull=True).update(read_at=clock.now())
         n = await Notification.get(id=n.id)
-    return {**_entry(n), "unread": await unread_count(user_id)}
+    return {**_entry(n, say), "unread": await unread_count(user_id)}
 
 
 async def mark_all_read(user_id: int) -> dict:

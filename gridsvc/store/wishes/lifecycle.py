@@ -113,16 +113,14 @@ async def _end_claim(claim: Claim, action: WishAction, *, now: datetime, from_st
 async def _publish(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.PUBLISH, st, now=now, note=_note(data), extra={"published_at": now})
-        await tell("published", [wish.resident_id], wish, "您的心愿已审核发布", "your wish is published",
-                   skip=st.user_id)
+        await tell("wish.published", [wish.resident_id], wish, skip=st.user_id)
 
 
 async def _return(wish, claim, st, data, *, now, settings):
     reason = check_reason(data.get("reason"))
     async with in_transaction():
         await _move(wish, WishAction.RETURN, st, now=now, reason=reason)
-        await tell("returned", [wish.resident_id], wish, "您的心愿被退回,请修改后重新提交",
-                   "your wish was returned; edit and resubmit it", detail_zh=f"原因:{reason}", skip=st.user_id)
+        await tell("wish.returned", [wish.resident_id], wish, reason=reason, skip=st.user_id)
 
 
 async def _resubmit(wish, claim, st, data, *, now, settings):
@@ -134,8 +132,8 @@ async def _resubmit(wish, claim, st, data, *, now, settings):
                                base=wish)
     async with in_transaction():
         await _move(wish, WishAction.RESUBMIT, st, now=now, note=_note(data), extra=content)
-        await tell("resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish, "心愿已修改并重新提交",
-                   "a returned wish was resubmitted", skip=st.user_id)
+        await tell("wish.resubmitted", await inbox.grid_staff_ids(wish.grid_code), wish,
+                   wish=content.get("title", wish.title), skip=st.user_id)
 
 
 async def _withdraw(wish, claim, st, data, *, now, settings):
@@ -143,12 +141,9 @@ async def _withdraw(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.WITHDRAW, st, now=now, reason=reason[:200])
         if acting_as(WishAction.WITHDRAW, st) is Actor.GRID_STAFF:
-            await tell("withdrawn", [wish.resident_id], wish, "网格员已代您撤回心愿",
-                       "staff withdrew your wish for you",
-                       detail_zh=reason, skip=st.user_id)
+            await tell("wish.withdrawn_for_you", [wish.resident_id], wish, note=reason, skip=st.user_id)
         else:
-            await tell("withdrawn", await inbox.grid_staff_ids(wish.grid_code), wish, "居民撤回了心愿",
-                       "the resident withdrew the wish", skip=st.user_id)
+            await tell("wish.withdrawn", await inbox.grid_staff_ids(wish.grid_code), wish, skip=st.user_id)
 
 
 async def _merge(wish, claim, st, data, *, now, settings):
@@ -170,8 +165,7 @@ async def _merge(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.MERGE, st, now=now, note=f"→ #{into.id}", reason=_note(data),
                     extra={"merged_into_id": into.id})
-        await tell("merged", [wish.resident_id], wish, f"您的心愿与重复心愿 #{into.id} 合并办理",
-                   f"your wish was merged into wish #{into.id}", skip=st.user_id)
+        await tell("wish.merged", [wish.resident_id], wish, into=into.id, skip=st.user_id)
 
 
 def _note(data: dict) -> str:
@@ -190,8 +184,7 @@ async def _extend(wish, claim, st, data, *, now, settings):
         due = new.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
         await record_event(wish, WishAction.EXTEND.value, st.principal, Actor.CLAIMER, wish.status, wish.status,
                            note=f"新期限 new deadline {due}", claim_id=claim.id, now=now)
-        await tell("extended", [wish.resident_id], wish, "认领方申请延期", "the claimer extended the deadline",
-                   detail_zh=f"新的完成期限 {due}", detail_en=f"new deadline {due}", skip=st.user_id)
+        await tell("wish.extended", [wish.resident_id], wish, due=due, skip=st.user_id)
 
 
 async def _release(wish, claim, st, data, *, now, settings):
@@ -200,9 +193,7 @@ async def _release(wish, claim, st, data, *, now, settings):
         await _move(wish, WishAction.RELEASE, st, now=now, reason=reason, claim=claim, extra={"current_claim_id": None})
         await _end_claim(claim, WishAction.RELEASE, now=now)
         told = [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code), *await claimer_ids(claim)]
-        await tell("released", told, wish, "认领已取消,心愿重新发布",
-                   "the claim was given up; the wish is published again",
-                   detail_zh=reason, skip=st.user_id)
+        await tell("wish.released", told, wish, note=reason, skip=st.user_id)
 
 
 async def _fulfil(wish, claim, st, data, *, now, settings):
@@ -217,9 +208,8 @@ async def _fulfil(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
         await _end_claim(claim, WishAction.FULFIL, now=now, fields=fields)
-        await tell("fulfilled", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                   "心愿已完成,请确认并评价", "the wish was fulfilled; please confirm and rate it",
-                   detail_zh=f"{f.fulfilled_on}:{f.note}", skip=st.user_id)
+        await tell("wish.fulfilled", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code)], wish,
+                   day=f.fulfilled_on, note=f.note, skip=st.user_id)
 
 
 async def _confirm(wish, claim, st, data, *, now, settings):
@@ -227,8 +217,8 @@ async def _confirm(wish, claim, st, data, *, now, settings):
     async with in_transaction():
         await _move(wish, WishAction.CONFIRM, st, now=now, note=_note(data), claim=claim)
         await _end_claim(claim, WishAction.CONFIRM, now=now, from_status=ClaimStatus.FULFILLED.value)
-        await tell("confirmed", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                   "居民已确认心愿完成", "the resident confirmed the wish is fulfilled", skip=st.user_id)
+        await tell("wish.confirmed", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
+                   skip=st.user_id)
         if rating:
             await _store_rating(wish, claim, st, rating, now=now)
 
@@ -240,13 +230,10 @@ async def _reopen(wish, claim, st, data, *, now, settings):
                     extra={"current_claim_id": None, "published_at": now})
         await _end_claim(claim, WishAction.REOPEN, now=now, from_status=ClaimStatus.FULFILLED.value)
         # the claimer learns it was not accepted; the grid's staff follow it up
-        await tell("reopened", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
-                   "居民反映心愿未完成,已重新发布",
-                   "the resident says the wish was not fulfilled; it is published again",
-                   detail_zh=f"原因:{reason}", skip=st.user_id)
+        await tell("wish.reopened", [*await claimer_ids(claim), *await inbox.grid_staff_ids(wish.grid_code)], wish,
+                   reason=reason, skip=st.user_id)
         if st.user_id != wish.resident_id:
-            await tell("reopened", [wish.resident_id], wish, "网格员已代您反映未完成,心愿重新发布",
-                       "staff reopened your wish for you", detail_zh=reason)
+            await tell("wish.reopened_for_you", [wish.resident_id], wish, note=reason)
 
 
 _HANDLERS: dict[WishAction, Callable[..., Awaitable[None]]] = {
@@ -276,9 +263,7 @@ async def _store_rating(wish: Wish, claim: Claim | None, st: Standing, rating, *
     await record_event(wish, "rate", st.principal, kind, wish.status, wish.status, note=note,
                        on_behalf=not st.has(Actor.RESIDENT_OWNER), claim_id=claim.id if claim else None, now=now)
     if claim is not None:
-        await tell("rated", await claimer_ids(claim), wish, f"居民评价 {rating.stars} 星",
-                   f"rated {rating.stars} stars",
-                   detail_zh=rating.comment or "")
+        await tell("wish.rated", await claimer_ids(claim), wish, stars=rating.stars, note=rating.comment or "")
     return row
 
 
@@ -325,10 +310,8 @@ async def expire_claims(now: datetime | None = None) -> int:
                 due_at = claim.deadline.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
                 await record_event(wish, WishAction.EXPIRE.value, None, Actor.SYSTEM, WishStatus.CLAIMED,
                                    WishStatus.PUBLISHED, note=f"期限 deadline {due_at}", claim_id=claim.id, now=now)
-                await tell("expired", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code),
-                                       *await claimer_ids(claim)], wish,
-                           "认领超期未完成,心愿重新发布", "the claim expired; the wish is published again",
-                           detail_zh=f"原期限 {due_at}", detail_en=f"deadline was {due_at}")
+                await tell("wish.expired", [wish.resident_id, *await inbox.grid_staff_ids(wish.grid_code),
+                                            *await claimer_ids(claim)], wish, due=due_at)
             done += 1
         except _Skip:
             continue  # fulfilled, released or expired by someone else meanwhile

@@ -240,12 +240,18 @@ class Notification(Model):
     )
     user_id: int
     kind = fields.CharField(max_length=24)
+    # what it says: a message of domain.notices (``wish.claimed``) and the words put into it
+    # ({"wish": title, "by": name, ...}), worded when read, in the reader's language
+    message = fields.CharField(max_length=40, default="", db_default="")
+    params: fields.JSONField[dict] = fields.JSONField(null=True)
+    # rows older than `message` (wishes/0006_notice_messages converts those it recognises):
+    # the Chinese title and body, and the words in other languages, {"en": [title, body]};
+    # read only when `message` is empty or unknown
     title = fields.CharField(max_length=200)
     body = fields.TextField(default="")
     link = fields.CharField(max_length=200, default="")
     wish_id = fields.IntField(null=True)
     demand_id = fields.IntField(null=True)
-    # the words in the other languages, {"en": [title, body]}; title and body are the Chinese
     words: fields.JSONField[dict] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     read_at = fields.DatetimeField(null=True)

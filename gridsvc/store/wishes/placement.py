@@ -169,7 +169,5 @@ async def create_wish(data: dict, placement: Placement, *, resident: User, actor
         )
         await record_event(wish, "submit", actor, Actor.GRID_STAFF if on_behalf else Actor.RESIDENT_OWNER, "",
                            WishStatus.SUBMITTED, on_behalf=on_behalf, now=now)
-        await tell("submitted", await inbox.grid_staff_ids(wish.grid_code), wish, "新心愿待审核",
-                   "a new wish to screen",
-                   skip=actor.user_id)
+        await tell("wish.submitted", await inbox.grid_staff_ids(wish.grid_code), wish, skip=actor.user_id)
     return wish

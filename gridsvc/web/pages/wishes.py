@@ -210,7 +210,7 @@ async def inbox_page(request: Request) -> Response:
         return r
     p = principal(request)
     data = await inbox.listing(p.account_id, unread_only=request.query_params.get("unread") == "1",
-                               page=PageRequest(limit=100))
+                               page=PageRequest(limit=100), say=gettext)
     return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
                   **await _common(request))
 
@@ -223,7 +223,7 @@ async def inbox_read(request: Request) -> Response:
     target = "/inbox"
     if form.get("id"):
         try:
-            entry = await inbox.mark_read(p.account_id, int(str(form.get("id"))))
+            entry = await inbox.mark_read(p.account_id, int(str(form.get("id"))), say=gettext)
         except (ValueError, DomainError):
             return RedirectResponse("/inbox", status_code=303)
         link = entry.get("link") or ""
