@@ -33,6 +33,7 @@ from ...domain.wishes import (
 )
 from ...locale import gettext
 from ...store.paging import PageRequest
+from ..api import query_bool
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..permissions import can, principal
 from .render import render
@@ -209,9 +210,9 @@ async def inbox_page(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
     p = principal(request)
-    data = await inbox.listing(p.account_id, unread_only=request.query_params.get("unread") == "1",
-                               page=PageRequest(limit=100))
-    return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
+    unread = query_bool(request, "unread", False)
+    data = await inbox.listing(p.account_id, unread_only=unread, page=PageRequest(limit=100))
+    return render(request, "wishes/inbox.html", box=data, only_unread=unread,
                   **await _common(request))
 
 
