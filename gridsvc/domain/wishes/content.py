@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 # China has used UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
+from ..dates import require_day
 from ..error_codes import ErrorCode
 from ..errors import ValidationError
 from .categories import Beneficiary, WishCategory, check_beneficiary, check_category
@@ -63,20 +64,7 @@ def parse_value_yuan(value: object) -> Decimal:
 
 
 def _as_date(value: object, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{field} 应为日期(YYYY-MM-DD),收到 {value!r}",
-        f"{field} must be a date (YYYY-MM-DD), got {value!r}",
-        code=ErrorCode.BAD_DATE, details={"field": field, "value": str(value)},
-    )
+    return require_day(value, field)
 
 
 def check_title(title: object, *, field: str = "title") -> str:
