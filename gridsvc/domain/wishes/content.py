@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 # China has used UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
 from ..dates import require_day
 from ..error_codes import ErrorCode
-from ..errors import ValidationError
+from ..errors import FieldProblems, ValidationError
 from .categories import Beneficiary, WishCategory, check_beneficiary, check_category
 
 TITLE_MIN, TITLE_MAX = 2, 50
@@ -97,16 +97,27 @@ def check_wish(
     - wish_by: from today up to 365 days ahead (``wish_by_past``, ``wish_by_too_far``)
     - beneficiary, when given: one of `BENEFICIARIES` (``unknown_beneficiary``)
 
-    ``today`` is the city's date (see `clock.CHINA`), passed in so the rule stays pure.
+    ``today`` is the city's date (see `clock.CHINA`), passed in so the rule stays pure. Every
+    field's problem is found, not the first: one error names them all (`FieldProblems`).
     """
-    norm_title = check_title(title)
-    cat = check_category(category)
-    cap = parse_value_yuan(value_cap)
+    problems = FieldProblems()
+    norm_title = problems.check("title", check_title, title)
+    cat = problems.check("category", check_category, category)
+    cap = parse_value_yuan(value_cap)  # the district's setting, not the resident's input: raised at once
     if cap <= 0:
         raise ValidationError(
             "心愿估价上限应大于 0", "the value cap must be positive", code=ErrorCode.BAD_VALUE_CAP,
             details={"value_cap": str(cap)},
         )
+    value = problems.check("value_yuan", check_value, value_yuan, cap)
+    by = problems.check("wish_by", check_wish_by, wish_by, today)
+    ben = problems.check("beneficiary", check_beneficiary, beneficiary) if beneficiary is not None else None
+    problems.raise_any()
+    return WishInput(norm_title, cat, value, by, ben)
+
+
+def check_value(value_yuan: object, cap: Decimal) -> Decimal:
+    """More than 0 and at most the district's cap, in fen (``bad_value``, ``value_over_cap``)."""
     value = parse_value_yuan(value_yuan)
     if value <= 0:
         raise ValidationError(
@@ -119,6 +130,11 @@ def check_wish(
             f"the value may not exceed the district's cap of {_yuan(cap)} yuan; got {_yuan(value)}",
             code=ErrorCode.VALUE_OVER_CAP, details={"value": str(value), "value_cap": str(cap)},
         )
+    return value
+
+
+def check_wish_by(wish_by: object, today: date) -> date:
+    """From today up to 365 days ahead (``wish_by_past``, ``wish_by_too_far``)."""
     by = _as_date(wish_by, "wish_by")
     if by < today:
         raise ValidationError(
@@ -132,8 +148,7 @@ def check_wish(
             f"the wish-by date {by} is more than a year ahead (latest {latest})",
             code=ErrorCode.WISH_BY_TOO_FAR, details={"wish_by": by.isoformat(), "latest": latest.isoformat()},
         )
-    ben = check_beneficiary(beneficiary) if beneficiary is not None else None
-    return WishInput(norm_title, cat, value, by, ben)
+    return by
 
 
 REASON_MIN, REASON_MAX = 2, 200
