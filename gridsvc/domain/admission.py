@@ -27,6 +27,7 @@ from typing import Any
 
 from .catalog import CODE_RE, LIST_BY_ID, LISTS
 from .catalog.fields import _bad, _check_area, _split_list, _text
+from .dates import require_day
 from .error_codes import ErrorCode
 from .errors import Conflict, Forbidden, ValidationError
 from .levels import check_community_code
@@ -118,13 +119,7 @@ class AdmissionApplication:
 
 
 def _as_date(value: Any, field_: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _bad(field_, ErrorCode.BAD_DATE, f"{field_} 应为日期 YYYY-MM-DD",
-                   f"{field_} must be a date YYYY-MM-DD") from None
+    return require_day(value, field_)
 
 
 _APPLICATION_LABELS = {"department": "申请部门", "reason": "申请事由", "legal_basis": "设定依据"}

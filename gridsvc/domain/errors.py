@@ -44,6 +44,8 @@ class DomainError(Exception):
         self.message_zh = message_zh or self.code.zh
         self.message_en = message_en or self.code.en
         self.details = details
+        # the field problems behind an error that lists several (`FieldProblems`), each as raised
+        self.parts: list[tuple[str, DomainError]] = []
         super().__init__(self.message_zh)
 
     @property
@@ -106,3 +108,71 @@ class Forbidden(DomainError):
 
 class TooManyRequests(DomainError):
     code = ErrorCode.TOO_MANY_REQUESTS
+
+
+class FieldProblems:
+    """Collects what is wrong with each field of a form or body, so that one refusal names every
+    problem at once instead of the first (a user fixes them all in one go).
+
+    ``check(field, fn, ...)`` runs one field's check and keeps its 422 (the field named);
+    ``raise_any()`` raises one error: the first problem's code, message and details on top, as a
+    single problem would read, and ``details["problems"]`` listing each as ``{field, code,
+    message}`` (the way an import lists its rows' problems)."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, DomainError]] = []
+
+    def add(self, field: str, error: DomainError) -> None:
+        """Keep `error` as the problem of `field` (of each field it lists); a field keeps the first
+        problem found, the one its reader fixes first."""
+        if error.parts:  # raised by another collector: each of its problems as it was
+            for f, e in error.parts:
+                self.add(f, e)
+            return
+        listed = error.problems
+        if listed:  # an error that lists problems already: each is kept as listed
+            for p in listed:
+                self.add(str(p.get("field") or field), _listed(p))
+            return
+        if field not in self.fields():
+            self.errors.append((field, error))
+
+    def check(self, field: str, check: Any, *args: Any, **kwargs: Any) -> Any:
+        """`check(*args, **kwargs)`; None when it refused with a 422 (kept, its field named)."""
+        try:
+            return check(*args, **kwargs)
+        except DomainError as e:
+            if e.status != 422:
+                raise
+            self.add(_field_of(e) or field, e)
+            return None
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def fields(self) -> set[str]:
+        return {f for f, _ in self.errors}
+
+    def raise_any(self) -> None:
+        if not self.errors:
+            return
+        problems = [{"field": f, "code": str(e.code), "message": e.message} for f, e in self.errors]
+        field, first = self.errors[0]
+        details = dict(first.details) if isinstance(first.details, dict) else {}
+        details.setdefault("field", field)
+        error = type(first)(first.message_zh, first.message_en, code=first.code,
+                            details={**details, "problems": problems})
+        error.parts = list(self.errors)  # for a collector that gathers it in turn
+        raise error
+
+
+def _field_of(error: DomainError) -> str | None:
+    details = error.details if isinstance(error.details, dict) else {}
+    field = details.get("field")
+    return field if isinstance(field, str) and field else None
+
+
+def _listed(problem: dict[str, Any]) -> DomainError:
+    code = next((c for c in ErrorCode if c == problem.get("code")), ErrorCode.INVALID)
+    message = str(problem.get("message") or "")
+    return DomainError(message, message, code=code, details={"field": problem.get("field")})

@@ -33,7 +33,7 @@ from itertools import pairwise
 from typing import Any, Iterable, Sequence
 
 from .error_codes import ErrorCode
-from .errors import Conflict, ValidationError
+from .errors import Conflict, FieldProblems, ValidationError
 
 # ---------------------------------------------------------------------------- stars and hours
 
@@ -154,59 +154,93 @@ def normalise_skills(skills: Iterable[str] | None) -> tuple[str, ...]:
 
 def check_demand(
     title: object,  # as posted: anything but a string is a bad title
-    starts_at: datetime,
-    ends_at: datetime,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
     volunteers_needed: object,  # as posted: checked to be a whole number below
     skills: Iterable[str] | None = (),
     *,
     now: datetime | None = None,
 ) -> DemandInput:
-    """Check a volunteer demand; return it normalised.
+    """Check a volunteer demand; return it normalised. Every problem is found, not the first:
+    one error names them all (`FieldProblems`: the first on top, each in ``details.problems``
+    with its field).
 
     - title 2-50 characters (``bad_title``)
     - ends_at after starts_at (``bad_window``), the window at most 366 days (``window_too_long``),
-      and when ``now`` is given, not starting in the past (``starts_in_past``)
+      and when ``now`` is given, not starting in the past (``starts_in_past``); None for a time
+      the caller could not read (and reports itself): the window is then not checked
     - 1-1,000 volunteers (``bad_volunteers_needed``)
     - skills: see `normalise_skills`
     Compare aware with aware or naive with naive datetimes.
     """
+    problems = FieldProblems()
+    norm = problems.check("title", check_demand_title, title)
+    problems.check("ends_at", check_window, starts_at, ends_at, now=now)
+    needed = problems.check("volunteers_needed", check_volunteers_needed, volunteers_needed)
+    found_skills = problems.check("skills", normalise_skills, skills)
+    for field, when in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if when is None:  # a caller that could not read it has named the problem first (kept, not this)
+            problems.add(field, ValidationError("开始和结束时间应为日期时间", "starts_at and ends_at must be datetimes",
+                                                code=ErrorCode.BAD_WINDOW, details={"field": field}))
+    problems.raise_any()
+    assert starts_at is not None and ends_at is not None  # raised above when not
+    return DemandInput(norm, starts_at, ends_at, needed, found_skills)
+
+
+def check_demand_title(title: object) -> str:
+    """2-50 characters once whitespace is collapsed (``bad_title``)."""
     norm = " ".join(title.split()) if isinstance(title, str) else ""
     if not TITLE_MIN <= len(norm) <= TITLE_MAX:
         raise ValidationError(
             f"标题应为 {TITLE_MIN}-{TITLE_MAX} 个字,现为 {len(norm)} 个",
             f"the title has {TITLE_MIN}-{TITLE_MAX} characters, got {len(norm)}",
-            code=ErrorCode.BAD_TITLE, details={"length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
+            code=ErrorCode.BAD_TITLE,
+            details={"field": "title", "length": len(norm), "min": TITLE_MIN, "max": TITLE_MAX},
         )
+    return norm
+
+
+def check_window(starts_at: datetime | None, ends_at: datetime | None, *, now: datetime | None = None) -> None:
+    """The demand's time window (see `check_demand`); nothing to check while a time is None."""
+    if starts_at is None or ends_at is None:
+        return
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
         raise ValidationError(
             "开始和结束时间应为日期时间", "starts_at and ends_at must be datetimes", code=ErrorCode.BAD_WINDOW,
-            details={"starts_at": str(starts_at), "ends_at": str(ends_at)},
+            details={"field": "ends_at", "starts_at": str(starts_at), "ends_at": str(ends_at)},
         )
     if ends_at <= starts_at:
         raise ValidationError(
             f"结束时间 {ends_at:%Y-%m-%d %H:%M} 应晚于开始时间 {starts_at:%Y-%m-%d %H:%M}",
             f"ends_at {ends_at.isoformat()} must be after starts_at {starts_at.isoformat()}",
-            code=ErrorCode.BAD_WINDOW, details={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+            code=ErrorCode.BAD_WINDOW,
+            details={"field": "ends_at", "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
         )
     if ends_at - starts_at > WINDOW_MAX:
         raise ValidationError(
             f"活动时间跨度不能超过 {WINDOW_MAX.days} 天", f"a demand spans at most {WINDOW_MAX.days} days",
-            code=ErrorCode.WINDOW_TOO_LONG, details={"days": (ends_at - starts_at).days, "max_days": WINDOW_MAX.days},
+            code=ErrorCode.WINDOW_TOO_LONG,
+            details={"field": "ends_at", "days": (ends_at - starts_at).days, "max_days": WINDOW_MAX.days},
         )
     if now is not None and starts_at < now:
         raise ValidationError(
             "开始时间不能早于现在", "a demand cannot start in the past", code=ErrorCode.STARTS_IN_PAST,
-            details={"starts_at": starts_at.isoformat(), "now": now.isoformat()},
+            details={"field": "starts_at", "starts_at": starts_at.isoformat(), "now": now.isoformat()},
         )
+
+
+def check_volunteers_needed(volunteers_needed: object) -> int:
+    """A whole number from 1 to 1,000 (``bad_volunteers_needed``)."""
     if isinstance(volunteers_needed, bool) or not isinstance(volunteers_needed, int) or not (
         1 <= volunteers_needed <= VOLUNTEERS_MAX
     ):
         raise ValidationError(
             f"所需志愿者人数应为 1-{VOLUNTEERS_MAX} 的整数",
             f"volunteers_needed is a whole number from 1 to {VOLUNTEERS_MAX}",
-            code=ErrorCode.BAD_VOLUNTEERS_NEEDED, details={"volunteers_needed": str(volunteers_needed)},
+            code=ErrorCode.BAD_VOLUNTEERS_NEEDED,
+            details={"field": "volunteers_needed", "volunteers_needed": str(volunteers_needed)},
         )
-    return DemandInput(norm, starts_at, ends_at, volunteers_needed, normalise_skills(skills))
+    return volunteers_needed
 
 
 class DemandStatus(StrEnum):

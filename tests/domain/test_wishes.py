@@ -200,7 +200,9 @@ def test_value_over_the_default_cap_names_it() -> None:
         wish(value_yuan=500.01)
     assert exc.value.code == "value_over_cap"
     assert "500 元" in exc.value.message_zh and "500 yuan" in exc.value.message_en
-    assert exc.value.details == {"value": "500.01", "value_cap": "500"}
+    assert {k: exc.value.details[k] for k in ("value", "value_cap", "field")} == {
+        "value": "500.01", "value_cap": "500", "field": "value_yuan"}
+    assert [(p["field"], p["code"]) for p in exc.value.problems] == [("value_yuan", "value_over_cap")]
 
 
 def test_custom_district_cap() -> None:

@@ -157,6 +157,37 @@ async def test_each_refusal_names_the_field_and_keeps_what_was_typed(client, peo
     assert await Demand.all().count() == 0
 
 
+async def test_every_problem_shows_at_once_next_to_its_field(client, people):
+    """A form with several mistakes names them all in one answer, each beside its field: the user
+    fixes them in one go instead of meeting the next one on each try."""
+    await client.login("official")
+    _, token = await open_form(client)
+    cases = [
+        (dict(title="x", starts_at="soon", volunteers_needed="many", category="nope"),
+         {"title": ("标题", "2-50"), "starts_at": ("开始时间", "应为日期和时间"),
+          "volunteers_needed": ("需要志愿者人数", "应为 1-1000 的整数"), "category": ("服务类别", "类别")}),
+        # a missing area does not hide the rest of the form's problems
+        (dict(area="", title="x", volunteers_needed="0"),
+         {"area": ("所在区域", "必填"), "title": ("标题", "2-50"), "volunteers_needed": ("需要志愿者人数", "1-1000")}),
+        # nor does an area outside the official's district
+        (dict(area="610203001001", title="x"),
+         {"area": ("所在区域", "不在您负责的区域内"), "title": ("标题", "2-50")}),
+    ]
+    for over, fields in cases:
+        typed = form(people, **over)
+        r = await client.post("/demands/new", data={**typed, "csrf_token": token}, headers=HTML)
+        assert r.status_code in (403, 422), (over, r.text[-1500:])
+        alert = r.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
+        assert len(re.findall(r"<li>", alert)) == len(fields), (over, alert)
+        for field, (label, words) in fields.items():
+            assert f'<a href="#{field}">{label}</a>' in alert, (over, alert)
+            assert re.search(f'id="{field}"[^>]*aria-invalid="true"', r.text), (over, field)
+            beside = r.text.split(f'<p class="field-error" id="{field}-error">', 1)[1].split("</p>", 1)[0]
+            assert words in beside, (over, field, beside)
+        assert 'value="x"' in r.text  # what was typed comes back
+    assert await Demand.all().count() == 0
+
+
 async def test_refusals_in_english(client, people):
     await client.login("official")
     _, token = await open_form(client, "/demands/new?lang=en")

@@ -233,3 +233,33 @@ async def test_volunteer_profile(kit, client):
     assert (await client.put("/api/v1/volunteers/me/profile", headers=h, json={"categories": ["x"]})).status_code == 422
     assert (await client.put("/api/v1/volunteers/me/profile", headers=await kit.h("resident"),
                              json={})).status_code == 403
+
+
+async def test_a_demand_with_several_problems_names_them_all_at_once(kit, client, people):
+    """The check does not stop at the first problem: the first is on top (as a single one reads),
+    and `details.problems` lists each with its field, so a client fixes them in one go."""
+    start = demand_start()
+    h = await kit.h("worker")
+    body = demand_body(people.grid, title="x", ends_at=(start - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+                       volunteers_needed=0, category="nope", lon=110.5, lat=35.5)
+    r = await client.post("/api/v1/demands", headers=h, json=body)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "bad_title" and err["details"]["field"] == "title"
+    assert [(p["field"], p["code"]) for p in err["details"]["problems"]] == [
+        ("title", "bad_title"), ("ends_at", "bad_window"), ("volunteers_needed", "bad_volunteers_needed"),
+        ("category", "unknown_category"), ("position", "position_outside_area")]
+    assert all(p["message"] for p in err["details"]["problems"])
+    # an unreadable time is named once, as unreadable (not also as a bad window)
+    r = await client.post("/api/v1/demands", headers=h, json=demand_body(people.grid, starts_at="soon", title="x"))
+    assert [(p["field"], p["code"]) for p in r.json()["error"]["details"]["problems"]] == [
+        ("starts_at", "bad_datetime"), ("title", "bad_title")]
+    # in English too
+    r = await client.post("/api/v1/demands", headers={**h, "accept-language": "en"}, json=body)
+    words = [p["message"] for p in r.json()["error"]["details"]["problems"]]
+    assert words[0].startswith("the title has") and "must be after starts_at" in words[1], words
+    # one problem reads as before, listed too
+    r = await client.post("/api/v1/demands", headers=h, json=demand_body(people.grid, volunteers_needed=0))
+    err = r.json()["error"]
+    assert err["code"] == "bad_volunteers_needed" and len(err["details"]["problems"]) == 1
+    assert await Demand.all().count() == 0

@@ -136,3 +136,30 @@ async def test_staff_post_for_a_resident_page(kit, client, people):
                                                "value_yuan": "60", "wish_by": wish_by(), "building": people.building,
                                                "csrf_token": csrf_of(page.text)}, headers=HTML)
     assert r.status_code == 303
+
+
+async def test_every_problem_of_the_wish_form_shows_at_once_beside_its_field(client, people):
+    """A form with several mistakes names them all in one answer, each beside its field, keeps
+    what was typed and stores nothing; in the reader's language."""
+    await client.login("resident")
+    page = await client.get("/wishes/new", headers=HTML)
+    form = {"title": "x", "category": "elderly_care", "beneficiary": "elderly", "value_yuan": "800",
+            "wish_by": "2000-01-01", "building": people.building, "description": "长" * 501,
+            "csrf_token": csrf_of(page.text)}
+    r = await client.post("/wishes/new", data=form, headers=HTML)
+    assert r.status_code == 422
+    alert = r.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
+    expected = {"title": ("心愿", "标题应为 2-50 个字"), "value_yuan": ("预估金额", "不能超过本区上限 500 元"),
+                "wish_by": ("期望完成日期", "已过"), "description": ("说明", "描述最多 500 个字")}
+    assert len(re.findall(r"<li>", alert)) == len(expected), alert
+    for field, (label, words) in expected.items():
+        assert f'<a href="#{field}">{label}</a>' in alert, (field, alert)
+        assert re.search(f'id="{field}"[^>]*aria-invalid="true"', r.text), field
+        beside = r.text.split(f'<p class="field-error" id="{field}-error">', 1)[1].split("</p>", 1)[0]
+        assert words in beside, (field, beside)
+    assert 'value="x"' in r.text and 'value="800"' in r.text
+    r = await client.post("/wishes/new?lang=en", data=form, headers=HTML)
+    alert = r.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#value_yuan">Estimated value</a>' in alert and "the title has 2-50 characters" in alert
+    assert "标题" not in alert
+    assert await Wish.all().count() == 0

@@ -683,3 +683,16 @@ async def test_expire_claims_command(kit, client, database):
     assert (await Wish.get(id=w["id"])).status == "published"
     r = await asyncio.to_thread(cli)
     assert "expired claims: 0" in r.stdout
+
+
+async def test_a_wish_with_several_problems_names_them_all_at_once(client, people):
+    h = await Kit(client, people).h("resident")
+    r = await client.post("/api/v1/wishes", headers=h,
+                          json=wish_body(title="x", value_yuan=800, wish_by="2000-01-01", category=None))
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "required" and err["details"]["field"] == "category"
+    assert [(p["field"], p["code"]) for p in err["details"]["problems"]] == [
+        ("category", "required"), ("title", "bad_title"), ("value_yuan", "value_over_cap"),
+        ("wish_by", "wish_by_past")]
+    assert (await client.get("/api/v1/wishes", headers=h)).json()["wishes"] == []

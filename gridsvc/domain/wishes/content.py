@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 # China has used UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
+from ..dates import require_day
 from ..error_codes import ErrorCode
-from ..errors import ValidationError
+from ..errors import FieldProblems, ValidationError
 from .categories import Beneficiary, WishCategory, check_beneficiary, check_category
 
 TITLE_MIN, TITLE_MAX = 2, 50
@@ -63,20 +64,7 @@ def parse_value_yuan(value: object) -> Decimal:
 
 
 def _as_date(value: object, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(
-        f"{field} 应为日期(YYYY-MM-DD),收到 {value!r}",
-        f"{field} must be a date (YYYY-MM-DD), got {value!r}",
-        code=ErrorCode.BAD_DATE, details={"field": field, "value": str(value)},
-    )
+    return require_day(value, field)
 
 
 def check_title(title: object, *, field: str = "title") -> str:
@@ -109,16 +97,27 @@ def check_wish(
     - wish_by: from today up to 365 days ahead (``wish_by_past``, ``wish_by_too_far``)
     - beneficiary, when given: one of `BENEFICIARIES` (``unknown_beneficiary``)
 
-    ``today`` is the city's date (see `clock.CHINA`), passed in so the rule stays pure.
+    ``today`` is the city's date (see `clock.CHINA`), passed in so the rule stays pure. Every
+    field's problem is found, not the first: one error names them all (`FieldProblems`).
     """
-    norm_title = check_title(title)
-    cat = check_category(category)
-    cap = parse_value_yuan(value_cap)
+    problems = FieldProblems()
+    norm_title = problems.check("title", check_title, title)
+    cat = problems.check("category", check_category, category)
+    cap = parse_value_yuan(value_cap)  # the district's setting, not the resident's input: raised at once
     if cap <= 0:
         raise ValidationError(
             "心愿估价上限应大于 0", "the value cap must be positive", code=ErrorCode.BAD_VALUE_CAP,
             details={"value_cap": str(cap)},
         )
+    value = problems.check("value_yuan", check_value, value_yuan, cap)
+    by = problems.check("wish_by", check_wish_by, wish_by, today)
+    ben = problems.check("beneficiary", check_beneficiary, beneficiary) if beneficiary is not None else None
+    problems.raise_any()
+    return WishInput(norm_title, cat, value, by, ben)
+
+
+def check_value(value_yuan: object, cap: Decimal) -> Decimal:
+    """More than 0 and at most the district's cap, in fen (``bad_value``, ``value_over_cap``)."""
     value = parse_value_yuan(value_yuan)
     if value <= 0:
         raise ValidationError(
@@ -131,6 +130,11 @@ def check_wish(
             f"the value may not exceed the district's cap of {_yuan(cap)} yuan; got {_yuan(value)}",
             code=ErrorCode.VALUE_OVER_CAP, details={"value": str(value), "value_cap": str(cap)},
         )
+    return value
+
+
+def check_wish_by(wish_by: object, today: date) -> date:
+    """From today up to 365 days ahead (``wish_by_past``, ``wish_by_too_far``)."""
     by = _as_date(wish_by, "wish_by")
     if by < today:
         raise ValidationError(
@@ -144,8 +148,7 @@ def check_wish(
             f"the wish-by date {by} is more than a year ahead (latest {latest})",
             code=ErrorCode.WISH_BY_TOO_FAR, details={"wish_by": by.isoformat(), "latest": latest.isoformat()},
         )
-    ben = check_beneficiary(beneficiary) if beneficiary is not None else None
-    return WishInput(norm_title, cat, value, by, ben)
+    return by
 
 
 REASON_MIN, REASON_MAX = 2, 200

@@ -252,6 +252,7 @@
   // ---------------------------------------------------------------- viewport loading
 
   function r6(x) { return Math.round(x * 1e6) / 1e6; }
+  function clamp(x, limit) { return Math.max(-limit, Math.min(limit, x)); }
 
   // a map page opened with ?on=YYYY-MM-DD draws the boundaries as they stood that day
   var ON = (/[?&]on=(\d{4}-\d{2}-\d{2})(&|$)/.exec(global.location ? global.location.search : "") || [])[1];
@@ -347,7 +348,9 @@
       var sameZoom = def.state.zoom === z || def.points;  // points do not change with simplification
       if (def.state.bounds && sameZoom && def.state.bounds.contains(view)) return;
       var b = view.pad(0.25);
-      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(r6).join(",");
+      // the server refuses a box outside the globe: a view zoomed out past it asks for the globe
+      var bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180),
+                  clamp(b.getNorth(), 90)].map(r6).join(",");
       var unders = (def.under && def.under.length) ? def.under : [null];
       var urls = unders.map(function (u) {
         return def.kind === "external" ? templateUrl(cfg, def, bbox, z, u) : areaUrl(cfg, def, bbox, z, u);

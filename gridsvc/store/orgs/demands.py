@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from gridsvc.domain import clock
 from gridsvc.domain.error_codes import ErrorCode
-from gridsvc.domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from gridsvc.domain.errors import Conflict, FieldProblems, Forbidden, NotFound, ValidationError
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.matching import Need
 from gridsvc.domain.privacy import mask_name
@@ -111,25 +111,41 @@ def _place_point(area: Area, lon: Any, lat: Any) -> tuple[float, float]:
     return round(float(lon), 6), round(float(lat), 6)
 
 
-async def create_demand(data: dict, area: Area, *, actor: Principal, now: datetime) -> Demand:
+def demand_input(data: dict, area: Area | None, *, now: datetime, problems: FieldProblems | None = None) -> dict:
+    """The demand's content checked, every field at once: one error names each problem with its
+    field (`FieldProblems`), together with any the caller found first (`problems`: a form's
+    missing fields, its area). `area` None: the area could not be had, the place on the map is
+    not checked."""
+    problems = problems if problems is not None else FieldProblems()
+    starts = problems.check("starts_at", _when, data.get("starts_at"), "starts_at")
+    ends = problems.check("ends_at", _when, data.get("ends_at"), "ends_at")
     needed = data.get("volunteers_needed", data.get("needed"))
-    d = check_demand(data.get("title"), _when(data.get("starts_at"), "starts_at"),
-                     _when(data.get("ends_at"), "ends_at"),
-                     needed, data.get("skills") or (), now=now)
-    category = check_category(data.get("category") or "other").value
+    d = problems.check("title", check_demand, data.get("title"), starts, ends, needed, data.get("skills") or (),
+                       now=now)
+    category = problems.check("category", check_category, data.get("category") or "other")
     place = data.get("place") or ""
     if not isinstance(place, str) or len(place) > 200:
-        raise ValidationError("地点最多 200 个字", "place has at most 200 characters",
-                              code=ErrorCode.BAD_FIELD, details={"field": "place"})
+        problems.add("place", ValidationError("地点最多 200 个字", "place has at most 200 characters",
+                                              code=ErrorCode.BAD_FIELD, details={"field": "place"}))
     description = data.get("description") or ""
     if not isinstance(description, str) or len(description) > 2000:
-        raise ValidationError("说明最多 2000 个字", "description has at most 2000 characters", code=ErrorCode.BAD_FIELD,
-                              details={"field": "description"})
-    lon, lat = _place_point(area, data.get("lon"), data.get("lat"))
+        problems.add("description", ValidationError("说明最多 2000 个字", "description has at most 2000 characters",
+                                                    code=ErrorCode.BAD_FIELD, details={"field": "description"}))
+    point = problems.check("position", _place_point, area, data.get("lon"), data.get("lat")) if area else None
+    problems.raise_any()
+    return {"demand": d, "category": category.value, "place": place.strip(), "description": description.strip(),
+            "point": point}
+
+
+async def create_demand(data: dict, area: Area, *, actor: Principal, now: datetime,
+                        problems: FieldProblems | None = None) -> Demand:
+    checked = demand_input(data, area, now=now, problems=problems)
+    d, (lon, lat) = checked["demand"], checked["point"]
+    description, place, category = checked["description"], checked["place"], checked["category"]
     async with in_transaction():
         demand = await Demand.create(
-            title=d.title, description=description.strip(), category=category, area_code=area.code,
-            place=place.strip() or area.name, lon=float(lon), lat=float(lat), starts_at=d.starts_at, ends_at=d.ends_at,
+            title=d.title, description=description, category=category, area_code=area.code,
+            place=place or area.name, lon=float(lon), lat=float(lat), starts_at=d.starts_at, ends_at=d.ends_at,
             needed=d.volunteers_needed, skills=list(d.skills), status=DemandStatus.PUBLISHED.value,
             published_by_id=actor.user_id)
         await audit.record(actor, "demand.publish", "demand", demand.id, area_code=area.code,

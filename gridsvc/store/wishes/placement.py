@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from gridsvc.domain import clock
 from gridsvc.domain.error_codes import ErrorCode
-from gridsvc.domain.errors import NotFound, ValidationError
+from gridsvc.domain.errors import FieldProblems, NotFound, ValidationError
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import Actor, WishStatus, check_description, check_wish
 from gridsvc.store.accounts.models import User, UserArea
@@ -133,17 +133,23 @@ def wish_content(data: dict, *, today: date, cap: Decimal, base: Wish | None = N
     def pick(key: str, current: Any) -> Any:
         return data[key] if key in data else current
 
+    # every field's problem at once (what is missing among them), the first on top
+    problems = FieldProblems()
     for key in ("title", "category", "value_yuan", "wish_by"):
         if base is None and data.get(key) in (None, ""):
-            raise ValidationError(f"缺少 {key}", f"{key} is required", code=ErrorCode.REQUIRED, details={"field": key})
+            problems.add(key, ValidationError(f"缺少 {key}", f"{key} is required", code=ErrorCode.REQUIRED,
+                                              details={"field": key}))
     ben = pick("beneficiary", base.beneficiary if base else None)
-    w = check_wish(pick("title", base.title if base else None), pick("category", base.category if base else None),
-                   pick("value_yuan", base.value_yuan if base else None),
-                   pick("wish_by", base.wish_by if base else None),
-                   today, cap, beneficiary=ben if ben not in ("", None) else None)
+    w = problems.check("title", check_wish, pick("title", base.title if base else None),
+                       pick("category", base.category if base else None),
+                       pick("value_yuan", base.value_yuan if base else None),
+                       pick("wish_by", base.wish_by if base else None),
+                       today, cap, beneficiary=ben if ben not in ("", None) else None)
+    description = problems.check("description", check_description,
+                                 pick("description", base.description if base else None))
+    problems.raise_any()
     return {"title": w.title, "category": w.category.value, "value_yuan": w.value_yuan, "wish_by": w.wish_by,
-            "beneficiary": w.beneficiary.value if w.beneficiary else None,
-            "description": check_description(pick("description", base.description if base else None))}
+            "beneficiary": w.beneficiary.value if w.beneficiary else None, "description": description}
 
 
 async def create_wish(data: dict, placement: Placement, *, resident: User, actor: Principal, settings,

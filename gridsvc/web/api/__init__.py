@@ -7,6 +7,7 @@ and validates the body against it (`gridsvc.web.body`) before the handler sees t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Awaitable, Callable, Sequence
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ...domain import crs as crs_mod
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, NotFound, Unauthenticated
 from ...store.records import record_id
@@ -156,6 +158,44 @@ def query_bool(request: Request, name: str, default: bool) -> bool:
         return False
     raise BadRequest(f"参数 {name} 应为 true 或 false", f"{name} must be true or false", code=ErrorCode.BAD_PARAMETER,
                      details={"parameter": name})
+
+
+BBox = tuple[float, float, float, float]
+
+
+def query_bbox(request: Request, crs: str = "wgs84") -> BBox | None:
+    """``bbox=minlon,minlat,maxlon,maxlat`` in `crs`, returned in WGS-84 (None when absent). Four
+    finite numbers, longitudes within ±180 and latitudes within ±90, each minimum at most its
+    maximum; anything else is a 400 `bad_parameter` naming bbox and what is wrong. The one reader
+    of every bbox the API and the pages take (areas, compounds, wishes, the choropleth)."""
+    raw = request.query_params.get("bbox")
+    if not raw:
+        return None
+
+    def bad(zh: str, en: str) -> BadRequest:
+        return BadRequest(f"参数 bbox 应为 最小经度,最小纬度,最大经度,最大纬度:{zh}",
+                          f"bbox is minlon,minlat,maxlon,maxlat: {en}", code=ErrorCode.BAD_PARAMETER,
+                          details={"parameter": "bbox", "value": raw[:80]})
+
+    try:
+        parts = [float(x) for x in raw.split(",")]
+    except ValueError:
+        raise bad("应为四个数字", "four numbers expected") from None
+    if len(parts) != 4:
+        raise bad(f"应为四个数字,收到 {len(parts)} 个", f"four numbers expected, got {len(parts)}")
+    if not all(math.isfinite(v) for v in parts):
+        raise bad("应为有限数字", "the numbers must be finite")
+    minx, miny, maxx, maxy = parts
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180):
+        raise bad("经度应在 -180 到 180 之间", "longitudes lie within -180..180")
+    if not (-90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise bad("纬度应在 -90 到 90 之间", "latitudes lie within -90..90")
+    if minx > maxx or miny > maxy:
+        raise bad("最小值不能大于最大值", "a minimum is greater than its maximum")
+    if crs != "wgs84":  # the box is in the map's system: its four corners, converted
+        xs, ys = crs_mod.transform_coords([minx, maxx, minx, maxx], [miny, miny, maxy, maxy], crs, "wgs84")
+        return float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
+    return minx, miny, maxx, maxy
 
 
 def query_date(request: Request, name: str = "on") -> date | None:

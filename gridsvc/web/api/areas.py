@@ -27,24 +27,9 @@ from ...domain.levels import LEVELS
 from ...domain.locate import answer, check_point
 from ..permissions import can, require
 from ..schemas.geojson import AreaFeature, AreaPatch, FeatureCollection, LocateBatch
-from . import endpoint, json_ok, param, query_date, query_float, query_int, read_json
+from . import endpoint, json_ok, param, query_bbox, query_bool, query_date, query_float, query_int, read_json
 
 MAX_BATCH = 10_000
-
-
-def bbox_param(request: Request) -> tuple[float, float, float, float] | None:
-    """``bbox=minlon,minlat,maxlon,maxlat`` (WGS-84), None when absent; anything else a 400."""
-    raw = request.query_params.get("bbox")
-    if not raw:
-        return None
-    try:
-        parts = [float(x) for x in raw.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
-        raise BadRequest("bbox 应为 最小经度,最小纬度,最大经度,最大纬度", "bbox is minlon,minlat,maxlon,maxlat",
-                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "bbox", "value": raw})
-    return parts[0], parts[1], parts[2], parts[3]
 
 
 async def past_day(request: Request) -> date | None:
@@ -130,13 +115,9 @@ async def list_areas(request: Request) -> Response:
     z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
     limit = query_int(request, "limit", 20_000, lo=1, hi=200_000)
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
-    bbox = bbox_param(request)
-    if bbox and crs != "wgs84":  # the bbox is in the map's system too
-        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
-                                          crs, "wgs84")
-        bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+    bbox = query_bbox(request, crs)  # the bbox is in the map's system too
     clip = None
-    if request.query_params.get("clip") in ("1", "true") and bbox:
+    if query_bool(request, "clip", False) and bbox:
         # a margin of a quarter of the box on each side: the cut lies beyond what the map shows
         # until it asks again for the area it has panned to
         mx, my = (bbox[2] - bbox[0]) / 4, (bbox[3] - bbox[1]) / 4
@@ -249,8 +230,8 @@ async def import_areas(request: Request) -> Response:
         require(request, "area.create_top")
     level = q.get("level") or None
     crs = q.get("crs") or None
-    repair = q.get("repair", "").lower() in ("1", "true", "yes")
-    clip = q.get("clip_to_parent", "").lower() in ("1", "true", "yes")
+    repair = query_bool(request, "repair", False)
+    clip = query_bool(request, "clip_to_parent", False)
     tolerance = query_float(request, "tolerance", required=False)
     body = await request.body()
     if not body:
@@ -406,7 +387,7 @@ ROUTES = [
                      param("crs", enum=["wgs84", "gcj02", "bd09"],
                            description="bbox 与返回几何的坐标系,默认 wgs84 "
                                        "(system of bbox and of the answer; gcj02 for AMap)"),
-                     param("clip", enum=["1"], description="1: 几何裁剪到 bbox 外扩 1/4 的范围,供地图绘制 "
+                     param("clip", type_="boolean", description="true: 几何裁剪到 bbox 外扩 1/4 的范围,供地图绘制 "
                            "(geometries cut to bbox plus a quarter on each side: for drawing, not for analysis)"),
                      _ON],
              responses=GEOJSON, action="area.read"),

@@ -9,7 +9,6 @@ of the whole city (see ``catalog.*`` and ``admission.*`` in gridsvc.domain.scope
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +20,7 @@ from gridsvc.store.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS, category_id, infer_level, list_id
+from ...domain.dates import read_day
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import (
     BadRequest,
@@ -100,18 +100,6 @@ def _reason(data: dict) -> str:
     return value
 
 
-def _body_date(data: dict, name: str = "on") -> date | None:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        raise ValidationError(f"{name} 应为日期 YYYY-MM-DD", f"{name} must be a date YYYY-MM-DD",
-                              code=ErrorCode.BAD_DATE,
-                         details={"field": name}) from None
-
-
 async def _optional_json(request: Request) -> dict:
     if not await request.body():
         return {}
@@ -170,7 +158,7 @@ async def edit_service(request: Request) -> Response:
 async def publish_service(request: Request) -> Response:
     p = require(request, "catalog.publish")
     data = await _optional_json(request)
-    view = await store.publish_item(request.path_params["code"], on=_body_date(data), actor=p,
+    view = await store.publish_item(request.path_params["code"], on=read_day(data.get("on"), "on"), actor=p,
                                     authorize=authorizer(request))
     return json_ok(view)
 
@@ -178,7 +166,8 @@ async def publish_service(request: Request) -> Response:
 async def revoke_service(request: Request) -> Response:
     p = require(request, "catalog.publish")
     data = await read_json(request)
-    view = await store.revoke_item(request.path_params["code"], reason=_reason(data), on=_body_date(data), actor=p,
+    view = await store.revoke_item(request.path_params["code"], reason=_reason(data), on=read_day(data.get("on"), "on"),
+                                   actor=p,
                                    authorize=authorizer(request))
     return json_ok(view)
 

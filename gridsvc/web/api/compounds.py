@@ -11,8 +11,8 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
 from ..permissions import require
 from ..schemas.compounds import CompoundBuildings, CompoundCreate
-from . import endpoint, json_ok, param, path_id, read_json
-from .areas import bbox_param, parse_geometry
+from . import endpoint, json_ok, param, path_id, query_bbox, read_json
+from .areas import parse_geometry
 
 
 async def create_compound(request: Request) -> Response:
@@ -28,7 +28,7 @@ async def create_compound(request: Request) -> Response:
 async def list_compounds(request: Request) -> Response:
     require(request, "compound.read")
     community = request.query_params.get("community")
-    bbox = bbox_param(request)
+    bbox = query_bbox(request)
     if community:
         views = await store.compounds_of(community)
     elif bbox is not None:

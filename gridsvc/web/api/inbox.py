@@ -9,13 +9,13 @@ from gridsvc.locale import gettext
 from gridsvc.store.wishes import inbox as store
 
 from ..permissions import require_login
-from . import endpoint, json_ok, param, path_id
+from . import endpoint, json_ok, param, path_id, query_bool
 from .paging import page_params, page_request
 
 
 async def list_inbox(request: Request) -> Response:
     p = require_login(request)
-    unread = request.query_params.get("unread") in ("1", "true", "yes")
+    unread = query_bool(request, "unread", False)
     # title and body in the caller's language (?lang=, the account's, Accept-Language)
     return json_ok(await store.listing(p.account_id, unread_only=unread, page=page_request(request), say=gettext))
 
@@ -59,7 +59,8 @@ MARKED = {"200": {"description": "该条消息与未读数 (the notification, an
 
 ROUTES = [
     endpoint("/inbox", list_inbox, "GET", "我的消息 (my notifications, newest first)", tag="inbox", auth="login",
-             params=[param("unread", enum=["1", "0"]), *page_params()], responses=LISTING, action="account.use"),
+             params=[param("unread", type_="boolean", description="只列未读 (unread only)"), *page_params()],
+             responses=LISTING, action="account.use"),
     endpoint("/inbox/unread", unread_count, "GET", "未读数 (unread count)", tag="inbox", auth="login",
              action="account.use"),
     endpoint("/inbox/read-all", mark_all_read, "POST", "全部标为已读 (mark all read)", tag="inbox", auth="login",

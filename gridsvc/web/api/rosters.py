@@ -4,7 +4,6 @@ and a head only for the tiers below their own (`can_manage_tier`)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from gridsvc.store.rosters import appointments, people, roster, sheets
 from gridsvc.store.spreadsheets import XLSX_TYPE
 
 from ...domain import clock
+from ...domain.dates import read_day
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
@@ -69,16 +69,6 @@ async def export_roster(request: Request) -> Response:
     return attachment(body, XLSX_TYPE, f"roster-{area.code}.xlsx", name)
 
 
-def _day(value: object) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"日期应写作 2026-11-29,收到 {value!r}", f"a date reads 2026-11-29, got {value!r}",
-                              code=ErrorCode.BAD_TERM_DATE, details={"field": "on"}) from None
-
-
 async def appoint_from(request: Request, data: dict) -> Appointment:
     """Appoint as `data` says (the API's body or a page's form, validated by `Appoint`)."""
     area = await area_of(str(data["area"]))
@@ -96,7 +86,7 @@ async def appoint_from(request: Request, data: dict) -> Appointment:
                                   code=ErrorCode.REQUIRED, details={"field": "person"})
         user = None
     p = require_appoint(request, area.code, role)
-    on, reason = _day(data.get("on")), str(data.get("reason") or "")
+    on, reason = read_day(data.get("on"), "on"), str(data.get("reason") or "")
     if user is None:
         return await people.appoint_new(role, area, name=str(data["name"]), phone=str(data.get("phone") or ""),
                                         username=data.get("username") or None, on=on, reason=reason, actor=p)
@@ -114,14 +104,15 @@ async def term_in_scope(request: Request) -> tuple[Appointment, Principal]:
 
 
 async def end_from(request: Request, term: Appointment, p: Principal, data: dict) -> Appointment:
-    return await appointments.end_term(term, on=_day(data.get("on")), reason=str(data.get("reason") or ""), actor=p)
+    return await appointments.end_term(term, on=read_day(data.get("on"), "on"), reason=str(data.get("reason") or ""),
+                                       actor=p)
 
 
 async def transfer_from(request: Request, term: Appointment, p: Principal, data: dict) -> Appointment:
     to = await area_of(str(data.get("area") or ""))
     require_appoint(request, to.code, term.role)
-    return await appointments.transfer(term, to, on=_day(data.get("on")), reason=str(data.get("reason") or ""),
-                                       actor=p)
+    return await appointments.transfer(term, to, on=read_day(data.get("on"), "on"),
+                                       reason=str(data.get("reason") or ""), actor=p)
 
 
 async def end_appointment(request: Request) -> Response:

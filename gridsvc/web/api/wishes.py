@@ -32,7 +32,7 @@ from ...domain.wishes import WISH_CATEGORIES, WISH_STATUSES, Actor, WishAction
 from ..permissions import can, prefixes, principal, require, require_login
 from ..schemas.wishes import PlanCreate, PlanEdit, Rating, WishCreate, WishStep
 from . import demands as demand_api
-from . import endpoint, json_ok, param, path_id, query_int, read_json
+from . import endpoint, json_ok, param, path_id, query_bbox, query_int, read_json
 from . import inbox as inbox_api
 from . import orgs as org_api
 from .orgs import body_or_empty
@@ -117,21 +117,6 @@ def list_scope(request: Request) -> ListScope:
                      user_id=p.user_id, org_id=p.org_id if acts_for_org(p) else None)
 
 
-def _bbox(request: Request, crs: str) -> tuple[float, float, float, float] | None:
-    raw = request.query_params.get("bbox")
-    if not raw:
-        return None
-    try:
-        minx, miny, maxx, maxy = (float(x) for x in raw.split(","))
-    except ValueError:
-        raise BadRequest("bbox 应为 minlon,minlat,maxlon,maxlat", "bbox is minlon,minlat,maxlon,maxlat",
-                         code=ErrorCode.BAD_PARAMETER, details={"parameter": "bbox"}) from None
-    if crs != "wgs84":
-        (minx, maxx), (miny, maxy) = transform_coords([minx, maxx], [miny, maxy], crs, "wgs84")
-        minx, maxx, miny, maxy = float(minx), float(maxx), float(miny), float(maxy)
-    return minx, miny, maxx, maxy
-
-
 async def list_wishes(request: Request) -> Response:
     require_login(request)
     await expire_due_claims(request)
@@ -151,7 +136,7 @@ async def list_wishes(request: Request) -> Response:
                               code=ErrorCode.UNKNOWN_CATEGORY,
                               details={"categories": list(WISH_CATEGORIES)})
     filters = dict(view=view, status=request.query_params.get("status") or None, under=under, category=category,
-                   bbox=_bbox(request, crs))
+                   bbox=query_bbox(request, crs))
     # the map layer asks for a viewport's worth at once; a list a page at a time
     page = page_request(request, default=GEOJSON_PAGE,
                         maximum=GEOJSON_PAGE) if fmt == "geojson" else page_request(request)

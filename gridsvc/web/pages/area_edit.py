@@ -13,6 +13,7 @@ from gridsvc.store.areas import edits
 
 from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH, area_level_name_zh, child_level
+from ..api import query_bool
 from ..permissions import can, principal, require
 from .render import render
 
@@ -36,7 +37,7 @@ async def _page(request: Request, *, error: str | None = None, form: dict | None
                   can_split=area.parent is not None and can(request, "area.create", area.parent.code),
                   can_merge=area.parent is not None,
                   can_draw=kid is not None and can(request, "area.create", area.code),
-                  last=await edits.last_change(area), saved=request.query_params.get("saved") == "1")
+                  last=await edits.last_change(area), saved=query_bool(request, "saved", False))
 
 
 async def edit_page(request: Request) -> Response:

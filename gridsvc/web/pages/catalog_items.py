@@ -9,7 +9,7 @@ and the reason next to the form that was refused.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +23,7 @@ from gridsvc.store.accounts import users
 
 from ...domain import clock
 from ...domain.catalog import infer_level
+from ...domain.dates import read_day
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
@@ -100,17 +101,6 @@ def _done_words(done: str | None) -> str | None:
             "draft_discarded": gettext("草稿已删除")}.get(done or "")
 
 
-def _form_day(value: Any, field: str) -> date | None:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"日期应为 YYYY-MM-DD,收到 {text!r}", f"a date YYYY-MM-DD is expected, got {text!r}",
-                              code=ErrorCode.BAD_DATE, details={"field": field}) from None
-
-
 async def _act(request: Request, form_name: str, act) -> Response:
     code = request.path_params["code"]
     form = await request.form()
@@ -131,7 +121,7 @@ async def publish_page(request: Request) -> Response:
     p = require(request, "catalog.publish")
 
     async def act(code: str, form) -> str:
-        await store.publish_item(code, on=_form_day(form.get("on"), "on"), actor=p, authorize=authorizer(request))
+        await store.publish_item(code, on=read_day(form.get("on"), "on"), actor=p, authorize=authorizer(request))
         return "published"
 
     return await _act(request, "publish", act)
@@ -143,7 +133,7 @@ async def revoke_page(request: Request) -> Response:
     async def act(code: str, form) -> str:
         reason = form.get("reason")
         await store.revoke_item(code, reason=reason if isinstance(reason, str) else "",
-                                on=_form_day(form.get("on"), "on"), actor=p, authorize=authorizer(request))
+                                on=read_day(form.get("on"), "on"), actor=p, authorize=authorizer(request))
         return "revoked"
 
     return await _act(request, "revoke", act)

@@ -19,7 +19,7 @@ from gridsvc.store.orgs import demands as store
 
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
-from ...domain.errors import DomainError, Forbidden, ValidationError
+from ...domain.errors import DomainError, FieldProblems, Forbidden, ValidationError
 from ...domain.levels import is_within
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES, VOLUNTEERS_MAX
@@ -100,10 +100,19 @@ def _past(value: str | None) -> bool:
 
 
 def field_errors(e: DomainError, form: dict) -> dict[str, str]:
-    """field -> what is wrong with it, in the reader's language. The store words some errors for
-    API clients (``starts_at must be …``); the form says them in its own labels' terms."""
+    """field -> what is wrong with it, in the reader's language, for every problem the refusal
+    lists (`DomainError.parts`), the first per field. The store words some errors for API clients
+    (``starts_at must be …``); the form says them in its own labels' terms."""
+    out: dict[str, str] = {}
+    for field, part in e.parts or [("", e)]:
+        for f, message in _field_error(part, form, field).items():
+            out.setdefault(f, message)
+    return out
+
+
+def _field_error(e: DomainError, form: dict, field: str) -> dict[str, str]:
     details = e.details if isinstance(e.details, dict) else {}
-    fields = details.get("fields") or [details.get("field") or FIELD_OF.get(e.code) or "form"]
+    fields = details.get("fields") or [details.get("field") or field or FIELD_OF.get(e.code) or "form"]
     fields = list(dict.fromkeys("position" if f in ("lon", "lat") else f for f in fields))
     words = {
         ErrorCode.REQUIRED: _("必填"),
@@ -117,6 +126,13 @@ def field_errors(e: DomainError, form: dict) -> dict[str, str]:
     if e.code == ErrorCode.STARTS_IN_PAST and _past(form.get("ends_at")):
         out["ends_at"] = message
     return out
+
+
+def _field_of(e: DomainError) -> str:
+    """The form field an error of the area choice is about (the first choice unless it says)."""
+    details = e.details if isinstance(e.details, dict) else {}
+    field = details.get("field")
+    return field if isinstance(field, str) and field else "area"
 
 
 def _option_groups(choices: list[dict]) -> list[dict]:
@@ -173,23 +189,26 @@ async def new_demand(request: Request) -> Response:
     return await _new_form(request, {})
 
 
-def demand_fields(form: dict) -> dict:
-    """The form as the API's JSON body: numbers as numbers, skills split on commas."""
+def demand_fields(form: dict, problems: FieldProblems) -> dict:
+    """The form as the API's JSON body: numbers as numbers, skills split on commas; a number
+    that does not read is kept in `problems` (and its field left out)."""
     data: dict = {k: v for k, v in form.items() if k != "csrf_token" and v not in ("", None)}
     if "volunteers_needed" in data:
         try:
             data["volunteers_needed"] = int(data["volunteers_needed"])
         except ValueError:
-            raise ValidationError("人数应为整数", "the number of volunteers must be a whole number",
-                                  code=ErrorCode.BAD_VOLUNTEERS_NEEDED,
-                                  details={"field": "volunteers_needed"}) from None
+            problems.add("volunteers_needed", ValidationError(
+                "人数应为整数", "the number of volunteers must be a whole number",
+                code=ErrorCode.BAD_VOLUNTEERS_NEEDED, details={"field": "volunteers_needed"}))
+            del data["volunteers_needed"]
     for key in ("lon", "lat"):
         if key in data:
             try:
                 data[key] = float(data[key])
             except ValueError:
-                raise ValidationError("位置应为经纬度数字", "the position must be numbers",
-                                      code=ErrorCode.BAD_POSITION, details={"field": key}) from None
+                problems.add("position", ValidationError("位置应为经纬度数字", "the position must be numbers",
+                                                         code=ErrorCode.BAD_POSITION, details={"field": key}))
+                del data[key]
     if "skills" in data:
         data["skills"] = [s.strip() for s in data["skills"].replace(",", ",").replace("、", ",").split(",")
                           if s.strip()]
@@ -227,12 +246,25 @@ async def post_demand(request: Request) -> Response:
     if form.pop("refine", None):
         # without JavaScript: the grids and buildings of the area just chosen, the rest as typed
         return await _new_form(request, form)
+    # every problem of the form at once: what does not read, what is missing, the area, the content
+    problems = FieldProblems()
+    data = demand_fields(form, problems)
+    for field in REQUIRED:
+        if field not in data and field not in problems.fields():
+            problems.add(field, ValidationError(code=ErrorCode.REQUIRED, details={"field": field}))
     try:
-        data = demand_fields(form)
-        if missing := [f for f in REQUIRED if f not in data]:
-            raise ValidationError(code=ErrorCode.REQUIRED, details={"fields": missing})
-        area = await _chosen_area(request, data)
-        d = await store.create_demand(data, area, actor=principal(request), now=clock.now())
+        area = None
+        if "area" in data:
+            try:
+                area = await _chosen_area(request, data)
+            except DomainError as e:
+                if e.status == 401:
+                    raise
+                problems.add(_field_of(e), e)
+        if area is None:
+            store.demand_input(data, None, now=clock.now(), problems=problems)  # raises: the area is a problem
+            raise AssertionError("a demand without its area")
+        d = await store.create_demand(data, area, actor=principal(request), now=clock.now(), problems=problems)
     except DomainError as e:
         return await _new_form(request, form, e, status=e.status)
     return RedirectResponse(f"/demands/{d.id}?done=publish", status_code=303)

@@ -7,13 +7,12 @@ and store functions; a refused entry renders the page again with the reason, not
 
 from __future__ import annotations
 
-from datetime import date
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ...domain import clock
+from ...domain.dates import read_day
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.governance import consultations as rules
@@ -26,17 +25,6 @@ from ..api.governance_records import scope_list
 from ..permissions import can, principal, require, require_entitled
 from .demands import login_redirect
 from .render import render
-
-
-def _date(form, key: str) -> date | None:
-    raw = str(form.get(key) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(f"日期应为 YYYY-MM-DD,收到 {raw[:20]!r}", f"a date is YYYY-MM-DD, got {raw[:20]!r}",
-                              code=ErrorCode.BAD_DATE, details={"field": key}) from None
 
 
 def _int(form, key: str) -> int:
@@ -86,7 +74,7 @@ async def record_training(request: Request) -> Response:
     try:
         area = await area_or_404(str(form.get("area") or "").strip(), "area")
         require(request, "training.manage", area.code)
-        held_on = _date(form, "held_on") or clock.today()
+        held_on = read_day(form.get("held_on"), "held_on") or clock.today()
         await training.record_session(area, title=str(form.get("title") or ""), organiser=str(form.get("organiser")
                                       or ""), held_on=held_on, class_hours=_int(form, "class_hours"),
                                       attendees=[str(a) for a in form.getlist("attendees")], today=clock.today())
@@ -156,7 +144,8 @@ async def raise_consultation(request: Request) -> Response:
         view = await consultations.raise_matter(community, title=str(form.get("title") or ""),
                                                 matter=str(form.get("matter") or ""),
                                                 raised_by=str(form.get("raised_by") or ""),
-                                                raised_on=_date(form, "raised_on") or today, today=today,
+                                                raised_on=read_day(form.get("raised_on"), "raised_on") or today,
+                                                today=today,
                                                 recorded_by=principal(request).user_id)
     except DomainError as e:
         return await consultations_page(request, error=e.message_with_problems(), form=form, status=e.status)
@@ -181,7 +170,7 @@ async def consultation_step(request: Request) -> Response:
         require(request, "consultation.manage", await consultations.community_code(c))
         data: dict = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "action", "participant_kinds")}
         for key in ("held_on", "decided_on", "carried_out_on", "concluded_on"):
-            data[key] = _date(form, key)
+            data[key] = read_day(form.get(key), key)
         for key in ("participants", "satisfied", "fair", "dissatisfied"):
             data[key] = _int(form, key)
         data["participant_kinds"] = [str(k) for k in form.getlist("participant_kinds")]

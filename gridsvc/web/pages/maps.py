@@ -35,8 +35,8 @@ from ...locale import gettext
 from ...maps import basemaps, choropleth, floorplan, layers, render
 from ...maps.city import build_area_map, choropleth_level
 from ...maps.mine import build_mine
-from ..api import endpoint, json_ok, param, query_int
-from ..api.areas import bbox_param, past_day
+from ..api import endpoint, json_ok, param, query_bbox, query_bool, query_int
+from ..api.areas import past_day
 from ..headers import policy_for_document
 from ..permissions import can, principal, require
 from ..public_cache import same_for_everyone
@@ -81,7 +81,7 @@ async def community_page(request: Request) -> Response:
     code = request.path_params["code"]
     require(request, "map.read", code)
     settings = request.app.state.settings
-    download = request.query_params.get("download") in ("1", "true", "yes")
+    download = query_bool(request, "download", False)
     day = await _map_day(request)
     if day is not None:
         # the plan hangs on the wall as the community stands, with today's staff; a past day's
@@ -155,11 +155,7 @@ async def choropleth_json(request: Request) -> Response:
     z = query_int(request, "zoom", 0, lo=0, hi=22) if zoom else None
     limit = query_int(request, "limit", 5000, lo=1, hi=50_000)
     crs = crs_mod.check_crs(request.query_params.get("crs") or "wgs84")
-    bbox = bbox_param(request)
-    if bbox and crs != "wgs84":
-        xs, ys = crs_mod.transform_coords([bbox[0], bbox[2], bbox[0], bbox[2]], [bbox[1], bbox[1], bbox[3], bbox[3]],
-                                          crs, "wgs84")
-        bbox = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+    bbox = query_bbox(request, crs)
 
     prefix = code_prefix(anc.code, anc.level) if anc else ""
     rows = await choropleth.figure_rows(level, prefix)

@@ -33,6 +33,7 @@ from ...domain.wishes import (
 )
 from ...locale import gettext
 from ...store.paging import PageRequest
+from ..api import query_bool
 from ..api.wishes import create_wish_from, expire_due_claims, list_scope, standing
 from ..permissions import can, principal
 from .render import render
@@ -125,11 +126,38 @@ async def _buildings(request: Request, home: dict | None) -> list[dict]:
     return [{"code": r["code"], "label": f"{r['name']}({r['parent__name']})"} for r in rows]
 
 
-async def _new_form(request: Request, form: dict, error: str | None, status: int = 200) -> Response:
+WISH_FIELDS = ("resident", "title", "description", "category", "beneficiary", "value_yuan", "wish_by", "building",
+               "address")
+
+
+def wish_field_labels() -> dict[str, str]:
+    """The form's fields as its labels read, in the reader's language (problems name them so)."""
+    return {"resident": gettext("代办居民账号"), "title": gettext("心愿"), "description": gettext("说明"),
+            "category": gettext("类别"), "beneficiary": gettext("服务对象"), "value_yuan": gettext("预估金额"),
+            "wish_by": gettext("期望完成日期"), "building": gettext("楼栋"), "address": gettext("门牌或补充地址")}
+
+
+def wish_field_errors(e: DomainError) -> dict[str, str]:
+    """field -> its problem, for every problem the refusal lists (the first per field); a problem
+    of no field of the form (where the wish lies) is left to the notice above the form."""
+    out: dict[str, str] = {}
+    for field, part in e.parts or [("", e)]:
+        details = part.details if isinstance(part.details, dict) else {}
+        named = details.get("field") or field
+        if named in WISH_FIELDS:
+            out.setdefault(named, part.message)
+    return out
+
+
+async def _new_form(request: Request, form: dict, error: DomainError | None, status: int = 200) -> Response:
     p = principal(request)
     today = clock.today()
     home = await _home_building(p.account_id) if p.is_authenticated else None
-    return render(request, "wishes/new.html", status=status, form=form, error=error, home=home,
+    errors = wish_field_errors(error) if error is not None else {}
+    labels = wish_field_labels()
+    notice = error.message if error is not None and not errors else None
+    return render(request, "wishes/new.html", status=status, form=form, error=notice, errors=errors,
+                  problems=[(f, labels[f], m) for f, m in errors.items()], home=home,
                   buildings=await _buildings(request, home),
                   staff=not entitled(p, "wish.post_own"), min_date=today.isoformat(),
                   default_date=(today + timedelta(days=30)).isoformat(),
@@ -144,7 +172,7 @@ async def post_wish(request: Request) -> Response:
     try:
         wish = await create_wish_from(request, data)
     except DomainError as e:
-        return await _new_form(request, form, e.message, status=e.status)
+        return await _new_form(request, form, e, status=e.status)
     return RedirectResponse(f"/wishes/{wish.id}?done=submitted", status_code=303)
 
 
@@ -209,9 +237,9 @@ async def inbox_page(request: Request) -> Response:
     if (r := _login(request)) is not None:
         return r
     p = principal(request)
-    data = await inbox.listing(p.account_id, unread_only=request.query_params.get("unread") == "1",
-                               page=PageRequest(limit=100), say=gettext)
-    return render(request, "wishes/inbox.html", box=data, only_unread=request.query_params.get("unread") == "1",
+    unread = query_bool(request, "unread", False)
+    data = await inbox.listing(p.account_id, unread_only=unread, page=PageRequest(limit=100), say=gettext)
+    return render(request, "wishes/inbox.html", box=data, only_unread=unread,
                   **await _common(request))
 
 
