@@ -21,7 +21,7 @@ from ...domain.errors import DomainError, Forbidden, ValidationError
 from ...domain.scope import entitled
 from ...domain.volunteers import DEMAND_STATUSES
 from ...domain.wishes import WISH_CATEGORIES
-from ...store.paging import PageRequest
+from ..paging import numbered_page
 from ..permissions import can, principal, require
 from .render import render
 
@@ -52,12 +52,8 @@ async def demand_list(request: Request) -> Response:
     # an empty ``under`` is the "every area" link; only its absence means "near me"
     asked = request.query_params.get("under")
     under = (asked if asked is not None else _home_area(request)) or None
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
-    found = await store.list_demands(status=status, under=under,
-                                     page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+    page, rows = numbered_page(request, PAGE_SIZE)
+    found = await store.list_demands(status=status, under=under, page=rows)
     skills = set(await volunteering.volunteer_skills(principal(request).user_id))
     rows = [{**d, "fits": sorted(skills & set(d["skills"]))} for d in found.rows]
     if skills:

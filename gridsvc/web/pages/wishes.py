@@ -34,6 +34,7 @@ from ...domain.wishes import (
 from ...locale import gettext
 from ...store.paging import PageRequest
 from ..api.wishes import create_wish_from, list_scope, standing
+from ..paging import numbered_page
 from ..permissions import can, principal
 from .render import render
 
@@ -79,12 +80,9 @@ async def wish_list(request: Request) -> Response:
         filters = {"status": tab}
     elif tab != "all":
         tab = "all"
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
     # numbered pages for people; the API pages by cursor
-    found = await listing.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
+    page, rows = numbered_page(request, PAGE_SIZE)
+    found = await listing.listing(scope, page=rows, **filters)
     total = found.extra["total"]
     shown = await cards.cards(found.rows, lambda w, c: standing(request, w, c))
     counts = await listing.counts_by_status(scope) if role_view == "screen" else None
