@@ -52,8 +52,8 @@ async def demand_list(request: Request) -> Response:
     # an empty ``under`` is the "every area" link; only its absence means "near me"
     asked = request.query_params.get("under")
     under = (asked if asked is not None else _home_area(request)) or None
-    page, rows = numbered_page(request, PAGE_SIZE)
-    found = await store.list_demands(status=status, under=under, page=rows)
+    page, wanted = numbered_page(request, PAGE_SIZE)
+    found = await store.list_demands(status=status, under=under, page=wanted)
     skills = set(await volunteering.volunteer_skills(principal(request).user_id))
     rows = [{**d, "fits": sorted(skills & set(d["skills"]))} for d in found.rows]
     if skills:

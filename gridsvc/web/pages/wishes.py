@@ -81,8 +81,8 @@ async def wish_list(request: Request) -> Response:
     elif tab != "all":
         tab = "all"
     # numbered pages for people; the API pages by cursor
-    page, rows = numbered_page(request, PAGE_SIZE)
-    found = await listing.listing(scope, page=rows, **filters)
+    page, wanted = numbered_page(request, PAGE_SIZE)
+    found = await listing.listing(scope, page=wanted, **filters)
     total = found.extra["total"]
     shown = await cards.cards(found.rows, lambda w, c: standing(request, w, c))
     counts = await listing.counts_by_status(scope) if role_view == "screen" else None
