@@ -38,3 +38,15 @@ def check_name(value: str, field: str = "name") -> str:
         raise ValidationError(f"{field} 含有不可见字符或控制字符({problem})", f"{field} contains a {problem}",
                               code=ErrorCode.BAD_CHARACTERS, details={"field": field})
     return value
+
+
+def whole_number(value: object) -> int | None:
+    """The whole number a person typed (ASCII digits after trimming), or None for anything else.
+
+    `str.isdigit()` also says yes to ², ① and other characters `int()` refuses, so a form field
+    checked with it and then converted answered 500; every typed count, id or year goes
+    through here instead."""
+    text = str(value if value is not None else "").strip()
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

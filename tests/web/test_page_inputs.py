@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from tests.web.test_privacy_walk import _fill, seeded  # noqa: F401  (seeded is a fixture)
 
 # every parameter a page reads from its query, each with values an attacker or a broken link sends
-ODD = ["-1", "0", "99999999999999999999", "1e999", "NaN", "%ED%A0%80", "\u0000", "2026-13-45", "x" * 600,
+ODD = ["-1", "0", "²", "①", "99999999999999999999", "1e999", "NaN", "%ED%A0%80", "\u0000", "2026-13-45", "x" * 600,
        "../../etc/passwd", "<script>"]
 NAMES = ["page", "limit", "offset", "cursor", "on", "year", "q", "under", "status", "tab", "state", "kind",
          "figure", "by", "level", "zoom", "crs", "basemap", "version", "area", "pick", "role", "done", "next", "lon",
@@ -51,7 +51,7 @@ async def test_odd_query_parameters_on_every_page(client, app, people, seeded, s
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])
 
 
-ONE_AT_A_TIME = ["99999999999999999999", "%ED%A0%80", "2026-13-45"]
+ONE_AT_A_TIME = ["99999999999999999999", "²", "%ED%A0%80", "2026-13-45"]
 
 
 @pytest.mark.parametrize("role", ["admin", "resident"])
@@ -85,3 +85,42 @@ async def test_a_page_number_past_every_list_is_a_400_naming_it(client, people, 
     for page in ("abc", "-3", "0", "33334"):
         r = await client.get(path, params={"page": page}, headers=h)
         assert r.status_code == 200, (page, r.status_code)
+
+
+NUMBERS = ["99999999999999999999", "²", "①", "-1"]
+
+
+async def test_odd_numbers_in_form_posts_are_refused_not_500(client, people, seeded, store_kind):  # noqa: F811
+    """Form posts of the pages with numbers no list holds: ids past 64 bits reached the database
+    (SQLite: "Python int too large to convert to SQLite INTEGER"), and ² or ① passed
+    `str.isdigit()` and then failed `int()`. Each is now a page with the reason or a redirect."""
+    k, seeds = seeded
+    wish, org = seeds["wishes"][2], seeds["orgs"][0]
+    t = people
+    posts = [  # (who, url, form)
+        ("worker", "/inbox/read", {"id": None}),
+        ("resident", "/inbox/read", {"id": None}),
+        ("head", f"/areas/{t.grid}/roster/act", {"action": "end", "term": None}),
+        ("resident", f"/areas/{t.grid}/roster/act", {"action": "transfer", "term": None}),
+        ("worker", f"/wishes/{wish}/act", {"action": "merge", "into": None}),
+        ("resident", f"/wishes/{wish}/act", {"action": "rate", "stars": None}),
+        ("orgmember", f"/wishes/{wish}/act", {"action": "claim", "project": None}),
+        ("head", "/governance/training", {"area": t.community, "title": "网格员培训", "organiser": "街道",
+                                          "class_hours": None}),
+    ]
+    failures = []
+    for who, url, form in posts:
+        client.cookies.clear()
+        csrf = await client.login(who)
+        for value in NUMBERS:
+            data = {key: value if v is None else v for key, v in form.items()} | {"csrf_token": csrf}
+            r = await client.post(url, data=data, headers={"accept": "text/html"})
+            if r.status_code >= 500:
+                failures.append(f"{who} POST {url} {data} -> {r.status_code}")
+    client.cookies.clear()
+    for url in ("/services?all=1&offset=²", "/api/v1/governance/reports/ratings?year=²"):
+        r = await client.get(url, headers=await k.h("head"))
+        if r.status_code >= 500:
+            failures.append(f"GET {url} -> {r.status_code}")
+    assert not failures, "\n".join(failures)
+    assert org

@@ -26,6 +26,7 @@ from ...domain.catalog import infer_level
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
+from ...domain.text import whole_number
 from ...locale import gettext
 from ..api.catalog import area_param, authorizer, date_param, may_edit
 from ..permissions import can, require
@@ -71,7 +72,7 @@ async def item_page(request: Request, *, errors: dict[str, list[str]] | None = N
     day = date_param(request) or clock.today()
     editor = await may_edit(request, code)
     raw_version = request.query_params.get("version") or ""
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = whole_number(raw_version)
     try:
         item = await store.item_detail(code, day=day, area=area, version=version, may_see_drafts=editor)
     except NotFound as e:

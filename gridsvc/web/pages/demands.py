@@ -19,6 +19,7 @@ from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, Forbidden, ValidationError
 from ...domain.scope import entitled
+from ...domain.text import whole_number
 from ...domain.volunteers import DEMAND_STATUSES
 from ...domain.wishes import WISH_CATEGORIES
 from ..paging import numbered_page
@@ -173,9 +174,9 @@ async def demand_act(request: Request) -> Response:
             count = form.get("count")
             project = form.get("project")
             # the checklist of members: ticking names makes the count their number
-            named = [int(str(m)) for m in form.getlist("members") if str(m).isdigit()] or None
-            await store.take(d, p, kind=kind, count=None if named else int(str(count)) if str(count or "").isdigit()
-                             else None, project=project or None, members=named, now=clock.now())
+            named = [n for m in form.getlist("members") if (n := whole_number(m)) is not None] or None
+            await store.take(d, p, kind=kind, count=None if named else whole_number(count),
+                             project=project or None, members=named, now=clock.now())
         elif action == "release":
             await store.release(d, p, take_id=form.get("take") or None,
                                 staff=can(request, "demand.publish", d.area_code), now=clock.now())

@@ -16,6 +16,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, DomainError, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
+from ...store.records import record_id
 from ..api.rosters import appoint_from, end_from, may_appoint, require_appoint, transfer_from
 from ..permissions import can, principal, require
 from .render import render
@@ -63,8 +64,7 @@ async def roster_act(request: Request) -> Response:
         if action == "appoint":
             await appoint_from(request, fields)
         elif action in ("end", "transfer"):
-            term = await appointments.find_term(int(fields.get("term") or 0) if (fields.get("term") or "").isdigit()
-                                                else 0)
+            term = await appointments.find_term(record_id(fields.get("term")) or 0)
             p = require_appoint(request, term.area.code, term.role)
             fields.pop("term", None)
             if action == "end":

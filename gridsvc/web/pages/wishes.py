@@ -23,6 +23,7 @@ from ...domain import clock
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
+from ...domain.text import whole_number
 from ...domain.wishes import (
     BENEFICIARIES,
     MAX_EXTENSIONS,
@@ -33,6 +34,7 @@ from ...domain.wishes import (
 )
 from ...locale import gettext
 from ...store.paging import PageRequest
+from ...store.records import record_id
 from ..api.wishes import create_wish_from, list_scope, standing
 from ..paging import numbered_page
 from ..permissions import can, principal
@@ -188,8 +190,8 @@ async def wish_act(request: Request) -> Response:
         elif value != "":
             data[key] = value
     for key in ("into", "stars", "project"):
-        if key in data and isinstance(data[key], str) and data[key].isdigit():
-            data[key] = int(data[key])
+        if key in data and isinstance(data[key], str) and (n := whole_number(data[key])) is not None:
+            data[key] = n
     action = str(form.get("action") or "")
     wish = await access.get_wish(request.path_params["id"])
     st = standing(request, wish, await access.current_claim(wish))
@@ -221,8 +223,8 @@ async def inbox_read(request: Request) -> Response:
     target = "/inbox"
     if form.get("id"):
         try:
-            entry = await inbox.mark_read(p.account_id, int(str(form.get("id"))))
-        except (ValueError, DomainError):
+            entry = await inbox.mark_read(p.account_id, record_id(form.get("id")) or 0)
+        except DomainError:
             return RedirectResponse("/inbox", status_code=303)
         link = entry.get("link") or ""
         target = link if link.startswith("/") and not link.startswith("//") else "/inbox"
