@@ -124,3 +124,35 @@ async def test_odd_numbers_in_form_posts_are_refused_not_500(client, people, see
             failures.append(f"GET {url} -> {r.status_code}")
     assert not failures, "\n".join(failures)
     assert org
+
+
+def _id_routes(app) -> list[tuple[str, str]]:
+    out = []
+
+    def walk(routes, prefix=""):
+        for r in routes:
+            if isinstance(r, Mount):
+                walk(r.routes, prefix + r.path)
+            elif isinstance(r, Route) and "{id:int}" in r.path:
+                out.extend((prefix + r.path, m) for m in sorted(r.methods or ()) if m != "HEAD")
+    walk(app.routes)
+    return out
+
+
+async def test_page_ids_no_row_can_hold_are_not_found(client, app, people, store_kind):
+    """/accounts/{id}, /consultations/{id}, /services/admissions/{id}/decide and the rest, with an
+    id past 32 or 64 bits: the account, consultation and admission lookups sent it to the
+    database (SQLite: OverflowError; PostgreSQL: int4 out of range) and answered 500."""
+    routes = _id_routes(app)
+    assert len(routes) >= 15, routes
+    failures = []
+    for who in ("admin", "head", "resident"):
+        client.cookies.clear()
+        csrf = await client.login(who)
+        for path, method in routes:
+            for rid in ("99999999999999999999", "2147483648"):
+                r = await client.request(method, path.replace("{id:int}", rid), headers={"accept": "text/html"},
+                                         data={"csrf_token": csrf, "action": "x"} if method == "POST" else None)
+                if r.status_code >= 500:
+                    failures.append(f"{who} {method} {path} {rid} -> {r.status_code}")
+    assert not failures, "\n".join(failures)

@@ -17,6 +17,7 @@ from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.accounts.staff_board import cards
 from gridsvc.store.areas.models import Area
 from gridsvc.store.paging import Page, PageRequest, keyset_page
+from gridsvc.store.records import record_id
 
 PICKER_LIMIT = 300  # areas offered at once; more: narrow by name or code
 
@@ -58,7 +59,8 @@ async def list_accounts(*, scope: list[str] | None, roles: tuple[str, ...] | Non
 
 async def account(user_id: int) -> tuple[User, dict[str, Any]]:
     """One account and its card (login name, areas, active), or 404."""
-    user = await User.filter(id=user_id).first()
+    rid = record_id(user_id)  # an id no column holds (past 32 bits) names no account
+    user = await User.filter(id=rid).first() if rid is not None else None
     if user is None:
         raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND, details={"id": user_id})
     (card,) = await cards([user], public=False)
