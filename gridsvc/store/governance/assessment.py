@@ -52,6 +52,10 @@ async def assessment_xlsx(community: Area, year: int, targets: Targets, settings
         ws.append(["参训人员", "岗位", "本年学时", "应达学时", "结论"])
         for p in people:
             ws.append(p)
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula: names are typed by people ("=HYPERLINK(…)")
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDE", (24, 14, 18, 22, 60), strict=True):

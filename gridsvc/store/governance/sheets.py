@@ -129,6 +129,10 @@ def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name:
             start = i
     if start is not None and len(cells) > start:
         ws.merge_cells(start_row=start, start_column=1, end_row=len(cells), end_column=1)
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula: names are typed by people ("=HYPERLINK(…)")
     for col, width in zip("ABCDE", (14, 18, 16, 24, 40), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
