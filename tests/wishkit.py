@@ -3,10 +3,21 @@ the test community, wishes driven to any status through the API, valid credit co
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date, datetime, timedelta
 
 from gridsvc.domain import clock
 from gridsvc.domain.orgs import make_credit_code
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# a real 1x1 grey PNG: fulfilment photos are kept only when their blocks can be walked (domain.photos)
+PNG = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+       + png_chunk(b"IDAT", zlib.compress(b"\x00\x80")) + png_chunk(b"IEND", b""))
 
 
 def today() -> date:

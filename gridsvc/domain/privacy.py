@@ -10,11 +10,14 @@ module holds the masking rule and the decision; the store writes the audit entry
              shorter numbers keep their first 2 and last 2
     address  川口社区1号楼3单元502 -> 川口社区****              (the text before the first digit,
              at most 12 characters; door and room numbers never show)
-    position rounded to 3 decimals (about 100 m) on public cards and maps
+    position rounded to 3 decimals (about 100 m) on public cards and maps; a map's box
+             selects by the rounded position too (masked_window), so shrinking the box
+             around a wish finds no more than the rounded point
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,6 +71,23 @@ def mask_position(lon: float | None, lat: float | None) -> tuple[float | None, f
     if lon is None or lat is None:
         return None, None
     return round(float(lon), POSITION_DECIMALS), round(float(lat), POSITION_DECIMALS)
+
+
+def masked_window(minx: float, miny: float, maxx: float, maxy: float) -> tuple[float, float, float, float]:
+    """The window of exact positions whose masked (rounded) position lies in the box: a filter
+    on it answers the same for every box holding the same points of the ~100 m grid, so nobody
+    can narrow a box around a wish to find the door that `mask_position` hides. Half-open: a
+    position is in it when ``lo <= x < hi``."""
+    step = 10.0 ** -POSITION_DECIMALS
+    half = step / 2
+
+    def inward(lo: float, hi: float) -> tuple[float, float]:
+        first = math.ceil(round(lo / step, 6)) * step  # the grid points inside [lo, hi]
+        last = math.floor(round(hi / step, 6)) * step
+        return first - half, last + half
+
+    (x0, x1), (y0, y1) = inward(minx, maxx), inward(miny, maxy)
+    return x0, y0, x1, y1
 
 
 @dataclass(frozen=True)

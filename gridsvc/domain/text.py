@@ -61,3 +61,15 @@ def field_text(data: Mapping[str, Any], key: str, label: str, *, required: bool 
         raise ValidationError(f"{label}不能超过 {max_len} 字", f"{key} is longer than {max_len} characters",
                               code=ErrorCode.TOO_LONG, details={"field": key, "max_len": max_len})
     return value
+
+
+def whole_number(value: object) -> int | None:
+    """The whole number a person typed (ASCII digits after trimming), or None for anything else.
+
+    `str.isdigit()` also says yes to ², ① and other characters `int()` refuses, so a form field
+    checked with it and then converted answered 500; every typed count, id or year goes
+    through here instead."""
+    text = str(value if value is not None else "").strip()
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

@@ -115,6 +115,13 @@ def notes_sheet(wb: Workbook, lines: Iterable[str], width: float) -> None:
 
 
 def xlsx_bytes(wb: Workbook) -> bytes:
+    """The workbook's file, every string cell kept as text: names and notes are typed by people,
+    and one beginning with "=" ("=HYPERLINK(…)") must not become a live formula in Excel."""
+    for ws in wb.worksheets:
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -181,6 +181,26 @@ async def test_residents_names_are_masked_for_officials_and_the_admin(client, pe
         assert body["name"] != "欧阳娜娜" and body["name"].startswith("欧")
 
 
+async def test_a_masked_name_is_no_search_term(client, people):
+    """The list shows a resident as 欧*** to an official or the admin, but ``q=欧阳娜`` found
+    the card: guessing a name one character at a time told it in full. Names are searched
+    where they are shown (staff's; residents' for those who see them), login names as before."""
+    resident = await User.get(username="resident")
+    await User.filter(id=resident.id).update(display_name="欧阳娜娜")
+    for who in ("official", "admin"):
+        client.cookies.clear()
+        bearer = await client.token_for(who)
+        await client.login(who)
+        for q in ("欧阳娜", "欧阳娜娜", "娜"):
+            assert "resident" not in await listed(client, f"/accounts?q={q}"), (who, q)
+            r = await client.get("/api/v1/users", params={"q": q}, headers=bearer)
+            assert r.status_code == 200 and resident.id not in [u["id"] for u in r.json()["users"]], (who, q)
+        assert "worker" in await listed(client, "/accounts?q=张")  # a staff member's name, shown in full
+        assert "resident" in await listed(client, "/accounts?q=resid")  # the login name, shown in full
+        r = await client.get("/api/v1/users", params={"q": "resid"}, headers=bearer)
+        assert resident.id in [u["id"] for u in r.json()["users"]]
+
+
 async def test_api_lists_creates_and_scopes_accounts(client, people, far):
     h = await client.token_for("official")
     r = await client.get("/api/v1/users", params={"limit": 50}, headers=h)

@@ -110,6 +110,17 @@ async def test_login_redirect_only_to_local_paths(client, people):
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 
+async def test_login_page_of_a_logged_in_user_redirects_only_to_local_paths(client, people):
+    """GET /login?next= for someone already logged in bounced them anywhere (an open redirect:
+    a link to the real site that lands on a look-alike asking for the password again)."""
+    await client.login("worker")
+    for target in ("https://evil.example/login", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        r = await client.get("/login", params={"next": target}, headers={"accept": "text/html"})
+        assert r.status_code == 303 and r.headers["location"] == "/", (target, r.headers.get("location"))
+    r = await client.get("/login", params={"next": "/me"}, headers={"accept": "text/html"})
+    assert r.status_code == 303 and r.headers["location"] == "/me"
+
+
 async def test_token_request_after_viewing_a_page_needs_no_csrf(client, people):
     await client.get("/login", headers={"accept": "text/html"})  # leaves the pre-login cookie
     r = await client.post("/api/v1/auth/token", json={"username": "worker", "password": PASSWORD})

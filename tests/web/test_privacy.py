@@ -168,6 +168,32 @@ async def test_listings_and_map_are_always_masked(kit, client):
     assert await AuditLog.filter(action="pii.view").count() == before
 
 
+async def test_a_map_box_finds_no_more_than_the_rounded_position(kit, client):
+    """The map layer's ``bbox`` selected by the exact position while the points it returns are
+    rounded to ~100 m: a volunteer shrinking the box around a published wish found its door to
+    a metre. The box now selects by the rounded position, so two boxes holding the same points
+    of the 0.001° grid answer alike, however small."""
+    w = await kit.post(lon=109.012345, lat=35.023456)
+    await kit.do(w["id"], "publish", "worker")
+    h = await kit.h("volunteer")
+
+    async def found(box: str, **params) -> bool:
+        r = await client.get("/api/v1/wishes", params={"bbox": box, **params}, headers=h)
+        assert r.status_code == 200, r.text
+        key = "features" if params.get("format") == "geojson" else "wishes"
+        return any((x.get("id") or x.get("properties", {}).get("id")) == w["id"] for x in r.json()[key])
+
+    assert await found("109.0,35.0,109.1,35.1")  # the viewport around it
+    # boxes around the exact point that hold no grid point: the wish was in each, now in none
+    for box in ("109.01234,35.02345,109.01235,35.02346", "109.0121,35.0231,109.0129,35.0239",
+                "109.012345,35.023456,109.012345,35.023456"):
+        assert not await found(box), box
+        assert not await found(box, format="geojson"), box
+    # a box holding the rounded point (109.012, 35.023) finds it, wherever the exact one lies
+    assert await found("109.0119,35.0229,109.0121,35.0231")
+    assert await found("109.012,35.023,109.012,35.023", format="geojson")
+
+
 async def test_notifications_do_not_leak_contact(kit, client):
     w = await kit.wish_in("claimed", claimer="orgmember")
     for who in ("orgmember", "worker", "resident"):

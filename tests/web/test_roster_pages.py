@@ -86,6 +86,24 @@ async def test_the_anonymous_are_sent_to_log_in_and_residents_refused(client, pe
     assert r.status_code == 403
 
 
+async def test_a_role_that_appoints_nowhere_learns_nothing_of_the_terms(client, people):
+    """Ending or moving a term from the page: a resident (or a worker) was answered 404 for an
+    id no term has and 403 for a real one, so the ids of appointments could be counted; now
+    both are the same 403 before any lookup, as the API answers."""
+    r = await _page(client, f"/areas/{people.community}/roster", "head")
+    term = re.search(r'name="action" value="end"><input type="hidden" name="term" value="(\d+)"', r.text).group(1)
+    for who in ("resident", "worker"):
+        client.cookies.clear()
+        csrf = await client.login(who)
+        answers = set()
+        for action in ("end", "transfer"):
+            for tid in (term, "999999"):
+                r = await client.post(f"/areas/{people.grid}/roster/act", headers={"accept": "text/html"},
+                                      data={"csrf_token": csrf, "action": action, "term": tid, "reason": "x"})
+                answers.add(r.status_code)
+        assert answers == {403}, (who, answers)
+
+
 async def test_the_contact_board_is_public_and_shows_no_resident(client, people):
     r = await client.get(f"/areas/{people.community}/board")
     assert r.status_code == 200

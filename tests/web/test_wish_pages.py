@@ -10,10 +10,9 @@ import pytest
 
 from gridsvc.store.accounts.models import User
 from gridsvc.store.wishes.models import Wish
-from tests.wishkit import Kit, wish_by
+from tests.wishkit import PNG, Kit, wish_by
 
 HTML = {"accept": "text/html"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import logging
+import struct
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
@@ -16,9 +17,7 @@ from gridsvc.domain import clock
 from gridsvc.domain.wishes import TRANSITIONS, WishAction, WishStatus
 from gridsvc.store.wishes.models import Claim, Wish, WishEvent
 from tests.kit.commands import gridsvc_process
-from tests.wishkit import Kit, day, today, wish_body
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.wishkit import PNG, Kit, day, png_chunk, today, wish_body
 
 
 @pytest.fixture
@@ -439,6 +438,59 @@ async def test_a_claim_expires_when_its_deadline_passes_though_nothing_is_writte
 
 
 # ---------------------------------------------------------------------------- fulfilment and feedback
+
+
+GPS = b"GPSLatitude 35.023456 GPSLongitude 109.012345"  # where the phone stood: the resident's door
+SCAN = b"\x12\x34image-data\x56"
+
+
+def _jpeg_with_exif() -> bytes:
+    def seg(marker: int, body: bytes) -> bytes:
+        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+    return (b"\xff\xd8" + seg(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+            + seg(0xE1, b"Exif\x00\x00" + GPS) + seg(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x>" + GPS + b"</x>")
+            + seg(0xFE, GPS) + seg(0xDB, b"\x00" + b"\x01" * 64) + seg(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+            + SCAN + b"\xff\xd9")
+
+
+def _png_with_exif() -> bytes:
+    head, tail = PNG[:33], PNG[33:]  # signature + IHDR, then IDAT + IEND
+    return head + png_chunk(b"eXIf", b"MM\x00*" + GPS) + png_chunk(b"tEXt", b"Comment\x00" + GPS) + tail
+
+
+def _webp_with_exif() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b"")
+    body = (chunk(b"VP8X", bytes([0x0C]) + b"\x00" * 9) + chunk(b"VP8L", b"\x2f" + SCAN)
+            + chunk(b"EXIF", b"MM\x00*" + GPS) + chunk(b"XMP ", b"<x>" + GPS + b"</x>"))
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+@pytest.mark.parametrize("make, media", [(_jpeg_with_exif, "image/jpeg"), (_png_with_exif, "image/png"),
+                                         (_webp_with_exif, "image/webp")])
+async def test_a_fulfilment_photo_is_kept_without_its_place(kit, client, make, media):
+    """A phone writes where it stood into the photo (EXIF GPS, XMP, text chunks): whoever may
+    see the wish fetched the photo and read the resident's exact position from it, the one
+    thing positions are rounded to hide. The photo is kept without those blocks, the image
+    itself as it came; a file whose blocks cannot be walked is refused."""
+    w = await kit.wish_in("claimed")
+    data = make()
+    assert GPS in data
+    r = await client.post(f"/api/v1/wishes/{w['id']}/fulfil", headers=await kit.h("volunteer"),
+                          json={"note": "送到了", "photo": base64.b64encode(data).decode()})
+    assert r.status_code == 200, r.text
+    photo = await client.get(f"/api/v1/wishes/{w['id']}/photo", headers=await kit.h("resident"))
+    assert photo.status_code == 200 and photo.headers["content-type"] == media
+    kept = photo.content
+    assert GPS not in kept and b"35.023" not in kept
+    assert kept[:4] == data[:4] and (SCAN in kept or b"IDAT" in kept)
+    if media == "image/webp":  # the container still adds up, and no longer promises EXIF or XMP
+        assert struct.unpack("<I", kept[4:8])[0] == len(kept) - 8 and kept[20] & 0x0C == 0
+    w2 = await kit.wish_in("claimed")
+    broken = data[:len(data) // 2 - 3]
+    r = await client.post(f"/api/v1/wishes/{w2['id']}/fulfil", headers=await kit.h("volunteer"),
+                          json={"note": "送到了", "photo": base64.b64encode(broken).decode()})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_photo", r.text
 
 
 async def test_fulfil_with_photo_confirm_and_rate(kit, client):

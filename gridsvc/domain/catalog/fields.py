@@ -14,6 +14,7 @@ from typing import Any
 from ..error_codes import ErrorCode
 from ..errors import ValidationError
 from ..levels import LEVEL_NAMES_ZH, check_code
+from ..text import whole_number
 from .item import FREE, Material, Venue
 from .lists import (
     CATEGORY_BY_ID,
@@ -118,8 +119,8 @@ def _check_material(raw: Any, f: str) -> Material:
                    f"{_label(f)}是否接受电子证照请用“电子证照可用”标记,不要写在备注开头",
                    f"{f}.note: mark electronic copies with electronic_ok, not in the note")
     copies = raw.get("copies", 1)
-    if isinstance(copies, str) and copies.strip().isdigit():
-        copies = int(copies)
+    if isinstance(copies, str) and (n := whole_number(copies)) is not None:
+        copies = n
     if isinstance(copies, float) and copies.is_integer():
         copies = int(copies)
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 99:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sheet_rows import RowProblem
+from ..text import whole_number
 
 TITLE = "社区建设微信平台信息上报及上传情况统计表"
 HEADERS = ("辖区名称", "社区名称", "上报信息数(篇)", "推送到微信平台信息数(篇)")
@@ -55,7 +56,7 @@ def _count(value: Any, row: int, column: str, problems: list[RowProblem]) -> int
     text = clean(value)
     if text == "":
         return 0
-    if not text.isdigit():
+    if whole_number(text) is None:
         problems.append(RowProblem(row, column, "bad_count", f"应为非负整数,收到 {text!r} (a whole number)"))
         return None
     return int(text)

@@ -17,6 +17,7 @@ from gridsvc.store.accounts.models import User, UserArea
 from gridsvc.store.accounts.staff_board import cards
 from gridsvc.store.areas.models import Area
 from gridsvc.store.paging import Page, PageRequest, keyset_page
+from gridsvc.store.records import record_id
 
 PICKER_LIMIT = 300  # areas offered at once; more: narrow by name or code
 
@@ -28,9 +29,14 @@ def _with_area_under(prefixes: list[str]) -> Q:
 
 
 async def list_accounts(*, scope: list[str] | None, roles: tuple[str, ...] | None, q: str | None = None,
-                        role: str | None = None, under: str | None = None, page: PageRequest) -> Page:
+                        role: str | None = None, under: str | None = None, page: PageRequest,
+                        names_under: list[str] | None = None) -> Page:
     """A page of accounts by id: in `scope` (code prefixes; None: all) and of `roles` (None: any),
-    optionally whose name or login contains `q`, of one `role`, with an area under `under`."""
+    optionally whose name or login contains `q`, of one `role`, with an area under `under`.
+
+    `names_under`: where the viewer sees residents' names in full (code prefixes; None:
+    everywhere). Elsewhere a resident's card shows the name masked, so `q` does not match it
+    either: a search that finds "欧阳娜娜" behind "欧***" would tell the name all the same."""
     qs = User.all()
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
@@ -42,7 +48,13 @@ async def list_accounts(*, scope: list[str] | None, roles: tuple[str, ...] | Non
     if role:
         qs = qs.filter(role=role)
     if q:
-        qs = qs.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+        by_name = Q(display_name__icontains=q)
+        if names_under is not None:
+            shown = ~Q(role="resident")
+            if names_under:
+                shown |= _with_area_under(names_under)
+            by_name &= shown
+        qs = qs.filter(by_name | Q(username__icontains=q))
     if under:
         area = await Area.filter(code=under).first().values("code", "level")
         if area is None:
@@ -58,7 +70,8 @@ async def list_accounts(*, scope: list[str] | None, roles: tuple[str, ...] | Non
 
 async def account(user_id: int) -> tuple[User, dict[str, Any]]:
     """One account and its card (login name, areas, active), or 404."""
-    user = await User.filter(id=user_id).first()
+    rid = record_id(user_id)  # an id no column holds (past 32 bits) names no account
+    user = await User.filter(id=rid).first() if rid is not None else None
     if user is None:
         raise NotFound("账号不存在", "no such account", code=ErrorCode.USER_NOT_FOUND, details={"id": user_id})
     (card,) = await cards([user], public=False)

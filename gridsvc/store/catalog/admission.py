@@ -63,6 +63,7 @@ from gridsvc.store.catalog.models import Admission, AdmissionStep, ServiceItem
 from gridsvc.store.catalog.reading import check_areas_exist, record_of, versions_of
 from gridsvc.store.catalog.search import bump_revision, mark_all_dirty
 from gridsvc.store.paging import Page, PageRequest, page_of, seek
+from gridsvc.store.records import record_id
 
 SYSTEM = "system"
 _APPLICATION_KEYS = {"department", "item_code", "reason", "legal_basis", "funding", "areas", "period_start",
@@ -86,7 +87,8 @@ def _record(adm: Admission, steps: Iterable[AdmissionStep] = ()) -> AdmissionApp
 
 
 async def get_admission(admission_id: int) -> Admission:
-    adm = await Admission.filter(id=admission_id).select_related("item").first()
+    rid = record_id(admission_id)  # an id no column holds (past 32 bits) names no application
+    adm = await Admission.filter(id=rid).select_related("item").first() if rid is not None else None
     if adm is None:
         raise NotFound(f"准入申请 {admission_id} 不存在", f"admission application {admission_id} not found",
                        code=ErrorCode.ADMISSION_NOT_FOUND, details={"id": admission_id})

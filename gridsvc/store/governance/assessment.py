@@ -44,4 +44,4 @@ async def assessment_xlsx(community: Area, year: int, targets: Targets, settings
             ws.append(p)
     spreadsheets.bold(ws[header_row])
     spreadsheets.set_widths(ws, (24, 14, 18, 22, 60))
-    return spreadsheets.xlsx_bytes(wb)
+    return spreadsheets.xlsx_bytes(wb)  # string cells stay text: never a formula

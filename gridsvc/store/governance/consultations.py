@@ -14,6 +14,7 @@ from gridsvc.store.areas.models import Area
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import Conflict, NotFound, ValidationError
 from ...domain.governance import consultations as rules
+from ..records import record_id
 from ..subtree import under_any
 from .models import Consultation, ConsultationMeeting
 
@@ -31,7 +32,8 @@ async def raise_matter(community: Area, *, title: str, matter: str, raised_by: s
 
 
 async def get(consultation_id: int) -> Consultation:
-    c = await Consultation.get_or_none(id=consultation_id)
+    rid = record_id(consultation_id)  # an id no column holds (past 32 bits) names no matter
+    c = await Consultation.get_or_none(id=rid) if rid is not None else None
     if c is None:
         raise NotFound("协商议事事项不存在", "no such consultation", code=ErrorCode.CONSULTATION_NOT_FOUND,
                        details={"consultation": consultation_id})

@@ -121,4 +121,4 @@ def write_xlsx(groups: list[TableGroup], targets: Targets, year: int, city_name:
     if start is not None and len(cells) > start:
         ws.merge_cells(start_row=start, start_column=1, end_row=len(cells), end_column=1)
     spreadsheets.set_widths(ws, (14, 18, 16, 24, 40))
-    return spreadsheets.xlsx_bytes(wb)
+    return spreadsheets.xlsx_bytes(wb)  # string cells stay text: never a formula

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from gridsvc.domain import clock
 from gridsvc.domain.error_codes import ErrorCode
 from gridsvc.domain.errors import Conflict, Forbidden, ValidationError
+from gridsvc.domain.photos import without_metadata
 from gridsvc.domain.wishes import (
     CLAIM_STATUS_AFTER,
     TRANSITIONS,
@@ -204,7 +205,9 @@ async def _fulfil(wish, claim, st, data, *, now, settings):
     if photo is not None:
         if not isinstance(photo, (bytes, bytearray)):
             raise ValidationError("照片应为图片数据", "photo must be image bytes", code=ErrorCode.BAD_PHOTO)
-        fields.update(photo=bytes(photo), photo_type=check_photo(bytes(photo)))
+        media = check_photo(bytes(photo))
+        # kept without EXIF/XMP: a phone writes the resident's exact position into the file
+        fields.update(photo=without_metadata(bytes(photo), media), photo_type=media)
     async with in_transaction():
         await _move(wish, WishAction.FULFIL, st, now=now, note=f.note, claim=claim)
         await _end_claim(claim, WishAction.FULFIL, now=now, fields=fields)

@@ -12,6 +12,7 @@ from tortoise.functions import Count
 
 from gridsvc.domain.errors import NotFound
 from gridsvc.domain.levels import code_prefix
+from gridsvc.domain.privacy import masked_window
 from gridsvc.domain.wishes import WISH_STATUSES, WishStatus, check_status
 from gridsvc.store import subtree
 from gridsvc.store.areas.models import Area
@@ -80,8 +81,9 @@ async def _query(scope: ListScope, *, view: str = "all", status: str | None = No
     if category:
         qs = qs.filter(category=category)
     if bbox:
-        minx, miny, maxx, maxy = bbox
-        qs = qs.filter(lon__gte=minx, lon__lte=maxx, lat__gte=miny, lat__lte=maxy)
+        # by the rounded position the cards and map points show, not the exact one
+        minx, miny, maxx, maxy = masked_window(*bbox)
+        qs = qs.filter(lon__gte=minx, lon__lt=maxx, lat__gte=miny, lat__lt=maxy)
     return qs
 
 

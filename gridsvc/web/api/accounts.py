@@ -81,7 +81,8 @@ async def list_users(request: Request) -> Response:
     q = request.query_params
     page = await directory.list_accounts(scope=prefixes(request, "user.manage"), roles=_roles_seen(p),
                                          q=q.get("q") or None, role=q.get("role") or None,
-                                         under=q.get("under") or None, page=page_request(request))
+                                         under=q.get("under") or None, page=page_request(request),
+                                         names_under=prefixes(request, "resident.pii"))
     return json_ok(page.body("users", [accounts.as_seen_by(p, c) for c in page.rows]))
 
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest
+from ...domain.text import whole_number
 from ...store.governance import indicators as indicator_store
 from ...store.governance import reports as store
 from ...store.governance import sheets, zones
@@ -26,10 +27,11 @@ def year_param(request: Request) -> int:
     raw = request.query_params.get("year")
     if not raw:
         return clock.today().year
-    if not raw.strip().isdigit():
+    year = whole_number(raw)
+    if year is None:
         raise BadRequest(f"参数 year 应为年份,收到 {raw[:20]!r}", f"year must be a year, got {raw[:20]!r}",
                          code=ErrorCode.BAD_PARAMETER, details={"parameter": "year"})
-    return sheets.check_year(int(raw))
+    return sheets.check_year(year)
 
 
 async def scope(request: Request, action: str) -> tuple[Any, list[str] | None]:

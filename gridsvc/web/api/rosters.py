@@ -21,6 +21,7 @@ from ...domain.errors import Forbidden, NotFound, ValidationError
 from ...domain.levels import code_prefix
 from ...domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
 from ...domain.scope import Principal, allows, can_manage_tier
+from ...store.records import record_id
 from ..permissions import principal, require
 from ..schemas.rosters import Appoint, EndTerm, Transfer
 from . import endpoint, json_ok, param, path_id, query_bool, read_json
@@ -74,7 +75,8 @@ async def appoint_from(request: Request, data: dict) -> Appointment:
     area = await area_of(str(data["area"]))
     if data.get("person"):
         person = str(data["person"])
-        user = await users.find_user(int(person)) if person.isdigit() and len(person) < 10 else None
+        pid = record_id(person)
+        user = await users.find_user(pid) if pid is not None else None
         if user is None or user.role not in TIER_LEVEL:
             raise NotFound("网格人员不存在", "no such staff member", details={"person": data["person"]})
         role = user.role

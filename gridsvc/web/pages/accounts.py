@@ -39,7 +39,8 @@ async def account_list(request: Request) -> Response:
     page = await directory.list_accounts(scope=prefixes(request, "user.manage"),
                                          roles=None if reach(p, "user.manage") is ANY else _roles(request),
                                          q=query["q"] or None, role=query["role"] or None,
-                                         under=query["under"] or None, page=page_request(request, default=30))
+                                         under=query["under"] or None, page=page_request(request, default=30),
+                                         names_under=prefixes(request, "resident.pii"))
     return render(request, "accounts/list.html", people=[accounts.as_seen_by(p, c) for c in page.rows],
                   next_cursor=page.next_cursor, query=query,
                   roles=_roles(request))

@@ -17,6 +17,7 @@ from gridsvc.store.wishes import allocations as plans
 from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, ValidationError
+from ...domain.text import whole_number
 from ...domain.wishes import WISH_CATEGORIES
 from ...store.wishes.plan_review import plan_choices
 from ..api.wishes import expire_due_claims
@@ -64,8 +65,8 @@ def plan_changes(form, items: list[dict]) -> list[dict]:
         current = item["project"]["id"] if item["project"] else None
         if not raw:
             new = None
-        elif raw.isdigit():
-            new = int(raw)
+        elif (n := whole_number(raw)) is not None:
+            new = n
         else:
             raise ValidationError(f"心愿 {wid} 的项目应为项目编号", f"the project of wish {wid} must be a project id",
                                   code=ErrorCode.BAD_FIELD, details={"field": key})

@@ -13,6 +13,7 @@ from gridsvc.store.areas import edits
 
 from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH, area_level_name_zh, child_level
+from ...domain.text import whole_number
 from ..api import query_bool
 from ..permissions import can, principal, require
 from .render import render
@@ -23,7 +24,8 @@ def _count(value: str) -> int | str | None:
     value = value.strip()
     if not value:
         return None
-    return int(value) if value.isdigit() else value
+    n = whole_number(value)
+    return n if n is not None else value
 
 
 async def _page(request: Request, *, error: str | None = None, form: dict | None = None, status: int = 200) -> Response:

@@ -22,6 +22,7 @@ from ...domain import clock
 from ...domain.catalog import CATEGORIES, LISTS
 from ...domain.catalog import NEGATIVE_LISTS as NEGATIVE_LIST_IDS
 from ...domain.levels import LEVEL_NAMES_ZH
+from ...domain.text import whole_number
 from ..api import query_date
 from ..api.catalog import area_param, catalog_search, filters
 from ..permissions import can, principal
@@ -51,7 +52,7 @@ async def services_page(request: Request) -> Response:
     q = (request.query_params.get("q") or "").strip()
     day = query_date(request) or clock.today()
     raw_offset = request.query_params.get("offset") or "0"
-    offset = int(raw_offset) if raw_offset.isdigit() else 0
+    offset = whole_number(raw_offset) or 0
     search = await catalog_search(request)
     chain = await areas.chain_to(area) if area else []
     everything = search.search(q or None, area_code=area, on=day, limit=None)

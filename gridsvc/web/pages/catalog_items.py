@@ -27,6 +27,7 @@ from ...domain.dates import read_day
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
+from ...domain.text import whole_number
 from ...locale import gettext
 from ..api import query_date
 from ..api.catalog import area_param, authorizer, may_edit
@@ -73,7 +74,7 @@ async def item_page(request: Request, *, errors: dict[str, list[str]] | None = N
     day = query_date(request) or clock.today()
     editor = await may_edit(request, code)
     raw_version = request.query_params.get("version") or ""
-    version = int(raw_version) if raw_version.isdigit() else None
+    version = whole_number(raw_version)
     try:
         item = await store.item_detail(code, day=day, area=area, version=version, may_see_drafts=editor)
     except NotFound as e:

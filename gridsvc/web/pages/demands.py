@@ -22,10 +22,11 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, FieldProblems, Forbidden, ValidationError
 from ...domain.levels import is_within
 from ...domain.scope import entitled
+from ...domain.text import whole_number
 from ...domain.volunteers import DEMAND_STATUSES, VOLUNTEERS_MAX
 from ...domain.wishes import WISH_CATEGORIES
 from ...locale import gettext as _
-from ...store.paging import PageRequest
+from ..api.paging import numbered_page
 from ..permissions import can, prefixes, principal, require
 from .render import render
 
@@ -56,12 +57,8 @@ async def demand_list(request: Request) -> Response:
     # an empty ``under`` is the "every area" link; only its absence means "near me"
     asked = request.query_params.get("under")
     under = (asked if asked is not None else _home_area(request)) or None
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
-    found = await store.list_demands(status=status, under=under,
-                                     page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+    page, wanted = numbered_page(request, PAGE_SIZE)
+    found = await store.list_demands(status=status, under=under, page=wanted)
     skills = set(await volunteering.volunteer_skills(principal(request).user_id))
     rows = [{**d, "fits": sorted(skills & set(d["skills"]))} for d in found.rows]
     if skills:
@@ -322,9 +319,9 @@ async def demand_act(request: Request) -> Response:
             count = form.get("count")
             project = form.get("project")
             # the checklist of members: ticking names makes the count their number
-            named = [int(str(m)) for m in form.getlist("members") if str(m).isdigit()] or None
-            await store.take(d, p, kind=kind, count=None if named else int(str(count)) if str(count or "").isdigit()
-                             else None, project=project or None, members=named, now=clock.now())
+            named = [n for m in form.getlist("members") if (n := whole_number(m)) is not None] or None
+            await store.take(d, p, kind=kind, count=None if named else whole_number(count),
+                             project=project or None, members=named, now=clock.now())
         elif action == "release":
             await store.release(d, p, take_id=form.get("take") or None,
                                 staff=can(request, "demand.publish", d.area_code), now=clock.now())

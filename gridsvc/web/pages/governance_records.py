@@ -17,6 +17,7 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError, NotFound, ValidationError
 from ...domain.governance import consultations as rules
 from ...domain.levels import code_prefix
+from ...domain.text import whole_number
 from ...store.areas.reading import area_names
 from ...store.governance import consultations, space, training
 from ...store.governance.reports import area_or_404
@@ -29,10 +30,11 @@ from .render import render
 
 def _int(form, key: str) -> int:
     raw = str(form.get(key) or "0").strip()
-    if not raw.isdigit():
+    n = whole_number(raw)
+    if n is None:
         raise ValidationError(f"{key} 应为非负整数", f"{key} must be a whole number", code=ErrorCode.BAD_FIELD,
                               details={"field": key})
-    return int(raw)
+    return n
 
 
 def _float(form, key: str) -> float:

@@ -16,8 +16,9 @@ from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, DomainError, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.roles import ROLE_NAMES_ZH, TIER_LEVEL
+from ...store.records import record_id
 from ..api.rosters import appoint_from, end_from, may_appoint, require_appoint, transfer_from
-from ..permissions import can, principal, require
+from ..permissions import can, principal, require, require_entitled
 from .render import render
 
 ACTIONS = ("appoint", "end", "transfer", "import")
@@ -63,8 +64,10 @@ async def roster_act(request: Request) -> Response:
         if action == "appoint":
             await appoint_from(request, fields)
         elif action in ("end", "transfer"):
-            term = await appointments.find_term(int(fields.get("term") or 0) if (fields.get("term") or "").isdigit()
-                                                else 0)
+            # a role that appoints nowhere is turned away before the term is looked up, as the
+            # API does: a 404 for one id and a 403 for another told which appointments exist
+            require_entitled(request, "roster.appoint")
+            term = await appointments.find_term(record_id(fields.get("term")) or 0)
             p = require_appoint(request, term.area.code, term.role)
             fields.pop("term", None)
             if action == "end":

@@ -16,6 +16,7 @@ from ...domain.locate import answer, check_point
 from ...domain.sizing import size_warning
 from ..api import query_float
 from ..api.areas import past_day
+from ..api.auth import safe_next
 from ..permissions import can, principal, require
 from .governance_records import published_of
 from .render import render, render_login
@@ -42,7 +43,7 @@ async def home(request: Request) -> Response:
 
 async def login_page(request: Request) -> Response:
     if principal(request).is_authenticated:
-        return RedirectResponse(request.query_params.get("next") or "/", status_code=303)
+        return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     return render_login(request, next_=request.query_params.get("next"))
 
 

@@ -23,6 +23,7 @@ from ...domain import clock
 from ...domain.errors import DomainError
 from ...domain.levels import code_prefix
 from ...domain.scope import entitled
+from ...domain.text import whole_number
 from ...domain.wishes import (
     BENEFICIARIES,
     MAX_EXTENSIONS,
@@ -33,7 +34,9 @@ from ...domain.wishes import (
 )
 from ...locale import gettext
 from ...store.paging import PageRequest
+from ...store.records import record_id
 from ..api import query_bool
+from ..api.paging import numbered_page
 from ..api.wishes import create_wish_from, expire_due_claims, list_scope, standing
 from ..permissions import can, principal
 from .render import render
@@ -80,12 +83,9 @@ async def wish_list(request: Request) -> Response:
         filters = {"status": tab}
     elif tab != "all":
         tab = "all"
-    try:
-        page = max(1, int(request.query_params.get("page") or 1))
-    except ValueError:
-        page = 1
     # numbered pages for people; the API pages by cursor
-    found = await listing.listing(scope, page=PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE), **filters)
+    page, wanted = numbered_page(request, PAGE_SIZE)
+    found = await listing.listing(scope, page=wanted, **filters)
     total = found.extra["total"]
     shown = await cards.cards(found.rows, lambda w, c: standing(request, w, c))
     counts = await listing.counts_by_status(scope) if role_view == "screen" else None
@@ -218,8 +218,8 @@ async def wish_act(request: Request) -> Response:
         elif value != "":
             data[key] = value
     for key in ("into", "stars", "project"):
-        if key in data and isinstance(data[key], str) and data[key].isdigit():
-            data[key] = int(data[key])
+        if key in data and isinstance(data[key], str) and (n := whole_number(data[key])) is not None:
+            data[key] = n
     action = str(form.get("action") or "")
     wish = await access.get_wish(request.path_params["id"])
     st = standing(request, wish, await access.current_claim(wish))
@@ -251,8 +251,8 @@ async def inbox_read(request: Request) -> Response:
     target = "/inbox"
     if form.get("id"):
         try:
-            entry = await inbox.mark_read(p.account_id, int(str(form.get("id"))), say=gettext)
-        except (ValueError, DomainError):
+            entry = await inbox.mark_read(p.account_id, record_id(form.get("id")) or 0, say=gettext)
+        except DomainError:
             return RedirectResponse("/inbox", status_code=303)
         link = entry.get("link") or ""
         target = link if link.startswith("/") and not link.startswith("//") else "/inbox"
