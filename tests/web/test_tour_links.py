@@ -7,9 +7,14 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import httpx
 import pytest
 
-from tests.web.test_governance_reports import DEMO_PASSWORD, demo  # noqa: F401  (the fixture)
+from gridsvc.app import create_app
+from gridsvc.config import Settings
+from gridsvc.store import db
+from tests.conftest import Client
+from tests.kit.browser import PASSWORD as DEMO_PASSWORD
 
 HTML = {"accept": "text/html"}
 PAGES = {
@@ -24,8 +29,22 @@ PAGES = {
 NOT_A_PAGE = re.compile(r"^/(api/|static/|logout)|[?&](lang|download)=")
 
 
+@pytest.fixture
+async def demo(demo_db_url):
+    """The app on a copy of the demo city, with an HTTP client."""
+    await db.connect(demo_db_url)
+    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
+    await app.state.index.start()
+    try:
+        async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            yield c
+    finally:
+        await app.state.index.close()
+        await db.close()
+
+
 @pytest.mark.parametrize("who", sorted(PAGES))
-async def test_every_link_shown_answers_the_reader(demo, who):  # noqa: F811
+async def test_every_link_shown_answers_the_reader(demo, who):
     await demo.login(who, DEMO_PASSWORD)
     failing = []
     for path in PAGES[who]:
@@ -40,7 +59,7 @@ async def test_every_link_shown_answers_the_reader(demo, who):  # noqa: F811
     assert failing == []
 
 
-async def test_a_step_by_the_system_reads_in_the_readers_language(demo):  # noqa: F811
+async def test_a_step_by_the_system_reads_in_the_readers_language(demo):
     """The demo's wish 18 was published again by the scheduler (its claim ran out)."""
     await demo.login("volunteer", DEMO_PASSWORD)
     zh = (await demo.get("/wishes/18", headers=HTML)).text
