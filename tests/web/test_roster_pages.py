@@ -120,3 +120,11 @@ async def test_links_on_roster_and_board_lead_only_where_the_reader_may_go(clien
     client.cookies.clear()
     r = await _page(client, f"/areas/{people.grid}/roster", "official")
     assert f'href="/areas/{people.street}/roster"' in r.text  # within the official's district
+
+
+async def test_the_board_reads_in_english_with_its_punctuation(client, people):
+    r = await client.get(f"/areas/{people.community}/board", params={"lang": "en"})
+    assert r.status_code == 200 and re.search(r"Supervision phone: <strong>", r.text), r.text[-1500:]
+    r = await client.get(f"/areas/{people.community}/board", params={"lang": "zh-CN"})
+    assert "监督电话:<strong>" in r.text
+    assert '<div class="scroll"><table>' in r.text  # the grids' table scrolls in its own box on a phone
