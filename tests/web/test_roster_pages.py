@@ -115,3 +115,34 @@ async def test_the_contact_board_is_public_and_shows_no_resident(client, people)
     assert r.status_code == 200 and "Vacant" in r.text and "网格化服务管理公示牌" not in r.text
     r = await client.get(f"/areas/{people.grid}/board", params={"lang": "zh-CN"}, headers={"accept": "text/html"})
     assert r.status_code == 422 and "公示牌按社区制作" in r.text
+
+
+async def test_links_on_roster_and_board_lead_only_where_the_reader_may_go(client, people):
+    """A grid worker's roster names the areas above as links to their area pages, not to rosters
+    they may not read; the board links its roster only for those who may read it."""
+    r = await _page(client, f"/areas/{people.grid}/roster", "worker")
+    assert r.status_code == 200
+    hrefs = re.findall(r'href="(/areas/[^"]+)"', r.text)
+    assert f"/areas/{people.community}" in hrefs and f"/areas/{people.community}/roster" not in hrefs
+    for href in {h for h in hrefs if h.endswith("/roster")}:
+        assert (await client.get(href)).status_code == 200, href
+    r = await client.get(f"/areas/{people.community}/board")
+    assert r.status_code == 200 and f"/areas/{people.community}/roster" not in r.text  # the worker's community
+    client.cookies.clear()
+    r = await _page(client, f"/areas/{people.community}/roster", "head")
+    assert f'href="/areas/{people.street}"' in r.text and f"/areas/{people.street}/roster" not in r.text
+    assert f"/areas/{people.community}/roster" in (await client.get(f"/areas/{people.community}/board")).text
+    client.cookies.clear()
+    r = await _page(client, f"/areas/{people.community}/board", "resident")
+    assert r.status_code == 200 and f"/areas/{people.community}/roster" not in r.text
+    client.cookies.clear()
+    r = await _page(client, f"/areas/{people.grid}/roster", "official")
+    assert f'href="/areas/{people.street}/roster"' in r.text  # within the official's district
+
+
+async def test_the_board_reads_in_english_with_its_punctuation(client, people):
+    r = await client.get(f"/areas/{people.community}/board", params={"lang": "en"})
+    assert r.status_code == 200 and re.search(r"Supervision phone: <strong>", r.text), r.text[-1500:]
+    r = await client.get(f"/areas/{people.community}/board", params={"lang": "zh-CN"})
+    assert "监督电话:<strong>" in r.text
+    assert '<div class="scroll"><table>' in r.text  # the grids' table scrolls in its own box on a phone

@@ -69,3 +69,20 @@ async def test_which_grid_am_i_in_answers_in_the_page(client, people):
     assert r.status_code == 200 and "不在已导入的区域内" in r.text
     r = await client.get("/", params={"lon": "x", "lat": 35}, headers=HTML)
     assert r.status_code in (400, 422) and 'role="alert"' in r.text and "lon" in r.text
+
+
+async def test_the_governance_dashboard_and_the_registry_are_one_tap_from_the_workbench(client, people):
+    """An official's indicators and organisation registry are on their workbench (the navigation does
+    not name them); a head sees the indicators of their community; a worker neither; each answers."""
+    for who, dashboard, registry in (("official", True, True), ("head", True, False), ("worker", False, False)):
+        html = await home_as(client, who)
+        assert ('href="/governance"' in html) is dashboard, who
+        assert ('href="/orgs"' in html) is registry, who
+        for href, shown in (("/governance", dashboard), ("/orgs", registry)):
+            if shown:
+                assert (await client.get(href, headers=HTML)).status_code == 200, (who, href)
+    en = (await client.get("/?lang=en", headers=HTML)).text
+    assert "Governance indicators" not in en  # the worker's
+    await home_as(client, "official")
+    en = (await client.get("/?lang=en", headers=HTML)).text
+    assert "Governance indicators" in en and "Registry of social organisations" in en and "考核指标" not in en

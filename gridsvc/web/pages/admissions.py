@@ -31,7 +31,7 @@ from ...domain.errors import DomainError, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...locale import gettext, pgettext
 from ...store.paging import PageRequest
-from ..api.catalog import authorizer, visible_to
+from ..api.catalog import authorizer, may_edit, visible_to
 from ..permissions import can, principal, require_entitled
 from .catalog_forms import (
     ItemForm,
@@ -86,6 +86,8 @@ async def desk(request: Request, *, errors: dict[str, list[str]] | None = None, 
         r["can_withdraw"] = r["state"] == "applied" and r["applied_by"] == p.username
         r["can_end"] = r["state"] in ("approved", "active") and decides
         r["item_name"] = items.get(r["item_code"], r["item_code"])
+        # the item's page shows an admission item only while it is in force, or to its editors
+        r["item_open"] = r["state"] == "active" or await may_edit(request, r["item_code"])
         r["applied_by_name"] = people.get(r["applied_by"], r["applied_by"])
         r["decided_by_name"] = people.get(r["decided_by"] or "", r["decided_by"] or "")
         for step in r["steps"]:

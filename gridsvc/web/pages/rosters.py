@@ -37,6 +37,8 @@ async def roster_page(request: Request, *, error: str | None = None, problems: l
     area = await area_store.get_area(request.path_params["code"])
     require(request, "roster.read", area.code)
     chain = await area_store.ancestors(area)
+    # an ancestor's roster is linked only for those who may read it (a grid worker reads their grid's)
+    readable = {a.code for a in chain if can(request, "roster.read", a.code)}
     data = await roster.roster(area)
     p = principal(request)
     for post in data["posts"]:
@@ -46,7 +48,7 @@ async def roster_page(request: Request, *, error: str | None = None, problems: l
     for post in data["posts"]:
         if post["vacant"] and post["may"]:
             vacant_by_role.setdefault(post["role"], []).append(post["area"])
-    return render(request, "rosters/roster.html", status=status, area=area, chain=chain, data=data,
+    return render(request, "rosters/roster.html", status=status, area=area, chain=chain, readable=readable, data=data,
                   vacant_by_role=vacant_by_role, error=error, problems=problems or [],
                   done=request.query_params.get("done") if request.query_params.get("done") in ACTIONS else None,
                   may_import=can(request, "roster.appoint", area.code), LEVEL_NAMES_ZH=LEVEL_NAMES_ZH,
@@ -109,6 +111,7 @@ async def board_page(request: Request) -> Response:
     street = next((a.name for a in chain if a.level == "street"), "")
     return render(request, "rosters/board.html", board=board, area=area, street=street, supervision_phone=phone,
                   ROLE_NAMES_ZH=ROLE_NAMES_ZH, worker_title=ROLE_NAMES_ZH["worker"],
+                  can_roster=can(request, "roster.read", area.code),
                   tiers=[t for t, lv in TIER_LEVEL.items() if lv == "community"])
 
 

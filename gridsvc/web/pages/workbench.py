@@ -81,6 +81,11 @@ async def workbench(request: Request) -> Response:
                       "href": f"/demands?status=published&under={home or ''}"})
     if entitled(p, "user.manage"):
         tiles.append({"label": N_("账号管理"), "n": None, "href": "/accounts"})
+    # the pages an official keeps, which the navigation does not name
+    if entitled(p, "indicator.read"):
+        tiles.append({"label": N_("考核指标"), "n": None, "href": "/governance"})
+    if entitled(p, "org.manage"):
+        tiles.append({"label": N_("社会组织名录"), "n": None, "href": "/orgs"})
     if p.role == "org_member":
         counts = await wish_store.counts_by_status(scope, view="claims")
         tiles.append({"label": N_("服务区域内可认领的心愿"),
