@@ -3,6 +3,7 @@ reset and (de)activate the accounts of their scope; someone out of scope is refu
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -93,6 +94,53 @@ async def test_official_creates_a_worker_with_a_generated_password(client, peopl
     # it logs in with that password
     client.cookies.clear()
     await client.login("lixin", password)
+
+
+def area_options(html: str) -> dict[str, str]:
+    """The area chooser's options: code -> the option's opening tag and text."""
+    select = html.split('id="area"')[1].split("</select>")[0]
+    return {code: tag for tag, code in re.findall(r'(<option value="(\d+)"[^>]*>[^<]*)', select)}
+
+
+async def test_the_chooser_marks_the_areas_whose_post_is_held(client, people):
+    await client.login("official")
+    html = await page(client, "/accounts/new?role=worker")
+    options = area_options(html)
+    # the held grids: named with their holder, not choosable, their roster linked
+    assert "disabled" in options[people.grid] and "已由 张网格 担任" in options[people.grid]
+    assert "disabled" in options[people.grid2] and "已由 worker2 担任" in options[people.grid2]
+    held = html.split('id="held-posts"')[1].split("</details>")[0]
+    assert f'href="/areas/{people.grid}/roster"' in held and f'href="/areas/{people.grid2}/roster"' in held
+    # the vacant grid stays choosable and is not listed as held
+    assert "disabled" not in options[people.other_grid] and "担任" not in options[people.other_grid]
+    assert people.other_grid not in held
+    # the same grids for another tier: nothing held there (group leaders serve groups, not grids)
+    # in English
+    r = await client.get("/accounts/new", params={"role": "worker", "lang": "en"}, headers=HTML)
+    assert "held by 张网格" in area_options(r.text)[people.grid] and "Held posts" in r.text
+
+
+async def test_the_chooser_reads_the_holders_in_one_query(client, people, caplog):
+    await client.login("official")
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        await page(client, "/accounts/new?role=worker")
+    sql = [r.getMessage().lower() for r in caplog.records if r.name == "tortoise.db_client"]
+    # the listed areas' holders in one query over the assignments, not one per area
+    holders = [q for q in sql if "user_area" in q and people.grid in q]
+    assert len(holders) == 1 and people.other_grid in holders[0], sql
+
+
+async def test_the_refusal_of_a_held_post_links_the_roster(client, people):
+    await client.login("official")
+    form = {"role": "worker", "area": people.grid, "name": "李新", "username": "lixin"}
+    r = await post(client, "/accounts/new", form, token_from="/accounts/new?role=worker")
+    assert r.status_code == 409
+    error = r.text.split('class="error"')[1].split("</p>")[0]
+    assert "现由 张网格 担任" in error and f'href="/areas/{people.grid}/roster"' in error
+    assert not await User.filter(username="lixin").exists()
+    # another refusal links no roster
+    r = await post(client, "/accounts/new", {**form, "area": people.community}, token_from="/accounts/new")
+    assert r.status_code == 422 and "/roster" not in r.text.split('class="error"')[1].split("</p>")[0]
 
 
 async def test_creation_refused_out_of_scope_or_role_and_nothing_stored(client, people):

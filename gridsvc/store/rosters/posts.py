@@ -32,14 +32,21 @@ STAFFED_LEVELS = tuple(REQUIRED)
 
 
 async def holdings(prefixes: list[str] | None, *, levels: Iterable[str] = STAFFED_LEVELS,
-                   roles: Iterable[str] = STAFF_TIERS, fields: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+                   roles: Iterable[str] = STAFF_TIERS, fields: tuple[str, ...] = (),
+                   codes: Iterable[str] | None = None) -> list[tuple[Any, ...]]:
     """The current holders of posts under `prefixes` (None: everywhere; []: nowhere), as rows of
     (area code, tier, *fields): active people of a staff tier assigned to an area of the level
-    that tier serves (a worker on a grid; a resident's home building is no post)."""
+    that tier serves (a worker on a grid; a resident's home building is no post). `codes`: only
+    the posts of those areas (exact codes, one IN list)."""
     if prefixes is not None and not prefixes:
         return []
     qs = UserArea.filter(user__is_active=True, area__level__in=tuple(levels),
                          user__role__in=[r for r in roles if r in TIER_LEVEL])
+    if codes is not None:
+        wanted = list(codes)
+        if not wanted:
+            return []
+        qs = qs.filter(area__code__in=wanted)
     if prefixes is not None:
         qs = qs.filter(under_any("area__code", prefixes))
     rows = await qs.order_by("user__role", "user_id").values_list("area__code", "area__level", "user__role", *fields)
@@ -124,6 +131,16 @@ async def vacancy_count(prefixes: list[str] | None) -> int:
 async def staffed_grids(prefix: str) -> set[str]:
     """Codes of the grids under `prefix` whose grid worker (网格员) post is held."""
     return {code for code, _role in await holdings([prefix], levels=("grid",), roles=("worker",))}
+
+
+async def post_holders(codes: Iterable[str], role: str) -> dict[str, str]:
+    """Area code -> the name of who holds the `role` post there, for the areas among `codes`
+    whose post of that tier is held (one query; an empty dict for a role that holds no post)."""
+    if role not in TIER_LEVEL:
+        return {}
+    rows = await holdings(None, levels=(TIER_LEVEL[role],), roles=(role,), fields=("user__display_name",),
+                          codes=codes)
+    return {code: name for code, _role, name in rows}
 
 
 async def holders_under(code: str, *, levels: list[str], roles: list[str]) -> list[dict[str, Any]]:

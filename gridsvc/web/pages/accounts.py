@@ -14,8 +14,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from gridsvc.store.accounts import directory, users
+from gridsvc.store.rosters import posts
 
 from ...domain import accounts
+from ...domain.error_codes import ErrorCode
 from ...domain.errors import DomainError
 from ...domain.levels import LEVEL_NAMES_ZH
 from ...domain.scope import ANY, reach
@@ -47,14 +49,18 @@ async def account_list(request: Request) -> Response:
 
 
 async def _new_form(request: Request, *, form: dict[str, str], error: str | None = None,
-                    status: int = 200) -> Response:
+                    status: int = 200, roster: str | None = None) -> Response:
     roles = _roles(request)
     role = form["role"] if form.get("role") in roles else roles[-1]
     levels = accounts.area_levels_of(role)
     picks = await directory.areas_to_pick(scope=prefixes(request, "user.manage"), levels=levels,
                                           q=form.get("area_q") or None) if levels else []
+    # the areas whose post of this tier someone holds: shown, not choosable, with their roster
+    holders = await posts.post_holders([a["code"] for a in picks], role) if picks else {}
+    picks = [{**a, "holder": holders.get(a["code"], "")} for a in picks]
     return render(request, "accounts/new.html", status=status, form={**form, "role": role}, roles=roles,
-                  level_names=[_(LEVEL_NAMES_ZH[lv]) for lv in levels], picks=picks, error=error)
+                  level_names=[_(LEVEL_NAMES_ZH[lv]) for lv in levels], picks=picks, error=error,
+                  held=[a for a in picks if a["holder"]], roster=roster)
 
 
 async def new_account(request: Request) -> Response:
@@ -78,8 +84,10 @@ async def create_account(request: Request) -> Response:
                                        areas=areas, display_name=form.get("name", ""), phone=form.get("phone", ""),
                                        actor=actor)
     except DomainError as e:
+        # a post someone holds: the refusal names them and links the roster where they are ended or transferred
+        taken = e.code is ErrorCode.POST_TAKEN and isinstance(e.details, dict)
         return await _new_form(request, form={k: v for k, v in form.items() if k != "password"}, error=e.message,
-                               status=e.status)
+                               status=e.status, roster=str(e.details.get("area")) if taken else None)
     # the page that answers the form shows a generated password, once; nothing keeps it
     return await _detail(request, user.id, one_time=None if typed else password, done="created")
 
