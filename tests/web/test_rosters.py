@@ -249,3 +249,45 @@ async def test_moving_a_staff_account_into_a_held_post_is_refused(client, people
     assert r.status_code == 409 and r.json()["error"]["details"]["holder"] == "worker2", r.text
     assert await _open_terms(people.grid, "worker") == [person]  # nothing changed
     assert len(await _open_terms(people.grid2, "worker")) == 1
+
+
+async def test_a_deactivated_holder_leaves_the_post_and_reactivation_waits_for_it(client, people):
+    """Deactivating a worker ends their term (the post is vacant and can be given); reactivating
+    them is refused while someone else holds it, and opens their term again once it is free."""
+    from gridsvc.store.accounts.models import User
+
+    worker = await User.get(username="worker")
+    admin, h = await client.token_for("admin"), await client.token_for("head")
+    assert (await client.post(f"/api/v1/users/{worker.id}/deactivate", headers=admin)).status_code == 200
+    post = _post(await _roster(client, people.community, h), people.grid, "worker")
+    assert post["vacant"] and post["history"][0]["end_reason"].startswith("账号停用")
+    r = await client.post("/api/v1/appointments", headers=h, json={
+        "area": people.grid, "role": "worker", "name": "钱接任", "phone": "13700000019", "username": "qian"})
+    assert r.status_code == 201, r.text
+    r = await client.post(f"/api/v1/users/{worker.id}/reactivate", headers=admin)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "post_taken" and "钱接任" in r.text
+    assert not (await User.get(id=worker.id)).is_active  # nothing changed
+    r = await client.post(f"/api/v1/appointments/{await _term_of(client, h, people.grid)}/end", headers=h, json={})
+    assert r.status_code == 200, r.text
+    assert (await client.post(f"/api/v1/users/{worker.id}/reactivate", headers=admin)).status_code == 200
+    post = _post(await _roster(client, people.community, h), people.grid, "worker")
+    assert [x["person"]["name"] for x in post["holders"]] == ["张网格"]
+
+
+async def _term_of(client, h, grid: str) -> int:
+    roster = (await client.get(f"/api/v1/areas/{grid}/roster", headers=h)).json()
+    return _post(roster, grid, "worker")["holders"][0]["id"]
+
+
+async def test_deactivating_through_the_staff_record_also_frees_the_post(client, people):
+    from gridsvc.store.accounts.models import User
+
+    worker = await User.get(username="worker")
+    admin, h = await client.token_for("admin"), await client.token_for("head")
+    r = await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": False}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert _post(await _roster(client, people.community, h), people.grid, "worker")["vacant"]
+    r = await client.patch(f"/api/v1/staff/{worker.id}", json={"is_active": True}, headers=admin)
+    assert r.status_code == 200, r.text
+    post = _post(await _roster(client, people.community, h), people.grid, "worker")
+    assert [x["person"]["name"] for x in post["holders"]] == ["张网格"]

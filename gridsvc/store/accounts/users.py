@@ -253,6 +253,11 @@ async def update_staff(user: User, patch: dict, *, actor: Principal | None) -> U
             await User.filter(id=user.id).update(**fields)
         if fields.get("is_active") is False:
             await end_sessions(user.id)  # for good: reactivation must not revive them
+        if "is_active" in fields and fields["is_active"] != user.is_active and is_staff(user.role):
+            if fields["is_active"]:  # as set_active: the posts open again, or a holder meanwhile refuses
+                await appointments.reopen_for_reactivation(user, actor=actor)
+            else:
+                await appointments.end_for_deactivation(user, actor=actor)
         user = await User.get(id=user.id)
         after = await user_card(user, full=True)
         await audit.record(actor, "staff.update", "user", user.id,
@@ -307,8 +312,14 @@ async def set_active(user: User, active: bool, *, actor: Principal | None) -> di
                            code=ErrorCode.ALREADY_ACTIVE if active else ErrorCode.ALREADY_INACTIVE,
                            details={"id": user.id})
         ended = {} if active else await end_sessions(user.id)
+        terms = {}
+        if is_staff(user.role):  # a person who stops (or starts again) stops (or starts) serving their posts
+            if active:
+                await appointments.reopen_for_reactivation(user, actor=actor)
+            else:
+                terms["terms_ended"] = await appointments.end_for_deactivation(user, actor=actor)
         await audit.record(actor, "user.reactivate" if active else "user.deactivate", "user", user.id,
-                           before={"is_active": not active}, after={"is_active": active, **ended})
+                           before={"is_active": not active}, after={"is_active": active, **ended, **terms})
     return ended
 
 

@@ -86,7 +86,9 @@ async def check_post_free(user: User, area: Area, on: date) -> None:
                               f"{user.username} is not grid staff ({user.role})", code=ErrorCode.NOT_STAFF,
                               details={"person": user.id, "role": user.role})
     check_assignment(user.role, area.level, area.code)
-    holders = await UserArea.filter(area_id=area.id, user__role=user.role).values_list("user_id", "user__display_name")
+    # a deactivated account's terms have ended: its area stays (who manages it), not its post
+    holders = await UserArea.filter(area_id=area.id, user__role=user.role, user__is_active=True).values_list(
+        "user_id", "user__display_name")
     for uid, name in holders:
         post = f"{area.name}{role_name_zh(user.role, area.code)}"
         if uid == user.id:
@@ -179,8 +181,8 @@ async def open_terms(user: User, areas: Iterable[Area], *, actor: Principal | No
         return
     for a in areas:
         # the caller has written the account's own assignment already: another holder is the refusal
-        other = await UserArea.filter(area_id=a.id, user__role=user.role).exclude(user_id=user.id).values_list(
-            "user__display_name", flat=True)
+        other = await UserArea.filter(area_id=a.id, user__role=user.role, user__is_active=True).exclude(
+            user_id=user.id).values_list("user__display_name", flat=True)
         if other:
             raise held_by(a, user.role, str(other[0]))
         try:
@@ -207,3 +209,23 @@ async def open_missing_terms(*, on: date | None = None) -> int:
     new = [Appointment(user_id=u, area_id=a, role=r, started_on=day) for u, a, r in links if (u, a) not in have]
     await Appointment.bulk_create(new, batch_size=1000)
     return len(new)
+
+
+# a deactivated account has left its posts; its areas stay, so the officials of those areas still
+# manage it (and may reactivate it)
+DEACTIVATED = "账号停用 (account deactivated)"
+REACTIVATED = "账号重新启用 (account reactivated)"
+
+
+async def end_for_deactivation(user: User, *, actor: Principal | None) -> int:
+    """End every open term of `user` today: the post is vacant and can be given to someone else."""
+    return await Appointment.filter(user_id=user.id, ended_on__isnull=True).update(
+        ended_on=clock.today(), end_reason=DEACTIVATED, ended_by_id=_actor_id(actor))
+
+
+async def reopen_for_reactivation(user: User, *, actor: Principal | None) -> None:
+    """Open again the posts of the areas `user` still has; a post given to someone else meanwhile
+    refuses the reactivation (409 `post_taken`, naming the holder) until the account's areas change."""
+    serving = set(await Appointment.filter(user_id=user.id, ended_on__isnull=True).values_list("area_id", flat=True))
+    areas = [a for a in await Area.filter(user_links__user_id=user.id) if a.id not in serving]
+    await open_terms(user, areas, actor=actor, reason=REACTIVATED)
