@@ -37,6 +37,8 @@ TEMPLATES = PACKAGE / "templates"
 # the assets a map page needs, in load order; paths under gridsvc/static
 JS = ("vendor/leaflet/leaflet.js", "maps/gridmap.js")
 CSS = ("vendor/leaflet/leaflet.css", "maps/maps.css")
+# Leaflet's control words in the page's language, loaded between leaflet.js and the rest
+WORDS_JS = "maps/words.js"
 
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "xml"]),
                   trim_blocks=True, lstrip_blocks=True)
@@ -65,17 +67,27 @@ def _inline_css() -> str:
 
 @lru_cache(maxsize=1)
 def _inline_js() -> str:
+    """The scripts after Leaflet and its words (see asset_tags)."""
     # "</script" cannot occur inside the inlined code or the browser would end the element there
-    return "\n".join(_static(p).replace("</script", "<\\/script") for p in JS)
+    return "\n".join(_static(p).replace("</script", "<\\/script") for p in JS[1:])
 
 
 def asset_tags(*, inline: bool) -> Markup:
     """<link>/<script> tags for the map assets, or the assets themselves (standalone files)."""
     if inline:
-        return Markup(f"<style>\n{_inline_css()}\n</style>\n<script>\n{_inline_js()}\n</script>")
+        leaflet, words = (_static(p).replace("</script", "<\\/script") for p in (JS[0], WORDS_JS))
+        return Markup(f"<style>\n{_inline_css()}\n</style>\n<script>\n{leaflet}\n</script>\n"
+                      f"{_words_tag(words_js=Markup(words))}\n<script>\n{_inline_js()}\n</script>")
     links = [f'<link rel="stylesheet" href="/static/{p}?v={__version__}">' for p in CSS]
-    links += [f'<script src="/static/{p}?v={__version__}"></script>' for p in JS]
+    links += [f'<script src="/static/{JS[0]}?v={__version__}"></script>', _words_tag()]
+    links += [f'<script src="/static/{p}?v={__version__}"></script>' for p in JS[1:]]
     return Markup("\n".join(links))
+
+
+def _words_tag(**context: Any) -> str:
+    """The <script> that gives Leaflet's controls (folium's too) the page's language: it must
+    run after leaflet.js and before any map is made."""
+    return env.get_template("maps/_words.html").render(version=__version__, **context)
 
 
 def safe_json(obj: Any) -> str:

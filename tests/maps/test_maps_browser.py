@@ -177,3 +177,53 @@ def test_floor_plan_opens_offline_prints_and_shows_tags_as_text(server, browser)
     assert watch.errors == [] and watch.dialogs == []
     ctx.close()
     shutil.copy(out, ARTIFACTS / "floorplan-standalone.html")
+
+
+# Leaflet's own control words (its zoom buttons' titles, the layer switcher) in the page's language,
+# on folium's maps and on the pages that make their own Leaflet map
+MAP_WORDS = {
+    "zh-CN": {"zoom_in": "放大", "zoom_out": "缩小", "layers": "图层"},
+    "en": {"zoom_in": "Zoom in", "zoom_out": "Zoom out", "layers": "Layers"},
+}
+CONTROLS = """() => {
+  const title = sel => { const el = document.querySelector(sel); return el ? el.title : null; };
+  const small = [...document.querySelectorAll('.gm-bar a')].filter(a => a.getClientRects().length > 0)
+    .filter(a => a.getBoundingClientRect().height < 44).map(a => a.textContent.trim());
+  return {zoom_in: title('.leaflet-control-zoom-in'), zoom_out: title('.leaflet-control-zoom-out'),
+          layers: title('.leaflet-control-layers-toggle'), small: small};
+}"""
+
+
+def test_every_map_speaks_the_page_language(server, browser):
+    base = server["base"]
+    pages = [("worker", "/maps/mine", True), (None, "/maps/city", False),
+             ("admin", "/areas/610202004002/history", False), ("admin", "/areas/610202004002/edit", False)]
+    problems: dict[str, object] = {}
+    for lang, words in MAP_WORDS.items():
+        for who, path, switcher in pages:
+            ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN")
+            page = ctx.new_page()
+            watch = Watch(page)
+            if who:
+                page.goto(base + "/login")
+                page.fill("#username", who)
+                page.fill("#password", PASSWORD)
+                page.click("main button[type=submit]")
+                page.wait_for_load_state("networkidle")
+            watch.reset()
+            resp = page.goto(f"{base}{path}?lang={lang}")
+            assert resp is not None and resp.status == 200, (path, resp and resp.status)
+            wait_until(page, "document.querySelector('.leaflet-control-zoom-in') !== null")
+            seen = page.evaluate(CONTROLS)
+            want = dict(words) if switcher else {k: v for k, v in words.items() if k != "layers"}
+            got = {k: seen[k] for k in want}
+            if got != want:
+                problems[f"{lang} {path} words"] = got
+            if seen["small"]:
+                problems[f"{lang} {path} links under 44 px"] = seen["small"]
+            if watch.errors:
+                problems[f"{lang} {path} console"] = watch.errors
+            if path == "/maps/mine":
+                page.screenshot(path=str(ARTIFACTS / f"maps-mine-words-{lang}.png"))
+            ctx.close()
+    assert not problems, problems

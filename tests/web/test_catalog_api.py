@@ -436,3 +436,18 @@ async def test_the_admission_desk_for_officials(client, people):
     r = await client.get("/services/admissions", headers={**HTML, **official})
     assert r.status_code == 200 and "王益区卫生健康局" in r.text and f'/services/admissions/{aid}/decide' in r.text
     assert "每社区每年 1.2 万元" in r.text
+
+
+async def test_the_admission_desk_names_a_state_as_its_badge_does(client, people):
+    """The filter and the badge on the same application use one name for one state, in both languages."""
+    await create_user("street", role="official", password=PASSWORD, areas=[people.street])
+    street = await client.token_for("street")
+    assert (await client.post("/api/v1/admissions", json=application(people), headers=street)).status_code == 201
+    official = await client.token_for("official")
+    for lang, name in (("zh", "已申请"), ("en", "Applied")):
+        r = await client.get("/services/admissions", params={"state": "applied", "lang": lang},
+                             headers={**HTML, **official})
+        assert r.status_code == 200
+        assert f'href="/services/admissions?state=applied">{name}</a>' in r.text  # the filter
+        assert f'<span class="badge">{name}</span>' in r.text  # the badge
+        assert ("待审批" if lang == "zh" else "Awaiting decision") not in r.text

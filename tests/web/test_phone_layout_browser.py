@@ -1,6 +1,8 @@
 """The pages on a phone (issue 10 item 6), in headless Chromium at 390 px against a real server
 with the demo city, in Chinese and in English: nothing wider than the screen, a header of at
-most 56 px, navigation tabs of at least 44 px that never break a word, no console errors.
+most 56 px, navigation tabs of at least 44 px that never break a word, touch targets of at least
+44 px (the header's links, and titles, names and summaries that stand alone as a row's tap), no
+console errors.
 Screenshots go to tests/artifacts/phone-<who>-<lang>-<page>.png."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ PAGES = {
     None: ["/", "/login", "/services", "/services/GS-LD-001", "/areas/610202004002"],
     "worker": ["/", "/me", "/wishes", "/inbox"],
     "resident": ["/wishes", "/wishes/new"],
+    "admin": ["/orgs", "/areas/610202004002/roster"],
     "official": ["/services/admissions", "/me"],
 }
 
@@ -31,7 +34,10 @@ MEASURE = """() => {
       const range = document.createRange(); range.selectNodeContents(a);
       const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
       return {text: a.textContent.trim(), height: a.getBoundingClientRect().height, lines: lines}; });
-  const taps = [...document.querySelectorAll('header a, header button, nav.tabs a')]
+  // the header's links, the tabs, and what stands alone as a row's main tap: a wish's or an
+  // organisation's title, an area's name in a list, a summary that opens a list
+  const taps = [...document.querySelectorAll('header a, header button, nav.tabs a, a.tap-line, summary')]
+    .filter(el => el.getClientRects().length > 0)
     .filter(el => el.getBoundingClientRect().height < 44).map(el => el.textContent.trim());
   return {scrollWidth: document.documentElement.scrollWidth, vw: vw, wide: wide, tabs: tabs, taps: taps,
           header: document.querySelector('header').getBoundingClientRect().height};

@@ -25,7 +25,7 @@ from gridsvc.store.accounts import users
 from gridsvc.store.catalog import admission
 
 from ...domain import clock
-from ...domain.admission import DEPARTMENT_LEVELS, check_admission
+from ...domain.admission import ADMISSION_STATE_NAMES_ZH, DEPARTMENT_LEVELS, check_admission
 from ...domain.catalog import CATEGORIES, CATEGORY_BY_ID, TIME_LIMIT_UNITS, VENUE_KINDS, item_errors
 from ...domain.errors import DomainError, ValidationError
 from ...domain.levels import LEVEL_NAMES_ZH
@@ -99,8 +99,14 @@ async def desk(request: Request, *, errors: dict[str, list[str]] | None = None, 
                                r["decided_on"])
     done = {"applied": gettext("申请已提交,等待审批"), "approve": gettext("已批准"), "reject": gettext("已驳回"),
             "withdraw": gettext("申请已撤回"), "end": gettext("已提前退出")}.get(request.query_params.get("done") or "")
+    # the filter's chips name each state as its badge does (one name for one state)
+    filters = [(s, ADMISSION_STATE_NAMES_ZH[s]) for s in FILTER_ORDER]
     return render(request, "catalog/admissions.html", status=status, rows=rows, names=names, state=state,
-                  errors=errors or {}, done=done, can_apply=can(request, "admission.apply"))
+                  filters=filters, errors=errors or {}, done=done, can_apply=can(request, "admission.apply"))
+
+
+# the admissions desk's filter, in the order a desk works through them
+FILTER_ORDER = ("applied", "active", "approved", "rejected", "expired", "withdrawn")
 
 
 async def _step(request: Request, name: str, act) -> Response:
