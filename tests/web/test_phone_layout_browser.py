@@ -15,7 +15,7 @@ PAGES = {
     None: ["/", "/login", "/services", "/services/GS-LD-001", "/areas/610202004002"],
     "worker": ["/", "/me", "/wishes", "/inbox"],
     "resident": ["/wishes", "/wishes/new"],
-    "official": ["/services/admissions", "/me"],
+    "official": ["/services/admissions", "/me", "/allocations"],
 }
 
 # What overflows the viewport, ignoring what sits inside a horizontally scrolling box (wide
