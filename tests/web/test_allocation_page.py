@@ -71,3 +71,74 @@ async def test_review_edit_and_accept_a_plan(client, people):
     assert r.status_code == 409
     r = await client.post(url, data={"csrf_token": token, "action": "nope"}, headers=HTML)
     assert r.status_code == 422
+
+
+async def test_plan_list_is_scoped_and_makes_a_plan(client, people):
+    """/allocations lists the plans of the viewer's scope, newest first, and its form makes a
+    plan for one of their areas through the API's permission and store call."""
+    from gridsvc.store.accounts.users import create_user
+    from gridsvc.store.wishes.models import AllocationPlan
+    from tests.conftest import PASSWORD
+
+    await create_user("street", role="official", password=PASSWORD, areas=[people.street])
+    await create_user("street2", role="official", password=PASSWORD, areas=["610203001000"])
+    kit = Kit(client, people)
+    await kit.org("川口爱心社")
+    ids = [(await kit.wish_in("published"))["id"] for _ in range(2)]
+    # a plan of the other street (its wishes do not matter to the list)
+    other = await AllocationPlan.create(name="城关街道的方案", area_code="610203001000", status="draft")
+
+    assert (await client.get("/allocations", headers=HTML)).status_code == 303  # to the log-in page
+    await client.login("street")
+    r = await client.get("/allocations", headers=HTML)
+    assert r.status_code == 200, r.text
+    html = r.text
+    assert "还没有分配方案" in html and "城关街道的方案" not in html
+    assert '<option value="610202001000" selected>七一路街道</option>' in html
+    assert 'value="七一路街道本月微心愿"' in html  # the name the demo gives, ready to keep
+    assert 'href="/allocations"' in (await client.get("/", headers=HTML)).text  # the workbench tile
+    token = csrf_of(html)
+
+    # bad cases: nothing is stored
+    before = await AllocationPlan.all().count()
+    r = await client.post("/allocations", data={"csrf_token": token, "under": "", "name": ""}, headers=HTML)
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    r = await client.post("/allocations", data={"csrf_token": token, "under": people.community2, "name": "x"},
+                          headers=HTML)
+    assert r.status_code == 422 and "大同路社区 没有待认领的已发布心愿" in r.text and 'value="x"' in r.text
+    r = await client.post("/allocations", data={"csrf_token": token, "under": "610203001000", "name": ""},
+                          headers=HTML)
+    assert r.status_code == 403
+    assert await AllocationPlan.all().count() == before
+
+    # an empty name takes the demo's default; the plan page follows
+    r = await client.post("/allocations", data={"csrf_token": token, "under": people.street, "name": ""},
+                          headers=HTML)
+    assert r.status_code == 303, r.text
+    plan = await AllocationPlan.filter(area_code=people.street).get()
+    assert r.headers["location"] == f"/allocations/{plan.id}" and plan.name == "七一路街道本月微心愿"
+    assert plan.wishes == len(ids) and plan.status == "draft"
+    r = await client.post("/allocations", data={"csrf_token": token, "under": people.street, "name": "春节前"},
+                          headers=HTML)
+    assert r.status_code == 303
+    newer = r.headers["location"]
+    html = (await client.get("/allocations", headers=HTML)).text
+    assert html.index(f'href="{newer}"') < html.index(f'href="/allocations/{plan.id}"')  # newest first
+    assert "春节前" in html and "城关街道的方案" not in html
+    assert "心愿 2 个" in html and "street" in html
+
+    # the other street's official sees only theirs
+    client.cookies.clear()
+    await client.login("street2")
+    html = (await client.get("/allocations", headers=HTML)).text
+    assert "城关街道的方案" in html and f'href="/allocations/{other.id}"' in html and "春节前" not in html
+
+    # a resident may not list nor make plans, nor sees the tile
+    client.cookies.clear()
+    await client.login("resident")
+    assert (await client.get("/allocations", headers=HTML)).status_code == 403
+    assert 'href="/allocations"' not in (await client.get("/", headers=HTML)).text
+    home = (await client.get("/wishes", headers=HTML)).text
+    r = await client.post("/allocations", data={"csrf_token": csrf_of(home), "under": people.street, "name": ""},
+                          headers=HTML)
+    assert r.status_code == 403 and await AllocationPlan.all().count() == before + 2

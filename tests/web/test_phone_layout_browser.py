@@ -18,7 +18,7 @@ PAGES = {
     "worker": ["/", "/me", "/wishes", "/inbox"],
     "resident": ["/wishes", "/wishes/new"],
     "admin": ["/orgs", "/areas/610202004002/roster"],
-    "official": ["/services/admissions", "/me"],
+    "official": ["/services/admissions", "/me", "/allocations"],
 }
 
 # What overflows the viewport, ignoring what sits inside a horizontally scrolling box (wide

@@ -700,6 +700,7 @@ async def test_allocation_plan_edit_accept(kit, client, people):
     assert (await client.patch(f"/api/v1/allocations/{plan['id']}", headers=h, json={"items": []})).status_code == 409
     listed = (await client.get("/api/v1/allocations", headers=h)).json()["plans"]
     assert [p["id"] for p in listed] == [plan["id"]]
+    assert listed[0]["area_name"] == "川口社区" and listed[0]["created_by"] == "head"
     assert (await client.get("/api/v1/allocations", headers=await kit.h("head2"))).json()["plans"] == []
     assert (await client.get(f"/api/v1/allocations/{plan['id']}", headers=await kit.h("head2"))).status_code == 403
     r = await client.post("/api/v1/allocations", headers=h, json={"under": people.grid2})

@@ -21,6 +21,7 @@ from gridsvc.domain.matching.allocation import PLAN_STATUS_NAMES_ZH
 from gridsvc.domain.scope import Principal
 from gridsvc.domain.wishes import Actor, WishStatus
 from gridsvc.store import audit, subtree
+from gridsvc.store.accounts.models import User
 from gridsvc.store.areas.models import Area
 from gridsvc.store.orgs.models import Organisation, Project
 from gridsvc.store.paging import Page, PageRequest, keyset_page
@@ -239,5 +240,14 @@ async def list_plans(prefixes: list[str] | None, *, page: PageRequest) -> Page:
             return Page([], None, page.limit)
         qs = qs.filter(subtree.under_any("area_code", prefixes))
     result = await keyset_page(qs, "allocations", ("-id",), page)
-    result.rows = [await plan_view(p, items=False) for p in result.rows]
+    areas = dict(await Area.filter(code__in={p.area_code for p in result.rows}).values_list("code", "name"))
+    makers = {u["id"]: u["display_name"] or u["username"] for u in await User.filter(
+        id__in={p.created_by_id for p in result.rows if p.created_by_id}).values("id", "username", "display_name")}
+    rows = []
+    for p in result.rows:
+        row = await plan_view(p, items=False)
+        row["area_name"] = areas.get(p.area_code, "")
+        row["created_by"] = makers.get(p.created_by_id) if p.created_by_id else None
+        rows.append(row)
+    result.rows = rows
     return result

@@ -79,6 +79,8 @@ async def workbench(request: Request) -> Response:
     if entitled(p, "demand.publish") and p.role not in ("official", "admin", "head", "instructor"):
         tiles.append({"label": N_("招募中的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
+    if entitled(p, "allocation.plan"):
+        tiles.append({"label": N_("分配方案"), "n": None, "href": "/allocations"})
     if entitled(p, "user.manage"):
         tiles.append({"label": N_("账号管理"), "n": None, "href": "/accounts"})
     # the pages an official keeps, which the navigation does not name
