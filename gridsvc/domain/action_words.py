@@ -23,6 +23,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "space.manage": ("登记这里的服务用房和场地", "record service rooms and spaces here"),
     "consultation.manage": ("登记这里的协商议事", "record consultations here"),
     "consultation.read_public": ("查看公开的协商议事", "see published consultations"),
+    "demand.oversee": ("查看这里未满员的志愿需求", "oversee the unfilled volunteer demands here"),
     "map.city_home": ("从全市地图开始", "start from the city map"),
     "volunteer.act": ("以志愿者身份办理", "act as a volunteer"),
     "wish.post_own": ("为自己提交微心愿", "post a micro-wish of your own"),

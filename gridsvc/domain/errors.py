@@ -8,6 +8,7 @@ asks for `message_in(language)` in one place, the CLI prints the language of its
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from typing import Any, Literal
 
@@ -19,6 +20,27 @@ LANGUAGES: tuple[Language, ...] = ("zh", "en")
 # The language messages are read in when no one names it: Chinese, unless the caller (the CLI
 # from its locale, the web layer per request) sets another for the current context.
 message_language: ContextVar[Language] = ContextVar("message_language", default="zh")
+
+
+# What an error repeats of the input it refuses is bounded, so a 10,000-digit path segment or a
+# megabyte field is not echoed back whole: any unbroken run of more than ECHO_LIMIT characters
+# (a value; words of a sentence are shorter) and any text of more than TEXT_LIMIT characters is
+# cut there, with an ellipsis.
+ECHO_LIMIT = 100
+TEXT_LIMIT = 500
+_LONG_RUN = re.compile(r"\S{%d,}" % (ECHO_LIMIT + 1))
+
+
+def bounded(value: Any) -> Any:
+    """`value` with every string in it (inside dicts, lists and tuples too) cut to the limits."""
+    if isinstance(value, str):
+        text = _LONG_RUN.sub(lambda m: m.group()[:ECHO_LIMIT] + "…", value)
+        return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + "…"
+    if isinstance(value, dict):
+        return {k: bounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [bounded(v) for v in value]
+    return value
 
 
 def in_language(zh: str, en: str) -> str:
@@ -53,7 +75,8 @@ class DomainError(Exception):
         return self.code.status
 
     def message_in(self, language: Language) -> str:
-        return self.message_en if language == "en" else self.message_zh
+        """The message for a reader, what it repeats of the input bounded (`bounded`)."""
+        return bounded(self.message_en if language == "en" else self.message_zh)
 
     @property
     def message(self) -> str:
@@ -73,7 +96,7 @@ class DomainError(Exception):
 
     def to_dict(self, language: Language | None = None) -> dict[str, Any]:
         message = self.message if language is None else self.message_in(language)
-        return {"code": str(self.code), "message": message, "details": self.details}
+        return {"code": str(self.code), "message": message, "details": bounded(self.details)}
 
 
 class ValidationError(DomainError):

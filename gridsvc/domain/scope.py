@@ -138,6 +138,9 @@ RULES: dict[str, dict[str, Reach]] = {
     "space.manage": {"admin": ANY, "official": WITHIN, "head": WITHIN},
     "consultation.manage": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     "consultation.read_public": {"*": P},
+    # the volunteer demands still unfilled in the area, on the workbench of those who oversee the
+    # community's volunteering (a grid worker publishes demands but sees them as recruiting)
+    "demand.oversee": {"admin": ANY, "official": WITHIN, "instructor": WITHIN, "head": WITHIN},
     # the whole city is the home map of those who reach everywhere
     "map.city_home": {"admin": ANY},
 }
@@ -201,6 +204,12 @@ def entitled(principal: Principal, action: str) -> bool:
     """The principal's role has a rule for ``action`` at all, wherever their areas are (what a
     role may do, as opposed to where: e.g. only volunteers keep a volunteer profile)."""
     return reach(principal, action) is not None
+
+
+def reaches_everywhere(principal: Principal, action: str) -> bool:
+    """The principal may do ``action`` in every area (the platform admin, the system), so a
+    listing or an export for them need not be narrowed to any area of theirs."""
+    return reach(principal, action) is ANY
 
 
 def acts_for_org(principal: Principal) -> bool:

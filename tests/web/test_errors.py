@@ -195,3 +195,36 @@ async def test_a_body_over_the_limit_gets_the_error_body(small_client, people):
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large", r.text
     r = await small_client.post("/api/v1/locate", json={"points": [[109.1, 35.0]]})
     assert r.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/areas/{long}", "/api/v1/services?area={long}", "/areas/{long}"])
+async def test_an_error_echoes_at_most_a_bounded_piece_of_a_huge_input(client, people, url):
+    """A 10,000-digit value is refused without being repeated whole: what the error repeats of
+    it is cut to 100 characters with an ellipsis, in the message and in the details."""
+    huge = "1" * 10_000
+    accept = {"accept": "text/html"} if not url.startswith("/api/") else {}
+    r = await client.get(url.format(long=huge), headers=accept)
+    assert 400 <= r.status_code < 500, r.status_code
+    if accept:
+        # the message a person reads (the language switch links back to the address as asked)
+        assert "1" * 101 not in _main(r.text)
+    else:
+        assert len(r.content) < 2_000, len(r.content)
+        assert "1" * 101 not in r.text and "1" * 99 + "…" in r.text
+        error = r.json()["error"]
+        assert error["code"] and error["message"]
+        assert "1" * 101 not in str(error["details"])
+
+
+async def test_a_bounded_error_keeps_what_the_client_needs(client, people):
+    """Bounding cuts only the long run: the code, the parameter named and the value's first 100
+    characters stay, with an ellipsis where it was cut; a short value is repeated whole."""
+    r = await client.get("/api/v1/services", params={"area": "1" * 10_000})
+    assert r.status_code == 404, r.text
+    error = r.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["details"]["parameter"] == "area"
+    assert error["details"]["area"] == "1" * 100 + "…"
+    assert "1" * 100 + "…" in error["message"]
+    short = (await client.get("/api/v1/services", params={"area": "610299999999"})).json()["error"]
+    assert short["details"]["area"] == "610299999999" and "610299999999 " in short["message"]

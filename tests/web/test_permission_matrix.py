@@ -6,6 +6,8 @@ allows (the handler may still answer 404/409/422 about the empty body or the rec
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gridsvc.domain.scope import ANONYMOUS, Reach, allows, can_manage_tier, reach
@@ -132,3 +134,22 @@ async def test_every_operation_role_and_scope(client, people, targets, store_kin
                 failures.append((op.method.upper(), url, op.action, role, expect, r.status_code, r.text[:160]))
     assert not failures, f"{wrong} of {cells} cells differ from the table:\n" + "\n".join(map(str, failures))
     assert cells > 1000, cells
+
+
+def test_the_web_layer_decides_through_the_table_not_role_names():
+    """No route, page, template or store rule compares the asker's role name: what someone may see or do is asked of
+    `domain/scope.py` RULES (`can`, `entitled`, `require`), so the matrix above covers it."""
+    from pathlib import Path
+
+    import gridsvc
+
+    root = Path(gridsvc.__file__).parent
+    # the person asking by role name (`p`, `principal`, `actor` in code; `user` in templates); a
+    # stored account's or a form's role is data (is this account staff? which option is chosen?)
+    asking = {".py": r"\b(p|principal|actor)", ".html": r"\buser"}
+    found = [f"{path.relative_to(root)}:{n}: {line.strip()}"
+             for folder in ("web", "store", "templates") for path in sorted((root / folder).rglob("*"))
+             if path.suffix in asking
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if re.search(asking[path.suffix] + r"\.role\s*(==|!=|(not\s+)?in\b)", line)]
+    assert not found, "\n".join(found)

@@ -245,3 +245,23 @@ async def test_demand_list_filters_each_have_their_own_name(client, lang):
     nav = [n for n in re.findall(r'<nav class="subnav">(.*?)</nav>', r.text, re.S) if "status=" in n][0]
     labels = re.findall(r">([^<>]+)</a>", nav)
     assert len(labels) == 6 and len(set(labels)) == 6, labels
+
+
+@pytest.mark.parametrize("who", ["admin", "official", "instructor", "head", "worker", "leader", "bhead", "resident",
+                                 "volunteer", "orgmember"])
+async def test_each_role_opens_the_registry_and_the_demands_on_its_own_default(client, people, kit, who):
+    """The area a listing opens on is a default (``under=`` picks another), chosen by what the
+    role does: staff and officials open the registry on their own area, the admin and the
+    others on the whole registry; a volunteer's demands open near their area, a member's on
+    their organisation's service areas; a sign-up record link for those who take demands."""
+    own = {"official": people.district, "instructor": people.community, "head": people.community,
+           "worker": people.grid, "leader": people.group, "bhead": people.building}
+    await client.login(who)
+    registry = (await client.get("/orgs", headers=HTML)).text
+    assert f'<input type="hidden" name="under" value="{own.get(who, "")}">' in registry
+    demands = (await client.get("/demands", headers=HTML)).text
+    near = {"volunteer": people.district, "orgmember": people.community}.get(who)
+    assert ("查看全部地区" in demands) == (near is not None)
+    if near:
+        assert f"&under={near}" in demands
+    assert ('href="/me/service"' in demands) == (who in ("volunteer", "orgmember"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from gridsvc.store.accounts.models import User
 from gridsvc.store.wishes.models import Claim
 from tests.wishkit import Kit, day, publish
@@ -86,3 +88,30 @@ async def test_the_governance_dashboard_and_the_registry_are_one_tap_from_the_wo
     await home_as(client, "official")
     en = (await client.get("/?lang=en", headers=HTML)).text
     assert "Governance indicators" in en and "Registry of social organisations" in en and "考核指标" not in en
+
+
+def tile_labels(html: str) -> set[str]:
+    return set(re.findall(r'<a class="tile" href="[^"]*">(?:<span class="n">\d+</span>)?([^<]+)</a>', html))
+
+
+# the tiles each role's workbench shows because of what the role may do (asked of the permission
+# table, not of role names): vacancies for those who fill the tiers, unfilled demands for those
+# who oversee volunteering, recruiting demands for a grid worker who publishes them, the
+# organisation's claims for a member, sign-ups for volunteers and members, own wishes for residents
+ROLE_TILES = {
+    "缺员的网格岗位": {"admin", "official", "instructor", "head", "worker"},
+    "未满员的志愿需求": {"admin", "official", "instructor", "head"},
+    "招募中的志愿需求": {"worker"},
+    "本组织认领中的心愿": {"orgmember"},
+    "附近招募中的志愿需求": {"volunteer", "orgmember"},
+    "我的志愿服务记录": {"volunteer", "orgmember"},
+    "我的心愿": {"resident"},
+}
+
+
+@pytest.mark.parametrize("who", ["admin", "official", "instructor", "head", "worker", "leader", "bhead", "resident",
+                                 "volunteer", "orgmember"])
+async def test_each_role_gets_the_tiles_of_what_it_may_do(client, people, who):
+    await Kit(client, people).org("川口爱心社")  # the member's organisation, serving the community
+    shown = tile_labels(await home_as(client, who))
+    assert {label for label, roles in ROLE_TILES.items() if who in roles} == shown & set(ROLE_TILES), shown

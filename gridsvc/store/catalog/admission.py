@@ -50,7 +50,7 @@ from gridsvc.domain.errors import (
     ValidationError,
 )
 from gridsvc.domain.levels import is_within
-from gridsvc.domain.scope import Principal
+from gridsvc.domain.scope import Principal, reaches_everywhere
 from gridsvc.store import audit
 from gridsvc.store.catalog.authority import (
     Authorize,
@@ -232,7 +232,8 @@ async def decide(admission_id: int, action: str, *, reason: str = "", actor: Pri
                         code=ErrorCode.OWN_APPLICATION,
                         details={"id": adm.id})
     if actor is not None:
-        check_approver_level(adm.department_level, {level for _, level in actor.areas}, is_admin=actor.role == "admin")
+        check_approver_level(adm.department_level, {level for _, level in actor.areas},
+                             is_admin=reaches_everywhere(actor, "admission.decide"))
 
     steps = await AdmissionStep.filter(admission_id=adm.id).order_by("id")
     rec = _record(adm, steps)

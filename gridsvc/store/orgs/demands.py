@@ -25,7 +25,7 @@ from gridsvc.domain.errors import Conflict, FieldProblems, Forbidden, NotFound, 
 from gridsvc.domain.levels import code_prefix
 from gridsvc.domain.matching import Need
 from gridsvc.domain.privacy import mask_name
-from gridsvc.domain.scope import Principal
+from gridsvc.domain.scope import Principal, acts_for_org
 from gridsvc.domain.volunteers import (
     DEMAND_STATUSES,
     DemandStatus,
@@ -315,13 +315,13 @@ async def release(d: Demand, principal: Principal, *, take_id: Any = None, staff
             raise NotFound("没有这条进行中的认领或报名", "no such active take of this demand",
                            details={"take": take_id})
         mine = t.user_id == principal.user_id or (t.org_id is not None and t.org_id == principal.org_id
-                                                  and principal.role == "org_member")
+                                                  and acts_for_org(principal))
         if not (mine or staff):
             raise Forbidden("只能取消自己的报名或本组织的认领", "you may release only your own take",
                             code=ErrorCode.WRONG_ACTOR)
     else:
         q = Q(user_id=principal.user_id, kind="volunteer")
-        if principal.role == "org_member" and principal.org_id:
+        if acts_for_org(principal):
             q |= Q(org_id=principal.org_id, kind="org")
         t = await DemandTake.filter(q, demand_id=d.id, status="active").first()
         if t is None:

@@ -21,7 +21,7 @@ from ...domain import clock
 from ...domain.error_codes import ErrorCode
 from ...domain.errors import BadRequest, Forbidden, NotFound
 from ...domain.orgs import ORG_KINDS, describe_credit_code
-from ...domain.scope import Principal, acts_for_org, authorize_every
+from ...domain.scope import Principal, acts_for_org, authorize_every, reaches_everywhere
 from ..permissions import can, principal, require, require_entitled, require_login
 from ..schemas.wishes import Member, OrgCreate, ProjectCreate
 from . import endpoint, json_ok, param, path_id, query_bool, read_json
@@ -156,8 +156,9 @@ def registry_area(request: Request) -> str | None:
     """The area of a registry export: ``under=``, else the official's first area (None: an
     admin's whole registry)."""
     p = require_login(request)
-    under = request.query_params.get("under") or (p.areas[0][0] if p.areas and p.role != "admin" else None)
-    if under is None and p.role != "admin":
+    everywhere = reaches_everywhere(p, "org.manage")
+    under = request.query_params.get("under") or (p.areas[0][0] if p.areas and not everywhere else None)
+    if under is None and not everywhere:
         raise Forbidden("只有民政官员可以导出名录", "only officials export the registry", code=ErrorCode.WRONG_ROLE,
                         details={"action": "org.manage"})
     if under:

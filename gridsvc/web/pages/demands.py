@@ -42,11 +42,12 @@ def login_redirect(request: Request) -> Response | None:
 
 
 def _home_area(request: Request) -> str | None:
-    """Where "near me" is: a volunteer's own area, every service area of a member's organisation."""
+    """Where "near me" is (a default; ``under=`` picks another): a volunteer's own area, every
+    service area of a member's organisation; none for the others (staff list their own way)."""
     p = principal(request)
-    if p.is_authenticated and p.role == "volunteer" and p.areas:
+    if entitled(p, "volunteer.act") and p.areas:
         return p.areas[0][0]
-    if p.is_authenticated and p.role == "org_member" and p.areas:
+    if entitled(p, "org.act_for") and p.areas:
         return ",".join(code for code, _ in p.areas)
     return None
 

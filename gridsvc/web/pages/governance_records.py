@@ -64,8 +64,8 @@ async def training_page(request: Request, *, error: str | None = None, form=None
     areas = [(c, names.get(c, c)) for c in codes]
     return render(request, "governance/training.html", status=status, year=year, within=within,
                   under=within.code if within else "", sessions=await training.sessions_under(prefixes, year),
-                  staff=staff, can_record=any(can(request, "training.manage", a) for a in codes) or
-                  (p.role == "admin" and within is not None), areas=areas, error=error, form=form or {},
+                  staff=staff, can_record=any(can(request, "training.manage", a) for a in codes),
+                  areas=areas, error=error, form=form or {},
                   today=clock.today().isoformat())
 
 

@@ -21,7 +21,7 @@ from gridsvc.store.wishes.matching import matches_for
 
 from ...domain.errors import DomainError, in_language
 from ...domain.orgs import ORG_KINDS, ORG_STATUSES
-from ...domain.scope import entitled
+from ...domain.scope import Reach, entitled, reach
 from ...store.paging import PageRequest
 from ..api.files import sheet_upload
 from ..api.orgs import registry_authority
@@ -37,8 +37,12 @@ def _manages(request: Request, codes: list[str]) -> bool:
 
 
 def _registry_area(request: Request) -> str | None:
+    """The area the registry opens on (a default; ``under=`` picks another): the first area of
+    those who look after areas of their own (staff and officials: ``myarea.read`` within their
+    areas). The admin reaches everywhere and sees the whole registry; a volunteer's, member's or
+    resident's areas are where they live or serve, not a registry they keep."""
     p = principal(request)
-    if p.is_authenticated and p.role not in ("admin", "volunteer", "org_member", "resident") and p.areas:
+    if reach(p, "myarea.read") is Reach.WITHIN and p.areas:
         return p.areas[0][0]
     return None
 

@@ -14,6 +14,7 @@ from ... import __version__, locale
 from ...domain import clock
 from ...domain.errors import message_language
 from ...domain.roles import ROLE_NAMES_ZH
+from ...domain.scope import entitled
 from ...locale import gettext as _
 from ..csrf_tokens import PRE_COOKIE, new_token
 from ..permissions import can
@@ -25,6 +26,8 @@ env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesca
 env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
 env.globals["ROLE_NAMES_ZH"] = ROLE_NAMES_ZH
 env.globals["version"] = __version__
+# what a person's role may do at all (`entitled(user, "demand.take")`), asked of the permission table
+env.globals["entitled"] = entitled
 locale.install(env)
 
 

@@ -16,7 +16,7 @@ from gridsvc.store.orgs import demands as demand_store
 from gridsvc.store.wishes import listing as wish_store
 
 from ...domain import clock
-from ...domain.scope import entitled
+from ...domain.scope import entitled, reaches_everywhere
 from ...locale import N_
 from ...store.paging import PageRequest
 from ..api.catalog import visible_to
@@ -27,7 +27,6 @@ from .render import render
 ONE = PageRequest(limit=1)
 # "about to expire": within the reminder window the claim notices use for the claimer
 DUE_SOON = timedelta(days=3)
-STAFF = ("worker", "head", "instructor", "official", "admin")
 
 
 async def _demands(status: str, under: str | None) -> int:
@@ -52,14 +51,14 @@ async def _staff_tiles(request: Request, home: str | None) -> list[dict]:
     if entitled(p, "wish.read"):
         n = await due_store.claims_due(read=prefixes(request, "wish.read"), org_id=None, until=clock.now() + DUE_SOON)
         tiles.append({"label": N_("即将到期的认领"), "n": n, "href": "/wishes?tab=claimed"})
-    if p.role in STAFF:
-        areas = None if p.role == "admin" else [code for code, _ in p.areas]
+    if entitled(p, "staff.manage"):  # those who fill the tiers see the tiers left empty
+        areas = None if reaches_everywhere(p, "staff.manage") else [code for code, _ in p.areas]
         tiles.append({"label": N_("缺员的网格岗位"), "n": await due_store.vacancy_count(areas),
                       "href": f"/areas/{home}" if home else "/me"})
     if entitled(p, "admission.decide"):
         tiles.append({"label": N_("待决定的准入申请"), "n": await _admissions_to_decide(request),
                       "href": "/services/admissions?state=applied"})
-    if p.role in ("official", "admin", "head", "instructor"):
+    if entitled(p, "demand.oversee"):
         tiles.append({"label": N_("未满员的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
     return tiles
@@ -76,7 +75,7 @@ async def workbench(request: Request) -> Response:
         tiles.append({"label": N_("认领中的心愿"), "n": counts["claimed"], "href": "/wishes?tab=claimed"})
         tiles.append({"label": N_("待确认的心愿"), "n": counts["fulfilled"], "href": "/wishes?tab=fulfilled"})
     tiles += await _staff_tiles(request, home)
-    if entitled(p, "demand.publish") and p.role not in ("official", "admin", "head", "instructor"):
+    if entitled(p, "demand.publish") and not entitled(p, "demand.oversee"):
         tiles.append({"label": N_("招募中的志愿需求"), "n": await _demands("published", home),
                       "href": f"/demands?status=published&under={home or ''}"})
     if entitled(p, "allocation.plan"):
@@ -88,7 +87,7 @@ async def workbench(request: Request) -> Response:
         tiles.append({"label": N_("考核指标"), "n": None, "href": "/governance"})
     if entitled(p, "org.manage"):
         tiles.append({"label": N_("社会组织名录"), "n": None, "href": "/orgs"})
-    if p.role == "org_member":
+    if entitled(p, "org.act_for"):
         counts = await wish_store.counts_by_status(scope, view="claims")
         tiles.append({"label": N_("服务区域内可认领的心愿"),
                       "n": (await wish_store.counts_by_status(scope))["published"],
@@ -99,11 +98,11 @@ async def workbench(request: Request) -> Response:
             tiles.append({"label": N_("本组织即将到期的认领"), "n": due, "href": "/wishes?tab=claims"})
         if p.org_id:
             tiles.append({"label": N_("本组织页面"), "n": None, "href": f"/orgs/{p.org_id}"})
-    if p.role in ("volunteer", "org_member"):
+    if entitled(p, "demand.take"):
         tiles.append({"label": N_("附近招募中的志愿需求"), "n": await _demands("published", home),
                       "href": "/demands?status=published"})
         tiles.append({"label": N_("我的志愿服务记录"), "n": None, "href": "/me/service"})
-    if p.role == "resident":
+    if entitled(p, "wish.post_own"):
         counts = await wish_store.counts_by_status(scope, view="mine")
         tiles.append({"label": N_("我的心愿"), "n": sum(counts.values()), "href": "/wishes"})
         tiles.append({"label": N_("待我确认"), "n": counts["fulfilled"], "href": "/wishes"})
