@@ -187,10 +187,24 @@ MAP_WORDS = {
 }
 CONTROLS = """() => {
   const title = sel => { const el = document.querySelector(sel); return el ? el.title : null; };
-  const small = [...document.querySelectorAll('.gm-bar a')].filter(a => a.getClientRects().length > 0)
-    .filter(a => a.getBoundingClientRect().height < 44).map(a => a.textContent.trim());
+  const small = [...document.querySelectorAll('.gm-bar a, .leaflet-bar a')].filter(a => a.getClientRects().length > 0)
+    .filter(a => a.getBoundingClientRect().height < 44).map(a => a.title || a.textContent.trim());
   return {zoom_in: title('.leaflet-control-zoom-in'), zoom_out: title('.leaflet-control-zoom-out'),
           layers: title('.leaflet-control-layers-toggle'), small: small};
+}"""
+
+# scrolled so that the zoom buttons pass under the phone's tab bar, the bar stays on top (None
+# where there is no tab bar, or the buttons never reach it: a map at the top of its page)
+UNDER_THE_TABS = """() => {
+  const tabs = document.querySelector('nav.tabs'), zoom = document.querySelector('.leaflet-control-zoom-in');
+  if (!tabs || getComputedStyle(tabs).position !== 'fixed') return null;
+  window.scrollBy(0, zoom.getBoundingClientRect().top - tabs.getBoundingClientRect().top);
+  const z = zoom.getBoundingClientRect(), t = tabs.getBoundingClientRect();
+  const x = z.left + z.width / 2, y = z.top + z.height / 2;
+  const under = y > t.top && y < t.bottom;  // a page too short to scroll that far has nothing to check
+  const hit = under ? document.elementFromPoint(x, y) : null;
+  window.scrollTo(0, 0);
+  return under ? tabs.contains(hit) : null;
 }"""
 
 
@@ -221,6 +235,11 @@ def test_every_map_speaks_the_page_language(server, browser):
                 problems[f"{lang} {path} words"] = got
             if seen["small"]:
                 problems[f"{lang} {path} links under 44 px"] = seen["small"]
+            page.set_viewport_size({"width": 390, "height": 600})  # a short screen: the map starts below the bar
+            under_the_tabs = page.evaluate(UNDER_THE_TABS)
+            page.set_viewport_size({"width": 390, "height": 844})
+            if under_the_tabs is False:
+                problems[f"{lang} {path} zoom buttons drawn over the tab bar"] = True
             if watch.errors:
                 problems[f"{lang} {path} console"] = watch.errors
             if path == "/maps/mine":
