@@ -282,6 +282,21 @@ async def client(app):
 # ---- a canned tree: small squares near Tongchuan --------------------------------------------
 
 
+
+@pytest.fixture
+async def demo(demo_db_url):
+    """An HTTP client on the app over a copy of the demo city (read-only: tests that write use
+    `people`)."""
+    await db.connect(demo_db_url)
+    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
+    await app.state.index.start()
+    try:
+        async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+            yield c
+    finally:
+        await app.state.index.close()
+        await db.close()
+
 def square(x0: float, y0: float, size: float):
     return box(x0, y0, x0 + size, y0 + size)
 

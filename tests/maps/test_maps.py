@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-import httpx
 import pytest
 import shapely
 from shapely.geometry import shape
@@ -28,7 +27,6 @@ from gridsvc.maps import (
     unregister_layer,
 )
 from gridsvc.maps.layers import registered_layers
-from gridsvc.store import db
 from gridsvc.store.demo import demo_files
 from tests.conftest import Client
 from tests.kit import REPO
@@ -57,20 +55,6 @@ def _folium_geojson(html: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------- the demo city
-
-
-@pytest.fixture
-async def demo(demo_db_url):
-    """A client on the demo city (read-only: tests that write use `people`)."""
-    await db.connect(demo_db_url)
-    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
-    await app.state.index.start()
-    try:
-        async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
-            yield c
-    finally:
-        await app.state.index.close()
-        await db.close()
 
 
 def _staff_of(code: str, role: str) -> list[dict]:

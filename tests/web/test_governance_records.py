@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import io
 
-import httpx
-import pytest
 from openpyxl import load_workbook
 
-from gridsvc.app import create_app
-from gridsvc.config import Settings
 from gridsvc.domain import clock
-from gridsvc.store import db
-from tests.conftest import Client
 
 DEMO_PASSWORD = "gridsvc-demo"
 STREET = "610202004000"
@@ -25,19 +19,6 @@ CHUANKOU = "610202004002"  # 1,653 households; its head "head", its workers "wor
 YOUTH = "610202004001"
 YEAR = 2025  # the demo's own records are dated this year (2026): last year starts empty
 WORKERS = ["worker", *[f"w{CHUANKOU}{i:03d}" for i in range(2, 9)]]
-
-
-@pytest.fixture
-async def demo(demo_db_url):
-    await db.connect(demo_db_url)
-    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
-    await app.state.index.start()
-    try:
-        async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
-            yield c
-    finally:
-        await app.state.index.close()
-        await db.close()
 
 
 async def figure(demo, h, key: str, code: str = CHUANKOU, year: int = YEAR) -> dict:

@@ -7,13 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import httpx
 import pytest
 
-from gridsvc.app import create_app
-from gridsvc.config import Settings
-from gridsvc.store import db
-from tests.conftest import Client
 from tests.kit.browser import PASSWORD as DEMO_PASSWORD
 
 HTML = {"accept": "text/html"}
@@ -27,20 +22,6 @@ PAGES = {
     "official": ["/areas/610202/roster", "/governance?under=610202"],
 }
 NOT_A_PAGE = re.compile(r"^/(api/|static/|logout)|[?&](lang|download)=")
-
-
-@pytest.fixture
-async def demo(demo_db_url):
-    """The app on a copy of the demo city, with an HTTP client."""
-    await db.connect(demo_db_url)
-    app = create_app(Settings(db_url=demo_db_url, secret_key="test-secret"), manage_db=False)
-    await app.state.index.start()
-    try:
-        async with Client(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
-            yield c
-    finally:
-        await app.state.index.close()
-        await db.close()
 
 
 @pytest.mark.parametrize("who", sorted(PAGES))
