@@ -50,6 +50,16 @@ def test_a_title_row_is_merged_large_and_centred():
     assert sheet["A1"].font.b and sheet["A1"].font.sz == 14 and sheet["A1"].alignment.horizontal == "center"
 
 
+
+def test_every_string_cell_of_every_sheet_is_written_as_text():
+    # no writer has to remember it: a typed "=HYPERLINK(...)" never becomes a formula in Excel
+    wb, ws = spreadsheets.new_workbook("事项")
+    ws.append(["=HYPERLINK(\"http://x\")", 3])
+    wb.create_sheet("其他").append(["=1+1"])
+    book = load_workbook(io.BytesIO(spreadsheets.xlsx_bytes(wb)))
+    assert [(c.value, c.data_type) for c in book["事项"][1]] == [("=HYPERLINK(\"http://x\")", "s"), (3, "n")]
+    assert (book["其他"]["A1"].value, book["其他"]["A1"].data_type) == ("=1+1", "s")
+
 def test_csv_keeps_formulas_as_text_and_reads_back_what_was_written():
     data = spreadsheets.csv_bytes(("名称", "备注"), [["=SUM(A1)", "-3"], ["甲", 7]])
     assert data.startswith("\ufeff".encode())  # Excel needs the mark for Chinese text

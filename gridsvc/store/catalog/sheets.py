@@ -86,12 +86,9 @@ def write_xlsx(items: Iterable[ServiceItemData]) -> bytes:
     for item in items:
         n += 1
         ws.append(item_to_row(item))
-        for j, head in enumerate(HEADERS, start=1):
-            cell = ws.cell(row=n, column=j)
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
+        for j, head in enumerate(HEADERS, start=1):  # (no formula: xlsx_bytes keeps strings as text)
             if head in _WRAP:
-                cell.alignment = wrap
+                ws.cell(row=n, column=j).alignment = wrap
     for head, names in (("类别", [c.zh for c in CATEGORIES]), ("清单", [x.zh for x in LISTS])):
         col = ws.cell(row=1, column=HEADERS.index(head) + 1).column_letter
         dv = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=False)
