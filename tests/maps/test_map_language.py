@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 
-from tests.maps.test_maps import AREAS, COMMUNITY, PEOPLE, _config, _login, demo  # noqa: F401  (fixture)
+from tests.maps.test_maps import AREAS, COMMUNITY, PEOPLE, _config, _login
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 # every English word the map pages used to glue after the Chinese
